@@ -1,0 +1,59 @@
+"""The ``registry`` command: one subcommand per module of :mod:`registry.commands`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from registry import __version__
+from registry.loader import ConfigError
+
+# Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
+COMMANDS = ("check",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="registry",
+        description="政务信息化项目与政务信息系统登记簿：校验、报告与发布",
+    )
+    parser.add_argument("--version", action="version", version=f"registry {__version__}")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="登记簿根目录（默认：当前目录所在 git 仓库的顶层，否则当前目录）")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言（默认 zh 中文）")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"registry.commands.{name}")
+        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(command)
+        command.set_defaults(handler=module.run)
+    return parser
+
+
+def resolve_root(given: Path | None) -> Path:
+    if given is not None:
+        return given
+    from registry.gitio import top_level  # git is only imported when needed
+
+    cwd = Path.cwd()
+    top = top_level(cwd)
+    return top if top is not None and (top / "registry.yaml").exists() else cwd
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.root = resolve_root(args.root)
+    try:
+        code: int = args.handler(args)
+    except ConfigError as exc:
+        print(exc.text(args.lang), file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `registry … | head` is not an error
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

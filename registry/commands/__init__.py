@@ -1,0 +1,1 @@
+"""Subcommands of the ``registry`` command line (see registry.cli.COMMANDS)."""

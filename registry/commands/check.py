@@ -1,0 +1,29 @@
+"""``registry check``: validate records against the rules in force."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from registry.checking import run_check
+from registry.commands.common import iso_date, relative_paths
+from registry.reporters import REPORTERS
+
+NAME = "check"
+HELP = "按所选管理办法校验记录（无 PATHS 时校验全部）"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATHS",
+                        help="只报告这些文件的问题（交叉引用仍按整个登记簿解析）")
+    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：与 REV 和 HEAD 的合并基础比较")
+    parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
+    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式")
+    parser.add_argument("--strict", action="store_true", help="警告也视为失败（退出码 1）")
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = relative_paths(args.root, args.paths) if args.paths else None
+    result = run_check(args.root, today=args.today or dt.date.today(), base=args.base, paths=paths)
+    sys.stdout.write(REPORTERS[args.format](result.report, args.lang))
+    return result.report.exit_code(strict=args.strict)

@@ -1,0 +1,157 @@
+"""Configuration → selected rules → findings. The engine stamps what rules leave out:
+rule ID, severity, citation and the position of each problem."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from registry.findings import Finding, Message, Report, Summary
+from registry.loader import ConfigError, position
+from registry.models import RegistryConfig
+from registry.rules import RULES
+from registry.rules.base import Context, Kind, Problem, Rule
+from registry.rules.profiles import SELECTABLE
+from registry.snapshot import Unreadable
+from registry.yamlio import YamlError, parse
+
+_FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@dataclasses.dataclass
+class Selection:
+    """The rules in force for a registry, each with its parameters."""
+
+    rules: list[tuple[Rule[Any], BaseModel]]
+    profiles: list[str]
+    disabled: list[tuple[str, str]]
+
+
+def select_rules(config: RegistryConfig) -> Selection:
+    """Rules of the common set and of every selected profile, minus the disabled ones."""
+    for profile in config.profiles:
+        if profile not in SELECTABLE:
+            raise ConfigError(Message(
+                f"未知的规则配置 {profile}：可选 {'、'.join(SELECTABLE)}",
+                f"unknown profile {profile}: choose from {', '.join(SELECTABLE)}",
+            ))
+    wanted = {"common", *config.profiles}
+    in_profiles = [r for r in RULES.values() if r.profile in wanted]
+    disabled = _disabled(config)
+    params = _parameters(config, in_profiles)
+    selected = [(r, params[r.id]) for r in in_profiles if r.id not in disabled]
+    return Selection(selected, list(config.profiles), sorted(disabled.items()))
+
+
+def _disabled(config: RegistryConfig) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in config.disabled_rules:
+        if item.rule not in RULES:
+            raise ConfigError(Message(
+                f"disabled_rules 中的规则编号 {item.rule} 不存在（registry rules 列出全部规则）",
+                f"disabled_rules names unknown rule {item.rule} (see `registry rules`)",
+            ))
+        out[item.rule] = item.reason
+    return out
+
+
+def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, BaseModel]:
+    """Each rule's parameter model: defaults, overridden by ``name`` or ``RULE.name``."""
+    used: set[str] = set()
+    out: dict[str, BaseModel] = {}
+    for r in rules:
+        overrides: dict[str, Any] = {}
+        for name in r.params.model_fields:
+            for key in (name, f"{r.id}.{name}"):
+                if key in config.parameters:
+                    overrides[name] = config.parameters[key]
+                    used.add(key)
+        try:
+            out[r.id] = r.params(**overrides)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            raise ConfigError(Message(
+                f"parameters 中 {r.id} 的参数 {error['loc'][0]} 取值无效：{error['msg']}",
+                f"parameters: invalid value for {r.id}.{error['loc'][0]}: {error['msg']}",
+            )) from None
+    unknown = sorted(set(config.parameters) - used)
+    if unknown:
+        raise ConfigError(Message(
+            f"parameters 中的参数 {'、'.join(unknown)} 不属于所选配置的任何规则（registry rules 列出各规则参数）",
+            f"parameters: {', '.join(unknown)} belong to no rule of the selected profiles (see `registry rules`)",
+        ))
+    return out
+
+
+def run_rules(selection: Selection, ctx: Context) -> list[tuple[Rule[Any], Problem]]:
+    """Run every selected rule; change rules only when there is a base revision."""
+    out: list[tuple[Rule[Any], Problem]] = []
+    for r, params in selection.rules:
+        if r.kind is Kind.change and ctx.base is None:
+            continue
+        out.extend((r, p) for p in r.run(ctx, params))
+    return out
+
+
+class Locator:
+    """Finds the line/column of a problem's field, re-reading only files that have findings."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._positions: dict[str, Any] = {}
+
+    def locate(self, ctx: Context, problem: Problem) -> tuple[str, int, int]:
+        record = problem.record
+        if isinstance(record, Unreadable):
+            return record.path, record.line, record.column
+        if not ctx.head.owns(record):  # a record of the base revision only (deleted file)
+            assert ctx.base is not None
+            return ctx.base.path_of(record), 1, 1
+        path = ctx.head.path_of(record)
+        return (path, *self._find(path, field_path(problem.field)))
+
+    def _find(self, path: str, loc: tuple[str | int, ...]) -> tuple[int, int]:
+        if not loc:
+            return 1, 1
+        if path not in self._positions:
+            try:
+                self._positions[path] = parse((self.root / path).read_bytes(), positions=True)
+            except (OSError, YamlError):
+                self._positions[path] = None
+        parsed = self._positions[path]
+        return position(parsed, loc) if parsed is not None else (1, 1)
+
+
+def field_path(field: str) -> tuple[str | int, ...]:
+    """``budget.sources[0].kind`` → ``('budget', 'sources', 0, 'kind')``."""
+    return tuple(name if name else int(index) for name, index in _FIELD_PART.findall(field))
+
+
+def findings_of(
+    problems: Iterable[tuple[Rule[Any], Problem]], ctx: Context, locator: Locator
+) -> list[Finding]:
+    findings = []
+    for r, p in problems:
+        path, line, column = locator.locate(ctx, p)
+        findings.append(Finding(
+            path=path, line=line, column=column, rule=r.id,
+            severity=p.severity or r.severity, field=p.field, message=p.message,
+            citation=r.citation, quote=r.quote,
+        ))
+    unique = {(_order(f), f.field): f for f in findings}  # a problem yielded twice is shown once
+    return sorted(unique.values(), key=_order)
+
+
+def _order(f: Finding) -> tuple[str, int, int, str, str]:
+    return f.path, f.line, f.column, f.rule, f.message.zh
+
+
+def report(selection: Selection, ctx: Context, findings: list[Finding]) -> Report:
+    return Report(findings, Summary(
+        records=ctx.head.records + len({u.path for u in ctx.head.invalid}),
+        profiles=selection.profiles, disabled=selection.disabled, notices=ctx.notices,
+    ))

@@ -1,0 +1,75 @@
+"""What checking produces: findings, collected first and rendered later by a reporter."""
+from __future__ import annotations
+
+import dataclasses
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+@dataclasses.dataclass(frozen=True)
+class Message:
+    """A message in both languages; the reporter picks one (``--lang``)."""
+
+    zh: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at a place. Orders by position, then rule (as yamllint's LintProblem)."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: Severity = dataclasses.field(compare=False)
+    field: str = dataclasses.field(compare=False)
+    message: Message = dataclasses.field(compare=False)
+    citation: str = dataclasses.field(compare=False, default="")
+    quote: str = dataclasses.field(compare=False, default="")
+
+    def as_json(self, lang: str) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message.text(lang),
+            "citation": self.citation,
+        }
+
+
+@dataclasses.dataclass
+class Summary:
+    records: int
+    profiles: list[str]
+    disabled: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    notices: list[Message] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Report:
+    """The result of one run, whatever the output format."""
+
+    findings: list[Finding]
+    summary: Summary
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.error)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.warning)
+
+    def exit_code(self, *, strict: bool) -> int:
+        return 1 if self.errors or (strict and self.warnings) else 0

@@ -1,0 +1,193 @@
+"""The rule model: a rule is a small documented unit that yields problems over a context.
+
+Rules know nothing of files, git or output. A rule's check receives the :class:`Context`
+(the records to report on, look-ups over the whole registry, the base revision for change
+rules, the date deadline rules measure against) and its typed parameters, and *yields*
+:class:`Problem` objects. The engine stamps rule ID, severity, position and citation.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from enum import StrEnum
+from typing import Any, Generic, TypeVar, Union
+
+from pydantic import BaseModel, ConfigDict
+
+from registry.findings import Message, Severity
+from registry.models import Project, RegistryConfig, System
+from registry.rules.profiles import PROFILES
+from registry.snapshot import Snapshot
+
+Record = Union[System, Project]
+
+
+class Kind(StrEnum):
+    record = "record"
+    registry = "registry"
+    change = "change"
+    deadline = "deadline"
+
+
+KIND_LABELS = {
+    Kind.record: "单条记录",
+    Kind.registry: "跨记录",
+    Kind.change: "变更（需 --base）",
+    Kind.deadline: "期限（按 --today）",
+}
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+@dataclasses.dataclass(frozen=True)
+class Citation:
+    """Where a rule comes from: profile, article and the quoted sentence(s) of the regulation."""
+
+    profile: str
+    article: str
+    quote: str = ""
+
+    @property
+    def regulation(self) -> str:
+        return PROFILES[self.profile].regulation
+
+    def __str__(self) -> str:
+        return f"{self.regulation} {self.article}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """What a check yields: the record, the dotted field path inside it, and the message.
+
+    ``record`` may be a record of the base revision (for example a deleted file);
+    ``severity`` overrides the rule's severity for this one problem (rarely needed).
+    """
+
+    record: Record
+    field: str
+    message: Message
+    severity: Severity | None = None
+
+
+def problem(record: Record, field: str, zh: str, en: str) -> Problem:
+    return Problem(record, field, Message(zh, en))
+
+
+@dataclasses.dataclass
+class Context:
+    """Everything a rule may look at. ``systems``/``projects`` are the records to report on;
+    ``head`` holds every record of the working tree for look-ups; ``base`` is the merge base
+    (change rules only)."""
+
+    config: RegistryConfig
+    head: Snapshot
+    today: dt.date
+    base: Snapshot | None = None
+    targets: frozenset[str] | None = None  # paths to report on; None = all
+    # How a document reference that is a repository path resolves: None when it names an
+    # existing file inside the registry, else "absolute" | "parent" | "outside" | "missing".
+    document_status: Callable[[str], str | None] = lambda _ref: None
+    notices: list[Message] = dataclasses.field(default_factory=list)
+
+    @property
+    def systems(self) -> list[System]:
+        return [s for s in self.head.systems if self._wanted(s)]
+
+    @property
+    def projects(self) -> list[Project]:
+        return [p for p in self.head.projects if self._wanted(p)]
+
+    def _wanted(self, record: Record) -> bool:
+        return self.wants(self.head.path_of(record))
+
+    def wants(self, path: str) -> bool:
+        """Whether findings on ``path`` are reported (``check PATHS`` narrows this)."""
+        return self.targets is None or path in self.targets
+
+    def notice(self, message: Message) -> None:
+        if message not in self.notices:
+            self.notices.append(message)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule(Generic[P]):
+    id: str
+    name: str  # readable kebab-case name, e.g. "only-decrease"
+    title: str  # Chinese one-line title
+    kind: Kind
+    severity: Severity
+    profile: str  # "common" or a profile id
+    citations: tuple[Citation, ...]
+    params: type[P]
+    check: Callable[[Context, P], Iterable[Problem]]
+    fails: str  # YAML example that breaks the rule
+    passes: str  # YAML example that keeps it
+
+    @property
+    def summary(self) -> str:
+        """First line of the docstring: what the rule checks."""
+        return self.doc.split("\n\n", 1)[0].strip()
+
+    @property
+    def why(self) -> str:
+        """The rest of the docstring: why it matters."""
+        parts = self.doc.split("\n\n", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def citation(self) -> str:
+        return "；".join(str(c) for c in self.citations)
+
+    @property
+    def quote(self) -> str:
+        return "\n".join(c.quote for c in self.citations if c.quote)
+
+    def run(self, ctx: Context, params: P) -> Iterator[Problem]:
+        yield from self.check(ctx, params)
+
+    def defaults(self) -> dict[str, Any]:
+        return self.params().model_dump()
+
+
+RULES: dict[str, Rule[Any]] = {}
+
+
+def rule(
+    id: str,
+    *,
+    name: str,
+    title: str,
+    kind: Kind,
+    profile: str,
+    cite: Iterable[Citation] = (),
+    severity: Severity | None = None,
+    params: type[BaseModel] = NoParams,
+    fails: str = "",
+    passes: str = "",
+) -> Callable[[Callable[[Context, Any], Iterable[Problem]]], Rule[Any]]:
+    """Declare and register a rule. Deadline rules default to warnings, others to errors."""
+
+    def register(check: Callable[[Context, Any], Iterable[Problem]]) -> Rule[Any]:
+        if id in RULES:
+            raise ValueError(f"duplicate rule id {id}")
+        default = Severity.warning if kind is Kind.deadline else Severity.error
+        new = Rule(
+            id=id, name=name, title=title, kind=kind, severity=severity or default,
+            profile=profile, citations=tuple(cite), params=params, check=check,
+            fails=inspect.cleandoc(fails), passes=inspect.cleandoc(passes),
+        )
+        RULES[id] = new
+        return new
+
+    return register

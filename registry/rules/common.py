@@ -1,0 +1,422 @@
+"""Common rules REG001–REG011: apply to every profile."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from registry.enums import STAGE_ORDER, Nature, SystemStatus
+from registry.models import Project, System
+from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+
+PT5 = Citation("potou", "第五条", "本办法适用于非涉密区级政务信息化项目，涉密区级政务信息化项目按有关规定执行。")
+JX2 = Citation("jinxiang", "第二条", "本办法适用于非涉密政务信息系统")
+PT8 = Citation(
+    "potou", "第八条",
+    "区政务服务数据管理局牵头建立政务信息系统目录动态管理机制。具有以下情形之一的，相关运行维护、运营以及升级项目原则上不予立项。",
+)
+PT8_1 = Citation("potou", "第八条（一）", "（一）未纳入政务信息系统目录的系统。")
+DLT24 = Citation(
+    "dalad", "第二十四条",
+    "加强项目建设投资和运行维护经费协同联动，坚持“联网通办是原则，孤网是例外”。",
+)
+
+
+def _unreadable(ctx: Context, rule_id: str) -> Iterator[Problem]:
+    for bad in ctx.head.invalid:
+        if bad.rule == rule_id and ctx.wants(bad.path):
+            yield Problem(bad, bad.field, bad.message)  # type: ignore[arg-type]
+
+
+@rule("REG001", name="yaml-syntax", title="文件是一个 UTF-8 编码的 YAML 映射", kind=Kind.record, profile="common",
+      fails="""
+      name: 预算管理一体化系统
+      name: 预算系统        # 重复的键
+      """,
+      passes="""
+      name: 预算管理一体化系统
+      """)
+def reg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """Each file is UTF-8 YAML holding exactly one mapping, with no duplicate keys and no
+    anchors, aliases or tags.
+
+    A record is plain data that reviewers read in a diff. Duplicate keys silently drop one
+    value; anchors and aliases hide values and let a small file expand into gigabytes (an
+    "alias bomb"); tags smuggle in types. Non-UTF-8 files show as garbage on the site.
+    """
+    yield from _unreadable(ctx, "REG001")
+
+
+@rule("REG002", name="schema", title="字段、类型和取值符合数据格式", kind=Kind.record, profile="common",
+      fails="""
+      id: czj-budget
+      nmae: 预算管理一体化系统   # 拼写错误
+      unit: czj
+      status: actve             # 不在可选值中
+      deployment: county_cloud
+      """,
+      passes="""
+      id: czj-budget
+      name: 预算管理一体化系统
+      unit: czj
+      status: operating
+      deployment: county_cloud
+      """)
+def reg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """Records have their required fields, the right types and enum values, and no unknown keys.
+
+    A typo in a key (``nmae:``) would otherwise pass silently and the value would be lost; a
+    date or number where text belongs (``name: 2024-12-12``) is read by YAML as another type.
+    """
+    yield from _unreadable(ctx, "REG002")
+
+
+@rule("REG003", name="file-location", title="文件位置与编号、单位一致", kind=Kind.record, profile="common",
+      fails="""
+      # 文件 systems/czj/budget.yaml
+      id: czj-budget
+      unit: czj
+      """,
+      passes="""
+      # 文件 systems/czj/czj-budget.yaml
+      id: czj-budget
+      unit: czj
+      """)
+def reg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A system lives at ``systems/<unit>/<id>.yaml`` and a project at
+    ``projects/<unit>/<id>.yaml``; a project id's year and unit equal ``year`` and ``unit``.
+
+    The folder decides which unit's reviewers own a file (CODEOWNERS); a file in another unit's
+    folder would escape its owners' review.
+    """
+    for record in [*ctx.systems, *ctx.projects]:
+        path = ctx.head.path_of(record)
+        folder = "systems" if isinstance(record, System) else "projects"
+        expected = f"{folder}/{record.unit}/{record.id}.yaml"
+        if path != expected:
+            yield problem(record, "id",
+                          f"记录 {record.id} 应位于 {expected}，实际在 {path}：请移动文件，或改正 id / unit",
+                          f"record {record.id} belongs at {expected}, found at {path}: move the file or fix id / unit")
+        if isinstance(record, Project):
+            yield from _project_id_parts(record)
+
+
+def _project_id_parts(p: Project) -> Iterator[Problem]:
+    year, unit, _seq = p.id.split("-")
+    if int(year) != p.year:
+        yield problem(p, "year", f"项目编号 {p.id} 的年份 {year} 与 year: {p.year} 不一致",
+                      f"project id {p.id} has year {year} but year is {p.year}")
+    if unit != p.unit:
+        yield problem(p, "unit", f"项目编号 {p.id} 的单位代码 {unit} 与 unit: {p.unit} 不一致",
+                      f"project id {p.id} names unit {unit} but unit is {p.unit}")
+
+
+@rule("REG004", name="unique-ids", title="编号唯一", kind=Kind.registry, profile="common",
+      fails="""
+      # systems/czj/czj-budget.yaml 与 systems/czj/old/czj-budget.yaml 都写 id: czj-budget
+      """,
+      passes="""
+      # 每个系统编号、项目编号在登记簿中只出现一次
+      """)
+def reg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """System ids are unique among systems, project ids among projects.
+
+    Everything else refers to records by id: cross-references, the inventory count and the
+    change history would silently pick one of two records.
+    """
+    for s in ctx.systems:
+        if ctx.head.count_system_id(s.id) > 1:
+            yield problem(s, "id", f"系统编号 {s.id} 重复出现 {ctx.head.count_system_id(s.id)} 次：每个系统只能有一条记录",
+                          f"system id {s.id} appears {ctx.head.count_system_id(s.id)} times: one record per system")
+    for p in ctx.projects:
+        if ctx.head.count_project_id(p.id) > 1:
+            yield problem(p, "id", f"项目编号 {p.id} 重复出现 {ctx.head.count_project_id(p.id)} 次：请改用下一个序号",
+                          f"project id {p.id} appears {ctx.head.count_project_id(p.id)} times: use the next sequence number")
+
+
+@rule("REG005", name="references", title="引用的单位、系统和项目存在", kind=Kind.registry, profile="common",
+      cite=[PT8_1],
+      fails="""
+      id: 2025-czj-001
+      unit: czj
+      systems:
+        upgrades: [czj-budgte]   # 登记簿中没有这个系统
+      """,
+      passes="""
+      id: 2025-czj-001
+      unit: czj
+      systems:
+        upgrades: [czj-budget]
+      """)
+def reg005(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """Every unit, partner, system and project a record names exists; ``merged_into`` names an
+    active system other than itself.
+
+    A project may only work on systems listed in the catalogue (坡头 第八条（一）), and a system
+    merged into a retired or unknown system would drop out of the inventory unaccounted.
+    """
+    units = {u.id for u in ctx.config.units}
+    for s in ctx.systems:
+        yield from _unknown_unit(s, "unit", s.unit, units)
+        if s.transferred_from:
+            yield from _unknown_unit(s, "transferred_from.unit", s.transferred_from.unit, units)
+        for i, pid in enumerate(s.built_by):
+            if ctx.head.project(pid) is None:
+                yield problem(s, f"built_by[{i}]", f"built_by 中的项目 {pid} 不存在：请核对项目编号",
+                              f"built_by names unknown project {pid}")
+        yield from _merged_into(ctx, s)
+    for p in ctx.projects:
+        yield from _unknown_unit(p, "unit", p.unit, units)
+        for i, partner in enumerate(p.partners):
+            yield from _unknown_unit(p, f"partners[{i}]", partner, units)
+        for role in ("creates", "upgrades", "maintains", "retires"):
+            for i, sid in enumerate(getattr(p.systems, role)):
+                if ctx.head.system(sid) is None:
+                    yield problem(p, f"systems.{role}[{i}]",
+                                  f"systems.{role} 中的系统 {sid} 未在系统目录中登记：请先登记 systems/<单位>/{sid}.yaml 或改正编号",
+                                  f"systems.{role} names {sid}, which is not in the catalogue: register it or fix the id")
+
+
+def _unknown_unit(record: System | Project, field: str, unit: str, units: set[str]) -> Iterator[Problem]:
+    if unit not in units:
+        yield problem(record, field, f"单位代码 {unit} 未在 registry.yaml 的 units 中登记",
+                      f"unit {unit} is not listed under units in registry.yaml")
+
+
+def _merged_into(ctx: Context, s: System) -> Iterator[Problem]:
+    if not s.merged_into:
+        return
+    target = ctx.head.system(s.merged_into)
+    if s.merged_into == s.id:
+        yield problem(s, "merged_into", f"系统 {s.id} 不能整合到自身", f"system {s.id} cannot be merged into itself")
+    elif target is None:
+        yield problem(s, "merged_into", f"merged_into 指向的系统 {s.merged_into} 不存在",
+                      f"merged_into names unknown system {s.merged_into}")
+    elif not target.active:
+        yield problem(s, "merged_into",
+                      f"merged_into 指向的系统 {s.merged_into} 状态为{target.status.label}，应整合到在用系统",
+                      f"merged_into names {s.merged_into}, which is {target.status.value}: merge into an active system")
+
+
+@rule("REG006", name="status-coherence", title="系统状态与日期、依据一致", kind=Kind.record, profile="common",
+      fails="""
+      status: retired
+      retired_on: null          # 已停用必须写停用日期
+      retirement_ref: null      # 和停用依据
+      """,
+      passes="""
+      status: retired
+      online_since: 2019-03-01
+      retired_on: 2024-12-31
+      retirement_ref: 金大数据发〔2024〕12号
+      """)
+def reg006(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """trial/operating systems have ``online_since``; retired/merged ones have ``retired_on``;
+    merged ones (and only they) have ``merged_into``; retired ones have ``retirement_ref``.
+
+    A system counted out of the inventory must show when and on what authority it was shut
+    down, or the "only decrease" figures cannot be audited.
+    """
+    for s in ctx.systems:
+        status = s.status
+        if status in (SystemStatus.trial, SystemStatus.operating) and s.online_since is None:
+            yield _missing(s, "online_since", "上线日期")
+        if status in (SystemStatus.retired, SystemStatus.merged) and s.retired_on is None:
+            yield _missing(s, "retired_on", "停用日期")
+        if status is SystemStatus.merged and not s.merged_into:
+            yield _missing(s, "merged_into", "整合至的系统编号")
+        if status is not SystemStatus.merged and s.merged_into:
+            yield problem(s, "merged_into", f"状态为{status.label}的系统不应填写 merged_into：整合请把 status 改为 merged",
+                          f"merged_into is only for status merged (status is {status.value})")
+        if status is SystemStatus.retired and not s.retirement_ref:
+            yield _missing(s, "retirement_ref", "停用依据（文件号或关停报告）")
+
+
+def _missing(s: System, field: str, what: str) -> Problem:
+    return problem(s, field, f"系统 {s.id} 状态为{s.status.label}，须填写 {field}（{what}）",
+                   f"system {s.id} is {s.status.value}: {field} is required")
+
+
+@rule("REG007", name="milestone-order", title="里程碑日期按阶段顺序且不晚于今天", kind=Kind.record, profile="common",
+      fails="""
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
+        reviewed: 2025-03-01      # 评审晚于立项批复
+      """,
+      passes="""
+      milestones:
+        reviewed: 2025-01-10
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
+      """)
+def reg007(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """Milestone dates do not decrease along the stage order (申报 → … → 竣工验收); a trial run
+    starts before it ends; no milestone lies after today.
+
+    Milestones record what has happened. A date out of order is a typo or a step done out of
+    procedure; a future date claims a step not yet taken.
+    """
+    for p in ctx.projects:
+        yield from _order(p)
+        yield from _future(ctx, p)
+        trial = p.milestones.trial_run
+        if trial is not None and trial.end is not None and trial.end < trial.start:
+            yield problem(p, "milestones.trial_run.end", f"试运行结束 {trial.end} 早于开始 {trial.start}",
+                          f"trial run ends {trial.end} before it starts {trial.start}")
+
+
+def _order(p: Project) -> Iterator[Problem]:
+    latest = None
+    for stage in STAGE_ORDER:
+        when = p.milestones.date_of(stage)
+        if when is None:
+            continue
+        if latest is not None and when < latest[1]:
+            yield problem(p, f"milestones.{stage.value}",
+                          f"{stage.label}日期 {when} 早于{latest[0].label} {latest[1]}：里程碑须按阶段顺序，请核对日期",
+                          f"{stage.value} {when} is before {latest[0].value} {latest[1]}: milestones follow the stage order")
+        else:
+            latest = (stage, when)
+
+
+def _future(ctx: Context, p: Project) -> Iterator[Problem]:
+    for stage in p.milestones.present():
+        when = p.milestones.date_of(stage)
+        if when is not None and when > ctx.today:
+            yield problem(p, f"milestones.{stage.value}",
+                          f"{stage.label}日期 {when} 晚于今天 {ctx.today}：里程碑只记录已发生的事，计划日期请写入 content 或进度报告",
+                          f"{stage.value} {when} is after today {ctx.today}: record milestones once they happen")
+
+
+@rule("REG008", name="budget-arithmetic", title="投资金额非负且资金来源合计等于概算", kind=Kind.record, profile="common",
+      fails="""
+      budget:
+        total_wan: 180
+        sources:
+          - {kind: county_budget, amount_wan: 150}   # 合计 150 ≠ 180
+      """,
+      passes="""
+      budget:
+        total_wan: 180
+        security_wan: 10
+        crypto_wan: 5
+        sources:
+          - {kind: county_budget, amount_wan: 150}
+          - {kind: superior_fund, amount_wan: 30}
+      """)
+def reg008(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """No amount is negative; the funding sources add up to ``total_wan`` (±0.01 万元);
+    security plus crypto spending does not exceed the total.
+
+    Finance reviews the funding plan against the estimate; sums that do not add up are the
+    most common error in a declaration.
+    """
+    for p in ctx.projects:
+        b = p.budget
+        for name in ("total_wan", "security_wan", "crypto_wan", "om_annual_wan"):
+            value = getattr(b, name)
+            if value is not None and value < 0:
+                yield problem(p, f"budget.{name}", f"金额 budget.{name} 为负数 {value}", f"budget.{name} is negative ({value})")
+        for i, src in enumerate(b.sources):
+            if src.amount_wan < 0:
+                yield problem(p, f"budget.sources[{i}].amount_wan", f"资金来源金额为负数 {src.amount_wan}",
+                              f"funding amount is negative ({src.amount_wan})")
+        total = sum(src.amount_wan for src in b.sources)
+        if b.sources and abs(total - b.total_wan) > 0.01:
+            yield problem(p, "budget.sources", f"资金来源合计 {total:g} 万元，与投资概算 {b.total_wan:g} 万元不一致",
+                          f"funding sources add up to {total:g}, not total_wan {b.total_wan:g}")
+        spent = (b.security_wan or 0) + (b.crypto_wan or 0)
+        if spent > b.total_wan + 0.01:
+            yield problem(p, "budget.security_wan",
+                          f"网络安全 {b.security_wan or 0:g} 与密码应用 {b.crypto_wan or 0:g} 万元之和超过投资概算 {b.total_wan:g} 万元",
+                          f"security plus crypto ({spent:g}) exceed total_wan {b.total_wan:g}")
+
+
+@rule("REG009", name="not-classified", title="涉密项目不在本登记簿登记", kind=Kind.record, profile="common",
+      cite=[PT5, JX2],
+      fails="""
+      classified: true
+      """,
+      passes="""
+      classified: false
+      """)
+def reg009(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """``classified: true`` is refused: classified projects are not registered here.
+
+    The measures apply to non-classified projects only, and this registry is published; a
+    classified project must be managed under the secrecy regulations, outside this repository.
+    """
+    for p in ctx.projects:
+        if p.classified:
+            yield problem(p, "classified", f"项目 {p.id} 标记为涉密：涉密项目按保密规定管理，不得在本登记簿登记，请删除此文件并按程序报送",
+                          f"project {p.id} is classified: classified projects must not be registered here")
+
+
+_DOC_PROBLEMS = {
+    "absolute": ("不能使用绝对路径", "must not be an absolute path"),
+    "parent": ("不能包含 ..", "must not contain .."),
+    "outside": ("指向登记簿目录之外（符号链接）", "leads outside the registry (symlink)"),
+    "missing": ("文件不存在：请把文件提交到 docs/ 下，或改写为文件编号", "names no existing file: add it under docs/ or give a document number"),
+}
+
+
+def is_path_reference(ref: str) -> bool:
+    """A document reference is a repository path when it looks like one; else a document number."""
+    return ref.startswith(("docs/", "/", "./", "../", "~")) or "\\" in ref or "/../" in ref
+
+
+@rule("REG010", name="document-paths", title="文件路径指向登记簿内存在的文件", kind=Kind.record, profile="common",
+      fails="""
+      documents:
+        feasibility_study: docs/2025-czj-001/可研.pdf   # 文件未提交
+      """,
+      passes="""
+      documents:
+        feasibility_study: 金发改审〔2025〕7号            # 文件编号
+        preliminary_design: docs/2025-czj-001/初设.pdf  # 已提交的文件
+      """)
+def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A document reference that is a path (``docs/…``) names an existing file under the
+    registry root: no absolute path, no ``..``, no symlink leading outside.
+
+    Reviewers and auditors open the attachment from the record; a broken link means the
+    document was never supplied, and a path outside the repository could publish private files.
+    """
+    for p in ctx.projects:
+        for kind, ref in p.documents:
+            if ref and is_path_reference(ref):
+                status = ctx.document_status(ref)
+                if status is not None:
+                    zh, en = _DOC_PROBLEMS[status]
+                    yield problem(p, f"documents.{kind}", f"文件 {ref} {zh}", f"document {ref} {en}")
+
+
+@rule("REG011", name="no-om-after-retirement", title="已停用系统不再安排运维经费", kind=Kind.registry, profile="common",
+      cite=[PT8, DLT24],
+      fails="""
+      # systems/czj/czj-old.yaml: status: retired, retired_on: 2024-06-30
+      id: 2026-czj-002
+      year: 2026
+      nature: om
+      systems: {maintains: [czj-old]}
+      """,
+      passes="""
+      id: 2024-czj-002
+      year: 2024              # 停用当年的运维合同仍可列出
+      nature: om
+      systems: {maintains: [czj-old]}
+      """)
+def reg011(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """An O&M or operation-service project of a year after a system's ``retired_on`` year does
+    not list that system in ``maintains``.
+
+    A system reported as retired while still paid for is a gamed inventory: it lowers the
+    "only decrease" count without saving the money.
+    """
+    for p in ctx.projects:
+        if p.nature not in (Nature.om, Nature.operation_service):
+            continue
+        for i, sid in enumerate(p.systems.maintains):
+            s = ctx.head.system(sid)
+            if s is not None and s.retired_on is not None and p.year > s.retired_on.year:
+                yield problem(p, f"systems.maintains[{i}]",
+                              f"系统 {sid} 已于 {s.retired_on} {s.status.label}，{p.year} 年度项目 {p.id} 不得再为其安排运维经费：请从 maintains 中移除",
+                              f"system {sid} was retired on {s.retired_on}; the {p.year} project {p.id} must not pay for its O&M")
+

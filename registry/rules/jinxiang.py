@@ -1,0 +1,1 @@
+"""Rules of the jinxiang profile (RULES.md)."""

@@ -1,0 +1,1 @@
+"""Rules of the potou profile (RULES.md)."""

@@ -1,0 +1,1 @@
+"""Rules of the quxian profile (RULES.md)."""
