@@ -11,7 +11,7 @@ from registry import __version__
 from registry.loader import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS = ("check",)
+COMMANDS = ("check", "new", "schema", "rules")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -87,6 +87,8 @@ def _message(model: type[BaseModel], loc: Loc, error: Any) -> Message:
     label = f"{name}（{title}）" if title and title != name else name
     if kind == "missing":
         return Message(f"缺少必填字段 {label}", f"missing required field {name}")
+    if value is None and kind.endswith("_type"):
+        return Message(f"必填字段 {label} 尚未填写", f"required field {name} is empty")
     if kind == "extra_forbidden":
         return _unknown_key(model, loc)
     if kind == "enum":

@@ -1,0 +1,103 @@
+"""Rule documentation generated from the rule registry (sqlfluff style): the docstring, the
+citation and the examples of each rule are its documentation. Used by ``registry rules`` and
+by the site's rule pages."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from registry.findings import Severity
+from registry.rules.base import KIND_LABELS, Rule
+from registry.rules.profiles import PROFILES
+
+SEVERITY_LABELS = {Severity.error: "错误", Severity.warning: "警告"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: Any
+    type: str
+    description: str
+
+
+def parameters(rule: Rule[Any]) -> list[Parameter]:
+    out = []
+    for name, info in rule.params.model_fields.items():
+        annotation = info.annotation
+        type_name = getattr(annotation, "__name__", str(annotation))
+        out.append(Parameter(name, info.default, type_name, info.description or ""))
+    return out
+
+
+def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything known about a rule, as plain data (the ``--format json`` shape)."""
+    entry: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "title": rule.title,
+        "profile": rule.profile,
+        "kind": str(rule.kind),
+        "severity": str(rule.severity),
+        "citation": rule.citation,
+        "articles": [
+            {"profile": c.profile, "regulation": c.regulation, "article": c.article, "quote": c.quote}
+            for c in rule.citations
+        ],
+        "summary": rule.summary,
+        "why": rule.why,
+        "parameters": [
+            {"name": p.name, "default": p.default, "type": p.type, "description": p.description,
+             **({"value": values[p.name]} if values and p.name in values else {})}
+            for p in parameters(rule)
+        ],
+        "fails": rule.fails,
+        "passes": rule.passes,
+    }
+    if in_force is not None:
+        entry["in_force"] = in_force
+    return entry
+
+
+def _fence(text: str) -> list[str]:
+    return ["```yaml", text, "```"]
+
+
+def markdown(rule: Rule[Any]) -> str:
+    """One rule as a Markdown section (Chinese), for `registry rules --format markdown` and the site."""
+    lines = [
+        f"## {rule.id} {rule.title} {{#{rule.id.lower().replace('.', '-')}}}",
+        "",
+        f"- 名称：`{rule.name}`",
+        f"- 类型：{KIND_LABELS[rule.kind]}（`{rule.kind}`）",
+        f"- 默认级别：{SEVERITY_LABELS[rule.severity]}（`{rule.severity}`）",
+        f"- 依据：{rule.citation or '通用规则（数据格式与登记簿完整性）'}",
+        "",
+    ]
+    for c in rule.citations:
+        if c.quote:
+            lines += [f"> {c.regulation} {c.article}：{c.quote}", ""]
+    lines += [f"**检查内容**：{rule.summary}", ""]
+    if rule.why:
+        lines += [f"**为什么**：{rule.why}", ""]
+    params = parameters(rule)
+    if params:
+        lines += ["| 参数 | 默认值 | 说明 |", "|---|---|---|"]
+        lines += [f"| `{p.name}` | `{p.default}` | {p.description} |" for p in params]
+        lines.append("")
+    if rule.fails:
+        lines += ["不符合的示例：", "", *_fence(rule.fails), ""]
+    if rule.passes:
+        lines += ["符合的示例：", "", *_fence(rule.passes), ""]
+    return "\n".join(lines)
+
+
+def markdown_document(rules: Iterable[Rule[Any]], title: str) -> str:
+    body = [markdown(r) for r in rules]
+    return f"# {title}\n\n" + "\n".join(body)
+
+
+def profile_title(profile: str) -> str:
+    p = PROFILES[profile]
+    return p.regulation if profile == "common" else f"{p.jurisdiction}：{p.regulation}（{p.document}）"
