@@ -47,11 +47,31 @@ def load_config(root: Path) -> RegistryConfig:
     except YamlError as exc:
         raise ConfigError(exc.message, CONFIG_FILE, exc.line, exc.column) from None
     try:
-        return RegistryConfig.model_validate(parsed.data)
+        config = RegistryConfig.model_validate(parsed.data)
     except ValidationError as exc:
         loc, message = next(translate(RegistryConfig, exc))
         line, column = position(parsed, loc)
         raise ConfigError(message, CONFIG_FILE, line, column) from None
+    for loc, message in config_reference_errors(config):
+        raise ConfigError(message, CONFIG_FILE, *position(parsed, loc))
+    return config
+
+
+def config_reference_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str | int, ...], Message]]:
+    """Unit ids are unique; parents and authorities name listed units."""
+    seen: set[str] = set()
+    for i, unit in enumerate(config.units):
+        if unit.id in seen:
+            yield ("units", i, "id"), Message(f"单位代码 {unit.id} 重复", f"duplicate unit id {unit.id}")
+        seen.add(unit.id)
+    for i, unit in enumerate(config.units):
+        if unit.parent is not None and unit.parent not in seen:
+            yield ("units", i, "parent"), Message(
+                f"单位 {unit.id} 的主管部门 {unit.parent} 未在 units 中登记", f"parent {unit.parent} of {unit.id} is not a listed unit")
+    for role, unit_id in config.authorities:
+        if unit_id is not None and unit_id not in seen:
+            yield ("authorities", role), Message(
+                f"authorities.{role} 指向的单位 {unit_id} 未在 units 中登记", f"authorities.{role} names unlisted unit {unit_id}")
 
 
 def record_files(root: Path) -> list[str]:
