@@ -7,6 +7,7 @@ import sys
 
 from registry.checking import run_check
 from registry.commands.common import iso_date, relative_paths
+from registry.loader import CONFIG_FILE
 from registry.reporters import REPORTERS
 
 NAME = "check"
@@ -24,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     paths = relative_paths(args.root, args.paths) if args.paths else None
+    if paths is not None and CONFIG_FILE in paths:
+        paths = None  # registry.yaml changed: profiles or units may change any finding
     result = run_check(args.root, today=args.today or dt.date.today(), base=args.base, paths=paths)
     sys.stdout.write(REPORTERS[args.format](result.report, args.lang))
     return result.report.exit_code(strict=args.strict)

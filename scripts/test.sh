@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Python packages and, for the browser test, Debian's chromium)
+# and runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-venv.sh test
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "安装浏览器测试所需的 chromium（apt-get）…"
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
+fi
+exec .venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,79 @@
+"""The hooks of .pre-commit-hooks.yaml run under pre-commit in a registry repository.
+
+pre-commit would build a virtualenv for `language: python` hooks from the hook repository,
+which needs the package index; to stay offline the test runs this repo's hook definitions
+(entry, files, args, require_serial, pass_filenames) as `language: system` hooks with the
+`registry` command of the environment running the tests.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from casekit import build_registry
+
+REPO = Path(__file__).resolve().parents[1]
+HOOKS: list[dict[str, Any]] = YAML(typ="safe").load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def pre_commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(cwd.parent / "pre-commit-home"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def registry_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    build_registry(root, {"records": {}})
+    local = [{**hook, "language": "system"} for hook in HOOKS]
+    for hook in local:
+        hook.pop("description", None)
+        if hook["id"] == "registry-check-base":
+            hook["args"] = ["--base", "main"]
+    config = {"repos": [{"repo": "local", "hooks": local}]}
+    with (root / ".pre-commit-config.yaml").open("w", encoding="utf-8") as fh:
+        YAML().dump(config, fh)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=测试", "-c", "user.email=t@example.org", "add", ".")
+    git(root, "-c", "user.name=测试", "-c", "user.email=t@example.org", "commit", "-qm", "init")
+    return root
+
+
+def test_hooks_pass_on_a_clean_registry(registry_repo: Path) -> None:
+    result = pre_commit(registry_repo, "run", "--all-files")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "登记簿校验（registry check）" in result.stdout and "Passed" in result.stdout
+
+
+def test_hooks_block_a_bad_record_and_an_unapproved_new_system(registry_repo: Path) -> None:
+    (registry_repo / "systems/czj/czj-new.yaml").write_text(
+        "id: czj-new\nname: 新系统\nunit: czj\nstatus: building\ndeployment: county_cloud\nnmae: 错字\n", encoding="utf-8")
+    git(registry_repo, "add", ".")
+    result = pre_commit(registry_repo, "run", "--all-files")
+    assert result.returncode == 1
+    assert "REG002" in result.stdout and "nmae" in result.stdout
+    (registry_repo / "systems/czj/czj-new.yaml").write_text(
+        "id: czj-new\nname: 新系统\nunit: czj\nstatus: building\ndeployment: county_cloud\n", encoding="utf-8")
+    git(registry_repo, "add", ".")
+    result = pre_commit(registry_repo, "run", "--all-files")
+    assert result.returncode == 1
+    assert "CHG001" in result.stdout and "只减不增" in result.stdout
+
+
+def test_manifest_declares_serial_cross_file_hooks() -> None:
+    assert {h["id"] for h in HOOKS} == {"registry-check", "registry-check-base"}
+    for hook in HOOKS:
+        assert hook["require_serial"] is True, "cross-file rules must see every file in one run"
+        assert hook["entry"].startswith("registry check")
