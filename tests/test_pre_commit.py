@@ -36,7 +36,7 @@ def pre_commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def registry_repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
-    build_registry(root, {"records": {}})
+    build_registry(root, {"records": {}, "registry": {"profiles": ["potou"]}})
     local = [{**hook, "language": "system"} for hook in HOOKS]
     for hook in local:
         hook.pop("description", None)
