@@ -24,3 +24,22 @@ def at_least_months(start: dt.date, end: dt.date, months: int) -> bool:
 
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """``"09-30"`` → ``(9, 30)``; raises ValueError for anything that is not a real MM-DD
+    (parameters such as ``approval_deadline`` use it as their validator)."""
+    month, sep, day = text.partition("-")
+    if not sep or len(month) != 2 or len(day) != 2 or not (month + day).isdigit():
+        raise ValueError(f"应为 MM-DD 格式（例如 09-30），实际为 {text!r}")
+    try:
+        dt.date(2000, int(month), int(day))  # a leap year, so 02-29 is accepted
+    except ValueError:
+        raise ValueError(f"{text} 不是有效的月-日（MM-DD）") from None
+    return int(month), int(day)
+
+
+def month_day_in(year: int, text: str) -> dt.date:
+    """The date ``MM-DD`` of ``year``; 02-29 becomes 02-28 in a common year."""
+    month, day = parse_month_day(text)
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
