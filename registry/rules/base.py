@@ -147,7 +147,13 @@ class Rule(Generic[P]):
 
     @property
     def citation(self) -> str:
-        return "；".join(str(c) for c in self.citations)
+        """``法规 第N条、第M条；另一法规 第K条`` (articles of one regulation grouped)."""
+        grouped: dict[str, list[str]] = {}
+        for c in self.citations:
+            articles = grouped.setdefault(c.regulation, [])
+            if c.article not in articles:
+                articles.append(c.article)
+        return "；".join(f"{regulation} {'、'.join(articles)}" for regulation, articles in grouped.items())
 
     @property
     def quote(self) -> str:

@@ -30,6 +30,13 @@ def _base(ctx: Context) -> Snapshot:
     return ctx.base
 
 
+def initial_registration(ctx: Context) -> bool:
+    """The base holds no record at all: the change registers the existing inventory for the
+    first time, which adds systems to the register but builds none."""
+    base = _base(ctx)
+    return not base.systems and not base.projects
+
+
 def newcomer(ctx: Context, s: System) -> bool:
     """Active at head and not active in the same unit at base: it adds to the unit's count."""
     before = _base(ctx).system(s.id)
@@ -67,9 +74,12 @@ def chg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
     "只减不增": a unit that builds a system retires or merges another in the same change, or
     shows the approval that allowed a net-new one. Renaming a file without changing its id is
-    not a new system; a system moved between units counts for the unit that receives it.
+    not a new system; a system moved between units counts for the unit that receives it. The
+    first registration of a registry (a base with no records at all) is not checked.
     """
     base = _base(ctx)
+    if initial_registration(ctx):
+        return
     growth: dict[str, int] = {}
     for s in ctx.systems:
         if not newcomer(ctx, s) or excused(ctx, s):

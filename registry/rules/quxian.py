@@ -29,7 +29,7 @@ from registry.enums import (
 from registry.models import Project, System
 from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.change import QX12 as QX12_CITATION
-from registry.rules.change import new_changes
+from registry.rules.change import initial_registration, new_changes
 from registry.rules.helpers import (
     approved_before,
     changed_scope,
@@ -463,9 +463,12 @@ def qx12(ctx: Context, params: NoParams) -> Iterator[Problem]:
     Stricter than the common CHG001: 第十二条 stops new, rebuilt and expanded systems and
     allows a necessary new one only after the data centre's review and the county
     government's decision, whatever happens to the unit's count. A system moved between units
-    (CHG006) or revived (CHG003) is not new here; those rules cover it.
+    (CHG006) or revived (CHG003) is not new here; those rules cover it. The first registration
+    of a registry (a base with no records) registers existing systems and is not checked.
     """
     assert ctx.base is not None, "change rules run only with --base"
+    if initial_registration(ctx):
+        return
     for s in ctx.systems:
         if s.active and ctx.base.system(s.id) is None and s.new_system_approval is None:
             yield problem(
