@@ -1,1 +1,684 @@
-"""Rules of the dashiqiao profile (RULES.md)."""
+"""Rules of the dashiqiao profile (RULES.md): 大石桥市政务信息化项目管理暂行办法（2025年4月15日印发）.
+
+The published text uses half-width punctuation (``,`` ``(`` ``)`` ``;``); the quotes below
+keep it exactly as published.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from registry.dates import add_months, at_least_months, within_months
+from registry.enums import (
+    BasisKind,
+    Delivery,
+    Deployment,
+    DocumentKind,
+    EvaluationKind,
+    Nature,
+    Platform,
+    Stage,
+    SystemStatus,
+)
+from registry.findings import Severity
+from registry.models import Project, System
+from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.change import new_changes
+from registry.rules.helpers import approved_before, changed_scope, evaluations_between, missing_documents
+
+PROFILE = "dashiqiao"
+
+DSQ5 = Citation(
+    PROFILE, "第五条",
+    "除上级另有规定以及业务特殊需要外,新建的项目应当依托营口市级、省级政务云进行部署,并按营口市要求接入统一政务信息资源库平台。",
+)
+DSQ5_MIGRATE = Citation(PROFILE, "第五条", "已建的系统,应当逐步向政务云迁移。")
+# Quotes spanning two paragraphs or items keep one line break between them.
+DSQ6 = Citation(
+    PROFILE, "第六条（四）（五）",
+    "(四)符合《营口市政务信息共享开放管理办法》要求,能够实现数据共享;\n"
+    "(五)网络信息安全(含网络安全、数据安全、个人信息保护、密码管理等)应当与系统同步设计、同步建设、同步评估、同步验收、同步运行。",
+)
+DSQ10 = Citation(
+    PROFILE, "第十条第二款、第三款",
+    "需要紧急建设,且符合国家、省、市相关规定的项目,项目单位可以合并编报和审批可行性研究报告和初步设计。\n"
+    "对于技术方案简单、建设内容单一或总投资额200万元(不含)以下的项目,项目单位可以合并编报和审批可行性研究报告和初步设计。",
+)
+DSQ11 = Citation(
+    PROFILE, "第十一条（二）（三）",
+    "(二)涉及政府购买服务的项目,应当增加自建和购买服务方式经济性比较分析章节;\n"
+    "(三)项目采用软硬件产品的安全可靠情况说明、项目安全、密码应用方案等。",
+)
+DSQ12 = Citation(
+    PROFILE, "第十二条",
+    "市营商环境建设局应当委托具有资质的第三方中介服务机构,对可行性研究报告或者初步设计进行评估论证后予以批复。"
+    "第三方服务中介机构应通过竞争性方式选择确定。市国家密码管理局应当对项目密码应用方案进行合法性审核。",
+)
+DSQ15 = Citation(
+    PROFILE, "第十五条",
+    "项目单位应当严格执行已批复的项目初步设计及概算,不得擅自调整项目规模、内容、标准、投资等。"
+    "因国家政策、建设条件发生重大变化等原因确需增加投资的,应当报市发展和改革局重新提级论证、报市营商环境建设局重新审批。",
+)
+DSQ16 = Citation(
+    PROFILE, "第十六条",
+    "项目批复之日起,到项目验收备案之日止,项目单位应当每3个月向市数据局报送项目实施进展情况。",
+)
+DSQ17 = Citation(
+    PROFILE, "第十七条",
+    "初验合格且系统稳定运行3个月以上至6个月内的,可以向市数据局申请竣工验收,由市数据局委托第三方完成竣工验收。\n"
+    "提交验收申请报告时应当一并附上项目建设总结、财务报告、监理报告、安全风险评估报告"
+    "(包括涉密信息系统安全保密测评报告或者非涉密信息系统网络安全等级保护测评报告等)、密码应用安全性评估报告等材料。",
+)
+DSQ18 = Citation(PROFILE, "第十八条", "未经竣工验收或竣工验收不合格的项目不得投入使用,不得支付剩余资金建设,不能继续使用政务云资源。")
+DSQ19 = Citation(
+    PROFILE, "第十九条",
+    "项目单位应当在项目通过验收并投入运行后12至24个月内,开展自评价,并将自评价报告报送市数据局和市财政局。",
+)
+
+_AMOUNT_TOLERANCE = 0.005  # 万元
+_GOV_CLOUDS = frozenset({Deployment.city_cloud, Deployment.province_cloud})
+_NOT_YET_ONLINE = frozenset({SystemStatus.planned, SystemStatus.building})
+
+
+def _unfinished(p: Project) -> bool:
+    """Neither finally accepted nor terminated: the project is still building what it creates."""
+    return p.milestones.final_acceptance is None and p.milestones.terminated is None
+
+
+def _creators(ctx: Context) -> dict[str, list[Project]]:
+    """System id → the projects (whole registry) that list it in ``systems.creates``."""
+    out: dict[str, list[Project]] = {}
+    for p in ctx.head.projects:
+        for sid in p.systems.creates:
+            out.setdefault(sid, []).append(p)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# 第五条 部署与接入
+
+
+@rule("DSQ5", name="new-system-on-gov-cloud", title="新建系统依托市级、省级政务云部署并接入统一政务信息资源库平台",
+      kind=Kind.record, profile=PROFILE, cite=[DSQ5],
+      fails="""
+      id: wsj-health-code
+      status: building
+      deployment: own_machine_room
+      platforms: []
+      """,
+      passes="""
+      id: wsj-health-code
+      status: building
+      deployment: city_cloud
+      platforms: [resource_library]
+      """)
+def dsq5(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A new system — an active system in status ``planned`` or ``building``, or one listed in
+    ``systems.creates`` of a project not yet finally accepted or terminated — is deployed on
+    ``city_cloud`` or ``province_cloud`` and connects ``resource_library``.
+
+    第五条: new projects are deployed on the Yingkou city or the provincial government cloud
+    and connect the unified government information-resource library; the county-level city
+    builds no platform of its own. Systems created by projects accepted long ago are existing
+    systems: for them 第五条 only asks for a gradual migration (DSQ5W, a warning).
+    """
+    creators = _creators(ctx)
+    for s in ctx.systems:
+        unfinished = [p.id for p in creators.get(s.id, []) if _unfinished(p)]
+        if not s.active or (s.status not in _NOT_YET_ONLINE and not unfinished):
+            continue
+        source = f"由在建项目 {unfinished[0]} 新建的" if unfinished else f"{s.status.label}的"
+        if s.deployment not in _GOV_CLOUDS:
+            yield problem(
+                s, "deployment",
+                f"{source}系统 {s.id}「{s.name}」部署在{s.deployment.label}：新建系统应依托营口市级或辽宁省级政务云部署，"
+                "请改为 deployment: city_cloud 或 province_cloud",
+                f"new system {s.id} is deployed on {s.deployment.value}: deploy it on city_cloud or province_cloud",
+            )
+        if Platform.resource_library not in s.platforms:
+            yield problem(
+                s, "platforms",
+                f"{source}系统 {s.id}「{s.name}」未接入统一政务信息资源库平台：请按营口市要求接入，并在 platforms 中加入 resource_library",
+                f"new system {s.id} does not connect the unified information-resource library: add resource_library to platforms",
+            )
+
+
+@rule("DSQ5W", name="migrate-to-gov-cloud", title="自建机房中运行的系统应逐步向政务云迁移", kind=Kind.record,
+      profile=PROFILE, cite=[DSQ5_MIGRATE], severity=Severity.warning,
+      fails="""
+      status: operating
+      deployment: own_machine_room
+      """,
+      passes="""
+      status: operating
+      deployment: city_cloud
+      """)
+def dsq5w(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """An operating system deployed in the unit's own machine room (``own_machine_room``) is
+    reminded to plan its migration to the government cloud (a warning).
+
+    第五条 asks existing systems to move to the government cloud "逐步" (step by step): there is
+    no deadline, so this is a reminder, not an error. It also lists the machine rooms still to
+    be closed on the site's status pages.
+    """
+    for s in ctx.systems:
+        if s.status is SystemStatus.operating and s.deployment is Deployment.own_machine_room:
+            yield problem(
+                s, "deployment",
+                f"运行中的系统 {s.id}「{s.name}」仍部署在自建机房：已建系统应逐步向政务云迁移，请制定迁移计划，迁移后改为 city_cloud 或 province_cloud",
+                f"operating system {s.id} still runs in an own machine room: plan its migration to the government cloud",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第六条 五同步；第十条至第十二条 可研、初设与批复
+
+
+@rule("DSQ6", name="security-and-sharing-plans", title="评审时须有等保、密码应用和数据共享方案（五同步）",
+      kind=Kind.record, profile=PROFILE, cite=[DSQ6],
+      fails="""
+      milestones:
+        reviewed: {date: 2025-03-10, ref: 石数据评〔2025〕4号}
+      documents:
+        data_sharing_plan: docs/2025-wsj-001/数据共享方案.pdf
+      """,
+      passes="""
+      milestones:
+        reviewed: {date: 2025-03-10, ref: 石数据评〔2025〕4号}
+      documents:
+        data_sharing_plan: docs/2025-wsj-001/数据共享方案.pdf
+        mlps_plan: docs/2025-wsj-001/等级保护方案.pdf
+        crypto_plan: docs/2025-wsj-001/密码应用方案.pdf
+      """)
+def dsq6(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """From ``reviewed`` on, a project has the documents ``mlps_plan``, ``crypto_plan`` and
+    ``data_sharing_plan``.
+
+    第六条 admits a project to the project pool only if it can share data （四） and if network,
+    data and crypto security are designed, built, assessed, accepted and run together with the
+    system （五, "五同步"）. "Designed together" means the plans exist when the project is reviewed.
+    """
+    kinds = [DocumentKind.mlps_plan, DocumentKind.crypto_plan, DocumentKind.data_sharing_plan]
+    for p in ctx.projects:
+        if p.reached(Stage.reviewed):
+            yield from missing_documents(p, kinds, when="自评审（reviewed）起", when_en="from review")
+
+
+class MergeLimitParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    merge_limit_wan: float = Field(
+        200, gt=0,
+        description="可合并编报可研和初设的投资上限（万元，不含本数）：总投资额200万元(不含)以下的项目可以合并编报",
+    )
+
+
+_DESIGNED_NATURES = frozenset({Nature.new, Nature.upgrade, Nature.expansion, Nature.rebuild})
+_FS_PD = (DocumentKind.feasibility_study, DocumentKind.preliminary_design)
+
+
+@rule("DSQ10", name="feasibility-and-design", title="可行性研究报告和初步设计；200万元以下或紧急项目可合并编报",
+      kind=Kind.record, profile=PROFILE, cite=[DSQ10], params=MergeLimitParams,
+      fails="""
+      nature: new
+      budget: {total_wan: 260}
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
+      documents:
+        implementation_plan: docs/2025-wsj-001/实施方案.pdf   # 200 万元及以上不得合并编报
+      """,
+      passes="""
+      nature: new
+      budget: {total_wan: 180}
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
+      documents:
+        implementation_plan: docs/2025-wsj-001/实施方案.pdf
+      """)
+def dsq10(ctx: Context, params: MergeLimitParams) -> Iterator[Problem]:
+    """From ``approved`` on, a new, upgrade, expansion or rebuild project has the documents
+    ``feasibility_study`` and ``preliminary_design``. Below ``merge_limit_wan`` (default 200 万元,
+    exclusive) or with a basis item of kind ``urgent``, an ``implementation_plan`` (the merged
+    feasibility study and preliminary design) may replace both.
+
+    第十条 allows merging the two documents only for urgent projects and for projects
+    "200万元(不含)以下" (or technically simple ones, which a record cannot show): a project of
+    exactly 200 万元 or more needs the two-stage feasibility study and preliminary design.
+    """
+    limit = params.merge_limit_wan
+    for p in ctx.projects:
+        if p.nature not in _DESIGNED_NATURES or not p.reached(Stage.approved):
+            continue
+        missing = [k for k in _FS_PD if not p.documents.get(k)]
+        if not missing:
+            continue
+        urgent = p.has_basis(BasisKind.urgent)
+        small = p.budget.total_wan < limit - _AMOUNT_TOLERANCE
+        has_plan = bool(p.documents.get(DocumentKind.implementation_plan))
+        if (small or urgent) and has_plan:
+            continue
+        for kind in missing:
+            yield _design_problem(p, kind, limit, mergeable=small or urgent, has_plan=has_plan)
+
+
+def _design_problem(p: Project, kind: DocumentKind, limit: float, *, mergeable: bool, has_plan: bool) -> Problem:
+    total = p.budget.total_wan
+    if mergeable:
+        fix = "请提供该文件，或以合并编报的实施方案（documents.implementation_plan）代替可研和初设"
+        fix_en = "add it, or an implementation_plan that merges both"
+    elif has_plan:
+        fix = f"总投资 {total:g} 万元不在 {limit:g} 万元（不含）以下且非紧急项目，实施方案不能代替可研和初设，请分别编报"
+        fix_en = f"the total {total:g} reaches {limit:g} and the project is not urgent: an implementation_plan does not replace it"
+    else:
+        fix = f"总投资 {total:g} 万元不在 {limit:g} 万元（不含）以下，须分别编报可行性研究报告和初步设计"
+        fix_en = f"the total {total:g} reaches {limit:g}: both documents are required"
+    return problem(
+        p, f"documents.{kind.value}",
+        f"{p.nature.label}项目 {p.id} 已立项，缺少{kind.label}（documents.{kind.value}）：{fix}",
+        f"{p.nature.value} project {p.id} is approved without documents.{kind.value}: {fix_en}",
+    )
+
+
+@rule("DSQ11", name="trusted-crypto-cost", title="立项须有安全可靠情况说明、密码应用方案，购买服务项目须有经济性比较",
+      kind=Kind.record, profile=PROFILE, cite=[DSQ11],
+      fails="""
+      delivery: purchase
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
+      documents:
+        crypto_plan: docs/2025-wsj-001/密码应用方案.pdf
+      cost_comparison: null
+      """,
+      passes="""
+      delivery: purchase
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
+      documents:
+        crypto_plan: docs/2025-wsj-001/密码应用方案.pdf
+        trusted_products_statement: docs/2025-wsj-001/安全可靠情况说明.pdf
+      cost_comparison: {build_wan: 320, purchase_wan: 260}
+      """)
+def dsq11(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """From ``approved`` on, a project has the documents ``trusted_products_statement`` and
+    ``crypto_plan``; a ``purchase`` (政府购买服务) project also has a ``cost_comparison``.
+
+    第十一条 lists what the feasibility study and preliminary design must contain: the statement
+    on secure and reliable software and hardware, the security and crypto plans （三）, and for
+    purchased services a comparison of building versus buying （二）. The approval relies on them.
+    """
+    kinds = [DocumentKind.trusted_products_statement, DocumentKind.crypto_plan]
+    for p in ctx.projects:
+        if not p.reached(Stage.approved):
+            continue
+        yield from missing_documents(p, kinds, when="立项批复后", when_en="from approval")
+        if p.delivery is Delivery.purchase and p.cost_comparison is None:
+            yield problem(
+                p, "cost_comparison",
+                f"购买服务项目 {p.id} 已立项，缺少自建与购买服务方式的经济性比较：请填写 cost_comparison: {{build_wan: …, purchase_wan: …}}",
+                f"purchase project {p.id} is approved without a cost_comparison (build vs purchase)",
+            )
+
+
+@rule("DSQ12", name="assessed-before-approval", title="批复前须经第三方评估论证和密码应用合法性审核",
+      kind=Kind.record, profile=PROFILE, cite=[DSQ12],
+      fails="""
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
+      documents:
+        crypto_plan: docs/2025-wsj-001/密码应用方案.pdf
+      """,
+      passes="""
+      milestones:
+        third_party_assessed: {date: 2025-04-02, ref: 辽咨评〔2025〕88号}
+        crypto_reviewed: {date: 2025-04-10, ref: 石密审〔2025〕5号}
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
+      documents:
+        crypto_plan: docs/2025-wsj-001/密码应用方案.pdf
+      """)
+def dsq12(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A project with ``approved`` has ``third_party_assessed`` on or before the approval date,
+    and ``crypto_reviewed`` on or before it when it has a ``crypto_plan``.
+
+    第十二条: the business-environment bureau approves only after a qualified third party has
+    assessed the feasibility study or preliminary design, and the crypto administration reviews
+    the legality of the crypto plan. An approval dated before these steps skipped them.
+    """
+    for p in ctx.projects:
+        approved = p.milestones.date_of(Stage.approved)
+        if approved is None:
+            continue
+        yield from _preceded(p, Stage.third_party_assessed, approved, "第三方评估论证", "third-party assessment")
+        if p.documents.get(DocumentKind.crypto_plan):
+            yield from _preceded(p, Stage.crypto_reviewed, approved, "市国家密码管理局密码应用方案合法性审核", "crypto review")
+
+
+def _preceded(p: Project, stage: Stage, approved: dt.date, what: str, what_en: str) -> Iterator[Problem]:
+    when = p.milestones.date_of(stage)
+    if when is None:
+        yield problem(
+            p, f"milestones.{stage.value}",
+            f"项目 {p.id} 已于 {approved} 立项批复，但未登记{what}：批复前须完成该程序，请补登 milestones.{stage.value}（日期和意见编号）",
+            f"project {p.id} was approved on {approved} without a {what_en} (milestones.{stage.value})",
+        )
+    elif when > approved:
+        yield problem(
+            p, f"milestones.{stage.value}.date",
+            f"项目 {p.id} 的{what}日期 {when} 晚于立项批复 {approved}：须先完成{what}再批复，请核对日期",
+            f"project {p.id}: {what_en} on {when} is after the approval on {approved}",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第十五条 不得擅自调整
+
+
+_SCOPE_LABELS = {"budget.total_wan": "增加投资", "content": "调整建设内容", "systems": "调整涉及系统"}
+
+
+@rule("DSQ15", name="no-unapproved-adjustment", title="批复后增加投资或调整内容须重新审批", kind=Kind.change,
+      profile=PROFILE, cite=[DSQ15],
+      fails="""
+      # 基准版本：已立项，total_wan: 180
+      budget: {total_wan: 210}
+      changes:
+        - {date: 2025-08-01, description: 增加视频汇聚模块, amount_wan: 30}   # 没有 approval
+      """,
+      passes="""
+      budget: {total_wan: 210}
+      changes:
+        - date: 2025-08-01
+          description: 增加视频汇聚模块
+          amount_wan: 30
+          approval: {doc_no: 石营商审〔2025〕27号, date: 2025-07-28}
+      """)
+def dsq15(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """After approval, a rise of ``budget.total_wan`` or any change of ``content`` or
+    ``systems`` comes with a new ``changes`` entry that carries ``approval`` (the re-approval).
+
+    第十五条: the unit executes the approved preliminary design and estimate and may not adjust
+    scale, content, standard or investment on its own; more money needs a new assessment and a
+    new approval. A decrease of the total alone needs no re-approval here (CHG005 still asks for
+    the ``changes`` entry).
+    """
+    for p in ctx.projects:
+        before = approved_before(ctx, p)
+        if before is None:
+            continue
+        changed = [f for f in changed_scope(before, p) if f != "budget.total_wan" or _rose(before, p)]
+        if not changed or any(c.approval for c in new_changes(before, p)):
+            continue
+        for field in changed:
+            yield problem(
+                p, field,
+                f"项目 {p.id} 批复后{_SCOPE_LABELS[field]}（{field}），但没有附重新审批文件的变更记录："
+                "不得擅自调整项目规模、内容、投资，请报市发展和改革局重新论证、市营商环境建设局重新审批，"
+                "并在 changes 中登记本次调整及 approval（批复文号和日期）",
+                f"project {p.id} changed {field} after approval without a changes entry carrying approval: get it re-approved",
+            )
+
+
+def _rose(before: Project, after: Project) -> bool:
+    return after.budget.total_wan > before.budget.total_wan + _AMOUNT_TOLERANCE
+
+
+# ---------------------------------------------------------------------------------------------
+# 第十六条 进展报告
+
+
+class ProgressParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    progress_interval_months: int = Field(
+        3, ge=1, description="报送项目实施进展情况的最长间隔（自然月，恰好满 N 个月仍算按时）",
+    )
+
+
+@rule("DSQ16", name="progress-reports", title="自批复至验收每3个月报送实施进展", kind=Kind.deadline,
+      profile=PROFILE, cite=[DSQ16], params=ProgressParams,
+      fails="""
+      # 今天 2025-12-01
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
+      progress_reports: [2025-07-18]          # 之后超过 3 个月未报送
+      """,
+      passes="""
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
+      progress_reports: [2025-07-18, 2025-10-15]
+      """)
+def dsq16(ctx: Context, params: ProgressParams) -> Iterator[Problem]:
+    """From ``approved`` until ``final_acceptance`` (or ``terminated``; today while the project is
+    unfinished), no more than ``progress_interval_months`` (default 3) calendar months pass
+    between the approval, successive ``progress_reports`` and the end. Exactly N months after
+    the previous report is on time.
+
+    第十六条: from the day of approval to the acceptance filing, the unit reports progress to
+    the data bureau every 3 months. A terminated project reports no more after termination.
+    Reports dated before the approval or after the end do not count.
+    """
+    months = params.progress_interval_months
+    for p in ctx.projects:
+        start = p.milestones.date_of(Stage.approved)
+        if start is None:
+            continue
+        end, finished = _reporting_end(ctx, p)
+        previous = start
+        for when in sorted(d for d in p.progress_reports if start < d <= end):
+            if not within_months(previous, when, months):
+                yield _gap(p, previous, when, months, "next")
+            previous = when
+        if not within_months(previous, end, months):
+            yield _gap(p, previous, end, months, "end" if finished else "today")
+
+
+def _reporting_end(ctx: Context, p: Project) -> tuple[dt.date, bool]:
+    """The day reporting stops (acceptance or termination) and whether it has come; else today."""
+    m = p.milestones
+    ends = [x.date for x in (m.final_acceptance, m.terminated) if x is not None]
+    return (min(ends), True) if ends else (ctx.today, False)
+
+
+def _gap(p: Project, previous: dt.date, until: dt.date, months: int, kind: str) -> Problem:
+    due = add_months(previous, months)
+    what = {"next": f"下一次报送在 {until}", "end": f"直至 {until} 验收（终止）", "today": f"今天 {until} 仍未报送"}[kind]
+    return problem(
+        p, "progress_reports",
+        f"项目 {p.id} 自 {previous}（批复或上次进展报告）起超过 {months} 个月未向市数据局报送实施进展，应于 {due} 前报送，{what}："
+        "请按期报送，并在 progress_reports 中登记报送日期",
+        f"project {p.id}: no progress report for more than {months} months after {previous} (due by {due}, {kind} {until})",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第十七条至第十九条 验收与自评价
+
+
+class StableRunParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stable_min_months: int = Field(3, ge=0, description="初验合格后系统稳定运行的最短期限（自然月，含本数）")
+    stable_max_months: int = Field(6, ge=1, description="初验合格后申请竣工验收的最长期限（自然月，含本数）")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StableRunParams:
+        if self.stable_min_months > self.stable_max_months:
+            raise ValueError("stable_min_months 不能大于 stable_max_months")
+        return self
+
+
+_ACCEPTANCE_DOCUMENTS = (
+    DocumentKind.construction_summary,
+    DocumentKind.financial_report,
+    DocumentKind.supervision_report,
+    DocumentKind.security_assessment,
+    DocumentKind.mlps_report,
+    DocumentKind.crypto_assessment_report,
+)
+
+
+@rule("DSQ17", name="final-acceptance-window", title="初验合格稳定运行3至6个月后竣工验收，并附验收材料",
+      kind=Kind.record, profile=PROFILE, cite=[DSQ17], params=StableRunParams,
+      fails="""
+      milestones:
+        preliminary_acceptance: 2025-06-10
+        final_acceptance: {date: 2025-08-20, passed: true, ref: 石数据验〔2025〕6号}   # 仅 2 个多月
+      """,
+      passes="""
+      milestones:
+        preliminary_acceptance: 2025-03-10
+        final_acceptance: {date: 2025-08-20, passed: true, ref: 石数据验〔2025〕6号}
+      documents:
+        construction_summary: docs/2024-wsj-002/建设总结.pdf
+        financial_report: docs/2024-wsj-002/财务报告.pdf
+        supervision_report: docs/2024-wsj-002/监理报告.pdf
+        security_assessment: docs/2024-wsj-002/安全风险评估报告.pdf
+        mlps_report: docs/2024-wsj-002/等保测评报告.pdf
+        crypto_assessment_report: docs/2024-wsj-002/密评报告.pdf
+      """)
+def dsq17(ctx: Context, params: StableRunParams) -> Iterator[Problem]:
+    """A project with ``final_acceptance`` has a ``preliminary_acceptance`` from
+    ``stable_min_months`` to ``stable_max_months`` (default 3 to 6, both inclusive) calendar
+    months before it, and the documents construction_summary, financial_report,
+    supervision_report, security_assessment, mlps_report and crypto_assessment_report.
+
+    第十七条: after the preliminary acceptance the system runs stably "3个月以上至6个月内" before
+    the final acceptance (以上 and 以内 include the number itself), and the application carries
+    the construction summary, financial and supervision reports, the security risk assessment
+    (with the multi-level protection test report) and the crypto assessment report.
+    """
+    low, high = params.stable_min_months, params.stable_max_months
+    for p in ctx.projects:
+        final = p.milestones.final_acceptance
+        if final is None:
+            continue
+        yield from _stable_run(p, final.date, low, high)
+        yield from missing_documents(p, _ACCEPTANCE_DOCUMENTS, when="竣工验收时", when_en="at final acceptance")
+
+
+def _stable_run(p: Project, final: dt.date, low: int, high: int) -> Iterator[Problem]:
+    pre = p.milestones.date_of(Stage.preliminary_acceptance)
+    if pre is None:
+        yield problem(
+            p, "milestones.preliminary_acceptance",
+            f"项目 {p.id} 于 {final} 竣工验收，但未登记初步验收：须初验合格且系统稳定运行 {low} 至 {high} 个月后方可申请竣工验收，"
+            "请补登 milestones.preliminary_acceptance",
+            f"project {p.id} had its final acceptance on {final} without a preliminary acceptance",
+        )
+    elif not at_least_months(pre, final, low):
+        yield problem(
+            p, "milestones.final_acceptance.date",
+            f"项目 {p.id} 初验 {pre} 后仅到 {final} 即竣工验收，稳定运行不足 {low} 个月（最早 {add_months(pre, low)}）："
+            "请核对日期，稳定运行期满后再申请竣工验收",
+            f"project {p.id}: final acceptance {final} is less than {low} months after the preliminary acceptance {pre}",
+        )
+    elif not within_months(pre, final, high):
+        yield problem(
+            p, "milestones.final_acceptance.date",
+            f"项目 {p.id} 初验 {pre} 后至 {final} 才竣工验收，超过 {high} 个月（最迟 {add_months(pre, high)}）："
+            f"应在初验后 {high} 个月内申请竣工验收，请核对日期",
+            f"project {p.id}: final acceptance {final} is more than {high} months after the preliminary acceptance {pre}",
+        )
+
+
+@rule("DSQ18", name="no-use-before-acceptance", title="未经竣工验收或验收不合格的系统不得投入使用",
+      kind=Kind.record, profile=PROFILE, cite=[DSQ18],
+      fails="""
+      # projects/wsj/2024-wsj-002.yaml: systems: {creates: [wsj-health-code]},
+      #   final_acceptance: {date: 2025-08-20, passed: false}
+      id: wsj-health-code
+      status: operating
+      """,
+      passes="""
+      id: wsj-health-code
+      status: trial          # 整改复验通过前保持试运行
+      """)
+def dsq18(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A system listed in ``systems.creates`` of a project whose ``final_acceptance`` failed, or
+    of a project not yet finally accepted (and not terminated), is not ``operating``.
+
+    第十八条: "未经竣工验收或竣工验收不合格的项目不得投入使用". RULES.md names the failed
+    acceptance; the article equally forbids putting into use what has not been accepted yet, so
+    both are checked. The trial run (``trial``) before the final acceptance is part of building
+    (第十七条 requires it), so only ``operating`` counts as "投入使用".
+    """
+    creators = _creators(ctx)
+    for s in ctx.systems:
+        if s.status is not SystemStatus.operating:
+            continue
+        for p in creators.get(s.id, []):
+            yield from _not_yet_in_use(s, p)
+
+
+def _not_yet_in_use(s: System, p: Project) -> Iterator[Problem]:
+    final = p.milestones.final_acceptance
+    if p.milestones.terminated is not None or (final is not None and final.passed):
+        return
+    if final is None:
+        why, why_en = f"建设项目 {p.id} 尚未竣工验收", f"its project {p.id} has no final acceptance yet"
+    else:
+        why, why_en = f"建设项目 {p.id} 于 {final.date} 竣工验收不合格", f"its project {p.id} failed the final acceptance on {final.date}"
+    yield problem(
+        s, "status",
+        f"系统 {s.id}「{s.name}」状态为运行中，但{why}：未经竣工验收或验收不合格的项目不得投入使用，"
+        "请将 status 改为 trial（试运行），整改并通过竣工验收后再改为 operating",
+        f"system {s.id} is operating but {why_en}: keep it in trial until the project passes final acceptance",
+    )
+
+
+_SELF_EVALUATION_EARLIEST_MONTHS = 12  # "12至24个月内": only the upper end is a parameter in RULES.md
+
+
+class SelfEvaluationWindowParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    self_evaluation_months: int = Field(
+        24, ge=_SELF_EVALUATION_EARLIEST_MONTHS,
+        description="项目通过验收后开展自评价的最迟期限（自然月，含本数）；最早为验收后12个月",
+    )
+
+
+@rule("DSQ19", name="self-evaluation", title="通过验收后12至24个月内开展自评价", kind=Kind.deadline,
+      profile=PROFILE, cite=[DSQ19], params=SelfEvaluationWindowParams,
+      fails="""
+      # 今天 2025-12-01
+      milestones:
+        final_acceptance: {date: 2023-09-20, passed: true, ref: 石数据验〔2023〕3号}
+      evaluations:
+        - {kind: self, date: 2024-03-01}     # 验收后不足 12 个月，不算
+      """,
+      passes="""
+      milestones:
+        final_acceptance: {date: 2023-09-20, passed: true, ref: 石数据验〔2023〕3号}
+      evaluations:
+        - {kind: self, date: 2025-03-01, ref: 石卫健评〔2025〕2号}
+      """)
+def dsq19(ctx: Context, params: SelfEvaluationWindowParams) -> Iterator[Problem]:
+    """Once ``self_evaluation_months`` (default 24) calendar months have passed since a passed
+    ``final_acceptance``, the project has a ``self`` evaluation dated from 12 to that many months
+    after the acceptance (both ends inclusive).
+
+    第十九条: the self-evaluation takes place "12至24个月内" after the project passed acceptance
+    and went into operation, when a year of use shows its effect; it is reported to the data
+    bureau and the finance bureau. An evaluation earlier than 12 months does not count. A
+    warning, measured against today.
+    """
+    latest = params.self_evaluation_months
+    for p in ctx.projects:
+        final = p.milestones.final_acceptance
+        if final is None or not final.passed:
+            continue
+        opens = add_months(final.date, _SELF_EVALUATION_EARLIEST_MONTHS)
+        closes = add_months(final.date, latest)
+        if ctx.today <= closes or evaluations_between(p, EvaluationKind.self, opens, closes):
+            continue
+        others = [e.date for e in p.evaluations if e.kind is EvaluationKind.self]
+        note = f"（已登记的自评价 {'、'.join(map(str, others))} 不在该期间内）" if others else ""
+        yield problem(
+            p, "evaluations",
+            f"项目 {p.id} 于 {final.date} 通过验收，应在验收后 {_SELF_EVALUATION_EARLIEST_MONTHS} 至 {latest} 个月内"
+            f"（{opens} 至 {closes}）开展自评价{note}，今天 {ctx.today} 已过期限：请开展自评价并报送市数据局和市财政局，"
+            "在 evaluations 中登记 {kind: self, date, ref}",
+            f"project {p.id} passed acceptance on {final.date}: a self evaluation was due between {opens} and {closes}",
+        )

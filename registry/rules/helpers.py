@@ -1,9 +1,11 @@
 """Checks that many profile rules share: required documents, target systems, deadlines."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from registry.enums import DocumentKind, Stage
+from registry.enums import CryptoAssessment, DocumentKind, EvaluationKind, Stage
+from registry.findings import Message
 from registry.models import Project, System
 from registry.rules.base import Context, Problem, problem
 
@@ -42,3 +44,51 @@ def target_systems(ctx: Context, p: Project) -> Iterator[tuple[str, System]]:
 def created_systems(ctx: Context, p: Project) -> Iterator[tuple[str, System]]:
     for i, _sid, s in systems_named(ctx, p.systems.creates):
         yield f"systems.creates[{i}]", s
+
+
+# Fields whose change after approval the profiles regulate (调整项目规模、内容、投资).
+SCOPE_FIELDS = ("budget.total_wan", "content", "systems")
+
+
+def approved_before(ctx: Context, p: Project) -> Project | None:
+    """The base revision's version of ``p`` if it was already approved there (change rules)."""
+    if ctx.base is None:
+        return None
+    before = ctx.base.project(p.id)
+    return before if before is not None and before.milestones.approved is not None else None
+
+
+def changed_scope(before: Project, after: Project) -> list[str]:
+    """Which of :data:`SCOPE_FIELDS` differ between two versions of a project."""
+    changed = []
+    if abs(before.budget.total_wan - after.budget.total_wan) > 0.005:
+        changed.append("budget.total_wan")
+    if (before.content or "") != (after.content or ""):
+        changed.append("content")
+    if before.systems != after.systems:
+        changed.append("systems")
+    return changed
+
+
+def evaluations_between(p: Project, kind: EvaluationKind, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Dates of the project's ``kind`` evaluations from ``start`` to ``end``, both inclusive
+    (self-evaluation windows such as "验收后12个月内" / "12至24个月内")."""
+    return sorted(e.date for e in p.evaluations if e.kind is kind and start <= e.date <= end)
+
+
+def system_shortfalls(s: System) -> list[Message]:
+    """Why ``s`` is a system the measures refuse further money or work for (孤网、重复采集、
+    密评未通过、重大安全隐患), one reason each; empty when there is none. A system that does not
+    share is excused by an approved ``data.sharing_exemption`` (批准保留的不能共享系统)."""
+    reasons = []
+    if s.data.shared is not True and s.data.sharing_exemption is None:
+        reasons.append(Message("未按要求共享数据（data.shared 不是 true，且没有 sharing_exemption 批准文件）",
+                               "does not share its data (data.shared is not true and there is no sharing_exemption)"))
+    if s.data.duplicate_collection:
+        reasons.append(Message("重复采集数据（data.duplicate_collection: true）", "collects data already collected elsewhere"))
+    if s.security.crypto_assessment is CryptoAssessment.failed:
+        reasons.append(Message("密码应用安全性评估未通过", "failed its commercial-crypto assessment"))
+    if s.security.major_risks:
+        risks = "；".join(s.security.major_risks)
+        reasons.append(Message(f"存在重大安全隐患（{risks}）", f"has open major security risks ({risks})"))
+    return reasons

@@ -1,1 +1,706 @@
-"""Rules of the potou profile (RULES.md)."""
+"""Rules of the potou profile (RULES.md): 坡头区区级政务信息化服务项目管理办法（试行，征求意见稿）."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from registry.dates import add_months, month_day_in, parse_month_day
+from registry.enums import (
+    EXISTING_SYSTEM_NATURES,
+    BasisKind,
+    CryptoAssessment,
+    DocumentKind,
+    EvaluationKind,
+    Nature,
+    Scope,
+    Stage,
+    Track,
+)
+from registry.models import Project, System
+from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.change import new_changes
+from registry.rules.helpers import (
+    approved_before,
+    changed_scope,
+    evaluations_between,
+    missing_documents,
+    target_systems,
+)
+
+PROFILE = "potou"
+
+PT6 = Citation(
+    PROFILE, "第六条",
+    "区各有关单位应按照数字政府改革建设规划，结合业务发展需要，制定本系统、本单位政务信息化规划和政务数据资源目录，"
+    "作为项目立项审批的必备条件。",
+)
+PT8 = Citation(PROFILE, "第八条", "具有以下情形之一的，相关运行维护、运营以及升级项目原则上不予立项。")
+PT8_1 = Citation(
+    PROFILE, "第八条（一）",
+    "具有以下情形之一的，相关运行维护、运营以及升级项目原则上不予立项。\n（一）未纳入政务信息系统目录的系统。",
+)
+PT8_2 = Citation(PROFILE, "第八条（二）", "（二）未按要求共享数据资源或重复采集数据的政务信息系统。")
+PT8_3 = Citation(PROFILE, "第八条（三）", "（三）不符合密码应用和网络安全要求，或者存在重大安全隐患的政务信息系统。")
+PT8_4 = Citation(PROFILE, "第八条（四）", "（四）不符合国家安全可靠应用政策的政务信息系统。")
+PT10 = Citation(
+    PROFILE, "第十条（二）至（四）",
+    "（二）组织评审。区政务服务数据管理局组织公共类项目专家评审后，将项目方案及专家评审意见报送区财政局。"
+    "涉及密码应用的项目，由区国家保密局出具密码应用审核意见。\n"
+    "（三）资金审核。原“造价审核”整合到“资金审核”环节，"
+    "由区财政局组织公共类项目资金审核，出具项目预算审核、资金来源、分年度安排计划的初步意见。\n"
+    "（四）报批立项。区政务服务数据管理局综合密码应用审核意见、专家评审意见和区财政局意见，按程序报批后完成立项。",
+)
+PT11 = Citation(
+    PROFILE, "第十一条（二）至（四）",
+    "（二）组织评审。区政务服务数据管理局组织开展专业类项目立项初审和专家评审后, 将项目方案及专家评审意见报送区财政局。"
+    "涉及密码应用的项目，由区国家保密局出具密码应用审核意见。\n"
+    "（三）资金审核。原“造价审核”整合到“资金审核”环节，"
+    "由区财政局组织专业类项目资金审核，出具项目预算审核、资金来源、分年度安排计划的初步意见。\n"
+    "（四）批复立项。区政务服务数据管理局综合密码应用审核意见、专家评审意见和区财政局意见，出具专业类项目立项审批意见，完成立项。",
+)
+PT12 = Citation(
+    PROFILE, "第十二条",
+    "运行维护服务、第三方服务以及政府采购限额以下的基础设施服务、软件开发服务和系统业务运营服务项目，可采取备案制管理。",
+)
+PT14 = Citation(
+    PROFILE, "第十四条",
+    "下年度开展的区级政务信息化项目原则上应于本年度9月底前完成立项。国家部委、省委省政府、市委市政府、区委区政府明确要求的除外。",
+)
+PT21 = Citation(
+    PROFILE, "第二十一条第一款",
+    "项目总金额未超出批复预算、项目目标不变，主要内容确需调整且资金调整数额不超过项目总金额15%，并符合下列情形之一的，"
+    "区各有关单位可以自行调整，同时报区政务服务数据管理局备案。",
+)
+PT21_OTHERWISE = Citation(PROFILE, "第二十一条第二款", "不符合上述情形的，应当按照相关法律法规，国家、省、市、区有关规定执行。")
+PT22 = Citation(
+    PROFILE, "第二十二条",
+    "区各有关单位承担的专业类项目应在验收前按照数字政府改革建设标准和要求进行符合性审查，经区政务服务数据管理局审核通过后，"
+    "由区各有关单位自行组织验收，并将验收报告报送区政务服务数据管理局。采取备案制管理的专业类项目无需进行符合性审查",
+)
+PT23 = Citation(PROFILE, "第二十三条", "未进行档案验收或者档案验收不合格的，不得通过项目验收。")
+PT24 = Citation(
+    PROFILE, "第二十四条",
+    "区各有关单位应当在项目通过验收后12个月内，对系统运行情况进行应用效果自评价，将评价报告报送区政务服务数据管理局",
+)
+
+_AMOUNT_TOLERANCE = 0.005  # 万元: amounts are compared to the cent (half of 0.01 万元 = 50 元)
+
+
+# ---------------------------------------------------------------------------------------------
+# 第六条 立项的必备条件
+
+
+@rule("PT6", name="plan-and-catalogue", title="立项须有政务信息化规划和政务数据资源目录", kind=Kind.record,
+      profile=PROFILE, cite=[PT6],
+      fails="""
+      milestones:
+        approved: {date: 2025-03-01, doc_no: 坡政数〔2025〕8号}
+      basis:
+        - {title: 区政府常务会议纪要, kind: meeting}
+      documents: {}
+      """,
+      passes="""
+      milestones:
+        approved: {date: 2025-03-01, doc_no: 坡政数〔2025〕8号}
+      basis:
+        - {title: 坡头区卫生健康局政务信息化规划（2024—2026年）, kind: plan}
+      documents:
+        resource_catalog: docs/2025-wjj-001/政务数据资源目录.xlsx
+      """)
+def pt6(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """From ``approved`` on, a project has the document ``resource_catalog`` (政务数据资源目录)
+    and at least one basis item of kind ``plan`` (the unit's informatization plan).
+
+    第六条 makes the unit's own informatization plan and its data-resource catalogue "必备条件"
+    of approval: without them the data bureau cannot see whether the project fits the plan or
+    which data it will share.
+    """
+    for p in ctx.projects:
+        if not p.reached(Stage.approved):
+            continue
+        yield from missing_documents(p, [DocumentKind.resource_catalog], when="立项批复后", when_en="from approval")
+        if not p.has_basis(BasisKind.plan):
+            yield problem(
+                p, "basis",
+                f"项目 {p.id} 已立项，但建设依据（basis）中没有本单位政务信息化规划：请添加一项 kind: plan 的依据"
+                "（规划名称和文号），规划是立项审批的必备条件",
+                f"project {p.id} is approved but its basis has no item of kind plan: add the unit's informatization plan",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第八条 不予立项的系统（运维、运营、升级项目）
+
+
+def _existing_system_targets(ctx: Context, *, active_only: bool = True) -> Iterator[tuple[Project, str, System]]:
+    """(project, field, system) for the target systems of in-flight existing-system projects.
+
+    A retired or merged target is PT8.1's finding alone: once a system has left the catalogue,
+    its sharing and security state no longer matters, so PT8.2–PT8.4 look at active ones only.
+    """
+    for p in ctx.projects:
+        if p.in_flight and p.nature in EXISTING_SYSTEM_NATURES:
+            for field, s in target_systems(ctx, p):
+                if s.active or not active_only:
+                    yield p, field, s
+
+
+def _on_system(p: Project, field: str, s: System, what: str, what_en: str, fix: str) -> Problem:
+    return problem(
+        p, field,
+        f"项目 {p.id}（{p.nature.label}）涉及的系统 {s.id}「{s.name}」{what}，第八条规定相关运行维护、运营及升级项目不予立项：{fix}",
+        f"project {p.id} ({p.nature.value}) works on system {s.id}, which {what_en}: such projects are not approved",
+    )
+
+
+@rule("PT8.1", name="target-in-catalogue", title="运维、升级项目涉及的系统须在系统目录中", kind=Kind.record,
+      profile=PROFILE, cite=[PT8_1],
+      fails="""
+      # systems/wjj/wjj-old-his.yaml: status: merged, merged_into: wjj-health
+      nature: om
+      milestones: {planned: 2025-01-10}
+      systems: {maintains: [wjj-old-his]}
+      """,
+      passes="""
+      nature: om
+      milestones: {planned: 2025-01-10}
+      systems: {maintains: [wjj-health]}   # 在用系统
+      """)
+def pt8_1(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """An in-flight existing-system project (upgrade, expansion, rebuild, O&M, operation
+    service) works only on active systems: none of its target systems is retired or merged.
+
+    A retired or merged system has left the government information system catalogue; paying
+    to maintain, operate or upgrade it is exactly what 第八条（一） forbids. (Unknown system ids
+    are REG005's business.)
+    """
+    for p, field, s in _existing_system_targets(ctx, active_only=False):
+        if not s.active:
+            fix = f"请从 {field} 中移除该系统" + (f"，改为整合后的系统 {s.merged_into}" if s.merged_into else "")
+            yield _on_system(p, field, s, f"状态为{s.status.label}，已不在政务信息系统目录中",
+                             f"is {s.status.value} and no longer in the catalogue", fix)
+
+
+@rule("PT8.2", name="target-shares-data", title="运维、升级项目涉及的系统须共享数据且不重复采集", kind=Kind.record,
+      profile=PROFILE, cite=[PT8, PT8_2],
+      fails="""
+      # systems/wjj/wjj-health.yaml: data: {shared: false, duplicate_collection: true}
+      nature: upgrade
+      milestones: {planned: 2025-01-10}
+      systems: {upgrades: [wjj-health]}
+      """,
+      passes="""
+      # systems/wjj/wjj-health.yaml: data: {shared: true, duplicate_collection: false}
+      nature: upgrade
+      milestones: {planned: 2025-01-10}
+      systems: {upgrades: [wjj-health]}
+      """)
+def pt8_2(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """In-flight existing-system projects: every active target system shares its data
+    (``data.shared: true``) and does not collect data already collected elsewhere
+    (``data.duplicate_collection`` not true).
+
+    第八条（二） refuses O&M, operation and upgrade money to systems that do not share their data
+    as required or collect it twice. Unlike 渠县 第十六、十七条, the 坡头 text knows no approved
+    exception, so ``sharing_exemption`` does not excuse a system here; "not given" counts as not
+    shared, because the unit asking for the money must show that the system shares.
+    """
+    for p, field, s in _existing_system_targets(ctx):
+        if s.data.shared is not True:
+            state = "未填写" if s.data.shared is None else "为 false"
+            yield _on_system(p, field, s, f"未按要求共享数据资源（data.shared {state}）",
+                             "does not share its data (data.shared is not true)",
+                             f"请先将系统 {s.id} 接入政务数据共享并在系统记录中填写 data.shared: true")
+        if s.data.duplicate_collection:
+            yield _on_system(p, field, s, "重复采集其他系统已采集的数据（data.duplicate_collection: true）",
+                             "collects data already collected elsewhere",
+                             f"请先停止重复采集、改为共享获取，并将系统 {s.id} 的 data.duplicate_collection 改为 false")
+
+
+@rule("PT8.3", name="target-secure", title="运维、升级项目涉及的系统须符合密码应用和网络安全要求", kind=Kind.record,
+      profile=PROFILE, cite=[PT8, PT8_3],
+      fails="""
+      # systems/wjj/wjj-health.yaml:
+      #   security: {mlps_level: null, crypto_assessment: failed, major_risks: [数据库弱口令]}
+      nature: om
+      milestones: {planned: 2025-01-10}
+      systems: {maintains: [wjj-health]}
+      """,
+      passes="""
+      # systems/wjj/wjj-health.yaml:
+      #   security: {mlps_level: 2, crypto_assessment: passed, major_risks: []}
+      nature: om
+      milestones: {planned: 2025-01-10}
+      systems: {maintains: [wjj-health]}
+      """)
+def pt8_3(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """In-flight existing-system projects: no active target system has failed its crypto assessment
+    (``security.crypto_assessment: failed``), every one is graded for multi-level protection
+    (``security.mlps_level`` set), and none has open major risks (``security.major_risks``).
+
+    第八条（三）: a system that does not meet the crypto and cyber-security requirements, or has a
+    major hidden danger, gets no O&M, operation or upgrade project until it is fixed. A pending
+    crypto assessment is not a failure, so it does not block.
+    """
+    for p, field, s in _existing_system_targets(ctx):
+        sec = s.security
+        if sec.crypto_assessment is CryptoAssessment.failed:
+            yield _on_system(p, field, s, "密码应用安全性评估未通过（security.crypto_assessment: failed）",
+                             "failed its crypto assessment", "请先完成密码应用整改并重新评估")
+        if sec.mlps_level is None:
+            yield _on_system(p, field, s, "未进行网络安全等级保护定级（security.mlps_level 为空）",
+                             "has no multi-level protection grade", f"请先完成定级备案，并在系统 {s.id} 记录中填写 security.mlps_level")
+        if sec.major_risks:
+            risks = "、".join(sec.major_risks)
+            yield _on_system(p, field, s, f"存在未整改的重大安全隐患（{risks}）",
+                             f"has open major risks ({'; '.join(sec.major_risks)})",
+                             f"请先完成整改，并清空系统 {s.id} 的 security.major_risks")
+
+
+@rule("PT8.4", name="target-trusted-products", title="运维、升级项目涉及的系统须符合安全可靠应用政策", kind=Kind.record,
+      profile=PROFILE, cite=[PT8, PT8_4],
+      fails="""
+      # systems/wjj/wjj-health.yaml: security: {trusted_products: false}
+      nature: upgrade
+      milestones: {planned: 2025-01-10}
+      systems: {upgrades: [wjj-health]}
+      """,
+      passes="""
+      # systems/wjj/wjj-health.yaml: security: {trusted_products: true}
+      nature: upgrade
+      milestones: {planned: 2025-01-10}
+      systems: {upgrades: [wjj-health]}
+      """)
+def pt8_4(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """In-flight existing-system projects: every active target system uses secure and reliable
+    software and hardware (``security.trusted_products: true``).
+
+    第八条（四） refuses the money to systems that do not comply with the national secure-and-
+    reliable application policy (安全可靠应用政策). "Not given" is treated as not shown: the unit
+    applying must state that the system complies.
+    """
+    for p, field, s in _existing_system_targets(ctx):
+        if s.security.trusted_products is not True:
+            state = "未填写" if s.security.trusted_products is None else "为 false"
+            yield _on_system(p, field, s, f"未符合国家安全可靠应用政策（security.trusted_products {state}）",
+                             "does not comply with the secure-and-reliable policy (security.trusted_products is not true)",
+                             f"请完成安全可靠替代后，在系统 {s.id} 记录中填写 security.trusted_products: true")
+
+
+# ---------------------------------------------------------------------------------------------
+# 第十条、第十一条 立项流程
+
+
+def _uses_crypto(p: Project) -> bool:
+    """The project "涉及密码应用": it has a crypto plan or a crypto budget."""
+    return bool(p.documents.get(DocumentKind.crypto_plan)) or (p.budget.crypto_wan or 0) > 0
+
+
+_REVIEW_STEPS = {
+    Stage.reviewed: ("专家评审意见", "expert review"),
+    Stage.finance_reviewed: ("区财政局资金审核意见", "finance review"),
+    Stage.crypto_reviewed: ("区国家保密局密码应用审核意见", "crypto review"),
+}
+
+
+@rule("PT10", name="approval-reviews", title="审批制项目立项前须经专家评审、资金审核和密码应用审核", kind=Kind.record,
+      profile=PROFILE, cite=[PT10, PT11],
+      fails="""
+      track: approval
+      budget: {total_wan: 120, crypto_wan: 6}
+      milestones:
+        reviewed: {date: 2025-02-10, ref: 坡政数评〔2025〕3号}
+        approved: {date: 2025-03-01, doc_no: 坡政数〔2025〕8号}
+        # 没有 finance_reviewed，涉及密码应用却没有 crypto_reviewed
+      """,
+      passes="""
+      track: approval
+      budget: {total_wan: 120, crypto_wan: 6}
+      milestones:
+        reviewed: {date: 2025-02-10, ref: 坡政数评〔2025〕3号}
+        crypto_reviewed: {date: 2025-02-15, ref: 坡密审〔2025〕2号}
+        finance_reviewed: {date: 2025-02-20, ref: 坡财审〔2025〕11号}
+        approved: {date: 2025-03-01, doc_no: 坡政数〔2025〕8号}
+      """)
+def pt10(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """An approval-track project that has reached ``approved`` has the milestones ``reviewed``
+    (expert review) and ``finance_reviewed`` (资金审核), plus ``crypto_reviewed`` when it
+    involves crypto (a ``crypto_plan`` document or ``budget.crypto_wan`` > 0); none of them is
+    dated after ``approved``.
+
+    第十条 (public projects) and 第十一条 (professional projects) approve a project only on the
+    combined opinions of the expert review, the finance bureau and, for crypto applications,
+    the secrecy bureau. An approval without them, or before them, skipped the procedure.
+    Filing-track projects (第十二条) follow the lighter filing procedure and are not checked.
+    """
+    for p in ctx.projects:
+        if p.track is not Track.approval or not p.reached(Stage.approved):
+            continue
+        needed = [Stage.reviewed, Stage.finance_reviewed] + ([Stage.crypto_reviewed] if _uses_crypto(p) else [])
+        approved = p.milestones.date_of(Stage.approved)
+        for stage in needed:
+            yield from _review_before(p, stage, approved)
+
+
+def _review_before(p: Project, stage: Stage, approved: dt.date | None) -> Iterator[Problem]:
+    what, what_en = _REVIEW_STEPS[stage]
+    when = p.milestones.date_of(stage)
+    if when is None:
+        crypto = "（项目涉及密码应用：有密码应用方案或密码应用投入）" if stage is Stage.crypto_reviewed else ""
+        yield problem(
+            p, f"milestones.{stage.value}",
+            f"审批制项目 {p.id} 已立项，但未登记{what}{crypto}：请补登 milestones.{stage.value}（日期和意见编号），"
+            "立项须综合该意见",
+            f"approval-track project {p.id} is approved without the {what_en} (milestones.{stage.value})",
+        )
+    elif approved is not None and when > approved:
+        yield problem(
+            p, f"milestones.{stage.value}.date",
+            f"项目 {p.id} 的{what}日期 {when} 晚于立项批复 {approved}：立项须在取得该意见之后，请核对日期",
+            f"project {p.id}: {what_en} on {when} is after the approval on {approved}",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第十二条 备案制的适用范围
+
+
+class FilingParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    procurement_threshold_wan: float = Field(
+        100, gt=0,
+        description="政府采购限额标准（万元）：低于此额的基础设施、软件开发和系统业务运营服务项目可采取备案制（第十二条“限额以下”，不含本数）",
+    )
+
+
+_FILING_ANY_AMOUNT = frozenset({Nature.om, Nature.third_party})
+
+
+@rule("PT12", name="filing-track-scope", title="备案制仅限运维、第三方服务和采购限额以下项目", kind=Kind.record,
+      profile=PROFILE, cite=[PT12], params=FilingParams,
+      fails="""
+      track: filing
+      nature: upgrade
+      budget: {total_wan: 150}
+      """,
+      passes="""
+      track: filing
+      nature: upgrade
+      budget: {total_wan: 80}      # 政府采购限额 100 万元以下
+      """)
+def pt12(ctx: Context, params: FilingParams) -> Iterator[Problem]:
+    """A ``filing``-track project is of nature ``om`` or ``third_party``, or its
+    ``budget.total_wan`` is below ``procurement_threshold_wan`` (default 100 万元).
+
+    第十二条 allows the lighter filing procedure (备案制) only for O&M services, third-party
+    services, and infrastructure, software-development and operation services "政府采购限额以下".
+    A project at or above the procurement limit must go through the full approval procedure of
+    第十条/第十一条. "以下" here is the procurement sense of "below the limit": reaching the limit
+    (达到限额标准) is what triggers government procurement, so exactly the threshold needs approval.
+    """
+    limit = params.procurement_threshold_wan
+    for p in ctx.projects:
+        if p.track is not Track.filing or p.nature in _FILING_ANY_AMOUNT:
+            continue
+        if p.budget.total_wan >= limit - _AMOUNT_TOLERANCE:
+            yield problem(
+                p, "track",
+                f"项目 {p.id} 为备案制，但性质为{p.nature.label}且投资 {p.budget.total_wan:g} 万元已达到政府采购限额 {limit:g} 万元："
+                "备案制仅适用于运行维护、第三方服务及限额以下项目，请改为审批制（track: approval）并履行评审、资金审核程序",
+                f"project {p.id} is on the filing track but is {p.nature.value} with {p.budget.total_wan:g} wan, "
+                f"at or above the procurement limit {limit:g}: use track approval",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第十四条 立项时限
+
+
+class ApprovalDeadlineParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    approval_deadline: str = Field(
+        "09-30", description="上一年度完成立项的截止日（MM-DD，含当日）：下年度项目原则上应于本年度9月底前完成立项",
+    )
+
+    @field_validator("approval_deadline")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        parse_month_day(value)
+        return value
+
+
+@rule("PT14", name="approval-deadline", title="下年度项目须于本年度9月底前完成立项", kind=Kind.record,
+      profile=PROFILE, cite=[PT14], params=ApprovalDeadlineParams,
+      fails="""
+      id: 2026-wjj-001
+      year: 2026
+      milestones:
+        approved: {date: 2025-10-15, doc_no: 坡政数〔2025〕31号}   # 晚于 2025-09-30
+        budgeted: {date: 2026-01-20, amount_wan: 90}
+      """,
+      passes="""
+      id: 2026-wjj-001
+      year: 2026
+      milestones:
+        approved: {date: 2025-09-30, doc_no: 坡政数〔2025〕27号}
+        budgeted: {date: 2026-01-20, amount_wan: 90}
+      """)
+def pt14(ctx: Context, params: ApprovalDeadlineParams) -> Iterator[Problem]:
+    """A project that has reached ``budgeted`` was ``approved`` on or before
+    ``approval_deadline`` (default 09-30) of the year before its ``year``, unless a basis item is
+    ``directive`` (explicitly required by a higher authority).
+
+    第十四条: next year's projects are approved by the end of September; a project not approved
+    in time is in principle not put into next year's budget. The exception is a project
+    explicitly required by the ministries, province, city or district (kind ``directive``).
+    """
+    for p in ctx.projects:
+        if not p.reached(Stage.budgeted) or p.has_basis(BasisKind.directive):
+            continue
+        deadline = month_day_in(p.year - 1, params.approval_deadline)
+        approved = p.milestones.date_of(Stage.approved)
+        if approved is None:
+            yield problem(
+                p, "milestones.approved",
+                f"项目 {p.id} 已下达 {p.year} 年度预算，但未登记立项批复：{p.year} 年度项目应于 {deadline} 前完成立项，"
+                "请补登 milestones.approved；未按时立项的原则上不纳入下年度预算",
+                f"project {p.id} is budgeted for {p.year} without an approval: it had to be approved by {deadline}",
+            )
+        elif approved > deadline:
+            yield problem(
+                p, "milestones.approved.date",
+                f"项目 {p.id} 于 {approved} 立项，晚于 {p.year} 年度项目的立项截止日 {deadline}，却已纳入 {p.year} 年度预算："
+                "未按时立项的项目原则上不纳入下年度预算；如属上级或区委区政府明确要求，请在 basis 中添加 kind: directive 的依据",
+                f"project {p.id} was approved on {approved}, after the deadline {deadline} for {p.year} projects, yet it is budgeted",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第二十一条 立项后调整
+
+
+class SelfAdjustParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    self_adjust_share: float = Field(
+        0.15, ge=0, le=1,
+        description="单位可自行调整（报备案）的资金调整比例上限（含本数），超过须重新报批：资金调整数额不超过项目总金额15%",
+    )
+
+
+_SCOPE_LABELS = {
+    "budget.total_wan": "投资概算",
+    "content": "建设内容",
+    "systems": "涉及系统",
+    "goals": "绩效目标",
+}
+
+
+def _approval_reasons(before: Project, after: Project, share: float) -> list[tuple[str, str]]:
+    """Why an adjustment exceeds what the unit may do on its own (zh, en) — empty if it may."""
+    reasons = []
+    old, new = before.budget.total_wan, after.budget.total_wan
+    if new > old + _AMOUNT_TOLERANCE:
+        reasons.append((f"投资由 {old:g} 增至 {new:g} 万元，超出批复预算", f"total rises from {old:g} to {new:g} above the approved budget"))
+    elif abs(new - old) > share * old + _AMOUNT_TOLERANCE:
+        reasons.append((
+            f"资金调整 {new - old:+g} 万元，超过原总金额 {old:g} 万元的 {share:.0%}（{share * old:g} 万元）",
+            f"the adjustment {new - old:+g} exceeds {share:.0%} of {old:g}",
+        ))
+    if before.goals != after.goals:
+        reasons.append(("项目绩效目标发生变化", "the goals changed"))
+    return reasons
+
+
+@rule("PT21", name="adjustment-filed", title="立项后调整须登记变更，超出自行调整范围须重新报批", kind=Kind.change,
+      profile=PROFILE, cite=[PT21, PT21_OTHERWISE], params=SelfAdjustParams,
+      fails="""
+      # 基准版本：已立项，total_wan: 200
+      budget: {total_wan: 160}     # 减少 20%，超过 15%
+      changes:
+        - {date: 2025-08-01, description: 取消移动端模块, amount_wan: -40}   # 没有 approval
+      """,
+      passes="""
+      # 基准版本：已立项，total_wan: 200
+      budget: {total_wan: 180}     # 减少 10%，可自行调整并备案
+      changes:
+        - {date: 2025-08-01, description: 优化技术方案，取消自建短信网关, amount_wan: -20}
+      """)
+def pt21(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
+    """After approval, any change of ``budget.total_wan``, ``content``, ``systems`` or ``goals``
+    comes with a new ``changes`` entry. The entry also needs ``approval`` (re-approval) when
+    ``total_wan`` rises above its value at base, when it changes by more than
+    ``self_adjust_share`` (default 15 %, inclusive) of that value, or when the goals change.
+
+    第二十一条 lets a unit adjust an approved project on its own and file it with the data
+    bureau (the ``changes`` entry) only while the total stays within the approved budget, the
+    goals stay the same and the money moved is at most 15 % of the total; anything else goes
+    back through approval. The table of RULES.md names budget, content and systems; the article
+    also names the goals ("项目目标不变"), so a goal change is treated as needing re-approval too.
+    """
+    for p in ctx.projects:
+        before = approved_before(ctx, p)
+        if before is None:
+            continue
+        changed = changed_scope(before, p) + (["goals"] if before.goals != p.goals else [])
+        if not changed:
+            continue
+        fresh = new_changes(before, p)
+        if not fresh:
+            for field in changed:
+                yield problem(
+                    p, field,
+                    f"项目 {p.id} 立项后调整了{_SCOPE_LABELS[field]}（{field}），但 changes 中没有新增变更记录："
+                    "请登记本次调整（日期、内容、金额变化），并报区政务服务数据管理局备案",
+                    f"project {p.id} changed {field} after approval without a new changes entry: record and file the adjustment",
+                )
+            continue
+        reasons = _approval_reasons(before, p, params.self_adjust_share)
+        if reasons and not any(c.approval for c in fresh):
+            zh = "；".join(r[0] for r in reasons)
+            en = "; ".join(r[1] for r in reasons)
+            yield problem(
+                p, "changes",
+                f"项目 {p.id} 的调整超出单位自行调整范围（{zh}）：须重新报批，请在本次 changes 记录中填写 approval（批复文号和日期）",
+                f"project {p.id}: the adjustment needs re-approval ({en}): give approval in the new changes entry",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# 第二十二条至第二十四条 验收与评价
+
+
+@rule("PT22", name="conformity-review", title="审批制专业类项目验收前须经符合性审查", kind=Kind.record,
+      profile=PROFILE, cite=[PT22],
+      fails="""
+      scope: professional
+      track: approval
+      milestones:
+        final_acceptance: {date: 2025-09-20, passed: true, ref: 坡卫健验〔2025〕2号}
+      """,
+      passes="""
+      scope: professional
+      track: approval
+      milestones:
+        conformity_review: {date: 2025-09-05, ref: 坡政数审〔2025〕14号}
+        final_acceptance: {date: 2025-09-20, passed: true, ref: 坡卫健验〔2025〕2号}
+      """)
+def pt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A professional (``scope: professional``), approval-track project with
+    ``final_acceptance`` had a ``conformity_review`` dated before it.
+
+    第二十二条: before accepting a professional project itself, the unit has it reviewed by the
+    data bureau for conformity with the digital-government standards; filing-track professional
+    projects are exempt, and public projects are accepted by the bureau itself. The article
+    says "验收前" and "审核通过后…自行组织验收", a sequence, so the review must be strictly earlier
+    than the acceptance (the same day does not count).
+    """
+    for p in ctx.projects:
+        final = p.milestones.final_acceptance
+        if final is None or p.scope is not Scope.professional or p.track is not Track.approval:
+            continue
+        review = p.milestones.conformity_review
+        if review is None:
+            yield problem(
+                p, "milestones.conformity_review",
+                f"审批制专业类项目 {p.id} 已于 {final.date} 验收，但未登记符合性审查：验收前须经区政务服务数据管理局符合性审查，"
+                "请补登 milestones.conformity_review（日期和审查意见编号）",
+                f"professional approval-track project {p.id} was accepted on {final.date} without a conformity review",
+            )
+        elif review.date >= final.date:
+            yield problem(
+                p, "milestones.conformity_review.date",
+                f"项目 {p.id} 的符合性审查日期 {review.date} 不早于验收日期 {final.date}：符合性审查须在验收之前通过，请核对日期",
+                f"project {p.id}: conformity review on {review.date} is not before the acceptance on {final.date}",
+            )
+
+
+@rule("PT23", name="archive-before-acceptance", title="通过验收前须完成档案验收", kind=Kind.record,
+      profile=PROFILE, cite=[PT23],
+      fails="""
+      milestones:
+        final_acceptance: {date: 2025-09-20, passed: true, ref: 坡卫健验〔2025〕2号}
+      """,
+      passes="""
+      milestones:
+        archive_acceptance: 2025-09-12
+        final_acceptance: {date: 2025-09-20, passed: true, ref: 坡卫健验〔2025〕2号}
+      """)
+def pt23(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A passed ``final_acceptance`` had an ``archive_acceptance`` on or before its date.
+
+    第二十三条: a project whose archives were not accepted (or failed) cannot pass acceptance.
+    The archive acceptance may take place on the day of the final acceptance.
+    """
+    for p in ctx.projects:
+        final = p.milestones.final_acceptance
+        if final is None or not final.passed:
+            continue
+        archive = p.milestones.archive_acceptance
+        if archive is None:
+            yield problem(
+                p, "milestones.archive_acceptance",
+                f"项目 {p.id} 于 {final.date} 通过验收，但未登记档案验收：未进行档案验收的不得通过项目验收，"
+                "请补登 milestones.archive_acceptance",
+                f"project {p.id} passed acceptance on {final.date} without an archive acceptance",
+            )
+        elif archive.date > final.date:
+            yield problem(
+                p, "milestones.archive_acceptance.date",
+                f"项目 {p.id} 的档案验收日期 {archive.date} 晚于验收通过日期 {final.date}：档案验收须在项目验收之前（或当日）完成，请核对日期",
+                f"project {p.id}: archive acceptance on {archive.date} is after the acceptance on {final.date}",
+            )
+
+
+class SelfEvaluationParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    self_evaluation_months: int = Field(
+        12, ge=1, description="项目通过验收后完成应用效果自评价的期限（自然月，含到期当日）",
+    )
+
+
+@rule("PT24", name="self-evaluation", title="通过验收后12个月内完成应用效果自评价", kind=Kind.deadline,
+      profile=PROFILE, cite=[PT24], params=SelfEvaluationParams,
+      fails="""
+      # 今天 2025-12-01
+      milestones:
+        final_acceptance: {date: 2024-09-20, passed: true, ref: 坡卫健验〔2024〕2号}
+      evaluations: []
+      """,
+      passes="""
+      milestones:
+        final_acceptance: {date: 2024-09-20, passed: true, ref: 坡卫健验〔2024〕2号}
+      evaluations:
+        - {kind: self, date: 2025-08-30, ref: 坡卫健评〔2025〕1号}
+      """)
+def pt24(ctx: Context, params: SelfEvaluationParams) -> Iterator[Problem]:
+    """Once ``self_evaluation_months`` (default 12) calendar months have passed since a passed
+    ``final_acceptance``, the project has a ``self`` evaluation dated from the acceptance to
+    the end of that period (exactly 12 months is on time).
+
+    第二十四条 asks for a self-evaluation of the system's application effect within 12 months
+    of acceptance, reported to the data bureau. It feeds the bureau's post-evaluation and next
+    year's approvals. A warning, so that time passing never blocks an unrelated pull request.
+    """
+    months = params.self_evaluation_months
+    for p in ctx.projects:
+        final = p.milestones.final_acceptance
+        if final is None or not final.passed:
+            continue
+        due = add_months(final.date, months)
+        if ctx.today <= due or evaluations_between(p, EvaluationKind.self, final.date, due):
+            continue
+        late = [e.date for e in p.evaluations if e.kind is EvaluationKind.self and e.date > due]
+        note = f"（已有的自评价 {late[0]} 已逾期）" if late else ""
+        yield problem(
+            p, "evaluations",
+            f"项目 {p.id} 于 {final.date} 通过验收，应在 {months} 个月内（{due} 前）完成应用效果自评价{note}，今天 {ctx.today} 仍无按期的自评价："
+            "请完成自评价并报送区政务服务数据管理局，在 evaluations 中登记 {kind: self, date, ref}",
+            f"project {p.id} passed acceptance on {final.date}: a self evaluation was due by {due} and none is recorded in time",
+        )
+

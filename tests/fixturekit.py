@@ -1,0 +1,87 @@
+"""Helpers for the clean fixture registries (tests/fixtures/<profile>/): copy one, commit it to
+a temporary git repository, change one record in one place, and list what the check found.
+
+    root = copy_fixture("dalad", tmp_path)
+    edit(root, "projects/czj/2026-czj-001.yaml", drop("documents.preliminary_design"))
+    assert found(run_check(root, today=TODAY)) == [("DLT8", "projects/czj/2026-czj-001.yaml", "documents.preliminary_design")]
+"""
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from gitrepo import GitRepo, yaml_text
+from registry.checking import Run
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+Edit = Callable[[dict[str, Any]], None]
+Found = tuple[str, str, str]  # (rule, path, field)
+
+
+def found(run: Run) -> list[Found]:
+    return sorted((f.rule, f.path, f.field) for f in run.report.findings)
+
+
+def messages(run: Run) -> list[str]:
+    """For assertion output: what a failing comparison should show."""
+    return [f"{f.rule} {f.path} {f.field}: {f.message.zh}" for f in run.report.findings]
+
+
+def copy_fixture(profile: str, tmp_path: Path) -> Path:
+    """A copy of ``tests/fixtures/<profile>/`` that a test may change."""
+    root = tmp_path / "registry"
+    shutil.copytree(FIXTURES / profile, root)
+    return root
+
+
+def committed_fixture(profile: str, tmp_path: Path) -> tuple[Path, GitRepo]:
+    """The fixture committed as the first commit of ``main`` in a fresh repository."""
+    root = copy_fixture(profile, tmp_path)
+    repo = GitRepo.init(root)
+    repo.commit("登记簿初始登记")
+    return root, repo
+
+
+def edit(root: Path, relpath: str, *changes: Edit) -> None:
+    """Load a record, apply ``changes`` in order and write it back as YAML."""
+    data: dict[str, Any] = YAML(typ="safe").load((root / relpath).read_text(encoding="utf-8"))
+    for change in changes:
+        change(data)
+    (root / relpath).write_text(yaml_text(data), encoding="utf-8")
+
+
+def _parent(data: dict[str, Any], keys: str, *, create: bool) -> tuple[dict[str, Any], str]:
+    *parents, last = keys.split(".")
+    for key in parents:
+        data = data.setdefault(key, {}) if create else data[key]
+    return data, last
+
+
+def both(*changes: Edit) -> Edit:
+    """Several edits of one record applied in order, as one edit."""
+    def change(data: dict[str, Any]) -> None:
+        for one in changes:
+            one(data)
+    return change
+
+
+def set_at(keys: str, value: Any) -> Edit:
+    """Set the dotted ``keys`` to ``value`` (creating mappings on the way)."""
+    def change(data: dict[str, Any]) -> None:
+        parent, last = _parent(data, keys, create=True)
+        parent[last] = value
+    return change
+
+
+def drop(keys: str) -> Edit:
+    """Remove the dotted ``keys`` (which must exist: a typo must not make a test pass)."""
+    def change(data: dict[str, Any]) -> None:
+        parent, last = _parent(data, keys, create=False)
+        del parent[last]
+    return change
+
