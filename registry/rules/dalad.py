@@ -1,1 +1,615 @@
-"""Rules of the dalad profile (RULES.md)."""
+"""Rules of the dalad profile (RULES.md): 达拉特旗数字城市建设项目管理办法（征求意见稿）.
+
+The seed text numbers its articles 第一条–第五条, then two unnumbered paragraphs (第六、七条 in
+the original), then 第八条 onwards; the citations below use the numbers as printed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from registry.dates import add_months, year_end
+from registry.enums import STAGE_ORDER, DocumentKind, EvaluationKind, Nature, Stage, SystemStatus
+from registry.findings import Message
+from registry.models import Project
+from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.change import new_changes
+from registry.rules.helpers import (
+    approved_before,
+    changed_scope,
+    evaluations_between,
+    missing_documents,
+    system_shortfalls,
+    target_systems,
+)
+
+PROFILE = "dalad"
+
+ART5 = Citation(
+    PROFILE, "第五条",
+    "项目计划应包括建设依据、投资概算、项目性质、进度安排、政务云资源需求、信息资源共享、电子政务网络需求、运维保障等相关情况。",
+)
+ART8 = Citation(PROFILE, "第八条", "初步设计方案和投资概算未获批复前，不予下达项目建设投资资金，项目建设单位不得开工建设。")
+ART13 = Citation(
+    PROFILE, "第十三条",
+    "项目应当采用安全可靠的软硬件产品。在项目报批阶段，要说明产品的安全可靠情况。项目软硬件产品的安全可靠情况、"
+    "项目密码应用和安全审查情况、硬件设备和新建数据中心能源利用效率情况是项目验收的重要内容。",
+)
+ART16 = Citation(
+    PROFILE, "第十六条",
+    "项目实行工程监理制，项目建设单位应当按照信息系统工程监理有关规定，委托工程监理单位对项目建设进行工程监理",
+)
+ART17 = Citation(
+    PROFILE, "第十七条",
+    "项目建设单位应当在项目通过验收并投入运行后12-24个月内，参照国家政务信息化建设管理绩效评价有关要求开展自评价",
+)
+ART17_YEARLY = Citation(PROFILE, "第十七条", "建设期内的项目建设单位每年年底前向项目审批部门提交项目绩效评价报告。")
+ART19 = Citation(PROFILE, "第十九条", "项目建设单位应当严格按照批复的初步设计方案和投资概算实施项目建设。")
+ART20 = Citation(
+    PROFILE, "第二十条",
+    "项目投资规模未超出概算批复、建设目标不变，项目主要建设内容确需调整且资金调整数额不超过概算总投资10%,"
+    "并符合下列情形之一的，可以由项目建设单位调整，同时向项目审批部门、领导小组办公室备案",
+)
+ART21_PRELIMINARY = Citation(PROFILE, "第二十一条", "项目建设单位在批复期内完成建设内容，并组织完成初验。")
+ART21 = Citation(
+    PROFILE, "第二十一条",
+    "项目建成后半年内，项目建设单位向领导小组办公室提交竣工验收申请，并附上项目初验意见、单位领导班子集体研究同意验收的会议纪要、"
+    "验收报告、建设总结、招投标及合同材料、项目过程文档、财务报告、安全风险评估报告(包括涉密信息系统分级保护测评报告或者"
+    "非涉密信息系统网络安全等级保护测评报告等)、密码应用安全性评估报告、审计报告等材料",
+)
+ART21_HALF_YEAR = Citation(PROFILE, "第二十一条", "项目建成后半年内，项目建设单位向领导小组办公室提交竣工验收申请")
+ART22 = Citation(PROFILE, "第二十二条", "未进行档案验收或档案验收不合格的，不得通过项目验收。")
+ART24 = Citation(
+    PROFILE, "第二十四条",
+    "如部门认为根据有关法律法规和旗委、旗人民政府要求不能信息共享，但确有必要建设或保留的，由领导小组办公室审核，报旗人民政府批准后方可建设或保留。",
+)
+ART24_1 = Citation(
+    PROFILE, "第二十四条（一）",
+    "对未按要求共享数据资源或重复采集数据的信息化系统，不单独安排运行维护经费，项目建设单位不得新建、改建、扩建政务信息系统。",
+)
+ART24_2 = Citation(
+    PROFILE, "第二十四条（二）",
+    "对不符合密码应用和网络安全要求，或存在重大安全隐患的信息化系统，不单独安排运行维护经费，项目建设单位不得新建、改建、扩建信息化系统。",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning and approval
+
+
+@rule("DLT5", name="annual-plan-contents", title="年度项目计划内容齐全", kind=Kind.record, profile=PROFILE,
+      cite=[ART5],
+      fails="""
+      milestones: {planned: 2024-12-15}
+      basis: []                       # 缺建设依据
+      budget: {total_wan: 120}        # 缺 om_annual_wan（运维保障）
+      documents: {}                   # 缺政务云资源需求、数据共享方案
+      """,
+      passes="""
+      milestones: {planned: 2024-12-15}
+      basis: [{title: 数字达拉特建设规划, doc_no: 达政发〔2023〕8号, kind: plan}]
+      budget: {total_wan: 120, om_annual_wan: 12}
+      documents:
+        cloud_requirements: docs/2025-zwb-001/政务云资源需求.pdf
+        data_sharing_plan: docs/2025-zwb-001/信息资源共享方案.pdf
+      """)
+def dlt5(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """From ``planned``: the project gives its basis (建设依据), the yearly O&M cost
+    (``budget.om_annual_wan``, 运维保障) and the documents ``cloud_requirements``
+    (政务云资源需求) and ``data_sharing_plan`` (信息资源共享).
+
+    第五条 lists what a unit's annual project plan must contain before the leading group
+    adopts it into the annual construction plan. The plan is where cloud resources are pooled
+    and data sharing is agreed, and the O&M figure is what the county will pay every year
+    after the warranty: a project admitted without them cannot be reviewed on those points.
+    The other items of the list (概算、性质) are required fields of every record already.
+    """
+    for p in ctx.projects:
+        if not p.reached(Stage.planned):
+            continue
+        if not p.basis:
+            yield problem(p, "basis",
+                          f"项目 {p.id} 已纳入年度建设计划，须写明建设依据（basis）：请列出所依据的规划、文件或会议决定",
+                          f"project {p.id} is in the annual plan and must give its basis (basis)")
+        if p.budget.om_annual_wan is None:
+            yield problem(p, "budget.om_annual_wan",
+                          f"项目 {p.id} 已纳入年度建设计划，须填写运维保障（budget.om_annual_wan，质保期满后每年运维费用，万元）",
+                          f"project {p.id} is in the annual plan and must give its yearly O&M cost (budget.om_annual_wan)")
+        yield from missing_documents(p, (DocumentKind.cloud_requirements, DocumentKind.data_sharing_plan),
+                                     when="纳入年度建设计划后", when_en="from planned")
+
+
+@rule("DLT8", name="no-start-before-approval", title="初步设计和概算获批前不得开工", kind=Kind.record,
+      profile=PROFILE, cite=[ART8],
+      fails="""
+      milestones:
+        started: 2025-03-01        # 没有立项批复就开工
+      documents: {}
+      """,
+      passes="""
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 达发改审批字〔2025〕12号}
+        started: 2025-03-01
+      documents:
+        preliminary_design: docs/2025-zwb-001/初步设计方案.pdf
+      """)
+def dlt8(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A project that has ``started`` (or any later stage) has ``approved`` on or before the
+    start date, and a ``preliminary_design`` (or, for a simplified procedure, an
+    ``implementation_plan``).
+
+    第八条: until the preliminary design and the estimate are approved, no construction money
+    is released and the unit must not start building. A start without approval is building
+    on money that was never authorised; the design document is what was approved.
+    """
+    for p in ctx.projects:
+        if not p.reached(Stage.started):
+            continue
+        start_stage = _first_present(p, Stage.started)
+        field = f"milestones.{start_stage.value}"
+        approved = p.milestones.approved
+        start = p.milestones.date_of(start_stage)
+        if approved is None:
+            yield problem(p, field,
+                          f"项目 {p.id} 的{start_stage.label}日期为 {start}，但没有立项批复（milestones.approved）："
+                          "初步设计方案和投资概算未获批复前不得开工建设，请补录批复文号和日期，或核实开工日期",
+                          f"project {p.id} reached {start_stage.value} ({start}) without approval (milestones.approved): "
+                          "no construction before the design and estimate are approved")
+        elif start is not None and start < approved.date:
+            yield problem(p, field,
+                          f"项目 {p.id} 于 {start} {start_stage.label}，早于立项批复 {approved.date}：获批前不得开工建设，请核实日期",
+                          f"project {p.id} {start_stage.value} on {start}, before its approval on {approved.date}")
+        if not (p.documents.get(DocumentKind.preliminary_design) or p.documents.get(DocumentKind.implementation_plan)):
+            yield problem(p, "documents.preliminary_design",
+                          f"项目 {p.id} 已开工，须提供获批的初步设计方案（documents.preliminary_design），"
+                          "简化程序的项目可提供实施方案（documents.implementation_plan）",
+                          f"project {p.id} has started and needs its approved preliminary_design (or implementation_plan)")
+
+
+def _first_present(p: Project, stage: Stage) -> Stage:
+    """The first milestone at or after ``stage`` in the stage order that the project has."""
+    later = STAGE_ORDER[STAGE_ORDER.index(stage):]
+    return next(s for s in later if p.milestones.get(s) is not None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Construction: security, supervision
+
+
+@rule("DLT13", name="trusted-products-and-security-review", title="安全可靠说明与验收安全材料", kind=Kind.record,
+      profile=PROFILE, cite=[ART13],
+      fails="""
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 达发改审批字〔2025〕12号}
+      documents: {}                  # 缺安全可靠情况说明
+      """,
+      passes="""
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 达发改审批字〔2025〕12号}
+        final_acceptance: {date: 2025-11-20, passed: true}
+      documents:
+        trusted_products_statement: docs/2025-zwb-001/安全可靠情况说明.pdf
+        crypto_assessment_report: docs/2025-zwb-001/密评报告.pdf
+        security_assessment: docs/2025-zwb-001/安全风险评估报告.pdf
+      """)
+def dlt13(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """From ``approved``: document ``trusted_products_statement``; with ``final_acceptance``:
+    documents ``crypto_assessment_report`` and ``security_assessment``.
+
+    第十三条: the security and reliability of the products is explained when the project is
+    submitted for approval, and products, crypto use and security review are key points of
+    the acceptance. Without the statement the approval was given blind; without the crypto
+    and security reports the acceptance has nothing to check.
+    """
+    for p in ctx.projects:
+        if p.reached(Stage.approved):
+            yield from missing_documents(p, (DocumentKind.trusted_products_statement,),
+                                         when="报批时（立项批复后）", when_en="from approval")
+        if p.milestones.final_acceptance is not None:
+            yield from missing_documents(p, (DocumentKind.crypto_assessment_report, DocumentKind.security_assessment),
+                                         when="竣工验收时", when_en="at final acceptance")
+
+
+@rule("DLT16", name="supervision-report", title="项目实行工程监理制", kind=Kind.record, profile=PROFILE,
+      cite=[ART16],
+      fails="""
+      milestones:
+        final_acceptance: {date: 2025-11-20, passed: true}
+      documents: {}                  # 缺监理报告
+      """,
+      passes="""
+      milestones:
+        final_acceptance: {date: 2025-11-20, passed: true}
+      documents:
+        supervision_report: docs/2024-zwb-001/监理报告.pdf
+      """)
+def dlt16(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A project with ``final_acceptance`` has the document ``supervision_report``.
+
+    第十六条 puts every project under engineering supervision (工程监理制) by an independent
+    supervisor. The supervisor's report is the evidence that this happened, and the
+    acceptance relies on it.
+    """
+    for p in ctx.projects:
+        if p.milestones.final_acceptance is not None:
+            yield from missing_documents(p, (DocumentKind.supervision_report,),
+                                         when="竣工验收时（工程监理制）", when_en="at final acceptance")
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+
+class SelfEvaluationParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    self_evaluation_months: int = Field(
+        24, ge=12, description="自评价期限：竣工验收后第 12 个月至第 N 个月内须开展自评价（“12-24个月内”）",
+    )
+
+
+SELF_EVALUATION_OPENS_MONTHS = 12  # 第十七条 “12-24个月内”: the window opens 12 months after acceptance
+
+
+@rule("DLT17", name="evaluations", title="验收后自评价与建设期年度绩效评价", kind=Kind.deadline, profile=PROFILE,
+      cite=[ART17, ART17_YEARLY], params=SelfEvaluationParams,
+      fails="""
+      milestones:
+        approved: {date: 2023-03-01, doc_no: 达发改审批字〔2023〕5号}
+        final_acceptance: {date: 2023-06-30, passed: true}
+      evaluations: []                # 2023 年无绩效评价；验收后 24 个月已过仍无自评价
+      """,
+      passes="""
+      milestones:
+        approved: {date: 2023-03-01, doc_no: 达发改审批字〔2023〕5号}
+        final_acceptance: {date: 2023-06-30, passed: true}
+      evaluations:
+        - {kind: performance, date: 2023-12-20, ref: 达数据绩评〔2023〕3号}
+        - {kind: self, date: 2024-09-15, ref: 达政数自评〔2024〕2号}
+      """)
+def dlt17(ctx: Context, params: SelfEvaluationParams) -> Iterator[Problem]:
+    """A passed ``final_acceptance`` is followed by a ``self`` evaluation dated 12 to N
+    calendar months after it (both ends inclusive); the warning comes once N months have
+    passed without one. And for every calendar year from that of ``approved`` to that of
+    ``final_acceptance`` (or of ``terminated``; today's while unfinished) whose 31 December
+    has passed, there is a ``performance`` evaluation dated in that year.
+
+    第十七条: the unit evaluates the project itself 12–24 months after it went into operation,
+    and during construction files a performance evaluation report before each year end. The
+    evaluations are what the next year's investment and O&M money is decided on (第二十九条).
+    A terminated project is no longer under construction after its termination date, so its
+    years end there (an interpretation: the article speaks of 建设期 only).
+    """
+    for p in ctx.projects:
+        yield from _self_evaluation(ctx, p, params.self_evaluation_months)
+        yield from _yearly_performance(ctx, p)
+
+
+def _self_evaluation(ctx: Context, p: Project, months: int) -> Iterator[Problem]:
+    accepted = p.milestones.final_acceptance
+    if accepted is None or not accepted.passed:
+        return
+    opens = add_months(accepted.date, SELF_EVALUATION_OPENS_MONTHS)
+    closes = add_months(accepted.date, months)
+    if ctx.today <= closes or evaluations_between(p, EvaluationKind.self, opens, closes):
+        return
+    yield problem(p, "evaluations",
+                  f"项目 {p.id} 于 {accepted.date} 通过竣工验收，应在验收后 {SELF_EVALUATION_OPENS_MONTHS}–{months} 个月内"
+                  f"（{opens} 至 {closes}）开展自评价，该期间没有自评价记录：请补做自评价，报送旗发改委、财政局、大数据中心，"
+                  "并在 evaluations 中登记（kind: self）",
+                  f"project {p.id} passed final acceptance on {accepted.date}; no self evaluation between {opens} and "
+                  f"{closes} ({SELF_EVALUATION_OPENS_MONTHS}-{months} months after): carry one out and record it in evaluations")
+
+
+def _yearly_performance(ctx: Context, p: Project) -> Iterator[Problem]:
+    approved = p.milestones.approved
+    if approved is None:
+        return
+    last_year = (_construction_end(p) or ctx.today).year
+    evaluated = {e.date.year for e in p.evaluations if e.kind is EvaluationKind.performance}
+    for year in range(approved.date.year, last_year + 1):
+        if year_end(year) < ctx.today and year not in evaluated:
+            yield problem(p, "evaluations",
+                          f"项目 {p.id} {year} 年处于建设期（立项批复 {approved.date}），没有该年度的绩效评价：建设期内每年年底前"
+                          f"须向项目审批部门提交绩效评价报告，请补报并在 evaluations 中登记（kind: performance，日期在 {year} 年内）",
+                          f"project {p.id} was under construction in {year} but has no performance evaluation dated that year: "
+                          "file one and record it in evaluations (kind: performance)")
+
+
+def _construction_end(p: Project) -> dt.date | None:
+    ended = p.milestones.final_acceptance or p.milestones.terminated
+    return ended.date if ended is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes after approval
+
+
+class SelfAdjustParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    self_adjust_share: float = Field(
+        0.10, ge=0, le=1,
+        description="建设单位可自行调整（备案即可）的资金调整上限，占基准版本投资概算的比例（“不超过概算总投资10%”，含本数）",
+    )
+
+
+@rule("DLT20", name="adjustment-filed-or-reapproved", title="批复后调整须备案，超限须重新报批", kind=Kind.change,
+      profile=PROFILE, cite=[ART20, ART19], params=SelfAdjustParams,
+      fails="""
+      # 基准版本：已立项，total_wan: 200
+      budget: {total_wan: 230}       # 调增 30 万元：超出概算批复，须重新报批
+      changes:
+        - {date: 2025-07-01, description: 增加视频汇聚模块, amount_wan: 30}
+      """,
+      passes="""
+      # 基准版本：已立项，total_wan: 200
+      budget: {total_wan: 185}       # 调减 15 万元，未超过 10%：备案即可
+      changes:
+        - {date: 2025-07-01, description: 优化技术方案，核减硬件采购, amount_wan: -15}
+      """)
+def dlt20(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
+    """After approval, every change of ``budget.total_wan``, ``content`` or ``systems`` has a
+    new ``changes`` entry (the filing, 备案). A new entry with ``approval`` is needed too when
+    ``total_wan`` rises above its value at base, or changes by more than ``self_adjust_share``
+    of it (exactly the share still counts as self-adjustment).
+
+    第十九条 binds the unit to the approved design and estimate. 第二十条 lets the unit adjust
+    the main content itself only while the investment stays within the approved estimate and
+    the money moved is at most 10 % of it, and even then the change is filed with the approval
+    department and the leading group's office. RULES.md names only ``budget.total_wan``; the
+    article also requires the filing for a change of 建设内容, so content and system changes
+    need an entry as well (they need ``approval`` only through the budget conditions).
+    """
+    for p in ctx.projects:
+        before = approved_before(ctx, p)
+        if before is None:
+            continue
+        changed = changed_scope(before, p)
+        if not changed:
+            continue
+        beyond = _beyond_self_adjustment(before, p, params.self_adjust_share)
+        fresh = new_changes(before, p)
+        if not fresh:
+            yield _unfiled(p, changed, beyond)
+        elif beyond is not None and not any(c.approval for c in fresh):
+            zh, en = beyond
+            yield problem(p, "budget.total_wan",
+                          f"项目 {p.id} {zh}，不能由建设单位自行调整：请重新报批，并在本次新增的 changes 记录中填写 approval（批复文号、日期）",
+                          f"project {p.id}: {en}, beyond self-adjustment: get it re-approved and give approval in the new changes entry")
+
+
+def _beyond_self_adjustment(before: Project, after: Project, share: float) -> tuple[str, str] | None:
+    """Why the budget change needs re-approval (zh, en), or None when the unit may adjust it."""
+    old, new = before.budget.total_wan, after.budget.total_wan
+    delta = new - old
+    if delta > 0.005:
+        return (f"投资概算由 {old:g} 万元增至 {new:g} 万元（{delta:+g}），超出概算批复",
+                f"total_wan rises from {old:g} to {new:g} ({delta:+g}), above the approved estimate")
+    if abs(delta) > share * old + 0.005:
+        return (f"投资概算由 {old:g} 万元调整为 {new:g} 万元（{delta:+g}，{abs(delta) / old:.2%}），超过概算总投资的 {share:.0%}",
+                f"total_wan changes from {old:g} to {new:g} ({delta:+g}, {abs(delta) / old:.2%}), more than {share:.0%} of it")
+    return None
+
+
+_SCOPE_LABELS = {"budget.total_wan": "投资概算", "content": "建设内容", "systems": "涉及系统"}
+
+
+def _unfiled(p: Project, changed: list[str], beyond: tuple[str, str] | None) -> Problem:
+    what = "、".join(f"{_SCOPE_LABELS[field]}（{field}）" for field in changed)
+    zh = (f"项目 {p.id} 立项批复后调整了{what}，但 changes 中没有新增的变更记录：请登记变更（date、description、amount_wan），"
+          "并向项目审批部门和领导小组办公室备案")
+    en = f"project {p.id} changed {', '.join(changed)} after approval without a new changes entry: record and file the change"
+    if beyond is not None:
+        zh += f"；{beyond[0]}，还须重新报批并填写 approval"
+        en += f"; {beyond[1]}, so it also needs re-approval (approval)"
+    return problem(p, changed[0], zh, en)
+
+
+# ---------------------------------------------------------------------------------------------
+# Acceptance
+
+
+FINAL_ACCEPTANCE_DOCUMENTS = (
+    DocumentKind.construction_summary,
+    DocumentKind.financial_report,
+    DocumentKind.security_assessment,
+    DocumentKind.crypto_assessment_report,
+    DocumentKind.audit_report,
+)
+
+
+@rule("DLT21", name="final-acceptance-file", title="竣工验收申请材料齐全", kind=Kind.record, profile=PROFILE,
+      cite=[ART21_PRELIMINARY, ART21],
+      fails="""
+      milestones:
+        final_acceptance: {date: 2025-11-20, passed: true}   # 没有初验
+      documents: {}                                          # 缺建设总结等材料
+      """,
+      passes="""
+      milestones:
+        preliminary_acceptance: 2025-08-15
+        final_acceptance: {date: 2025-11-20, passed: true}
+      documents:
+        construction_summary: docs/2024-zwb-001/建设总结.pdf
+        financial_report: docs/2024-zwb-001/财务报告.pdf
+        security_assessment: docs/2024-zwb-001/安全风险评估报告.pdf
+        crypto_assessment_report: docs/2024-zwb-001/密评报告.pdf
+        audit_report: 达审报〔2025〕31号
+      """)
+def dlt21(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A project with ``final_acceptance`` has ``preliminary_acceptance`` and the documents
+    construction_summary, financial_report, security_assessment, crypto_assessment_report and
+    audit_report.
+
+    第二十一条: the unit completes the preliminary acceptance itself, then applies for the
+    joint final acceptance with the preliminary acceptance opinion and the listed materials.
+    These are the documents an auditor asks for first; the others of the list (会议纪要、
+    招投标及合同材料、过程文档) are not registered here.
+    """
+    for p in ctx.projects:
+        if p.milestones.final_acceptance is None:
+            continue
+        if p.milestones.preliminary_acceptance is None:
+            yield problem(p, "milestones.preliminary_acceptance",
+                          f"项目 {p.id} 已竣工验收，但没有初步验收（milestones.preliminary_acceptance）：竣工验收申请须附项目初验意见，请补录初验日期",
+                          f"project {p.id} has a final acceptance but no preliminary_acceptance: record the preliminary acceptance")
+        yield from missing_documents(p, FINAL_ACCEPTANCE_DOCUMENTS, when="竣工验收时", when_en="at final acceptance")
+
+
+class AcceptanceParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    acceptance_months: int = Field(6, ge=1, description="初步验收后须在 N 个月内完成竣工验收（“建成后半年内”，恰好 N 个月仍按期）")
+
+
+@rule("DLT21D", name="final-acceptance-within-half-year", title="建成后半年内竣工验收", kind=Kind.deadline,
+      profile=PROFILE, cite=[ART21_HALF_YEAR], params=AcceptanceParams,
+      fails="""
+      milestones:
+        preliminary_acceptance: 2025-01-10
+      # 今天 2025-12-01：初验后已超过 6 个月仍未竣工验收
+      """,
+      passes="""
+      milestones:
+        preliminary_acceptance: 2025-01-10
+        final_acceptance: {date: 2025-07-10, passed: true}   # 恰好 6 个月
+      """)
+def dlt21d(ctx: Context, params: AcceptanceParams) -> Iterator[Problem]:
+    """``final_acceptance`` is dated at most N calendar months after
+    ``preliminary_acceptance`` (exactly N months is on time); while there is none, the warning
+    comes once N months have passed (today). Terminated projects are left out.
+
+    第二十一条: within half a year after completion the unit applies for the final acceptance.
+    The registry records the completion as the preliminary acceptance and has no date for the
+    application itself, so the acceptance date stands in for it; that is why this is a
+    warning, not an error: a late acceptance may still rest on an application made in time.
+    """
+    months = params.acceptance_months
+    for p in ctx.projects:
+        preliminary = p.milestones.preliminary_acceptance
+        if preliminary is None or p.milestones.terminated is not None:
+            continue
+        due = add_months(preliminary.date, months)
+        accepted = p.milestones.final_acceptance
+        if accepted is None and ctx.today > due:
+            yield problem(p, "milestones.preliminary_acceptance",
+                          f"项目 {p.id} 于 {preliminary.date} 初步验收，应在 {months} 个月内（{due} 前）竣工验收，至今（{ctx.today}）未竣工验收："
+                          "请尽快向领导小组办公室提交竣工验收申请",
+                          f"project {p.id} passed preliminary acceptance on {preliminary.date}; final acceptance was due by {due} "
+                          f"({months} months) and has not happened: apply for it now")
+        elif accepted is not None and accepted.date > due:
+            yield problem(p, "milestones.final_acceptance",
+                          f"项目 {p.id} 竣工验收 {accepted.date} 距初步验收 {preliminary.date} 超过 {months} 个月（应不晚于 {due}）："
+                          "如竣工验收申请是按期提交的，请在 notes 中说明",
+                          f"project {p.id}: final acceptance {accepted.date} came more than {months} months after the preliminary "
+                          f"acceptance {preliminary.date} (due by {due})")
+
+
+@rule("DLT22", name="archive-acceptance", title="未经档案验收不得通过项目验收", kind=Kind.record, profile=PROFILE,
+      cite=[ART22],
+      fails="""
+      milestones:
+        final_acceptance: {date: 2025-11-20, passed: true}   # 没有档案验收
+      """,
+      passes="""
+      milestones:
+        archive_acceptance: 2025-11-10
+        final_acceptance: {date: 2025-11-20, passed: true}
+      """)
+def dlt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A passed ``final_acceptance`` had an ``archive_acceptance`` dated on or before it.
+
+    第二十二条: a project without archive acceptance (or whose archives failed it) cannot pass
+    acceptance. RULES.md says only “had”; since the article makes the archive acceptance a
+    condition of passing, an archive acceptance dated after the final acceptance fails too.
+    """
+    for p in ctx.projects:
+        accepted = p.milestones.final_acceptance
+        if accepted is None or not accepted.passed:
+            continue
+        archive = p.milestones.archive_acceptance
+        if archive is None:
+            yield problem(p, "milestones.archive_acceptance",
+                          f"项目 {p.id} 于 {accepted.date} 通过竣工验收，但没有档案验收（milestones.archive_acceptance）："
+                          "未进行档案验收的不得通过项目验收，请补录档案验收日期，或将竣工验收改为未通过（passed: false）",
+                          f"project {p.id} passed final acceptance on {accepted.date} without archive_acceptance")
+        elif archive.date > accepted.date:
+            yield problem(p, "milestones.archive_acceptance",
+                          f"项目 {p.id} 档案验收 {archive.date} 晚于竣工验收 {accepted.date}：档案验收须在通过项目验收之前完成，请核实日期",
+                          f"project {p.id}: archive acceptance {archive.date} is after the final acceptance {accepted.date}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Existing systems: no money and no new building for isolated or insecure systems
+
+
+EXPANDING_NATURES = frozenset({Nature.new, Nature.rebuild, Nature.expansion})
+RUNNING_STATUSES = frozenset({SystemStatus.trial, SystemStatus.operating})
+
+
+@rule("DLT24", name="no-funds-for-isolated-or-insecure-systems", title="孤网、重复采集、密评不合格或有重大隐患的系统不得投入",
+      kind=Kind.record, profile=PROFILE, cite=[ART24, ART24_1, ART24_2],
+      fails="""
+      # systems/sjj/sjj-audit.yaml: data: {shared: false}
+      id: 2025-sjj-002
+      nature: om
+      milestones: {planned: 2024-12-15}
+      systems: {maintains: [sjj-audit]}
+      """,
+      passes="""
+      # systems/sjj/sjj-audit.yaml: data: {shared: true}, security: {crypto_assessment: passed}
+      id: 2025-sjj-002
+      nature: om
+      milestones: {planned: 2024-12-15}
+      systems: {maintains: [sjj-audit]}
+      """)
+def dlt24(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """In-flight projects: every target system shares its data (or holds an approved
+    ``sharing_exemption``), collects no duplicate data, has not failed its crypto assessment
+    and has no open major risks. An in-flight ``new``, ``rebuild`` or ``expansion`` project
+    comes from a unit none of whose running systems (trial or operating) fails these
+    conditions.
+
+    第二十四条: isolated networks are the exception. A system that does not share, collects
+    data twice, fails the crypto and security requirements or carries a major hazard gets no
+    separate O&M money, and its unit may not build, rebuild or expand systems. The same
+    article lets the county government approve keeping a system that cannot share, which is
+    the ``sharing_exemption``. Only running systems count against the unit: a system still
+    being built has nothing to share yet. A failing target system of the project itself is
+    reported once, on the target.
+    """
+    for p in ctx.projects:
+        if not p.in_flight:
+            continue
+        for field, s in target_systems(ctx, p):
+            reasons = system_shortfalls(s)
+            if reasons:
+                yield problem(p, field,
+                              f"项目 {p.id} 涉及的系统 {s.id}（{s.name}）{_joined(reasons, 'zh')}：不单独安排运行维护经费、"
+                              f"不得改建扩建，请先整改系统 {s.id}（或取得旗人民政府批准的共享豁免），再安排本项目",
+                              f"project {p.id} targets system {s.id}, which {_joined(reasons, 'en')}: no O&M money or building "
+                              f"for it until it is fixed")
+        if p.nature in EXPANDING_NATURES:
+            yield from _unit_blocked(ctx, p)
+
+
+def _unit_blocked(ctx: Context, p: Project) -> Iterator[Problem]:
+    targets = set(p.target_systems())
+    for s in ctx.head.systems_of(p.unit):
+        if s.id in targets or s.status not in RUNNING_STATUSES:
+            continue
+        reasons = system_shortfalls(s)
+        if reasons:
+            yield problem(p, "nature",
+                          f"单位 {p.unit} 的在用系统 {s.id}（{s.name}）{_joined(reasons, 'zh')}：该单位不得{p.nature.label}政务信息系统，"
+                          f"请先整改系统 {s.id}（或取得旗人民政府批准的共享豁免），再申报项目 {p.id}",
+                          f"unit {p.unit}'s running system {s.id} {_joined(reasons, 'en')}: the unit may not carry out the "
+                          f"{p.nature.value} project {p.id} until that system is fixed")
+
+
+def _joined(reasons: list[Message], lang: str) -> str:
+    return ("；" if lang == "zh" else "; ").join(r.text(lang) for r in reasons)
+

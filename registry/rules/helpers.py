@@ -76,15 +76,16 @@ def evaluations_between(p: Project, kind: EvaluationKind, start: dt.date, end: d
     return sorted(e.date for e in p.evaluations if e.kind is kind and start <= e.date <= end)
 
 
-def system_shortfalls(s: System) -> list[Message]:
+def system_shortfalls(s: System, *, duplicates: bool = True) -> list[Message]:
     """Why ``s`` is a system the measures refuse further money or work for (孤网、重复采集、
     密评未通过、重大安全隐患), one reason each; empty when there is none. A system that does not
-    share is excused by an approved ``data.sharing_exemption`` (批准保留的不能共享系统)."""
+    share is excused by an approved ``data.sharing_exemption`` (批准保留的不能共享系统).
+    ``duplicates=False`` leaves out duplicate collection, for articles that do not name it."""
     reasons = []
     if s.data.shared is not True and s.data.sharing_exemption is None:
         reasons.append(Message("未按要求共享数据（data.shared 不是 true，且没有 sharing_exemption 批准文件）",
                                "does not share its data (data.shared is not true and there is no sharing_exemption)"))
-    if s.data.duplicate_collection:
+    if duplicates and s.data.duplicate_collection:
         reasons.append(Message("重复采集数据（data.duplicate_collection: true）", "collects data already collected elsewhere"))
     if s.security.crypto_assessment is CryptoAssessment.failed:
         reasons.append(Message("密码应用安全性评估未通过", "failed its commercial-crypto assessment"))

@@ -1,1 +1,838 @@
-"""Rules of the jinxiang profile (RULES.md)."""
+"""Rules of the jinxiang profile (RULES.md): 金乡县政务信息化项目建设管理办法（金政字〔2024〕80号）."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from registry.dates import add_months
+from registry.enums import (
+    STAGE_ORDER,
+    Audience,
+    Deployment,
+    DocumentKind,
+    EvaluationKind,
+    Nature,
+    Platform,
+    Stage,
+    SystemStatus,
+)
+from registry.findings import Message, Severity
+from registry.models import Project, System
+from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.change import new_changes
+from registry.rules.helpers import (
+    approved_before,
+    changed_scope,
+    created_systems,
+    evaluations_between,
+    missing_documents,
+    system_shortfalls,
+    target_systems,
+)
+from registry.workdays import Verdict, within_working_days
+
+PROFILE = "jinxiang"
+
+ART6 = Citation(
+    PROFILE, "第六条",
+    "技术评审。项目建设单位应根据需求评审结果编制项目建设和密码应用方案(500万元及以上的重大项目需提供可行性研究报告和初步设计)，"
+    "并及时向县大数据局报备。",
+)
+ART7 = Citation(
+    PROFILE, "第七条",
+    "项目建设应采用安全可靠的技术和产品，项目建设单位应对产品的安全可靠情况进行说明，和项目建设方案一并提交技术评审。",
+)
+ART8 = Citation(PROFILE, "第八条", "项目建设单位应经本单位党委（党组）会议集体研究，统筹建设需求形成整体方案。")
+ART9 = Citation(
+    PROFILE, "第九条",
+    "项目建设单位应充分依托县政务云开展政务信息化项目建设，对于未能部署在政务云的信息化系统，应当履行网络安全和数据保护主体责任。",
+)
+ART10 = Citation(
+    PROFILE, "第十条",
+    "面向机关单位及公职人员的对公服务系统，应依托“山东通”平台进行建设；面向公众提供公共服务的业务系统，"
+    "应依托一体化在线政务服务平台和“爱山东”移动政务服务平台进行建设。",
+)
+ART12 = Citation(PROFILE, "第十二条", "执法监管业务系统应与省“互联网+监管”系统对接，及时推送监管数据。")
+ART13 = Citation(
+    PROFILE, "第十三条",
+    "项目建设单位应建立信息共享长效机制，确保实现数据共享开放有关要求，数据资源应纳入县一体化大数据平台。",
+)
+ART18 = Citation(PROFILE, "第十八条", "立项的政务信息化项目纳入项目库统一管理。")
+ART22 = Citation(PROFILE, "第二十二条", "未纳入项目库的项目一律不安排年度预算。")
+ART24 = Citation(
+    PROFILE, "第二十四条",
+    "项目预算下达后，建设单位应签署《项目建设主体责任书》并向县大数据局备案",
+)
+ART25 = Citation(
+    PROFILE, "第二十五条",
+    "对未按要求汇聚共享开放数据资源、未按要求使用全县统一政务信息基础设施资源、不符合密码应用和网络安全要求、绩效评价结果不佳、"
+    "存在重大安全隐患、未按要求备案项目建设进展情况，项目建设单位不得申请运行维护经费。",
+)
+ART28 = Citation(
+    PROFILE, "第二十八条",
+    "在中标（成交）通知书发出之日起 10 个工作日内签订正式采购合同，合同应在签订完成后 10 个工作日内向县大数据局备案。",
+)
+ART30_IP = Citation(PROFILE, "第三十条", "项目合同中应明确项目产生的系统、组件、文档、源代码等相关成果的知识产权归属")
+ART30_TERMS = Citation(
+    PROFILE, "第三十条", "合同中应明确项目实施周期、质保范围、质保期限和质保责任等，实施周期不应超过 3 年，质保期一般不低于 2 年。",
+)
+ART33 = Citation(
+    PROFILE, "第三十三条",
+    "对于建设目标、建设地点、项目预算、主要建设内容和建设进度等发生较大变化的，项目建设单位应事先向项目审批部门提交调整申请，"
+    "经审核合格后，按照县政府投资项目变更管理的相关要求，重新履行审批手续，变更情况及时向县大数据局备案。",
+)
+ART35 = Citation(PROFILE, "第三十五条", "项目建设单位未按期提出竣工验收申请的，应当向县大数据局提出延期验收申请")
+ART36 = Citation(
+    PROFILE, "第三十六条", "项目建设单位应在项目竣工验收并投入使用或运营后每年开展一次项目自评价，自评价报告报送县大数据局。",
+)
+ART37 = Citation(PROFILE, "第三十七条", "新建政务信息化项目网络安全预算不低于项目总预算的5%。")
+ART44 = Citation(PROFILE, "第四十四条", "未经立项的政务信息化项目一律不准建设。")
+
+
+# ---------------------------------------------------------------------------------------------
+# Review (第二章 项目评审)
+
+
+class MajorProjectParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    major_project_wan: float = Field(
+        500, gt=0, description="重大项目标准（万元）：投资达到或超过此数（“500万元及以上”）须提供可行性研究报告和初步设计",
+    )
+
+
+@rule("JX6", name="technical-review-documents", title="技术评审提交建设方案和密码应用方案", kind=Kind.record,
+      profile=PROFILE, cite=[ART6], params=MajorProjectParams,
+      fails="""
+      budget: {total_wan: 600}        # 500 万元及以上的重大项目
+      milestones: {reviewed: {date: 2025-01-10, ref: 金大数据评〔2025〕4号}}
+      documents:
+        implementation_plan: docs/2025-zwfw-001/实施方案.pdf   # 重大项目不能以实施方案代替
+        crypto_plan: docs/2025-zwfw-001/密码应用方案.pdf
+      """,
+      passes="""
+      budget: {total_wan: 180}
+      milestones: {reviewed: {date: 2025-01-10, ref: 金大数据评〔2025〕4号}}
+      documents:
+        implementation_plan: docs/2025-zwfw-001/实施方案.pdf
+        crypto_plan: docs/2025-zwfw-001/密码应用方案.pdf
+      """)
+def jx6(ctx: Context, params: MajorProjectParams) -> Iterator[Problem]:
+    """From ``reviewed``: the document ``crypto_plan``, and either ``implementation_plan`` or
+    both ``feasibility_study`` and ``preliminary_design``. A project whose ``total_wan`` is
+    ``major_project_wan`` or more needs both of the latter (an implementation plan does not
+    replace them).
+
+    第六条: the technical review examines the project's construction plan and its crypto
+    application plan; a major project of 5 million yuan and more (“及以上”: the limit itself
+    included) brings a feasibility study and a preliminary design instead.
+    """
+    limit = params.major_project_wan
+    for p in ctx.projects:
+        if not p.reached(Stage.reviewed):
+            continue
+        yield from missing_documents(p, (DocumentKind.crypto_plan,), when="技术评审时", when_en="from technical review")
+        total = p.budget.total_wan
+        if total >= limit:
+            yield from missing_documents(
+                p, (DocumentKind.feasibility_study, DocumentKind.preliminary_design),
+                when=f"投资 {total:g} 万元，属 {limit:g} 万元及以上的重大项目，技术评审时（实施方案不能代替）",
+                when_en=f"a major project of {total:g} ≥ {limit:g} wan, from technical review",
+            )
+        elif not _has(p, DocumentKind.implementation_plan) and not (
+            _has(p, DocumentKind.feasibility_study) and _has(p, DocumentKind.preliminary_design)
+        ):
+            yield problem(p, "documents.implementation_plan",
+                          f"项目 {p.id} 技术评审时须提供项目建设方案：实施方案（documents.implementation_plan），"
+                          "或可行性研究报告和初步设计方案（documents.feasibility_study、documents.preliminary_design）",
+                          f"project {p.id} needs an implementation_plan, or both feasibility_study and preliminary_design, "
+                          "from technical review")
+
+
+def _has(p: Project, kind: DocumentKind) -> bool:
+    return bool(p.documents.get(kind))
+
+
+@rule("JX7", name="trusted-products-statement", title="技术评审时说明产品安全可靠情况", kind=Kind.record,
+      profile=PROFILE, cite=[ART7],
+      fails="""
+      milestones: {reviewed: {date: 2025-01-10, ref: 金大数据评〔2025〕4号}}
+      documents: {}
+      """,
+      passes="""
+      milestones: {reviewed: {date: 2025-01-10, ref: 金大数据评〔2025〕4号}}
+      documents:
+        trusted_products_statement: docs/2025-zwfw-001/安全可靠情况说明.pdf
+      """)
+def jx7(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """From ``reviewed``: the document ``trusted_products_statement``.
+
+    第七条: projects use secure and reliable technology and products, and the unit submits a
+    statement on them together with the construction plan for technical review.
+    """
+    for p in ctx.projects:
+        if p.reached(Stage.reviewed):
+            yield from missing_documents(p, (DocumentKind.trusted_products_statement,),
+                                         when="技术评审时", when_en="from technical review")
+
+
+@rule("JX8", name="party-committee-decision", title="经本单位党委（党组）会议集体研究", kind=Kind.record,
+      profile=PROFILE, cite=[ART8],
+      fails="""
+      milestones: {reviewed: {date: 2025-01-10, ref: 金大数据评〔2025〕4号}}
+      documents: {}
+      """,
+      passes="""
+      milestones: {reviewed: {date: 2025-01-10, ref: 金大数据评〔2025〕4号}}
+      documents:
+        party_committee_decision: 县财政局党组会议纪要〔2024〕15号
+      """)
+def jx8(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """From ``reviewed``: the document ``party_committee_decision``.
+
+    第八条: the unit's party committee (党委/党组) studies the project collectively and forms one
+    overall plan of the unit's needs, before the plan goes to review; the minutes show it.
+    """
+    for p in ctx.projects:
+        if p.reached(Stage.reviewed):
+            yield from missing_documents(p, (DocumentKind.party_committee_decision,),
+                                         when="技术评审时", when_en="from technical review")
+
+
+# ---------------------------------------------------------------------------------------------
+# Systems: cloud, platforms, sharing
+
+
+GOVERNMENT_CLOUDS = frozenset({Deployment.county_cloud, Deployment.city_cloud, Deployment.province_cloud})
+
+
+def _live_created(ctx: Context) -> Iterator[tuple[Project, str, System]]:
+    """(project, field, system) for the active systems that non-terminated projects create."""
+    for p in ctx.projects:
+        if p.milestones.terminated is not None:
+            continue
+        for field, s in created_systems(ctx, p):
+            if s.active:
+                yield p, field, s
+
+
+@rule("JX9", name="county-cloud-or-own-duty", title="未部署县政务云的系统由单位承担安全主体责任", kind=Kind.record,
+      profile=PROFILE, cite=[ART9], severity=Severity.warning,
+      fails="""
+      # systems/gaj/gaj-video.yaml: deployment: own_machine_room
+      systems: {creates: [gaj-video]}
+      """,
+      passes="""
+      # systems/gaj/gaj-video.yaml: deployment: county_cloud
+      systems: {creates: [gaj-video]}
+      """)
+def jx9(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A warning for each active system a (not terminated) project creates that is not
+    deployed on ``county_cloud``.
+
+    第九条: projects are built on the county government cloud; for a system that cannot be
+    deployed there, the unit itself bears the network security and data protection duty. It
+    is allowed, hence a warning: the reviewer should see that the unit takes on that duty.
+    The article's second sentence speaks of “政务云” in general, so a system on the city or
+    province government cloud is warned only for not using the county cloud (its message
+    asks for the reason), while a system outside any government cloud is told of the duty.
+    """
+    for p, field, s in _live_created(ctx):
+        if s.deployment is Deployment.county_cloud:
+            continue
+        where = f"项目 {p.id} 新建的系统 {s.id} 部署在{s.deployment.label}"
+        if s.deployment in GOVERNMENT_CLOUDS:
+            yield problem(p, field,
+                          f"{where}，未依托县政务云建设：请说明原因，如无特殊需要请部署到县政务云（deployment: county_cloud）",
+                          f"project {p.id} creates system {s.id} on the {s.deployment.value}, not on the county cloud: "
+                          "give the reason or move it to county_cloud")
+        else:
+            yield problem(p, field,
+                          f"{where}，未部署在政务云：建设单位须自行履行网络安全和数据保护主体责任；"
+                          "如无特殊需要，请部署到县政务云（deployment: county_cloud）",
+                          f"project {p.id} creates system {s.id} outside the government cloud ({s.deployment.value}): "
+                          "the unit bears its security and data protection duty")
+
+
+AUDIENCE_PLATFORMS: dict[Audience, tuple[Platform, ...]] = {
+    Audience.internal: (Platform.shandongtong,),
+    Audience.public: (Platform.gov_service_platform, Platform.aishandong),
+    Audience.both: (Platform.shandongtong, Platform.gov_service_platform, Platform.aishandong),
+}
+
+
+@rule("JX10", name="shandongtong-and-aishandong", title="对公系统依托山东通，面向公众系统依托政务服务平台和爱山东",
+      kind=Kind.record, profile=PROFILE, cite=[ART10],
+      fails="""
+      # systems/zwfw/zwfw-hall.yaml: audience: public, platforms: [gov_service_platform]
+      systems: {creates: [zwfw-hall]}
+      """,
+      passes="""
+      # systems/zwfw/zwfw-hall.yaml: audience: public, platforms: [gov_service_platform, aishandong]
+      systems: {creates: [zwfw-hall]}
+      """)
+def jx10(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """Active systems that a (not terminated) project creates connect the platforms of their
+    audience: ``internal``/``both`` → ``shandongtong``; ``public``/``both`` →
+    ``gov_service_platform`` and ``aishandong``. A system without ``audience`` is not checked.
+
+    第十条: systems serving officials are built on 山东通, public services on the integrated
+    online government service platform and the 爱山东 app, so that people find every service
+    in one place instead of one app per department.
+    """
+    for p, field, s in _live_created(ctx):
+        needed = AUDIENCE_PLATFORMS.get(s.audience, ()) if s.audience else ()
+        missing = [pl for pl in needed if pl not in s.platforms]
+        if missing:
+            labels = "、".join(pl.label for pl in missing)
+            ids = ", ".join(pl.value for pl in missing)
+            yield problem(p, field,
+                          f"项目 {p.id} 新建的系统 {s.id} 服务对象为{s.audience.label}，须依托{labels}建设："
+                          f"请在 systems/{s.unit}/{s.id}.yaml 的 platforms 中加入 {ids}",
+                          f"project {p.id} creates system {s.id} (audience {s.audience.value}), which must connect {ids}")
+
+
+@rule("JX12", name="internet-plus-supervision", title="执法监管系统对接“互联网+监管”", kind=Kind.record,
+      profile=PROFILE, cite=[ART12],
+      fails="""
+      enforcement: true
+      status: operating
+      platforms: [shandongtong]
+      """,
+      passes="""
+      enforcement: true
+      status: operating
+      platforms: [shandongtong, internet_plus_supervision]
+      """)
+def jx12(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """Active systems with ``enforcement: true`` connect ``internet_plus_supervision``.
+
+    第十二条: law-enforcement and supervision systems are connected to the province's
+    “互联网+监管” system and push their supervision data there in time.
+    """
+    for s in ctx.systems:
+        if s.enforcement and s.active and Platform.internet_plus_supervision not in s.platforms:
+            yield problem(s, "platforms",
+                          f"执法监管业务系统 {s.id}（{s.name}）未对接省“互联网+监管”系统：请完成对接并在 platforms 中加入 internet_plus_supervision",
+                          f"enforcement system {s.id} is not connected to internet_plus_supervision")
+
+
+@rule("JX13", name="shared-into-big-data-platform", title="运行中系统共享数据并接入一体化大数据平台", kind=Kind.record,
+      profile=PROFILE, cite=[ART13],
+      fails="""
+      status: operating
+      platforms: [shandongtong]
+      data: {shared: false}
+      """,
+      passes="""
+      status: operating
+      platforms: [shandongtong, big_data_platform]
+      data: {shared: true}
+      """)
+def jx13(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """Operating systems have ``data.shared: true`` and connect ``big_data_platform``, unless
+    they hold an approved ``data.sharing_exemption``.
+
+    第十三条: units keep up data sharing, and data resources go into the county's integrated
+    big data platform. A system kept apart needs an approval, recorded as the exemption.
+    """
+    for s in ctx.systems:
+        if s.status is not SystemStatus.operating or s.data.sharing_exemption is not None:
+            continue
+        if s.data.shared is not True:
+            yield problem(s, "data.shared",
+                          f"运行中的系统 {s.id}（{s.name}）未按要求共享数据：请按要求共享并填写 data.shared: true，"
+                          "确实不能共享的须经批准并填写 data.sharing_exemption",
+                          f"operating system {s.id} does not share its data (data.shared is not true) and has no sharing_exemption")
+        if Platform.big_data_platform not in s.platforms:
+            yield problem(s, "platforms",
+                          f"运行中的系统 {s.id}（{s.name}）的数据资源未纳入县一体化大数据平台：请完成接入并在 platforms 中加入 big_data_platform",
+                          f"operating system {s.id} is not connected to big_data_platform")
+
+
+# ---------------------------------------------------------------------------------------------
+# Budget (第四章 财政预算管理)
+
+
+@rule("JX22", name="budget-only-for-approved-projects", title="未立项（未入项目库）的项目不安排预算", kind=Kind.record,
+      profile=PROFILE, cite=[ART18, ART22],
+      fails="""
+      milestones:
+        budgeted: {date: 2025-03-01, amount_wan: 180}   # 没有立项批复
+      """,
+      passes="""
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
+        budgeted: {date: 2025-03-01, amount_wan: 180}
+      """)
+def jx22(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A project with ``budgeted`` has ``approved``, dated on or before the budget.
+
+    第十八条 puts approved (立项) projects into the project library, and 第二十二条 gives no
+    annual budget to a project outside the library: money follows approval, never the reverse.
+    """
+    for p in ctx.projects:
+        budgeted, approved = p.milestones.budgeted, p.milestones.approved
+        if budgeted is None:
+            continue
+        if approved is None:
+            yield problem(p, "milestones.budgeted",
+                          f"项目 {p.id} 于 {budgeted.date} 下达预算，但没有立项批复（milestones.approved）：未纳入项目库的项目一律不安排年度预算，"
+                          "请补录立项批复文号和日期",
+                          f"project {p.id} was budgeted on {budgeted.date} without approval: no budget outside the project library")
+        elif budgeted.date < approved.date:
+            yield problem(p, "milestones.budgeted",
+                          f"项目 {p.id} 预算下达 {budgeted.date} 早于立项批复 {approved.date}：须先立项纳入项目库再安排预算，请核实日期",
+                          f"project {p.id} was budgeted on {budgeted.date}, before its approval on {approved.date}")
+
+
+@rule("JX24", name="responsibility-letter", title="预算下达后签署项目建设主体责任书", kind=Kind.record,
+      profile=PROFILE, cite=[ART24],
+      fails="""
+      milestones:
+        budgeted: {date: 2025-03-01, amount_wan: 180}
+      documents: {}
+      """,
+      passes="""
+      milestones:
+        budgeted: {date: 2025-03-01, amount_wan: 180}
+      documents:
+        responsibility_letter: docs/2025-czj-001/项目建设主体责任书.pdf
+      """)
+def jx24(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """From ``budgeted``: the document ``responsibility_letter``.
+
+    第二十四条: once the budget is released, the unit signs the 《项目建设主体责任书》 and files
+    it with the data bureau: whoever builds is responsible, whoever uses is responsible.
+    """
+    for p in ctx.projects:
+        if p.reached(Stage.budgeted):
+            yield from missing_documents(p, (DocumentKind.responsibility_letter,),
+                                         when="预算下达后", when_en="from budget release")
+
+
+OM_NATURES = frozenset({Nature.om, Nature.operation_service})
+
+
+@rule("JX25", name="no-om-funds-for-noncompliant-systems", title="不合要求的系统不得申请运行维护经费", kind=Kind.record,
+      profile=PROFILE, cite=[ART25],
+      fails="""
+      # systems/czj/czj-budget.yaml: deployment: own_machine_room, data: {shared: true}
+      nature: om
+      milestones: {planned: 2024-12-15}
+      systems: {maintains: [czj-budget]}
+      """,
+      passes="""
+      # systems/czj/czj-budget.yaml: deployment: county_cloud, data: {shared: true}
+      nature: om
+      milestones: {planned: 2024-12-15}
+      systems: {maintains: [czj-budget]}
+      """)
+def jx25(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """In-flight ``om``/``operation_service`` projects: every target system shares its data
+    (or holds an approved ``sharing_exemption``), has not failed its crypto assessment, has no
+    open major risks, and is deployed on ``county_cloud``,
+    ``city_cloud`` or ``province_cloud``.
+
+    第二十五条: a unit may not apply for O&M money for a system that does not share its data
+    as required, does not use the county's unified infrastructure, fails the crypto and
+    security requirements or carries a major hazard. “按要求” sharing is met by an approved
+    exemption as well (第十三条), so the exemption excuses a system that does not share.
+    """
+    for p in ctx.projects:
+        if not p.in_flight or p.nature not in OM_NATURES:
+            continue
+        for field, s in target_systems(ctx, p):
+            reasons = system_shortfalls(s, duplicates=False)  # 第二十五条 does not name 重复采集
+            if s.deployment not in GOVERNMENT_CLOUDS:
+                reasons.append(Message(f"部署在{s.deployment.label}，未使用全县统一政务云资源",
+                                       f"is deployed on {s.deployment.value}, not on the government cloud"))
+            if reasons:
+                yield problem(p, field,
+                              f"运维项目 {p.id} 服务的系统 {s.id}（{s.name}）{'；'.join(r.zh for r in reasons)}："
+                              f"不得为其申请运行维护经费，请先整改系统 {s.id}",
+                              f"O&M project {p.id} serves system {s.id}, which {'; '.join(r.en for r in reasons)}: "
+                              "no O&M money may be applied for until it is fixed")
+
+
+# ---------------------------------------------------------------------------------------------
+# Procurement and contract (第五章 采购和合同管理)
+
+
+class ContractDaysParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    contract_working_days: int = Field(
+        10, ge=1,
+        description="中标（成交）通知书发出后签订合同、合同签订后向县大数据局备案的期限（法定工作日，发出/签订当日不计，第 N 个工作日当天仍按期）",
+    )
+
+
+@rule("JX28", name="contract-within-working-days", title="中标后 10 个工作日内签约、签约后 10 个工作日内备案",
+      kind=Kind.record, profile=PROFILE, cite=[ART28], params=ContractDaysParams,
+      fails="""
+      milestones:
+        awarded: {date: 2025-09-29, method: open_tender}
+        contracted: {date: 2025-10-24, filed_on: 2025-10-27}   # 距中标已 14 个工作日
+      """,
+      passes="""
+      milestones:
+        awarded: {date: 2025-09-26, method: open_tender}
+        contracted: {date: 2025-10-16, filed_on: 2025-10-30}   # 跨国庆假期，恰好第 10 个工作日
+      """)
+def jx28(ctx: Context, params: ContractDaysParams) -> Iterator[Problem]:
+    """``contracted.date`` is within N working days after ``awarded``, and
+    ``contracted.filed_on`` within N working days after ``contracted.date`` (and not before
+    it). Working days are Chinese statutory working days (adjusted working weekends count,
+    holidays do not); the day of the award or signing is not counted, and the N-th working
+    day itself is still on time (see ``registry.workdays``). A missing contract or filing
+    once the N working days have passed (today) is a warning, not an error.
+
+    第二十八条: the contract is signed within 10 working days after the award notice and filed
+    with the data bureau within 10 working days after signing, so that the bureau sees every
+    contract while it can still act on it.
+    """
+    n = params.contract_working_days
+    for p in ctx.projects:
+        awarded, contracted = p.milestones.awarded, p.milestones.contracted
+        if awarded is not None:
+            yield from _signed_in_time(ctx, p, awarded.date, contracted.date if contracted else None, n)
+        if contracted is not None:
+            yield from _filed_in_time(ctx, p, contracted.date, contracted.filed_on, n)
+
+
+def _signed_in_time(ctx: Context, p: Project, awarded: dt.date, signed: dt.date | None, n: int) -> Iterator[Problem]:
+    if signed is None:
+        if p.milestones.terminated is None:
+            verdict = _verdict(ctx, awarded, ctx.today, n)
+            if not verdict.on_time:
+                yield _overdue(p, "milestones.awarded",
+                               f"项目 {p.id} 中标（成交）通知书于 {awarded} 发出，已 {verdict.elapsed} 个工作日，超过 {n} 个工作日"
+                               f"（期限为 {verdict.deadline}）仍未登记合同签订：请尽快签订合同并登记 milestones.contracted",
+                               f"project {p.id} was awarded on {awarded}; {verdict.elapsed} working days later (limit {n}, "
+                               f"due {verdict.deadline}) no contract is recorded")
+        return
+    verdict = _verdict(ctx, awarded, signed, n)
+    if not verdict.on_time:
+        zh, en = _lateness(verdict, n)
+        yield problem(p, "milestones.contracted.date",
+                      f"合同签订日期 {signed} 距中标（成交）{awarded} {zh}：请核实日期；确属逾期的，请在 notes 中说明原因",
+                      f"contract signed on {signed}, award on {awarded}: {en}")
+
+
+def _filed_in_time(ctx: Context, p: Project, signed: dt.date, filed: dt.date | None, n: int) -> Iterator[Problem]:
+    field = "milestones.contracted.filed_on"
+    if filed is None:
+        if p.milestones.terminated is None:
+            verdict = _verdict(ctx, signed, ctx.today, n)
+            if not verdict.on_time:
+                yield _overdue(p, "milestones.contracted",
+                               f"项目 {p.id} 合同于 {signed} 签订，已 {verdict.elapsed} 个工作日，超过 {n} 个工作日（期限为 {verdict.deadline}）"
+                               "仍未登记备案日期：请向县大数据局备案合同并填写 milestones.contracted.filed_on",
+                               f"project {p.id}'s contract was signed on {signed}; {verdict.elapsed} working days later "
+                               f"(limit {n}, due {verdict.deadline}) no filing date (filed_on) is recorded")
+        return
+    if filed < signed:
+        yield problem(p, field, f"合同备案日期 {filed} 早于签订日期 {signed}：请核实日期",
+                      f"contract filed on {filed}, before it was signed on {signed}")
+        return
+    verdict = _verdict(ctx, signed, filed, n)
+    if not verdict.on_time:
+        zh, en = _lateness(verdict, n)
+        yield problem(p, field,
+                      f"合同备案日期 {filed} 距签订 {signed} {zh}：合同应在签订后 {n} 个工作日内向县大数据局备案，请核实日期",
+                      f"contract filed on {filed}, signed on {signed}: {en}")
+
+
+def _lateness(verdict: Verdict, n: int) -> tuple[str, str]:
+    """How late a date is, in words (zh, en); a weekend or holiday right after the N-th
+    working day is late although it adds no working day."""
+    if verdict.elapsed > n:
+        return (f"已 {verdict.elapsed} 个工作日，超过 {n} 个工作日（期限为 {verdict.deadline}）",
+                f"{verdict.elapsed} working days later (limit {n}, due {verdict.deadline})")
+    return (f"晚于第 {n} 个工作日 {verdict.deadline}（期限已过）",
+            f"later than the last of {n} working days ({verdict.deadline})")
+
+
+def _verdict(ctx: Context, start: dt.date, end: dt.date, n: int) -> Verdict:
+    verdict = within_working_days(start, end, n)
+    if verdict.estimated:
+        ctx.notice(Message(
+            f"JX28：{start} 至 {max(end, verdict.deadline)} 超出节假日日历（chinesecalendar）覆盖的年份，已按周一至周五计算工作日，"
+            "未计入法定节假日和调休，请人工核对",
+            f"JX28: {start} to {max(end, verdict.deadline)} lies outside the years of the holiday calendar "
+            "(chinesecalendar); working days were counted as Monday to Friday, check holidays by hand",
+        ))
+    return verdict
+
+
+def _overdue(p: Project, field: str, zh: str, en: str) -> Problem:
+    # Measured against today: a warning, so that time passing never blocks an unrelated change.
+    return Problem(p, field, Message(zh, en), severity=Severity.warning)
+
+
+MAX_IMPLEMENTATION_MONTHS = 36  # 第三十条 “实施周期不应超过 3 年”
+MIN_WARRANTY_MONTHS = 24  # 第三十条 “质保期一般不低于 2 年”
+
+
+@rule("JX30", name="contract-terms", title="合同约定知识产权、实施周期不超过 3 年、质保期不低于 2 年",
+      kind=Kind.record, profile=PROFILE, cite=[ART30_IP, ART30_TERMS],
+      fails="""
+      milestones:
+        contracted: {date: 2025-04-01, implementation_months: 40, warranty_months: 12}   # 无知识产权条款
+      """,
+      passes="""
+      milestones:
+        contracted: {date: 2025-04-01, implementation_months: 36, warranty_months: 24, ip_clause: true}
+      """)
+def jx30(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """With ``contracted``: ``ip_clause: true``, ``implementation_months`` given and at most
+    36, ``warranty_months`` given and at least 24 (both limits inclusive).
+
+    第三十条: the contract settles who owns the systems, documents and source code the project
+    produces (the data belong to the unit), and states the implementation period (no more
+    than 3 years) and the warranty (generally no less than 2 years). A contract silent on
+    these leaves the county without its source code or its warranty.
+    """
+    for p in ctx.projects:
+        c = p.milestones.contracted
+        if c is None:
+            continue
+        if c.ip_clause is not True:
+            yield problem(p, "milestones.contracted.ip_clause",
+                          f"项目 {p.id} 的合同须明确系统、组件、文档、源代码等成果的知识产权归属：请补充合同条款并填写 ip_clause: true",
+                          f"project {p.id}'s contract must settle intellectual property (ip_clause: true)")
+        yield from _implementation_months(p, c.implementation_months)
+        yield from _warranty_months(p, c.warranty_months)
+
+
+def _implementation_months(p: Project, months: int | None) -> Iterator[Problem]:
+    field = "milestones.contracted.implementation_months"
+    if months is None:
+        yield problem(p, field, f"项目 {p.id} 的合同须明确实施周期：请填写 implementation_months（月）",
+                      f"project {p.id}'s contract must state the implementation period (implementation_months)")
+    elif months > MAX_IMPLEMENTATION_MONTHS:
+        yield problem(p, field,
+                      f"项目 {p.id} 合同实施周期 {months} 个月，超过 {MAX_IMPLEMENTATION_MONTHS} 个月（3 年）：请调整合同或分期实施",
+                      f"project {p.id}'s implementation period of {months} months exceeds {MAX_IMPLEMENTATION_MONTHS}")
+
+
+def _warranty_months(p: Project, months: int | None) -> Iterator[Problem]:
+    field = "milestones.contracted.warranty_months"
+    if months is None:
+        yield problem(p, field, f"项目 {p.id} 的合同须明确质保期限：请填写 warranty_months（月）",
+                      f"project {p.id}'s contract must state the warranty period (warranty_months)")
+    elif months < MIN_WARRANTY_MONTHS:
+        yield problem(p, field,
+                      f"项目 {p.id} 合同质保期 {months} 个月，低于 {MIN_WARRANTY_MONTHS} 个月（2 年）：请在合同中约定不少于 2 年的质保期",
+                      f"project {p.id}'s warranty of {months} months is below {MIN_WARRANTY_MONTHS}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes, acceptance, evaluation
+
+
+_SCOPE_LABELS = {"budget.total_wan": "项目预算", "content": "主要建设内容", "systems": "涉及系统"}
+
+
+@rule("JX33", name="changes-reapproved", title="批复后调整预算、内容须重新履行审批手续", kind=Kind.change,
+      profile=PROFILE, cite=[ART33],
+      fails="""
+      # 基准版本：已立项，total_wan: 180
+      budget: {total_wan: 200}
+      changes:
+        - {date: 2025-06-01, description: 增加数据治理模块, amount_wan: 20}   # 没有变更批复
+      """,
+      passes="""
+      budget: {total_wan: 200}
+      changes:
+        - {date: 2025-06-01, description: 增加数据治理模块, amount_wan: 20,
+           approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}
+      """)
+def jx33(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """After approval, a change of ``budget.total_wan``, ``content`` or ``systems`` comes with
+    a new ``changes`` entry that carries ``approval``.
+
+    第三十三条: when the budget, main content or other essentials change, the unit applies
+    beforehand, goes through the approval procedure again and files the change with the data
+    bureau. The article speaks of “较大变化” without a measure; as RULES.md does, every change
+    of these fields after approval is treated as one (a registry that settles on a measure
+    can disable the rule with its reason).
+    """
+    for p in ctx.projects:
+        before = approved_before(ctx, p)
+        if before is None:
+            continue
+        changed = changed_scope(before, p)
+        if not changed or any(c.approval for c in new_changes(before, p)):
+            continue
+        what = "、".join(f"{_SCOPE_LABELS[field]}（{field}）" for field in changed)
+        yield problem(p, changed[0],
+                      f"项目 {p.id} 立项批复后调整了{what}：须事先提交调整申请、重新履行审批手续，请在 changes 中登记本次变更"
+                      "并填写 approval（变更批复文号、日期）",
+                      f"project {p.id} changed {', '.join(changed)} after approval: record the change in changes with its "
+                      "re-approval (approval)")
+
+
+@rule("JX35", name="acceptance-extension", title="实施周期届满未验收须申请延期", kind=Kind.deadline, profile=PROFILE,
+      cite=[ART35, ART30_TERMS],
+      fails="""
+      milestones:
+        contracted: {date: 2024-05-01, implementation_months: 12, warranty_months: 24, ip_clause: true}
+      # 今天 2025-12-01：实施周期已于 2025-05-01 届满，未竣工验收
+      """,
+      passes="""
+      milestones:
+        contracted: {date: 2025-05-01, implementation_months: 12, warranty_months: 24, ip_clause: true}
+      """)
+def jx35(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """Warns when ``contracted.date`` + ``implementation_months`` calendar months lies before
+    today and the project has neither ``final_acceptance`` nor ``terminated`` (the last day
+    of the period itself is still on time).
+
+    第三十五条: a unit that does not apply for final acceptance on time applies to the data
+    bureau for an extension. The contract's implementation period is the time the unit
+    promised; the warning reminds it to accept the work or ask for the extension.
+    """
+    for p in ctx.projects:
+        c = p.milestones.contracted
+        if c is None or c.implementation_months is None:
+            continue
+        if p.milestones.final_acceptance is not None or p.milestones.terminated is not None:
+            continue
+        due = add_months(c.date, c.implementation_months)
+        if ctx.today > due:
+            yield problem(p, "milestones.contracted.implementation_months",
+                          f"项目 {p.id} 合同于 {c.date} 签订、实施周期 {c.implementation_months} 个月，已于 {due} 届满，至今未竣工验收："
+                          "请提出竣工验收申请，或向县大数据局提出延期验收申请",
+                          f"project {p.id}'s implementation period of {c.implementation_months} months from {c.date} ended on "
+                          f"{due} without final acceptance: apply for acceptance or for an extension")
+
+
+@rule("JX36", name="yearly-self-evaluation", title="竣工验收后每年开展一次自评价", kind=Kind.deadline, profile=PROFILE,
+      cite=[ART36],
+      fails="""
+      milestones:
+        final_acceptance: {date: 2023-06-30, passed: true}
+      evaluations:
+        - {kind: self, date: 2024-06-20, ref: 金财自评〔2024〕1号}   # 第二年（至 2025-06-30）没有自评价
+      """,
+      passes="""
+      milestones:
+        final_acceptance: {date: 2023-06-30, passed: true}
+      evaluations:
+        - {kind: self, date: 2024-06-20, ref: 金财自评〔2024〕1号}
+        - {kind: self, date: 2025-06-18, ref: 金财自评〔2025〕1号}
+      """)
+def jx36(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """After a passed ``final_acceptance``, each full year of operation has a ``self``
+    evaluation: year k runs from the day after ``final_acceptance`` + (k−1) years to
+    ``final_acceptance`` + k years inclusive, and is checked once it has ended (today is after
+    its last day). One warning per year without one.
+
+    第三十六条: after acceptance the unit evaluates the project itself once a year and sends
+    the report to the data bureau; the results decide the following O&M money.
+    """
+    for p in ctx.projects:
+        accepted = p.milestones.final_acceptance
+        if accepted is None or not accepted.passed:
+            continue
+        year = 1
+        while (closes := add_months(accepted.date, 12 * year)) < ctx.today:
+            opens = add_months(accepted.date, 12 * (year - 1)) + dt.timedelta(days=1)
+            if not evaluations_between(p, EvaluationKind.self, opens, closes):
+                yield problem(p, "evaluations",
+                              f"项目 {p.id} 竣工验收后第 {year} 年（{opens} 至 {closes}）没有自评价：请补做自评价，报送县大数据局，"
+                              "并在 evaluations 中登记（kind: self）",
+                              f"project {p.id} has no self evaluation in year {year} after acceptance ({opens} to {closes}): "
+                              "carry one out and record it in evaluations")
+            year += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Security budget, approval before building
+
+
+class SecurityShareParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_security_share: float = Field(
+        0.05, ge=0, le=1, description="新建项目网络安全预算占项目总预算的最低比例（“不低于5%”，恰好等于仍合格）",
+    )
+
+
+@rule("JX37", name="security-budget-share", title="新建项目网络安全预算不低于总预算的 5%", kind=Kind.record,
+      profile=PROFILE, cite=[ART37], params=SecurityShareParams,
+      fails="""
+      nature: new
+      budget: {total_wan: 200, security_wan: 6}    # 3%
+      """,
+      passes="""
+      nature: new
+      budget: {total_wan: 200, security_wan: 10}   # 恰好 5%
+      """)
+def jx37(ctx: Context, params: SecurityShareParams) -> Iterator[Problem]:
+    """A ``new`` project's ``budget.security_wan`` is at least ``min_security_share`` of
+    ``budget.total_wan`` (exactly the share passes; a missing ``security_wan`` counts as 0).
+
+    第三十七条: security is planned, built and used together with the project, and a new
+    project's network security budget is no less than 5 % of its total budget.
+    """
+    share = params.min_security_share
+    for p in ctx.projects:
+        if p.nature is not Nature.new:
+            continue
+        needed = share * p.budget.total_wan
+        have = p.budget.security_wan or 0
+        if have < needed - 1e-6:
+            yield problem(p, "budget.security_wan",
+                          f"新建项目 {p.id} 网络安全预算 {have:g} 万元，低于总预算 {p.budget.total_wan:g} 万元的 {share:.0%}"
+                          f"（{needed:g} 万元）：请调整预算，将 budget.security_wan 提高到不少于 {needed:g} 万元",
+                          f"new project {p.id}: security budget {have:g} is below {share:.0%} of total {p.budget.total_wan:g} "
+                          f"({needed:g})")
+
+
+BUILDING_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.awarded):]
+DATED_BUILDING_STEPS = (Stage.awarded, Stage.contracted, Stage.started)
+
+
+@rule("JX44", name="no-building-without-approval", title="未经立项一律不准建设", kind=Kind.record, profile=PROFILE,
+      cite=[ART44],
+      fails="""
+      milestones:
+        awarded: {date: 2025-04-01, method: open_tender}    # 没有立项批复
+      """,
+      passes="""
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
+        awarded: {date: 2025-04-01, method: open_tender}
+      """)
+def jx44(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """A project with ``awarded``, ``contracted``, ``started`` (or any later stage) has
+    ``approved``, and awarded, contracted and started are not dated before it.
+
+    第四十四条: no project is built without approval (立项); a unit that builds on its own bears
+    full responsibility for any accident. Procurement and contract are the first steps of
+    building, so they come after the approval too.
+    """
+    for p in ctx.projects:
+        reached = [s for s in BUILDING_STAGES if p.milestones.get(s) is not None]
+        if not reached:
+            continue
+        approved = p.milestones.approved
+        if approved is None:
+            first = reached[0]
+            yield problem(p, f"milestones.{first.value}",
+                          f"项目 {p.id} 的{first.label}日期为 {p.milestones.date_of(first)}，但没有立项批复（milestones.approved）："
+                          "未经立项的政务信息化项目一律不准建设，请补录立项批复文号和日期",
+                          f"project {p.id} reached {first.value} without approval (milestones.approved): "
+                          "no project is built without approval")
+            continue
+        for stage in DATED_BUILDING_STEPS:
+            when = p.milestones.date_of(stage)
+            if when is not None and when < approved.date:
+                yield problem(p, f"milestones.{stage.value}",
+                              f"项目 {p.id} {stage.label}日期 {when} 早于立项批复 {approved.date}：未经立项不准建设，请核实日期",
+                              f"project {p.id}: {stage.value} on {when} is before its approval on {approved.date}")

@@ -1,0 +1,85 @@
+"""Statutory working days (registry.workdays): holidays, adjusted working weekends, fallback."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from registry.workdays import Day, count_working_days, nth_working_day_after, within_working_days, working_day
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (D(2025, 9, 26), True),  # Friday
+        (D(2025, 9, 27), False),  # Saturday
+        (D(2025, 9, 28), True),  # Sunday, adjusted working day before National Day
+        (D(2025, 10, 1), False),  # National Day
+        (D(2025, 10, 6), False),  # Monday inside the holiday
+        (D(2025, 10, 8), False),  # last holiday day (Wednesday)
+        (D(2025, 10, 9), True),  # Thursday, back to work
+        (D(2025, 10, 11), True),  # Saturday, adjusted working day after National Day
+        (D(2025, 10, 12), False),  # Sunday
+    ],
+)
+def test_national_day_2025(day: dt.date, working: bool) -> None:
+    assert working_day(day).working is working
+    assert working_day(day).estimated is False
+
+
+def test_count_is_half_open_the_start_day_not_counted() -> None:
+    # Friday 26 Sep → working days 28, 29, 30 Sep, then 9 Oct.
+    assert count_working_days(D(2025, 9, 26), D(2025, 9, 26)).days == 0
+    assert count_working_days(D(2025, 9, 26), D(2025, 9, 28)).days == 1
+    assert count_working_days(D(2025, 9, 26), D(2025, 10, 8)).days == 3
+    assert count_working_days(D(2025, 9, 26), D(2025, 10, 9)).days == 4
+    assert count_working_days(D(2025, 10, 9), D(2025, 9, 26)).days == 0
+
+
+def test_tenth_working_day_across_national_day() -> None:
+    # 28, 29, 30 Sep, 9, 10, 11, 13, 14, 15, 16 Oct.
+    deadline = nth_working_day_after(D(2025, 9, 26), 10)
+    assert deadline.date == D(2025, 10, 16)
+    assert deadline.estimated is False
+
+
+def test_within_ten_working_days_boundary() -> None:
+    on_time = within_working_days(D(2025, 9, 26), D(2025, 10, 16), 10)
+    late = within_working_days(D(2025, 9, 26), D(2025, 10, 17), 10)
+    assert (on_time.on_time, on_time.elapsed) == (True, 10)
+    assert (late.on_time, late.elapsed) == (False, 11)
+    assert late.deadline == D(2025, 10, 16)
+
+
+def test_example_of_the_brief() -> None:
+    verdict = within_working_days(D(2025, 9, 29), D(2025, 10, 24), 10)
+    assert (verdict.on_time, verdict.elapsed, verdict.deadline) == (False, 14, D(2025, 10, 20))
+
+
+def test_weekend_right_after_the_last_working_day_is_late() -> None:
+    # Deadline Friday 2025-11-28 (10 working days after Friday 14 Nov); Saturday 29 Nov is late
+    # although only 10 working days lie in (X, Y].
+    verdict = within_working_days(D(2025, 11, 14), D(2025, 11, 29), 10)
+    assert verdict.deadline == D(2025, 11, 28)
+    assert (verdict.on_time, verdict.elapsed) == (False, 10)
+
+
+def test_outside_the_calendar_falls_back_to_weekdays() -> None:
+    # The package covers 2004–2026 in version 1.11.0; 1 Oct 2030 is a Tuesday.
+    assert working_day(D(2030, 10, 1)) == Day(working=True, estimated=True)
+    assert working_day(D(2030, 10, 5)).working is False  # Saturday
+    verdict = within_working_days(D(2030, 9, 27), D(2030, 10, 11), 10)  # Friday → Friday
+    assert verdict.estimated is True
+    assert (verdict.on_time, verdict.elapsed, verdict.deadline) == (True, 10, D(2030, 10, 11))
+
+
+def test_period_crossing_into_an_uncovered_year_is_estimated() -> None:
+    verdict = within_working_days(D(2026, 12, 25), D(2027, 1, 5), 10)
+    assert verdict.estimated is True
+
+
+def test_n_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        nth_working_day_after(D(2025, 1, 2), 0)
