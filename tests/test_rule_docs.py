@@ -53,3 +53,17 @@ def test_parameters_have_descriptions_and_defaults() -> None:
         for name, info in rule.params.model_fields.items():
             assert info.description, f"{rule.id}.{name} needs a Chinese description"
             assert not info.is_required(), f"{rule.id}.{name} needs a default"
+
+
+def test_rules_json_lists_exactly_the_ids_of_the_rule_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    from pathlib import Path
+
+    from registry.cli import main
+
+    catalogue = (Path(__file__).parents[1] / "spec" / "RULES.md").read_text("utf-8")
+    documented = set(re.findall(r"^\| ([A-Z]+[0-9][0-9A-Z.]*) \|", catalogue, re.M))
+    assert main(["rules", "--format", "json"]) == 0
+    listed = {r["id"] for r in json.loads(capsys.readouterr().out)["rules"]}
+    assert listed == documented
+    assert len(listed) == 86
