@@ -1,6 +1,8 @@
 """Everything that asks git (through gitpython). Failures are configuration errors with a hint."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -36,11 +38,11 @@ def top_level(start: Path) -> Path | None:
 def merge_base(repo: git.Repo, rev: str) -> Commit:
     """The merge base of ``rev`` and HEAD: what a pull request is compared with."""
     try:
-        target = repo.commit(rev)
+        target = repo.commit(repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}"))
         head = repo.head.commit
+        bases = repo.merge_base(target, head)
     except (git.BadName, ValueError, git.GitCommandError):
         raise _unresolvable(repo, rev) from None
-    bases = repo.merge_base(target, head)
     if not bases:
         raise ConfigError(Message(
             f"{rev} 与 HEAD 没有共同祖先，无法比较变更。{_SHALLOW_HINT_ZH}",
@@ -91,3 +93,202 @@ def _subtree(tree: Tree, path: str) -> Tree | None:
     except KeyError:
         return None
     return found if isinstance(found, Tree) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# First-parent history with raw diffs: inventory trend (registry.inventory) and approval audit
+# (registry.audit). One ``git log`` process for the whole history, then blobs by id through
+# gitpython's persistent ``git cat-file --batch``.
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    """A git author or committer as recorded in a commit."""
+
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+@dataclasses.dataclass(frozen=True)
+class FileChange:
+    """One file of a commit's raw diff against its first parent. Renames are off, so a moved
+    file is a deletion plus an addition: callers pair them by record id where that matters."""
+
+    path: str  # repository path with '/' separators, never quoted
+    status: str  # A added | M modified | D deleted | T type changed
+    old_blob: str | None  # None when added
+    new_blob: str | None  # None when deleted
+    mode: str  # the new mode (the old one for a deletion)
+
+    @property
+    def regular_file(self) -> bool:
+        """Not a symbolic link (120000) or a submodule (160000)."""
+        return self.mode in ("100644", "100755")
+
+
+@dataclasses.dataclass(frozen=True)
+class LogEntry:
+    """A first-parent commit: who made it, and what it changed on the branch."""
+
+    commit: str
+    parents: tuple[str, ...]
+    date: dt.date  # committer date: when the change landed on the branch
+    author: Identity
+    committer: Identity
+    subject: str
+    changes: tuple[FileChange, ...]
+
+    @property
+    def merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def short(self) -> str:
+        return self.commit[:8]
+
+
+_LOG_HEADER = "\x1e"
+_LOG_FIELD = "\x1f"
+_LOG_FORMAT = _LOG_HEADER + _LOG_FIELD.join(("%H", "%P", "%cs", "%an", "%ae", "%cn", "%ce", "%s"))
+
+
+def try_open_repo(root: Path) -> git.Repo | None:
+    """The repository holding ``root``, or None outside git."""
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def resolve_commit(repo: git.Repo, rev: str) -> str | None:
+    """The commit id ``rev`` names, or None (unknown name, empty repository)."""
+    if not rev or rev.startswith("-"):
+        return None  # never let a revision be read as an option
+    try:
+        sha: str = repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")
+    except git.GitCommandError:
+        return None
+    return sha.strip() or None
+
+
+def resolve_branch(repo: git.Repo, branch: str) -> str | None:
+    """``branch``, else ``origin/<branch>`` (CI checkouts often have only the remote branch)."""
+    return resolve_commit(repo, branch) or resolve_commit(repo, f"origin/{branch}")
+
+
+def is_shallow(repo: git.Repo) -> bool:
+    try:
+        return bool(repo.git.rev_parse("--is-shallow-repository").strip() == "true")
+    except git.GitCommandError:
+        return (Path(repo.git_dir) / "shallow").exists()
+
+
+def first_parent_log(repo: git.Repo, commit: str) -> list[LogEntry]:
+    """The first-parent history of ``commit``, oldest first, each commit with its raw diff
+    against its first parent: for a merge, what the merge brought to the branch; for the root
+    commit, every file it added.
+
+    ``--no-renames`` makes a move a deletion plus an addition whatever ``diff.renames`` says;
+    ``-z`` passes non-ASCII paths verbatim instead of quoted (``core.quotePath``); full blob
+    ids feed :func:`read_blob`.
+    """
+    try:
+        out = repo.git.log(
+            "--first-parent", "--diff-merges=first-parent", "--root", "--raw", "--no-renames",
+            "-z", "--no-abbrev", "--no-color", "--no-show-signature", "--no-relative", "--reverse",
+            f"--format={_LOG_FORMAT}", commit, "--",
+            stdout_as_string=False,
+        )
+    except git.GitCommandError as exc:  # a damaged repository, or git older than 2.31
+        detail = str(exc.stderr or "").strip()
+        raise ConfigError(Message(
+            f"无法读取 git 历史（需要 git 2.31 或更高版本）：{detail}",
+            f"cannot read the git history (git 2.31 or later is needed): {detail}",
+        ), path=str(repo.working_tree_dir or ".")) from None
+    return parse_raw_log(out.decode("utf-8", "surrogateescape"))
+
+
+def parse_raw_log(out: str) -> list[LogEntry]:
+    """Parse ``git log -z --raw`` output written with :data:`_LOG_FORMAT`.
+
+    Tokens are NUL-separated: a header token (starting with ``\\x1e``), then pairs of a raw
+    status token (``:old new old_blob new_blob status``) and a path token. Reading pairs by
+    position means no path, however odd its characters, is taken for a header.
+    """
+    entries: list[LogEntry] = []
+    header: list[str] | None = None
+    changes: list[FileChange] = []
+    tokens = out.split("\0")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip("\n")
+        if token.startswith(_LOG_HEADER):
+            if header is not None:
+                entries.append(_log_entry(header, changes))
+            header, changes = token[1:].split(_LOG_FIELD, 7), []
+        elif token.startswith(":") and i + 1 < len(tokens):
+            changes.append(_file_change(token, tokens[i + 1]))
+            i += 1
+        i += 1
+    if header is not None:
+        entries.append(_log_entry(header, changes))
+    return entries
+
+
+def _log_entry(header: list[str], changes: list[FileChange]) -> LogEntry:
+    sha, parents, date, author_name, author_email, committer_name, committer_email, subject = header
+    return LogEntry(
+        commit=sha, parents=tuple(parents.split()), date=dt.date.fromisoformat(date),
+        author=Identity(author_name, author_email), committer=Identity(committer_name, committer_email),
+        subject=subject, changes=tuple(changes),
+    )
+
+
+def _file_change(meta: str, path: str) -> FileChange:
+    old_mode, new_mode, old_blob, new_blob, status = meta[1:].split(" ", 4)
+    absent = set("0")
+    return FileChange(
+        path=path, status=status[:1],
+        old_blob=None if set(old_blob) == absent else old_blob,
+        new_blob=None if set(new_blob) == absent else new_blob,
+        mode=old_mode if set(new_mode) == absent else new_mode,
+    )
+
+
+def read_blob(repo: git.Repo, blob: str) -> bytes:
+    """A blob's content through gitpython's long-lived ``git cat-file --batch``."""
+    data: bytes = repo.odb.stream(bytes.fromhex(blob)).read()
+    return data
+
+
+def tree_paths(repo: git.Repo, commit: str, root: Path) -> set[str]:
+    """Every file at ``commit`` under the registry root, relative to it (one ``ls-tree``)."""
+    prefix = root_prefix(repo, root)
+    out = repo.git.ls_tree("-r", "--name-only", "-z", "--full-tree", commit)
+    return {p[len(prefix):] for p in out.split("\0") if p and p.startswith(prefix)}
+
+
+def record_history(root: Path) -> dict[str, list[LogEntry]]:
+    """Per record path (relative to the registry root), the first-parent commits of HEAD that
+    changed it, newest first: the change history on the site's record pages. One ``git log``
+    pass for all records; {} outside git or before the first commit."""
+    repo = try_open_repo(root)
+    if repo is None:
+        return {}
+    try:
+        head = resolve_commit(repo, "HEAD")
+        if head is None:
+            return {}
+        prefix = root_prefix(repo, root)
+        history: dict[str, list[LogEntry]] = {}
+        for entry in reversed(first_parent_log(repo, head)):
+            for change in entry.changes:
+                path = change.path[len(prefix):] if change.path.startswith(prefix) else None
+                if path is not None and is_record_path(path):
+                    history.setdefault(path, []).append(entry)
+        return history
+    finally:
+        repo.close()

@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from registry.findings import Report
 from registry.reporters.basic import render_github, render_json, render_text
+from registry.reporters.junit import render_junit
+from registry.reporters.sarif import render_sarif
 
 Reporter = Callable[[Report, str], str]
 
@@ -12,6 +14,8 @@ REPORTERS: dict[str, Reporter] = {
     "text": render_text,
     "json": render_json,
     "github": render_github,
+    "sarif": render_sarif,
+    "junit": render_junit,
 }
 
 __all__ = ["REPORTERS", "Reporter"]

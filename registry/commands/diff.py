@@ -1,0 +1,30 @@
+"""``registry diff``: the review summary of a change, for a pull-request comment or a bot."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from registry.commands.common import iso_date
+from registry.diffing import as_json, compute_diff, render_markdown
+
+NAME = "diff"
+HELP = "变更摘要：新增、修改、停用、整合、划转的记录，项目阶段与投资变化，各单位在用系统数量，引入和修复的问题"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base", metavar="REV", required=True, help="与 REV 和 HEAD 的合并基础比较（例如 origin/main）")
+    parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="输出格式")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Always 0 once the summary is written (``registry check`` is what passes or fails a
+    change); 2 for usage errors such as an unresolvable ``--base``."""
+    diff = compute_diff(args.root, base=args.base, today=args.today or dt.date.today())
+    if args.format == "json":
+        sys.stdout.write(json.dumps(as_json(diff, args.lang), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_markdown(diff, args.lang))
+    return 0

@@ -1,0 +1,120 @@
+"""``registry inventory``: active systems per unit now, or per first-parent commit."""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import unicodedata
+from typing import Any
+
+from registry import gitio
+from registry.checking import load_head
+from registry.findings import Message
+from registry.inventory import InventoryPoint, current_counts, history, units_of
+from registry.loader import ConfigError, load_config
+from registry.models import RegistryConfig
+
+NAME = "inventory"
+HELP = "各单位在用政务信息系统数量（“只减不增”）；--history 给出主分支每个首父提交时的数量"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--history", action="store_true", help="按主分支的首父提交逐个列出各单位数量")
+    parser.add_argument("--base-branch", metavar="B", default=None,
+                        help="--history 读取的分支（默认 registry.yaml 的 base_branch，不存在时用 HEAD）")
+    parser.add_argument("--format", choices=("text", "json", "csv"), default="text", help="输出格式")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.root)
+    if args.history:
+        if gitio.top_level(args.root) is None:
+            raise ConfigError(Message(
+                f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
+                f"{args.root} is not inside a git repository: --history needs git history",
+            ), path=str(args.root))
+        points = history(args.root, args.base_branch)
+        sys.stdout.write(_render_history(points, config, args.format, args.lang))
+    else:
+        counts = current_counts(load_head(args.root))
+        sys.stdout.write(_render_now(counts, config, args.format, args.lang))
+    return 0
+
+
+# -- now ----------------------------------------------------------------------------------------
+
+
+def _rows(counts: dict[str, int], config: RegistryConfig) -> list[tuple[str, str, int]]:
+    """(unit, name, active) for every configured unit and every unit holding systems."""
+    names = {u.id: u.name for u in config.units}
+    units = sorted(set(names) | set(counts))
+    return [(u, names.get(u, ""), counts.get(u, 0)) for u in units]
+
+
+def _render_now(counts: dict[str, int], config: RegistryConfig, fmt: str, lang: str) -> str:
+    rows = _rows(counts, config)
+    total = sum(n for _, _, n in rows)
+    if fmt == "json":
+        payload = {"units": [{"unit": u, "name": name, "active": n} for u, name, n in rows], "total": total}
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return _csv([["unit", "name", "active"], *[[u, name, n] for u, name, n in rows]])
+    label = "total" if lang == "en" else "合计"
+    width = max([_width(u) for u, _, _ in rows] + [_width(label)])
+    lines = [f"{_pad(u, width)}  {n:>4}  {name}" for u, name, n in rows]
+    lines.append(f"{_pad(label, width)}  {total:>4}")
+    return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+# -- history ------------------------------------------------------------------------------------
+
+
+def _render_history(points: list[InventoryPoint], config: RegistryConfig, fmt: str, lang: str) -> str:
+    units = units_of(points)
+    names = {u.id: u.name for u in config.units}
+    if fmt == "json":
+        payload: dict[str, Any] = {
+            "units": [{"unit": u, "name": names.get(u, "")} for u in units],
+            "history": [
+                {"commit": p.commit, "date": p.date.isoformat(), "subject": p.subject,
+                 "counts": p.counts, "total": p.total}
+                for p in points
+            ],
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        header = ["date", "commit", "subject", "total", *units]
+        rows = [[p.date.isoformat(), p.commit, p.subject, p.total, *[p.counts.get(u, 0) for u in units]]
+                for p in points]
+        return _csv([header, *rows])
+    return "".join(_history_line(prev, p, lang) + "\n" for prev, p in zip([None, *points], points))
+
+
+def _history_line(prev: InventoryPoint | None, point: InventoryPoint, lang: str) -> str:
+    """``date commit 合计 N  czj 3→4，wjw 3→2  subject``: only the units that changed."""
+    before = prev.counts if prev else {}
+    moved = [
+        f"{u} {before.get(u, 0)}→{point.counts.get(u, 0)}"
+        for u in sorted(set(before) | set(point.counts))
+        if before.get(u, 0) != point.counts.get(u, 0)
+    ]
+    total = "total" if lang == "en" else "合计"
+    changes = (", " if lang == "en" else "，").join(moved) if moved else "—"
+    return f"{point.date.isoformat()}  {point.commit[:8]}  {total} {point.total:>4}  {changes}  {point.subject}"
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
