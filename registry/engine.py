@@ -74,9 +74,11 @@ def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, Bas
             out[r.id] = r.params(**overrides)
         except ValidationError as exc:
             error = exc.errors()[0]
+            # a check across parameters (a model validator) has no field of its own: name the overrides
+            names = [str(error["loc"][0])] if error["loc"] else list(overrides)
             raise ConfigError(Message(
-                f"parameters 中 {r.id} 的参数 {error['loc'][0]} 取值无效：{error['msg']}",
-                f"parameters: invalid value for {r.id}.{error['loc'][0]}: {error['msg']}",
+                f"parameters 中 {r.id} 的参数 {'、'.join(names)} 取值无效：{error['msg']}",
+                f"parameters: invalid value for {r.id}.{', '.join(names)}: {error['msg']}",
             )) from None
     unknown = sorted(set(config.parameters) - used)
     if unknown:

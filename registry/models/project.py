@@ -228,9 +228,11 @@ class Project(Strict):
 
     @property
     def in_flight(self) -> bool:
-        """Planned, and neither finally accepted nor terminated (RULES.md)."""
+        """Planned, and neither finally accepted nor terminated (RULES.md). "Planned" is reached
+        like any stage: a project recorded as approved or contracted without a ``planned``
+        milestone is still under way, and leaving the key out must not exempt it."""
         m = self.milestones
-        return m.planned is not None and m.final_acceptance is None and m.terminated is None
+        return self.reached(Stage.planned) and m.final_acceptance is None and m.terminated is None
 
     @property
     def stage(self) -> Stage | None:

@@ -133,7 +133,8 @@ def dsq5(ctx: Context, params: NoParams) -> Iterator[Problem]:
         if s.deployment not in _GOV_CLOUDS:
             yield problem(
                 s, "deployment",
-                f"{source}系统 {s.id}「{s.name}」部署在{s.deployment.label}：新建系统应依托营口市级或辽宁省级政务云部署，"
+                f"{source}系统 {s.id}「{s.name}」部署方式为{s.deployment.label}（deployment: {s.deployment.value}）："
+                "新建系统应依托营口市级或辽宁省级政务云部署，"
                 "请改为 deployment: city_cloud 或 province_cloud",
                 f"new system {s.id} is deployed on {s.deployment.value}: deploy it on city_cloud or province_cloud",
             )
@@ -203,7 +204,7 @@ def dsq6(ctx: Context, params: NoParams) -> Iterator[Problem]:
     kinds = [DocumentKind.mlps_plan, DocumentKind.crypto_plan, DocumentKind.data_sharing_plan]
     for p in ctx.projects:
         if p.reached(Stage.reviewed):
-            yield from missing_documents(p, kinds, when="自评审（reviewed）起", when_en="from review")
+            yield from missing_documents(p, kinds, when="通过评审（reviewed）后", when_en="from review")
 
 
 class MergeLimitParams(BaseModel):
@@ -267,17 +268,18 @@ def _design_problem(p: Project, kind: DocumentKind, limit: float, *, mergeable: 
     total = p.budget.total_wan
     if mergeable:
         fix = "请提供该文件，或以合并编报的实施方案（documents.implementation_plan）代替可研和初设"
-        fix_en = "add it, or an implementation_plan that merges both"
+        fix_en = "add it, or an implementation_plan that merges the feasibility study and the preliminary design"
     elif has_plan:
-        fix = f"总投资 {total:g} 万元不在 {limit:g} 万元（不含）以下且非紧急项目，实施方案不能代替可研和初设，请分别编报"
-        fix_en = f"the total {total:g} reaches {limit:g} and the project is not urgent: an implementation_plan does not replace it"
+        fix = f"总投资 {total:g} 万元不在“{limit:g}万元(不含)以下”之列，且非紧急项目，实施方案不能代替可研和初设，请分别编报"
+        fix_en = (f"with a total of {total:g} (not below {limit:g}) and no urgent basis, an implementation_plan does not "
+                  "replace it; add the document")
     else:
-        fix = f"总投资 {total:g} 万元不在 {limit:g} 万元（不含）以下，须分别编报可行性研究报告和初步设计"
-        fix_en = f"the total {total:g} reaches {limit:g}: both documents are required"
+        fix = f"总投资 {total:g} 万元不在“{limit:g}万元(不含)以下”之列，须分别编报可行性研究报告和初步设计"
+        fix_en = f"with a total of {total:g} (not below {limit:g}), both documents are required; add it"
     return problem(
         p, f"documents.{kind.value}",
         f"{p.nature.label}项目 {p.id} 已立项，缺少{kind.label}（documents.{kind.value}）：{fix}",
-        f"{p.nature.value} project {p.id} is approved without documents.{kind.value}: {fix_en}",
+        f"{p.nature.value} project {p.id} is approved without documents.{kind.value}; {fix_en}",
     )
 
 
@@ -317,7 +319,8 @@ def dsq11(ctx: Context, params: NoParams) -> Iterator[Problem]:
             yield problem(
                 p, "cost_comparison",
                 f"购买服务项目 {p.id} 已立项，缺少自建与购买服务方式的经济性比较：请填写 cost_comparison: {{build_wan: …, purchase_wan: …}}",
-                f"purchase project {p.id} is approved without a cost_comparison (build vs purchase)",
+                f"purchase project {p.id} is approved without a cost_comparison: add cost_comparison: "
+                "{build_wan, purchase_wan} (building versus buying over the system's life)",
             )
 
 
@@ -360,13 +363,15 @@ def _preceded(p: Project, stage: Stage, approved: dt.date, what: str, what_en: s
         yield problem(
             p, f"milestones.{stage.value}",
             f"项目 {p.id} 已于 {approved} 立项批复，但未登记{what}：批复前须完成该程序，请补登 milestones.{stage.value}（日期和意见编号）",
-            f"project {p.id} was approved on {approved} without a {what_en} (milestones.{stage.value})",
+            f"project {p.id} was approved on {approved} without a {what_en}: it must precede the approval; add "
+            f"milestones.{stage.value} (date and reference)",
         )
     elif when > approved:
         yield problem(
             p, f"milestones.{stage.value}.date",
             f"项目 {p.id} 的{what}日期 {when} 晚于立项批复 {approved}：须先完成{what}再批复，请核对日期",
-            f"project {p.id}: {what_en} on {when} is after the approval on {approved}",
+            f"project {p.id}: {what_en} on {when} is after the approval on {approved}; it must come first, so check "
+            "the dates",
         )
 
 
@@ -410,12 +415,15 @@ def dsq15(ctx: Context, params: NoParams) -> Iterator[Problem]:
         if not changed or any(c.approval for c in new_changes(before, p)):
             continue
         for field in changed:
+            rise = f"{before.budget.total_wan:g} → {p.budget.total_wan:g}" if field == "budget.total_wan" else ""
+            values, values_en = (f"：{rise} 万元", f" ({rise})") if rise else ("", "")
             yield problem(
                 p, field,
-                f"项目 {p.id} 批复后{_SCOPE_LABELS[field]}（{field}），但没有附重新审批文件的变更记录："
+                f"项目 {p.id} 批复后{_SCOPE_LABELS[field]}（{field}{values}），但没有附重新审批文件的变更记录："
                 "不得擅自调整项目规模、内容、投资，请报市发展和改革局重新论证、市营商环境建设局重新审批，"
                 "并在 changes 中登记本次调整及 approval（批复文号和日期）",
-                f"project {p.id} changed {field} after approval without a changes entry carrying approval: get it re-approved",
+                f"project {p.id} changed {field}{values_en} after approval without a changes entry carrying approval: get it "
+                "re-approved and add changes: {date, description, amount_wan, approval}",
             )
 
 
@@ -480,14 +488,21 @@ def _reporting_end(ctx: Context, p: Project) -> tuple[dt.date, bool]:
     return (min(ends), True) if ends else (ctx.today, False)
 
 
+_GAP_EN = {"next": "the next one is dated", "end": "none until the acceptance or termination on", "today": "none as of today,"}
+
+
 def _gap(p: Project, previous: dt.date, until: dt.date, months: int, kind: str) -> Problem:
     due = add_months(previous, months)
-    what = {"next": f"下一次报送在 {until}", "end": f"直至 {until} 验收（终止）", "today": f"今天 {until} 仍未报送"}[kind]
+    what = {"next": f"下一次报送在 {until}", "end": f"直至 {until} 验收或终止仍未报送", "today": f"今天 {until} 仍未报送"}[kind]
+    fix = ("如已按期报送，请在 progress_reports 中补登报送日期" if kind == "end"
+           else "请按期报送，并在 progress_reports 中登记报送日期")
+    fix_en = ("if reports were filed, add their dates to progress_reports" if kind == "end"
+              else "report to the data bureau and add the date to progress_reports")
     return problem(
         p, "progress_reports",
-        f"项目 {p.id} 自 {previous}（批复或上次进展报告）起超过 {months} 个月未向市数据局报送实施进展，应于 {due} 前报送，{what}："
-        "请按期报送，并在 progress_reports 中登记报送日期",
-        f"project {p.id}: no progress report for more than {months} months after {previous} (due by {due}, {kind} {until})",
+        f"项目 {p.id} 自 {previous}（批复或上次进展报告）起超过 {months} 个月未向市数据局报送实施进展，应最迟于 {due} 报送，{what}：{fix}",
+        f"project {p.id}: no progress report for more than {months} months after {previous} (due by {due}; "
+        f"{_GAP_EN[kind]} {until}): {fix_en}",
     )
 
 
@@ -504,9 +519,15 @@ class StableRunParams(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> StableRunParams:
         if self.stable_min_months > self.stable_max_months:
-            raise ValueError("stable_min_months 不能大于 stable_max_months")
+            raise ValueError(
+                f"stable_min_months（{self.stable_min_months}）不能大于 stable_max_months（{self.stable_max_months}）"
+            )
         return self
 
+
+# Service projects (运维、运营、第三方服务) build nothing: their acceptance is a contract-performance
+# acceptance (履约验收), not the completion acceptance (竣工验收) of 第十七条.
+_SERVICE_NATURES = frozenset({Nature.om, Nature.operation_service, Nature.third_party})
 
 _ACCEPTANCE_DOCUMENTS = (
     DocumentKind.construction_summary,
@@ -547,11 +568,17 @@ def dsq17(ctx: Context, params: StableRunParams) -> Iterator[Problem]:
     the final acceptance (以上 and 以内 include the number itself), and the application carries
     the construction summary, financial and supervision reports, the security risk assessment
     (with the multi-level protection test report) and the crypto assessment report.
+
+    Projects of nature om, operation_service and third_party are not checked. RULES.md applies
+    the rule to every project; the article governs the completion acceptance (竣工验收) of a
+    system that was built and then ran stably, with a construction summary and a supervision
+    report. A service contract builds nothing and is closed by a contract-performance
+    acceptance (履约验收) without a preliminary acceptance, as in 渠县 QX38.
     """
     low, high = params.stable_min_months, params.stable_max_months
     for p in ctx.projects:
         final = p.milestones.final_acceptance
-        if final is None:
+        if final is None or p.nature in _SERVICE_NATURES:
             continue
         yield from _stable_run(p, final.date, low, high)
         yield from missing_documents(p, _ACCEPTANCE_DOCUMENTS, when="竣工验收时", when_en="at final acceptance")
@@ -564,21 +591,24 @@ def _stable_run(p: Project, final: dt.date, low: int, high: int) -> Iterator[Pro
             p, "milestones.preliminary_acceptance",
             f"项目 {p.id} 于 {final} 竣工验收，但未登记初步验收：须初验合格且系统稳定运行 {low} 至 {high} 个月后方可申请竣工验收，"
             "请补登 milestones.preliminary_acceptance",
-            f"project {p.id} had its final acceptance on {final} without a preliminary acceptance",
+            f"project {p.id} had its final acceptance on {final} without a preliminary acceptance: add "
+            "milestones.preliminary_acceptance",
         )
     elif not at_least_months(pre, final, low):
         yield problem(
             p, "milestones.final_acceptance.date",
             f"项目 {p.id} 初验 {pre} 后仅到 {final} 即竣工验收，稳定运行不足 {low} 个月（最早 {add_months(pre, low)}）："
             "请核对日期，稳定运行期满后再申请竣工验收",
-            f"project {p.id}: final acceptance {final} is less than {low} months after the preliminary acceptance {pre}",
+            f"project {p.id}: final acceptance {final} is less than {low} months after the preliminary acceptance {pre} "
+            f"(earliest {add_months(pre, low)}): check the dates",
         )
     elif not within_months(pre, final, high):
         yield problem(
             p, "milestones.final_acceptance.date",
             f"项目 {p.id} 初验 {pre} 后至 {final} 才竣工验收，超过 {high} 个月（最迟 {add_months(pre, high)}）："
             f"应在初验后 {high} 个月内申请竣工验收，请核对日期",
-            f"project {p.id}: final acceptance {final} is more than {high} months after the preliminary acceptance {pre}",
+            f"project {p.id}: final acceptance {final} is more than {high} months after the preliminary acceptance {pre} "
+            f"(latest {add_months(pre, high)}): check the dates",
         )
 
 
@@ -680,5 +710,6 @@ def dsq19(ctx: Context, params: SelfEvaluationWindowParams) -> Iterator[Problem]
             f"项目 {p.id} 于 {final.date} 通过验收，应在验收后 {_SELF_EVALUATION_EARLIEST_MONTHS} 至 {latest} 个月内"
             f"（{opens} 至 {closes}）开展自评价{note}，今天 {ctx.today} 已过期限：请开展自评价并报送市数据局和市财政局，"
             "在 evaluations 中登记 {kind: self, date, ref}",
-            f"project {p.id} passed acceptance on {final.date}: a self evaluation was due between {opens} and {closes}",
+            f"project {p.id} passed acceptance on {final.date}: a self evaluation was due between {opens} and {closes}; "
+            "carry it out, report it to the data and finance bureaus and add evaluations: {kind: self, date, ref}",
         )

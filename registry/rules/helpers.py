@@ -18,7 +18,7 @@ def missing_documents(p: Project, kinds: Iterable[DocumentKind], *, when: str, w
             yield problem(
                 p, f"documents.{kind.value}",
                 f"项目 {p.id} {when}须提供{kind.label}（documents.{kind.value}）：请填写 docs/ 下的文件路径或文件编号",
-                f"project {p.id} needs documents.{kind.value} ({when_en})",
+                f"project {p.id} needs documents.{kind.value} ({when_en}): give a path under docs/ or a document number",
             )
 
 
@@ -63,11 +63,17 @@ def changed_scope(before: Project, after: Project) -> list[str]:
     changed = []
     if abs(before.budget.total_wan - after.budget.total_wan) > 0.005:
         changed.append("budget.total_wan")
-    if (before.content or "") != (after.content or ""):
+    if _words(before.content) != _words(after.content):
         changed.append("content")
     if before.systems != after.systems:
         changed.append("systems")
     return changed
+
+
+def _words(text: str | None) -> str:
+    """``text`` without whitespace: re-wrapping a long ``content`` into a YAML block (``>``)
+    adds line breaks or spaces, which change nothing in Chinese text and need no re-approval."""
+    return "".join((text or "").split())
 
 
 def evaluations_between(p: Project, kind: EvaluationKind, start: dt.date, end: dt.date) -> list[dt.date]:

@@ -147,11 +147,12 @@ def _existing_system_targets(ctx: Context, *, active_only: bool = True) -> Itera
                     yield p, field, s
 
 
-def _on_system(p: Project, field: str, s: System, what: str, what_en: str, fix: str) -> Problem:
+def _on_system(p: Project, field: str, s: System, what: str, what_en: str, fix: str, fix_en: str) -> Problem:
     return problem(
         p, field,
-        f"项目 {p.id}（{p.nature.label}）涉及的系统 {s.id}「{s.name}」{what}，第八条规定相关运行维护、运营及升级项目不予立项：{fix}",
-        f"project {p.id} ({p.nature.value}) works on system {s.id}, which {what_en}: such projects are not approved",
+        f"项目 {p.id}（{p.nature.label}）涉及的系统 {s.id}「{s.name}」{what}，第八条规定相关运行维护、运营及升级项目原则上不予立项：{fix}",
+        f"project {p.id} ({p.nature.value}) works on system {s.id}, which {what_en}: such projects are not approved "
+        f"in principle; {fix_en}",
     )
 
 
@@ -179,8 +180,9 @@ def pt8_1(ctx: Context, params: NoParams) -> Iterator[Problem]:
     for p, field, s in _existing_system_targets(ctx, active_only=False):
         if not s.active:
             fix = f"请从 {field} 中移除该系统" + (f"，改为整合后的系统 {s.merged_into}" if s.merged_into else "")
+            fix_en = f"remove it from {field}" + (f" and name {s.merged_into}, the system it was merged into" if s.merged_into else "")
             yield _on_system(p, field, s, f"状态为{s.status.label}，已不在政务信息系统目录中",
-                             f"is {s.status.value} and no longer in the catalogue", fix)
+                             f"is {s.status.value} and no longer in the catalogue", fix, fix_en)
 
 
 @rule("PT8.2", name="target-shares-data", title="运维、升级项目涉及的系统须共享数据且不重复采集", kind=Kind.record,
@@ -212,11 +214,14 @@ def pt8_2(ctx: Context, params: NoParams) -> Iterator[Problem]:
             state = "未填写" if s.data.shared is None else "为 false"
             yield _on_system(p, field, s, f"未按要求共享数据资源（data.shared {state}）",
                              "does not share its data (data.shared is not true)",
-                             f"请先将系统 {s.id} 接入政务数据共享并在系统记录中填写 data.shared: true")
+                             f"请先将系统 {s.id} 接入政务数据共享并在系统记录中填写 data.shared: true",
+                             f"first have {s.id} share its data and set data.shared: true in its record")
         if s.data.duplicate_collection:
             yield _on_system(p, field, s, "重复采集其他系统已采集的数据（data.duplicate_collection: true）",
                              "collects data already collected elsewhere",
-                             f"请先停止重复采集、改为共享获取，并将系统 {s.id} 的 data.duplicate_collection 改为 false")
+                             f"请先停止重复采集、改为共享获取，并将系统 {s.id} 的 data.duplicate_collection 改为 false",
+                             f"first stop the duplicate collection (obtain the data by sharing) and set "
+                             f"data.duplicate_collection: false in {s.id}")
 
 
 @rule("PT8.3", name="target-secure", title="运维、升级项目涉及的系统须符合密码应用和网络安全要求", kind=Kind.record,
@@ -248,15 +253,18 @@ def pt8_3(ctx: Context, params: NoParams) -> Iterator[Problem]:
         sec = s.security
         if sec.crypto_assessment is CryptoAssessment.failed:
             yield _on_system(p, field, s, "密码应用安全性评估未通过（security.crypto_assessment: failed）",
-                             "failed its crypto assessment", "请先完成密码应用整改并重新评估")
+                             "failed its crypto assessment", "请先完成密码应用整改并重新评估",
+                             f"first remedy the crypto application and have {s.id} assessed again")
         if sec.mlps_level is None:
             yield _on_system(p, field, s, "未进行网络安全等级保护定级（security.mlps_level 为空）",
-                             "has no multi-level protection grade", f"请先完成定级备案，并在系统 {s.id} 记录中填写 security.mlps_level")
+                             "has no multi-level protection grade", f"请先完成定级备案，并在系统 {s.id} 记录中填写 security.mlps_level",
+                             f"first have it graded and filed, and set security.mlps_level in {s.id}")
         if sec.major_risks:
             risks = "、".join(sec.major_risks)
             yield _on_system(p, field, s, f"存在未整改的重大安全隐患（{risks}）",
                              f"has open major risks ({'; '.join(sec.major_risks)})",
-                             f"请先完成整改，并清空系统 {s.id} 的 security.major_risks")
+                             f"请先完成整改，并清空系统 {s.id} 的 security.major_risks",
+                             f"first remedy them and empty security.major_risks in {s.id}")
 
 
 @rule("PT8.4", name="target-trusted-products", title="运维、升级项目涉及的系统须符合安全可靠应用政策", kind=Kind.record,
@@ -286,7 +294,8 @@ def pt8_4(ctx: Context, params: NoParams) -> Iterator[Problem]:
             state = "未填写" if s.security.trusted_products is None else "为 false"
             yield _on_system(p, field, s, f"未符合国家安全可靠应用政策（security.trusted_products {state}）",
                              "does not comply with the secure-and-reliable policy (security.trusted_products is not true)",
-                             f"请完成安全可靠替代后，在系统 {s.id} 记录中填写 security.trusted_products: true")
+                             f"请完成安全可靠替代后，在系统 {s.id} 记录中填写 security.trusted_products: true",
+                             f"first replace the non-compliant products, then set security.trusted_products: true in {s.id}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,13 +362,15 @@ def _review_before(p: Project, stage: Stage, approved: dt.date | None) -> Iterat
             p, f"milestones.{stage.value}",
             f"审批制项目 {p.id} 已立项，但未登记{what}{crypto}：请补登 milestones.{stage.value}（日期和意见编号），"
             "立项须综合该意见",
-            f"approval-track project {p.id} is approved without the {what_en} (milestones.{stage.value})",
+            f"approval-track project {p.id} is approved without the {what_en}: add milestones.{stage.value} "
+            "(date and reference); the approval must rest on it",
         )
     elif approved is not None and when > approved:
         yield problem(
             p, f"milestones.{stage.value}.date",
             f"项目 {p.id} 的{what}日期 {when} 晚于立项批复 {approved}：立项须在取得该意见之后，请核对日期",
-            f"project {p.id}: {what_en} on {when} is after the approval on {approved}",
+            f"project {p.id}: {what_en} on {when} is after the approval on {approved}; the approval follows it, "
+            "so check the dates",
         )
 
 
@@ -411,7 +422,8 @@ def pt12(ctx: Context, params: FilingParams) -> Iterator[Problem]:
                 f"项目 {p.id} 为备案制，但性质为{p.nature.label}且投资 {p.budget.total_wan:g} 万元已达到政府采购限额 {limit:g} 万元："
                 "备案制仅适用于运行维护、第三方服务及限额以下项目，请改为审批制（track: approval）并履行评审、资金审核程序",
                 f"project {p.id} is on the filing track but is {p.nature.value} with {p.budget.total_wan:g} wan, "
-                f"at or above the procurement limit {limit:g}: use track approval",
+                f"at or above the procurement limit {limit:g}: set track: approval and go through the expert and "
+                "finance reviews",
             )
 
 
@@ -468,14 +480,17 @@ def pt14(ctx: Context, params: ApprovalDeadlineParams) -> Iterator[Problem]:
                 p, "milestones.approved",
                 f"项目 {p.id} 已下达 {p.year} 年度预算，但未登记立项批复：{p.year} 年度项目应于 {deadline} 前完成立项，"
                 "请补登 milestones.approved；未按时立项的原则上不纳入下年度预算",
-                f"project {p.id} is budgeted for {p.year} without an approval: it had to be approved by {deadline}",
+                f"project {p.id} is budgeted for {p.year} without an approval: it had to be approved by {deadline}; "
+                "add milestones.approved",
             )
         elif approved > deadline:
             yield problem(
                 p, "milestones.approved.date",
                 f"项目 {p.id} 于 {approved} 立项，晚于 {p.year} 年度项目的立项截止日 {deadline}，却已纳入 {p.year} 年度预算："
                 "未按时立项的项目原则上不纳入下年度预算；如属上级或区委区政府明确要求，请在 basis 中添加 kind: directive 的依据",
-                f"project {p.id} was approved on {approved}, after the deadline {deadline} for {p.year} projects, yet it is budgeted",
+                f"project {p.id} was approved on {approved}, after the deadline {deadline} for {p.year} projects, yet it "
+                "is budgeted: late projects are in principle not budgeted; if a higher authority required it, add a "
+                "basis item of kind directive",
             )
 
 
@@ -609,13 +624,15 @@ def pt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
                 p, "milestones.conformity_review",
                 f"审批制专业类项目 {p.id} 已于 {final.date} 验收，但未登记符合性审查：验收前须经区政务服务数据管理局符合性审查，"
                 "请补登 milestones.conformity_review（日期和审查意见编号）",
-                f"professional approval-track project {p.id} was accepted on {final.date} without a conformity review",
+                f"professional approval-track project {p.id} was accepted on {final.date} without a conformity review: "
+                "add milestones.conformity_review (date and reference)",
             )
         elif review.date >= final.date:
             yield problem(
                 p, "milestones.conformity_review.date",
                 f"项目 {p.id} 的符合性审查日期 {review.date} 不早于验收日期 {final.date}：符合性审查须在验收之前通过，请核对日期",
-                f"project {p.id}: conformity review on {review.date} is not before the acceptance on {final.date}",
+                f"project {p.id}: conformity review on {review.date} is not before the acceptance on {final.date}; "
+                "it must come first, so check the dates",
             )
 
 
@@ -646,13 +663,15 @@ def pt23(ctx: Context, params: NoParams) -> Iterator[Problem]:
                 p, "milestones.archive_acceptance",
                 f"项目 {p.id} 于 {final.date} 通过验收，但未登记档案验收：未进行档案验收的不得通过项目验收，"
                 "请补登 milestones.archive_acceptance",
-                f"project {p.id} passed acceptance on {final.date} without an archive acceptance",
+                f"project {p.id} passed acceptance on {final.date} without an archive acceptance: add "
+                "milestones.archive_acceptance",
             )
         elif archive.date > final.date:
             yield problem(
                 p, "milestones.archive_acceptance.date",
                 f"项目 {p.id} 的档案验收日期 {archive.date} 晚于验收通过日期 {final.date}：档案验收须在项目验收之前（或当日）完成，请核对日期",
-                f"project {p.id}: archive acceptance on {archive.date} is after the acceptance on {final.date}",
+                f"project {p.id}: archive acceptance on {archive.date} is after the acceptance on {final.date}; it "
+                "must come first (or on the same day), so check the dates",
             )
 
 
@@ -699,8 +718,9 @@ def pt24(ctx: Context, params: SelfEvaluationParams) -> Iterator[Problem]:
         note = f"（已有的自评价 {late[0]} 已逾期）" if late else ""
         yield problem(
             p, "evaluations",
-            f"项目 {p.id} 于 {final.date} 通过验收，应在 {months} 个月内（{due} 前）完成应用效果自评价{note}，今天 {ctx.today} 仍无按期的自评价："
+            f"项目 {p.id} 于 {final.date} 通过验收，应在 {months} 个月内（最迟 {due}）完成应用效果自评价{note}，今天 {ctx.today} 仍无按期的自评价："
             "请完成自评价并报送区政务服务数据管理局，在 evaluations 中登记 {kind: self, date, ref}",
-            f"project {p.id} passed acceptance on {final.date}: a self evaluation was due by {due} and none is recorded in time",
+            f"project {p.id} passed acceptance on {final.date}: a self evaluation was due by {due} and none is recorded "
+            "in time; carry it out, report it to the data bureau and add evaluations: {kind: self, date, ref}",
         )
 

@@ -242,7 +242,7 @@ def qx6(ctx: Context, params: DeclarationParams) -> Iterator[Problem]:
                 f"项目 {p.id} 已下达 {p.year} 年度预算，但未登记申报日期（milestones.declared）：列入预算的项目须在 "
                 f"{deadline} 前向县大数据中心申报，请补填申报日期",
                 f"project {p.id} is budgeted for {p.year} but has no milestones.declared: it must have been "
-                f"declared by {deadline}",
+                f"declared by {deadline}; add the declaration date",
             )
         elif declared > deadline:
             yield problem(
@@ -250,7 +250,8 @@ def qx6(ctx: Context, params: DeclarationParams) -> Iterator[Problem]:
                 f"项目 {p.id} 申报日期 {declared} 晚于 {p.year} 年度预算的申报截止日 {deadline}：未按期申报的项目"
                 f"不予列入 {p.year} 年度支出预算，请核对申报日期，或改列入下一年度",
                 f"project {p.id} was declared on {declared}, after the deadline {deadline} for the {p.year} "
-                "budget: late projects are not budgeted for that year",
+                "budget: late projects are not budgeted for that year; check the date, or move the project to the "
+                "next year",
             )
 
 
@@ -329,7 +330,8 @@ def _declaration_fields(p: Project) -> Iterator[Problem]:
         yield problem(
             p, field_path,
             f"项目 {p.id} 已纳入年度建设计划，申报材料缺少{zh}（{field_path}）：申报资料不全的项目不列入年度建设计划，请补填",
-            f"project {p.id} is in the annual plan but its declaration lacks {en} ({field_path})",
+            f"project {p.id} is in the annual plan but its declaration lacks {en} ({field_path}): add it, since "
+            "incomplete declarations are kept out of the annual plan",
         )
 
 
@@ -382,15 +384,16 @@ def _design_missing(p: Project, kind: DocumentKind, *, may_merge: bool) -> Probl
     head = f"{p.nature.label}项目 {p.id} 已立项批复，缺少{kind.label}（documents.{kind.value}）"
     if may_merge:
         zh = f"{head}：其建设依据属上级明确要求或紧急情况，可改为合并编报实施方案（documents.implementation_plan）"
-        en = f"project {p.id} lacks documents.{kind.value}; with a directive or urgent basis, an implementation_plan may replace both"
+        en = (f"project {p.id} lacks documents.{kind.value}: add it, or (with its directive or urgent basis) an "
+              "implementation_plan that merges the feasibility study and the preliminary design")
     elif p.documents.get(DocumentKind.implementation_plan):
         zh = (f"{head}：只有建设依据含上级或县委县政府明确要求（kind: directive）或紧急情况（kind: urgent）时，"
               "实施方案才能代替可研和初步设计，请补充该文件或核对建设依据")
         en = (f"project {p.id} lacks documents.{kind.value}: an implementation_plan replaces it only with a "
-              "directive or urgent basis")
+              "directive or urgent basis; add the document or check the basis")
     else:
         zh = f"{head}：请补充该文件（docs/ 下的路径或文件编号）"
-        en = f"project {p.id} lacks documents.{kind.value}"
+        en = f"project {p.id} lacks documents.{kind.value}: add a path under docs/ or a document number"
     return problem(p, f"documents.{kind.value}", zh, en)
 
 
@@ -427,14 +430,16 @@ def qx9(ctx: Context, params: NoParams) -> Iterator[Problem]:
                 p, "cost_comparison",
                 f"购买服务项目 {p.id} 已立项，缺少自建与购买服务的成本比较（cost_comparison: {{build_wan, purchase_wan}}）："
                 "须证明使用期限内购买服务费用明显小于自行建设和运维费用",
-                f"purchase project {p.id} needs cost_comparison (build_wan, purchase_wan) from approval",
+                f"purchase project {p.id} needs cost_comparison {{build_wan, purchase_wan}} from approval: show that "
+                "buying the service is clearly cheaper than building and running the system",
             )
         elif cost.purchase_wan >= cost.build_wan:
             yield problem(
                 p, "cost_comparison.purchase_wan",
                 f"购买服务项目 {p.id} 的购买服务费用 {cost.purchase_wan:g} 万元不低于自行建设和运维费用 {cost.build_wan:g} 万元："
                 "购买服务须明显更经济，否则应改为自行建设（delivery: build），或核对成本测算",
-                f"purchase project {p.id}: purchase_wan {cost.purchase_wan:g} is not below build_wan {cost.build_wan:g}",
+                f"purchase project {p.id}: purchase_wan {cost.purchase_wan:g} is not below build_wan {cost.build_wan:g}; "
+                "buying must be clearly cheaper, so build it (delivery: build) or check the estimate",
             )
 
 
@@ -476,7 +481,8 @@ def qx12(ctx: Context, params: NoParams) -> Iterator[Problem]:
                 f"系统 {s.id}（{s.name}）为新增在用系统，缺少新增系统批准文件（new_system_approval）：确需新建的系统须经县大数据中心"
                 "论证并报县委县政府审定，请填写 new_system_approval: {doc_no: 审定文号, date: 日期}；即使本单位同时停用其他系统也需要",
                 f"system {s.id} is new and active but has no new_system_approval: a new system needs the data centre's "
-                "review and the county government's decision, even when the unit retires another one",
+                "review and the county government's decision, even when the unit retires another one; add "
+                "new_system_approval: {doc_no, date}",
             )
 
 
@@ -490,7 +496,9 @@ QX15_1_HARDWARE = (
 QX15_2_HARDWARE = (Hardware.internet_line, Hardware.private_line, Hardware.terminal_security)
 
 
-def _forbidden_hardware(ctx: Context, kinds: tuple[Hardware, ...], item: str, use: str) -> Iterator[Problem]:
+def _forbidden_hardware(
+    ctx: Context, kinds: tuple[Hardware, ...], item: str, use: str, use_en: str
+) -> Iterator[Problem]:
     for p in in_flight(ctx):
         for i, hw in enumerate(p.hardware):
             if hw in kinds:
@@ -498,7 +506,8 @@ def _forbidden_hardware(ctx: Context, kinds: tuple[Hardware, ...], item: str, us
                     p, f"hardware[{i}]",
                     f"项目 {p.id} 采购{hw.label}（hardware: {hw.value}）：依第十五条{item}，此类项目原则上不予立项，"
                     f"请{use}，并从 hardware 中删除此项（法律法规有明确规定的，请在 basis 中写明依据后申请停用本规则）",
-                    f"project {p.id} buys {hw.value}: such projects are not approved in principle; {hw.value} must be removed",
+                    f"project {p.id} buys {hw.value}: such projects are not approved in principle; {use_en} and "
+                    f"remove {hw.value} from hardware",
                 )
 
 
@@ -520,7 +529,8 @@ def qx15_1(ctx: Context, params: NoParams) -> Iterator[Problem]:
     a department's own machine room or servers are the scattered construction the measures
     end.
     """
-    yield from _forbidden_hardware(ctx, QX15_1_HARDWARE, "（一）", "改用县云计算中心的计算、存储和网络资源")
+    yield from _forbidden_hardware(ctx, QX15_1_HARDWARE, "（一）", "改用县云计算中心的计算、存储和网络资源",
+                                   "use the county cloud centre's computing, storage and network")
 
 
 @rule("QX15.2", name="no-own-lines", title="不租用互联网出口、专线，不单建终端安全", kind=Kind.record,
@@ -541,7 +551,8 @@ def qx15_2(ctx: Context, params: NoParams) -> Iterator[Problem]:
     whose terminals are monitored centrally; a leased line or a separate terminal-security
     purchase bypasses that network.
     """
-    yield from _forbidden_hardware(ctx, QX15_2_HARDWARE, "（二）", "通过电子政务网统一接入并纳入统一监管")
+    yield from _forbidden_hardware(ctx, QX15_2_HARDWARE, "（二）", "通过电子政务网统一接入并纳入统一监管",
+                                   "connect through the county e-government network under its central monitoring")
 
 
 @rule("QX15.3", name="on-county-cloud", title="新建、升级的系统部署在县云计算中心", kind=Kind.record,
@@ -570,7 +581,8 @@ def qx15_3(ctx: Context, params: NoParams) -> Iterator[Problem]:
                     p, field_path,
                     f"项目 {p.id} {verb}的系统 {s.id} 部署方式为{s.deployment.label}（{s.deployment.value}）："
                     f"{verb}系统须部署（迁移）到县云计算中心，请将系统 {s.id} 的 deployment 改为 county_cloud 并在建设内容中写明迁移",
-                    f"project {p.id}: system {s.id} is on {s.deployment.value}; new and upgraded systems go on county_cloud",
+                    f"project {p.id}: system {s.id} is on {s.deployment.value}; new and upgraded systems go on "
+                    f"county_cloud: set the deployment of {s.id} to county_cloud and plan the migration in the content",
                 )
 
 
@@ -606,7 +618,8 @@ def qx15_4(ctx: Context, params: NoParams) -> Iterator[Problem]:
                     p, field_path,
                     f"项目 {p.id} {verb}共性系统 {s.id}（{s.common_function.label}）：共性系统由全县统建共用，"
                     f"请改为调用统建的{s.common_function.label}系统，不再{verb}",
-                    f"project {p.id} builds or expands {s.id}, a shared {s.common_function.value} system: reuse the county one",
+                    f"project {p.id} builds or expands {s.id}, a shared {s.common_function.value} system: use the "
+                    "county's shared system instead of building or expanding one",
                 )
 
 
@@ -656,7 +669,8 @@ def qx15_5(ctx: Context, params: NoParams) -> Iterator[Problem]:
                     p, field_path,
                     f"项目 {p.id} 涉及的系统 {s.id} 未填写服务对象（audience）：请填写 internal、public 或 both，"
                     "以核对须接入的统一平台",
-                    f"project {p.id}: system {s.id} has no audience, so its required platforms cannot be checked",
+                    f"project {p.id}: system {s.id} has no audience, so its required platforms cannot be checked: "
+                    "set audience to internal, public or both",
                 )
                 continue
             lacking = [pf for pf in required_platforms(s.audience) if pf not in s.platforms]
@@ -666,7 +680,8 @@ def qx15_5(ctx: Context, params: NoParams) -> Iterator[Problem]:
                     f"项目 {p.id} 涉及的系统 {s.id}（服务对象：{s.audience.label}）未接入{platform_names(lacking)}："
                     f"请在系统 {s.id} 的 platforms 中补充，并在建设内容中落实对接",
                     f"project {p.id}: system {s.id} ({s.audience.value}) does not connect "
-                    f"{', '.join(pf.value for pf in lacking)}",
+                    f"{', '.join(pf.value for pf in lacking)}: connect the missing platforms and list them in the "
+                    f"platforms of {s.id}",
                 )
 
 
@@ -708,7 +723,8 @@ def qx15_8(ctx: Context, params: NoParams) -> Iterator[Problem]:
                         p, field_path,
                         f"{p.nature.label}项目 {p.id} 的对象系统 {s.id} 由项目 {pid} 建设，该项目尚未通过竣工（履约）验收"
                         f"（{state}）：原项目验收通过后方可立项升级改造，请先完成 {pid} 的验收",
-                        f"project {p.id} works on {s.id}, built by {pid}, which has not passed final acceptance",
+                        f"project {p.id} works on {s.id}, built by {pid}, which has not passed final acceptance: "
+                        f"have {pid} pass its final acceptance before upgrading the system",
                     )
 
 
@@ -808,10 +824,11 @@ def qx17(ctx: Context, params: NoParams) -> Iterator[Problem]:
             names = "、".join(f"{s.id}（{s.name}）" for s in holding)
             yield problem(
                 p, "nature",
-                f"单位 {p.unit} 的在用系统 {names} 未完成数据共享归集，原则上不得申报新建项目 {p.id}："
+                f"单位 {p.unit} 的在用系统 {names}未完成数据共享归集，原则上不得申报新建项目 {p.id}："
                 "请先完成这些系统的数据共享（data.shared: true），或经县大数据中心核准后填写 data.sharing_exemption",
                 f"unit {p.unit} has systems that do not share data ({', '.join(s.id for s in holding)}), "
-                f"so it may not declare the new project {p.id}",
+                f"so it may not declare the new project {p.id}: have them share (data.shared: true), or record the "
+                "data centre's data.sharing_exemption",
             )
 
 
@@ -834,28 +851,30 @@ def qx17(ctx: Context, params: NoParams) -> Iterator[Problem]:
         budgeted: {date: 2025-03-20, amount_wan: 80}
       """)
 def qx27(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``budgeted``: a ``price_inquiry`` milestone exists and is not dated before
-    ``approved`` (the same day is allowed).
+    """From ``budgeted``: a ``price_inquiry`` milestone exists. Whenever both are recorded, it
+    is not dated before ``approved`` (the same day is allowed).
 
     After approval the estimate is published online for a preliminary price inquiry; the
-    construction plan and the budget build on the inquired prices.
+    construction plan and the budget build on the inquired prices. RULES.md checks the order
+    from ``budgeted``; an inquiry dated before the approval is out of order as soon as it is
+    recorded, so the order is checked from then on, not only once the budget arrives.
     """
     for p in ctx.projects:
-        if not p.reached(Stage.budgeted):
-            continue
         inquiry = p.milestones.date_of(Stage.price_inquiry)
         approved = p.milestones.date_of(Stage.approved)
-        if inquiry is None:
+        if inquiry is None and p.reached(Stage.budgeted):
             yield problem(
                 p, "milestones.price_inquiry",
                 f"项目 {p.id} 已下达预算，但未登记投资概算初步询价公示（milestones.price_inquiry）：立项后须在网上进行询价公示，请补填公示日期",
-                f"project {p.id} is budgeted but has no milestones.price_inquiry (online price inquiry after approval)",
+                f"project {p.id} is budgeted but has no milestones.price_inquiry: publish the estimate online for a "
+                "price inquiry after approval and add its date",
             )
-        elif approved is not None and inquiry < approved:
+        elif inquiry is not None and approved is not None and inquiry < approved:
             yield problem(
                 p, "milestones.price_inquiry",
                 f"项目 {p.id} 概算询价公示日期 {inquiry} 早于立项批复 {approved}：询价公示应在立项后进行，请核对日期",
-                f"project {p.id}: price inquiry {inquiry} is before approval {approved}; it follows approval",
+                f"project {p.id}: price inquiry {inquiry} is before approval {approved}; the inquiry follows "
+                "approval, so check the dates",
             )
 
 
@@ -899,14 +918,14 @@ def qx34(ctx: Context, params: SelfBuildParams) -> Iterator[Problem]:
                 yield problem(
                     p, "builder",
                     f"项目 {p.id} 已立项批复，未填写建设主体（builder）：{reason_zh}，应填写 builder: {expected.value}（{expected.label}）",
-                    f"project {p.id} is approved but has no builder: {reason_en}, so builder is {expected.value}",
+                    f"project {p.id} is approved but has no builder: {reason_en}, so set builder: {expected.value}",
                 )
         elif p.builder is not expected and p.unit != data_authority:
             yield problem(
                 p, "builder",
                 f"项目 {p.id} 建设主体为{p.builder.label}（builder: {p.builder.value}）：{reason_zh}，"
                 f"应改为 builder: {expected.value}（{expected.label}）",
-                f"project {p.id} has builder {p.builder.value}: {reason_en}, so builder must be {expected.value}",
+                f"project {p.id} has builder {p.builder.value}: {reason_en}, so set builder: {expected.value}",
             )
 
 
@@ -952,14 +971,16 @@ def qx36(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
             yield problem(
                 p, field_path,
                 f"项目 {p.id} 已签订合同，未填写合同约定的建设周期（implementation_months，月）：请按合同填写，原则上不超过 {limit} 个月",
-                f"project {p.id} is contracted but has no implementation_months (at most {limit})",
+                f"project {p.id} is contracted but has no implementation_months: add the contract's construction "
+                f"period in months (at most {limit})",
             )
         elif months > limit:
             yield problem(
                 p, field_path,
                 f"项目 {p.id} 合同约定建设周期 {months} 个月，超过 {limit} 个月：建设周期原则上不超过1年，"
                 "请调整实施计划，或分期立项",
-                f"project {p.id}: implementation_months {months} exceeds {limit}",
+                f"project {p.id}: implementation_months {months} exceeds {limit}; construction takes at most one "
+                "year in principle, so revise the plan or split the project into phases",
             )
 
 
@@ -995,7 +1016,8 @@ def qx36d(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
                 f"项目 {p.id} 合同签订于 {m.contracted.date}，{limit} 个月的建设周期已于 {due} 届满，至今（{ctx.today}）"
                 "未竣工验收：请尽快组织验收并登记 final_acceptance，或按第三十七条报批调整、登记 terminated",
                 f"project {p.id} was contracted on {m.contracted.date}; the {limit}-month period ended on {due} "
-                f"and it is not finally accepted as of {ctx.today}",
+                f"and it is not finally accepted as of {ctx.today}: organise the final acceptance, or record an "
+                "approved adjustment (Article 37) or the termination",
             )
 
 
@@ -1044,7 +1066,8 @@ def qx37(ctx: Context, params: NoParams) -> Iterator[Problem]:
                 f"项目 {p.id} 已于 {approved.date} 审定（{approved.doc_no or '立项批复'}），本次修改了{what}"
                 f"（{field_path}），但 changes 中没有带批复的新记录：已审定项目不得自行调整，确需调整的须报批后登记"
                 " changes: {date, description, amount_wan, approval: {doc_no, date}}",
-                f"project {p.id} was approved at base; {field_path} changed without a new changes entry carrying an approval",
+                f"project {p.id} was approved at base; {field_path} changed without a new changes entry carrying an "
+                "approval: get the change re-approved and add changes: {date, description, amount_wan, approval}",
             )
 
 
@@ -1095,19 +1118,23 @@ def qx38(ctx: Context, params: TrialParams) -> Iterator[Problem]:
                 p, "milestones.trial_run",
                 f"项目 {p.id} 已竣工（履约）验收（{accepted.date}），但未登记试运行（milestones.trial_run）："
                 f"建设完成后须试运行不少于 {minimum} 天再验收，请补填 trial_run: {{start, end}}",
-                f"project {p.id} was accepted on {accepted.date} without a trial run of at least {minimum} days",
+                f"project {p.id} was accepted on {accepted.date} without a trial run of at least {minimum} days: "
+                "add trial_run: {start, end}",
             )
         elif trial.end is None or trial.end > accepted.date:
             yield problem(
                 p, "milestones.trial_run.end",
                 f"项目 {p.id} 于 {accepted.date} 验收，试运行结束日期"
-                f"{'未填写' if trial.end is None else f' {trial.end} 晚于验收日期'}：试运行结束后方可组织验收，请核对日期",
-                f"project {p.id}: the trial run must end on or before final acceptance ({accepted.date})",
+                f"{'未填写' if trial.end is None else f' {trial.end} 晚于验收日期'}：试运行结束后方可组织验收，"
+                f"请{'填写' if trial.end is None else '核对'} milestones.trial_run.end",
+                f"project {p.id}: the trial run must end on or before final acceptance ({accepted.date}): "
+                f"{'add' if trial.end is None else 'check'} milestones.trial_run.end",
             )
         elif (days := (trial.end - trial.start).days + 1) < minimum:
             yield problem(
                 p, "milestones.trial_run",
                 f"项目 {p.id} 试运行 {trial.start} 至 {trial.end} 共 {days} 天，少于 {minimum} 天：试运行时间不低于1个月，"
                 "请核对日期，或补足试运行后再验收",
-                f"project {p.id}: trial run {trial.start} to {trial.end} lasts {days} days, fewer than {minimum}",
+                f"project {p.id}: trial run {trial.start} to {trial.end} lasts {days} days, fewer than {minimum}: "
+                "check the dates, or complete the trial run before acceptance",
             )
