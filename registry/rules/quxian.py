@@ -605,9 +605,13 @@ def qx15_4(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
     Shared functions are built once for the county and reused. RULES.md names created systems
     only; the article forbids building *or expanding* such systems (“新建或扩建……共性系统”),
-    so the systems upgraded by an expansion project are checked too.
+    so the systems upgraded by an expansion project are checked too. The county's own unified
+    build (统建) is what the article points units to, so projects of the data authority or
+    built by it (``builder: data_authority``) are exempt.
     """
     for p in in_flight(ctx):
+        if p.unit == ctx.config.authorities.data_authority or p.builder is Builder.data_authority:
+            continue
         checked = list(created_systems(ctx, p))
         if p.nature is Nature.expansion:
             checked += [(f"systems.upgrades[{i}]", s) for i, _sid, s in systems_named(ctx, p.systems.upgrades)]
