@@ -6,9 +6,16 @@ import datetime as dt
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole calendar months; the 31st becomes the month's last day (1-31 + 1 = 2-28)."""
+    """``day`` plus whole calendar months; the 31st becomes the month's last day (1-31 + 1 = 2-28).
+
+    A result beyond the calendar (a mistyped 9999-… date) stops at its last or first day, so
+    that a deadline rule reports the date instead of crashing."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 
 import chinese_calendar
 
@@ -69,25 +70,48 @@ def working_day(day: dt.date) -> Day:
 def count_working_days(start: dt.date, end: dt.date) -> Count:
     """Working days in the half-open interval (start, end]: the day after ``start`` is day 1.
 
-    Zero when ``end`` is on or before ``start``.
+    Zero when ``end`` is on or before ``start``. Years the calendar does not cover are counted
+    Monday to Friday in one step, so a mistyped year (0202 for 2022) stays fast.
     """
     days, estimated = 0, False
-    day = start + _ONE_DAY
-    while day <= end:
-        verdict = working_day(day)
-        days += verdict.working
-        estimated = estimated or verdict.estimated
-        day += _ONE_DAY
+    first = start.toordinal() + 1
+    while first <= end.toordinal():
+        year = dt.date.fromordinal(first).year
+        last = min(end.toordinal(), dt.date(year, 12, 31).toordinal())
+        if _covered(year):
+            days += sum(working_day(dt.date.fromordinal(o)).working for o in range(first, last + 1))
+        else:
+            days += _weekdays(first, last)
+            estimated = True
+        first = last + 1
     return Count(days, estimated)
 
 
+@functools.lru_cache(maxsize=None)
+def _covered(year: int) -> bool:
+    """Whether the holiday calendar knows ``year``."""
+    return not working_day(dt.date(year, 1, 1)).estimated
+
+
+def _weekdays(first: int, last: int) -> int:
+    """Monday–Friday days among the ordinals ``first`` to ``last`` (both included)."""
+    weeks, rest = divmod(last - first + 1, 7)
+    weekday = dt.date.fromordinal(first).weekday()
+    return weeks * 5 + sum((weekday + i) % 7 < 5 for i in range(rest))
+
+
 def nth_working_day_after(start: dt.date, n: int) -> Deadline:
-    """The ``n``-th working day after ``start`` (``start`` itself not counted); ``n`` ≥ 1."""
+    """The ``n``-th working day after ``start`` (``start`` itself not counted); ``n`` ≥ 1.
+
+    A deadline that would lie past 9999-12-31 (a mistyped date) is that last day, estimated.
+    """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     seen, estimated = 0, False
     day = start
     while seen < n:
+        if day == dt.date.max:
+            return Deadline(day, estimated=True)
         day += _ONE_DAY
         verdict = working_day(day)
         seen += verdict.working

@@ -140,3 +140,23 @@ def test_change_against_base(tmp_path: Path, path: str, change: Edit, expected: 
     edit(root, path, change)
     run = run_check(root, today=TODAY, base="main")
     assert found(run) == expected, messages(run)
+
+
+@pytest.mark.parametrize(("change", "exemption_offered"), [
+    pytest.param(set_at("security.crypto_assessment", "failed"), False, id="crypto-failed"),
+    pytest.param(set_at("data.duplicate_collection", True), False, id="duplicate-collection"),
+    pytest.param(set_at("data.shared", False), True, id="not-shared"),
+])
+def test_dlt24_offers_the_sharing_exemption_only_for_missing_sharing(
+    tmp_path: Path, change: Edit, exemption_offered: bool
+) -> None:
+    """第二十四条's approval to keep a system cures only its missing sharing; the message offered
+    it for a failed crypto assessment too (found in acceptance testing)."""
+    root = copy_fixture(PROFILE, tmp_path)
+    edit(root, "systems/czj/czj-budget.yaml", change)
+    run = run_check(root, today=TODAY)
+    assert found(run) == [("DLT24", BUDGET, "systems.upgrades[0]")], messages(run)
+    message = run.report.findings[0].message
+    assert ("共享豁免" in message.zh) is exemption_offered
+    assert ("keep it unshared" in message.en) is exemption_offered
+    assert "请先整改系统 czj-budget" in message.zh and "fix system czj-budget" in message.en

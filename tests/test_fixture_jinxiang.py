@@ -150,3 +150,30 @@ def test_change_against_base(tmp_path: Path, change: Edit, expected: list[Found]
     edit(root, GRID, change)
     run = run_check(root, today=TODAY, base="main")
     assert found(run) == expected, messages(run)
+
+
+def test_jx28_overdue_messages_never_contradict_themselves(tmp_path: Path) -> None:
+    """Signed Friday 2026-11-06: the 10th working day is Friday 2026-11-20. On Saturday the 21st
+    only 10 working days have passed, yet the filing is late: the message must say so, not
+    “已 10 个工作日，超过 10 个工作日” (found in acceptance testing)."""
+    root = copy_fixture(PROFILE, tmp_path)
+    edit(root, GRID, set_at("milestones.awarded", {"date": dt.date(2026, 11, 2), "method": "open_tender"}),
+         set_at("milestones.contracted", {"date": dt.date(2026, 11, 6), "implementation_months": 10,
+                                          "warranty_months": 24, "ip_clause": True}))
+    run = run_check(root, today=dt.date(2026, 11, 21))
+    assert found(run) == [("JX28", GRID, "milestones.contracted")], messages(run)
+    message = run.report.findings[0].message
+    assert "晚于第 10 个工作日 2026-11-20" in message.zh and "filed_on" in message.zh
+    assert "超过 10 个工作日" not in message.zh
+    assert "file the contract" in message.en
+
+
+def test_jx37_shows_the_share_as_configured(tmp_path: Path) -> None:
+    """A share of 5.5 % was shown rounded as “6%” (found in acceptance testing)."""
+    root = copy_fixture(PROFILE, tmp_path)
+    edit(root, "registry.yaml", set_at("parameters", {"min_security_share": 0.055}))
+    run = run_check(root, today=TODAY)
+    assert found(run) == [("JX37", GRID, "budget.security_wan"), ("JX37", ONE_NETWORK, "budget.security_wan")], messages(run)
+    grid = next(f for f in run.report.findings if f.path == GRID)
+    assert "120 万元的 5.5%（6.6 万元）" in grid.message.zh
+    assert "at least 6.6" in grid.message.en

@@ -5,7 +5,15 @@ import datetime as dt
 
 import pytest
 
-from registry.workdays import Day, count_working_days, nth_working_day_after, within_working_days, working_day
+from registry.workdays import (
+    Count,
+    Day,
+    Deadline,
+    count_working_days,
+    nth_working_day_after,
+    within_working_days,
+    working_day,
+)
 
 D = dt.date
 
@@ -83,3 +91,18 @@ def test_period_crossing_into_an_uncovered_year_is_estimated() -> None:
 def test_n_must_be_positive() -> None:
     with pytest.raises(ValueError):
         nth_working_day_after(D(2025, 1, 2), 0)
+
+
+def test_years_outside_the_calendar_are_counted_monday_to_friday() -> None:
+    # The same figure as walking day by day, and fast for a mistyped year (0202 for 2022).
+    start, end = D(1990, 3, 7), D(2003, 12, 31)
+    walked = sum((start + dt.timedelta(days=i)).weekday() < 5 for i in range(1, (end - start).days + 1))
+    assert count_working_days(start, end) == Count(walked, estimated=True)
+    ancient = count_working_days(D(202, 4, 19), D(2025, 11, 20))
+    assert ancient.estimated is True and ancient.days > 400_000
+
+
+def test_the_last_day_of_the_calendar_does_not_overflow() -> None:
+    assert nth_working_day_after(D(9999, 12, 28), 10) == Deadline(dt.date.max, estimated=True)
+    assert count_working_days(D(9999, 12, 27), dt.date.max).days == 4  # Tue 28 to Fri 31 Dec 9999
+    assert within_working_days(D(9999, 12, 24), dt.date.max, 10).on_time is True

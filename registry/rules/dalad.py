@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from registry.dates import add_months, year_end
 from registry.enums import STAGE_ORDER, DocumentKind, EvaluationKind, Nature, Stage, SystemStatus
 from registry.findings import Message
-from registry.models import Project
+from registry.models import Project, System
 from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.change import new_changes
 from registry.rules.helpers import (
@@ -112,11 +112,13 @@ def dlt5(ctx: Context, params: NoParams) -> Iterator[Problem]:
         if not p.basis:
             yield problem(p, "basis",
                           f"项目 {p.id} 已纳入年度建设计划，须写明建设依据（basis）：请列出所依据的规划、文件或会议决定",
-                          f"project {p.id} is in the annual plan and must give its basis (basis)")
+                          f"project {p.id} is in the annual plan and must give its basis (basis): list the plans, documents or "
+                          "meeting decisions it rests on")
         if p.budget.om_annual_wan is None:
             yield problem(p, "budget.om_annual_wan",
                           f"项目 {p.id} 已纳入年度建设计划，须填写运维保障（budget.om_annual_wan，质保期满后每年运维费用，万元）",
-                          f"project {p.id} is in the annual plan and must give its yearly O&M cost (budget.om_annual_wan)")
+                          f"project {p.id} is in the annual plan and must give its yearly O&M cost after the warranty: "
+                          "fill in budget.om_annual_wan (wan yuan)")
         yield from missing_documents(p, (DocumentKind.cloud_requirements, DocumentKind.data_sharing_plan),
                                      when="纳入年度建设计划后", when_en="from planned")
 
@@ -156,16 +158,18 @@ def dlt8(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           f"项目 {p.id} 的{start_stage.label}日期为 {start}，但没有立项批复（milestones.approved）："
                           "初步设计方案和投资概算未获批复前不得开工建设，请补录批复文号和日期，或核实开工日期",
                           f"project {p.id} reached {start_stage.value} ({start}) without approval (milestones.approved): "
-                          "no construction before the design and estimate are approved")
+                          "no construction before the design and estimate are approved; record the approval or check the date")
         elif start is not None and start < approved.date:
             yield problem(p, field,
                           f"项目 {p.id} 于 {start} {start_stage.label}，早于立项批复 {approved.date}：获批前不得开工建设，请核实日期",
-                          f"project {p.id} {start_stage.value} on {start}, before its approval on {approved.date}")
+                          f"project {p.id} {start_stage.value} on {start}, before its approval on {approved.date}: no construction "
+                          "before approval; check the dates")
         if not (p.documents.get(DocumentKind.preliminary_design) or p.documents.get(DocumentKind.implementation_plan)):
             yield problem(p, "documents.preliminary_design",
                           f"项目 {p.id} 已开工，须提供获批的初步设计方案（documents.preliminary_design），"
                           "简化程序的项目可提供实施方案（documents.implementation_plan）",
-                          f"project {p.id} has started and needs its approved preliminary_design (or implementation_plan)")
+                          f"project {p.id} has started and needs its approved design: give documents.preliminary_design "
+                          "(or documents.implementation_plan for a simplified procedure)")
 
 
 def _first_present(p: Project, stage: Stage) -> Stage:
@@ -315,7 +319,7 @@ def _yearly_performance(ctx: Context, p: Project) -> Iterator[Problem]:
                           f"项目 {p.id} {year} 年处于建设期（立项批复 {approved.date}），没有该年度的绩效评价：建设期内每年年底前"
                           f"须向项目审批部门提交绩效评价报告，请补报并在 evaluations 中登记（kind: performance，日期在 {year} 年内）",
                           f"project {p.id} was under construction in {year} but has no performance evaluation dated that year: "
-                          "file one and record it in evaluations (kind: performance)")
+                          f"file one and record it in evaluations (kind: performance, dated in {year})")
 
 
 def _construction_end(p: Project) -> dt.date | None:
@@ -389,9 +393,16 @@ def _beyond_self_adjustment(before: Project, after: Project, share: float) -> tu
         return (f"投资概算由 {old:g} 万元增至 {new:g} 万元（{delta:+g}），超出概算批复",
                 f"total_wan rises from {old:g} to {new:g} ({delta:+g}), above the approved estimate")
     if abs(delta) > share * old + 0.005:
-        return (f"投资概算由 {old:g} 万元调整为 {new:g} 万元（{delta:+g}，{abs(delta) / old:.2%}），超过概算总投资的 {share:.0%}",
-                f"total_wan changes from {old:g} to {new:g} ({delta:+g}, {abs(delta) / old:.2%}), more than {share:.0%} of it")
+        moved = f"{abs(delta) / old:.2%}" if old > 0 else ""  # a base total of 0 has no share (nor divisor)
+        zh_moved, en_moved = (f"，{moved}", f", {moved}") if moved else ("", "")
+        return (f"投资概算由 {old:g} 万元调整为 {new:g} 万元（{delta:+g}{zh_moved}），超过概算总投资的 {_percent(share)}",
+                f"total_wan changes from {old:g} to {new:g} ({delta:+g}{en_moved}), more than {_percent(share)} of it")
     return None
+
+
+def _percent(share: float) -> str:
+    """0.1 → "10%", 0.125 → "12.5%" (a parameter is shown as set, not rounded)."""
+    return f"{share * 100:g}%"
 
 
 _SCOPE_LABELS = {"budget.total_wan": "投资概算", "content": "建设内容", "systems": "涉及系统"}
@@ -455,7 +466,8 @@ def dlt21(ctx: Context, params: NoParams) -> Iterator[Problem]:
         if p.milestones.preliminary_acceptance is None:
             yield problem(p, "milestones.preliminary_acceptance",
                           f"项目 {p.id} 已竣工验收，但没有初步验收（milestones.preliminary_acceptance）：竣工验收申请须附项目初验意见，请补录初验日期",
-                          f"project {p.id} has a final acceptance but no preliminary_acceptance: record the preliminary acceptance")
+                          f"project {p.id} has a final acceptance but no preliminary_acceptance: the application needs the preliminary "
+                          "acceptance opinion; record its date")
         yield from missing_documents(p, FINAL_ACCEPTANCE_DOCUMENTS, when="竣工验收时", when_en="at final acceptance")
 
 
@@ -496,16 +508,16 @@ def dlt21d(ctx: Context, params: AcceptanceParams) -> Iterator[Problem]:
         accepted = p.milestones.final_acceptance
         if accepted is None and ctx.today > due:
             yield problem(p, "milestones.preliminary_acceptance",
-                          f"项目 {p.id} 于 {preliminary.date} 初步验收，应在 {months} 个月内（{due} 前）竣工验收，至今（{ctx.today}）未竣工验收："
+                          f"项目 {p.id} 于 {preliminary.date} 初步验收，应在 {months} 个月内（不晚于 {due}）竣工验收，至今（{ctx.today}）未竣工验收："
                           "请尽快向领导小组办公室提交竣工验收申请",
                           f"project {p.id} passed preliminary acceptance on {preliminary.date}; final acceptance was due by {due} "
-                          f"({months} months) and has not happened: apply for it now")
+                          f"({months} months) and has not happened: apply to the leading group's office for it now")
         elif accepted is not None and accepted.date > due:
             yield problem(p, "milestones.final_acceptance",
                           f"项目 {p.id} 竣工验收 {accepted.date} 距初步验收 {preliminary.date} 超过 {months} 个月（应不晚于 {due}）："
                           "如竣工验收申请是按期提交的，请在 notes 中说明",
                           f"project {p.id}: final acceptance {accepted.date} came more than {months} months after the preliminary "
-                          f"acceptance {preliminary.date} (due by {due})")
+                          f"acceptance {preliminary.date} (due by {due}): if the application was made in time, say so in notes")
 
 
 @rule("DLT22", name="archive-acceptance", title="未经档案验收不得通过项目验收", kind=Kind.record, profile=PROFILE,
@@ -535,11 +547,13 @@ def dlt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
             yield problem(p, "milestones.archive_acceptance",
                           f"项目 {p.id} 于 {accepted.date} 通过竣工验收，但没有档案验收（milestones.archive_acceptance）："
                           "未进行档案验收的不得通过项目验收，请补录档案验收日期，或将竣工验收改为未通过（passed: false）",
-                          f"project {p.id} passed final acceptance on {accepted.date} without archive_acceptance")
+                          f"project {p.id} passed final acceptance on {accepted.date} without archive_acceptance: no acceptance "
+                          "without archive acceptance; record its date, or set the final acceptance to passed: false")
         elif archive.date > accepted.date:
             yield problem(p, "milestones.archive_acceptance",
                           f"项目 {p.id} 档案验收 {archive.date} 晚于竣工验收 {accepted.date}：档案验收须在通过项目验收之前完成，请核实日期",
-                          f"project {p.id}: archive acceptance {archive.date} is after the final acceptance {accepted.date}")
+                          f"project {p.id}: archive acceptance {archive.date} is after the final acceptance {accepted.date}: the "
+                          "archives are accepted before the project passes; check the dates")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -587,11 +601,12 @@ def dlt24(ctx: Context, params: NoParams) -> Iterator[Problem]:
         for field, s in target_systems(ctx, p):
             reasons = system_shortfalls(s)
             if reasons:
+                zh_fix, en_fix = _remedy(s)
                 yield problem(p, field,
                               f"项目 {p.id} 涉及的系统 {s.id}（{s.name}）{_joined(reasons, 'zh')}：不单独安排运行维护经费、"
-                              f"不得改建扩建，请先整改系统 {s.id}（或取得旗人民政府批准的共享豁免），再安排本项目",
+                              f"不得改建扩建，请先{zh_fix}，再安排本项目",
                               f"project {p.id} targets system {s.id}, which {_joined(reasons, 'en')}: no O&M money or building "
-                              f"for it until it is fixed")
+                              f"for it until it is fixed; {en_fix} first")
         if p.nature in EXPANDING_NATURES:
             yield from _unit_blocked(ctx, p)
 
@@ -603,11 +618,21 @@ def _unit_blocked(ctx: Context, p: Project) -> Iterator[Problem]:
             continue
         reasons = system_shortfalls(s)
         if reasons:
+            zh_fix, en_fix = _remedy(s)
             yield problem(p, "nature",
                           f"单位 {p.unit} 的在用系统 {s.id}（{s.name}）{_joined(reasons, 'zh')}：该单位不得{p.nature.label}政务信息系统，"
-                          f"请先整改系统 {s.id}（或取得旗人民政府批准的共享豁免），再申报项目 {p.id}",
+                          f"请先{zh_fix}，整改前不得实施项目 {p.id}",
                           f"unit {p.unit}'s running system {s.id} {_joined(reasons, 'en')}: the unit may not carry out the "
-                          f"{p.nature.value} project {p.id} until that system is fixed")
+                          f"{p.nature.value} project {p.id} until that system is fixed; {en_fix} first")
+
+
+def _remedy(s: System) -> tuple[str, str]:
+    """What to do about a failing system (zh, en); the county government's approval to keep a
+    system that cannot share (第二十四条) cures only the missing sharing, not the other faults."""
+    if s.data.shared is not True and s.data.sharing_exemption is None:
+        return (f"整改系统 {s.id}（或取得旗人民政府批准的共享豁免，填写 data.sharing_exemption）",
+                f"fix system {s.id} (or obtain the county government's approval to keep it unshared, data.sharing_exemption)")
+    return f"整改系统 {s.id}", f"fix system {s.id}"
 
 
 def _joined(reasons: list[Message], lang: str) -> str:

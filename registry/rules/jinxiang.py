@@ -148,7 +148,7 @@ def jx6(ctx: Context, params: MajorProjectParams) -> Iterator[Problem]:
                           f"项目 {p.id} 技术评审时须提供项目建设方案：实施方案（documents.implementation_plan），"
                           "或可行性研究报告和初步设计方案（documents.feasibility_study、documents.preliminary_design）",
                           f"project {p.id} needs an implementation_plan, or both feasibility_study and preliminary_design, "
-                          "from technical review")
+                          "from technical review: give one of them (a path under docs/ or a document number)")
 
 
 def _has(p: Project, kind: DocumentKind) -> bool:
@@ -242,18 +242,18 @@ def jx9(ctx: Context, params: NoParams) -> Iterator[Problem]:
     for p, field, s in _live_created(ctx):
         if s.deployment is Deployment.county_cloud:
             continue
-        where = f"项目 {p.id} 新建的系统 {s.id} 部署在{s.deployment.label}"
+        where = f"项目 {p.id} 新建的系统 {s.id} 部署在{s.deployment.label}（deployment: {s.deployment.value}）"
         if s.deployment in GOVERNMENT_CLOUDS:
             yield problem(p, field,
-                          f"{where}，未依托县政务云建设：请说明原因，如无特殊需要请部署到县政务云（deployment: county_cloud）",
+                          f"{where}，未依托县政务云建设：请在 notes 中说明原因，如无特殊需要请部署到县政务云（deployment: county_cloud）",
                           f"project {p.id} creates system {s.id} on the {s.deployment.value}, not on the county cloud: "
-                          "give the reason or move it to county_cloud")
+                          "give the reason in notes or move it to county_cloud")
         else:
             yield problem(p, field,
                           f"{where}，未部署在政务云：建设单位须自行履行网络安全和数据保护主体责任；"
                           "如无特殊需要，请部署到县政务云（deployment: county_cloud）",
                           f"project {p.id} creates system {s.id} outside the government cloud ({s.deployment.value}): "
-                          "the unit bears its security and data protection duty")
+                          "the unit bears its security and data protection duty; move it to county_cloud unless there is a reason")
 
 
 AUDIENCE_PLATFORMS: dict[Audience, tuple[Platform, ...]] = {
@@ -291,7 +291,8 @@ def jx10(ctx: Context, params: NoParams) -> Iterator[Problem]:
             yield problem(p, field,
                           f"项目 {p.id} 新建的系统 {s.id} 服务对象为{s.audience.label}，须依托{labels}建设："
                           f"请在 systems/{s.unit}/{s.id}.yaml 的 platforms 中加入 {ids}",
-                          f"project {p.id} creates system {s.id} (audience {s.audience.value}), which must connect {ids}")
+                          f"project {p.id} creates system {s.id} (audience {s.audience.value}), which must connect {ids}: "
+                          f"add them to platforms in systems/{s.unit}/{s.id}.yaml")
 
 
 @rule("JX12", name="internet-plus-supervision", title="执法监管系统对接“互联网+监管”", kind=Kind.record,
@@ -316,7 +317,8 @@ def jx12(ctx: Context, params: NoParams) -> Iterator[Problem]:
         if s.enforcement and s.active and Platform.internet_plus_supervision not in s.platforms:
             yield problem(s, "platforms",
                           f"执法监管业务系统 {s.id}（{s.name}）未对接省“互联网+监管”系统：请完成对接并在 platforms 中加入 internet_plus_supervision",
-                          f"enforcement system {s.id} is not connected to internet_plus_supervision")
+                          f"enforcement system {s.id} is not connected to the province's internet_plus_supervision system: "
+                          "connect it and add internet_plus_supervision to platforms")
 
 
 @rule("JX13", name="shared-into-big-data-platform", title="运行中系统共享数据并接入一体化大数据平台", kind=Kind.record,
@@ -345,11 +347,12 @@ def jx13(ctx: Context, params: NoParams) -> Iterator[Problem]:
             yield problem(s, "data.shared",
                           f"运行中的系统 {s.id}（{s.name}）未按要求共享数据：请按要求共享并填写 data.shared: true，"
                           "确实不能共享的须经批准并填写 data.sharing_exemption",
-                          f"operating system {s.id} does not share its data (data.shared is not true) and has no sharing_exemption")
+                          f"operating system {s.id} does not share its data (data.shared is not true) and has no sharing_exemption: "
+                          "share it and set data.shared: true, or record the approval in data.sharing_exemption")
         if Platform.big_data_platform not in s.platforms:
             yield problem(s, "platforms",
                           f"运行中的系统 {s.id}（{s.name}）的数据资源未纳入县一体化大数据平台：请完成接入并在 platforms 中加入 big_data_platform",
-                          f"operating system {s.id} is not connected to big_data_platform")
+                          f"operating system {s.id} is not connected to big_data_platform: connect it and add big_data_platform to platforms")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,11 +384,13 @@ def jx22(ctx: Context, params: NoParams) -> Iterator[Problem]:
             yield problem(p, "milestones.budgeted",
                           f"项目 {p.id} 于 {budgeted.date} 下达预算，但没有立项批复（milestones.approved）：未纳入项目库的项目一律不安排年度预算，"
                           "请补录立项批复文号和日期",
-                          f"project {p.id} was budgeted on {budgeted.date} without approval: no budget outside the project library")
+                          f"project {p.id} was budgeted on {budgeted.date} without approval: no budget outside the project library; "
+                          "record the approval (milestones.approved)")
         elif budgeted.date < approved.date:
             yield problem(p, "milestones.budgeted",
                           f"项目 {p.id} 预算下达 {budgeted.date} 早于立项批复 {approved.date}：须先立项纳入项目库再安排预算，请核实日期",
-                          f"project {p.id} was budgeted on {budgeted.date}, before its approval on {approved.date}")
+                          f"project {p.id} was budgeted on {budgeted.date}, before its approval on {approved.date}: approval comes "
+                          "first; check the dates")
 
 
 @rule("JX24", name="responsibility-letter", title="预算下达后签署项目建设主体责任书", kind=Kind.record,
@@ -447,14 +452,14 @@ def jx25(ctx: Context, params: NoParams) -> Iterator[Problem]:
         for field, s in target_systems(ctx, p):
             reasons = system_shortfalls(s, duplicates=False)  # 第二十五条 does not name 重复采集
             if s.deployment not in GOVERNMENT_CLOUDS:
-                reasons.append(Message(f"部署在{s.deployment.label}，未使用全县统一政务云资源",
+                reasons.append(Message(f"部署在{s.deployment.label}（deployment: {s.deployment.value}），未使用全县统一政务云资源",
                                        f"is deployed on {s.deployment.value}, not on the government cloud"))
             if reasons:
                 yield problem(p, field,
                               f"运维项目 {p.id} 服务的系统 {s.id}（{s.name}）{'；'.join(r.zh for r in reasons)}："
                               f"不得为其申请运行维护经费，请先整改系统 {s.id}",
                               f"O&M project {p.id} serves system {s.id}, which {'; '.join(r.en for r in reasons)}: "
-                              "no O&M money may be applied for until it is fixed")
+                              f"no O&M money may be applied for until it is fixed; fix system {s.id} first")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,18 +513,20 @@ def _signed_in_time(ctx: Context, p: Project, awarded: dt.date, signed: dt.date 
         if p.milestones.terminated is None:
             verdict = _verdict(ctx, awarded, ctx.today, n)
             if not verdict.on_time:
+                zh, en = _lateness(verdict, n)
                 yield _overdue(p, "milestones.awarded",
-                               f"项目 {p.id} 中标（成交）通知书于 {awarded} 发出，已 {verdict.elapsed} 个工作日，超过 {n} 个工作日"
-                               f"（期限为 {verdict.deadline}）仍未登记合同签订：请尽快签订合同并登记 milestones.contracted",
-                               f"project {p.id} was awarded on {awarded}; {verdict.elapsed} working days later (limit {n}, "
-                               f"due {verdict.deadline}) no contract is recorded")
+                               f"项目 {p.id} 中标（成交）通知书于 {awarded} 发出，至今（{ctx.today}）{zh}，仍未登记合同签订："
+                               "请尽快签订合同并登记 milestones.contracted",
+                               f"project {p.id} was awarded on {awarded}; today ({ctx.today}) is {en} and no contract is "
+                               "recorded: sign the contract and record milestones.contracted")
         return
     verdict = _verdict(ctx, awarded, signed, n)
     if not verdict.on_time:
         zh, en = _lateness(verdict, n)
         yield problem(p, "milestones.contracted.date",
                       f"合同签订日期 {signed} 距中标（成交）{awarded} {zh}：请核实日期；确属逾期的，请在 notes 中说明原因",
-                      f"contract signed on {signed}, award on {awarded}: {en}")
+                      f"contract signed on {signed}, award on {awarded}: {en}; check the dates, and if it was late give the "
+                      "reason in notes")
 
 
 def _filed_in_time(ctx: Context, p: Project, signed: dt.date, filed: dt.date | None, n: int) -> Iterator[Problem]:
@@ -528,22 +535,24 @@ def _filed_in_time(ctx: Context, p: Project, signed: dt.date, filed: dt.date | N
         if p.milestones.terminated is None:
             verdict = _verdict(ctx, signed, ctx.today, n)
             if not verdict.on_time:
+                zh, en = _lateness(verdict, n)
                 yield _overdue(p, "milestones.contracted",
-                               f"项目 {p.id} 合同于 {signed} 签订，已 {verdict.elapsed} 个工作日，超过 {n} 个工作日（期限为 {verdict.deadline}）"
-                               "仍未登记备案日期：请向县大数据局备案合同并填写 milestones.contracted.filed_on",
-                               f"project {p.id}'s contract was signed on {signed}; {verdict.elapsed} working days later "
-                               f"(limit {n}, due {verdict.deadline}) no filing date (filed_on) is recorded")
+                               f"项目 {p.id} 合同于 {signed} 签订，至今（{ctx.today}）{zh}，仍未登记备案日期："
+                               "请向县大数据局备案合同并填写 milestones.contracted.filed_on",
+                               f"project {p.id}'s contract was signed on {signed}; today ({ctx.today}) is {en} and no filing "
+                               "date is recorded: file the contract with the data bureau and record milestones.contracted.filed_on")
         return
     if filed < signed:
         yield problem(p, field, f"合同备案日期 {filed} 早于签订日期 {signed}：请核实日期",
-                      f"contract filed on {filed}, before it was signed on {signed}")
+                      f"contract filed on {filed}, before it was signed on {signed}: check the dates")
         return
     verdict = _verdict(ctx, signed, filed, n)
     if not verdict.on_time:
         zh, en = _lateness(verdict, n)
         yield problem(p, field,
                       f"合同备案日期 {filed} 距签订 {signed} {zh}：合同应在签订后 {n} 个工作日内向县大数据局备案，请核实日期",
-                      f"contract filed on {filed}, signed on {signed}: {en}")
+                      f"contract filed on {filed}, signed on {signed}: {en}; a contract is filed with the data bureau within "
+                      f"{n} working days after signing, check the dates")
 
 
 def _lateness(verdict: Verdict, n: int) -> tuple[str, str]:
@@ -603,7 +612,8 @@ def jx30(ctx: Context, params: NoParams) -> Iterator[Problem]:
         if c.ip_clause is not True:
             yield problem(p, "milestones.contracted.ip_clause",
                           f"项目 {p.id} 的合同须明确系统、组件、文档、源代码等成果的知识产权归属：请补充合同条款并填写 ip_clause: true",
-                          f"project {p.id}'s contract must settle intellectual property (ip_clause: true)")
+                          f"project {p.id}'s contract must settle who owns the systems, documents and source code: add the clause "
+                          "and set ip_clause: true")
         yield from _implementation_months(p, c.implementation_months)
         yield from _warranty_months(p, c.warranty_months)
 
@@ -612,22 +622,24 @@ def _implementation_months(p: Project, months: int | None) -> Iterator[Problem]:
     field = "milestones.contracted.implementation_months"
     if months is None:
         yield problem(p, field, f"项目 {p.id} 的合同须明确实施周期：请填写 implementation_months（月）",
-                      f"project {p.id}'s contract must state the implementation period (implementation_months)")
+                      f"project {p.id}'s contract must state the implementation period: fill in implementation_months")
     elif months > MAX_IMPLEMENTATION_MONTHS:
         yield problem(p, field,
                       f"项目 {p.id} 合同实施周期 {months} 个月，超过 {MAX_IMPLEMENTATION_MONTHS} 个月（3 年）：请调整合同或分期实施",
-                      f"project {p.id}'s implementation period of {months} months exceeds {MAX_IMPLEMENTATION_MONTHS}")
+                      f"project {p.id}'s implementation period of {months} months exceeds {MAX_IMPLEMENTATION_MONTHS} (3 years): "
+                      "amend the contract or split the project into phases")
 
 
 def _warranty_months(p: Project, months: int | None) -> Iterator[Problem]:
     field = "milestones.contracted.warranty_months"
     if months is None:
         yield problem(p, field, f"项目 {p.id} 的合同须明确质保期限：请填写 warranty_months（月）",
-                      f"project {p.id}'s contract must state the warranty period (warranty_months)")
+                      f"project {p.id}'s contract must state the warranty period: fill in warranty_months")
     elif months < MIN_WARRANTY_MONTHS:
         yield problem(p, field,
                       f"项目 {p.id} 合同质保期 {months} 个月，低于 {MIN_WARRANTY_MONTHS} 个月（2 年）：请在合同中约定不少于 2 年的质保期",
-                      f"project {p.id}'s warranty of {months} months is below {MIN_WARRANTY_MONTHS}")
+                      f"project {p.id}'s warranty of {months} months is below {MIN_WARRANTY_MONTHS} (2 years): agree a warranty "
+                      "of at least 2 years in the contract")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -788,10 +800,15 @@ def jx37(ctx: Context, params: SecurityShareParams) -> Iterator[Problem]:
         have = p.budget.security_wan or 0
         if have < needed - 1e-6:
             yield problem(p, "budget.security_wan",
-                          f"新建项目 {p.id} 网络安全预算 {have:g} 万元，低于总预算 {p.budget.total_wan:g} 万元的 {share:.0%}"
+                          f"新建项目 {p.id} 网络安全预算 {have:g} 万元，低于总预算 {p.budget.total_wan:g} 万元的 {_percent(share)}"
                           f"（{needed:g} 万元）：请调整预算，将 budget.security_wan 提高到不少于 {needed:g} 万元",
-                          f"new project {p.id}: security budget {have:g} is below {share:.0%} of total {p.budget.total_wan:g} "
-                          f"({needed:g})")
+                          f"new project {p.id}: security budget {have:g} is below {_percent(share)} of total "
+                          f"{p.budget.total_wan:g} ({needed:g}): raise budget.security_wan to at least {needed:g}")
+
+
+def _percent(share: float) -> str:
+    """0.05 → "5%", 0.055 → "5.5%" (a parameter is shown as set, not rounded)."""
+    return f"{share * 100:g}%"
 
 
 BUILDING_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.awarded):]
@@ -828,11 +845,12 @@ def jx44(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           f"项目 {p.id} 的{first.label}日期为 {p.milestones.date_of(first)}，但没有立项批复（milestones.approved）："
                           "未经立项的政务信息化项目一律不准建设，请补录立项批复文号和日期",
                           f"project {p.id} reached {first.value} without approval (milestones.approved): "
-                          "no project is built without approval")
+                          "no project is built without approval; record the approval (doc_no and date)")
             continue
         for stage in DATED_BUILDING_STEPS:
             when = p.milestones.date_of(stage)
             if when is not None and when < approved.date:
                 yield problem(p, f"milestones.{stage.value}",
                               f"项目 {p.id} {stage.label}日期 {when} 早于立项批复 {approved.date}：未经立项不准建设，请核实日期",
-                              f"project {p.id}: {stage.value} on {when} is before its approval on {approved.date}")
+                              f"project {p.id}: {stage.value} on {when} is before its approval on {approved.date}: nothing is built "
+                              "before approval; check the dates")
