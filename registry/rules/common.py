@@ -1,6 +1,7 @@
 """Common rules REG001–REG011: apply to every profile."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from registry.enums import STAGE_ORDER, Nature, SystemStatus
@@ -248,7 +249,7 @@ def _missing(s: System, field: str, what: str) -> Problem:
       """)
 def reg007(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """Milestone dates do not decrease along the stage order (申报 → … → 竣工验收); a trial run
-    starts before it ends; no milestone lies after today.
+    starts before it ends; no milestone lies after today or before 1990 (a mistyped year).
 
     Milestones record what has happened. A date out of order is a typo or a step done out of
     procedure; a future date claims a step not yet taken.
@@ -276,9 +277,16 @@ def _order(p: Project) -> Iterator[Problem]:
             latest = (stage, when)
 
 
+EARLIEST_PLAUSIBLE = dt.date(1990, 1, 1)  # before e-government projects existed: a mistyped year
+
+
 def _future(ctx: Context, p: Project) -> Iterator[Problem]:
     for stage in p.milestones.present():
         when = p.milestones.date_of(stage)
+        if when is not None and when < EARLIEST_PLAUSIBLE:
+            yield problem(p, f"milestones.{stage.value}",
+                          f"{stage.label}日期 {when} 早于 1990 年，应是年份写错了：请核对",
+                          f"{stage.value} {when} is before 1990: the year is probably mistyped")
         if when is not None and when > ctx.today:
             yield problem(p, f"milestones.{stage.value}",
                           f"{stage.label}日期 {when} 晚于今天 {ctx.today}：里程碑只记录已发生的事，计划日期请写入 content 或进度报告",

@@ -17,6 +17,7 @@ from registry.models import Project, System
 from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.change import new_changes
 from registry.rules.helpers import (
+    percent,
     approved_before,
     changed_scope,
     evaluations_between,
@@ -395,14 +396,10 @@ def _beyond_self_adjustment(before: Project, after: Project, share: float) -> tu
     if abs(delta) > share * old + 0.005:
         moved = f"{abs(delta) / old:.2%}" if old > 0 else ""  # a base total of 0 has no share (nor divisor)
         zh_moved, en_moved = (f"，{moved}", f", {moved}") if moved else ("", "")
-        return (f"投资概算由 {old:g} 万元调整为 {new:g} 万元（{delta:+g}{zh_moved}），超过概算总投资的 {_percent(share)}",
-                f"total_wan changes from {old:g} to {new:g} ({delta:+g}{en_moved}), more than {_percent(share)} of it")
+        return (f"投资概算由 {old:g} 万元调整为 {new:g} 万元（{delta:+g}{zh_moved}），超过概算总投资的 {percent(share)}",
+                f"total_wan changes from {old:g} to {new:g} ({delta:+g}{en_moved}), more than {percent(share)} of it")
     return None
 
-
-def _percent(share: float) -> str:
-    """0.1 → "10%", 0.125 → "12.5%" (a parameter is shown as set, not rounded)."""
-    return f"{share * 100:g}%"
 
 
 _SCOPE_LABELS = {"budget.total_wan": "投资概算", "content": "建设内容", "systems": "涉及系统"}

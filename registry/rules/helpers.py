@@ -99,3 +99,8 @@ def system_shortfalls(s: System, *, duplicates: bool = True) -> list[Message]:
         risks = "；".join(s.security.major_risks)
         reasons.append(Message(f"存在重大安全隐患（{risks}）", f"has open major security risks ({risks})"))
     return reasons
+
+
+def percent(share: float) -> str:
+    """0.1 → "10%", 0.055 → "5.5%": a parameter is shown as set, not rounded."""
+    return f"{share * 100:g}%"

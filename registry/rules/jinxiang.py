@@ -23,6 +23,7 @@ from registry.models import Project, System
 from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.change import new_changes
 from registry.rules.helpers import (
+    percent,
     approved_before,
     changed_scope,
     created_systems,
@@ -800,15 +801,11 @@ def jx37(ctx: Context, params: SecurityShareParams) -> Iterator[Problem]:
         have = p.budget.security_wan or 0
         if have < needed - 1e-6:
             yield problem(p, "budget.security_wan",
-                          f"新建项目 {p.id} 网络安全预算 {have:g} 万元，低于总预算 {p.budget.total_wan:g} 万元的 {_percent(share)}"
+                          f"新建项目 {p.id} 网络安全预算 {have:g} 万元，低于总预算 {p.budget.total_wan:g} 万元的 {percent(share)}"
                           f"（{needed:g} 万元）：请调整预算，将 budget.security_wan 提高到不少于 {needed:g} 万元",
-                          f"new project {p.id}: security budget {have:g} is below {_percent(share)} of total "
+                          f"new project {p.id}: security budget {have:g} is below {percent(share)} of total "
                           f"{p.budget.total_wan:g} ({needed:g}): raise budget.security_wan to at least {needed:g}")
 
-
-def _percent(share: float) -> str:
-    """0.05 → "5%", 0.055 → "5.5%" (a parameter is shown as set, not rounded)."""
-    return f"{share * 100:g}%"
 
 
 BUILDING_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.awarded):]

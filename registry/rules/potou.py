@@ -22,6 +22,7 @@ from registry.models import Project, System
 from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.change import new_changes
 from registry.rules.helpers import (
+    percent,
     approved_before,
     changed_scope,
     evaluations_between,
@@ -523,8 +524,8 @@ def _approval_reasons(before: Project, after: Project, share: float) -> list[tup
         reasons.append((f"投资由 {old:g} 增至 {new:g} 万元，超出批复预算", f"total rises from {old:g} to {new:g} above the approved budget"))
     elif abs(new - old) > share * old + _AMOUNT_TOLERANCE:
         reasons.append((
-            f"资金调整 {new - old:+g} 万元，超过原总金额 {old:g} 万元的 {share:.0%}（{share * old:g} 万元）",
-            f"the adjustment {new - old:+g} exceeds {share:.0%} of {old:g}",
+            f"资金调整 {new - old:+g} 万元，超过原总金额 {old:g} 万元的 {percent(share)}（{share * old:g} 万元）",
+            f"the adjustment {new - old:+g} exceeds {percent(share)} of {old:g}",
         ))
     if before.goals != after.goals:
         reasons.append(("项目绩效目标发生变化", "the goals changed"))
