@@ -1,0 +1,106 @@
+"""MkDocs hook: add the registry's generated pages at build time (nothing generated is committed).
+
+``on_files`` asks :mod:`registry.site` for every page and asset and adds them as virtual files;
+a record's or unit's page gets an "edit" link to the YAML file it shows. A hand-written page at
+the same path as a generated one (the home page ``index.md``) wins, and the generated content
+is put where it holds the marker ``<!-- registry:generated -->``.
+
+The build date is today, or ``REGISTRY_TODAY`` (YYYY-MM-DD) for a reproducible build.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.registry")
+
+MARKER = "<!-- registry:generated -->"
+TODAY_VARIABLE = "REGISTRY_TODAY"
+
+# Generated Markdown kept from on_files for pages whose hand-written file takes its place.
+_spliced: dict[str, str] = {}
+
+
+def registry_root(config: MkDocsConfig) -> Path:
+    """The registry lives next to mkdocs.yml (registry.yaml, systems/, projects/)."""
+    return Path(config.config_file_path or ".").resolve().parent
+
+
+def build_date() -> dt.date:
+    value = os.environ.get(TODAY_VARIABLE)
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise PluginError(f"环境变量 {TODAY_VARIABLE} 应为 YYYY-MM-DD 格式的日期，现为 {value!r}") from None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if config.use_directory_urls:
+        # Generated pages link to each other in raw HTML, which MkDocs does not rewrite.
+        raise PluginError("registry_pages 钩子要求 mkdocs.yml 设置 use_directory_urls: false")
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    from registry.loader import ConfigError  # the generator is imported only when building
+    from registry.site import generate_site
+
+    root = registry_root(config)
+    try:
+        site = generate_site(root, today=build_date())
+    except ConfigError as exc:
+        raise PluginError(f"无法生成登记簿页面：{exc.text('zh')}") from None
+    except OSError as exc:
+        raise PluginError(f"无法读取登记簿文件 {exc.filename}：{exc.strerror}") from None
+    _spliced.clear()
+    docs_dir = Path(config.docs_dir)
+    for path, content in site.files.items():
+        if files.get_file_from_path(path) is not None:
+            if isinstance(content, str):
+                _spliced[path] = content
+            continue
+        file = File.generated(config, path, content=content)
+        source = site.sources.get(path)
+        # Relative to docs_dir, so that edit_uri (which points at docs_dir) + this path
+        # resolves to the YAML file in the repository.
+        file.edit_uri = Path(os.path.relpath(root / source, docs_dir)).as_posix() if source else None
+        files.append(file)
+    log.info("登记簿页面：生成 %d 个文件", len(site.files))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    generated = _spliced.get(page.file.src_uri)
+    if generated is None:
+        return markdown
+    body = _without_front_matter(generated)
+    if MARKER in markdown:
+        return markdown.replace(MARKER, body, 1)
+    return markdown.rstrip("\n") + "\n\n" + body
+
+
+def _without_front_matter(markdown: str) -> str:
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end != -1:
+            return markdown[end + len("\n---\n"):].lstrip("\n")
+    return markdown
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    """``mkdocs serve`` also rebuilds when a record or registry.yaml changes."""
+    root = registry_root(config)
+    for name in ("registry.yaml", "systems", "projects"):
+        if (root / name).exists():
+            server.watch(str(root / name))
+    return server

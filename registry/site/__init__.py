@@ -1,0 +1,45 @@
+"""The catalog site's generated pages, independent of MkDocs.
+
+:func:`generate` maps site-relative paths to Markdown pages (``str``) and asset files
+(``bytes``): the MkDocs hook (``hooks/registry_pages.py``) adds them at build time, and
+``registry site --out DIR`` writes them for any other static-site generator. Nothing
+generated is committed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from registry.site import catalog, compliance, home, opendata, records, rules_pages, trend, units
+from registry.site.data import SiteData, gather
+
+Content = str | bytes
+
+
+@dataclasses.dataclass
+class GeneratedSite:
+    files: dict[str, Content]  # path → Markdown page or asset bytes
+    sources: dict[str, str]  # page path → the registry file it shows (its "edit" link)
+
+
+def build(data: SiteData) -> GeneratedSite:
+    files: dict[str, Content] = {}
+    for module in (home, catalog, records, units, compliance, trend, rules_pages, opendata):
+        files.update(module.pages(data))
+    files.update(opendata.assets(data))
+    sources = {**records.sources(data), **units.sources(data)}
+    return GeneratedSite(files, sources)
+
+
+def generate_site(root: Path, *, today: dt.date) -> GeneratedSite:
+    """Pages, assets and edit sources of the registry at ``root``, as of ``today``."""
+    return build(gather(root, today=today))
+
+
+def generate(root: Path, *, today: dt.date) -> dict[str, Content]:
+    """Site-relative path → Markdown page or asset bytes."""
+    return generate_site(root, today=today).files
+
+
+__all__ = ["Content", "GeneratedSite", "build", "generate", "generate_site"]

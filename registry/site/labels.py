@@ -1,0 +1,50 @@
+"""Chinese labels for fields and values, shared by every page and by the exports."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel
+
+from registry.enums import LabeledEnum
+from registry.site.markup import esc
+
+
+def title_of(model: type[BaseModel], name: str) -> str:
+    """The Chinese title of a model field (every field carries one, see models/base.py)."""
+    info = model.model_fields[name]
+    return info.title or name
+
+
+def label(value: object) -> str:
+    """Plain-text label of one value: enums by their Chinese label, booleans 是/否."""
+    if value is None:
+        return "—"
+    if isinstance(value, LabeledEnum):
+        return value.label
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return money(value)
+    return str(value)
+
+
+def labels(values: Any) -> str:
+    """A list of values as one text, separated by the Chinese enumeration comma."""
+    return "、".join(label(v) for v in values) if values else "—"
+
+
+def money(amount: float | None) -> str:
+    """万元 amounts as written: no trailing zeros, thousands separators for readability."""
+    if amount is None:
+        return "—"
+    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def html(value: object) -> str:
+    """:func:`label`, escaped for a page."""
+    return esc(label(value))
+

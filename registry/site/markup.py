@@ -1,0 +1,137 @@
+"""Safe markup for generated pages: every user string goes through :func:`esc`.
+
+Generated pages are Markdown rendered by Python-Markdown with ``md_in_html``, and their
+content is mostly raw HTML blocks (tables, lists, charts), which Python-Markdown passes
+through untouched. A user string therefore has to be safe in three readings at once:
+
+- HTML: ``< > & " '`` become entities, so ``<script>`` is text;
+- Markdown: the characters that start emphasis, links, code, tables, headings and
+  attribute lists become numeric entities, so ``[x](javascript:…)`` stays text even where a
+  string lands in Markdown context (a heading, the page title);
+- templates: ``{`` and ``}`` become entities, so ``{{ config }}`` / ``{% raw %}`` could not
+  be expanded even if a macro plugin were ever added.
+
+A newline becomes ``<br>``: a blank line inside a raw HTML block would end the block.
+"""
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+_ENTITIES = {char: f"&#{ord(char)};" for char in "&<>\"'`*_[](){}|#!~^\\$:"}
+_TABLE = str.maketrans(_ENTITIES)
+
+
+def esc(value: object) -> str:
+    """``value`` as text that renders literally in HTML and in Markdown."""
+    text = "" if value is None else str(value)
+    return "<br>".join(line.translate(_TABLE) for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def attr(value: object) -> str:
+    """An attribute value (to be written inside double quotes)."""
+    return esc(value).replace("<br>", " ")
+
+
+def link(href: str, text: object, *, cls: str = "") -> str:
+    """An ``<a>`` to a generated page; ``href`` is always built by us from validated ids."""
+    klass = f' class="{cls}"' if cls else ""
+    return f'<a href="{html.escape(href)}"{klass}>{esc(text)}</a>'
+
+
+def front_matter(title: str, **extra: object) -> str:
+    """YAML front matter. The title is HTML-escaped because the theme prints it unescaped."""
+    lines = [f"title: {json.dumps(attr(title), ensure_ascii=False)}"]
+    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+# Front matter of list pages whose rows repeat what the record pages say: kept out of the
+# search index, so that a search for a name leads to the record itself (and the index stays
+# small for thousands of records).
+NOT_SEARCHED: dict[str, object] = {"search": {"exclude": True}}
+
+
+def page(title: str, *blocks: str, **meta: object) -> str:
+    """A whole page: front matter, the H1 and the blocks separated by blank lines."""
+    body = "\n\n".join(block for block in blocks if block)
+    return f"{front_matter(title, **meta)}# {esc(title)}\n\n{body}\n"
+
+
+def paragraph(inner: str, *, cls: str = "") -> str:
+    """A ``<p>`` around ``inner`` (already escaped HTML)."""
+    klass = f' class="{cls}"' if cls else ""
+    return f"<p{klass}>{inner}</p>"
+
+
+def bullet_list(items: Iterable[str], *, cls: str = "") -> str:
+    """``items`` are HTML fragments (already escaped)."""
+    klass = f' class="{cls}"' if cls else ""
+    inner = "".join(f"<li>{item}</li>" for item in items)
+    return f"<ul{klass}>{inner}</ul>" if inner else ""
+
+
+def definition_table(rows: Iterable[tuple[str, str]], *, cls: str = "registry-fields") -> str:
+    """Two-column field table: label (escaped here) → value (an HTML fragment)."""
+    body = "".join(f"<tr><th scope=\"row\">{esc(label)}</th><td>{value}</td></tr>" for label, value in rows)
+    return f'<table class="{cls}"><tbody>{body}</tbody></table>' if body else ""
+
+
+@dataclass
+class Column:
+    """A table column. ``filter`` asks tables.js for a drop-down filter on it; ``numeric`` sorts
+    by number."""
+
+    title: str
+    filter: bool = False
+    numeric: bool = False
+    nowrap: bool = False  # short codes and badges: keep them on one line
+
+
+@dataclass
+class Cell:
+    """A cell: ``html`` is shown (already escaped). Sorting and filtering use the cell's text,
+    or ``key`` where the text does not sort right (amounts with separators, counts in words)."""
+
+    html: str
+    key: str = ""
+
+    @classmethod
+    def text(cls, value: object) -> Cell:
+        return cls(esc(value))
+
+
+@dataclass
+class Table:
+    columns: Sequence[Column]
+    rows: list[Sequence[Cell]] = field(default_factory=list)
+    cls: str = ""
+    interactive: bool = False  # sortable and filterable through tables.js
+    empty: str = "（无）"
+
+    def render(self) -> str:
+        if not self.rows:
+            return paragraph(esc(self.empty), cls="registry-empty")
+        classes = " ".join(c for c in ("registry-table", self.cls) if c)
+        data = " data-registry-table" if self.interactive else ""
+        head = "".join(_th(c) for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(_td(cell, column) for cell, column in zip(row, self.columns)) + "</tr>"
+            for row in self.rows
+        )
+        return f'<table class="{classes}"{data}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _th(column: Column) -> str:
+    attrs = ' data-filter' if column.filter else ""
+    attrs += ' data-numeric' if column.numeric else ""
+    attrs += ' class="nowrap"' if column.nowrap else ""
+    return f'<th scope="col"{attrs}>{esc(column.title)}</th>'
+
+
+def _td(cell: Cell, column: Column) -> str:
+    key = f' data-key="{attr(cell.key)}"' if cell.key else ""
+    klass = ' class="nowrap"' if column.nowrap else ""
+    return f"<td{key}{klass}>{cell.html}</td>"

@@ -1,0 +1,73 @@
+"""规则: one page per profile (and the common rules) with every rule's article quote,
+parameters and examples, from the rule docstrings through :mod:`registry.ruledocs`."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from registry import ruledocs
+from registry.rules import RULES
+from registry.rules.base import Rule
+from registry.rules.profiles import PROFILES
+from registry.site import urls
+from registry.site.data import SiteData
+from registry.site.markup import Cell, Column, Table, esc, link, page, paragraph
+
+
+def pages(data: SiteData) -> dict[str, str]:
+    out = {urls.RULES_INDEX: index_page(data)}
+    out.update({urls.rules(profile): profile_page(data, profile) for profile in PROFILES})
+    return out
+
+
+def _rules_of(profile: str) -> list[Rule[Any]]:
+    return [r for r in RULES.values() if r.profile == profile]
+
+
+def _selected(data: SiteData, profile: str) -> bool:
+    return profile == "common" or profile in data.config.profiles
+
+
+def index_page(data: SiteData) -> str:
+    source = urls.RULES_INDEX
+    table = Table([Column("规则配置"), Column("管理办法"), Column("规则数", numeric=True), Column("本登记簿")])
+    for profile, p in PROFILES.items():
+        table.rows.append([
+            Cell(link(urls.href(source, urls.rules(profile)), p.jurisdiction)),
+            Cell.text(ruledocs.profile_title(profile)),
+            Cell.text(len(_rules_of(profile))),
+            Cell.text("适用" if _selected(data, profile) else "未选用"),
+        ])
+    intro = paragraph(esc(
+        f"本登记簿选用的规则配置：{'、'.join(data.config.profiles)}（另加通用规则）。"
+        "每条规则写明依据条款、原文、参数和正反示例；检查结果中的规则编号链接到这里。"
+    ))
+    return page("规则", intro, table.render())
+
+
+def profile_page(data: SiteData, profile: str) -> str:
+    counts = Counter(f.rule for f in data.findings)
+    status = "本登记簿适用" if _selected(data, profile) else "本登记簿未选用（仅供参考）"
+    sections = [_rule_section(data, r, counts[r.id]) for r in _rules_of(profile)]
+    return page(ruledocs.profile_title(profile), paragraph(esc(f"{status}，共 {len(sections)} 条规则。")),
+                *sections)
+
+
+def _rule_section(data: SiteData, rule: Rule[Any], findings: int) -> str:
+    return ruledocs.markdown(rule).rstrip("\n") + "\n\n" + paragraph(_in_force(data, rule, findings), cls="registry-in-force")
+
+
+def _in_force(data: SiteData, rule: Rule[Any], findings: int) -> str:
+    disabled = dict(data.run.selection.disabled)
+    if rule.id in disabled:
+        return esc(f"本登记簿：已停用。理由：{disabled[rule.id]}")
+    params = data.in_force.get(rule.id)
+    if params is None:
+        return esc("本登记簿：未选用。")
+    values = params.model_dump()
+    overridden = {k: v for k, v in values.items() if v != rule.defaults().get(k)}
+    text = "本登记簿：适用"
+    if overridden:
+        text += "，参数 " + "，".join(f"{k} = {v}" for k, v in overridden.items())
+    text += f"；当前问题 {findings} 个。" if findings else "；当前无问题。"
+    return esc(text)
