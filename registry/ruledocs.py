@@ -4,6 +4,7 @@ by the site's rule pages."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -60,6 +61,23 @@ def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[st
     return entry
 
 
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def flow(text: str) -> str:
+    """Join a paragraph's wrapped lines: no space between two Chinese characters (a browser
+    would show one), a space elsewhere; blank lines still separate paragraphs."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        out = ""
+        for line in (part.strip() for part in paragraph.splitlines()):
+            if out and line and not (_CJK.match(out[-1]) and _CJK.match(line[0])):
+                out += " "
+            out += line
+        paragraphs.append(out)
+    return "\n\n".join(paragraphs)
+
+
 def _fence(text: str) -> list[str]:
     return ["```yaml", text, "```"]
 
@@ -78,9 +96,9 @@ def markdown(rule: Rule[Any]) -> str:
     for c in rule.citations:
         if c.quote:
             lines += [f"> {c.regulation} {c.article}：{c.quote}", ""]
-    lines += [f"**检查内容**：{rule.summary}", ""]
+    lines += [f"**检查内容**：{flow(rule.summary)}", ""]
     if rule.why:
-        lines += [f"**为什么**：{rule.why}", ""]
+        lines += [f"**为什么**：{flow(rule.why)}", ""]
     params = parameters(rule)
     if params:
         lines += ["| 参数 | 默认值 | 说明 |", "|---|---|---|"]

@@ -1,4 +1,4 @@
-"""Change rules CHG001–CHG006: compare the working tree with the base revision (``--base``)."""
+"""变更规则 CHG001–CHG006：将工作区与基准版本（`--base`）进行比较。"""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -67,15 +67,14 @@ def excused(ctx: Context, s: System) -> bool:
       new_system_approval: {doc_no: 金政字〔2025〕21号, date: 2025-03-01}
       """)
 def chg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """For each unit, active systems at head minus active systems at base must not exceed the
-    number of its newly active systems that carry ``new_system_approval`` (or a
-    ``transferred_from`` naming the unit that held them at base). Reported on each new system
-    without approval.
+    """按单位统计：本次变更后的在用系统数（规划中、建设中、试运行、运行中）减去基准版本中的在用系统数，
+    不得超过该单位新增在用系统中“有依据”的个数。有依据，指填写了 `new_system_approval`（净增系统批准文件），
+    或以 `transferred_from` 写明由基准版本中的所属单位划转而来。问题报告在每个没有批准文件的新增系统上。
 
-    "只减不增": a unit that builds a system retires or merges another in the same change, or
-    shows the approval that allowed a net-new one. Renaming a file without changing its id is
-    not a new system; a system moved between units counts for the unit that receives it. The
-    first registration of a registry (a base with no records at all) is not checked.
+    “只减不增”：单位新建一个系统，就要在同一次变更中停用或整合本单位另一个系统，
+    或者出示允许净增的批准文件。只改文件名、不改编号的不算新系统；
+    在单位之间划转的系统计入接收单位。
+    登记簿首次登记（基准版本中没有任何记录）时，登记的是已有的存量系统，不做此项检查。
     """
     base = _base(ctx)
     if initial_registration(ctx):
@@ -110,10 +109,10 @@ def chg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
       retirement_ref: 金大数据发〔2025〕9号
       """)
 def chg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A record present at base still exists (under any file name with the same id).
+    """基准版本中存在的记录，本次变更后仍须存在（文件名可以改，编号须相同）。
+    本次暂时无法读取的文件不算删除（由 REG001、REG002 报告）。
 
-    The registry is the audit trail of the procedure: a system is retired or merged and a
-    project terminated, never erased.
+    登记簿是履行程序的审计记录：系统只能停用或整合，项目只能终止，都不能抹掉。
     """
     base = _base(ctx)
     still_there = {u.path for u in ctx.head.invalid}  # unreadable now, but not deleted
@@ -137,10 +136,11 @@ def chg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
       status: retired
       """)
 def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A system retired or merged at base is not active at head.
+    """基准版本中已停用（`retired`）或已整合（`merged`）的系统，
+    本次变更后不得恢复为在用状态（规划中、建设中、试运行、运行中）。
 
-    Reviving a shut-down system undoes a consolidation that was counted as a decrease; a real
-    need is a new system with its own approval.
+    恢复已关停的系统，等于撤销了一次已计为“减少”的整合；
+    确有需要的，应作为新系统登记并单独报批。
     """
     base = _base(ctx)
     for s in ctx.systems:
@@ -163,12 +163,10 @@ def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
         budgeted: {date: 2025-03-01, amount_wan: 180}   # 只追加新的里程碑
       """)
 def chg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A milestone present at base keeps its values: it is not removed and no recorded value
-    changes. Filling in a value that was empty at base (a trial run's ``end``, a contract's
-    ``filed_on``) is allowed.
+    """基准版本中已登记的里程碑不得删除，其中已填写的值不得修改。
+    补填基准版本中为空的值（如试运行的 `end`、合同的 `filed_on`）是允许的。
 
-    Milestones are the record of approvals and acceptance; rewriting one after it landed
-    rewrites an approval.
+    里程碑是批复和验收的记录；里程碑登记之后再改写，就等于改写了一份批复。
     """
     base = _base(ctx)
     for p in ctx.projects:
@@ -205,11 +203,11 @@ def _milestone_kept(p: Project, stage: Stage, old: object, new: object) -> Itera
         - {date: 2025-06-01, description: 增加数据治理模块, amount_wan: 20, approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}
       """)
 def chg005(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """After approval, a change of ``budget.total_wan`` is recorded in ``changes``: the new
-    entries' ``amount_wan`` add up to the difference.
+    """基准版本中已立项批复（有 `milestones.approved`）的项目调整了投资概算 `budget.total_wan` 的，
+    须在 `changes` 中新增记录，新增记录的 `amount_wan` 合计等于调整额（允许 ±0.01 万元误差）。
 
-    The approved estimate is the ceiling; every adjustment must be traceable to an entry that
-    reviewers (and the profile rules on re-approval) can check.
+    批复的概算是投资上限；每一次调整都必须能追溯到一条变更记录，
+    供审核人员（以及各配置中关于重新报批的规则）核对。
     """
     base = _base(ctx)
     for p in ctx.projects:
@@ -252,10 +250,11 @@ def new_changes(before: Project, after: Project) -> list:  # type: ignore[type-a
       transferred_from: {unit: wjw, doc_no: 金编办〔2025〕4号, date: 2025-05-01}
       """)
 def chg006(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A system that moves to another unit carries ``transferred_from`` naming its unit at base.
+    """系统从一个单位移到另一个单位（`unit` 改变）的，须填写 `transferred_from`，
+    其中 `unit` 写基准版本中的所属单位。
 
-    A move changes two units' inventories; without the declaration it looks like one unit
-    retired a system and another built one, and the "only decrease" figures would lie.
+    划转会同时改变两个单位的系统总量；不作说明，看起来就像一个单位停用了系统、
+    另一个单位新建了系统，“只减不增”的数字就失真了。
     """
     base = _base(ctx)
     for s in ctx.systems:

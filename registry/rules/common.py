@@ -1,4 +1,4 @@
-"""Common rules REG001–REG011: apply to every profile."""
+"""通用规则 REG001–REG011：适用于所有配置。"""
 from __future__ import annotations
 
 import datetime as dt
@@ -36,12 +36,12 @@ def _unreadable(ctx: Context, rule_id: str) -> Iterator[Problem]:
       name: 预算管理一体化系统
       """)
 def reg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Each file is UTF-8 YAML holding exactly one mapping, with no duplicate keys and no
-    anchors, aliases or tags.
+    """每个文件都是 UTF-8 编码的 YAML，且只包含一个映射（键值对）；
+    不得有重复的键，不得使用锚点（`&`）、别名（`*`）或标签（`!`）。
 
-    A record is plain data that reviewers read in a diff. Duplicate keys silently drop one
-    value; anchors and aliases hide values and let a small file expand into gigabytes (an
-    "alias bomb"); tags smuggle in types. Non-UTF-8 files show as garbage on the site.
+    记录是纯数据，审核人员要在差异对比（diff）中逐行阅读。重复的键会悄悄丢掉其中一个值；
+    锚点和别名会把取值藏起来，还能让一个小文件展开成几个 GB（“别名炸弹”）；
+    标签会夹带其他数据类型。非 UTF-8 编码的文件在网站上显示为乱码。
     """
     yield from _unreadable(ctx, "REG001")
 
@@ -62,10 +62,11 @@ def reg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
       deployment: county_cloud
       """)
 def reg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Records have their required fields, the right types and enum values, and no unknown keys.
+    """记录具备全部必填字段，字段类型正确，枚举字段只使用规定的可选值，
+    且没有数据格式（FORMAT.md）之外的字段。
 
-    A typo in a key (``nmae:``) would otherwise pass silently and the value would be lost; a
-    date or number where text belongs (``name: 2024-12-12``) is read by YAML as another type.
+    字段名写错（如 `nmae:`）如果不报错，这个值就会悄无声息地丢失；
+    在应填文字的地方写了日期或数字（如 `name: 2024-12-12`），YAML 会把它读成另一种类型。
     """
     yield from _unreadable(ctx, "REG002")
 
@@ -82,11 +83,11 @@ def reg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
       unit: czj
       """)
 def reg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A system lives at ``systems/<unit>/<id>.yaml`` and a project at
-    ``projects/<unit>/<id>.yaml``; a project id's year and unit equal ``year`` and ``unit``.
+    """系统记录须位于 `systems/<单位>/<编号>.yaml`，项目记录须位于
+    `projects/<单位>/<编号>.yaml`；项目编号中的年份和单位代码分别与 `year`、`unit` 一致。
 
-    The folder decides which unit's reviewers own a file (CODEOWNERS); a file in another unit's
-    folder would escape its owners' review.
+    文件所在目录决定由哪个单位的审核人员负责（CODEOWNERS）；
+    放在其他单位目录下的文件，就逃过了本单位负责人的审核。
     """
     for record in [*ctx.systems, *ctx.projects]:
         path = ctx.head.path_of(record)
@@ -118,10 +119,10 @@ def _project_id_parts(p: Project) -> Iterator[Problem]:
       # 每个系统编号、项目编号在登记簿中只出现一次
       """)
 def reg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """System ids are unique among systems, project ids among projects.
+    """系统编号在所有系统中唯一，项目编号在所有项目中唯一。
 
-    Everything else refers to records by id: cross-references, the inventory count and the
-    change history would silently pick one of two records.
+    其他记录都通过编号相互引用：交叉引用、系统总量统计和变更历史遇到两条同号记录时，
+    会不声不响地只取其中一条。
     """
     for s in ctx.systems:
         if ctx.head.count_system_id(s.id) > 1:
@@ -148,11 +149,12 @@ def reg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
         upgrades: [czj-budget]
       """)
 def reg005(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Every unit, partner, system and project a record names exists; ``merged_into`` names an
-    active system other than itself.
+    """记录中写到的单位（`unit`、`partners`、`transferred_from.unit`，须列在 `registry.yaml`
+    的 `units` 中）、系统（`systems.creates`、`upgrades`、`maintains`、`retires`）和项目（`built_by`）
+    都已登记；`merged_into` 须指向本系统以外的一个在用系统。
 
-    A project may only work on systems listed in the catalogue (坡头 第八条（一）), and a system
-    merged into a retired or unknown system would drop out of the inventory unaccounted.
+    项目只能针对已纳入政务信息系统目录的系统开展工作（坡头 第八条（一））；
+    整合到已停用或不存在的系统中的系统，会从总量统计中消失而无从交代。
     """
     units = {u.id for u in ctx.config.units}
     for s in ctx.systems:
@@ -210,11 +212,11 @@ def _merged_into(ctx: Context, s: System) -> Iterator[Problem]:
       retirement_ref: 金大数据发〔2024〕12号
       """)
 def reg006(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """trial/operating systems have ``online_since``; retired/merged ones have ``retired_on``;
-    merged ones (and only they) have ``merged_into``; retired ones have ``retirement_ref``.
+    """试运行（`trial`）或运行中（`operating`）的系统须填写上线日期 `online_since`；
+    已停用（`retired`）或已整合（`merged`）的须填写停用日期 `retired_on`；
+    已整合的系统须填写 `merged_into`，其他状态不得填写；已停用的须填写停用依据 `retirement_ref`。
 
-    A system counted out of the inventory must show when and on what authority it was shut
-    down, or the "only decrease" figures cannot be audited.
+    退出系统总量的系统，必须说明何时、依据什么关停，否则“只减不增”的数字无法审核。
     """
     for s in ctx.systems:
         status = s.status
@@ -248,11 +250,12 @@ def _missing(s: System, field: str, what: str) -> Problem:
         approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
       """)
 def reg007(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Milestone dates do not decrease along the stage order (申报 → … → 竣工验收); a trial run
-    starts before it ends; no milestone lies after today or before 1990 (a mistyped year).
+    """里程碑日期按阶段顺序（申报 → … → 竣工验收）不得倒退（同一天可以）；
+    试运行开始日期 `trial_run.start` 不晚于结束日期 `trial_run.end`；
+    任何里程碑日期都不得晚于今天，也不得早于 1990 年（通常是年份写错）。
 
-    Milestones record what has happened. A date out of order is a typo or a step done out of
-    procedure; a future date claims a step not yet taken.
+    里程碑记录的是已经发生的事。日期顺序颠倒，要么是笔误，要么是程序倒置；
+    日期在未来，则是把尚未办理的环节写成了已完成。
     """
     for p in ctx.projects:
         yield from _order(p)
@@ -310,11 +313,11 @@ def _future(ctx: Context, p: Project) -> Iterator[Problem]:
           - {kind: superior_fund, amount_wan: 30}
       """)
 def reg008(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """No amount is negative; the funding sources add up to ``total_wan`` (±0.01 万元);
-    security plus crypto spending does not exceed the total.
+    """各项金额不得为负数；资金来源 `budget.sources` 的合计须等于投资概算 `budget.total_wan`（允许 ±0.01 万元误差，
+    未填写资金来源时不核对）；
+    网络安全投入 `security_wan` 与密码应用投入 `crypto_wan` 之和不得超过 `total_wan`。
 
-    Finance reviews the funding plan against the estimate; sums that do not add up are the
-    most common error in a declaration.
+    财政部门要对照投资概算审核资金筹措方案；合计对不上，是申报材料中最常见的错误。
     """
     for p in ctx.projects:
         b = p.budget
@@ -346,10 +349,10 @@ def reg008(ctx: Context, params: NoParams) -> Iterator[Problem]:
       classified: false
       """)
 def reg009(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """``classified: true`` is refused: classified projects are not registered here.
+    """不接受 `classified: true`：涉密项目不在本登记簿登记。
 
-    The measures apply to non-classified projects only, and this registry is published; a
-    classified project must be managed under the secrecy regulations, outside this repository.
+    相关办法只适用于非涉密项目（坡头 第五条、金乡 第二条），而本登记簿是公开发布的；
+    涉密项目须按保密规定管理，不得放入本仓库。
     """
     for p in ctx.projects:
         if p.classified:
@@ -381,11 +384,12 @@ def is_path_reference(ref: str) -> bool:
         preliminary_design: docs/2025-czj-001/初设.pdf  # 已提交的文件
       """)
 def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A document reference that is a path (``docs/…``) names an existing file under the
-    registry root: no absolute path, no ``..``, no symlink leading outside.
+    """以路径形式填写的文件引用（如 `docs/…`）须指向登记簿目录内已存在的文件：
+    不得使用绝对路径，不得包含 `..`，也不得通过符号链接指向登记簿之外。
+    填写文件编号（如“金发改审〔2025〕7号”）的不受此限。
 
-    Reviewers and auditors open the attachment from the record; a broken link means the
-    document was never supplied, and a path outside the repository could publish private files.
+    审核和审计人员从记录直接打开附件；链接失效说明文件从未提交，
+    而指向仓库之外的路径可能把非公开的文件发布出去。
     """
     for p in ctx.projects:
         for kind, ref in p.documents:
@@ -412,11 +416,12 @@ def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
       systems: {maintains: [czj-old]}
       """)
 def reg011(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """An O&M or operation-service project of a year after a system's ``retired_on`` year does
-    not list that system in ``maintains``.
+    """性质为运行维护（`om`）或运营服务（`operation_service`）的项目，
+    其年度 `year` 晚于某系统停用日期 `retired_on` 所在年份的，`systems.maintains` 中不得列出该系统。
+    停用当年的项目仍可列出该系统。
 
-    A system reported as retired while still paid for is a gamed inventory: it lowers the
-    "only decrease" count without saving the money.
+    系统上报为已停用却仍在支付运维经费，就是虚报系统总量：
+    压低了“只减不增”的数字，却没有节省资金。
     """
     for p in ctx.projects:
         if p.nature not in (Nature.om, Nature.operation_service):

@@ -1,7 +1,7 @@
-"""Rules of the dalad profile (RULES.md): 达拉特旗数字城市建设项目管理办法（征求意见稿）.
+"""达拉特旗规则集（dalad，见 RULES.md）：达拉特旗数字城市建设项目管理办法（征求意见稿）。
 
-The seed text numbers its articles 第一条–第五条, then two unnumbered paragraphs (第六、七条 in
-the original), then 第八条 onwards; the citations below use the numbers as printed.
+底稿文本的条文编号为第一条至第五条，其后是两段未编号的条文（原文的第六、七条），
+再从第八条起继续编号；以下引文按印出的编号标注。
 """
 from __future__ import annotations
 
@@ -97,15 +97,13 @@ ART24_2 = Citation(
         data_sharing_plan: docs/2025-zwb-001/信息资源共享方案.pdf
       """)
 def dlt5(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``planned``: the project gives its basis (建设依据), the yearly O&M cost
-    (``budget.om_annual_wan``, 运维保障) and the documents ``cloud_requirements``
-    (政务云资源需求) and ``data_sharing_plan`` (信息资源共享).
+    """自 ``milestones.planned``（纳入年度计划）起，项目须写明 ``basis``（建设依据，至少一项）
+    和 ``budget.om_annual_wan``（运维保障：质保期满后每年的运维费用，万元），
+    并有 ``documents.cloud_requirements``（政务云资源需求）和 ``documents.data_sharing_plan``（信息资源共享方案）。
 
-    第五条 lists what a unit's annual project plan must contain before the leading group
-    adopts it into the annual construction plan. The plan is where cloud resources are pooled
-    and data sharing is agreed, and the O&M figure is what the county will pay every year
-    after the warranty: a project admitted without them cannot be reviewed on those points.
-    The other items of the list (概算、性质) are required fields of every record already.
+    第五条列出单位年度项目计划须包含的内容，领导小组据此将项目纳入年度建设计划。
+    政务云资源在计划阶段统筹，数据共享在计划阶段商定，运维费用则是质保期满后财政每年都要支付的资金：
+    缺少这些内容就纳入计划的项目，这几方面无从审核。清单中的其他内容（投资概算、项目性质）本来就是每条记录的必填字段。
     """
     for p in ctx.projects:
         if not p.reached(Stage.planned):
@@ -139,13 +137,12 @@ def dlt5(ctx: Context, params: NoParams) -> Iterator[Problem]:
         preliminary_design: docs/2025-zwb-001/初步设计方案.pdf
       """)
 def dlt8(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A project that has ``started`` (or any later stage) has ``approved`` on or before the
-    start date, and a ``preliminary_design`` (or, for a simplified procedure, an
-    ``implementation_plan``).
+    """已到 ``milestones.started``（开工）或其后任一阶段的项目，须有 ``milestones.approved``（立项批复），
+    且批复日期不晚于开工日期（未登记开工的，取其后第一个已登记阶段的日期）；
+    还须有 ``documents.preliminary_design``（初步设计方案），简化程序的项目可以是 ``documents.implementation_plan``（实施方案）。
 
-    第八条: until the preliminary design and the estimate are approved, no construction money
-    is released and the unit must not start building. A start without approval is building
-    on money that was never authorised; the design document is what was approved.
+    第八条规定，初步设计方案和投资概算未获批复前，不下达项目建设投资资金，项目建设单位不得开工建设。
+    未批先建，就是用未经批准的资金施工；初步设计方案正是获得批复的那份文件。
     """
     for p in ctx.projects:
         if not p.reached(Stage.started):
@@ -200,13 +197,12 @@ def _first_present(p: Project, stage: Stage) -> Stage:
         security_assessment: docs/2025-zwb-001/安全风险评估报告.pdf
       """)
 def dlt13(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``approved``: document ``trusted_products_statement``; with ``final_acceptance``:
-    documents ``crypto_assessment_report`` and ``security_assessment``.
+    """自 ``milestones.approved``（立项批复）起，项目须有 ``documents.trusted_products_statement``（安全可靠情况说明）；
+    有 ``milestones.final_acceptance``（竣工验收）的，还须有 ``documents.crypto_assessment_report``（密评报告）
+    和 ``documents.security_assessment``（安全风险评估报告）。
 
-    第十三条: the security and reliability of the products is explained when the project is
-    submitted for approval, and products, crypto use and security review are key points of
-    the acceptance. Without the statement the approval was given blind; without the crypto
-    and security reports the acceptance has nothing to check.
+    第十三条要求在报批阶段说明产品的安全可靠情况，并把软硬件产品安全可靠情况、密码应用和安全审查情况作为验收的重要内容。
+    没有这份说明，批复就缺少判断依据；没有密评和安全风险评估报告，验收就无从核查。
     """
     for p in ctx.projects:
         if p.reached(Stage.approved):
@@ -231,11 +227,10 @@ def dlt13(ctx: Context, params: NoParams) -> Iterator[Problem]:
         supervision_report: docs/2024-zwb-001/监理报告.pdf
       """)
 def dlt16(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A project with ``final_acceptance`` has the document ``supervision_report``.
+    """有 ``milestones.final_acceptance``（竣工验收）的项目，须有 ``documents.supervision_report``（监理报告）。
 
-    第十六条 puts every project under engineering supervision (工程监理制) by an independent
-    supervisor. The supervisor's report is the evidence that this happened, and the
-    acceptance relies on it.
+    第十六条规定项目实行工程监理制，由项目建设单位委托工程监理单位对项目建设进行监理。
+    监理报告是确实开展了监理的证明，竣工验收也以它为依据。
     """
     for p in ctx.projects:
         if p.milestones.final_acceptance is not None:
@@ -275,17 +270,16 @@ SELF_EVALUATION_OPENS_MONTHS = 12  # 第十七条 “12-24个月内”: the wind
         - {kind: self, date: 2024-09-15, ref: 达政数自评〔2024〕2号}
       """)
 def dlt17(ctx: Context, params: SelfEvaluationParams) -> Iterator[Problem]:
-    """A passed ``final_acceptance`` is followed by a ``self`` evaluation dated 12 to N
-    calendar months after it (both ends inclusive); the warning comes once N months have
-    passed without one. And for every calendar year from that of ``approved`` to that of
-    ``final_acceptance`` (or of ``terminated``; today's while unfinished) whose 31 December
-    has passed, there is a ``performance`` evaluation dated in that year.
+    """包括两项检查。一是竣工验收合格（``milestones.final_acceptance`` 为 ``passed: true``）的项目，
+    须在验收后满 12 个自然月至 N 个自然月之间（N 为 ``self_evaluation_months``，默认 24；两端均含）
+    有一次 ``kind: self`` 的自评价，今天已超过期限末日仍没有的，给出警告。
+    二是从 ``milestones.approved`` 所在年份到竣工验收（或 ``milestones.terminated`` 终止）所在年份
+    （尚未完成的算到今年），凡 12 月 31 日已过的年度，都须有一次日期在该年内、``kind: performance`` 的绩效评价。
 
-    第十七条: the unit evaluates the project itself 12–24 months after it went into operation,
-    and during construction files a performance evaluation report before each year end. The
-    evaluations are what the next year's investment and O&M money is decided on (第二十九条).
-    A terminated project is no longer under construction after its termination date, so its
-    years end there (an interpretation: the article speaks of 建设期 only).
+    第十七条规定，项目通过验收并投入运行后12-24个月内开展自评价；建设期内每年年底前向项目审批部门提交项目绩效评价报告。
+    评价结果是安排下一年度政府投资和运行维护经费的重要依据（第二十九条）。
+
+    依据说明：条文只讲“建设期内”。项目终止后即不再处于建设期，因此终止项目的年度只算到终止日期所在年份（本规则的理解）。
     """
     for p in ctx.projects:
         yield from _self_evaluation(ctx, p, params.self_evaluation_months)
@@ -356,17 +350,16 @@ class SelfAdjustParams(BaseModel):
         - {date: 2025-07-01, description: 优化技术方案，核减硬件采购, amount_wan: -15}
       """)
 def dlt20(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
-    """After approval, every change of ``budget.total_wan``, ``content`` or ``systems`` has a
-    new ``changes`` entry (the filing, 备案). A new entry with ``approval`` is needed too when
-    ``total_wan`` rises above its value at base, or changes by more than ``self_adjust_share``
-    of it (exactly the share still counts as self-adjustment).
+    """基准版本中已立项批复的项目，``budget.total_wan``、``content`` 或 ``systems`` 有任何改动，
+    都须在 ``changes`` 中新增变更记录（即备案）。总投资高于基准版本，或调整数额超过基准版本总投资的
+    ``self_adjust_share``（默认 10%，恰好等于仍可自行调整）时，新增的记录中还须至少有一条带 ``approval``（重新报批的批复文号和日期）。
 
-    第十九条 binds the unit to the approved design and estimate. 第二十条 lets the unit adjust
-    the main content itself only while the investment stays within the approved estimate and
-    the money moved is at most 10 % of it, and even then the change is filed with the approval
-    department and the leading group's office. RULES.md names only ``budget.total_wan``; the
-    article also requires the filing for a change of 建设内容, so content and system changes
-    need an entry as well (they need ``approval`` only through the budget conditions).
+    第十九条要求严格按照批复的初步设计方案和投资概算实施项目建设。第二十条只允许在投资规模未超出概算批复、
+    建设目标不变、资金调整数额不超过概算总投资10%的情况下，由项目建设单位自行调整主要建设内容，
+    并同时向项目审批部门、领导小组办公室备案。
+
+    依据说明：RULES.md 只提到 ``budget.total_wan``；但条文对调整建设内容同样要求备案，
+    因此建设内容和涉及系统的改动也须登记变更记录（是否还须 ``approval``，只看上述投资条件）。
     """
     for p in ctx.projects:
         before = approved_before(ctx, p)
@@ -448,14 +441,12 @@ FINAL_ACCEPTANCE_DOCUMENTS = (
         audit_report: 达审报〔2025〕31号
       """)
 def dlt21(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A project with ``final_acceptance`` has ``preliminary_acceptance`` and the documents
-    construction_summary, financial_report, security_assessment, crypto_assessment_report and
-    audit_report.
+    """有 ``milestones.final_acceptance``（竣工验收）的项目，须有 ``milestones.preliminary_acceptance``（初步验收），
+    并有 ``documents`` 中的 ``construction_summary``（建设总结报告）、``financial_report``（财务报告）、
+    ``security_assessment``（安全风险评估报告）、``crypto_assessment_report``（密评报告）和 ``audit_report``（审计报告）。
 
-    第二十一条: the unit completes the preliminary acceptance itself, then applies for the
-    joint final acceptance with the preliminary acceptance opinion and the listed materials.
-    These are the documents an auditor asks for first; the others of the list (会议纪要、
-    招投标及合同材料、过程文档) are not registered here.
+    第二十一条规定，项目建设单位在批复期内完成建设内容并组织完成初验，再附上初验意见和所列材料申请竣工验收。
+    这几份是审计时首先要查的材料；清单中的其他材料（会议纪要、招投标及合同材料、过程文档等）不在本登记簿登记。
     """
     for p in ctx.projects:
         if p.milestones.final_acceptance is None:
@@ -487,14 +478,13 @@ class AcceptanceParams(BaseModel):
         final_acceptance: {date: 2025-07-10, passed: true}   # 恰好 6 个月
       """)
 def dlt21d(ctx: Context, params: AcceptanceParams) -> Iterator[Problem]:
-    """``final_acceptance`` is dated at most N calendar months after
-    ``preliminary_acceptance`` (exactly N months is on time); while there is none, the warning
-    comes once N months have passed (today). Terminated projects are left out.
+    """竣工验收（``milestones.final_acceptance``）日期不得晚于初步验收（``milestones.preliminary_acceptance``）后
+    ``acceptance_months``（默认 6）个自然月，恰好满 N 个月仍算按期；尚未竣工验收的，今天超过该期限时给出警告。
+    已终止（``milestones.terminated``）的项目不检查。
 
-    第二十一条: within half a year after completion the unit applies for the final acceptance.
-    The registry records the completion as the preliminary acceptance and has no date for the
-    application itself, so the acceptance date stands in for it; that is why this is a
-    warning, not an error: a late acceptance may still rest on an application made in time.
+    第二十一条规定，项目建成后半年内，项目建设单位向领导小组办公室提交竣工验收申请。
+    登记簿以初步验收作为“建成”，没有登记申请日期，只能以竣工验收日期代替；因此本规则只给警告、不报错误：
+    验收虽晚，申请仍可能是按期提交的（可在 ``notes`` 中说明）。
     """
     months = params.acceptance_months
     for p in ctx.projects:
@@ -529,11 +519,13 @@ def dlt21d(ctx: Context, params: AcceptanceParams) -> Iterator[Problem]:
         final_acceptance: {date: 2025-11-20, passed: true}
       """)
 def dlt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A passed ``final_acceptance`` had an ``archive_acceptance`` dated on or before it.
+    """竣工验收合格（``milestones.final_acceptance`` 为 ``passed: true``）的项目，须有 ``milestones.archive_acceptance``（档案验收），
+    且档案验收日期不晚于竣工验收日期。
 
-    第二十二条: a project without archive acceptance (or whose archives failed it) cannot pass
-    acceptance. RULES.md says only “had”; since the article makes the archive acceptance a
-    condition of passing, an archive acceptance dated after the final acceptance fails too.
+    第二十二条规定：未进行档案验收或档案验收不合格的，不得通过项目验收。
+
+    依据说明：RULES.md 只写“须有档案验收”；条文把档案验收作为通过项目验收的前提，
+    因此档案验收日期晚于竣工验收的，同样不合格。
     """
     for p in ctx.projects:
         accepted = p.milestones.final_acceptance
@@ -578,19 +570,18 @@ RUNNING_STATUSES = frozenset({SystemStatus.trial, SystemStatus.operating})
       systems: {maintains: [sjj-audit]}
       """)
 def dlt24(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """In-flight projects: every target system shares its data (or holds an approved
-    ``sharing_exemption``), collects no duplicate data, has not failed its crypto assessment
-    and has no open major risks. An in-flight ``new``, ``rebuild`` or ``expansion`` project
-    comes from a unit none of whose running systems (trial or operating) fails these
-    conditions.
+    """在建项目（已纳入年度计划，尚未竣工验收也未终止）涉及的每个系统（``systems.upgrades`` 和 ``systems.maintains`` 所列系统）
+    须满足：共享数据（``data.shared: true``，或有经批准的 ``data.sharing_exemption``）；不重复采集数据
+    （``data.duplicate_collection`` 不为 ``true``）；密码应用安全性评估未被判为不合格（``security.crypto_assessment`` 不是 ``failed``）；
+    没有未消除的重大安全隐患（``security.major_risks`` 为空）。性质为 ``new``、``rebuild``、``expansion``（新建、改建、扩建）的在建项目，
+    其所属单位的在用系统（状态为 ``trial`` 或 ``operating``）也不得有上述任一问题。
 
-    第二十四条: isolated networks are the exception. A system that does not share, collects
-    data twice, fails the crypto and security requirements or carries a major hazard gets no
-    separate O&M money, and its unit may not build, rebuild or expand systems. The same
-    article lets the county government approve keeping a system that cannot share, which is
-    the ``sharing_exemption``. Only running systems count against the unit: a system still
-    being built has nothing to share yet. A failing target system of the project itself is
-    reported once, on the target.
+    第二十四条坚持“联网通办是原则，孤网是例外”：对未按要求共享数据、重复采集数据、不符合密码应用和网络安全要求
+    或存在重大安全隐患的系统，不单独安排运行维护经费，项目建设单位不得新建、改建、扩建系统。
+    同一条允许不能共享但确有必要保留的系统经旗人民政府批准后保留，这就是 ``data.sharing_exemption``。
+
+    依据说明：只有已投入使用（试运行或运行中）的系统才计入单位的问题，尚在建设中的系统还谈不上共享；
+    项目本身涉及的系统有问题的，只在该系统上报告一次，不再作为单位的问题重复报告。
     """
     for p in ctx.projects:
         if not p.in_flight:

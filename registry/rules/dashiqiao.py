@@ -1,7 +1,6 @@
-"""Rules of the dashiqiao profile (RULES.md): 大石桥市政务信息化项目管理暂行办法（2025年4月15日印发）.
+"""大石桥市规则集（dashiqiao，见 RULES.md）：大石桥市政务信息化项目管理暂行办法（2025年4月15日印发）。
 
-The published text uses half-width punctuation (``,`` ``(`` ``)`` ``;``); the quotes below
-keep it exactly as published.
+印发文本使用半角标点（``,`` ``(`` ``)`` ``;``），以下各条引文一律照录原文，不改为全角。
 """
 from __future__ import annotations
 
@@ -115,14 +114,16 @@ def _creators(ctx: Context) -> dict[str, list[Project]]:
       platforms: [resource_library]
       """)
 def dsq5(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A new system — an active system in status ``planned`` or ``building``, or one listed in
-    ``systems.creates`` of a project not yet finally accepted or terminated — is deployed on
-    ``city_cloud`` or ``province_cloud`` and connects ``resource_library``.
+    """新建系统须部署在 ``city_cloud``（市级政务云）或 ``province_cloud``（省级政务云），
+    并在 ``platforms`` 中接入 ``resource_library``（统一政务信息资源库平台）。
+    “新建系统”指：状态为 ``planned``（规划中）或 ``building``（建设中）的系统，
+    以及被尚未竣工验收、也未终止的项目列入 ``systems.creates`` 的在用系统。
 
-    第五条: new projects are deployed on the Yingkou city or the provincial government cloud
-    and connect the unified government information-resource library; the county-level city
-    builds no platform of its own. Systems created by projects accepted long ago are existing
-    systems: for them 第五条 only asks for a gradual migration (DSQ5W, a warning).
+    第五条要求新建项目依托营口市级、省级政务云部署，并按营口市要求接入统一政务信息资源库平台；
+    基础支撑平台由上级统一建设，本级不再单独建设。
+
+    依据说明：项目竣工验收（或终止）后，其所建且已进入试运行或运行的系统属于“已建的系统”，
+    第五条对其只要求逐步向政务云迁移，由 DSQ5W 以警告提示，不适用本规则。
     """
     creators = _creators(ctx)
     for s in ctx.systems:
@@ -157,12 +158,11 @@ def dsq5(ctx: Context, params: NoParams) -> Iterator[Problem]:
       deployment: city_cloud
       """)
 def dsq5w(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """An operating system deployed in the unit's own machine room (``own_machine_room``) is
-    reminded to plan its migration to the government cloud (a warning).
+    """状态为 ``operating``（运行中）且部署在本单位自建机房（``deployment: own_machine_room``）的系统，
+    提示其制定向政务云迁移的计划（警告）。
 
-    第五条 asks existing systems to move to the government cloud "逐步" (step by step): there is
-    no deadline, so this is a reminder, not an error. It also lists the machine rooms still to
-    be closed on the site's status pages.
+    第五条要求已建的系统“逐步”向政务云迁移，没有规定期限，因此本规则只作提醒，不作为错误。
+    公开站点的状态页面也据此列出仍待关停的自建机房。
     """
     for s in ctx.systems:
         if s.status is SystemStatus.operating and s.deployment is Deployment.own_machine_room:
@@ -194,12 +194,12 @@ def dsq5w(ctx: Context, params: NoParams) -> Iterator[Problem]:
         crypto_plan: docs/2025-wsj-001/密码应用方案.pdf
       """)
 def dsq6(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``reviewed`` on, a project has the documents ``mlps_plan``, ``crypto_plan`` and
-    ``data_sharing_plan``.
+    """项目自 ``milestones.reviewed``（评审）起（含其后各阶段），须有 ``documents.mlps_plan``（等级保护方案）、
+    ``documents.crypto_plan``（密码应用方案）和 ``documents.data_sharing_plan``（数据共享方案）。
 
-    第六条 admits a project to the project pool only if it can share data （四） and if network,
-    data and crypto security are designed, built, assessed, accepted and run together with the
-    system （五, "五同步"）. "Designed together" means the plans exist when the project is reviewed.
+    第六条列出项目建设应满足的要求：（四）能够实现数据共享；（五）网络安全、数据安全、个人信息保护、
+    密码管理等与系统同步设计、同步建设、同步评估、同步验收、同步运行（即“五同步”）。
+    “同步设计”意味着项目评审时这些方案就应已编制完成。
     """
     kinds = [DocumentKind.mlps_plan, DocumentKind.crypto_plan, DocumentKind.data_sharing_plan]
     for p in ctx.projects:
@@ -239,14 +239,15 @@ _FS_PD = (DocumentKind.feasibility_study, DocumentKind.preliminary_design)
         implementation_plan: docs/2025-wsj-001/实施方案.pdf
       """)
 def dsq10(ctx: Context, params: MergeLimitParams) -> Iterator[Problem]:
-    """From ``approved`` on, a new, upgrade, expansion or rebuild project has the documents
-    ``feasibility_study`` and ``preliminary_design``. Below ``merge_limit_wan`` (default 200 万元,
-    exclusive) or with a basis item of kind ``urgent``, an ``implementation_plan`` (the merged
-    feasibility study and preliminary design) may replace both.
+    """性质为新建、升级改造、扩建、改建（``nature``：``new``、``upgrade``、``expansion``、``rebuild``）的项目，
+    自 ``milestones.approved``（立项批复）起须有 ``documents.feasibility_study``（可行性研究报告）
+    和 ``documents.preliminary_design``（初步设计方案）。总投资 ``budget.total_wan`` 低于
+    ``merge_limit_wan``（默认 200 万元，不含本数）的，或 ``basis`` 中有 ``kind: urgent``（紧急）依据的，
+    可以用 ``documents.implementation_plan``（合并编报可研和初设的实施方案）代替这两份文件。
 
-    第十条 allows merging the two documents only for urgent projects and for projects
-    "200万元(不含)以下" (or technically simple ones, which a record cannot show): a project of
-    exactly 200 万元 or more needs the two-stage feasibility study and preliminary design.
+    第十条只允许两类项目合并编报：需要紧急建设的项目，以及“总投资额200万元(不含)以下”的项目。
+    条文中的“技术方案简单、建设内容单一”无法从登记信息判断，不作为合并编报的依据。
+    总投资恰好 200 万元或以上的项目，须分别编报可行性研究报告和初步设计。
     """
     limit = params.merge_limit_wan
     for p in ctx.projects:
@@ -303,12 +304,13 @@ def _design_problem(p: Project, kind: DocumentKind, limit: float, *, mergeable: 
       cost_comparison: {build_wan: 320, purchase_wan: 260}
       """)
 def dsq11(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``approved`` on, a project has the documents ``trusted_products_statement`` and
-    ``crypto_plan``; a ``purchase`` (政府购买服务) project also has a ``cost_comparison``.
+    """自 ``milestones.approved``（立项批复）起，项目须有 ``documents.trusted_products_statement``（安全可靠情况说明）
+    和 ``documents.crypto_plan``（密码应用方案）；``delivery: purchase``（政府购买服务）的项目，
+    还须填写 ``cost_comparison``（自建与购买服务方式的经济性比较）。
 
-    第十一条 lists what the feasibility study and preliminary design must contain: the statement
-    on secure and reliable software and hardware, the security and crypto plans （三）, and for
-    purchased services a comparison of building versus buying （二）. The approval relies on them.
+    第十一条规定可行性研究报告和初步设计须包含的内容：（二）涉及政府购买服务的项目，
+    须有自建和购买服务方式经济性比较分析；（三）软硬件产品的安全可靠情况说明、项目安全和密码应用方案。
+    立项批复以这些内容为依据。
     """
     kinds = [DocumentKind.trusted_products_statement, DocumentKind.crypto_plan]
     for p in ctx.projects:
@@ -341,12 +343,12 @@ def dsq11(ctx: Context, params: NoParams) -> Iterator[Problem]:
         crypto_plan: docs/2025-wsj-001/密码应用方案.pdf
       """)
 def dsq12(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A project with ``approved`` has ``third_party_assessed`` on or before the approval date,
-    and ``crypto_reviewed`` on or before it when it has a ``crypto_plan``.
+    """有 ``milestones.approved``（立项批复）的项目，须登记 ``milestones.third_party_assessed``（第三方评估论证），
+    且其日期不晚于批复日期；有 ``documents.crypto_plan``（密码应用方案）的项目，还须登记
+    ``milestones.crypto_reviewed``（密码应用方案合法性审核），日期同样不晚于批复日期。
 
-    第十二条: the business-environment bureau approves only after a qualified third party has
-    assessed the feasibility study or preliminary design, and the crypto administration reviews
-    the legality of the crypto plan. An approval dated before these steps skipped them.
+    第十二条规定，市营商环境建设局须先委托具有资质的第三方机构对可行性研究报告或初步设计进行评估论证，
+    市国家密码管理局对密码应用方案进行合法性审核，然后才予批复。批复日期早于这两个程序，说明程序被跳过。
     """
     for p in ctx.projects:
         approved = p.milestones.date_of(Stage.approved)
@@ -399,13 +401,13 @@ _SCOPE_LABELS = {"budget.total_wan": "增加投资", "content": "调整建设内
           approval: {doc_no: 石营商审〔2025〕27号, date: 2025-07-28}
       """)
 def dsq15(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """After approval, a rise of ``budget.total_wan`` or any change of ``content`` or
-    ``systems`` comes with a new ``changes`` entry that carries ``approval`` (the re-approval).
+    """基准版本中已立项批复的项目，如总投资 ``budget.total_wan`` 增加，或 ``content``（建设内容）、
+    ``systems``（涉及系统）有任何改动，须在 ``changes`` 中新增一条带 ``approval``（重新审批的批复文号和日期）的变更记录。
 
-    第十五条: the unit executes the approved preliminary design and estimate and may not adjust
-    scale, content, standard or investment on its own; more money needs a new assessment and a
-    new approval. A decrease of the total alone needs no re-approval here (CHG005 still asks for
-    the ``changes`` entry).
+    第十五条要求项目单位严格执行已批复的初步设计及概算，不得擅自调整项目规模、内容、标准、投资；
+    确需增加投资的，须报市发展和改革局重新论证、报市营商环境建设局重新审批。
+
+    依据说明：只调减总投资的，本规则不要求重新审批（CHG005 仍要求为此登记变更记录）。
     """
     for p in ctx.projects:
         before = approved_before(ctx, p)
@@ -457,14 +459,13 @@ class ProgressParams(BaseModel):
       progress_reports: [2025-07-18, 2025-10-15]
       """)
 def dsq16(ctx: Context, params: ProgressParams) -> Iterator[Problem]:
-    """From ``approved`` until ``final_acceptance`` (or ``terminated``; today while the project is
-    unfinished), no more than ``progress_interval_months`` (default 3) calendar months pass
-    between the approval, successive ``progress_reports`` and the end. Exactly N months after
-    the previous report is on time.
+    """自 ``milestones.approved``（立项批复）起，至 ``milestones.final_acceptance``（竣工验收）或
+    ``milestones.terminated``（终止）止（项目未完成的，算到今天），批复日、各次 ``progress_reports``（进展报送日期）
+    和截止日之间，相邻两个日期的间隔不得超过 ``progress_interval_months``（默认 3）个自然月；
+    距上一次恰好满 N 个月报送的，仍算按时。
 
-    第十六条: from the day of approval to the acceptance filing, the unit reports progress to
-    the data bureau every 3 months. A terminated project reports no more after termination.
-    Reports dated before the approval or after the end do not count.
+    第十六条规定，自项目批复之日起至验收备案之日止，项目单位每3个月向市数据局报送一次项目实施进展情况。
+    项目终止后不再报送；早于批复日或晚于截止日的报送日期不计入。
     """
     months = params.progress_interval_months
     for p in ctx.projects:
@@ -559,21 +560,18 @@ _ACCEPTANCE_DOCUMENTS = (
         crypto_assessment_report: docs/2024-wsj-002/密评报告.pdf
       """)
 def dsq17(ctx: Context, params: StableRunParams) -> Iterator[Problem]:
-    """A project with ``final_acceptance`` has a ``preliminary_acceptance`` from
-    ``stable_min_months`` to ``stable_max_months`` (default 3 to 6, both inclusive) calendar
-    months before it, and the documents construction_summary, financial_report,
-    supervision_report, security_assessment, mlps_report and crypto_assessment_report.
+    """有 ``milestones.final_acceptance``（竣工验收）的项目，须登记 ``milestones.preliminary_acceptance``（初步验收），
+    且竣工验收日期距初验满 ``stable_min_months`` 个自然月、不超过 ``stable_max_months`` 个自然月（默认 3 和 6，两端均含）；
+    还须有 ``documents`` 中的 ``construction_summary``（建设总结报告）、``financial_report``（财务报告）、
+    ``supervision_report``（监理报告）、``security_assessment``（安全风险评估报告）、``mlps_report``（等保测评报告）
+    和 ``crypto_assessment_report``（密评报告）。性质为 ``om``、``operation_service``、``third_party`` 的项目不检查。
 
-    第十七条: after the preliminary acceptance the system runs stably "3个月以上至6个月内" before
-    the final acceptance (以上 and 以内 include the number itself), and the application carries
-    the construction summary, financial and supervision reports, the security risk assessment
-    (with the multi-level protection test report) and the crypto assessment report.
+    第十七条规定，初验合格且系统稳定运行“3个月以上至6个月内”的，方可申请竣工验收（“以上”“内”均含本数）；
+    申请时须附项目建设总结、财务报告、监理报告、安全风险评估报告（含等级保护测评报告）和密码应用安全性评估报告。
 
-    Projects of nature om, operation_service and third_party are not checked. RULES.md applies
-    the rule to every project; the article governs the completion acceptance (竣工验收) of a
-    system that was built and then ran stably, with a construction summary and a supervision
-    report. A service contract builds nothing and is closed by a contract-performance
-    acceptance (履约验收) without a preliminary acceptance, as in 渠县 QX38.
+    依据说明：RULES.md 的表格对所有项目适用本规则，但本条规范的是系统建成并稳定运行后的竣工验收，
+    并要求附建设总结和监理报告。运行维护、运营服务、第三方服务项目不建设系统，以履约验收结项，
+    没有初步验收，因此不在检查之列，与渠县 QX38 的处理一致。
     """
     low, high = params.stable_min_months, params.stable_max_months
     for p in ctx.projects:
@@ -625,13 +623,13 @@ def _stable_run(p: Project, final: dt.date, low: int, high: int) -> Iterator[Pro
       status: trial          # 整改复验通过前保持试运行
       """)
 def dsq18(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A system listed in ``systems.creates`` of a project whose ``final_acceptance`` failed, or
-    of a project not yet finally accepted (and not terminated), is not ``operating``.
+    """项目列入 ``systems.creates`` 的系统，在该项目竣工验收不合格（``milestones.final_acceptance`` 为 ``passed: false``）
+    或尚未竣工验收（且未终止）时，``status`` 不得为 ``operating``（运行中）。
 
-    第十八条: "未经竣工验收或竣工验收不合格的项目不得投入使用". RULES.md names the failed
-    acceptance; the article equally forbids putting into use what has not been accepted yet, so
-    both are checked. The trial run (``trial``) before the final acceptance is part of building
-    (第十七条 requires it), so only ``operating`` counts as "投入使用".
+    第十八条规定：“未经竣工验收或竣工验收不合格的项目不得投入使用”。
+
+    依据说明：RULES.md 只写了验收不合格的情形；条文同样禁止尚未验收的项目投入使用，因此两种情形都检查。
+    竣工验收前的试运行（``trial``）属于建设过程（第十七条要求初验后稳定运行），只有 ``operating`` 才算“投入使用”。
     """
     creators = _creators(ctx)
     for s in ctx.systems:
@@ -685,14 +683,12 @@ class SelfEvaluationWindowParams(BaseModel):
         - {kind: self, date: 2025-03-01, ref: 石卫健评〔2025〕2号}
       """)
 def dsq19(ctx: Context, params: SelfEvaluationWindowParams) -> Iterator[Problem]:
-    """Once ``self_evaluation_months`` (default 24) calendar months have passed since a passed
-    ``final_acceptance``, the project has a ``self`` evaluation dated from 12 to that many months
-    after the acceptance (both ends inclusive).
+    """竣工验收合格（``milestones.final_acceptance`` 为 ``passed: true``）的项目，须在验收后满 12 个自然月至 N 个自然月之间
+    （N 为 ``self_evaluation_months``，默认 24；两端均含）开展自评价，并在 ``evaluations`` 中登记 ``kind: self``。
+    今天已超过期限末日、期限内仍没有自评价的，给出警告；验收后不足 12 个月的自评价不计入。
 
-    第十九条: the self-evaluation takes place "12至24个月内" after the project passed acceptance
-    and went into operation, when a year of use shows its effect; it is reported to the data
-    bureau and the finance bureau. An evaluation earlier than 12 months does not count. A
-    warning, measured against today.
+    第十九条规定，项目通过验收并投入运行后“12至24个月内”开展自评价，此时系统已使用一年左右，能看出成效；
+    自评价报告报送市数据局和市财政局。本规则按今天的日期判断是否逾期，因此只给出警告。
     """
     latest = params.self_evaluation_months
     for p in ctx.projects:

@@ -1,4 +1,4 @@
-"""Rules of the jinxiang profile (RULES.md): 金乡县政务信息化项目建设管理办法（金政字〔2024〕80号）."""
+"""金乡县规则集（jinxiang，见 RULES.md）：金乡县政务信息化项目建设管理办法（金政字〔2024〕80号）。"""
 from __future__ import annotations
 
 import datetime as dt
@@ -121,14 +121,13 @@ class MajorProjectParams(BaseModel):
         crypto_plan: docs/2025-zwfw-001/密码应用方案.pdf
       """)
 def jx6(ctx: Context, params: MajorProjectParams) -> Iterator[Problem]:
-    """From ``reviewed``: the document ``crypto_plan``, and either ``implementation_plan`` or
-    both ``feasibility_study`` and ``preliminary_design``. A project whose ``total_wan`` is
-    ``major_project_wan`` or more needs both of the latter (an implementation plan does not
-    replace them).
+    """自 ``milestones.reviewed``（评审）起，项目须有 ``documents.crypto_plan``（密码应用方案），
+    并有 ``documents.implementation_plan``（实施方案），或同时有 ``documents.feasibility_study``（可行性研究报告）
+    和 ``documents.preliminary_design``（初步设计方案）。``budget.total_wan`` 达到或超过 ``major_project_wan``
+    （默认 500 万元，含本数）的重大项目，必须同时有后两份文件，实施方案不能代替。
 
-    第六条: the technical review examines the project's construction plan and its crypto
-    application plan; a major project of 5 million yuan and more (“及以上”: the limit itself
-    included) brings a feasibility study and a preliminary design instead.
+    第六条规定，技术评审审查项目建设方案和密码应用方案；“500万元及以上”的重大项目
+    （“及以上”含 500 万元本数）须提供可行性研究报告和初步设计。
     """
     limit = params.major_project_wan
     for p in ctx.projects:
@@ -168,10 +167,10 @@ def _has(p: Project, kind: DocumentKind) -> bool:
         trusted_products_statement: docs/2025-zwfw-001/安全可靠情况说明.pdf
       """)
 def jx7(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``reviewed``: the document ``trusted_products_statement``.
+    """自 ``milestones.reviewed``（评审）起，项目须有 ``documents.trusted_products_statement``（安全可靠情况说明）。
 
-    第七条: projects use secure and reliable technology and products, and the unit submits a
-    statement on them together with the construction plan for technical review.
+    第七条要求项目采用安全可靠的技术和产品，项目建设单位须对产品的安全可靠情况作出说明，
+    并与项目建设方案一并提交技术评审。
     """
     for p in ctx.projects:
         if p.reached(Stage.reviewed):
@@ -191,10 +190,10 @@ def jx7(ctx: Context, params: NoParams) -> Iterator[Problem]:
         party_committee_decision: 县财政局党组会议纪要〔2024〕15号
       """)
 def jx8(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``reviewed``: the document ``party_committee_decision``.
+    """自 ``milestones.reviewed``（评审）起，项目须有 ``documents.party_committee_decision``（党委（党组）会议集体研究纪要）。
 
-    第八条: the unit's party committee (党委/党组) studies the project collectively and forms one
-    overall plan of the unit's needs, before the plan goes to review; the minutes show it.
+    第八条要求项目建设单位经本单位党委（党组）会议集体研究，统筹建设需求形成整体方案，再提交评审；
+    会议纪要就是集体研究的证明。
     """
     for p in ctx.projects:
         if p.reached(Stage.reviewed):
@@ -230,15 +229,13 @@ def _live_created(ctx: Context) -> Iterator[tuple[Project, str, System]]:
       systems: {creates: [gaj-video]}
       """)
 def jx9(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A warning for each active system a (not terminated) project creates that is not
-    deployed on ``county_cloud``.
+    """未终止的项目在 ``systems.creates`` 中新建的在用系统，凡未部署在 ``county_cloud``（县级政务云）的，逐个给出警告。
 
-    第九条: projects are built on the county government cloud; for a system that cannot be
-    deployed there, the unit itself bears the network security and data protection duty. It
-    is allowed, hence a warning: the reviewer should see that the unit takes on that duty.
-    The article's second sentence speaks of “政务云” in general, so a system on the city or
-    province government cloud is warned only for not using the county cloud (its message
-    asks for the reason), while a system outside any government cloud is told of the duty.
+    第九条要求充分依托县政务云开展项目建设；未能部署在政务云的系统，由项目建设单位履行网络安全和数据保护主体责任。
+    这种情况是允许的，所以只作警告：让审核人员看到单位已承担起这份责任。
+
+    依据说明：条文第二句说的是“政务云”，不限于县政务云。因此部署在市级或省级政务云的系统，
+    只提示其未依托县政务云（请在 ``notes`` 中说明原因）；部署在政务云之外的系统，才提示由单位承担安全主体责任。
     """
     for p, field, s in _live_created(ctx):
         if s.deployment is Deployment.county_cloud:
@@ -275,13 +272,12 @@ AUDIENCE_PLATFORMS: dict[Audience, tuple[Platform, ...]] = {
       systems: {creates: [zwfw-hall]}
       """)
 def jx10(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Active systems that a (not terminated) project creates connect the platforms of their
-    audience: ``internal``/``both`` → ``shandongtong``; ``public``/``both`` →
-    ``gov_service_platform`` and ``aishandong``. A system without ``audience`` is not checked.
+    """未终止的项目在 ``systems.creates`` 中新建的在用系统，须按服务对象（``audience``）在 ``platforms`` 中接入平台：
+    ``internal`` 或 ``both`` 须接入 ``shandongtong``（山东通）；``public`` 或 ``both`` 须接入
+    ``gov_service_platform``（一体化在线政务服务平台）和 ``aishandong``（爱山东）。未填写 ``audience`` 的系统不检查。
 
-    第十条: systems serving officials are built on 山东通, public services on the integrated
-    online government service platform and the 爱山东 app, so that people find every service
-    in one place instead of one app per department.
+    第十条规定，面向机关单位及公职人员的对公服务系统依托“山东通”平台建设，面向公众的公共服务系统
+    依托一体化在线政务服务平台和“爱山东”移动政务服务平台建设，让群众在一个入口找到所有服务，而不是一个部门一个 App。
     """
     for p, field, s in _live_created(ctx):
         needed = AUDIENCE_PLATFORMS.get(s.audience, ()) if s.audience else ()
@@ -309,10 +305,9 @@ def jx10(ctx: Context, params: NoParams) -> Iterator[Problem]:
       platforms: [shandongtong, internet_plus_supervision]
       """)
 def jx12(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Active systems with ``enforcement: true`` connect ``internet_plus_supervision``.
+    """标记为 ``enforcement: true``（执法监管业务系统）的在用系统，须在 ``platforms`` 中接入 ``internet_plus_supervision``（省“互联网+监管”系统）。
 
-    第十二条: law-enforcement and supervision systems are connected to the province's
-    “互联网+监管” system and push their supervision data there in time.
+    第十二条要求执法监管业务系统与省“互联网+监管”系统对接，及时推送监管数据。
     """
     for s in ctx.systems:
         if s.enforcement and s.active and Platform.internet_plus_supervision not in s.platforms:
@@ -335,11 +330,11 @@ def jx12(ctx: Context, params: NoParams) -> Iterator[Problem]:
       data: {shared: true}
       """)
 def jx13(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Operating systems have ``data.shared: true`` and connect ``big_data_platform``, unless
-    they hold an approved ``data.sharing_exemption``.
+    """状态为 ``operating``（运行中）的系统须 ``data.shared: true``，并在 ``platforms`` 中接入 ``big_data_platform``
+    （县一体化大数据平台）；有经批准的 ``data.sharing_exemption``（共享豁免）的系统，这两项都不检查。
 
-    第十三条: units keep up data sharing, and data resources go into the county's integrated
-    big data platform. A system kept apart needs an approval, recorded as the exemption.
+    第十三条要求项目建设单位建立信息共享长效机制，数据资源纳入县一体化大数据平台。
+    不共享的系统须经批准，批准文件登记为共享豁免。
     """
     for s in ctx.systems:
         if s.status is not SystemStatus.operating or s.data.sharing_exemption is not None:
@@ -372,10 +367,10 @@ def jx13(ctx: Context, params: NoParams) -> Iterator[Problem]:
         budgeted: {date: 2025-03-01, amount_wan: 180}
       """)
 def jx22(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A project with ``budgeted`` has ``approved``, dated on or before the budget.
+    """有 ``milestones.budgeted``（预算下达）的项目，须有 ``milestones.approved``（立项批复），且批复日期不晚于预算下达日期。
 
-    第十八条 puts approved (立项) projects into the project library, and 第二十二条 gives no
-    annual budget to a project outside the library: money follows approval, never the reverse.
+    第十八条规定立项的项目纳入项目库统一管理，第二十二条规定未纳入项目库的项目一律不安排年度预算：
+    先立项、后安排资金，不能反过来。
     """
     for p in ctx.projects:
         budgeted, approved = p.milestones.budgeted, p.milestones.approved
@@ -408,10 +403,10 @@ def jx22(ctx: Context, params: NoParams) -> Iterator[Problem]:
         responsibility_letter: docs/2025-czj-001/项目建设主体责任书.pdf
       """)
 def jx24(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``budgeted``: the document ``responsibility_letter``.
+    """自 ``milestones.budgeted``（预算下达）起，项目须有 ``documents.responsibility_letter``（项目建设主体责任书）。
 
-    第二十四条: once the budget is released, the unit signs the 《项目建设主体责任书》 and files
-    it with the data bureau: whoever builds is responsible, whoever uses is responsible.
+    第二十四条规定，项目预算下达后，建设单位须签署《项目建设主体责任书》并向县大数据局备案，
+    按照“谁建设谁负责，谁使用谁负责”的原则落实建设责任。
     """
     for p in ctx.projects:
         if p.reached(Stage.budgeted):
@@ -437,15 +432,16 @@ OM_NATURES = frozenset({Nature.om, Nature.operation_service})
       systems: {maintains: [czj-budget]}
       """)
 def jx25(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """In-flight ``om``/``operation_service`` projects: every target system shares its data
-    (or holds an approved ``sharing_exemption``), has not failed its crypto assessment, has no
-    open major risks, and is deployed on ``county_cloud``,
-    ``city_cloud`` or ``province_cloud``.
+    """性质为 ``om``（运行维护）或 ``operation_service``（运营服务）的在建项目（已纳入年度计划，尚未竣工验收也未终止），
+    其涉及的每个系统（``systems.upgrades`` 和 ``systems.maintains`` 所列系统）须满足：共享数据（``data.shared: true``，
+    或有经批准的 ``data.sharing_exemption``）；密码应用安全性评估未被判为不合格（``security.crypto_assessment`` 不是 ``failed``）；
+    没有未消除的重大安全隐患（``security.major_risks`` 为空）；部署在 ``county_cloud``、``city_cloud`` 或 ``province_cloud``（政务云）上。
 
-    第二十五条: a unit may not apply for O&M money for a system that does not share its data
-    as required, does not use the county's unified infrastructure, fails the crypto and
-    security requirements or carries a major hazard. “按要求” sharing is met by an approved
-    exemption as well (第十三条), so the exemption excuses a system that does not share.
+    第二十五条规定，对未按要求汇聚共享开放数据资源、未按要求使用全县统一政务信息基础设施资源、
+    不符合密码应用和网络安全要求、存在重大安全隐患的系统，项目建设单位不得申请运行维护经费。
+
+    依据说明：经批准的共享豁免也属于“按要求”共享（第十三条），因此有豁免的系统不因不共享而受限。
+    本条没有提到重复采集数据，因此不检查 ``data.duplicate_collection``。
     """
     for p in ctx.projects:
         if not p.in_flight or p.nature not in OM_NATURES:
@@ -489,16 +485,14 @@ class ContractDaysParams(BaseModel):
         contracted: {date: 2025-10-16, filed_on: 2025-10-30}   # 跨国庆假期，恰好第 10 个工作日
       """)
 def jx28(ctx: Context, params: ContractDaysParams) -> Iterator[Problem]:
-    """``contracted.date`` is within N working days after ``awarded``, and
-    ``contracted.filed_on`` within N working days after ``contracted.date`` (and not before
-    it). Working days are Chinese statutory working days (adjusted working weekends count,
-    holidays do not); the day of the award or signing is not counted, and the N-th working
-    day itself is still on time (see ``registry.workdays``). A missing contract or filing
-    once the N working days have passed (today) is a warning, not an error.
+    """``milestones.contracted.date``（合同签订日期）须在 ``milestones.awarded``（中标（成交）通知书发出）后 N 个工作日内，
+    ``milestones.contracted.filed_on``（合同备案日期）须在签订后 N 个工作日内，且不得早于签订日期
+    （N 为 ``contract_working_days``，默认 10）。工作日按国家法定工作日计算（调休上班的周末计入，法定节假日不计入），
+    通知书发出或合同签订当天不计，第 N 个工作日当天仍算按期（计算方法见 ``registry.workdays``）。
+    尚未签订或尚未备案、而今天已超过 N 个工作日的，给出警告而不是错误；已终止的项目不作此提示。
 
-    第二十八条: the contract is signed within 10 working days after the award notice and filed
-    with the data bureau within 10 working days after signing, so that the bureau sees every
-    contract while it can still act on it.
+    第二十八条规定，在中标（成交）通知书发出之日起10个工作日内签订正式采购合同，合同签订后10个工作日内向县大数据局备案，
+    使县大数据局在还来得及处理时就能看到每一份合同。
     """
     n = params.contract_working_days
     for p in ctx.projects:
@@ -598,13 +592,12 @@ MIN_WARRANTY_MONTHS = 24  # 第三十条 “质保期一般不低于 2 年”
         contracted: {date: 2025-04-01, implementation_months: 36, warranty_months: 24, ip_clause: true}
       """)
 def jx30(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """With ``contracted``: ``ip_clause: true``, ``implementation_months`` given and at most
-    36, ``warranty_months`` given and at least 24 (both limits inclusive).
+    """有 ``milestones.contracted``（合同签订）的项目，其下须有：``ip_clause: true``（合同明确知识产权归属）；
+    ``implementation_months``（实施周期，月），且不超过 36；``warranty_months``（质保期，月），且不少于 24
+    （两个界限均含本数）。
 
-    第三十条: the contract settles who owns the systems, documents and source code the project
-    produces (the data belong to the unit), and states the implementation period (no more
-    than 3 years) and the warranty (generally no less than 2 years). A contract silent on
-    these leaves the county without its source code or its warranty.
+    第三十条要求合同明确项目产生的系统、组件、文档、源代码等成果的知识产权归属（产生的数据归项目建设单位所有），
+    并约定实施周期（不超过 3 年）和质保期限（一般不低于 2 年）。合同对此没有约定，县里就可能拿不到源代码，也得不到质保。
     """
     for p in ctx.projects:
         c = p.milestones.contracted
@@ -665,14 +658,14 @@ _SCOPE_LABELS = {"budget.total_wan": "项目预算", "content": "主要建设内
            approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}
       """)
 def jx33(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """After approval, a change of ``budget.total_wan``, ``content`` or ``systems`` comes with
-    a new ``changes`` entry that carries ``approval``.
+    """基准版本中已立项批复的项目，``budget.total_wan``、``content`` 或 ``systems`` 有任何改动，
+    须在 ``changes`` 中新增一条带 ``approval``（变更批复文号和日期）的变更记录。
 
-    第三十三条: when the budget, main content or other essentials change, the unit applies
-    beforehand, goes through the approval procedure again and files the change with the data
-    bureau. The article speaks of “较大变化” without a measure; as RULES.md does, every change
-    of these fields after approval is treated as one (a registry that settles on a measure
-    can disable the rule with its reason).
+    第三十三条规定，项目预算、主要建设内容等发生较大变化的，项目建设单位须事先提交调整申请，
+    重新履行审批手续，并将变更情况及时向县大数据局备案。
+
+    依据说明：条文说“较大变化”，但没有给出衡量标准；本规则与 RULES.md 一致，把批复后这几项的任何改动都视为较大变化。
+    如本县确定了衡量标准，可以在 ``registry.yaml`` 的 ``disabled_rules`` 中停用本规则并写明理由。
     """
     for p in ctx.projects:
         before = approved_before(ctx, p)
@@ -701,13 +694,12 @@ def jx33(ctx: Context, params: NoParams) -> Iterator[Problem]:
         contracted: {date: 2025-05-01, implementation_months: 12, warranty_months: 24, ip_clause: true}
       """)
 def jx35(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Warns when ``contracted.date`` + ``implementation_months`` calendar months lies before
-    today and the project has neither ``final_acceptance`` nor ``terminated`` (the last day
-    of the period itself is still on time).
+    """合同签订日期（``milestones.contracted.date``）加上 ``implementation_months`` 个自然月为实施周期届满日；
+    今天已晚于届满日，而项目既没有 ``milestones.final_acceptance``（竣工验收）也没有 ``milestones.terminated``（终止）时，
+    给出警告（届满日当天仍算按期）。
 
-    第三十五条: a unit that does not apply for final acceptance on time applies to the data
-    bureau for an extension. The contract's implementation period is the time the unit
-    promised; the warning reminds it to accept the work or ask for the extension.
+    第三十五条规定，项目建设单位未按期提出竣工验收申请的，须向县大数据局提出延期验收申请。
+    合同约定的实施周期就是单位承诺的建设期限；警告提醒单位及时验收，或者申请延期。
     """
     for p in ctx.projects:
         c = p.milestones.contracted
@@ -740,13 +732,12 @@ def jx35(ctx: Context, params: NoParams) -> Iterator[Problem]:
         - {kind: self, date: 2025-06-18, ref: 金财自评〔2025〕1号}
       """)
 def jx36(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """After a passed ``final_acceptance``, each full year of operation has a ``self``
-    evaluation: year k runs from the day after ``final_acceptance`` + (k−1) years to
-    ``final_acceptance`` + k years inclusive, and is checked once it has ended (today is after
-    its last day). One warning per year without one.
+    """竣工验收合格（``milestones.final_acceptance`` 为 ``passed: true``）后，每个完整的运行年度都须有一次 ``kind: self`` 的自评价：
+    第 k 年从验收日加 (k−1) 年的次日起，到验收日加 k 年当天止（含）；该年度结束后（今天晚于其最后一天）才检查。
+    每缺一年给出一条警告。
 
-    第三十六条: after acceptance the unit evaluates the project itself once a year and sends
-    the report to the data bureau; the results decide the following O&M money.
+    第三十六条规定，项目竣工验收并投入使用或运营后，项目建设单位每年开展一次自评价，自评价报告报送县大数据局；
+    评价情况是后续安排运行维护资金的重要依据。
     """
     for p in ctx.projects:
         accepted = p.milestones.final_acceptance
@@ -787,11 +778,11 @@ class SecurityShareParams(BaseModel):
       budget: {total_wan: 200, security_wan: 10}   # 恰好 5%
       """)
 def jx37(ctx: Context, params: SecurityShareParams) -> Iterator[Problem]:
-    """A ``new`` project's ``budget.security_wan`` is at least ``min_security_share`` of
-    ``budget.total_wan`` (exactly the share passes; a missing ``security_wan`` counts as 0).
+    """性质为 ``new``（新建）的项目，``budget.security_wan``（网络安全预算）不得低于 ``budget.total_wan`` 的
+    ``min_security_share``（默认 5%），恰好等于仍合格；未填写 ``security_wan`` 的按 0 计。
 
-    第三十七条: security is planned, built and used together with the project, and a new
-    project's network security budget is no less than 5 % of its total budget.
+    第三十七条要求网络安全技术措施与信息化项目一体规划、一体建设、一体使用，
+    新建政务信息化项目网络安全预算不低于项目总预算的5%。
     """
     share = params.min_security_share
     for p in ctx.projects:
@@ -824,12 +815,11 @@ DATED_BUILDING_STEPS = (Stage.awarded, Stage.contracted, Stage.started)
         awarded: {date: 2025-04-01, method: open_tender}
       """)
 def jx44(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A project with ``awarded``, ``contracted``, ``started`` (or any later stage) has
-    ``approved``, and awarded, contracted and started are not dated before it.
+    """已到 ``milestones.awarded``（中标（成交））、``milestones.contracted``（合同签订）、``milestones.started``（开工）
+    或其后任一阶段的项目，须有 ``milestones.approved``（立项批复），且中标、合同签订、开工日期都不得早于批复日期。
 
-    第四十四条: no project is built without approval (立项); a unit that builds on its own bears
-    full responsibility for any accident. Procurement and contract are the first steps of
-    building, so they come after the approval too.
+    第四十四条规定，未经立项的政务信息化项目一律不准建设，擅自建设造成事故的由建设单位承担全部责任。
+    采购和签订合同是建设的第一步，因此同样须在立项批复之后。
     """
     for p in ctx.projects:
         reached = [s for s in BUILDING_STAGES if p.milestones.get(s) is not None]

@@ -1,4 +1,4 @@
-"""Rules of the potou profile (RULES.md): 坡头区区级政务信息化服务项目管理办法（试行，征求意见稿）."""
+"""坡头配置的规则（RULES.md）：坡头区区级政务信息化服务项目管理办法（试行，征求意见稿）。"""
 from __future__ import annotations
 
 import datetime as dt
@@ -111,12 +111,11 @@ _AMOUNT_TOLERANCE = 0.005  # 万元: amounts are compared to the cent (half of 0
         resource_catalog: docs/2025-wjj-001/政务数据资源目录.xlsx
       """)
 def pt6(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``approved`` on, a project has the document ``resource_catalog`` (政务数据资源目录)
-    and at least one basis item of kind ``plan`` (the unit's informatization plan).
+    """自立项批复（`approved`）起，项目须有政务数据资源目录 `documents.resource_catalog`，
+    且建设依据 `basis` 中至少有一项 `kind: plan`（本单位政务信息化规划）。
 
-    第六条 makes the unit's own informatization plan and its data-resource catalogue "必备条件"
-    of approval: without them the data bureau cannot see whether the project fits the plan or
-    which data it will share.
+    第六条把本单位的政务信息化规划和政务数据资源目录作为立项审批的“必备条件”：
+    没有它们，区政务服务数据管理局就无法判断项目是否符合规划、将共享哪些数据。
     """
     for p in ctx.projects:
         if not p.reached(Stage.approved):
@@ -171,12 +170,12 @@ def _on_system(p: Project, field: str, s: System, what: str, what_en: str, fix: 
       systems: {maintains: [wjj-health]}   # 在用系统
       """)
 def pt8_1(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """An in-flight existing-system project (upgrade, expansion, rebuild, O&M, operation
-    service) works only on active systems: none of its target systems is retired or merged.
+    """在建的存量系统项目（性质为升级改造、扩建、改建、运行维护或运营服务，
+    已纳入年度计划，尚未竣工验收或终止）只能针对在用系统：
+    其对象系统（`systems.upgrades`、`systems.maintains`）不得是已停用或已整合的系统。
 
-    A retired or merged system has left the government information system catalogue; paying
-    to maintain, operate or upgrade it is exactly what 第八条（一） forbids. (Unknown system ids
-    are REG005's business.)
+    已停用或已整合的系统已退出政务信息系统目录；继续为它支付运维、运营或升级费用，
+    正是第八条（一）所禁止的。（不存在的系统编号由 REG005 检查。）
     """
     for p, field, s in _existing_system_targets(ctx, active_only=False):
         if not s.active:
@@ -201,14 +200,15 @@ def pt8_1(ctx: Context, params: NoParams) -> Iterator[Problem]:
       systems: {upgrades: [wjj-health]}
       """)
 def pt8_2(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """In-flight existing-system projects: every active target system shares its data
-    (``data.shared: true``) and does not collect data already collected elsewhere
-    (``data.duplicate_collection`` not true).
+    """在建的存量系统项目（性质为升级改造、扩建、改建、运行维护或运营服务，
+    已纳入年度计划，尚未竣工验收或终止）中，每个在用的对象系统都须共享数据（`data.shared: true`），
+    且不得重复采集其他系统已采集的数据（`data.duplicate_collection` 不为 true）。
 
-    第八条（二） refuses O&M, operation and upgrade money to systems that do not share their data
-    as required or collect it twice. Unlike 渠县 第十六、十七条, the 坡头 text knows no approved
-    exception, so ``sharing_exemption`` does not excuse a system here; "not given" counts as not
-    shared, because the unit asking for the money must show that the system shares.
+    第八条（二）对未按要求共享数据资源或重复采集数据的系统，不安排运维、运营和升级项目。
+
+    依据说明：与渠县第十六条、第十七条不同，坡头的条文没有经批准的例外，
+    因此 `sharing_exemption` 在这里不能免除检查；未填写 `data.shared` 的按未共享处理，
+    因为申请资金的单位须证明该系统已经共享。
     """
     for p, field, s in _existing_system_targets(ctx):
         if s.data.shared is not True:
@@ -242,13 +242,14 @@ def pt8_2(ctx: Context, params: NoParams) -> Iterator[Problem]:
       systems: {maintains: [wjj-health]}
       """)
 def pt8_3(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """In-flight existing-system projects: no active target system has failed its crypto assessment
-    (``security.crypto_assessment: failed``), every one is graded for multi-level protection
-    (``security.mlps_level`` set), and none has open major risks (``security.major_risks``).
+    """在建的存量系统项目（性质为升级改造、扩建、改建、运行维护或运营服务，
+    已纳入年度计划，尚未竣工验收或终止）中，每个在用的对象系统都须满足：
+    密码应用安全性评估不是未通过（`security.crypto_assessment` 不为 `failed`）；
+    已进行网络安全等级保护定级（填写了 `security.mlps_level`）；
+    没有未整改的重大安全隐患（`security.major_risks` 为空）。
 
-    第八条（三）: a system that does not meet the crypto and cyber-security requirements, or has a
-    major hidden danger, gets no O&M, operation or upgrade project until it is fixed. A pending
-    crypto assessment is not a failure, so it does not block.
+    第八条（三）：不符合密码应用和网络安全要求、或存在重大安全隐患的系统，
+    整改完成前不安排运维、运营或升级项目。密评尚待评估（`pending`）不算未通过，不影响立项。
     """
     for p, field, s in _existing_system_targets(ctx):
         sec = s.security
@@ -283,12 +284,12 @@ def pt8_3(ctx: Context, params: NoParams) -> Iterator[Problem]:
       systems: {upgrades: [wjj-health]}
       """)
 def pt8_4(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """In-flight existing-system projects: every active target system uses secure and reliable
-    software and hardware (``security.trusted_products: true``).
+    """在建的存量系统项目（性质为升级改造、扩建、改建、运行维护或运营服务，
+    已纳入年度计划，尚未竣工验收或终止）中，每个在用的对象系统都须采用安全可靠的软硬件产品：
+    `security.trusted_products: true`。
 
-    第八条（四） refuses the money to systems that do not comply with the national secure-and-
-    reliable application policy (安全可靠应用政策). "Not given" is treated as not shown: the unit
-    applying must state that the system complies.
+    第八条（四）对不符合国家安全可靠应用政策的系统不安排资金。
+    未填写的按未证明处理：申请资金的单位须写明该系统符合政策。
     """
     for p, field, s in _existing_system_targets(ctx):
         if s.security.trusted_products is not True:
@@ -335,15 +336,14 @@ _REVIEW_STEPS = {
         approved: {date: 2025-03-01, doc_no: 坡政数〔2025〕8号}
       """)
 def pt10(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """An approval-track project that has reached ``approved`` has the milestones ``reviewed``
-    (expert review) and ``finance_reviewed`` (资金审核), plus ``crypto_reviewed`` when it
-    involves crypto (a ``crypto_plan`` document or ``budget.crypto_wan`` > 0); none of them is
-    dated after ``approved``.
+    """审批制（`track: approval`）项目到达立项批复（`approved`）阶段后，须有专家评审 `reviewed`
+    和资金审核 `finance_reviewed` 两个里程碑；涉及密码应用（有 `documents.crypto_plan`
+    或 `budget.crypto_wan` 大于 0）的，还须有密码应用审核 `crypto_reviewed`。
+    这些里程碑的日期都不得晚于立项批复日期（同一天可以）。
 
-    第十条 (public projects) and 第十一条 (professional projects) approve a project only on the
-    combined opinions of the expert review, the finance bureau and, for crypto applications,
-    the secrecy bureau. An approval without them, or before them, skipped the procedure.
-    Filing-track projects (第十二条) follow the lighter filing procedure and are not checked.
+    第十条（公共类项目）和第十一条（专业类项目）规定，立项须综合专家评审意见、区财政局意见，
+    以及涉及密码应用时区国家保密局的密码应用审核意见。没有这些意见或在取得意见之前就立项，
+    就是跳过了程序。备案制项目（第十二条）按简化的备案程序办理，不检查。
     """
     for p in ctx.projects:
         if p.track is not Track.approval or not p.reached(Stage.approved):
@@ -404,14 +404,14 @@ _FILING_ANY_AMOUNT = frozenset({Nature.om, Nature.third_party})
       budget: {total_wan: 80}      # 政府采购限额 100 万元以下
       """)
 def pt12(ctx: Context, params: FilingParams) -> Iterator[Problem]:
-    """A ``filing``-track project is of nature ``om`` or ``third_party``, or its
-    ``budget.total_wan`` is below ``procurement_threshold_wan`` (default 100 万元).
+    """备案制（`track: filing`）项目的性质须为运行维护（`om`）或第三方服务（`third_party`），
+    否则其投资概算 `budget.total_wan` 须低于政府采购限额（`procurement_threshold_wan`，默认 100 万元，不含本数）。
 
-    第十二条 allows the lighter filing procedure (备案制) only for O&M services, third-party
-    services, and infrastructure, software-development and operation services "政府采购限额以下".
-    A project at or above the procurement limit must go through the full approval procedure of
-    第十条/第十一条. "以下" here is the procurement sense of "below the limit": reaching the limit
-    (达到限额标准) is what triggers government procurement, so exactly the threshold needs approval.
+    第十二条只允许运行维护服务、第三方服务，以及“政府采购限额以下”的基础设施服务、
+    软件开发服务和系统业务运营服务项目采取备案制；达到采购限额的项目须按第十条、第十一条走完整的审批程序。
+
+    依据说明：这里的“以下”按政府采购的含义理解：达到限额标准即须政府采购，
+    因此投资恰好等于限额的项目也须审批。
     """
     limit = params.procurement_threshold_wan
     for p in ctx.projects:
@@ -463,13 +463,12 @@ class ApprovalDeadlineParams(BaseModel):
         budgeted: {date: 2026-01-20, amount_wan: 90}
       """)
 def pt14(ctx: Context, params: ApprovalDeadlineParams) -> Iterator[Problem]:
-    """A project that has reached ``budgeted`` was ``approved`` on or before
-    ``approval_deadline`` (default 09-30) of the year before its ``year``, unless a basis item is
-    ``directive`` (explicitly required by a higher authority).
+    """已下达预算（到达 `budgeted` 阶段）的项目须已立项批复（`approved`），
+    且批复日期不晚于预算年度 `year` 上一年的立项截止日（`approval_deadline`，默认 9 月 30 日，当日有效）；
+    建设依据 `basis` 中有一项为 `kind: directive`（上级明确要求）的项目除外。
 
-    第十四条: next year's projects are approved by the end of September; a project not approved
-    in time is in principle not put into next year's budget. The exception is a project
-    explicitly required by the ministries, province, city or district (kind ``directive``).
+    第十四条：下年度项目原则上应于本年度 9 月底前完成立项，未按时立项的原则上不纳入下年度预算。
+    例外是国家部委、省委省政府、市委市政府、区委区政府明确要求的项目（`kind: directive`）。
     """
     for p in ctx.projects:
         if not p.reached(Stage.budgeted) or p.has_basis(BasisKind.directive):
@@ -547,16 +546,16 @@ def _approval_reasons(before: Project, after: Project, share: float) -> list[tup
         - {date: 2025-08-01, description: 优化技术方案，取消自建短信网关, amount_wan: -20}
       """)
 def pt21(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
-    """After approval, any change of ``budget.total_wan``, ``content``, ``systems`` or ``goals``
-    comes with a new ``changes`` entry. The entry also needs ``approval`` (re-approval) when
-    ``total_wan`` rises above its value at base, when it changes by more than
-    ``self_adjust_share`` (default 15 %, inclusive) of that value, or when the goals change.
+    """基准版本中已立项批复的项目，调整了投资概算 `budget.total_wan`、建设内容 `content`、
+    涉及系统 `systems` 或绩效目标 `goals` 的，须在 `changes` 中新增记录。
+    以下情形还须在新增记录中填写 `approval`（重新报批）：`total_wan` 超过基准版本的数额；
+    调整额超过基准版本数额的 `self_adjust_share`（默认 15%，恰为 15% 仍可自行调整）；绩效目标发生变化。
 
-    第二十一条 lets a unit adjust an approved project on its own and file it with the data
-    bureau (the ``changes`` entry) only while the total stays within the approved budget, the
-    goals stay the same and the money moved is at most 15 % of the total; anything else goes
-    back through approval. The table of RULES.md names budget, content and systems; the article
-    also names the goals ("项目目标不变"), so a goal change is treated as needing re-approval too.
+    第二十一条规定，只有在总金额未超出批复预算、项目目标不变、资金调整数额不超过项目总金额 15% 时，
+    单位才可自行调整，并报区政务服务数据管理局备案（即 `changes` 记录）；其他情形须重新报批。
+
+    依据说明：RULES.md 的表格只列了投资、内容和系统；条文还要求“项目目标不变”，
+    因此绩效目标的变化也须登记，并视为须重新报批。
     """
     for p in ctx.projects:
         before = approved_before(ctx, p)
@@ -606,14 +605,15 @@ def pt21(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
         final_acceptance: {date: 2025-09-20, passed: true, ref: 坡卫健验〔2025〕2号}
       """)
 def pt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A professional (``scope: professional``), approval-track project with
-    ``final_acceptance`` had a ``conformity_review`` dated before it.
+    """审批制（`track: approval`）专业类（`scope: professional`）项目已竣工验收（`final_acceptance`）的，
+    须有符合性审查 `conformity_review`，且审查日期早于验收日期（同一天不符合）。
 
-    第二十二条: before accepting a professional project itself, the unit has it reviewed by the
-    data bureau for conformity with the digital-government standards; filing-track professional
-    projects are exempt, and public projects are accepted by the bureau itself. The article
-    says "验收前" and "审核通过后…自行组织验收", a sequence, so the review must be strictly earlier
-    than the acceptance (the same day does not count).
+    第二十二条：专业类项目由单位自行组织验收，但验收前须按数字政府改革建设标准和要求
+    进行符合性审查，经区政务服务数据管理局审核通过后方可验收；
+    备案制专业类项目无需审查，公共类项目由区政务服务数据管理局负责验收。
+
+    依据说明：条文写的是“验收前”和“审核通过后……自行组织验收”，是先后顺序，
+    因此审查须严格早于验收，同一天不算。
     """
     for p in ctx.projects:
         final = p.milestones.final_acceptance
@@ -649,10 +649,11 @@ def pt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
         final_acceptance: {date: 2025-09-20, passed: true, ref: 坡卫健验〔2025〕2号}
       """)
 def pt23(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A passed ``final_acceptance`` had an ``archive_acceptance`` on or before its date.
+    """已通过的竣工验收（`final_acceptance` 且 `passed: true`）须有档案验收 `archive_acceptance`，
+    且档案验收日期不晚于竣工验收日期。
 
-    第二十三条: a project whose archives were not accepted (or failed) cannot pass acceptance.
-    The archive acceptance may take place on the day of the final acceptance.
+    第二十三条：未进行档案验收或档案验收不合格的，不得通过项目验收。
+    档案验收可以与项目验收在同一天进行。
     """
     for p in ctx.projects:
         final = p.milestones.final_acceptance
@@ -699,13 +700,14 @@ class SelfEvaluationParams(BaseModel):
         - {kind: self, date: 2025-08-30, ref: 坡卫健评〔2025〕1号}
       """)
 def pt24(ctx: Context, params: SelfEvaluationParams) -> Iterator[Problem]:
-    """Once ``self_evaluation_months`` (default 12) calendar months have passed since a passed
-    ``final_acceptance``, the project has a ``self`` evaluation dated from the acceptance to
-    the end of that period (exactly 12 months is on time).
+    """项目通过竣工验收（`final_acceptance` 且 `passed: true`）后，
+    满 `self_evaluation_months` 个自然月（默认 12 个月）时，
+    须已有一次应用效果自评价（`evaluations` 中 `kind: self` 的记录），
+    日期在验收日至期满日之间（含两端，期满当日完成仍算按期）。
 
-    第二十四条 asks for a self-evaluation of the system's application effect within 12 months
-    of acceptance, reported to the data bureau. It feeds the bureau's post-evaluation and next
-    year's approvals. A warning, so that time passing never blocks an unrelated pull request.
+    第二十四条要求项目通过验收后 12 个月内对系统运行情况进行应用效果自评价，
+    并将评价报告报送区政务服务数据管理局；它是该局开展后评价、审批下一年度项目的依据（第二十五条）。
+    只作警告，是为了不让时间推移阻断无关的合并请求。
     """
     months = params.self_evaluation_months
     for p in ctx.projects:

@@ -1,9 +1,8 @@
-"""Rules of the quxian profile (RULES.md): 渠县信息化项目管理办法 (渠府发〔2022〕12号).
+"""渠县配置的规则（RULES.md）：渠县信息化项目管理办法（渠府发〔2022〕12号）。
 
-Every quote below is copied from the seed text; where the text has a line break between two
-paragraphs the quote has one too, so the quote matches the text under any whitespace
-normalisation. Where RULES.md's table and the article differ, the rule follows the article and
-its docstring says so.
+下列引文均照录原文；原文两段之间有换行的，引文中也保留换行，
+因此无论怎样规范化空白，引文都与原文一致。
+RULES.md 的表格与条文不一致时，规则以条文为准，并在其文档字符串中说明。
 """
 from __future__ import annotations
 
@@ -224,12 +223,11 @@ def exempt(s: System) -> bool:
         budgeted: {date: 2026-02-20, amount_wan: 80}
       """)
 def qx6(ctx: Context, params: DeclarationParams) -> Iterator[Problem]:
-    """A project that has reached ``budgeted`` was ``declared`` on or before the declaration
-    deadline (default 31 October, inclusive) of the year before its budget ``year``.
+    """已下达预算（到达 `budgeted` 阶段）的项目须登记申报日期 `milestones.declared`，
+    且不晚于预算年度 `year` 上一年的申报截止日（`declaration_deadline`，默认 10 月 31 日，当日有效）。
 
-    The data centre collects next year's projects every October; a project that was not
-    declared in time must not be put into next year's budget (“不予列入来年支出预算”). A budget
-    without a timely declaration means the annual plan was bypassed.
+    县大数据中心每年 10 月底前对下一年度的信息化项目摸底征集；
+    未申报的项目“不予列入来年支出预算”。有预算却没有按时申报，说明绕过了年度计划。
     """
     for p in ctx.projects:
         if not p.reached(Stage.budgeted):
@@ -295,15 +293,17 @@ QX7_DOCUMENTS = (
         crypto_plan: 渠大数据〔2024〕31号附件4
       """)
 def qx7(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``planned``: the project has a basis, its necessity, its content, at least one goal
-    with indicator and target, the yearly O&M cost, at least one funding source, and the
-    documents data-sharing plan, resource catalogue, cloud requirements, MLPS plan and crypto
-    plan. One finding per missing item.
+    """自纳入年度计划（`planned`）起，项目须具备：建设依据 `basis`、建设必要性 `necessity`、
+    建设内容 `content`、至少一项写明指标和目标值的绩效目标 `goals`、年度运行维护经费 `budget.om_annual_wan`、
+    至少一项资金来源 `budget.sources`，以及数据共享方案、信息资源目录、云服务需求方案、等级保护方案、
+    密码应用方案五项材料（`documents` 下的 `data_sharing_plan`、`resource_catalog`、`cloud_requirements`、
+    `mlps_plan`、`crypto_plan`）。每缺一项报告一个问题。
 
-    第七条 lists what a declaration holds and keeps incomplete declarations out of the annual
-    plan (“申报资料不全……均不列入信息化项目年度建设计划”). The feasibility study and preliminary
-    design of （二） are checked from approval by QX8, because 第八条 lets an implementation
-    plan replace them and 第九条 has purchase projects write their plan only after approval.
+    第七条列明了申报材料的内容，并规定“申报资料不全……均不列入信息化项目年度建设计划”。
+
+    依据说明：第七条（二）中的可行性研究报告和初步设计方案不在本规则检查，
+    而由 QX8 自立项批复起检查，因为第八条允许以实施方案代替二者，
+    第九条规定购买服务项目在立项后才编报方案。
     """
     for p in ctx.projects:
         if not p.reached(Stage.planned):
@@ -360,14 +360,13 @@ def _declaration_fields(p: Project) -> Iterator[Problem]:
         implementation_plan: docs/2025-czj-001/实施方案.pdf   # 可合并编报实施方案
       """)
 def qx8(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``approved``, a ``build`` project of nature new, upgrade, expansion or rebuild has
-    a feasibility study and a preliminary design; an implementation plan replaces both only
-    when a basis item is ``directive`` (a higher authority's explicit requirement) or
-    ``urgent``.
+    """自立项批复（`approved`）起，自行建设（`delivery: build`）的新建、升级改造、扩建、改建项目，
+    须有可行性研究报告 `documents.feasibility_study` 和初步设计方案 `documents.preliminary_design`；
+    只有建设依据 `basis` 中有一项为 `kind: directive`（上级或县委县政府明确要求）或
+    `kind: urgent`（紧急情况）时，才可用实施方案 `documents.implementation_plan` 代替二者。
 
-    第八条 keeps the basic construction procedure; merging the two documents is the exception
-    for projects that higher authorities demand or that are urgent, and it must not become a
-    shortcut for ordinary projects.
+    第八条要求按基本建设程序编报可研和初步设计；合并编报实施方案，
+    是留给上级明确要求或情况紧急的项目的例外，不能成为普通项目的捷径。
     """
     for p in ctx.projects:
         if p.delivery is not Delivery.build or p.nature not in BUILD_NATURES or not p.reached(Stage.approved):
@@ -414,11 +413,13 @@ def _design_missing(p: Project, kind: DocumentKind, *, may_merge: bool) -> Probl
       cost_comparison: {build_wan: 150, purchase_wan: 96}
       """)
 def qx9(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``approved``, a ``purchase`` project has a service requirements plan and a
-    ``cost_comparison`` whose ``purchase_wan`` is below ``build_wan``.
+    """自立项批复（`approved`）起，购买服务（`delivery: purchase`）项目须有服务需求技术方案
+    `documents.service_requirements`，并填写成本比较 `cost_comparison`，
+    其中购买服务费用 `purchase_wan` 须低于自行建设和运维费用 `build_wan`（相等也不符合）。
 
-    Buying a service is allowed only when it is clearly cheaper over the system's life than
-    building and running it (第九条（二）); the requirements plan carries that comparison.
+    只有在信息系统使用期限内，购买服务的费用明显小于自行建设所需的建设、运维经费时，
+    才可采用购买服务方式（第九条（二））；服务需求技术方案中应包含这项经济性比较。
+    本规则只核对购买服务是否更便宜，是否“明显”更经济由评审把关。
     """
     for p in ctx.projects:
         if p.delivery is not Delivery.purchase or not p.reached(Stage.approved):
@@ -462,14 +463,13 @@ def qx9(ctx: Context, params: NoParams) -> Iterator[Problem]:
       new_system_approval: {doc_no: 渠府函〔2025〕21号, date: 2025-03-01}
       """)
 def qx12(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """Every active system that did not exist at base carries ``new_system_approval``, even
-    when its unit retires or merges another system in the same change.
+    """基准版本中不存在的每个在用系统都须填写 `new_system_approval`（新增系统批准文件），
+    即使本单位在同一次变更中停用或整合了其他系统、总量没有增加。
 
-    Stricter than the common CHG001: 第十二条 stops new, rebuilt and expanded systems and
-    allows a necessary new one only after the data centre's review and the county
-    government's decision, whatever happens to the unit's count. A system moved between units
-    (CHG006) or revived (CHG003) is not new here; those rules cover it. The first registration
-    of a registry (a base with no records) registers existing systems and is not checked.
+    比通用规则 CHG001 更严：第十二条规定不再新建、改建、扩建，
+    确需新建的须经县大数据中心论证通过并报县委县政府审定，与本单位系统总量是否增加无关。
+    在单位之间划转的系统（见 CHG006）和恢复使用的系统（见 CHG003）不属于这里的新增系统，由那两条规则检查。
+    登记簿首次登记（基准版本中没有任何记录）时，登记的是已有系统，不做此项检查。
     """
     assert ctx.base is not None, "change rules run only with --base"
     if initial_registration(ctx):
@@ -522,12 +522,12 @@ def _forbidden_hardware(
       hardware: []          # 计算和存储资源使用县云计算中心
       """)
 def qx15_1(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """An in-flight project's ``hardware`` holds none of server, storage, network device,
-    machine room, data centre or private cloud.
+    """在建项目（已纳入年度计划，尚未竣工验收或终止）的 `hardware` 中，
+    不得有服务器、存储设备、网络设备、机房、数据中心或私有云（`server`、`storage`、
+    `network_device`、`machine_room`、`data_center`、`private_cloud`）。
 
-    Computing, storage and the server network come from the county cloud centre (第十三条);
-    a department's own machine room or servers are the scattered construction the measures
-    end.
+    计算、存储和服务端网络资源由县云计算中心统一提供（第十三条）；
+    部门自建机房、自购服务器，正是本办法要终结的分散建设。
     """
     yield from _forbidden_hardware(ctx, QX15_1_HARDWARE, "（一）", "改用县云计算中心的计算、存储和网络资源",
                                    "use the county cloud centre's computing, storage and network")
@@ -544,12 +544,11 @@ def qx15_1(ctx: Context, params: NoParams) -> Iterator[Problem]:
       hardware: []          # 通过电子政务外网统一接入
       """)
 def qx15_2(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """An in-flight project's ``hardware`` holds none of internet line, private line or
-    terminal security.
+    """在建项目（已纳入年度计划，尚未竣工验收或终止）的 `hardware` 中，
+    不得有互联网线路（`internet_line`）、专线（`private_line`）或终端安全（`terminal_security`）。
 
-    Departments reach the internet and each other through the county e-government network,
-    whose terminals are monitored centrally; a leased line or a separate terminal-security
-    purchase bypasses that network.
+    各部门通过县电子政务网接入互联网、相互联通，终端由电子政务网统一监管；
+    单独租用线路或单独采购终端安全防护，就绕开了这张网。
     """
     yield from _forbidden_hardware(ctx, QX15_2_HARDWARE, "（二）", "通过电子政务网统一接入并纳入统一监管",
                                    "connect through the county e-government network under its central monitoring")
@@ -568,10 +567,11 @@ def qx15_2(ctx: Context, params: NoParams) -> Iterator[Problem]:
       # systems/czj/czj-budget.yaml: deployment: county_cloud
       """)
 def qx15_3(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """The systems an in-flight project creates or upgrades are deployed on ``county_cloud``.
+    """在建项目（已纳入年度计划，尚未竣工验收或终止）新建（`systems.creates`）
+    或升级改造（`systems.upgrades`）的系统，部署方式 `deployment` 须为县云计算中心（`county_cloud`）。
 
-    A new system must be built on the county cloud centre and an upgraded one migrated there
-    as part of the upgrade. For a system not yet online, ``deployment`` is where it will run.
+    新建系统须部署在县云计算中心，升级改造的系统须在本次升级中迁移到县云计算中心。
+    尚未上线的系统，`deployment` 填写的是它将来的运行位置。
     """
     for p in in_flight(ctx):
         for field_path, s in created_or_upgraded(ctx, p):
@@ -599,15 +599,15 @@ def qx15_3(ctx: Context, params: NoParams) -> Iterator[Problem]:
       # systems/czj/czj-sms.yaml: 无 common_function，消息通知调用统建平台
       """)
 def qx15_4(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """The systems an in-flight project creates, and those an ``expansion`` project expands,
-    have no ``common_function`` (certificates, e-licences, e-seals, payment, notifications,
-    websites, apps, big-data platforms, inspection …).
+    """在建项目（已纳入年度计划，尚未竣工验收或终止）新建的系统，
+    以及扩建（`nature: expansion`）项目所扩建的系统（`systems.upgrades`），不得有共性功能 `common_function`：
+    数字证书、电子证照、电子印章、公共支付、消息通知、网站平台、移动客户端、大数据平台、执法检查等。
 
-    Shared functions are built once for the county and reused. RULES.md names created systems
-    only; the article forbids building *or expanding* such systems (“新建或扩建……共性系统”),
-    so the systems upgraded by an expansion project are checked too. The county's own unified
-    build (统建) is what the article points units to, so projects of the data authority or
-    built by it (``builder: data_authority``) are exempt.
+    共性系统全县只建一次、共同使用。
+
+    依据说明：RULES.md 的表格只检查新建的系统；条文禁止的是“新建或扩建……共性系统”，
+    因此扩建项目所扩建的系统也要检查。条文要各单位使用全县统建的共性系统，
+    所以数据主管部门自己的项目和由其统建（`builder: data_authority`）的项目不受此限。
     """
     for p in in_flight(ctx):
         if p.unit == ctx.config.authorities.data_authority or p.builder is Builder.data_authority:
@@ -655,16 +655,16 @@ def required_platforms(audience: Audience) -> list[Platform]:
       #   platforms: [smart_city, city_info_service, gov_service_platform]
       """)
 def qx15_5(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """The systems an in-flight project creates or upgrades connect the unified platforms of
-    their audience: ``public``/``both`` connect the smart-city platform, the city public
-    information service platform and the government service platform; ``internal``/``both``
-    connect the collaborative office platform. A system without ``audience`` is reported too,
-    since the check cannot be made.
+    """在建项目（已纳入年度计划，尚未竣工验收或终止）新建或升级改造的系统，
+    须按服务对象 `audience` 接入统一平台（填在系统的 `platforms` 中）。
+    面向公众（`public`）或两者兼有（`both`）的，须接入智慧城市数字综合平台（`smart_city`）、
+    城市公共信息服务平台（`city_info_service`）和一体化政务服务平台（`gov_service_platform`）；
+    对内（`internal`）或两者兼有的，须接入统一协同办公平台（`collab_office`）。
+    未填写 `audience` 的系统无法核对，也会报告。
 
-    Public services reach citizens through one county front door and office systems run in
-    one collaborative office platform; a project outside them builds another isolated system
-    (第十三条 “不再批准建设孤立信息系统”). For a system not yet online, ``platforms`` lists the
-    connections it is being built with.
+    公共服务通过全县统一入口面向群众，办公系统统一运行在协同办公平台上；
+    游离于这些平台之外，就是又建了一个孤立系统（第十三条“不再批准建设孤立信息系统”）。
+    尚未上线的系统，`platforms` 填写的是建设中要对接的平台。
     """
     for p in in_flight(ctx):
         for field_path, s in created_or_upgraded(ctx, p):
@@ -704,13 +704,12 @@ def qx15_5(ctx: Context, params: NoParams) -> Iterator[Problem]:
       # 2023-czj-001 已通过竣工验收: final_acceptance: {date: 2024-06-30, passed: true}
       """)
 def qx15_8(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """An in-flight upgrade, expansion or rebuild project works only on target systems whose
-    building projects (their ``built_by``, the project itself excluded) all passed
-    ``final_acceptance``.
+    """在建的升级改造、扩建、改建项目（已纳入年度计划，尚未竣工验收或终止），
+    其对象系统（`systems.upgrades`、`systems.maintains`）的原建设项目（系统 `built_by` 中列出的项目，本项目除外）
+    都须已通过竣工（履约）验收（有 `final_acceptance` 且 `passed: true`）。
 
-    Upgrading a system before its original project is accepted mixes two contracts on one
-    system: defects of the first become paid work of the second, and neither can be accepted
-    on its own.
+    原项目尚未验收就升级改造，两份合同作用在同一个系统上：
+    前一期的缺陷变成了后一期付费的工作，两期都无法单独验收。
     """
     for p in in_flight(ctx):
         if p.nature not in UPGRADE_NATURES:
@@ -753,12 +752,11 @@ def _stage_text(p: Project) -> str:
       data: {shared: true}
       """)
 def qx16(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """An operating system shares its data (``data.shared: true``) and connects the
-    smart-city platform (``smart_city``), unless it has a ``sharing_exemption``.
+    """运行中（`operating`）的系统须共享数据（`data.shared: true`），
+    并接入智慧城市数字综合平台（`platforms` 含 `smart_city`）；有 `data.sharing_exemption` 的除外。
 
-    第十六条 makes sharing through the smart-city platform the rule; 第十七条 lets a system
-    that may not share be kept only with the data centre's approval, which is what
-    ``sharing_exemption`` records.
+    第十六条把通过智慧城市数字综合平台共享作为常规要求；第十七条允许依规不能共享、
+    但确有必要保留的系统经县大数据中心核准后保留，`sharing_exemption` 记录的就是这一核准。
     """
     for s in ctx.systems:
         if s.status is not SystemStatus.operating or exempt(s):
@@ -809,15 +807,14 @@ def withholds_data(s: System) -> bool:
       milestones: {planned: 2024-12-15}
       """)
 def qx17(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """A unit holding an active system that does not share its data (and has no
-    ``sharing_exemption``) has no in-flight ``new`` project. A system counts as not sharing
-    when it says ``shared: false``, or when it is online (trial or operating) without
-    ``shared: true``; the systems the project itself creates do not count.
+    """单位有不共享数据的在用系统（且无 `data.sharing_exemption`）时，
+    该单位不得有在建的新建（`nature: new`）项目（已纳入年度计划，尚未竣工验收或终止）。
+    “不共享”指系统写明 `data.shared: false`，或已上线（试运行、运行中）却未写 `data.shared: true`；
+    该项目自己新建的系统不计在内。
 
-    第十七条: units that have not put their data into the shared pool may not declare new
-    projects. Only in-flight projects are checked (a finished project is history, and the
-    rule is about approving new work); a system still being planned or built, with no
-    statement either way, has no data to collect yet.
+    第十七条：未落实相关技术要求完成数据归集的部门（单位），原则上不得申报新增项目。
+    只检查在建项目：已完成的项目已成历史，本条管的是新项目的审批；
+    尚在规划或建设中、也未说明是否共享的系统，还没有可归集的数据。
     """
     for p in in_flight(ctx):
         if p.nature is not Nature.new:
@@ -855,13 +852,13 @@ def qx17(ctx: Context, params: NoParams) -> Iterator[Problem]:
         budgeted: {date: 2025-03-20, amount_wan: 80}
       """)
 def qx27(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """From ``budgeted``: a ``price_inquiry`` milestone exists. Whenever both are recorded, it
-    is not dated before ``approved`` (the same day is allowed).
+    """自预算下达（`budgeted`）起，项目须登记概算询价公示 `milestones.price_inquiry`；
+    只要同时登记了询价公示和立项批复，询价公示日期就不得早于 `approved`（同一天可以）。
 
-    After approval the estimate is published online for a preliminary price inquiry; the
-    construction plan and the budget build on the inquired prices. RULES.md checks the order
-    from ``budgeted``; an inquiry dated before the approval is out of order as soon as it is
-    recorded, so the order is checked from then on, not only once the budget arrives.
+    项目立项后须在网上进行投资概算初步询价公示，建设方案和预算都以询价结果为基础。
+
+    依据说明：RULES.md 自 `budgeted` 起检查先后顺序；但询价公示早于立项批复，
+    一经登记就已是顺序错误，所以从登记时起就检查顺序，而不是等到预算下达。
     """
     for p in ctx.projects:
         inquiry = p.milestones.date_of(Stage.price_inquiry)
@@ -905,14 +902,13 @@ def qx27(ctx: Context, params: NoParams) -> Iterator[Problem]:
         approved: {date: 2025-03-01, doc_no: 渠府函〔2025〕18号}
       """)
 def qx34(ctx: Context, params: SelfBuildParams) -> Iterator[Problem]:
-    """``builder`` is ``unit`` when ``budget.total_wan`` is at most the limit (default 30 万元,
-    inclusive) or a funding source is ``superior_fund``, and ``data_authority`` otherwise. It
-    is required from ``approved`` and checked whenever given; the data authority's own
-    projects may give either value.
+    """投资概算 `budget.total_wan` 不超过上限（`self_build_limit_wan`，默认 30 万元，含本数），
+    或资金来源中有上级资金（`superior_fund`）的项目，建设主体 `builder` 应为 `unit`（项目单位自建）；
+    其余项目应为 `data_authority`（数据主管部门统建）。自立项批复（`approved`）起必须填写，
+    填写了就检查；数据主管部门自己的项目可填写任一值。
 
-    第三十四条: small projects and projects funded from above are built by the declaring
-    unit; all others are built centrally by the data centre, so that county money buys one
-    shared construction rather than many.
+    第三十四条：30 万元（含）以下或向上争取资金的项目由项目申报单位组织建设，
+    其余由县大数据中心统筹建设，使县级财政资金用于一次共享的建设，而不是分散重复建设。
     """
     data_authority = ctx.config.authorities.data_authority
     for p in ctx.projects:
@@ -958,11 +954,10 @@ def _expected_builder(p: Project, limit: float) -> tuple[Builder, str, str]:
         contracted: {date: 2025-04-10, implementation_months: 12}
       """)
 def qx36(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
-    """A ``contracted`` milestone states ``implementation_months`` and it is at most the limit
-    (default 12 months, inclusive).
+    """已登记合同签订（`contracted`）的项目须填写合同约定的建设周期 `implementation_months`（月），
+    且不超过上限（`max_build_months`，默认 12 个月，含本数）。
 
-    第三十六条 caps construction at one year in principle; a contract signed for longer plans
-    the overrun in advance.
+    第三十六条规定建设周期原则上不超过 1 年；合同约定的工期超过 1 年，等于事先就计划好了超期。
     """
     limit = params.max_build_months
     for p in ctx.projects:
@@ -1001,12 +996,12 @@ def qx36(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
         contracted: {date: 2024-12-01, implementation_months: 12}   # 恰满 12 个月，尚未逾期
       """)
 def qx36d(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
-    """A project whose ``contracted`` date plus ``max_build_months`` calendar months lies
-    before today has ``final_acceptance`` or ``terminated``. Today exactly N months after
-    signing is still on time.
+    """合同签订日期 `contracted.date` 加上 `max_build_months` 个自然月（默认 12 个月）后的日期早于今天，
+    项目仍没有竣工验收 `final_acceptance` 或终止 `terminated` 的，发出警告。
+    今天恰好满 N 个月（与签订日同日）时，仍不算逾期。
 
-    A warning, so that time passing never blocks an unrelated pull request: it tells the data
-    centre which projects overran the one-year construction period.
+    只作警告，是为了不让时间推移阻断无关的合并请求；
+    它提示县大数据中心哪些项目超出了 1 年的建设周期。
     """
     limit = params.max_build_months
     for p in ctx.projects:
@@ -1044,13 +1039,12 @@ def qx36d(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
           approval: {doc_no: 渠府函〔2025〕40号, date: 2025-06-01}
       """)
 def qx37(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """For a project approved at base, any change of its budget (``total_wan`` or any other
-    budget figure), ``content`` or ``systems`` comes with a new ``changes`` entry that has an
-    ``approval``. One finding per changed field.
+    """基准版本中已立项批复的项目，本次变更修改了投资（`budget.total_wan` 或预算中的其他数字）、
+    建设内容 `content`（只调整换行、空格的不算）或涉及系统 `systems` 的，
+    须在 `changes` 中新增一条带 `approval`（批复文号和日期）的记录。每个被修改的字段报告一个问题。
 
-    第三十七条 forbids any self-made adjustment of an approved project (“不得自行调整变更”);
-    a needed change goes through re-approval under the county's investment-project rules,
-    and the registry shows that approval next to the change.
+    第三十七条规定已审定的项目“不得自行调整变更”；确需调整的，
+    参照《渠县政府投资项目管理办法》重新报批，登记簿在变更记录中列出这份批复。
     """
     for p in ctx.projects:
         before = approved_before(ctx, p)
@@ -1103,13 +1097,14 @@ def _changed_fields(before: Project, after: Project) -> list[str]:
         final_acceptance: {date: 2025-06-10, passed: true}
       """)
 def qx38(ctx: Context, params: TrialParams) -> Iterator[Problem]:
-    """A project with ``final_acceptance`` had a ``trial_run`` of at least ``min_trial_days``
-    days (default 30, counting both the first and the last day) that ended on or before the
-    acceptance date. Projects of nature om, operation_service and third_party are not checked.
+    """已竣工（履约）验收（`final_acceptance`）的项目须有试运行 `trial_run`：
+    试运行不少于 `min_trial_days` 天（默认 30 天，起止两日都计入），且结束日期 `end` 不晚于验收日期。
+    性质为运行维护（`om`）、运营服务（`operation_service`）和第三方服务（`third_party`）的项目不检查。
 
-    Acceptance judges a system that has run in real use. RULES.md applies the rule to every
-    project; the article speaks of construction (“项目建设完成后”), so service projects that
-    build nothing are left out. The article's “1个月” is kept as the table's day count.
+    验收评判的应当是一个经过实际使用的系统。
+
+    依据说明：RULES.md 的表格对所有项目适用本规则；但条文说的是“项目建设完成后”，
+    不建设任何东西的服务类项目因此不检查。条文中的“1个月”沿用表格中的天数（默认 30 天）。
     """
     minimum = params.min_trial_days
     for p in ctx.projects:
