@@ -47,7 +47,10 @@ class Snapshot:
         self._paths: dict[int, str] = {id(u): u.path for u in self.invalid}
         for path, record in records:
             self._paths[id(record)] = path
-            (self.systems if isinstance(record, System) else self.projects).append(record)
+            if isinstance(record, System):
+                self.systems.append(record)
+            else:
+                self.projects.append(record)
 
     def path_of(self, record: Record | Unreadable) -> str:
         return self._paths[id(record)]

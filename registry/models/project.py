@@ -74,7 +74,7 @@ class _Documents(Strict):
 
 from pydantic import create_model  # noqa: E402  (built from the DocumentKind enum: one source of truth)
 
-Documents = create_model("Documents", __base__=_Documents, **_document_fields())  # type: ignore[call-overload]
+Documents = create_model("Documents", __base__=_Documents, **_document_fields())
 
 
 class CostComparison(Strict):
@@ -207,7 +207,7 @@ class Project(Strict):
     budget: Budget = field("投资", "金额单位：万元")
     hardware: list[Hardware] = field("硬件及基础设施", "项目采购的硬件、机房、线路等", default_factory=list)
     systems: SystemLinks = field("涉及系统", default_factory=SystemLinks)
-    documents: Documents = field("文件", "文件类型 → docs/ 下路径或文件编号", default_factory=Documents)  # type: ignore[valid-type]
+    documents: Documents = field("文件", "文件类型 → docs/ 下路径或文件编号", default_factory=Documents)
     cost_comparison: CostComparison | None = field("成本比较", "自建与购买服务的全生命周期成本比较", default=None)
     milestones: Milestones = field("里程碑", "阶段 → 日期或带 date 的映射", default_factory=Milestones)
     progress_reports: list[dt.date] = field("进度报告", "向数据主管部门报送进度报告的日期", default_factory=list)

@@ -280,7 +280,9 @@ def jx10(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依托一体化在线政务服务平台和“爱山东”移动政务服务平台建设，让群众在一个入口找到所有服务，而不是一个部门一个 App。
     """
     for p, field, s in _live_created(ctx):
-        needed = AUDIENCE_PLATFORMS.get(s.audience, ()) if s.audience else ()
+        if s.audience is None:
+            continue  # no audience, no platform duty to check
+        needed = AUDIENCE_PLATFORMS.get(s.audience, ())
         missing = [pl for pl in needed if pl not in s.platforms]
         if missing:
             labels = "、".join(pl.label for pl in missing)
