@@ -39,8 +39,14 @@ KIND_LABELS = {
 }
 
 
-class NoParams(BaseModel):
+class Params(BaseModel):
+    """Base of every rule's parameter model: unknown names are refused, values are fixed."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoParams(Params):
+    """The parameters of a rule that has none."""
 
 
 P = TypeVar("P", bound=BaseModel)

@@ -8,20 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from registry.dates import add_months, year_end
 from registry.enums import STAGE_ORDER, DocumentKind, EvaluationKind, Nature, Stage, SystemStatus
 from registry.findings import Message
 from registry.models import Project, System
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.base import Citation, Context, Kind, NoParams, Params, Problem, problem, rule
 from registry.rules.change import new_changes
 from registry.rules.helpers import (
-    percent,
     approved_before,
     changed_scope,
     evaluations_between,
     missing_documents,
+    percent,
     system_shortfalls,
     target_systems,
 )
@@ -242,9 +242,7 @@ def dlt16(ctx: Context, params: NoParams) -> Iterator[Problem]:
 # Evaluation
 
 
-class SelfEvaluationParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class SelfEvaluationParams(Params):
     self_evaluation_months: int = Field(
         24, ge=12, description="自评价期限：竣工验收后第 12 个月至第 N 个月内须开展自评价（“12-24个月内”）",
     )
@@ -326,9 +324,7 @@ def _construction_end(p: Project) -> dt.date | None:
 # Changes after approval
 
 
-class SelfAdjustParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class SelfAdjustParams(Params):
     self_adjust_share: float = Field(
         0.10, ge=0, le=1,
         description="建设单位可自行调整（备案即可）的资金调整上限，占基准版本投资概算的比例（“不超过概算总投资10%”，含本数）",
@@ -459,9 +455,7 @@ def dlt21(ctx: Context, params: NoParams) -> Iterator[Problem]:
         yield from missing_documents(p, FINAL_ACCEPTANCE_DOCUMENTS, when="竣工验收时", when_en="at final acceptance")
 
 
-class AcceptanceParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class AcceptanceParams(Params):
     acceptance_months: int = Field(6, ge=1, description="初步验收后须在 N 个月内完成竣工验收（“建成后半年内”，恰好 N 个月仍按期）")
 
 

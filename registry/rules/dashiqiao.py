@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from registry.dates import add_months, at_least_months, within_months
 from registry.enums import (
@@ -23,7 +23,7 @@ from registry.enums import (
 )
 from registry.findings import Severity
 from registry.models import Project, System
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.base import Citation, Context, Kind, NoParams, Params, Problem, problem, rule
 from registry.rules.change import new_changes
 from registry.rules.helpers import approved_before, changed_scope, evaluations_between, missing_documents
 
@@ -207,9 +207,7 @@ def dsq6(ctx: Context, params: NoParams) -> Iterator[Problem]:
             yield from missing_documents(p, kinds, when="通过评审（reviewed）后", when_en="from review")
 
 
-class MergeLimitParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class MergeLimitParams(Params):
     merge_limit_wan: float = Field(
         200, gt=0,
         description="可合并编报可研和初设的投资上限（万元，不含本数）：总投资额200万元(不含)以下的项目可以合并编报",
@@ -437,9 +435,7 @@ def _rose(before: Project, after: Project) -> bool:
 # 第十六条 进展报告
 
 
-class ProgressParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ProgressParams(Params):
     progress_interval_months: int = Field(
         3, ge=1, description="报送项目实施进展情况的最长间隔（自然月，恰好满 N 个月仍算按时）",
     )
@@ -511,9 +507,7 @@ def _gap(p: Project, previous: dt.date, until: dt.date, months: int, kind: str) 
 # 第十七条至第十九条 验收与自评价
 
 
-class StableRunParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class StableRunParams(Params):
     stable_min_months: int = Field(3, ge=0, description="初验合格后系统稳定运行的最短期限（自然月，含本数）")
     stable_max_months: int = Field(6, ge=1, description="初验合格后申请竣工验收的最长期限（自然月，含本数）")
 
@@ -658,9 +652,7 @@ def _not_yet_in_use(s: System, p: Project) -> Iterator[Problem]:
 _SELF_EVALUATION_EARLIEST_MONTHS = 12  # "12至24个月内": only the upper end is a parameter in RULES.md
 
 
-class SelfEvaluationWindowParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class SelfEvaluationWindowParams(Params):
     self_evaluation_months: int = Field(
         24, ge=_SELF_EVALUATION_EARLIEST_MONTHS,
         description="项目通过验收后开展自评价的最迟期限（自然月，含本数）；最早为验收后12个月",

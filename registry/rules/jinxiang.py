@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from registry.dates import add_months
 from registry.enums import (
@@ -20,15 +20,15 @@ from registry.enums import (
 )
 from registry.findings import Message, Severity
 from registry.models import Project, System
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.base import Citation, Context, Kind, NoParams, Params, Problem, problem, rule
 from registry.rules.change import new_changes
 from registry.rules.helpers import (
-    percent,
     approved_before,
     changed_scope,
     created_systems,
     evaluations_between,
     missing_documents,
+    percent,
     system_shortfalls,
     target_systems,
 )
@@ -96,9 +96,7 @@ ART44 = Citation(PROFILE, "第四十四条", "未经立项的政务信息化项�
 # Review (第二章 项目评审)
 
 
-class MajorProjectParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class MajorProjectParams(Params):
     major_project_wan: float = Field(
         500, gt=0, description="重大项目标准（万元）：投资达到或超过此数（“500万元及以上”）须提供可行性研究报告和初步设计",
     )
@@ -465,9 +463,7 @@ def jx25(ctx: Context, params: NoParams) -> Iterator[Problem]:
 # Procurement and contract (第五章 采购和合同管理)
 
 
-class ContractDaysParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ContractDaysParams(Params):
     contract_working_days: int = Field(
         10, ge=1,
         description="中标（成交）通知书发出后签订合同、合同签订后向县大数据局备案的期限（法定工作日，发出/签订当日不计，第 N 个工作日当天仍按期）",
@@ -761,9 +757,7 @@ def jx36(ctx: Context, params: NoParams) -> Iterator[Problem]:
 # Security budget, approval before building
 
 
-class SecurityShareParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class SecurityShareParams(Params):
     min_security_share: float = Field(
         0.05, ge=0, le=1, description="新建项目网络安全预算占项目总预算的最低比例（“不低于5%”，恰好等于仍合格）",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from registry.dates import add_months, month_day_in, parse_month_day
 from registry.enums import (
@@ -19,14 +19,14 @@ from registry.enums import (
     Track,
 )
 from registry.models import Project, System
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.base import Citation, Context, Kind, NoParams, Params, Problem, problem, rule
 from registry.rules.change import new_changes
 from registry.rules.helpers import (
-    percent,
     approved_before,
     changed_scope,
     evaluations_between,
     missing_documents,
+    percent,
     target_systems,
 )
 
@@ -379,9 +379,7 @@ def _review_before(p: Project, stage: Stage, approved: dt.date | None) -> Iterat
 # 第十二条 备案制的适用范围
 
 
-class FilingParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class FilingParams(Params):
     procurement_threshold_wan: float = Field(
         100, gt=0,
         description="政府采购限额标准（万元）：低于此额的基础设施、软件开发和系统业务运营服务项目可采取备案制（第十二条“限额以下”，不含本数）",
@@ -432,9 +430,7 @@ def pt12(ctx: Context, params: FilingParams) -> Iterator[Problem]:
 # 第十四条 立项时限
 
 
-class ApprovalDeadlineParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ApprovalDeadlineParams(Params):
     approval_deadline: str = Field(
         "09-30", description="上一年度完成立项的截止日（MM-DD，含当日）：下年度项目原则上应于本年度9月底前完成立项",
     )
@@ -498,9 +494,7 @@ def pt14(ctx: Context, params: ApprovalDeadlineParams) -> Iterator[Problem]:
 # 第二十一条 立项后调整
 
 
-class SelfAdjustParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class SelfAdjustParams(Params):
     self_adjust_share: float = Field(
         0.15, ge=0, le=1,
         description="单位可自行调整（报备案）的资金调整比例上限（含本数），超过须重新报批：资金调整数额不超过项目总金额15%",
@@ -677,9 +671,7 @@ def pt23(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
-class SelfEvaluationParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class SelfEvaluationParams(Params):
     self_evaluation_months: int = Field(
         12, ge=1, description="项目通过验收后完成应用效果自评价的期限（自然月，含到期当日）",
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from registry.dates import add_months, month_day_in, parse_month_day
 from registry.enums import (
@@ -26,7 +26,7 @@ from registry.enums import (
     SystemStatus,
 )
 from registry.models import Project, System
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.base import Citation, Context, Kind, NoParams, Params, Problem, problem, rule
 from registry.rules.change import QX12 as QX12_CITATION
 from registry.rules.change import initial_registration, new_changes
 from registry.rules.helpers import (
@@ -130,9 +130,7 @@ QX38_TEXT = Citation(PROFILE, "第三十八条", "项目建设完成后，原则
 # Parameters
 
 
-class DeclarationParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class DeclarationParams(Params):
     declaration_deadline: str = Field(
         "10-31", description="申报截止日（月-日，MM-DD）：安排某年度预算的项目须在上一年度该日（含）前申报（第六条“每年10月底前”）",
     )
@@ -144,25 +142,19 @@ class DeclarationParams(BaseModel):
         return value
 
 
-class SelfBuildParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class SelfBuildParams(Params):
     self_build_limit_wan: float = Field(
         30, ge=0, description="项目单位自行组织建设的投资上限（万元，含本数）；超过且无上级资金的项目由县大数据中心统筹建设（第三十四条）",
     )
 
 
-class BuildPeriodParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class BuildPeriodParams(Params):
     max_build_months: int = Field(
         12, ge=1, description="建设周期上限（月，含本数），自合同签订日起算（第三十六条“原则上建设周期不超过1年”）",
     )
 
 
-class TrialParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class TrialParams(Params):
     min_trial_days: int = Field(
         30, ge=1, description="试运行最短天数（含起止两日）；竣工（履约）验收前须完成（第三十八条“时间不低于1个月”）",
     )
