@@ -1,22 +1,39 @@
 """One check run: load the registry, resolve the base, run the rules, collect findings.
 
 Shared by ``registry check``, ``registry diff``, the site and the exports, so that all of
-them see the same findings.
+them see the same findings. Record files are loaded through the content-keyed cache
+(:mod:`registry.cache`); ``registry check`` also reuses a whole report when none of its
+inputs changed (:func:`check_report`).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+import os
+import stat
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from registry import gitio
+from registry.cache import RecordCache, RecordingResolver, RunCache, SourceFile, Store, blob_id, run_key
 from registry.engine import Locator, Selection, findings_of, report, run_rules, select_rules
 from registry.findings import Report
-from registry.loader import load_config, load_records, read_files, record_files
+from registry.loader import (
+    config_from,
+    load_all,
+    paused_gc,
+    read_config,
+    read_files,
+    record_files,
+    snapshot_of,
+)
 from registry.models import RegistryConfig
 from registry.rules.base import Context
 from registry.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    import git
 
 
 @dataclasses.dataclass
@@ -27,16 +44,62 @@ class Run:
     report: Report
 
 
-def load_head(root: Path) -> Snapshot:
-    return load_records(read_files(root, record_files(root)))
+def scan(root: Path) -> list[SourceFile]:
+    """Every record file of the working tree, read once, with its blob id."""
+    return [SourceFile.of(path, raw) for path, raw in read_files(root, record_files(root))]
 
 
-def load_base(root: Path, rev: str) -> Snapshot:
+def load_head(root: Path, store: Store | None = None) -> Snapshot:
+    return load_snapshot(scan(root), store)
+
+
+def load_snapshot(files: Sequence[SourceFile], store: Store | None = None) -> Snapshot:
+    """The snapshot of ``files``; each file's load result comes from ``store`` when its
+    content is known there."""
+    with paused_gc():
+        results = RecordCache(store).load(files, load_all)
+        return snapshot_of([f.path for f in files], results)
+
+
+def load_base(root: Path, rev: str, store: Store | None = None) -> Snapshot:
     """Every record at the merge base of ``rev`` and HEAD, read in one pass."""
+    with _base_commit(root, rev) as base:
+        assert base is not None
+        return base.snapshot(store)
+
+
+@dataclasses.dataclass
+class _Base:
+    """A resolved ``--base``: the merge-base commit, whose records are read on demand."""
+
+    root: Path
+    repo: git.Repo
+    commit: Any  # git.objects.Commit
+
+    @property
+    def identity(self) -> str:
+        """Fixes the base's content: the commit, and where the registry root sits in the repo."""
+        from registry import gitio
+
+        return f"{self.commit.hexsha}:{gitio.root_prefix(self.repo, self.root)}"
+
+    def snapshot(self, store: Store | None) -> Snapshot:
+        from registry import gitio
+
+        blobs = gitio.record_blobs_at(self.repo, self.commit, self.root)
+        return load_snapshot([SourceFile.of(path, raw) for path, raw in blobs], store)
+
+
+@contextlib.contextmanager
+def _base_commit(root: Path, rev: str | None) -> Iterator[_Base | None]:
+    if rev is None:
+        yield None
+        return
+    from registry import gitio  # gitpython is only imported when a base is asked for
+
     repo = gitio.open_repo(root)
     try:
-        commit = gitio.merge_base(repo, rev)
-        return load_records(gitio.record_blobs_at(repo, commit, root))
+        yield _Base(root, repo, gitio.merge_base(repo, rev))
     finally:
         repo.close()
 
@@ -47,24 +110,87 @@ def run_check(
     today: dt.date,
     base: str | None = None,
     paths: Sequence[str] | None = None,
+    use_cache: bool = True,
 ) -> Run:
-    """Check the registry at ``root``; with ``paths`` (relative to root), report only on those."""
-    config = load_config(root)
+    """Check the registry at ``root``; with ``paths`` (relative to root), report only on those.
+    ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``)."""
+    config_raw = read_config(root)
+    store = Store.open(root) if use_cache else None
+    with _base_commit(root, base) as resolved:
+        return _check(root, config_raw, scan(root), today, resolved, paths, store).run
+
+
+def check_report(
+    root: Path,
+    *,
+    today: dt.date,
+    base: str | None = None,
+    paths: Sequence[str] | None = None,
+    use_cache: bool = True,
+) -> Report:
+    """The report of ``registry check``. With the cache, a report whose inputs are all
+    unchanged (every record file's content, registry.yaml, the arguments, the date, the base
+    commit, and how each document path resolves) is reused instead of recomputed."""
+    config_raw = read_config(root)
+    store = Store.open(root) if use_cache else None
+    files = scan(root)
+    with _base_commit(root, base) as resolved:
+        if store is None:
+            return _check(root, config_raw, files, today, resolved, paths, None).run.report
+        key = run_key(config=config_raw, files=files, today=today.isoformat(),
+                      base=resolved.identity if resolved else "", targets=paths)
+        runs = RunCache(store)
+        reused = runs.get(key, document_resolver(root))
+        if isinstance(reused, Report):
+            return reused
+        checked = _check(root, config_raw, files, today, resolved, paths, store)
+        if _still_current(root, config_raw, files, checked.run.report):
+            runs.put(key, checked.run.report, checked.documents)
+        return checked.run.report
+
+
+@dataclasses.dataclass
+class _Checked:
+    run: Run
+    documents: dict[str, str | None]  # every document reference the rules resolved, and how
+
+
+def _check(root: Path, config_raw: bytes, files: Sequence[SourceFile], today: dt.date,
+           base: _Base | None, paths: Sequence[str] | None, store: Store | None) -> _Checked:
+    config = config_from(config_raw)
     selection = select_rules(config)
-    head = load_head(root)
+    head = load_snapshot(files, store)
+    documents = RecordingResolver(document_resolver(root))
     ctx = Context(
         config=config,
         head=head,
         today=today,
-        base=load_base(root, base) if base else None,
+        base=base.snapshot(store) if base else None,
         targets=frozenset(paths) if paths is not None else None,
-        document_status=document_resolver(root),
+        document_status=documents,
     )
     findings = findings_of(run_rules(selection, ctx), ctx, Locator(root))
-    return Run(config, selection, ctx, report(selection, ctx, findings))
+    return _Checked(Run(config, selection, ctx, report(selection, ctx, findings)), documents.seen)
 
 
-def document_resolver(root: Path):  # type: ignore[no-untyped-def]
+def _still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], result: Report) -> bool:
+    """Whether registry.yaml and the files with findings still hold the bytes the run was keyed
+    on: finding positions are read from disk after loading, so a file saved during the run
+    must not leave its new line numbers under the old content's key."""
+    blobs = {f.path: f.blob for f in files}
+    try:
+        if read_config(root) != config_raw:
+            return False
+        for path in {f.path for f in result.findings} & blobs.keys():
+            with open(root / path, "rb") as handle:
+                if blob_id(handle.read()) != blobs[path]:
+                    return False
+    except Exception:  # noqa: BLE001  (unreadable now: simply do not keep this report)
+        return False
+    return True
+
+
+def document_resolver(root: Path) -> Callable[[str], str | None]:
     """How a document path resolves inside ``root`` (see ``Context.document_status``)."""
     top = root.resolve()
 
@@ -74,6 +200,9 @@ def document_resolver(root: Path):  # type: ignore[no-untyped-def]
         parts = ref.replace("\\", "/").split("/")
         if ".." in parts:
             return "parent"
+        plain = _without_symlinks(root, parts)
+        if plain is not _SYMLINK:
+            return plain
         target = root / "/".join(parts)
         resolved = target.resolve()
         if resolved != top and top not in resolved.parents:
@@ -81,3 +210,30 @@ def document_resolver(root: Path):  # type: ignore[no-untyped-def]
         return None if resolved.is_file() else "missing"
 
     return status
+
+
+_SYMLINK = "symlink"  # a link on the way: only full resolution can tell where it leads
+
+
+def _without_symlinks(root: Path, parts: list[str]) -> str | None:
+    """The status of a path below ``root`` reached without symlinks, from one ``lstat`` per
+    part — what ``Path.resolve`` would conclude at a fraction of its cost (thousands of
+    attachments are looked up on every run); ``_SYMLINK`` when a link or an odd error needs
+    the full resolution."""
+    path = os.fspath(root)
+    mode = 0
+    for part in parts:
+        if part in ("", "."):
+            continue
+        path = os.path.join(path, part)
+        try:
+            mode = os.lstat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "missing"
+        except ValueError:  # a NUL byte in the reference: no such file can exist
+            return "missing"
+        except OSError:
+            return _SYMLINK
+        if stat.S_ISLNK(mode):
+            return _SYMLINK
+    return None if stat.S_ISREG(mode) else "missing"

@@ -11,10 +11,13 @@ from registry import __version__
 from registry.loader import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS = ("check", "new", "schema", "rules")
+COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The full parser; given ``argv``, only the module of the command it names is imported
+    (the others get a bare entry), so ``registry check`` does not load git, MkDocs or openpyxl."""
+    wanted = _command_in(argv) if argv is not None else None
     parser = argparse.ArgumentParser(
         prog="registry",
         description="政务信息化项目与政务信息系统登记簿：校验、报告与发布",
@@ -25,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言（默认 zh 中文）")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
+        if wanted is not None and name != wanted:
+            sub.add_parser(name)
+            continue
         module = importlib.import_module(f"registry.commands.{name}")
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
@@ -32,18 +38,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named on a command line (after any global options), if it is one of ours."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("--root", "--lang"):
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def resolve_root(given: Path | None) -> Path:
     if given is not None:
         return given
+    cwd = Path.cwd()
+    # The usual case without gitpython (a costly import): the nearest folder holding .git.
+    near = next((d for d in (cwd, *cwd.parents) if (d / ".git").exists()), None)
+    if near is not None and (near / "registry.yaml").exists():
+        return near
     from registry.gitio import top_level  # git is only imported when needed
 
-    cwd = Path.cwd()
     top = top_level(cwd)
     return top if top is not None and (top / "registry.yaml").exists() else cwd
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     args.root = resolve_root(args.root)
     try:
         code: int = args.handler(args)
