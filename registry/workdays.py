@@ -59,8 +59,12 @@ class Verdict:
     estimated: bool
 
 
+@functools.lru_cache(maxsize=8192)
 def working_day(day: dt.date) -> Day:
-    """Statutory working day per the holiday calendar; Monday–Friday outside its years."""
+    """Statutory working day per the holiday calendar; Monday–Friday outside its years.
+
+    Cached: the package scans its whole holiday table on every call, and a registry asks
+    about the same few hundred days for thousands of contracts."""
     try:
         return Day(bool(chinese_calendar.is_workday(day)), estimated=False)
     except NotImplementedError:

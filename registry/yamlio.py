@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Generator
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -30,6 +31,7 @@ from ruamel.yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 
 from registry.findings import Message
@@ -38,6 +40,7 @@ Path = tuple[str | int, ...]
 Positions = dict[Path, tuple[int, int]]
 
 _PARSER = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
+_C_PARSER = _PARSER.Parser.__module__.startswith("ruamel.yaml.clib")
 
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
@@ -133,14 +136,34 @@ def parse(raw: bytes, *, positions: bool = False) -> Parsed:
     """One YAML document holding a mapping, built from events. Raises :class:`YamlError`."""
     text = decode(raw)
     builder = _Builder(positions)
+    events = _events(text)
     try:
-        for event in _PARSER.parse(text):
+        for event in events:
             builder.feed(event)
     except MarkedYAMLError as exc:
         raise _syntax_error(exc) from None
     except YAMLError as exc:  # unmarked errors are rare; still never a traceback
         raise YamlError(1, 1, Message(f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")) from None
+    finally:
+        events.close()
     return builder.result()
+
+
+def _events(text: str) -> Generator[Any, None, None]:
+    """The parser's events; straight from ruamel's C parser when ``ruamel.yaml.clib`` is
+    installed (its pure-Python fallback only through ``YAML.parse``)."""
+    if not _C_PARSER:
+        yield from _PARSER.parse(text)
+        return
+    parser = _PARSER.Parser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if type(event) is StreamEndEvent:
+                return
+            yield event
+    finally:
+        parser.dispose()
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -149,27 +172,31 @@ def _mark(event: Any) -> tuple[int, int]:
 
 
 class _Builder:
-    """Builds plain data from parser events; refuses what a record must not contain."""
+    """Builds plain data from parser events; refuses what a record must not contain.
+
+    The stack holds one ``[container, pending key]`` frame per open mapping or list. Paths are
+    only worked out from the stack when they are needed (positions, error messages), which
+    keeps the common case — a valid file, no positions — to a dict or list operation per event.
+    """
 
     def __init__(self, positions: bool) -> None:
         self.positions: Positions | None = {} if positions else None
-        self.stack: list[tuple[Any, Path, Any]] = []  # (container, its path, pending key)
+        self.stack: list[list[Any]] = []
         self.documents = 0
         self.root: Any = None
-        self.root_mark = (1, 1)
 
     def feed(self, event: Any) -> None:
         kind = type(event)
         if kind is ScalarEvent:
-            self._refuse_tag(event)
-            value = resolve_plain(event.value) if not event.style else event.value
-            self._add(value, event)
+            if event.anchor is not None or event.tag is not None:
+                self._refuse(event)
+            self._add(event.value if event.style else resolve_plain(event.value), event)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            self._refuse_tag(event)
+            if event.anchor is not None or event.tag is not None:
+                self._refuse(event)
             self._open({} if kind is MappingStartEvent else [], event)
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            container, _path, _key = self.stack.pop()
-            self._place(container)
+            self._place(self.stack.pop()[0])
         elif kind is AliasEvent:
             line, column = _mark(event)
             raise YamlError(line, column, Message(
@@ -185,81 +212,88 @@ class _Builder:
                     "a file must hold one YAML document (remove the extra ---): one record per file",
                 ))
 
-    def _refuse_tag(self, event: Any) -> None:
+    def _refuse(self, event: Any) -> None:
         line, column = _mark(event)
         if event.anchor is not None:
             raise YamlError(line, column, Message(
                 f"不允许使用 YAML 锚点（&{event.anchor}）：请直接写出取值",
                 f"YAML anchors (&{event.anchor}) are not allowed: write the value out",
             ), self._field())
-        if event.tag is not None:
-            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-            raise YamlError(line, column, Message(
-                f"不允许使用 YAML 标签（{tag}）：记录只能包含普通数据",
-                f"YAML tags ({tag}) are not allowed: records hold plain data only",
-            ), self._field())
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlError(line, column, Message(
+            f"不允许使用 YAML 标签（{tag}）：记录只能包含普通数据",
+            f"YAML tags ({tag}) are not allowed: records hold plain data only",
+        ), self._field())
+
+    def _container_path(self) -> Path:
+        """The path of the innermost open container."""
+        return tuple(c[1] if isinstance(c[0], dict) else len(c[0]) for c in self.stack[:-1])
+
+    def _path_here(self) -> Path:
+        """The path of the value the next event fills in."""
+        if not self.stack:
+            return ()
+        container, key = self.stack[-1]
+        if isinstance(container, dict):
+            return self._container_path() + ((key,) if key is not _NO_KEY else ())
+        return self._container_path() + (len(container),)
 
     def _field(self) -> str:
         return ".".join(str(p) for p in self._path_here())
 
-    def _path_here(self) -> Path:
-        if not self.stack:
-            return ()
-        container, path, key = self.stack[-1]
-        if isinstance(container, dict):
-            return path + (key,) if key is not _NO_KEY else path
-        return path + (len(container),)
-
     def _open(self, container: Any, event: Any) -> None:
-        path = self._path_here()
-        self._note_item(path, event)
-        if not self.stack:
-            self.root_mark = _mark(event)
-        elif isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is _NO_KEY:
-            line, column = _mark(event)
-            raise YamlError(line, column, Message(
-                "键必须是普通文本，不能是映射或列表", "keys must be plain text, not mappings or lists",
-            ), self._field())
-        self.stack.append((container, path, _NO_KEY))
+        if self.stack:
+            frame = self.stack[-1]
+            if frame[1] is _NO_KEY and isinstance(frame[0], dict):
+                line, column = _mark(event)
+                raise YamlError(line, column, Message(
+                    "键必须是普通文本，不能是映射或列表", "keys must be plain text, not mappings or lists",
+                ), self._field())
+            if self.positions is not None and isinstance(frame[0], list):
+                self.positions[self._path_here()] = _mark(event)
+        self.stack.append([container, _NO_KEY])
 
     def _add(self, value: Any, event: Any) -> None:
-        if self.stack:
-            container, path, key = self.stack[-1]
-            if isinstance(container, dict) and key is _NO_KEY:
-                self._take_key(container, path, value, event)
-                return
-            self._note_item(self._path_here(), event)
-        self._place(value)
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        container = frame[0]
+        if isinstance(container, dict):
+            if frame[1] is _NO_KEY:
+                self._take_key(frame, value, event)
+            else:
+                container[frame[1]] = value
+                frame[1] = _NO_KEY
+            return
+        if self.positions is not None:  # where a list item starts
+            self.positions[self._path_here()] = _mark(event)
+        container.append(value)
 
-    def _note_item(self, path: Path, event: Any) -> None:
-        """Record where a list item starts (mapping keys are recorded in ``_take_key``)."""
-        if self.positions is not None and path and isinstance(path[-1], int):
-            self.positions[path] = _mark(event)
-
-    def _take_key(self, mapping: dict[str, Any], path: Path, key: Any, event: Any) -> None:
-        line, column = _mark(event)
+    def _take_key(self, frame: list[Any], key: Any, event: Any) -> None:
         if not isinstance(key, str):
             key = str(key) if key is not None else "null"
-        if key in mapping:
-            dotted = ".".join(str(p) for p in path + (key,))
+        if key in frame[0]:
+            line, column = _mark(event)
+            dotted = ".".join(str(p) for p in self._container_path() + (key,))
             raise YamlError(line, column, Message(
                 f"重复的键 {key}：同一映射中每个键只能出现一次（删除或合并重复项）",
                 f"duplicate key {key}: each key may appear once in a mapping (remove or merge the duplicate)",
             ), dotted)
+        frame[1] = key
         if self.positions is not None:
-            self.positions[path + (key,)] = (line, column)
-        self.stack[-1] = (mapping, path, key)
+            self.positions[self._container_path() + (key,)] = _mark(event)
 
     def _place(self, value: Any) -> None:
         if not self.stack:
             self.root = value
             return
-        container, path, key = self.stack[-1]
-        if isinstance(container, dict):
-            container[key] = value
-            self.stack[-1] = (container, path, _NO_KEY)
+        frame = self.stack[-1]
+        if isinstance(frame[0], dict):
+            frame[0][frame[1]] = value
+            frame[1] = _NO_KEY
         else:
-            container.append(value)
+            frame[0].append(value)
 
     def result(self) -> Parsed:
         if not isinstance(self.root, dict):

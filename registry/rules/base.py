@@ -8,6 +8,7 @@ rules, the date deadline rules measure against) and its typed parameters, and *y
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable, Iterator
@@ -102,11 +103,11 @@ class Context:
     document_status: Callable[[str], str | None] = lambda _ref: None
     notices: list[Message] = dataclasses.field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def systems(self) -> list[System]:
         return [s for s in self.head.systems if self._wanted(s)]
 
-    @property
+    @functools.cached_property
     def projects(self) -> list[Project]:
         return [p for p in self.head.projects if self._wanted(p)]
 
