@@ -7,6 +7,8 @@ Two kinds of entries live in ``<root>/.registry-cache/<fingerprint>/``:
   the way git does). They are kept in one pack (``records.pack``) plus small ``*.delta`` files
   written by later runs, because unpickling one pack is several times faster than opening
   20,000 small files. A pack is rewritten when the deltas grow past a fraction of it.
+  A valid record is stored as its own pickle beside its id, unit and active flag: runs get
+  it as a :class:`registry.snapshot.Deferred` and unpickle only the records they look at.
 * **runs** — the whole report of a ``registry check``, keyed by every input: the blob id of
   every record file, the bytes of registry.yaml, the arguments, the date, the base commit.
   The document paths a run looked at are stored with it and looked at again before the
@@ -41,10 +43,12 @@ from pathlib import Path
 from typing import Any
 
 import registry
+from registry.models import System
+from registry.snapshot import Deferred
 
 CACHE_DIR = ".registry-cache"
 DISABLE_ENV = "REGISTRY_NO_CACHE"
-FORMAT = 1  # bump when the layout of entries changes
+FORMAT = 2  # bump when the layout of entries changes
 _MAGIC = b"registry-cache\x00\x01"
 _KEY_BYTES = 32
 _DIGEST = hashlib.sha256().digest_size
@@ -313,17 +317,16 @@ class RecordCache:
         known = self._known()
         results: list[Loaded] = [None] * len(files)
         misses: list[int] = []
-        handed_out: set[int] = set()
         for i, f in enumerate(files):
             found = known.entries.get(f.key)
-            if found is None or (not isinstance(found, list) and id(found) in handed_out):
-                misses.append(i)  # unknown content, or a second file with the same content:
-                continue          # every path needs its own record object (Snapshot keys on id)
             if isinstance(found, list):
                 results[i] = [dataclasses.replace(u, path=f.path) for u in found]
+            elif isinstance(found, tuple) and len(found) == 5:
+                # a Deferred per file: two files with the same content still get two record
+                # objects when loaded (Snapshot keys on object identity)
+                results[i] = Deferred(f.key.split("/", 1)[0], *found)
             else:
-                handed_out.add(id(found))
-                results[i] = found
+                misses.append(i)
         if misses:
             for i, result in zip(misses, load_many([(files[i].path, files[i].raw) for i in misses])):
                 results[i] = result
@@ -350,7 +353,7 @@ class RecordCache:
         """A small delta with the new entries; or, when there is no pack yet or the deltas
         have piled up, a new pack holding exactly this run's files (dropping old content)."""
         assert self.store is not None
-        new = {files[i].key: _portable(results[i]) for i in misses}
+        new = _entries((files[i].key, results[i]) for i in misses)
         if known.packed and len(known.in_deltas) + len(new) <= max(_COMPACT_MIN, len(files) // 8):
             if len(known.deltas) < _MAX_DELTA_FILES:
                 self.store.write(_delta_name(), new)
@@ -358,7 +361,7 @@ class RecordCache:
                 for name in known.deltas:
                     self.store.remove(name)
             return
-        current = [(f.key, _portable(r)) for f, r in zip(files, results)]
+        current = list(_entries((f.key, r) for f, r in zip(files, results)).items())
         parts = (dict(current[i:i + _PACK_PART]) for i in range(0, len(current), _PACK_PART))
         if self.store.write_parts(PACK, parts):
             for name in known.deltas:  # merged into the pack (a delta written meanwhile stays)
@@ -377,11 +380,27 @@ class _Known:
     deltas: list[str] = dataclasses.field(default_factory=list)  # delta file names
 
 
-def _portable(result: Loaded) -> Loaded:
-    """Unreadable problems carry their path; the cache keys content, so store them path-free."""
+def _entries(results: Iterable[tuple[str, Loaded]]) -> dict[str, Any]:
+    """Pack entries of load results; a record that cannot be pickled is simply not cached."""
+    out: dict[str, Any] = {}
+    for key, result in results:
+        with contextlib.suppress(Exception):
+            out[key] = _portable(result)
+    return out
+
+
+def _portable(result: Loaded) -> Any:
+    """Unreadable problems carry their path; the cache keys content, so store them path-free.
+    A record becomes ``(id, unit, active, creates, pickle)``: plain values that load in no time, the
+    pickle itself only when a run needs the record (see :class:`Deferred`)."""
     if isinstance(result, list):
         return [dataclasses.replace(u, path="") for u in result]
-    return result
+    if isinstance(result, Deferred):
+        return result.id, result.unit, result.active, result.creates, result.data
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    if isinstance(result, System):
+        return result.id, result.unit, result.active, (), data
+    return result.id, result.unit, False, tuple(result.systems.creates), data
 
 
 # ---- whole runs ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from registry.findings import Message
 from registry.models import Project, RegistryConfig, System
 from registry.schema_errors import dotted, translate
-from registry.snapshot import Record, Snapshot, Unreadable
+from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
 
 CONFIG_FILE = "registry.yaml"
@@ -153,9 +153,10 @@ def load_records(files: Iterable[tuple[str, bytes]]) -> Snapshot:
         return snapshot_of([path for path, _raw in pairs], load_all(pairs))
 
 
-def snapshot_of(paths: Sequence[str], results: Sequence[Loaded]) -> Snapshot:
-    """The snapshot of files whose load results are known (see :func:`load_record`)."""
-    records: list[tuple[str, Record]] = []
+def snapshot_of(paths: Sequence[str], results: Sequence[Loaded | Deferred]) -> Snapshot:
+    """The snapshot of files whose load results are known (see :func:`load_record`), or
+    cached records still to be unpickled (:class:`Deferred`)."""
+    records: list[tuple[str, Record | Deferred]] = []
     invalid: list[Unreadable] = []
     for path, result in zip(paths, results):
         if isinstance(result, list):

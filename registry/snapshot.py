@@ -1,9 +1,12 @@
 """A snapshot: every valid record of one revision (working tree or base), with look-ups."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
+import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Union
 
@@ -37,20 +40,92 @@ class Origin:
         return name[: -len(".yaml")] if name.endswith(".yaml") else name
 
 
-class Snapshot:
-    """Records of one revision. Records with schema errors are not in it (they have findings)."""
+@dataclasses.dataclass(frozen=True, eq=False)
+class Deferred:
+    """A record kept as its pickle (from the record cache) until a run actually looks at it,
+    with the few fields the snapshot's indexes need. Unpickling every record of a large
+    registry costs more than a ``check PATHS`` run spends on everything else."""
 
-    def __init__(self, records: Iterable[tuple[str, Record]], invalid: Iterable[Unreadable] = ()) -> None:
-        self.systems: list[System] = []
-        self.projects: list[Project] = []
+    kind: str  # "systems" | "projects": the folder, which decides the model
+    id: str
+    unit: str
+    active: bool  # System.active; False for projects
+    creates: tuple[str, ...]  # Project.systems.creates; () for systems
+    data: bytes
+
+    def load(self) -> Record:
+        record: Record = pickle.loads(self.data)
+        return record
+
+
+class _Slot:
+    """One record file's record, materialised on first use (then always the same object)."""
+
+    __slots__ = ("path", "id", "unit", "active", "creates", "value")
+
+    def __init__(self, path: str, value: Record | Deferred) -> None:
+        self.path = path
+        self.value = value
+        self.id = value.id
+        self.unit = value.unit
+        self.active, self.creates = _light_fields(value)
+
+
+class Snapshot:
+    """Records of one revision. Records with schema errors are not in it (they have findings).
+
+    Records from the cache arrive as :class:`Deferred` and are unpickled only when something
+    reaches them: ``systems``/``projects`` (all of them), the look-ups by id or unit, or
+    :meth:`systems_where`/:meth:`projects_where` (only the paths asked for). Counting
+    look-ups (``count_system_id``, ``active_count`` …) never need to unpickle."""
+
+    def __init__(self, records: Iterable[tuple[str, Record | Deferred]], invalid: Iterable[Unreadable] = ()) -> None:
+        self._system_slots: list[_Slot] = []
+        self._project_slots: list[_Slot] = []
         self.invalid: list[Unreadable] = list(invalid)
         self._paths: dict[int, str] = {id(u): u.path for u in self.invalid}
+        # filled per unit on first look-up, so that one unit loads only its own records
+        self._systems_by_unit: dict[str, list[System]] = {}
+        self._projects_by_unit: dict[str, list[Project]] = {}
         for path, record in records:
-            self._paths[id(record)] = path
-            if isinstance(record, System):
-                self.systems.append(record)
+            slot = _Slot(path, record)
+            if isinstance(record, System) or (isinstance(record, Deferred) and record.kind == "systems"):
+                self._system_slots.append(slot)
             else:
-                self.projects.append(record)
+                self._project_slots.append(slot)
+            if not isinstance(record, Deferred):
+                self._paths[id(record)] = path
+
+    def _record(self, slot: _Slot) -> Record:
+        value = slot.value
+        if isinstance(value, Deferred):
+            value = slot.value = value.load()
+            self._paths[id(value)] = slot.path
+        return value
+
+    def _systems_in(self, slots: Iterable[_Slot]) -> list[System]:
+        with _gc_paused():  # many objects at once, none of them garbage
+            return [self._record(slot) for slot in slots]  # type: ignore[misc]
+
+    def _projects_in(self, slots: Iterable[_Slot]) -> list[Project]:
+        with _gc_paused():
+            return [self._record(slot) for slot in slots]  # type: ignore[misc]
+
+    @cached_property
+    def systems(self) -> list[System]:
+        return self._systems_in(self._system_slots)
+
+    @cached_property
+    def projects(self) -> list[Project]:
+        return self._projects_in(self._project_slots)
+
+    def systems_where(self, wanted: Callable[[str], bool]) -> list[System]:
+        """The systems whose file path ``wanted`` accepts, in file order; only those are loaded."""
+        return self._systems_in(slot for slot in self._system_slots if wanted(slot.path))
+
+    def projects_where(self, wanted: Callable[[str], bool]) -> list[Project]:
+        """The projects whose file path ``wanted`` accepts, in file order; only those are loaded."""
+        return self._projects_in(slot for slot in self._project_slots if wanted(slot.path))
 
     def path_of(self, record: Record | Unreadable) -> str:
         return self._paths[id(record)]
@@ -62,40 +137,28 @@ class Snapshot:
         return id(record) in self._paths
 
     @cached_property
-    def _system_index(self) -> dict[str, list[System]]:
-        index: dict[str, list[System]] = defaultdict(list)
-        for s in self.systems:
-            index[s.id].append(s)
-        return index
+    def _system_index(self) -> dict[str, list[_Slot]]:
+        return _index(self._system_slots, lambda slot: slot.id)
 
     @cached_property
-    def _project_index(self) -> dict[str, list[Project]]:
-        index: dict[str, list[Project]] = defaultdict(list)
-        for p in self.projects:
-            index[p.id].append(p)
-        return index
+    def _project_index(self) -> dict[str, list[_Slot]]:
+        return _index(self._project_slots, lambda slot: slot.id)
 
     @cached_property
-    def _systems_by_unit(self) -> dict[str, list[System]]:
-        index: dict[str, list[System]] = defaultdict(list)
-        for s in self.systems:
-            index[s.unit].append(s)
-        return index
+    def _system_units(self) -> dict[str, list[_Slot]]:
+        return _index(self._system_slots, lambda slot: slot.unit)
 
     @cached_property
-    def _projects_by_unit(self) -> dict[str, list[Project]]:
-        index: dict[str, list[Project]] = defaultdict(list)
-        for p in self.projects:
-            index[p.unit].append(p)
-        return index
+    def _project_units(self) -> dict[str, list[_Slot]]:
+        return _index(self._project_slots, lambda slot: slot.unit)
 
     def system(self, system_id: str) -> System | None:
         found = self._system_index.get(system_id)
-        return found[0] if found else None
+        return self._record(found[0]) if found else None  # type: ignore[return-value]
 
     def project(self, project_id: str) -> Project | None:
         found = self._project_index.get(project_id)
-        return found[0] if found else None
+        return self._record(found[0]) if found else None  # type: ignore[return-value]
 
     def count_system_id(self, system_id: str) -> int:
         return len(self._system_index.get(system_id, ()))
@@ -104,20 +167,64 @@ class Snapshot:
         return len(self._project_index.get(project_id, ()))
 
     def systems_of(self, unit: str) -> list[System]:
-        return self._systems_by_unit.get(unit, [])
+        if unit not in self._systems_by_unit:
+            self._systems_by_unit[unit] = self._systems_in(self._system_units.get(unit, ()))
+        return self._systems_by_unit[unit]
 
     def projects_of(self, unit: str) -> list[Project]:
-        return self._projects_by_unit.get(unit, [])
+        if unit not in self._projects_by_unit:
+            self._projects_by_unit[unit] = self._projects_in(self._project_units.get(unit, ()))
+        return self._projects_by_unit[unit]
+
+    def projects_creating(self, system_id: str) -> list[Project]:
+        """The projects that list ``system_id`` in ``systems.creates``, in file order."""
+        return self._projects_in(self._creators.get(system_id, ()))
+
+    @cached_property
+    def _creators(self) -> dict[str, list[_Slot]]:
+        index: dict[str, list[_Slot]] = defaultdict(list)
+        for slot in self._project_slots:
+            for system_id in slot.creates:
+                index[system_id].append(slot)
+        return dict(index)
 
     def active_count(self, unit: str) -> int:
-        return sum(1 for s in self.systems_of(unit) if s.active)
+        return sum(1 for slot in self._system_units.get(unit, ()) if slot.active)
 
     def units(self) -> set[str]:
-        return set(self._systems_by_unit) | set(self._projects_by_unit)
+        return set(self._system_units) | set(self._project_units)
 
     @property
     def records(self) -> int:
-        return len(self.systems) + len(self.projects)
+        return len(self._system_slots) + len(self._project_slots)
+
+
+def _light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...]]:
+    """``active`` and ``creates`` of a record, cached or loaded, for the indexes."""
+    if isinstance(value, Deferred):
+        return value.active, value.creates
+    if isinstance(value, System):
+        return value.active, ()
+    return False, tuple(value.systems.creates)
+
+
+def _index(slots: Iterable[_Slot], key: Callable[[_Slot], str]) -> dict[str, list[_Slot]]:
+    index: dict[str, list[_Slot]] = defaultdict(list)
+    for slot in slots:
+        index[key(slot)].append(slot)
+    return dict(index)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """As ``registry.loader.paused_gc`` (which imports this module, hence the copy)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -105,14 +105,12 @@ class Context:
 
     @functools.cached_property
     def systems(self) -> list[System]:
-        return [s for s in self.head.systems if self._wanted(s)]
+        # filtered by path before loading: ``check PATHS`` unpickles only its own records
+        return list(self.head.systems) if self.targets is None else self.head.systems_where(self.wants)
 
     @functools.cached_property
     def projects(self) -> list[Project]:
-        return [p for p in self.head.projects if self._wanted(p)]
-
-    def _wanted(self, record: Record) -> bool:
-        return self.wants(self.head.path_of(record))
+        return list(self.head.projects) if self.targets is None else self.head.projects_where(self.wants)
 
     def wants(self, path: str) -> bool:
         """Whether findings on ``path`` are reported (``check PATHS`` narrows this)."""

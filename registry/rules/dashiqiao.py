@@ -86,15 +86,6 @@ def _unfinished(p: Project) -> bool:
     return p.milestones.final_acceptance is None and p.milestones.terminated is None
 
 
-def _creators(ctx: Context) -> dict[str, list[Project]]:
-    """System id → the projects (whole registry) that list it in ``systems.creates``."""
-    out: dict[str, list[Project]] = {}
-    for p in ctx.head.projects:
-        for sid in p.systems.creates:
-            out.setdefault(sid, []).append(p)
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # 第五条 部署与接入
 
@@ -125,9 +116,8 @@ def dsq5(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：项目竣工验收（或终止）后，其所建且已进入试运行或运行的系统属于“已建的系统”，
     第五条对其只要求逐步向政务云迁移，由 DSQ5W 以警告提示，不适用本规则。
     """
-    creators = _creators(ctx)
     for s in ctx.systems:
-        unfinished = [p.id for p in creators.get(s.id, []) if _unfinished(p)]
+        unfinished = [p.id for p in ctx.head.projects_creating(s.id) if _unfinished(p)]
         if not s.active or (s.status not in _NOT_YET_ONLINE and not unfinished):
             continue
         source = f"由在建项目 {unfinished[0]} 新建的" if unfinished else f"{s.status.label}的"
@@ -625,11 +615,10 @@ def dsq18(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：RULES.md 只写了验收不合格的情形；条文同样禁止尚未验收的项目投入使用，因此两种情形都检查。
     竣工验收前的试运行（``trial``）属于建设过程（第十七条要求初验后稳定运行），只有 ``operating`` 才算“投入使用”。
     """
-    creators = _creators(ctx)
     for s in ctx.systems:
         if s.status is not SystemStatus.operating:
             continue
-        for p in creators.get(s.id, []):
+        for p in ctx.head.projects_creating(s.id):
             yield from _not_yet_in_use(s, p)
 
 
