@@ -7,6 +7,7 @@ a temporary git repository, change one record in one place, and list what the ch
 """
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from gitrepo import GitRepo, yaml_text
-from registry.checking import Run
+from registry.checking import Run, run_check
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -48,11 +49,21 @@ def committed_fixture(profile: str, tmp_path: Path) -> tuple[Path, GitRepo]:
 
 
 def edit(root: Path, relpath: str, *changes: Edit) -> None:
-    """Load a record, apply ``changes`` in order and write it back as YAML."""
-    data: dict[str, Any] = YAML(typ="safe").load((root / relpath).read_text(encoding="utf-8"))
+    """Load a record (or start a new one), apply ``changes`` in order and write it as YAML."""
+    target = root / relpath
+    data: dict[str, Any] = YAML(typ="safe").load(target.read_text(encoding="utf-8")) if target.exists() else {}
     for change in changes:
         change(data)
-    (root / relpath).write_text(yaml_text(data), encoding="utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml_text(data), encoding="utf-8")
+
+
+def check_with_break(profile: str, tmp_path: Path, path: str | None, change: Edit | None, today: dt.date) -> Run:
+    """Check a copy of the fixture with one record changed (``path=None``: unchanged, on ``today``)."""
+    root = copy_fixture(profile, tmp_path)
+    if path is not None and change is not None:
+        edit(root, path, change)
+    return run_check(root, today=today)
 
 
 def _parent(data: dict[str, Any], keys: str, *, create: bool) -> tuple[dict[str, Any], str]:
@@ -85,3 +96,8 @@ def drop(keys: str) -> Edit:
         del parent[last]
     return change
 
+
+
+def replace_with(record: dict[str, Any]) -> Edit:
+    """Overwrite the record's fields with ``record`` (a whole new record for a new file)."""
+    return lambda data: data.update(record)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fixturekit import Edit, Found, both, committed_fixture, copy_fixture, drop, edit, found, messages, set_at
+from fixturekit import Edit, Found, both, check_with_break, committed_fixture, drop, edit, found, messages, set_at
 from registry.checking import run_check
 from registry.rules import RULES
 
@@ -85,10 +85,7 @@ BREAKS = [
 def test_one_break_fires_one_rule(
     tmp_path: Path, path: str | None, change: Edit | None, today: dt.date, expected: list[Found]
 ) -> None:
-    root = copy_fixture(PROFILE, tmp_path)
-    if path is not None and change is not None:
-        edit(root, path, change)
-    run = run_check(root, today=today)
+    run = check_with_break(PROFILE, tmp_path, path, change, today)
     assert found(run) == expected, messages(run)
 
 

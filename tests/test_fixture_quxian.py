@@ -7,68 +7,19 @@ merged) and seven projects (two accepted, three under way, one just planned, one
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
-from gitrepo import GitRepo, yaml_text
-from registry.checking import Run, run_check
+from fixturekit import (
+    Edit, Found, FIXTURES, check_with_break, committed_fixture, drop, edit, found, messages, replace_with, set_at,
+)
+from registry.checking import run_check
 from registry.rules import RULES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "quxian"
+PROFILE = "quxian"
+FIXTURE = FIXTURES / PROFILE
 TODAY = dt.date(2026, 11, 20)
-
-Edit = Callable[[dict[str, Any]], None]
-Found = tuple[str, str, str]  # (rule, path, field)
-
-
-def found(run: Run) -> list[Found]:
-    return sorted((f.rule, f.path, f.field) for f in run.report.findings)
-
-
-def copy_fixture(tmp_path: Path) -> Path:
-    root = tmp_path / "registry"
-    shutil.copytree(FIXTURE, root)
-    return root
-
-
-def load(root: Path, relpath: str) -> dict[str, Any]:
-    data: dict[str, Any] = YAML(typ="safe").load((root / relpath).read_text(encoding="utf-8"))
-    return data
-
-
-def edit(root: Path, relpath: str, change: Edit) -> None:
-    data = load(root, relpath) if (root / relpath).exists() else {}
-    change(data)
-    (root / relpath).parent.mkdir(parents=True, exist_ok=True)
-    (root / relpath).write_text(yaml_text(data), encoding="utf-8")
-
-
-def set_at(keys: str, value: Any) -> Edit:
-    """An edit that sets the dotted ``keys`` (creating mappings on the way)."""
-    def change(data: dict[str, Any]) -> None:
-        *parents, last = keys.split(".")
-        for key in parents:
-            data = data.setdefault(key, {})
-        data[last] = value
-    return change
-
-
-def drop(keys: str) -> Edit:
-    def change(data: dict[str, Any]) -> None:
-        *parents, last = keys.split(".")
-        for key in parents:
-            data = data[key]
-        del data[last]
-    return change
-
-
-def replace_with(record: dict[str, Any]) -> Edit:
-    return lambda data: data.update(record)
 
 
 # -- the clean fixture ----------------------------------------------------------------------
@@ -76,22 +27,15 @@ def replace_with(record: dict[str, Any]) -> Edit:
 
 def test_fixture_has_no_findings() -> None:
     run = run_check(FIXTURE, today=TODAY)
-    assert found(run) == [], [f.message.zh for f in run.report.findings]
+    assert found(run) == [], messages(run)
     assert run.report.summary.records == 15
     assert run.report.summary.profiles == ["quxian"]
     in_force = {r.id for r, _ in run.selection.rules}
     assert {r for r in RULES if RULES[r].profile == "quxian"} <= in_force
 
 
-def committed_fixture(tmp_path: Path) -> tuple[Path, GitRepo]:
-    root = copy_fixture(tmp_path)
-    repo = GitRepo.init(root)
-    repo.commit("渠县登记簿初始登记")
-    return root, repo
-
-
 def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
-    root, _repo = committed_fixture(tmp_path)
+    root, _repo = committed_fixture(PROFILE, tmp_path)
     edit(root, "systems/zwzx/zwzx-approval.yaml",
          set_at("description", "县政务服务大厅、网上办事和自助终端的统一受理、分办和办结反馈"))
     edit(root, "projects/czj/2026-czj-001.yaml",
@@ -100,7 +44,7 @@ def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
          set_at("milestones.reviewed", {"date": dt.date(2026, 11, 18), "ref": "渠大数据评〔2026〕21号"}))
     run = run_check(root, today=TODAY, base="main")
     assert run.context.base is not None  # the change rules did run
-    assert found(run) == [], [f.message.zh for f in run.report.findings]
+    assert found(run) == [], messages(run)
 
 
 # -- one rule broken at a time --------------------------------------------------------------
@@ -153,11 +97,8 @@ BREAKS = [
 def test_one_break_fires_one_rule(
     tmp_path: Path, path: str | None, change: Edit | None, today: dt.date, expected: list[Found]
 ) -> None:
-    root = copy_fixture(tmp_path)
-    if path is not None and change is not None:
-        edit(root, path, change)
-    run = run_check(root, today=today)
-    assert found(run) == expected, [f.message.zh for f in run.report.findings]
+    run = check_with_break(PROFILE, tmp_path, path, change, today)
+    assert found(run) == expected, messages(run)
 
 
 def test_qx36d_exactly_at_the_end_of_the_period() -> None:
@@ -169,7 +110,7 @@ def test_qx36d_exactly_at_the_end_of_the_period() -> None:
 
 
 def test_qx12_new_system_fires_even_when_count_stays(tmp_path: Path) -> None:
-    root, _repo = committed_fixture(tmp_path)
+    root, _repo = committed_fixture(PROFILE, tmp_path)
     edit(root, "systems/dsj/dsj-open-data.yaml", replace_with({
         "id": "dsj-open-data", "name": "渠县公共数据开放平台", "unit": "dsj", "status": "building",
         "deployment": "county_cloud", "audience": "public",
@@ -178,13 +119,11 @@ def test_qx12_new_system_fires_even_when_count_stays(tmp_path: Path) -> None:
         status="retired", retired_on=dt.date(2026, 11, 10), retirement_ref="渠大数据〔2026〕41号",
     ))
     run = run_check(root, today=TODAY, base="main")
-    assert found(run) == [("QX12", "systems/dsj/dsj-open-data.yaml", "new_system_approval")], [
-        f.message.zh for f in run.report.findings
-    ]
+    assert found(run) == [("QX12", "systems/dsj/dsj-open-data.yaml", "new_system_approval")], messages(run)
 
 
 def test_qx37_content_changed_without_reapproval(tmp_path: Path) -> None:
-    root, _repo = committed_fixture(tmp_path)
+    root, _repo = committed_fixture(PROFILE, tmp_path)
     edit(root, CZJ_UPGRADE, set_at("content", "升级预算绩效管理模块，新增政府采购意向公开、资产卡片移动盘点和财政电子票据功能"))
     run = run_check(root, today=TODAY, base="main")
-    assert found(run) == [("QX37", CZJ_UPGRADE, "content")], [f.message.zh for f in run.report.findings]
+    assert found(run) == [("QX37", CZJ_UPGRADE, "content")], messages(run)
