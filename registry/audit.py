@@ -46,7 +46,8 @@ from pydantic import ValidationError
 from registry import gitio
 from registry.enums import Stage
 from registry.findings import Finding, Message, Report, Severity, Summary
-from registry.loader import CONFIG_FILE, ConfigError, is_record_path, load_config, position
+from registry.layout import is_record_path
+from registry.loader import CONFIG_FILE, ConfigError, load_config, position
 from registry.models import Authorities, RegistryConfig
 from registry.yamlio import YamlError, parse
 

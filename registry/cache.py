@@ -44,7 +44,7 @@ from typing import Any
 
 import registry
 from registry.models import System
-from registry.snapshot import Deferred
+from registry.snapshot import Deferred, Unreadable
 
 CACHE_DIR = ".registry-cache"
 DISABLE_ENV = "REGISTRY_NO_CACHE"
@@ -79,10 +79,18 @@ class SourceFile:
     path: str
     raw: bytes
     blob: str
+    # a file that could not be read as a record (a link, a FIFO, no permission …): its
+    # finding, in place of a load result; ``blob`` then identifies the problem, not content
+    problem: Unreadable | None = None
 
     @classmethod
     def of(cls, path: str, raw: bytes) -> SourceFile:
         return cls(path, raw, blob_id(raw))
+
+    @classmethod
+    def refused(cls, problem: Unreadable) -> SourceFile:
+        text = f"{problem.rule}\0{problem.message.zh}".encode("utf-8", "surrogateescape")
+        return cls(problem.path, b"", "!" + hashlib.sha1(text).hexdigest(), problem)
 
     @property
     def key(self) -> str:
@@ -312,12 +320,16 @@ class RecordCache:
     def load(self, files: Sequence[SourceFile], load_many: Callable[[list[tuple[str, bytes]]], list[Loaded]]) -> list[Loaded]:
         """The load result of every file, in order: from the cache where the content is
         known, else from ``load_many`` (and then remembered)."""
+        results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
+        readable = [i for i, f in enumerate(files) if f.problem is None]
         if self.store is None:
-            return load_many([(f.path, f.raw) for f in files])
+            for i, result in zip(readable, load_many([(files[i].path, files[i].raw) for i in readable])):
+                results[i] = result
+            return results
         known = self._known()
-        results: list[Loaded] = [None] * len(files)
         misses: list[int] = []
-        for i, f in enumerate(files):
+        for i in readable:
+            f = files[i]
             found = known.entries.get(f.key)
             if isinstance(found, list):
                 results[i] = [dataclasses.replace(u, path=f.path) for u in found]
@@ -361,7 +373,7 @@ class RecordCache:
                 for name in known.deltas:
                     self.store.remove(name)
             return
-        current = list(_entries((f.key, r) for f, r in zip(files, results)).items())
+        current = list(_entries((f.key, r) for f, r in zip(files, results) if f.problem is None).items())
         parts = (dict(current[i:i + _PACK_PART]) for i in range(0, len(current), _PACK_PART))
         if self.store.write_parts(PACK, parts):
             for name in known.deltas:  # merged into the pack (a delta written meanwhile stays)
@@ -417,9 +429,10 @@ def run_key(*, config: bytes, files: Iterable[SourceFile], today: str, base: str
     digest = hashlib.sha256(fingerprint().encode() + b"\0")
     digest.update(hashlib.sha256(config).digest())
     for f in files:
-        digest.update(f"{f.path}\0{f.blob}\n".encode())
+        digest.update(f"{f.path}\0{f.blob}\n".encode("utf-8", "surrogateescape"))
     digest.update(f"today={today}\0base={base}\0".encode())
-    digest.update(("targets=" + "\0".join(sorted(targets)) if targets is not None else "targets=*").encode())
+    digest.update(("targets=" + "\0".join(sorted(targets)) if targets is not None else "targets=*")
+                  .encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -19,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 from registry.cache import RecordCache, RecordingResolver, RunCache, SourceFile, Store, blob_id, run_key
 from registry.engine import Locator, Selection, findings_of, report, run_rules, select_rules
 from registry.findings import Report
+from registry.layout import UnreadableFile, read_regular, scan_tree
 from registry.loader import (
     config_from,
     load_all,
     paused_gc,
     read_config,
-    read_files,
-    record_files,
     snapshot_of,
 )
 from registry.models import RegistryConfig
@@ -45,8 +45,17 @@ class Run:
 
 
 def scan(root: Path) -> list[SourceFile]:
-    """Every record file of the working tree, read once, with its blob id."""
-    return [SourceFile.of(path, raw) for path, raw in read_files(root, record_files(root))]
+    """Every record file of the working tree, read once, with its blob id; and every file that
+    cannot be a record (a link, a FIFO, a misplaced YAML file, no permission …), with its
+    problem (see :mod:`registry.layout`)."""
+    tree = scan_tree(root)
+    files = [SourceFile.refused(problem) for problem in tree.problems]
+    for path in tree.records:
+        try:
+            files.append(SourceFile.of(path, read_regular(root, path)))
+        except UnreadableFile as exc:
+            files.append(SourceFile.refused(exc.problem))
+    return files
 
 
 def load_head(root: Path, store: Store | None = None) -> Snapshot:
@@ -177,22 +186,23 @@ def _still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], r
     """Whether registry.yaml and the files with findings still hold the bytes the run was keyed
     on: finding positions are read from disk after loading, so a file saved during the run
     must not leave its new line numbers under the old content's key."""
-    blobs = {f.path: f.blob for f in files}
+    blobs = {f.path: f.blob for f in files if f.problem is None}
     try:
         if read_config(root) != config_raw:
             return False
         for path in {f.path for f in result.findings} & blobs.keys():
-            with open(root / path, "rb") as handle:
-                if blob_id(handle.read()) != blobs[path]:
-                    return False
+            if blob_id(read_regular(root, path)) != blobs[path]:
+                return False
     except Exception:  # noqa: BLE001  (unreadable now: simply do not keep this report)
         return False
     return True
 
 
 def document_resolver(root: Path) -> Callable[[str], str | None]:
-    """How a document path resolves inside ``root`` (see ``Context.document_status``)."""
-    top = root.resolve()
+    """How a document path resolves inside ``root`` (see ``Context.document_status``): None
+    for a regular file reached without any symbolic link, else why not. Links are never
+    followed (a link inside the registry can still publish another file's content), and an
+    operating-system error (a path too long, a folder without permission) is a status too."""
 
     def status(ref: str) -> str | None:
         if ref.startswith(("/", "~")) or (len(ref) > 1 and ref[1] == ":"):
@@ -200,26 +210,14 @@ def document_resolver(root: Path) -> Callable[[str], str | None]:
         parts = ref.replace("\\", "/").split("/")
         if ".." in parts:
             return "parent"
-        plain = _without_symlinks(root, parts)
-        if plain is not _SYMLINK:
-            return plain
-        target = root / "/".join(parts)
-        resolved = target.resolve()
-        if resolved != top and top not in resolved.parents:
-            return "outside"
-        return None if resolved.is_file() else "missing"
+        return _lstat_status(root, parts)
 
     return status
 
 
-_SYMLINK = "symlink"  # a link on the way: only full resolution can tell where it leads
-
-
-def _without_symlinks(root: Path, parts: list[str]) -> str | None:
-    """The status of a path below ``root`` reached without symlinks, from one ``lstat`` per
-    part — what ``Path.resolve`` would conclude at a fraction of its cost (thousands of
-    attachments are looked up on every run); ``_SYMLINK`` when a link or an odd error needs
-    the full resolution."""
+def _lstat_status(root: Path, parts: list[str]) -> str | None:
+    """The status of a path below ``root``, from one ``lstat`` per part (thousands of
+    attachments are looked up on every run, so no ``Path.resolve``)."""
     path = os.fspath(root)
     mode = 0
     for part in parts:
@@ -228,12 +226,12 @@ def _without_symlinks(root: Path, parts: list[str]) -> str | None:
         path = os.path.join(path, part)
         try:
             mode = os.lstat(path).st_mode
-        except (FileNotFoundError, NotADirectoryError):
+        except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL byte
             return "missing"
-        except ValueError:  # a NUL byte in the reference: no such file can exist
-            return "missing"
-        except OSError:
-            return _SYMLINK
+        except OSError as exc:
+            return "too_long" if exc.errno == errno.ENAMETOOLONG else "unreadable"
         if stat.S_ISLNK(mode):
-            return _SYMLINK
-    return None if stat.S_ISREG(mode) else "missing"
+            return "symlink"
+    if stat.S_ISDIR(mode):
+        return "missing"
+    return None if stat.S_ISREG(mode) else "special"

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +28,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=None,
                         help="登记簿根目录（默认：当前目录所在 git 仓库的顶层，否则当前目录）")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言（默认 zh 中文）")
+    parser.add_argument("--debug", action="store_true",
+                        help=f"内部错误时输出完整的错误堆栈（也可设环境变量 {DEBUG_ENV}=1）")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         if wanted is not None and name != wanted:
@@ -64,16 +68,49 @@ def resolve_root(given: Path | None) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 internal error (a bug:
+    never 0 or 1, so that CI cannot mistake a crash for a pass or for ordinary findings)."""
     args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
-    args.root = resolve_root(args.root)
     try:
+        args.root = resolve_root(args.root)
         code: int = args.handler(args)
     except ConfigError as exc:
         print(exc.text(args.lang), file=sys.stderr)
         return 2
     except BrokenPipeError:  # `registry … | head` is not an error
         return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001  (the one place that turns a bug into exit code 3)
+        return internal_error(args.lang, debug=args.debug or debug_enabled())
     return code
+
+
+DEBUG_ENV = "REGISTRY_DEBUG"
+INTERNAL_ERROR = 3
+
+
+def debug_enabled() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
+
+
+def internal_error(lang: str, *, debug: bool) -> int:
+    """One line asking for a report (the traceback only when debugging); exit code 3."""
+    exc = sys.exc_info()[1]
+    if debug:
+        traceback.print_exc()
+    kind = type(exc).__name__ if exc is not None else "Exception"
+    if lang == "en":
+        print(f"registry: internal error ({kind}); this is a bug in registry, not in your records: please report it "
+              f"to the tool's maintainers (the project's issue tracker) with the command you ran and the output of "
+              f"the same command with --debug (or {DEBUG_ENV}=1)",
+              file=sys.stderr)
+    else:
+        print(f"registry：内部错误（{kind}），这是 registry 工具的缺陷，不是记录的问题：请向工具维护者报告"
+              f"（在项目的问题跟踪页面新建问题），附上所运行的命令，以及加 --debug（或设环境变量 {DEBUG_ENV}=1）"
+              f"重新运行的完整输出",
+              file=sys.stderr)
+    return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

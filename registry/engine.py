@@ -11,13 +11,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from registry.findings import Finding, Message, Report, Summary
+from registry.layout import UnreadableFile, read_regular
 from registry.loader import ConfigError, position
 from registry.models import RegistryConfig
 from registry.rules import RULES
 from registry.rules.base import Context, Kind, Problem, Rule
 from registry.rules.profiles import SELECTABLE
 from registry.snapshot import Unreadable
-from registry.yamlio import YamlError, parse
+from registry.yamlio import YamlError, dump_value, parse
 
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -33,12 +34,12 @@ class Selection:
 
 def select_rules(config: RegistryConfig) -> Selection:
     """Rules of the common set and of every selected profile, minus the disabled ones."""
-    for profile in config.profiles:
+    for i, profile in enumerate(config.profiles):
         if profile not in SELECTABLE:
             raise ConfigError(Message(
                 f"未知的规则配置 {profile}：可选 {'、'.join(SELECTABLE)}",
                 f"unknown profile {profile}: choose from {', '.join(SELECTABLE)}",
-            ))
+            ), loc=("profiles", i))
     wanted = {"common", *config.profiles}
     in_profiles = [r for r in RULES.values() if r.profile in wanted]
     disabled = _disabled(config)
@@ -49,12 +50,12 @@ def select_rules(config: RegistryConfig) -> Selection:
 
 def _disabled(config: RegistryConfig) -> dict[str, str]:
     out: dict[str, str] = {}
-    for item in config.disabled_rules:
+    for i, item in enumerate(config.disabled_rules):
         if item.rule not in RULES:
             raise ConfigError(Message(
                 f"disabled_rules 中的规则编号 {item.rule} 不存在（registry rules 列出全部规则）",
                 f"disabled_rules names unknown rule {item.rule} (see `registry rules`)",
-            ))
+            ), loc=("disabled_rules", i, "rule"))
         out[item.rule] = item.reason
     return out
 
@@ -65,10 +66,12 @@ def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, Bas
     out: dict[str, BaseModel] = {}
     for r in rules:
         overrides: dict[str, Any] = {}
+        keys: dict[str, str] = {}
         for name in r.params.model_fields:
             for key in (name, f"{r.id}.{name}"):
                 if key in config.parameters:
                     overrides[name] = config.parameters[key]
+                    keys[name] = key
                     used.add(key)
         try:
             out[r.id] = r.params(**overrides)
@@ -76,17 +79,44 @@ def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, Bas
             error = exc.errors()[0]
             # a check across parameters (a model validator) has no field of its own: name the overrides
             names = [str(error["loc"][0])] if error["loc"] else list(overrides)
+            allowed = allowed_values(r.params, names[0]) if error["loc"] else None
+            loc = ("parameters", keys.get(names[0], names[0]))
+            if allowed is not None:
+                value = dump_value(error.get("input"))[:80]
+                raise ConfigError(Message(
+                    f"parameters 中 {r.id} 的参数 {names[0]} 取值 {value} 无效，允许范围：{allowed[0]}",
+                    f"parameters: invalid value {value} for {r.id}.{names[0]}: must be {allowed[1]}",
+                ), loc=loc) from None
             raise ConfigError(Message(
                 f"parameters 中 {r.id} 的参数 {'、'.join(names)} 取值无效：{error['msg']}",
                 f"parameters: invalid value for {r.id}.{', '.join(names)}: {error['msg']}",
-            )) from None
+            ), loc=loc) from None
     unknown = sorted(set(config.parameters) - used)
     if unknown:
         raise ConfigError(Message(
             f"parameters 中的参数 {'、'.join(unknown)} 不属于所选配置的任何规则（registry rules 列出各规则参数）",
             f"parameters: {', '.join(unknown)} belong to no rule of the selected profiles (see `registry rules`)",
-        ))
+        ), loc=("parameters", unknown[0]))
     return out
+
+
+def allowed_values(params: type[BaseModel], name: str) -> tuple[str, str] | None:
+    """``1 至 250 的整数`` for a numeric parameter, from its model's bounds (None otherwise)."""
+    info = params.model_fields.get(name)
+    if info is None or info.annotation not in (int, float):
+        return None
+    bounds = {key: getattr(meta, key) for meta in info.metadata for key in ("ge", "gt", "le", "lt")
+              if getattr(meta, key, None) is not None}
+    kind_zh, kind_en = ("整数", "an integer") if info.annotation is int else ("数", "a number")
+    if "ge" in bounds and "le" in bounds:
+        zh = f"{bounds['ge']} 至 {bounds['le']} 的{kind_zh}"
+    else:
+        parts = [f"{word} {bounds[key]}" for key, word in
+                 (("ge", "不小于"), ("gt", "大于"), ("le", "不大于"), ("lt", "小于")) if key in bounds]
+        zh = f"{'且'.join(parts)}的{kind_zh}"
+    en = " and ".join(f"{sign} {bounds[key]}" for key, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
+                      if key in bounds)
+    return zh, f"{kind_en} {en}"
 
 
 def run_rules(selection: Selection, ctx: Context) -> list[tuple[Rule[Any], Problem]]:
@@ -121,8 +151,8 @@ class Locator:
             return 1, 1
         if path not in self._positions:
             try:
-                self._positions[path] = parse((self.root / path).read_bytes(), positions=True)
-            except (OSError, YamlError):
+                self._positions[path] = parse(read_regular(self.root, path), positions=True)
+            except (UnreadableFile, YamlError):
                 self._positions[path] = None
         parsed = self._positions[path]
         return position(parsed, loc) if parsed is not None else (1, 1)

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from registry.findings import Message
+from registry.layout import UnreadableFile, read_regular, scan_tree
 from registry.models import Project, RegistryConfig, System
 from registry.schema_errors import dotted, translate
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
@@ -29,7 +30,6 @@ from registry.yamlio import Parsed, YamlError, parse
 
 CONFIG_FILE = "registry.yaml"
 RECORD_FOLDERS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
-RECORD_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclasses.dataclass
@@ -40,6 +40,7 @@ class ConfigError(Exception):
     path: str = CONFIG_FILE
     line: int = 1
     column: int = 1
+    loc: tuple[str | int, ...] = ()  # the offending key of registry.yaml, when known
 
     def text(self, lang: str) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message.text(lang)}"
@@ -49,15 +50,20 @@ def load_config(root: Path) -> RegistryConfig:
     return config_from(read_config(root))
 
 
+MAX_CONFIG_BYTES = 16 << 20  # thousands of units fit in a few hundred kilobytes
+
+
 def read_config(root: Path) -> bytes:
-    path = root / CONFIG_FILE
-    try:
-        return path.read_bytes()
-    except OSError as exc:
+    """The bytes of registry.yaml: a regular file (never a link, a FIFO or a device)."""
+    if not os.path.lexists(root / CONFIG_FILE):
         raise ConfigError(Message(
-            f"找不到或无法读取 {CONFIG_FILE}（{exc.strerror}）：请在登记簿根目录运行，或用 --root 指定",
-            f"cannot read {CONFIG_FILE} ({exc.strerror}): run in the registry root or pass --root",
-        )) from None
+            f"找不到或无法读取 {CONFIG_FILE}（文件不存在）：请在登记簿根目录运行，或用 --root 指定",
+            f"cannot find {CONFIG_FILE}: run in the registry root or pass --root",
+        ))
+    try:
+        return read_regular(root, CONFIG_FILE, limit=MAX_CONFIG_BYTES)
+    except UnreadableFile as exc:
+        raise ConfigError(exc.problem.message) from None
 
 
 def config_from(raw: bytes) -> RegistryConfig:
@@ -74,6 +80,16 @@ def config_from(raw: bytes) -> RegistryConfig:
         raise ConfigError(message, CONFIG_FILE, line, column) from None
     for loc, message in config_reference_errors(config):
         raise ConfigError(message, CONFIG_FILE, *position(parsed, loc))
+    # Profiles, parameters and disabled rules are part of the configuration: every command
+    # that reads registry.yaml refuses a bad one the same way (exit 2), not only ``check``.
+    from registry.engine import select_rules  # the rule modules: imported only here
+
+    try:
+        select_rules(config)
+    except ConfigError as exc:
+        if exc.loc:
+            exc.line, exc.column = position(parsed, exc.loc)
+        raise
     return config
 
 
@@ -95,47 +111,15 @@ def config_reference_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str 
 
 
 def record_files(root: Path) -> list[str]:
-    """Every YAML file under systems/ and projects/, as sorted posix paths relative to root.
-
-    Directory symlinks are not followed; file symlinks are read (``Path.rglob`` semantics,
-    with one ``scandir`` per directory instead of a ``stat`` per file)."""
-    found: list[str] = []
-    for folder in RECORD_FOLDERS:
-        if (root / folder).is_dir():
-            _collect(root / folder, folder, found)
-    return sorted(found)
-
-
-def _collect(directory: Path, relative: str, found: list[str]) -> None:
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            if entry.is_dir() and not entry.is_symlink():
-                _collect(directory / entry.name, f"{relative}/{entry.name}", found)
-            elif os.path.splitext(entry.name)[1] in RECORD_SUFFIXES and entry.is_file():
-                found.append(f"{relative}/{entry.name}")
-
-
-def is_record_path(path: str) -> bool:
-    return path.split("/", 1)[0] in RECORD_FOLDERS and path.endswith(RECORD_SUFFIXES)
+    """Every record file under systems/ and projects/ (``<unit>/<id>.yaml``, regular files
+    only), as sorted posix paths relative to root; see :mod:`registry.layout` for the rest."""
+    return scan_tree(root).records
 
 
 def read_files(root: Path, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-    base = os.fspath(root)
+    """The bytes of regular files (:class:`registry.layout.UnreadableFile` for anything else)."""
     for path in paths:
-        yield path, read_bytes(os.path.join(base, path))
-
-
-def read_bytes(path: str) -> bytes:
-    """A file's bytes with plain system calls: a third of ``open().read()``'s cost on small
-    files, which counts when a check reads 20,000 of them."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+        yield path, read_regular(root, path)
 
 
 Loaded = Record | list[Unreadable]

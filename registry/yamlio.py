@@ -53,6 +53,11 @@ _SPECIAL_FLOAT = {".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf
                   "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
                   ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
+# Records are a few levels deep (``budget.sources[0].kind``); anything far deeper is an
+# attack or a mistake, and refusing it at the first level too many keeps every later walk
+# over the data (validation, messages, exports) short and free of recursion limits.
+MAX_DEPTH = 32
+
 _TIMESTAMP = re.compile(
     r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
     r"(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?\Z"
@@ -182,6 +187,9 @@ class _Builder:
     def __init__(self, positions: bool) -> None:
         self.positions: Positions | None = {} if positions else None
         self.stack: list[list[Any]] = []
+        # where each open container sits in its parent (key or index), kept as containers open
+        # and close, so that a path costs nothing to work out (no walk over the stack)
+        self.slots: list[str | int] = []
         self.documents = 0
         self.root: Any = None
 
@@ -196,7 +204,10 @@ class _Builder:
                 self._refuse(event)
             self._open({} if kind is MappingStartEvent else [], event)
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            self._place(self.stack.pop()[0])
+            value = self.stack.pop()[0]
+            if self.slots:
+                self.slots.pop()
+            self._place(value)
         elif kind is AliasEvent:
             line, column = _mark(event)
             raise YamlError(line, column, Message(
@@ -227,7 +238,7 @@ class _Builder:
 
     def _container_path(self) -> Path:
         """The path of the innermost open container."""
-        return tuple(c[1] if isinstance(c[0], dict) else len(c[0]) for c in self.stack[:-1])
+        return tuple(self.slots)
 
     def _path_here(self) -> Path:
         """The path of the value the next event fills in."""
@@ -251,6 +262,13 @@ class _Builder:
                 ), self._field())
             if self.positions is not None and isinstance(frame[0], list):
                 self.positions[self._path_here()] = _mark(event)
+            self.slots.append(frame[1] if isinstance(frame[0], dict) else len(frame[0]))
+        if len(self.stack) >= MAX_DEPTH:
+            line, column = _mark(event)
+            raise YamlError(line, column, Message(
+                f"嵌套超过 {MAX_DEPTH} 层（第 {line} 行）：记录不会有这么深的结构，请检查括号和缩进",
+                f"nesting deeper than {MAX_DEPTH} levels (line {line}): no record is that deep; check brackets and indentation",
+            ), ".".join(str(p) for p in self.slots[:MAX_DEPTH]))
         self.stack.append([container, _NO_KEY])
 
     def _add(self, value: Any, event: Any) -> None:

@@ -144,7 +144,7 @@ def test_moving_a_project_file_is_not_a_new_milestone(tmp_path: Path) -> None:
     repo = seeded(tmp_path)
     pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN)
     repo.branch("rename", start="main")
-    repo.move(PROJECT, PROJECT.replace(".yaml", ".yml"))
+    repo.move(PROJECT, PROJECT.replace("2025-wjw-001", "wjw-2025-001"))  # a record file renamed
     repo.commit("改扩展名", as_=CLERK)
     repo.merge("rename", into="main", as_=CLERK)
     assert run_audit(repo.path).findings == []

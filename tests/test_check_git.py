@@ -79,9 +79,17 @@ def test_deleting_a_record_is_blocked(repo: GitRepo, capsys: pytest.CaptureFixtu
 
 
 def test_renaming_a_file_keeps_the_record(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.move("systems/czj/czj-old.yaml", "systems/czj/old-budget.yaml")
+    code, findings = check(repo, capsys)
+    assert rules(findings) == [("REG003", "systems/czj/old-budget.yaml")]  # misplaced, but not new or deleted
+
+
+def test_moving_a_record_out_of_place_is_reported_not_skipped(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.move("systems/czj/czj-old.yaml", "systems/czj/archive/czj-old.yaml")
     code, findings = check(repo, capsys)
-    assert rules(findings) == [("REG003", "systems/czj/archive/czj-old.yaml")]  # misplaced, but not new or deleted
+    # a nested file is not a record: named as such, and the record it held counts as removed
+    assert code == 1
+    assert rules(findings) == [("REG003", "systems/czj/archive/czj-old.yaml"), ("CHG002", "systems/czj/czj-old.yaml")]
 
 
 def test_reviving_a_retired_system_is_blocked(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

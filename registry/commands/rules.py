@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from registry.engine import select_rules
-from registry.loader import CONFIG_FILE, ConfigError, load_config
+from registry.loader import CONFIG_FILE, load_config
 from registry.rules import RULES
 from registry.rules.base import Rule
 from registry.rules.profiles import PROFILES
@@ -32,10 +32,9 @@ def _in_force(args: argparse.Namespace) -> dict[str, dict[str, Any]] | None:
 def run(args: argparse.Namespace) -> int:
     from registry import ruledocs
 
-    try:
-        in_force = _in_force(args)
-    except ConfigError:
-        in_force = None  # documentation must still be readable next to a broken registry.yaml
+    # A broken registry.yaml is refused here as by every other command (exit 2); without one
+    # (outside a registry) the rules are listed as documentation.
+    in_force = _in_force(args)
     rules = [r for r in RULES.values() if args.profile is None or r.profile == args.profile]
     if args.format == "json":
         entries = [

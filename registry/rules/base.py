@@ -41,9 +41,12 @@ KIND_LABELS = {
 
 
 class Params(BaseModel):
-    """Base of every rule's parameter model: unknown names are refused, values are fixed."""
+    """Base of every rule's parameter model: unknown names are refused, values are fixed and
+    of their declared type (``true`` is not 1, ``"10"`` is not 10). Every numeric parameter
+    declares its sensible range (``ge``/``gt`` and ``le``/``lt``) as data: a value outside it is
+    a configuration error naming the range, and no date computation loops for long."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class NoParams(Params):
@@ -99,7 +102,8 @@ class Context:
     base: Snapshot | None = None
     targets: frozenset[str] | None = None  # paths to report on; None = all
     # How a document reference that is a repository path resolves: None when it names an
-    # existing file inside the registry, else "absolute" | "parent" | "outside" | "missing".
+    # existing regular file inside the registry reached without links, else "absolute" |
+    # "parent" | "missing" | "symlink" | "special" | "too_long" | "unreadable".
     document_status: Callable[[str], str | None] = lambda _ref: None
     notices: list[Message] = dataclasses.field(default_factory=list)
 

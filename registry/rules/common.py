@@ -85,10 +85,16 @@ def reg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
 def reg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """系统记录须位于 `systems/<单位>/<编号>.yaml`，项目记录须位于
     `projects/<单位>/<编号>.yaml`；项目编号中的年份和单位代码分别与 `year`、`unit` 一致。
+    `systems/`、`projects/` 下不在这个位置的文件（扩展名为 `.yml`、`.YAML`，放在子目录或单位目录之外），
+    形似记录目录的顶层目录（如 `systems2/`）中的 YAML 文件，以及 `systems/`、`projects/`、`docs/`
+    下的符号链接、命名管道、设备等非普通文件，都逐个报告，既不跳过，也不跟随。
 
     文件所在目录决定由哪个单位的审核人员负责（CODEOWNERS）；
     放在其他单位目录下的文件，就逃过了本单位负责人的审核。
+    放错位置而不被读取的记录不计入“只减不增”；符号链接能让一条记录显示另一个文件的内容，
+    甚至读取仓库之外的文件。
     """
+    yield from _unreadable(ctx, "REG003")
     records: list[System | Project] = [*ctx.systems, *ctx.projects]
     for record in records:
         path = ctx.head.path_of(record)
@@ -114,7 +120,7 @@ def _project_id_parts(p: Project) -> Iterator[Problem]:
 
 @rule("REG004", name="unique-ids", title="编号唯一", kind=Kind.registry, profile="common",
       fails="""
-      # systems/czj/czj-budget.yaml 与 systems/czj/old/czj-budget.yaml 都写 id: czj-budget
+      # systems/czj/czj-budget.yaml 与 systems/wjw/czj-budget.yaml 都写 id: czj-budget
       """,
       passes="""
       # 每个系统编号、项目编号在登记簿中只出现一次
@@ -366,6 +372,11 @@ _DOC_PROBLEMS = {
     "parent": ("不能包含 ..", "must not contain .."),
     "outside": ("指向登记簿目录之外（符号链接）", "leads outside the registry (symlink)"),
     "missing": ("文件不存在：请把文件提交到 docs/ 下，或改写为文件编号", "names no existing file: add it under docs/ or give a document number"),
+    "symlink": ("经过符号链接：附件只能是普通文件，登记簿不跟随链接；请用文件本身替换链接",
+                "goes through a symbolic link: attachments must be regular files, links are not followed"),
+    "special": ("不是普通文件（命名管道、设备等）：请提交文件本身", "is not a regular file (a FIFO, a device …): commit the file itself"),
+    "too_long": ("路径过长：请缩短目录名和文件名", "is too long a path: shorten the folder and file names"),
+    "unreadable": ("无法访问（权限不足或读取错误）：请检查目录权限", "cannot be accessed (permission or I/O error): check the folder's permissions"),
 }
 
 
@@ -385,8 +396,8 @@ def is_path_reference(ref: str) -> bool:
         preliminary_design: docs/2025-czj-001/初设.pdf  # 已提交的文件
       """)
 def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """以路径形式填写的文件引用（如 `docs/…`）须指向登记簿目录内已存在的文件：
-    不得使用绝对路径，不得包含 `..`，也不得通过符号链接指向登记簿之外。
+    """以路径形式填写的文件引用（如 `docs/…`）须指向登记簿目录内已存在的普通文件：
+    不得使用绝对路径，不得包含 `..`，路径上不得有符号链接（无论指向何处，一律不跟随）。
     填写文件编号（如“金发改审〔2025〕7号”）的不受此限。
 
     审核和审计人员从记录直接打开附件；链接失效说明文件从未提交，

@@ -244,7 +244,7 @@ def dlt16(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 class SelfEvaluationParams(Params):
     self_evaluation_months: int = Field(
-        24, ge=12, description="自评价期限：竣工验收后第 12 个月至第 N 个月内须开展自评价（“12-24个月内”）",
+        24, ge=12, le=120, description="自评价期限：竣工验收后第 12 个月至第 N 个月内须开展自评价（“12-24个月内”）",
     )
 
 
@@ -456,7 +456,7 @@ def dlt21(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 
 class AcceptanceParams(Params):
-    acceptance_months: int = Field(6, ge=1, description="初步验收后须在 N 个月内完成竣工验收（“建成后半年内”，恰好 N 个月仍按期）")
+    acceptance_months: int = Field(6, ge=1, le=60, description="初步验收后须在 N 个月内完成竣工验收（“建成后半年内”，恰好 N 个月仍按期）")
 
 
 @rule("DLT21D", name="final-acceptance-within-half-year", title="建成后半年内竣工验收", kind=Kind.deadline,

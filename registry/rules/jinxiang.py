@@ -98,7 +98,7 @@ ART44 = Citation(PROFILE, "第四十四条", "未经立项的政务信息化项�
 
 class MajorProjectParams(Params):
     major_project_wan: float = Field(
-        500, gt=0, description="重大项目标准（万元）：投资达到或超过此数（“500万元及以上”）须提供可行性研究报告和初步设计",
+        500, gt=0, le=1_000_000, description="重大项目标准（万元）：投资达到或超过此数（“500万元及以上”）须提供可行性研究报告和初步设计",
     )
 
 
@@ -465,7 +465,7 @@ def jx25(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 class ContractDaysParams(Params):
     contract_working_days: int = Field(
-        10, ge=1,
+        10, ge=1, le=250,
         description="中标（成交）通知书发出后签订合同、合同签订后向县大数据局备案的期限（法定工作日，发出/签订当日不计，第 N 个工作日当天仍按期）",
     )
 

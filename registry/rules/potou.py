@@ -381,7 +381,7 @@ def _review_before(p: Project, stage: Stage, approved: dt.date | None) -> Iterat
 
 class FilingParams(Params):
     procurement_threshold_wan: float = Field(
-        100, gt=0,
+        100, gt=0, le=1_000_000,
         description="政府采购限额标准（万元）：低于此额的基础设施、软件开发和系统业务运营服务项目可采取备案制（第十二条“限额以下”，不含本数）",
     )
 
@@ -673,7 +673,7 @@ def pt23(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 class SelfEvaluationParams(Params):
     self_evaluation_months: int = Field(
-        12, ge=1, description="项目通过验收后完成应用效果自评价的期限（自然月，含到期当日）",
+        12, ge=1, le=120, description="项目通过验收后完成应用效果自评价的期限（自然月，含到期当日）",
     )
 
 

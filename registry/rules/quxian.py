@@ -144,19 +144,19 @@ class DeclarationParams(Params):
 
 class SelfBuildParams(Params):
     self_build_limit_wan: float = Field(
-        30, ge=0, description="项目单位自行组织建设的投资上限（万元，含本数）；超过且无上级资金的项目由县大数据中心统筹建设（第三十四条）",
+        30, ge=0, le=1_000_000, description="项目单位自行组织建设的投资上限（万元，含本数）；超过且无上级资金的项目由县大数据中心统筹建设（第三十四条）",
     )
 
 
 class BuildPeriodParams(Params):
     max_build_months: int = Field(
-        12, ge=1, description="建设周期上限（月，含本数），自合同签订日起算（第三十六条“原则上建设周期不超过1年”）",
+        12, ge=1, le=120, description="建设周期上限（月，含本数），自合同签订日起算（第三十六条“原则上建设周期不超过1年”）",
     )
 
 
 class TrialParams(Params):
     min_trial_days: int = Field(
-        30, ge=1, description="试运行最短天数（含起止两日）；竣工（履约）验收前须完成（第三十八条“时间不低于1个月”）",
+        30, ge=1, le=3650, description="试运行最短天数（含起止两日）；竣工（履约）验收前须完成（第三十八条“时间不低于1个月”）",
     )
 
 

@@ -1,0 +1,263 @@
+"""Which files of the working tree are records, and what is wrong with every other file
+where records or attachments live.
+
+The registry reads **regular files only**, at ``systems/<unit>/<id>.yaml`` and
+``projects/<unit>/<id>.yaml``. Everything else under ``systems/`` and ``projects/`` (a ``.yml``
+or ``.YAML`` file, a nested folder, a file beside the unit folders), any YAML file in a
+look-alike top-level folder (``systems2/``, ``Projects/``), and any symlink, FIFO, socket or
+device under ``systems/``, ``projects/`` or ``docs/`` is a finding naming the path — never
+skipped in silence (a record nobody counts escapes "只减不增"), never followed (a link can make
+one record show another's bytes, or read a file outside the repository) and never opened (a
+FIFO blocks the reader forever).
+
+Files are opened with ``O_NOFOLLOW | O_NONBLOCK`` and checked with ``fstat`` after opening, so a
+file swapped for a link or a FIFO between the directory scan and the read is refused too.
+"""
+from __future__ import annotations
+
+import dataclasses
+import errno
+import os
+import stat
+import unicodedata
+from pathlib import Path
+
+from registry.findings import Message
+from registry.snapshot import Unreadable
+
+RECORD_DIRS = ("systems", "projects")
+ATTACHMENT_DIRS = ("docs",)
+RECORD_SUFFIX = ".yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+# Top-level folders whose name starts like a record folder (systems2/, Projects/, system/):
+# YAML files in them look like records to whoever wrote them, so they are reported.
+LOOKALIKE_PREFIXES = ("system", "project")
+# Records are a few kilobytes; a file this large is a mistake or an attack on the parser.
+MAX_RECORD_BYTES = 1 << 20
+
+SYNTAX = "REG001"  # the file cannot be read as a record
+LOCATION = "REG003"  # the file is not where (or not what) a record must be
+
+_O_SAFE = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+@dataclasses.dataclass
+class TreeScan:
+    """The record files of a working tree (sorted posix paths) and the problems of the rest."""
+
+    records: list[str]
+    problems: list[Unreadable]
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read as a record; ``problem`` says why, naming the path."""
+
+    def __init__(self, problem: Unreadable) -> None:
+        super().__init__(problem.message.zh)
+        self.problem = problem
+
+
+def shown(path: str) -> str:
+    """A path as it can be printed: bytes that are not UTF-8 and control characters escaped."""
+    raw = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if unicodedata.category(c)[0] != "C" else repr(c)[1:-1] for c in raw)
+
+
+def scan_tree(root: Path) -> TreeScan:
+    """One ``scandir`` per folder of ``systems/``, ``projects/``, ``docs/`` and the look-alikes."""
+    found = TreeScan([], [])
+    for folder in RECORD_DIRS:
+        _walk(root, folder, found, records=True)
+    for folder in ATTACHMENT_DIRS:
+        _walk(root, folder, found, records=False)
+    for name in _lookalike_folders(root):
+        _walk(root, name, found, records=False, stray=True)
+    found.records.sort()
+    found.problems.sort(key=lambda p: p.path)
+    return found
+
+
+def _lookalike_folders(root: Path) -> list[str]:
+    try:
+        with os.scandir(root) as entries:
+            names = [e.name for e in entries if e.is_dir(follow_symlinks=False) or e.is_symlink()]
+    except OSError:
+        return []  # the root itself is checked through registry.yaml
+    return sorted(
+        n for n in names
+        if n not in RECORD_DIRS and n.casefold().startswith(LOOKALIKE_PREFIXES)
+    )
+
+
+def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool = False) -> None:
+    """Depth-first over ``top`` with an explicit stack (no recursion, links never followed)."""
+    pending = [top]
+    while pending:
+        relative = pending.pop()
+        directory = os.path.join(root, relative)
+        try:
+            if relative == top and not os.path.lexists(directory):
+                continue
+            mode = os.lstat(directory).st_mode
+            if not stat.S_ISDIR(mode):
+                found.problems.append(_not_regular(relative, mode, records))
+                continue
+            with os.scandir(directory) as scanner:
+                entries = sorted(scanner, key=lambda e: e.name)
+        except OSError as exc:
+            found.problems.append(os_problem(relative, exc, folder=True))
+            continue
+        for entry in entries:
+            _visit(relative, entry, found, pending, records=records, stray=stray)
+
+
+def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: list[str], *,
+           records: bool, stray: bool) -> None:
+    path = f"{relative}/{entry.name}"
+    if not _printable(entry.name):
+        found.problems.append(_bad_name(path))
+        return
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        found.problems.append(os_problem(path, exc))
+        return
+    if stat.S_ISDIR(mode):
+        pending.append(path)
+    elif not stat.S_ISREG(mode):
+        found.problems.append(_not_regular(path, mode, records or stray))
+    elif stray:
+        if entry.name.casefold().endswith(YAML_SUFFIXES):
+            found.problems.append(_not_a_record(path))
+    elif records:
+        if is_record_path(path):
+            found.records.append(path)
+        elif not (entry.name.startswith(".") and not entry.name.casefold().endswith(YAML_SUFFIXES)):
+            found.problems.append(_not_a_record(path))  # hidden non-YAML files (.gitkeep) are fine
+
+
+def is_record_path(path: str) -> bool:
+    """``systems/<unit>/<id>.yaml`` or ``projects/<unit>/<id>.yaml``: exactly that shape."""
+    parts = path.split("/")
+    return (
+        len(parts) == 3 and parts[0] in RECORD_DIRS and bool(parts[1]) and not parts[1].startswith(".")
+        and parts[2].endswith(RECORD_SUFFIX) and len(parts[2]) > len(RECORD_SUFFIX)
+        and not parts[2].startswith(".")
+    )
+
+
+def _printable(name: str) -> bool:
+    """A name that is valid UTF-8 (no surrogate escapes) without control characters."""
+    return not any(unicodedata.category(c) in ("Cc", "Cs") for c in name)
+
+
+def read_regular(root: Path, path: str, *, limit: int = MAX_RECORD_BYTES) -> bytes:
+    """The bytes of the regular file ``root/path``; :class:`UnreadableFile` for anything else
+    (a link, a FIFO, a device, no permission, too large), never blocking, never following."""
+    try:
+        fd = os.open(os.path.join(root, path), _O_SAFE)
+    except OSError as exc:
+        raise UnreadableFile(os_problem(path, exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(_not_regular(path, info.st_mode, True))
+        if info.st_size > limit:
+            raise UnreadableFile(_too_large(path, info.st_size, limit))
+        chunks = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > limit:  # grew while being read
+                raise UnreadableFile(_too_large(path, size, limit))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UnreadableFile(os_problem(path, exc)) from None
+    finally:
+        os.close(fd)
+
+
+# -- messages ---------------------------------------------------------------------------------
+
+_KINDS = (
+    (stat.S_ISLNK, "符号链接", "a symbolic link"),
+    (stat.S_ISFIFO, "命名管道（FIFO）", "a FIFO"),
+    (stat.S_ISSOCK, "套接字", "a socket"),
+    (stat.S_ISCHR, "字符设备", "a character device"),
+    (stat.S_ISBLK, "块设备", "a block device"),
+)
+
+
+def _kind(mode: int) -> tuple[str, str]:
+    return next(((zh, en) for test, zh, en in _KINDS if test(mode)), ("特殊文件", "a special file"))
+
+
+def _problem(path: str, rule: str, zh: str, en: str) -> Unreadable:
+    return Unreadable(shown(path), rule, 1, 1, "", Message(zh, en))
+
+
+def _not_regular(path: str, mode: int, record_area: bool) -> Unreadable:
+    zh, en = _kind(mode)
+    if stat.S_ISDIR(mode):
+        zh, en = "目录", "a folder"
+    where = "记录和附件" if record_area else "附件"
+    return _problem(
+        path, LOCATION,
+        f"{shown(path)} 是{zh}，不是普通文件：登记簿的{where}只能是普通文件，不会跟随链接或读取特殊文件；"
+        f"请用文件本身替换它，或删除",
+        f"{shown(path)} is {en}, not a regular file: the registry reads regular files only and never "
+        f"follows links; replace it with the file itself or remove it",
+    )
+
+
+def _not_a_record(path: str) -> Unreadable:
+    folder = "projects" if path.casefold().startswith("project") else "systems"
+    stem = os.path.splitext(path.rsplit("/", 1)[-1])[0] or "<编号>"
+    target = f"{folder}/<单位代码>/{stem}.yaml"
+    return _problem(
+        path, LOCATION,
+        f"不是记录文件：{shown(path)} 不在 {folder}/<单位代码>/<编号>.yaml 位置（扩展名须为小写 .yaml，"
+        f"不能有子目录），不会被读取和计数；请移到 {target} 或删除",
+        f"not a record file: {shown(path)} is not at {folder}/<unit>/<id>.yaml (lower-case .yaml, no "
+        f"sub-folders), so it is neither read nor counted; move it to {folder}/<unit>/{stem}.yaml or remove it",
+    )
+
+
+def _bad_name(path: str) -> Unreadable:
+    return _problem(
+        path, LOCATION,
+        f"文件名 {shown(path)} 不是有效的 UTF-8 文本或含控制字符：请改用由字母、数字、连字符组成的文件名",
+        f"file name {shown(path)} is not valid UTF-8 or holds control characters: rename it "
+        f"(letters, digits and hyphens)",
+    )
+
+
+def _too_large(path: str, size: int, limit: int) -> Unreadable:
+    return _problem(
+        path, SYNTAX,
+        f"{shown(path)} 有 {size} 字节，超过记录文件的上限 {limit} 字节：一条记录只有几 KB，请检查文件内容",
+        f"{shown(path)} has {size} bytes, over the {limit}-byte limit for a record: check its content",
+    )
+
+
+_HINTS = {
+    errno.EACCES: ("权限不足，请检查文件权限（例如 chmod 644，目录 chmod 755）", "permission denied: check its permissions"),
+    errno.EPERM: ("权限不足，请检查文件权限（例如 chmod 644，目录 chmod 755）", "permission denied: check its permissions"),
+    errno.ELOOP: ("是符号链接或链接循环，登记簿不跟随链接：请用文件本身替换它", "a symbolic link or link loop: replace it with the file itself"),
+    errno.ENAMETOOLONG: ("路径过长：请缩短文件名或目录名", "the path is too long: shorten the names"),
+    errno.ENOENT: ("文件不存在（可能在读取时被删除）：请重新运行", "the file does not exist (removed while reading?): run again"),
+    errno.EISDIR: ("是目录，不是文件", "a folder, not a file"),
+    errno.EIO: ("磁盘读取错误：请检查磁盘或重新检出仓库", "an I/O error: check the disk or check the repository out again"),
+}
+
+
+def os_problem(path: str, exc: OSError, *, folder: bool = False) -> Unreadable:
+    """A REG001 problem for a file or folder the operating system refused to read."""
+    zh, en = _HINTS.get(exc.errno or 0, (f"{exc.strerror or exc}", f"{exc.strerror or exc}"))
+    what, what_en = ("目录", "folder") if folder else ("文件", "file")
+    return _problem(
+        path, SYNTAX,
+        f"无法读取{what} {shown(path)}：{zh}",
+        f"cannot read {what_en} {shown(path)}: {en}",
+    )
