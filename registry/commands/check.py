@@ -7,18 +7,18 @@ import gc
 import sys
 
 from registry.checking import check_report
-from registry.commands.common import iso_date, relative_paths
+from registry.commands.common import iso_date, missing_paths, relative_paths
 from registry.loader import CONFIG_FILE
 from registry.reporters import REPORTERS
 
 NAME = "check"
-HELP = "按所选管理办法校验记录（无 PATHS 时校验全部）"
+HELP = "按所选管理办法校验记录（不指定文件时校验全部）"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
                         help="只报告这些文件的问题（交叉引用仍按整个登记簿解析）")
-    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：与 REV 和 HEAD 的合并基础比较")
+    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：与该版本和当前提交的合并基础比较")
     parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式")
     parser.add_argument("--strict", action="store_true", help="警告也视为失败（退出码 1）")
@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     # A short-lived process that builds a few million objects and no garbage cycles worth
     # collecting: each automatic collection would only walk the whole registry again.
     gc.disable()
+    missing_paths(args.paths)
     paths = relative_paths(args.root, args.paths) if args.paths else None
     if paths is not None and CONFIG_FILE in paths:
         paths = None  # registry.yaml changed: profiles or units may change any finding
