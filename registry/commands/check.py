@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import sys
 
 from registry.checking import check_report
 from registry.commands.common import iso_date, missing_paths, relative_paths
-from registry.loader import CONFIG_FILE
+from registry.findings import Message
+from registry.loader import CONFIG_FILE, ConfigError
 from registry.reporters import REPORTERS
 
 NAME = "check"
@@ -22,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式")
     parser.add_argument("--strict", action="store_true", help="警告也视为失败（退出码 1）")
+    parser.add_argument("--changes-only", action="store_true",
+                        help="只报告变更规则（需 --base）的问题：pre-commit 的 registry-check-base 钩子用它，"
+                             "其余问题已由 registry-check 钩子报告")
     parser.add_argument("--no-cache", action="store_true",
                         help="不读取也不写入 .registry-cache/ 缓存（也可设环境变量 REGISTRY_NO_CACHE=1）")
 
@@ -36,5 +41,17 @@ def run(args: argparse.Namespace) -> int:
         paths = None  # registry.yaml changed: profiles or units may change any finding
     report = check_report(args.root, today=args.today or dt.date.today(), base=args.base, paths=paths,
                           use_cache=not args.no_cache)
+    if args.changes_only:
+        if args.base is None:
+            raise ConfigError(Message("--changes-only 需要同时指定 --base", "--changes-only needs --base"), path="--base")
+        report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
     sys.stdout.write(REPORTERS[args.format](report, args.lang))
     return report.exit_code(strict=args.strict)
+
+
+def _is_change(rule_id: str) -> bool:
+    from registry.rules import RULES
+    from registry.rules.base import Kind
+
+    rule = RULES.get(rule_id)
+    return rule is not None and rule.kind is Kind.change
