@@ -38,10 +38,15 @@ def build_date() -> dt.date:
     value = os.environ.get(TODAY_VARIABLE)
     if not value:
         return dt.date.today()
+    from registry.dates import TODAY_FIRST, TODAY_LAST, today_in_range
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise PluginError(f"环境变量 {TODAY_VARIABLE} 应为 YYYY-MM-DD 格式的日期，现为 {value!r}") from None
+    if not today_in_range(day):
+        raise PluginError(f"环境变量 {TODAY_VARIABLE} 的日期 {value} 超出允许范围：应在 {TODAY_FIRST} 至 {TODAY_LAST} 之间")
+    return day
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -62,6 +67,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(f"无法生成登记簿页面：{exc.text('zh')}") from None
     except OSError as exc:
         raise PluginError(f"无法读取登记簿文件 {exc.filename}：{exc.strerror}") from None
+    except Exception as exc:  # a bug: one line asking for a report, the traceback only when debugging
+        from registry.cli import debug_enabled, internal_error_message
+
+        if debug_enabled():
+            raise
+        raise PluginError(internal_error_message(exc)) from None
     _spliced.clear()
     docs_dir = Path(config.docs_dir)
     for path, content in site.files.items():

@@ -88,7 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
-    except Exception:  # noqa: BLE001  (the one place that turns a bug into exit code 3)
+    except Exception as exc:  # noqa: BLE001  (the one place that turns a bug into exit code 3)
+        if from_git(exc):
+            return git_failure(exc, args.lang, debug=args.debug or debug_enabled())
         return internal_error(args.lang, debug=args.debug or debug_enabled())
     return code
 
@@ -101,23 +103,45 @@ def debug_enabled() -> bool:
     return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
 
 
-def internal_error(lang: str, *, debug: bool) -> int:
-    """One line asking for a report (the traceback only when debugging); exit code 3."""
-    exc = sys.exc_info()[1]
+def from_git(exc: BaseException) -> bool:
+    """Raised by gitpython or gitdb (a git command failed, an object is missing): a problem
+    of the repository, not of this tool, wherever our code did not catch it first."""
+    if type(exc).__module__.split(".", 1)[0] in ("git", "gitdb"):
+        return True
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and any(f"{os.sep}{name}{os.sep}" in frames[-1].filename for name in ("git", "gitdb"))
+
+
+def git_failure(exc: BaseException, lang: str, *, debug: bool) -> int:
+    """A git failure is exit 2 with a hint (the repository needs fixing), never a traceback."""
     if debug:
         traceback.print_exc()
+    detail = " ".join(str(exc).split())[:300]
+    if lang == "en":
+        print(f"git failed: {detail}. Check the repository with git fsck; in a shallow clone run "
+              "git fetch --unshallow", file=sys.stderr)
+    else:
+        print(f"git 操作失败：{detail}。请用 git fsck 检查仓库；浅克隆请先运行 git fetch --unshallow", file=sys.stderr)
+    return 2
+
+
+def internal_error(lang: str, *, debug: bool) -> int:
+    """One line asking for a report (the traceback only when debugging); exit code 3."""
+    if debug:
+        traceback.print_exc()
+    print(internal_error_message(sys.exc_info()[1], lang), file=sys.stderr)
+    return INTERNAL_ERROR
+
+
+def internal_error_message(exc: BaseException | None, lang: str = "zh") -> str:
     kind = type(exc).__name__ if exc is not None else "Exception"
     if lang == "en":
-        print(f"registry: internal error ({kind}); this is a bug in registry, not in your records: please report it "
-              f"to the tool's maintainers (the project's issue tracker) with the command you ran and the output of "
-              f"the same command with --debug (or {DEBUG_ENV}=1)",
-              file=sys.stderr)
-    else:
-        print(f"registry：内部错误（{kind}），这是 registry 工具的缺陷，不是记录的问题：请向工具维护者报告"
-              f"（在项目的问题跟踪页面新建问题），附上所运行的命令，以及加 --debug（或设环境变量 {DEBUG_ENV}=1）"
-              f"重新运行的完整输出",
-              file=sys.stderr)
-    return INTERNAL_ERROR
+        return (f"registry: internal error ({kind}); this is a bug in registry, not in your records: please report it "
+                f"to the tool's maintainers (the project's issue tracker) with the command you ran and the output of "
+                f"the same command with --debug (or {DEBUG_ENV}=1)")
+    return (f"registry：内部错误（{kind}），这是 registry 工具的缺陷，不是记录的问题：请向工具维护者报告"
+            f"（在项目的问题跟踪页面新建问题），附上所运行的命令，以及加 --debug（或设环境变量 {DEBUG_ENV}=1）"
+            f"重新运行的完整输出")
 
 
 if __name__ == "__main__":

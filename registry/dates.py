@@ -4,6 +4,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+# The dates a run can be "as of" (--today, REGISTRY_TODAY): e-government registers start in
+# the 1990s, and a date centuries ahead is a typo that would only make every deadline rule
+# walk (and report) each year up to it.
+TODAY_FIRST = dt.date(1990, 1, 1)
+TODAY_LAST = dt.date(2100, 12, 31)
+
+
+def today_in_range(day: dt.date) -> bool:
+    return TODAY_FIRST <= day <= TODAY_LAST
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus whole calendar months; the 31st becomes the month's last day (1-31 + 1 = 2-28).

@@ -77,15 +77,21 @@ def record_blobs_at(repo: git.Repo, commit: Commit, root: Path) -> Iterator[tupl
     one pass over the trees, not one process per file.
     """
     prefix = root_prefix(repo, root)
-    for folder in RECORD_FOLDERS:
-        tree = _subtree(commit.tree, prefix + folder)
-        if tree is None:
-            continue
-        for item in tree.traverse():
-            if isinstance(item, Blob):
-                path = str(PurePosixPath(item.path))[len(prefix):]
-                if is_record_path(path):
-                    yield path, item.data_stream.read()
+    path = ""
+    try:
+        for folder in RECORD_FOLDERS:
+            path = prefix + folder
+            tree = _subtree(commit.tree, path)
+            if tree is None:
+                continue
+            for item in tree.traverse():
+                path = item.path
+                if isinstance(item, Blob):
+                    path = str(PurePosixPath(item.path))[len(prefix):]
+                    if is_record_path(path):
+                        yield path, item.data_stream.read()
+    except (ValueError, git.GitError, OSError) as exc:  # a tree or blob missing from the object store
+        raise missing_object(repo, commit.hexsha, path, exc, commit=True) from None
 
 
 def _subtree(tree: Tree, path: str) -> Tree | None:
@@ -259,10 +265,30 @@ def _file_change(meta: str, path: str) -> FileChange:
     )
 
 
-def read_blob(repo: git.Repo, blob: str) -> bytes:
-    """A blob's content through gitpython's long-lived ``git cat-file --batch``."""
-    data: bytes = repo.odb.stream(bytes.fromhex(blob)).read()
+def read_blob(repo: git.Repo, blob: str, path: str = "") -> bytes:
+    """A blob's content through gitpython's long-lived ``git cat-file --batch``; a missing or
+    damaged object is a :class:`ConfigError` naming it (exit 2), never a traceback."""
+    try:
+        data: bytes = repo.odb.stream(bytes.fromhex(blob)).read()
+    except (ValueError, git.GitError, OSError) as exc:
+        raise missing_object(repo, blob, path, exc) from None
     return data
+
+
+def missing_object(repo: git.Repo, sha: str, path: str, exc: BaseException, *, commit: bool = False) -> ConfigError:
+    """The error for a git object that cannot be read (a shallow or partial clone, a damaged
+    repository), with what to do about it."""
+    kind, kind_en = ("提交", "commit") if commit else ("对象", "object")
+    what = f"{path}（{kind} {sha[:12]}）" if path else f"{kind} {sha[:12]}"
+    what_en = f"{path} ({kind_en} {sha[:12]})" if path else f"{kind_en} {sha[:12]}"
+    shallow = "（当前是浅克隆）" if is_shallow(repo) else ""
+    return ConfigError(Message(
+        f"无法从 git 读取 {what}{shallow}：仓库缺少所需的对象或已损坏。请运行 git fsck 检查；"
+        "浅克隆或部分克隆（CI 默认只取最近一次提交）请先 git fetch --unshallow，或在 GitHub Actions 的 checkout 中"
+        "设置 fetch-depth: 0",
+        f"cannot read {what_en} from git: the repository lacks an object or is damaged ({type(exc).__name__}). "
+        f"Run git fsck; {_SHALLOW_HINT_EN}",
+    ), path=str(repo.working_tree_dir or "."))
 
 
 def tree_paths(repo: git.Repo, commit: str, root: Path) -> set[str]:

@@ -93,7 +93,7 @@ class _BlobReader:
 
     def system(self, path: str, blob: str) -> tuple[str, bool] | None:
         if blob not in self._seen:
-            self._seen[blob] = system_state(path, gitio.read_blob(self.repo, blob))
+            self._seen[blob] = system_state(path, gitio.read_blob(self.repo, blob, path))
         return self._seen[blob]
 
 

@@ -115,6 +115,28 @@ def config_reference_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str 
         if unit_id is not None and unit_id not in seen:
             yield ("authorities", role), Message(
                 f"authorities.{role} 指向的单位 {unit_id} 未在 units 中登记", f"authorities.{role} names unlisted unit {unit_id}")
+    yield from calendar_errors(config)
+
+
+def calendar_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str | int, ...], Message]]:
+    """Every date of a year's arrangement lies in that year, no date is both a day off and a
+    working day, and a working day moved onto a weekend is a Saturday or a Sunday."""
+    for year, arrangement in config.calendar.items():
+        for kind, days in (("holidays", arrangement.holidays), ("workdays", arrangement.workdays)):
+            for i, day in enumerate(days):
+                if day.year != int(year):
+                    yield ("calendar", year, kind, i), Message(
+                        f"calendar.{year}.{kind} 中的日期 {day} 不在 {year} 年内：每年的安排只列该年的日期",
+                        f"calendar.{year}.{kind}: {day} is not in {year}")
+        for i, day in enumerate(arrangement.workdays):
+            if day in arrangement.holidays:
+                yield ("calendar", year, "workdays", i), Message(
+                    f"calendar.{year} 中的日期 {day} 既在 holidays（放假）又在 workdays（上班）中：请对照通知改正",
+                    f"calendar.{year}: {day} is in both holidays and workdays")
+            elif day.weekday() < 5:
+                yield ("calendar", year, "workdays", i), Message(
+                    f"calendar.{year}.workdays 中的 {day} 是周一至周五，本来就是工作日：这里只列通知中调休上班的周六、周日",
+                    f"calendar.{year}.workdays: {day} is a weekday, a working day anyway; list only weekend days moved to work")
 
 
 def record_files(root: Path) -> list[str]:

@@ -3,9 +3,11 @@
 A day is a working day when the State Council's holiday arrangement says so: Monday to
 Friday except public holidays, plus the weekend days that are adjusted into working days
 (调休上班). The calendar comes from the maintained ``chinesecalendar`` package, not from a
-table written here. For a year the package does not cover yet (it raises
-``NotImplementedError``), Monday to Friday is used instead and every result says so through
-its ``estimated`` flag, so a rule can tell the user that the figure is approximate.
+table written here; for a year the package does not know yet, the registry may carry the
+State Council's arrangement itself (``calendar:`` in registry.yaml, see :class:`Calendar`),
+which is used ahead of the package. For a year neither covers, Monday to Friday is used
+instead and every result says so through its ``estimated`` flag, so a rule can tell the user
+that the figure is approximate.
 
 What “within N working days after X” means here (金乡 第二十八条 “自……之日起 10 个工作日内”):
 the day X itself is not counted (民法典 第二百零一条: 开始的当日不计入); the first working day
@@ -19,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+from collections.abc import Mapping
 
 import chinese_calendar
 
@@ -59,9 +62,115 @@ class Verdict:
     estimated: bool
 
 
+# The longest period any rule asks about ("N 个工作日" parameters are bounded far below this):
+# a larger N is a programming error, never a reason to walk the calendar for minutes.
+MAX_WORKING_DAYS = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Arrangement:
+    """One year's holiday arrangement as the State Council publishes it (国务院办公厅关于某年
+    部分节假日安排的通知): the days off, and the weekend days that are working days (调休上班)."""
+
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
+
+
+class Calendar:
+    """Working days from the registry's own arrangements (``calendar:`` in registry.yaml) for
+    the years they cover, ahead of ``chinesecalendar``; Monday to Friday, estimated, for years
+    neither knows. Each year is looked up once and kept as running totals, so a count over
+    decades costs one subtraction per year."""
+
+    def __init__(self, arrangements: Mapping[int, Arrangement] | None = None) -> None:
+        self.arrangements = dict(arrangements or {})
+        self._years: dict[int, list[int] | None] = {}
+
+    def _running(self, year: int) -> list[int] | None:
+        """``running[k]`` = working days among the first k days of ``year``; None if unknown."""
+        if year not in self._years:
+            flags = self._flags(year)
+            if flags is None:
+                self._years[year] = None
+            else:
+                running = [0]
+                for flag in flags:
+                    running.append(running[-1] + flag)
+                self._years[year] = running
+        return self._years[year]
+
+    def _flags(self, year: int) -> list[bool] | None:
+        if not dt.MINYEAR <= year <= dt.MAXYEAR:
+            return None
+        first = dt.date(year, 1, 1).toordinal()
+        days = [dt.date.fromordinal(o) for o in range(first, dt.date(year, 12, 31).toordinal() + 1)]
+        arrangement = self.arrangements.get(year)
+        if arrangement is not None:
+            return [d in arrangement.workdays or (d.weekday() < 5 and d not in arrangement.holidays) for d in days]
+        if not _library_covers(year):
+            return None
+        return [working_day(d).working for d in days]
+
+    def covers(self, year: int) -> bool:
+        return self._running(year) is not None
+
+    def working_day(self, day: dt.date) -> Day:
+        running = self._running(day.year)
+        if running is None:
+            return Day(day.weekday() < 5, estimated=True)
+        index = day.timetuple().tm_yday
+        return Day(running[index] > running[index - 1], estimated=False)
+
+    def count(self, start: dt.date, end: dt.date) -> Count:
+        """Working days in the half-open interval (start, end]: the day after ``start`` is day 1.
+
+        Zero when ``end`` is on or before ``start``; one step per calendar year."""
+        days, estimated = 0, False
+        first = start.toordinal() + 1
+        while first <= end.toordinal():
+            year = dt.date.fromordinal(first).year
+            last = min(end.toordinal(), dt.date(year, 12, 31).toordinal())
+            running = self._running(year)
+            if running is None:
+                days += _weekdays(first, last)
+                estimated = True
+            else:
+                jan1 = dt.date(year, 1, 1).toordinal()
+                days += running[last - jan1 + 1] - running[first - jan1]
+            first = last + 1
+        return Count(days, estimated)
+
+    def nth_after(self, start: dt.date, n: int) -> Deadline:
+        """The ``n``-th working day after ``start`` (``start`` itself not counted); 1 ≤ n ≤
+        :data:`MAX_WORKING_DAYS`. A deadline past 9999-12-31 (a mistyped date) is that day."""
+        if not 1 <= n <= MAX_WORKING_DAYS:
+            raise ValueError(f"n must be between 1 and {MAX_WORKING_DAYS}, got {n}")
+        seen, estimated = 0, False
+        day = start
+        while seen < n:  # at most n working days plus the weekends and holidays between them
+            if day == dt.date.max:
+                return Deadline(day, estimated=True)
+            day += _ONE_DAY
+            verdict = self.working_day(day)
+            seen += verdict.working
+            estimated = estimated or verdict.estimated
+        return Deadline(day, estimated)
+
+    def within(self, start: dt.date, end: dt.date, n: int) -> Verdict:
+        """``end`` is on or before the ``n``-th working day after ``start`` (see the module docstring)."""
+        deadline = self.nth_after(start, n)
+        elapsed = self.count(start, end)
+        return Verdict(
+            on_time=end <= deadline.date,
+            deadline=deadline.date,
+            elapsed=elapsed.days,
+            estimated=deadline.estimated or elapsed.estimated,
+        )
+
+
 @functools.lru_cache(maxsize=8192)
 def working_day(day: dt.date) -> Day:
-    """Statutory working day per the holiday calendar; Monday–Friday outside its years.
+    """Statutory working day per ``chinesecalendar``; Monday–Friday outside its years.
 
     Cached: the package scans its whole holiday table on every call, and a registry asks
     about the same few hundred days for thousands of contracts."""
@@ -71,29 +180,9 @@ def working_day(day: dt.date) -> Day:
         return Day(day.weekday() < 5, estimated=True)
 
 
-def count_working_days(start: dt.date, end: dt.date) -> Count:
-    """Working days in the half-open interval (start, end]: the day after ``start`` is day 1.
-
-    Zero when ``end`` is on or before ``start``. Years the calendar does not cover are counted
-    Monday to Friday in one step, so a mistyped year (0202 for 2022) stays fast.
-    """
-    days, estimated = 0, False
-    first = start.toordinal() + 1
-    while first <= end.toordinal():
-        year = dt.date.fromordinal(first).year
-        last = min(end.toordinal(), dt.date(year, 12, 31).toordinal())
-        if _covered(year):
-            days += sum(working_day(dt.date.fromordinal(o)).working for o in range(first, last + 1))
-        else:
-            days += _weekdays(first, last)
-            estimated = True
-        first = last + 1
-    return Count(days, estimated)
-
-
 @functools.lru_cache(maxsize=None)
-def _covered(year: int) -> bool:
-    """Whether the holiday calendar knows ``year``."""
+def _library_covers(year: int) -> bool:
+    """Whether ``chinesecalendar`` knows ``year``."""
     return not working_day(dt.date(year, 1, 1)).estimated
 
 
@@ -104,32 +193,19 @@ def _weekdays(first: int, last: int) -> int:
     return weeks * 5 + sum((weekday + i) % 7 < 5 for i in range(rest))
 
 
-def nth_working_day_after(start: dt.date, n: int) -> Deadline:
-    """The ``n``-th working day after ``start`` (``start`` itself not counted); ``n`` ≥ 1.
+_LIBRARY = Calendar()  # chinesecalendar alone
 
-    A deadline that would lie past 9999-12-31 (a mistyped date) is that last day, estimated.
-    """
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
-    seen, estimated = 0, False
-    day = start
-    while seen < n:
-        if day == dt.date.max:
-            return Deadline(day, estimated=True)
-        day += _ONE_DAY
-        verdict = working_day(day)
-        seen += verdict.working
-        estimated = estimated or verdict.estimated
-    return Deadline(day, estimated)
+
+def count_working_days(start: dt.date, end: dt.date) -> Count:
+    """:meth:`Calendar.count` with ``chinesecalendar`` alone."""
+    return _LIBRARY.count(start, end)
+
+
+def nth_working_day_after(start: dt.date, n: int) -> Deadline:
+    """:meth:`Calendar.nth_after` with ``chinesecalendar`` alone."""
+    return _LIBRARY.nth_after(start, n)
 
 
 def within_working_days(start: dt.date, end: dt.date, n: int) -> Verdict:
-    """``end`` is on or before the ``n``-th working day after ``start`` (see the module docstring)."""
-    deadline = nth_working_day_after(start, n)
-    elapsed = count_working_days(start, end)
-    return Verdict(
-        on_time=end <= deadline.date,
-        deadline=deadline.date,
-        elapsed=elapsed.days,
-        estimated=deadline.estimated or elapsed.estimated,
-    )
+    """:meth:`Calendar.within` with ``chinesecalendar`` alone."""
+    return _LIBRARY.within(start, end, n)

@@ -6,9 +6,13 @@ import datetime as dt
 import pytest
 
 from registry.workdays import (
+    MAX_WORKING_DAYS,
+    Arrangement,
+    Calendar,
     Count,
     Day,
     Deadline,
+    Verdict,
     count_working_days,
     nth_working_day_after,
     within_working_days,
@@ -106,3 +110,61 @@ def test_the_last_day_of_the_calendar_does_not_overflow() -> None:
     assert nth_working_day_after(D(9999, 12, 28), 10) == Deadline(dt.date.max, estimated=True)
     assert count_working_days(D(9999, 12, 27), dt.date.max).days == 4  # Tue 28 to Fri 31 Dec 9999
     assert within_working_days(D(9999, 12, 24), dt.date.max, 10).on_time is True
+
+
+# -- calendar: in registry.yaml --------------------------------------------------------------
+
+# 国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）, transcribed the way README tells a
+# bureau to transcribe next year's: every day off, and every weekend day worked.
+NOTICE_2026 = {
+    "holidays": [
+        *[D(2026, 1, d) for d in (1, 2, 3)],
+        *[D(2026, 2, d) for d in range(15, 24)],
+        *[D(2026, 4, d) for d in (4, 5, 6)],
+        *[D(2026, 5, d) for d in range(1, 6)],
+        *[D(2026, 6, d) for d in (19, 20, 21)],
+        *[D(2026, 9, d) for d in (25, 26, 27)],
+        *[D(2026, 10, d) for d in range(1, 8)],
+    ],
+    "workdays": [D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10)],
+}
+
+
+def _calendar(year: int, arrangement: dict[str, list[dt.date]]) -> Calendar:
+    return Calendar({year: Arrangement(frozenset(arrangement["holidays"]), frozenset(arrangement["workdays"]))})
+
+
+def test_a_transcribed_notice_gives_the_library_s_working_days() -> None:
+    # The 2026 notice, written as a registry.yaml arrangement, agrees with chinesecalendar on
+    # every day of the year: the format says what the State Council says.
+    own = _calendar(2026, NOTICE_2026)
+    day = D(2026, 1, 1)
+    while day.year == 2026:
+        assert own.working_day(day) == working_day(day), day
+        day += dt.timedelta(days=1)
+    assert own.count(D(2025, 12, 31), D(2026, 12, 31)) == count_working_days(D(2025, 12, 31), D(2026, 12, 31))
+
+
+def test_the_registry_s_arrangement_covers_a_year_the_library_does_not() -> None:
+    # an arrangement for 2027 (illustrative dates, not the State Council's): used, not estimated
+    own = _calendar(2027, {"holidays": [D(2027, 1, 1)], "workdays": [D(2027, 1, 2)]})
+    assert own.working_day(D(2027, 1, 1)) == Day(False, estimated=False)  # a Friday off
+    assert own.working_day(D(2027, 1, 2)) == Day(True, estimated=False)  # a Saturday worked
+    assert own.working_day(D(2027, 1, 4)) == Day(True, estimated=False)
+    # 12-31 (Thu) is working day 1, 01-01 is off, 01-02 (Sat) day 2, 01-04 (Mon) day 3
+    assert own.within(D(2026, 12, 30), D(2027, 1, 4), 3) == Verdict(
+        on_time=True, deadline=D(2027, 1, 4), elapsed=3, estimated=False)
+    # the year after is still Monday to Friday, estimated
+    assert own.working_day(D(2028, 1, 3)) == Day(True, estimated=True)
+    assert own.count(D(2027, 12, 31), D(2028, 1, 7)).estimated
+
+
+def test_counting_over_centuries_is_one_step_per_year() -> None:
+    count = count_working_days(D(1, 1, 1), D(9999, 12, 31))
+    assert count.estimated and count.days > 2_500_000
+    assert nth_working_day_after(D(9999, 12, 20), 250) == Deadline(D.max, estimated=True)
+
+
+def test_n_beyond_any_rule_is_refused() -> None:
+    with pytest.raises(ValueError):
+        nth_working_day_after(D(2025, 1, 1), MAX_WORKING_DAYS + 1)

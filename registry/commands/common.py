@@ -6,15 +6,20 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from registry.dates import TODAY_FIRST, TODAY_LAST, today_in_range
 from registry.findings import Message
 from registry.loader import ConfigError
 
 
 def iso_date(text: str) -> dt.date:
+    """A YYYY-MM-DD option value between 1990 and 2100 (see :mod:`registry.dates`)."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+    if not today_in_range(day):
+        raise argparse.ArgumentTypeError(f"日期 {text} 超出允许范围：应在 {TODAY_FIRST} 至 {TODAY_LAST} 之间")
+    return day
 
 
 def relative_paths(root: Path, paths: list[str]) -> list[str]:

@@ -1,6 +1,7 @@
 """The instance file ``registry.yaml``: jurisdiction, profiles, units and authorities."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import StringConstraints, field_validator
@@ -37,6 +38,18 @@ class DisabledRule(Strict):
     )
 
 
+Year = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+
+
+class HolidayArrangement(Strict):
+    """One year of the State Council's 部分节假日安排通知, day by day."""
+
+    holidays: list[dt.date] = field(
+        "放假日期", "通知中放假（含放假调休）的每一天，逐日列出，例如春节 2 月 15 日至 23 日写 9 个日期", default_factory=list)
+    workdays: list[dt.date] = field(
+        "调休上班日期", "通知中“上班”的周六、周日，逐日列出", default_factory=list)
+
+
 class RegistryConfig(Strict):
     jurisdiction: str = field("行政区划", "本登记簿所属地区，例如 金乡县")
     profiles: list[str] = field(
@@ -47,6 +60,9 @@ class RegistryConfig(Strict):
     authorities: Authorities = field("职能部门", "角色 → 单位代码")
     parameters: dict[str, Any] = field("规则参数", "按参数名（或 规则编号.参数名）覆盖默认值", default_factory=dict)
     disabled_rules: list[DisabledRule] = field("停用规则", "每条须写明理由", default_factory=list)
+    calendar: dict[Year, HolidayArrangement] = field(
+        "节假日安排", "年份 → 国务院办公厅公布的该年节假日安排；用于 chinesecalendar 尚未收录的年份（优先于该库）",
+        default_factory=dict)
 
     @field_validator("profiles")
     @classmethod

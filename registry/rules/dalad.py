@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from registry.dates import add_months, year_end
+from registry.dates import TODAY_FIRST, add_months, year_end
 from registry.enums import STAGE_ORDER, DocumentKind, EvaluationKind, Nature, Stage, SystemStatus
 from registry.findings import Message
 from registry.models import Project, System
@@ -306,7 +306,8 @@ def _yearly_performance(ctx: Context, p: Project) -> Iterator[Problem]:
         return
     last_year = (_construction_end(p) or ctx.today).year
     evaluated = {e.date.year for e in p.evaluations if e.kind is EvaluationKind.performance}
-    for year in range(approved.date.year, last_year + 1):
+    # (a year before 1990 is mistyped: REG007 says so, not a warning per year since)
+    for year in range(max(approved.date.year, TODAY_FIRST.year), last_year + 1):
         if year_end(year) < ctx.today and year not in evaluated:
             yield problem(p, "evaluations",
                           f"项目 {p.id} {year} 年处于建设期（立项批复 {approved.date}），没有该年度的绩效评价：建设期内每年年底前"

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator
 
 from registry.enums import CryptoAssessment, DocumentKind, EvaluationKind, Stage
 from registry.findings import Message
-from registry.models import Project, System
+from registry.models import Project, RegistryConfig, System
 from registry.rules.base import Context, Problem, problem
+from registry.workdays import Arrangement, Calendar
 
 
 def missing_documents(p: Project, kinds: Iterable[DocumentKind], *, when: str, when_en: str) -> Iterator[Problem]:
@@ -104,3 +105,11 @@ def system_shortfalls(s: System, *, duplicates: bool = True) -> list[Message]:
 def percent(share: float) -> str:
     """0.1 → "10%", 0.055 → "5.5%": a parameter is shown as set, not rounded."""
     return f"{share * 100:g}%"
+
+
+def calendar_of(config: RegistryConfig) -> Calendar:
+    """Working days as the registry knows them: its ``calendar:`` arrangements, then
+    ``chinesecalendar``."""
+    return Calendar({
+        int(year): Arrangement(frozenset(a.holidays), frozenset(a.workdays)) for year, a in config.calendar.items()
+    })

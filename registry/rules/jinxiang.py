@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from registry.dates import add_months
+from registry.dates import TODAY_FIRST, add_months
 from registry.enums import (
     STAGE_ORDER,
     Audience,
@@ -24,6 +24,7 @@ from registry.rules.base import Citation, Context, Kind, NoParams, Params, Probl
 from registry.rules.change import new_changes
 from registry.rules.helpers import (
     approved_before,
+    calendar_of,
     changed_scope,
     created_systems,
     evaluations_between,
@@ -32,7 +33,7 @@ from registry.rules.helpers import (
     system_shortfalls,
     target_systems,
 )
-from registry.workdays import Verdict, within_working_days
+from registry.workdays import Calendar, Verdict
 
 PROFILE = "jinxiang"
 
@@ -493,18 +494,20 @@ def jx28(ctx: Context, params: ContractDaysParams) -> Iterator[Problem]:
     使县大数据局在还来得及处理时就能看到每一份合同。
     """
     n = params.contract_working_days
+    days = calendar_of(ctx.config)
     for p in ctx.projects:
         awarded, contracted = p.milestones.awarded, p.milestones.contracted
         if awarded is not None:
-            yield from _signed_in_time(ctx, p, awarded.date, contracted.date if contracted else None, n)
+            yield from _signed_in_time(ctx, days, p, awarded.date, contracted.date if contracted else None, n)
         if contracted is not None:
-            yield from _filed_in_time(ctx, p, contracted.date, contracted.filed_on, n)
+            yield from _filed_in_time(ctx, days, p, contracted.date, contracted.filed_on, n)
 
 
-def _signed_in_time(ctx: Context, p: Project, awarded: dt.date, signed: dt.date | None, n: int) -> Iterator[Problem]:
+def _signed_in_time(ctx: Context, days: Calendar, p: Project, awarded: dt.date, signed: dt.date | None,
+                    n: int) -> Iterator[Problem]:
     if signed is None:
         if p.milestones.terminated is None:
-            verdict = _verdict(ctx, awarded, ctx.today, n)
+            verdict = _verdict(ctx, days, awarded, ctx.today, n)
             if not verdict.on_time:
                 zh, en = _lateness(verdict, n)
                 yield _overdue(p, "milestones.awarded",
@@ -513,7 +516,7 @@ def _signed_in_time(ctx: Context, p: Project, awarded: dt.date, signed: dt.date 
                                f"project {p.id} was awarded on {awarded}; today ({ctx.today}) is {en} and no contract is "
                                "recorded: sign the contract and record milestones.contracted")
         return
-    verdict = _verdict(ctx, awarded, signed, n)
+    verdict = _verdict(ctx, days, awarded, signed, n)
     if not verdict.on_time:
         zh, en = _lateness(verdict, n)
         yield problem(p, "milestones.contracted.date",
@@ -522,11 +525,12 @@ def _signed_in_time(ctx: Context, p: Project, awarded: dt.date, signed: dt.date 
                       "reason in notes")
 
 
-def _filed_in_time(ctx: Context, p: Project, signed: dt.date, filed: dt.date | None, n: int) -> Iterator[Problem]:
+def _filed_in_time(ctx: Context, days: Calendar, p: Project, signed: dt.date, filed: dt.date | None,
+                   n: int) -> Iterator[Problem]:
     field = "milestones.contracted.filed_on"
     if filed is None:
         if p.milestones.terminated is None:
-            verdict = _verdict(ctx, signed, ctx.today, n)
+            verdict = _verdict(ctx, days, signed, ctx.today, n)
             if not verdict.on_time:
                 zh, en = _lateness(verdict, n)
                 yield _overdue(p, "milestones.contracted",
@@ -539,7 +543,7 @@ def _filed_in_time(ctx: Context, p: Project, signed: dt.date, filed: dt.date | N
         yield problem(p, field, f"合同备案日期 {filed} 早于签订日期 {signed}：请核实日期",
                       f"contract filed on {filed}, before it was signed on {signed}: check the dates")
         return
-    verdict = _verdict(ctx, signed, filed, n)
+    verdict = _verdict(ctx, days, signed, filed, n)
     if not verdict.on_time:
         zh, en = _lateness(verdict, n)
         yield problem(p, field,
@@ -558,14 +562,16 @@ def _lateness(verdict: Verdict, n: int) -> tuple[str, str]:
             f"later than the last of {n} working days ({verdict.deadline})")
 
 
-def _verdict(ctx: Context, start: dt.date, end: dt.date, n: int) -> Verdict:
-    verdict = within_working_days(start, end, n)
+def _verdict(ctx: Context, days: Calendar, start: dt.date, end: dt.date, n: int) -> Verdict:
+    verdict = days.within(start, end, n)
     if verdict.estimated:
         ctx.notice(Message(
-            f"JX28：{start} 至 {max(end, verdict.deadline)} 超出节假日日历（chinesecalendar）覆盖的年份，已按周一至周五计算工作日，"
-            "未计入法定节假日和调休，请人工核对",
+            f"JX28：{start} 至 {max(end, verdict.deadline)} 超出节假日日历（chinesecalendar 及 registry.yaml 的 calendar）"
+            "覆盖的年份，已按周一至周五计算工作日，未计入法定节假日和调休，请人工核对；国务院公布该年节假日安排后，"
+            "请登记到 registry.yaml 的 calendar 中",
             f"JX28: {start} to {max(end, verdict.deadline)} lies outside the years of the holiday calendar "
-            "(chinesecalendar); working days were counted as Monday to Friday, check holidays by hand",
+            "(chinesecalendar and calendar: in registry.yaml); working days were counted as Monday to Friday, check "
+            "holidays by hand, and add the State Council's arrangement for that year to calendar: once it is published",
         ))
     return verdict
 
@@ -739,8 +745,8 @@ def jx36(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """
     for p in ctx.projects:
         accepted = p.milestones.final_acceptance
-        if accepted is None or not accepted.passed:
-            continue
+        if accepted is None or not accepted.passed or accepted.date < TODAY_FIRST:
+            continue  # (a year before 1990 is mistyped: REG007 says so, not a warning per year)
         year = 1
         while (closes := add_months(accepted.date, 12 * year)) < ctx.today:
             opens = add_months(accepted.date, 12 * (year - 1)) + dt.timedelta(days=1)

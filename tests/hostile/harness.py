@@ -69,6 +69,7 @@ class Case:
     patch: Patch | None = None  # in-process only: e.g. a simulated PermissionError
     git: bool = True  # commit the copy before ``build`` (git cases may need history)
     env: dict[str, str] = dataclasses.field(default_factory=dict)
+    verify: Callable[[Path, list[Outcome]], None] | None = None  # more checks: (out folder, outcomes)
 
     def expected(self, index: int) -> int:
         return self.expect if isinstance(self.expect, int) else self.expect[index]
@@ -222,6 +223,8 @@ def run_case(case: Case, tmp_path: Path) -> list[Outcome]:
     after = tree_digest(root)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"{case.name}: files changed by the commands: {changed}"
+    if case.verify is not None:
+        case.verify(out, outcomes)
     return outcomes
 
 
