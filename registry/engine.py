@@ -15,7 +15,7 @@ from registry.layout import UnreadableFile, read_regular
 from registry.loader import ConfigError, position
 from registry.models import RegistryConfig
 from registry.rules import RULES
-from registry.rules.base import Context, Kind, Problem, Rule
+from registry.rules.base import Context, Kind, Problem, Rule, allowed_values
 from registry.rules.profiles import SELECTABLE
 from registry.snapshot import Unreadable
 from registry.yamlio import YamlError, dump_value, parse
@@ -98,25 +98,6 @@ def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, Bas
             f"parameters: {', '.join(unknown)} belong to no rule of the selected profiles (see `registry rules`)",
         ), loc=("parameters", unknown[0]))
     return out
-
-
-def allowed_values(params: type[BaseModel], name: str) -> tuple[str, str] | None:
-    """``1 至 250 的整数`` for a numeric parameter, from its model's bounds (None otherwise)."""
-    info = params.model_fields.get(name)
-    if info is None or info.annotation not in (int, float):
-        return None
-    bounds = {key: getattr(meta, key) for meta in info.metadata for key in ("ge", "gt", "le", "lt")
-              if getattr(meta, key, None) is not None}
-    kind_zh, kind_en = ("整数", "an integer") if info.annotation is int else ("数", "a number")
-    if "ge" in bounds and "le" in bounds:
-        zh = f"{bounds['ge']} 至 {bounds['le']} 的{kind_zh}"
-    else:
-        parts = [f"{word} {bounds[key]}" for key, word in
-                 (("ge", "不小于"), ("gt", "大于"), ("le", "不大于"), ("lt", "小于")) if key in bounds]
-        zh = f"{'且'.join(parts)}的{kind_zh}"
-    en = " and ".join(f"{sign} {bounds[key]}" for key, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
-                      if key in bounds)
-    return zh, f"{kind_en} {en}"
 
 
 def run_rules(selection: Selection, ctx: Context) -> list[tuple[Rule[Any], Problem]]:

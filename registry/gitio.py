@@ -85,7 +85,6 @@ def record_blobs_at(repo: git.Repo, commit: Commit, root: Path) -> Iterator[tupl
             if tree is None:
                 continue
             for item in tree.traverse():
-                path = item.path
                 if isinstance(item, Blob):
                     path = str(PurePosixPath(item.path))[len(prefix):]
                     if is_record_path(path):

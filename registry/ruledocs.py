@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from registry.findings import Severity
-from registry.rules.base import KIND_LABELS, Rule
+from registry.rules.base import KIND_LABELS, Rule, allowed_values
 from registry.rules.profiles import PROFILES
 
 SEVERITY_LABELS = {Severity.error: "错误", Severity.warning: "警告"}
@@ -21,6 +21,7 @@ class Parameter:
     default: Any
     type: str
     description: str
+    range: str = ""  # allowed values of a numeric parameter, e.g. "1 至 250 的整数"
 
 
 def parameters(rule: Rule[Any]) -> list[Parameter]:
@@ -28,7 +29,8 @@ def parameters(rule: Rule[Any]) -> list[Parameter]:
     for name, info in rule.params.model_fields.items():
         annotation = info.annotation
         type_name = getattr(annotation, "__name__", str(annotation))
-        out.append(Parameter(name, info.default, type_name, info.description or ""))
+        allowed = allowed_values(rule.params, name)
+        out.append(Parameter(name, info.default, type_name, info.description or "", allowed[0] if allowed else ""))
     return out
 
 
@@ -52,6 +54,7 @@ def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[st
         "why": rule.why,
         "parameters": [
             {"name": p.name, "default": p.default, "type": p.type, "description": p.description,
+             **({"range": p.range} if p.range else {}),
              **({"value": values[p.name]} if values and p.name in values else {})}
             for p in parameters(rule)
         ],
@@ -104,8 +107,8 @@ def markdown(rule: Rule[Any], profiles: Collection[str] | None = None) -> str:
         lines += [f"**为什么**：{flow(rule.why)}", ""]
     params = parameters(rule)
     if params:
-        lines += ["| 参数 | 默认值 | 说明 |", "|---|---|---|"]
-        lines += [f"| `{p.name}` | `{p.default}` | {p.description} |" for p in params]
+        lines += ["| 参数 | 默认值 | 允许范围 | 说明 |", "|---|---|---|---|"]
+        lines += [f"| `{p.name}` | `{p.default}` | {p.range or '—'} | {p.description} |" for p in params]
         lines.append("")
     if rule.fails:
         lines += ["不符合的示例：", "", *_fence(rule.fails), ""]

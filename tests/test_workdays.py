@@ -168,3 +168,16 @@ def test_counting_over_centuries_is_one_step_per_year() -> None:
 def test_n_beyond_any_rule_is_refused() -> None:
     with pytest.raises(ValueError):
         nth_working_day_after(D(2025, 1, 1), MAX_WORKING_DAYS + 1)
+
+
+def test_every_numeric_parameter_declares_its_range() -> None:
+    # a parameter without an upper bound lets registry.yaml ask a date walk for minutes
+    from registry.rules import RULES
+    from registry.rules.base import allowed_values
+
+    for rule in RULES.values():
+        for name, info in rule.params.model_fields.items():
+            if info.annotation in (int, float):
+                bounds = {k for meta in info.metadata for k in ("ge", "gt", "le", "lt") if getattr(meta, k, None) is not None}
+                assert bounds & {"ge", "gt"} and bounds & {"le", "lt"}, f"{rule.id}.{name} has no range"
+                assert allowed_values(rule.params, name)

@@ -53,6 +53,25 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+def allowed_values(params: type[BaseModel], name: str) -> tuple[str, str] | None:
+    """``1 至 250 的整数`` for a numeric parameter, from its model's bounds (None otherwise)."""
+    info = params.model_fields.get(name)
+    if info is None or info.annotation not in (int, float):
+        return None
+    bounds = {key: getattr(meta, key) for meta in info.metadata for key in ("ge", "gt", "le", "lt")
+              if getattr(meta, key, None) is not None}
+    kind_zh, kind_en = ("整数", "an integer") if info.annotation is int else ("数", "a number")
+    if "ge" in bounds and "le" in bounds:
+        zh = f"{bounds['ge']} 至 {bounds['le']} 的{kind_zh}"
+    else:
+        parts = [f"{word} {bounds[key]}" for key, word in
+                 (("ge", "不小于"), ("gt", "大于"), ("le", "不大于"), ("lt", "小于")) if key in bounds]
+        zh = f"{'且'.join(parts)}的{kind_zh}"
+    en = " and ".join(f"{sign} {bounds[key]}" for key, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
+                      if key in bounds)
+    return zh, f"{kind_en} {en}"
+
+
 class NoParams(Params):
     """The parameters of a rule that has none."""
 
