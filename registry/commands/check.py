@@ -18,7 +18,7 @@ HELP = "按所选管理办法校验记录（无 PATHS 时校验全部）"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
                         help="只报告这些文件的问题（交叉引用仍按整个登记簿解析）")
-    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：与 REV 和 HEAD 的合并基础比较")
+    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：把本分支（含未提交的改动）合并进 REV 后的结果与 REV 当前版本比较，规则配置取自 REV；REV 移动后须重新检查")
     parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式")
     parser.add_argument("--strict", action="store_true", help="警告也视为失败（退出码 1）")
