@@ -18,6 +18,8 @@ from registry.models.config import Unit
 
 # Unit fields that decide a check or a review: who approves, who reviews, where the unit sits.
 _UNIT_FIELDS = ("kind", "parent", "reviewers", "approvers")
+# Top-level fields compared item by item below, or that decide nothing (the jurisdiction's name).
+_COMPARED = {"profiles", "disabled_rules", "parameters", "authorities", "units", "base_branch", "jurisdiction"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,7 +36,7 @@ def config_changes(old: RegistryConfig, new: RegistryConfig) -> list[ConfigChang
     """Every change from ``old`` (the target's) to ``new`` (the merge result's) that matters."""
     return [
         *_profiles(old, new), *_disabled(old, new), *_parameters(old, new),
-        *_authorities(old, new), *_units(old, new), *_base_branch(old, new),
+        *_authorities(old, new), *_units(old, new), *_base_branch(old, new), *_others(old, new),
     ]
 
 
@@ -118,3 +120,13 @@ def _base_branch(old: RegistryConfig, new: RegistryConfig) -> Iterator[ConfigCha
         yield ConfigChange("base_branch", Message(
             f"变更规则默认比较的分支 base_branch 由 {old.base_branch} 改为 {new.base_branch}",
             f"base_branch changed from {old.base_branch} to {new.base_branch}"), True)
+
+
+def _others(old: RegistryConfig, new: RegistryConfig) -> Iterator[ConfigChange]:
+    """Any other section (such as what ``registry audit`` trusts): reported as a whole."""
+    for name in type(new).model_fields:
+        if name in _COMPARED:
+            continue
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            yield ConfigChange(name, Message(f"registry.yaml 的 {name} 有修改", f"{name} changed in registry.yaml"), True)
