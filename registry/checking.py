@@ -140,6 +140,7 @@ def _check(root: Path, config_raw: bytes, files: Sequence[SourceFile], today: dt
     change = _change_context(ctx, target, files, config_raw, store) if target is not None else None
     if change is not None:
         ctx.config = record_config(change.config, working_config)
+        ctx.base = change.base  # the target, for callers that look; record rules never do
     selection = select_rules(ctx.config)
     findings = findings_of(run_rules(selection, ctx, change), ctx, Locator(root, change))
     return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change), documents.seen)

@@ -95,7 +95,7 @@ def test_second_branch_spending_the_same_retirement_is_blocked_after_the_first_m
     repo.switch("second")
     code, findings = check(repo, capsys)
     assert code == 1
-    assert errors(findings) == [("CHG001", "systems/czj/czj-two.yaml"), ("CHG008", "systems/czj/czj-two.yaml")]
+    assert errors(findings) == [("CHG001", "systems/czj/czj-two.yaml")]
     assert "由 3 个增至 4 个" in findings[0]["message"]  # main's tip has 3 active after the first merge
 
 
@@ -115,7 +115,7 @@ def test_branch_from_an_older_main_repeating_a_retirement_is_blocked(repo: GitRe
     repo.commit("停用 czj-a，新增 czj-one")
     retire_a_and_add(repo, "old", "czj-two", start=fork)
     code, findings = check(repo, capsys)
-    assert code == 1 and errors(findings) == [("CHG001", "systems/czj/czj-two.yaml"), ("CHG008", "systems/czj/czj-two.yaml")]
+    assert code == 1 and errors(findings) == [("CHG001", "systems/czj/czj-two.yaml")]
 
 
 def test_uncommitted_changes_count_on_top_of_the_merge(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,7 +126,7 @@ def test_uncommitted_changes_count_on_top_of_the_merge(repo: GitRepo, capsys: py
     write(repo, "systems/czj/czj-two.yaml", NEW)
     repo.git("add", "systems/czj/czj-two.yaml")  # one staged, one not
     code, findings = check(repo, capsys)
-    assert code == 1 and errors(findings) == [("CHG001", "systems/czj/czj-two.yaml"), ("CHG008", "systems/czj/czj-two.yaml")]
+    assert code == 1 and errors(findings) == [("CHG001", "systems/czj/czj-two.yaml")]
     assert findings[0]["line"] > 1  # the working tree's file, at its status line
 
 
@@ -174,10 +174,10 @@ def test_branch_forked_before_any_record_gets_no_first_registration_exemption(
     write(repo, "systems/czj/czj-new.yaml", NEW)
     repo.commit("新增系统")
     code, findings = check(repo, capsys)
-    assert code == 1 and errors(findings) == [("CHG001", "systems/czj/czj-new.yaml"), ("CHG008", "systems/czj/czj-new.yaml")]
+    assert code == 1 and errors(findings) == [("CHG001", "systems/czj/czj-new.yaml")]
     summary = diff(repo, capsys)  # diff and check see the same thing
     assert [u["verdict"] for u in summary["inventory"]] == ["violation"]
-    assert [f["rule"] for f in summary["findings"]["introduced"]] == ["CHG001", "CHG008"]
+    assert [f["rule"] for f in summary["findings"]["introduced"]] == ["CHG001"]
 
 
 def test_first_import_into_an_empty_repository_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -246,6 +246,16 @@ def test_a_parameter_loosened_in_the_change_does_not_apply_to_it(repo: GitRepo, 
     write(repo, "systems/czj/czj-b.yaml", {"unit": "wjw", **TRANSFER})
     repo.move("systems/czj/czj-b.yaml", "systems/wjw/czj-b.yaml")
     repo.commit("划转并新增，同时关掉全县总量检查")
+    code, findings = check(repo, capsys)
+    assert code == 1 and errors(findings) == [("CHG008", "systems/czj/czj-new.yaml")]
+
+
+def test_the_county_total_still_holds_when_the_target_disabled_chg001(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    relax(repo, disabled_rules=[{"rule": "CHG001", "reason": "数据主管部门决定按全县总量管理（会议纪要 2025-4）"}])
+    repo.commit("按全县总量管理")
+    repo.branch("feature")
+    write(repo, "systems/czj/czj-new.yaml", NEW)
+    repo.commit("新增系统")
     code, findings = check(repo, capsys)
     assert code == 1 and errors(findings) == [("CHG008", "systems/czj/czj-new.yaml")]
 

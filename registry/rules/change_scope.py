@@ -10,7 +10,7 @@ from registry.findings import Message, Severity
 from registry.models import System
 from registry.loader import CONFIG_FILE
 from registry.rules.base import CONFIGURATION, Citation, Context, Kind, NoParams, Params, Problem, problem, rule
-from registry.rules.change import PT7, QX12, initial_registration
+from registry.rules.change import PT7, QX12, excused, initial_registration, newcomer
 
 QX3 = Citation(
     "quxian", "第三条",
@@ -103,7 +103,8 @@ class CountyParams(Params):
 def chg008(ctx: Context, params: CountyParams) -> Iterator[Problem]:
     """整个登记簿（全县、全区、全市、全旗）的在用系统数：本次变更后减去目标分支中的，
     不得超过新出现的在用系统（目标分支中不存在或不在用）中填写了 `new_system_approval` 的个数。
-    单位之间的划转在全域合计中相互抵消，不能为新增系统腾出名额。问题报告在每个没有批准文件的新增系统上。
+    单位之间的划转在全域合计中相互抵消，不能为新增系统腾出名额。问题报告在每个没有批准文件的新增系统上；
+    所在单位本身净增、已由 CHG001 报告的新增系统不再重复报告（CHG001 停用时仍报告）。
 
     CHG001 按单位计数：甲单位把一个系统划转给乙单位，同时新建一个系统，两个单位的数量都“没有增加”，
     全域却多了一个没有批准的系统。
@@ -129,7 +130,11 @@ def chg008(ctx: Context, params: CountyParams) -> Iterator[Problem]:
     if after - before <= allowance:
         return
     where = ctx.config.jurisdiction or "本登记簿"
+    # A new system whose own unit grows is CHG001's finding already; said twice it is noise.
+    per_unit = "CHG001" not in {d.rule for d in ctx.config.disabled_rules}
     for s in fresh:
+        if per_unit and _unit_grows(ctx, s.unit):
+            continue
         if s.new_system_approval is None and ctx.wants(ctx.head.path_of(s)):
             yield problem(
                 s, "status",
@@ -146,3 +151,10 @@ def _new_to_the_registry(ctx: Context, s: System) -> bool:
     assert ctx.base is not None
     before = ctx.base.system(s.id)
     return s.active and (before is None or not before.active)
+
+
+def _unit_grows(ctx: Context, unit: str) -> bool:
+    """CHG001's verdict for ``unit``: more active systems than its excused newcomers allow."""
+    assert ctx.base is not None
+    allowance = sum(1 for n in ctx.head.systems_of(unit) if newcomer(ctx, n) and excused(ctx, n))
+    return ctx.head.active_count(unit) - ctx.base.active_count(unit) - allowance > 0
