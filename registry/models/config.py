@@ -1,13 +1,12 @@
 """The instance file ``registry.yaml``: jurisdiction, profiles, units and authorities."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import StringConstraints, field_validator
 
-from registry.enums import UnitKind
-from registry.models.base import Contact, Strict, field
+from registry.enums import CmsBackend, UnitKind
+from registry.models.base import Contact, Date, Strict, field
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
 
@@ -44,10 +43,30 @@ Year = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 class HolidayArrangement(Strict):
     """One year of the State Council's 部分节假日安排通知, day by day."""
 
-    holidays: list[dt.date] = field(
+    holidays: list[Date] = field(
         "放假日期", "通知中放假（含放假调休）的每一天，逐日列出，例如春节 2 月 15 日至 23 日写 9 个日期", default_factory=list)
-    workdays: list[dt.date] = field(
+    workdays: list[Date] = field(
         "调休上班日期", "通知中“上班”的周六、周日，逐日列出", default_factory=list)
+
+
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/?#]+[^\s]*$")]
+
+
+class CmsConfig(Strict):
+    """The web form for clerks (Decap CMS, ``registry cms``): where it opens pull requests."""
+
+    backend: CmsBackend = field("代码托管平台", "github | gitlab | gitea | forgejo：网页表单在此平台上为每次保存开合并请求")
+    repo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")] = field(
+        "仓库", "平台上的仓库路径，例如 jinxiang/registry（GitLab 可含子组）"
+    )
+    branch: str | None = field("目标分支", "合并请求的目标分支；默认与 base_branch 相同", default=None)
+    base_url: HttpUrl | None = field("平台地址", "自建平台的根地址（GitLab/Gitea/Forgejo），或 GitHub 的 OAuth 服务地址", default=None)
+    api_root: HttpUrl | None = field("接口地址", "自建平台的 API 地址，例如 https://git.example.gov.cn/api/v1", default=None)
+    auth_endpoint: str | None = field("授权路径", "OAuth 授权地址（平台默认以外时填写）", default=None)
+    app_id: str | None = field("OAuth 应用编号", "GitLab/Gitea/Forgejo 上登记的 OAuth 应用 Client ID（浏览器内 PKCE 登录）", default=None)
+    bundle: str | None = field(
+        "预置程序包", "已提交的 Decap CMS 程序包目录（registry cms --vendor 写出），有则构建网站时不需要 node", default=None
+    )
 
 
 class RegistryConfig(Strict):
@@ -63,6 +82,7 @@ class RegistryConfig(Strict):
     calendar: dict[Year, HolidayArrangement] = field(
         "节假日安排", "年份 → 国务院办公厅公布的该年节假日安排；用于 chinesecalendar 尚未收录的年份（优先于该库）",
         default_factory=dict)
+    cms: CmsConfig | None = field("网页表单", "办事员网页表单（Decap CMS）的代码托管平台；不填则网站不含 admin/", default=None)
 
     @field_validator("profiles")
     @classmethod
