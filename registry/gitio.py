@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import git
-from git.objects import Blob, Commit, Tree
+from git.objects import Commit
 
 from registry.findings import Message
 from registry.layout import is_record_path
-from registry.loader import RECORD_FOLDERS, ConfigError
+from registry.loader import ConfigError
 
 _SHALLOW_HINT_ZH = "若在浅克隆中运行（CI 默认只取最近一次提交），请先 git fetch --unshallow，或在 GitHub Actions 的 checkout 中设置 fetch-depth: 0"
 _SHALLOW_HINT_EN = "in a shallow clone (CI's default), run git fetch --unshallow first, or set fetch-depth: 0 in the GitHub Actions checkout"
@@ -72,37 +71,6 @@ def root_prefix(repo: git.Repo, root: Path) -> str:
     top = Path(repo.working_tree_dir or ".").resolve()
     rel = root.resolve().relative_to(top).as_posix()
     return "" if rel == "." else rel + "/"
-
-
-def record_blobs_at(repo: git.Repo, commit: Commit, root: Path) -> Iterator[tuple[str, bytes]]:
-    """Every record file at ``commit`` as (path relative to the registry root, bytes).
-
-    gitpython reads blobs through one long-lived ``git cat-file --batch`` process, so this is
-    one pass over the trees, not one process per file.
-    """
-    prefix = root_prefix(repo, root)
-    path = ""
-    try:
-        for folder in RECORD_FOLDERS:
-            path = prefix + folder
-            tree = _subtree(commit.tree, path)
-            if tree is None:
-                continue
-            for item in tree.traverse():
-                if isinstance(item, Blob):
-                    path = str(PurePosixPath(item.path))[len(prefix):]
-                    if is_record_path(path):
-                        yield path, item.data_stream.read()
-    except (ValueError, git.GitError, OSError) as exc:  # a tree or blob missing from the object store
-        raise missing_object(repo, commit.hexsha, path, exc, commit=True) from None
-
-
-def _subtree(tree: Tree, path: str) -> Tree | None:
-    try:
-        found = tree / path
-    except KeyError:
-        return None
-    return found if isinstance(found, Tree) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,12 +246,11 @@ def read_blob(repo: git.Repo, blob: str, path: str = "") -> bytes:
     return data
 
 
-def missing_object(repo: git.Repo, sha: str, path: str, exc: BaseException, *, commit: bool = False) -> ConfigError:
+def missing_object(repo: git.Repo, sha: str, path: str, exc: BaseException) -> ConfigError:
     """The error for a git object that cannot be read (a shallow or partial clone, a damaged
     repository), with what to do about it."""
-    kind, kind_en = ("提交", "commit") if commit else ("对象", "object")
-    what = f"{path}（{kind} {sha[:12]}）" if path else f"{kind} {sha[:12]}"
-    what_en = f"{path} ({kind_en} {sha[:12]})" if path else f"{kind_en} {sha[:12]}"
+    what = f"{path}（对象 {sha[:12]}）" if path else f"对象 {sha[:12]}"
+    what_en = f"{path} (object {sha[:12]})" if path else f"object {sha[:12]}"
     shallow = "（当前是浅克隆）" if is_shallow(repo) else ""
     return ConfigError(Message(
         f"无法从 git 读取 {what}{shallow}：仓库缺少所需的对象或已损坏。请运行 git fsck 检查；"

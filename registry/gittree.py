@@ -15,11 +15,10 @@ import dataclasses
 import git
 
 from registry.findings import Message
+from registry.layout import RECORD_DIRS, is_record_path
 from registry.snapshot import Unreadable
 
-RECORD_DIRS = ("systems", "projects")
 WATCHED_DIRS = (*RECORD_DIRS, "docs")
-RECORD_SUFFIX = ".yaml"
 REGULAR_MODES = ("100644", "100755")
 LOCATION_RULE = "REG003"  # the file is not where (or not what) a record must be
 
@@ -44,16 +43,6 @@ class TreeFiles:
     records: dict[str, str]  # path -> blob id of every regular record file
     config: str | None  # blob id of registry.yaml (None when the tree has none)
     problems: list[Unreadable]
-
-
-def is_record_path(path: str) -> bool:
-    """``systems/<unit>/<id>.yaml`` or ``projects/<unit>/<id>.yaml``, exactly that shape."""
-    parts = path.split("/")
-    return (
-        len(parts) == 3 and parts[0] in RECORD_DIRS and bool(parts[1]) and not parts[1].startswith(".")
-        and parts[2].endswith(RECORD_SUFFIX) and len(parts[2]) > len(RECORD_SUFFIX)
-        and not parts[2].startswith(".")
-    )
 
 
 def list_tree(repo: git.Repo, treeish: str, prefix: str) -> TreeFiles:
@@ -123,12 +112,6 @@ def not_a_record(path: str) -> Unreadable:
             f"so it is neither read nor counted; move it to {folder}/<unit>/{stem}.yaml or remove it",
         ),
     )
-
-
-def read_blob(repo: git.Repo, oid: str) -> bytes:
-    """A blob's bytes through gitpython's long-lived ``git cat-file --batch``."""
-    data: bytes = repo.odb.stream(bytes.fromhex(oid)).read()
-    return data
 
 
 @dataclasses.dataclass(frozen=True)

@@ -90,13 +90,15 @@ def _lookalike_folders(root: Path) -> list[str]:
 
 
 def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool = False) -> None:
-    """Depth-first over ``top`` with an explicit stack (no recursion, links never followed)."""
-    pending = [top]
+    """Depth-first over ``top`` with an explicit stack (no recursion, links never followed).
+    Inside a hidden folder (``.git`` of a nested clone, an editor's ``.history``) only YAML
+    files and special files are reported, not every file such a folder holds."""
+    pending = [(top, stray)]
     while pending:
-        relative = pending.pop()
+        relative, stray = pending.pop()
         directory = os.path.join(root, relative)
         try:
-            if relative == top and not os.path.lexists(directory):
+            if relative == top and not os.path.lexists(directory):  # no such folder: nothing to report
                 continue
             mode = os.lstat(directory).st_mode
             if not stat.S_ISDIR(mode):
@@ -111,7 +113,7 @@ def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool =
             _visit(relative, entry, found, pending, records=records, stray=stray)
 
 
-def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: list[str], *,
+def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: list[tuple[str, bool]], *,
            records: bool, stray: bool) -> None:
     path = f"{relative}/{entry.name}"
     if not _printable(entry.name):
@@ -123,7 +125,7 @@ def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: lis
         found.problems.append(os_problem(path, exc))
         return
     if stat.S_ISDIR(mode):
-        pending.append(path)
+        pending.append((path, stray or (records and entry.name.startswith("."))))
     elif not stat.S_ISREG(mode):
         found.problems.append(_not_regular(path, mode, records or stray))
     elif stray:

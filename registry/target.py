@@ -75,7 +75,7 @@ class Target:
 
     def target_config(self) -> bytes | None:
         oid = self.target_files.config
-        return gittree.read_blob(self.repo, oid) if oid else None
+        return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
 
     def merged(self, working: Sequence[SourceFile], working_config: bytes) -> MergedFiles:
         """The merge result's files, with every record file (and registry.yaml) the working
@@ -102,10 +102,10 @@ class Target:
         if blob_id(working_config) != self._head_listing.config:
             return working_config  # registry.yaml changed in the working tree (or HEAD has none)
         oid = self._merged_listing.config
-        return gittree.read_blob(self.repo, oid) if oid else None
+        return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
 
     def _source(self, path: str, oid: str) -> SourceFile:
-        return SourceFile(path, gittree.read_blob(self.repo, oid), oid)
+        return SourceFile(path, gitio.read_blob(self.repo, oid, path), oid)
 
 
 def _regular(path: Path) -> bool:
