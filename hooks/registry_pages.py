@@ -69,6 +69,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(f"无法生成登记簿页面：{exc.text('zh')}") from None
     except OSError as exc:
         raise PluginError(f"无法读取登记簿文件 {exc.filename}：{exc.strerror}") from None
+    except PluginError:
+        raise
     except Exception as exc:  # a bug: one line asking for a report, the traceback only when debugging
         from registry.cli import debug_enabled, internal_error_message
 

@@ -14,10 +14,12 @@ import test_extreme_values
 import test_git_oddities
 import test_injection
 import test_tree_files
+import test_types_and_text
 import test_yaml_syntax
 from harness import REPO, TODAY, TRACEBACK
 
-TABLES = (test_yaml_syntax, test_tree_files, test_bad_config, test_extreme_values, test_git_oddities, test_injection)
+TABLES = (test_yaml_syntax, test_tree_files, test_bad_config, test_extreme_values, test_git_oddities, test_injection,
+          test_types_and_text)
 
 
 def test_the_corpus_has_at_least_80_distinct_cases() -> None:
