@@ -170,7 +170,7 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
     repo = gitio.open_repo(root)
     try:
         commit = gitio.resolve_commit(repo, base) or ""
-        base_files = gitio.tree_paths(repo, commit, root)
+        base_files = gitio.tree_paths(repo, commit, root) if commit else set()  # "" : no commit yet
     finally:
         repo.close()
     old = base_findings(run, before, tree_document_resolver(base_files))
