@@ -359,6 +359,10 @@ def test_a_transfer_and_a_new_system_in_the_same_change_are_blocked(repo: GitRep
     code, findings = check(repo, capsys)
     assert code == 1 and errors(findings) == [("CHG008", "systems/czj/czj-new.yaml")]
     assert "由 4 个增至 5 个" in findings[0]["message"]
+    summary = diff(repo, capsys)  # every unit holds, the total does not: diff says so too
+    assert {u["verdict"] for u in summary["inventory"]} <= {"unchanged", "approved_increase", "decrease"}
+    assert summary["inventory_total"]["verdict"] == "violation"
+    assert (summary["inventory_total"]["before"], summary["inventory_total"]["after"]) == (4, 5)
 
 
 # -- legitimate changes -------------------------------------------------------------------------
