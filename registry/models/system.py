@@ -84,3 +84,8 @@ class System(Strict):
     @property
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    def in_use_on(self, day: dt.date) -> bool:
+        """Counts towards its unit's total ("只减不增") on ``day``: active, or retired/merged with
+        a ``retired_on`` still to come — a system stops counting once it has actually stopped."""
+        return self.active or (self.retired_on is not None and self.retired_on > day)

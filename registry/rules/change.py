@@ -47,24 +47,17 @@ def initial_registration(ctx: Context) -> bool:
     return not base.systems and not base.projects
 
 
-def in_use(s: System, today: dt.date) -> bool:
-    """Counts towards its unit's total on ``today``: active, or retired/merged with a
-    ``retired_on`` still to come (a system stops counting once it has actually stopped; a
-    future date is also an error of REG012)."""
-    return s.active or (s.retired_on is not None and s.retired_on > today)
-
-
 def in_use_count(snapshot: Snapshot, unit: str, today: dt.date) -> int:
-    """The unit's systems :func:`in_use` on ``today`` (the cheap index count, plus the rare
-    retirements dated after ``today``)."""
-    pending = sum(1 for s in snapshot.systems_of(unit) if not s.active and in_use(s, today))
+    """The unit's systems in use on ``today`` (:meth:`System.in_use_on`): the cheap index count,
+    plus the rare retirements dated after ``today`` (a future date is also an error of REG012)."""
+    pending = sum(1 for s in snapshot.systems_of(unit) if not s.active and s.in_use_on(today))
     return snapshot.active_count(unit) + pending
 
 
 def newcomer(ctx: Context, s: System) -> bool:
     """In use at head and not in use in the same unit at base: it adds to the unit's count."""
     before = _base(ctx).system(s.id)
-    return in_use(s, ctx.today) and (before is None or not in_use(before, ctx.today) or before.unit != s.unit)
+    return s.in_use_on(ctx.today) and (before is None or not before.in_use_on(ctx.today) or before.unit != s.unit)
 
 
 def excused(ctx: Context, s: System, pattern: str | None = None) -> bool:
