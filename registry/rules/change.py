@@ -27,10 +27,31 @@ QX43 = Citation(
     "损失浪费、安全事故或者其他责任事故的,有关部门(单位)应予以通报批评,并对负有直接责任的主管人员和其他责任人员依法给予处分。",
 )
 DLT22 = Citation("dalad", "第二十二条", "项目建设单位应当按照国家有关档案管理的规定，做好项目档案管理，并探索应用电子档案。")
+PT23 = Citation("potou", "第二十三条", "区各有关单位应当按照国家和省有关档案管理的规定，做好项目档案管理，并探索应用电子档案。")
 DLT25 = Citation(
     "dalad", "第二十五条",
     "项目建设单位应当接受领导小组办公室及有关部门的监督管理，配合做好绩效评价、审计等监督管理工作，"
     "如实提供建设项目有关资料和情况，不得拒绝、隐匿、瞒报。",
+)
+DSQ21 = Citation(
+    "dashiqiao", "第二十一条",
+    "项目单位应接受市发展和改革局、市数据局、市财政局、市审计局等有关部门的监督管理,如实提供建设项目有关资料和情况,不得拒绝、隐匿、瞒报。",
+)
+# The same accountability article in the other regulations: CHG002 cites the chosen profile's.
+JX45 = Citation(
+    "jinxiang", "第四十五条",
+    "单位或者个人违反本办法规定，未履行立项、审核、备案程序，或因管理不善、弄虚作假，造成严重超预算、质量低劣、"
+    "损失浪费、安全事故或者其他责任事故的，对负有直接责任的主管人员和其他责任人员依法依规给予惩处。",
+)
+PT28 = Citation(
+    "potou", "第二十八条",
+    "单位或者个人违反本办法规定未履行审批、备案程序，或者因管理不善、弄虚作假造成严重超预算、质量低劣、损失浪费、"
+    "安全事故或者其他责任事故的，相关监管部门应当予以通报批评，并对负有直接责任的主管人员和其他责任人员依法给予处分。",
+)
+DLT30 = Citation(
+    "dalad", "第三十条",
+    "单位或个人违反本办法规定未履行审批、备案程序，或因管理不善、弄虚作假造成严重超概算、质量低劣、损失浪费、"
+    "安全事故或其它责任事故的，相关部门应当通报批评，并依法依规追究相关人员责任。",
 )
 QX15 = Citation("quxian", "第十五条", "对于本部门（单位）内部可整合归并的、可使用统建通用系统替代的信息系统，应终止其运行。")
 
@@ -139,7 +160,8 @@ _VOID_APPROVAL = (
 )
 
 
-@rule("CHG002", name="no-deletion", title="记录不得删除", kind=Kind.change, profile="common", cite=[QX43],
+@rule("CHG002", name="no-deletion", title="记录不得删除", kind=Kind.change, profile="common",
+      cite=[QX43, PT28, DLT30, JX45],
       fails="""
       # 删除了 systems/czj/czj-old.yaml
       """,
@@ -193,7 +215,7 @@ def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 
 @rule("CHG004", name="milestones-append-only", title="已登记的里程碑和历史记录不得修改或删除", kind=Kind.change,
-      profile="common", cite=[DLT22, DLT25],
+      profile="common", cite=[PT23, DLT22, DLT25, DSQ21, QX43, JX45],
       fails="""
       # 基准版本 changes: [{date: 2025-06-01, description: 增加模块, amount_wan: 40, approval: …}]
       changes:

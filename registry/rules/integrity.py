@@ -5,8 +5,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 from registry.models import Project, System
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.change import DLT25, PT7, QX12, QX43
+from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.change import DLT25, DLT30, DSQ21, JX45, PT28, PT7, QX12, QX43
 from registry.rules.docnumbers import (
     DocNoParams,
     approval_numbers,
@@ -16,12 +16,6 @@ from registry.rules.docnumbers import (
     other_references,
     project_approval_numbers,
     well_formed,
-)
-
-PT28 = Citation(
-    "potou", "第二十八条",
-    "单位或者个人违反本办法规定未履行审批、备案程序，或者因管理不善、弄虚作假造成严重超预算、质量低劣、损失浪费、"
-    "安全事故或者其他责任事故的，相关监管部门应当予以通报批评，并对负有直接责任的主管人员和其他责任人员依法给予处分。",
 )
 
 _SYSTEM_DATES = {
@@ -69,7 +63,7 @@ def project_event_dates(p: Project) -> Iterator[tuple[str, str, dt.date]]:
 
 
 @rule("REG012", name="events-not-in-future", title="已发生事项的日期不晚于今天", kind=Kind.record, profile="common",
-      cite=[DLT25],
+      cite=[QX43, PT28, DLT30, DLT25, DSQ21, JX45],
       fails="""
       status: retired
       retired_on: 2030-12-31        # 停用日期在未来：系统仍在运行
@@ -106,7 +100,7 @@ def _future(record: System | Project, field: str, label: str, when: dt.date, tod
 
 
 @rule("REG013", name="document-numbers", title="批准文件文号真实、格式规范", kind=Kind.record, profile="common",
-      cite=[QX43, PT28], params=DocNoParams,
+      cite=[QX43, PT28, DLT30, DSQ21, JX45], params=DocNoParams,
       fails="""
       new_system_approval: {doc_no: 无, date: 2025-03-01}
       """,
@@ -155,7 +149,7 @@ def _approval_number(record: System | Project, field: str, doc_no: str, when: dt
 
 
 @rule("REG014", name="approval-spent-once", title="新增系统批准文件只用一次", kind=Kind.registry, profile="common",
-      cite=[PT7, QX12],
+      cite=[PT7, QX12, DLT30, DSQ21, JX45],
       fails="""
       # systems/czj/czj-a.yaml 与 systems/gaj/gaj-b.yaml 都写
       new_system_approval: {doc_no: 金政字〔2025〕21号, date: 2025-03-01}
