@@ -1,8 +1,8 @@
 """Active systems per unit ("只减不增"), now and along the base branch's history.
 
 The count is the one the rest of the tool uses (:meth:`System.in_use_on`: active, or retired
-with a ``retired_on`` still to come — on today for the current counts, on each commit's date for
-the history; per ``unit``, valid records only: a file with schema errors is reported by ``check`` and not counted). A unit
+with a ``retired_on`` still to come on ``today`` — the same day for every point of the history, so
+a retirement recorded ahead of time never shows as done; per ``unit``, valid records only: a file with schema errors is reported by ``check`` and not counted). A unit
 appears in the counts while it holds at least one system record, with 0 once all of them are
 retired, so a unit that reached zero stays visible on the trend chart.
 
@@ -55,7 +55,7 @@ def current_counts(snapshot: Snapshot, today: dt.date | None = None) -> dict[str
     return dict(sorted(counts.items()))
 
 
-def history(root: Path, branch: str | None = None) -> list[InventoryPoint]:
+def history(root: Path, branch: str | None = None, today: dt.date | None = None) -> list[InventoryPoint]:
     """Counts after every first-parent commit of ``branch``, oldest first.
 
     ``branch`` defaults to registry.yaml's ``base_branch`` (or ``origin/<base_branch>``), and
@@ -70,7 +70,7 @@ def history(root: Path, branch: str | None = None) -> list[InventoryPoint]:
         if commit is None:
             return []
         entries = gitio.first_parent_log(repo, commit)
-        return list(replay(entries, gitio.root_prefix(repo, root), _BlobReader(repo)))
+        return list(replay(entries, gitio.root_prefix(repo, root), _BlobReader(repo), today or dt.date.today()))
     finally:
         repo.close()
 
@@ -120,7 +120,7 @@ def system_state(path: str, raw: bytes) -> SystemState | None:
     return SystemState(record.unit, record.active, None if record.active else record.retired_on)
 
 
-def replay(entries: Iterable[gitio.LogEntry], prefix: str, blobs: _BlobReader) -> Iterator[InventoryPoint]:
+def replay(entries: Iterable[gitio.LogEntry], prefix: str, blobs: _BlobReader, today: dt.date) -> Iterator[InventoryPoint]:
     """Apply each commit's changed system files to running counts; yield the counts after it."""
     state: dict[str, SystemState] = {}  # record path → state
     active: Counter[str] = Counter()
@@ -144,7 +144,7 @@ def replay(entries: Iterable[gitio.LogEntry], prefix: str, blobs: _BlobReader) -
                     active[after.unit] += after.active
                     if after.retired_on is not None:
                         retiring[path] = after
-        pending = Counter(s.unit for s in retiring.values() if s.in_use_on(entry.date))
+        pending = Counter(s.unit for s in retiring.values() if s.in_use_on(today))
         counts = {unit: active[unit] + pending[unit] for unit in sorted(held) if held[unit] > 0}
         yield InventoryPoint(entry.commit, entry.date, entry.subject, counts)
 

@@ -100,6 +100,9 @@ def test_hole5_future_retirement_still_counts_in_the_inventory(repo: GitRepo, ca
     assert counts["czj"] == 2
     assert main(["--root", str(repo.path), "inventory", "--format", "json", "--today", "2031-01-01"]) == 0
     assert {u["unit"]: u["active"] for u in json.loads(capsys.readouterr().out)["units"]}["czj"] == 1
+    assert main(["--root", str(repo.path), "inventory", "--history", "--base-branch", "feature", "--format", "json",
+                 "--today", TODAY]) == 0
+    assert json.loads(capsys.readouterr().out)["history"][-1]["counts"]["czj"] == 2
 
 
 def test_hole5_legit_retire_one_add_one(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
                 f"{args.root} is not inside a git repository: --history needs git history",
             ), path=str(args.root))
-        points = history(args.root, args.base_branch)
+        points = history(args.root, args.base_branch, args.today)
         sys.stdout.write(_render_history(points, config, args.format, args.lang))
     else:
         counts = current_counts(load_head(args.root), args.today)

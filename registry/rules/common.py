@@ -454,11 +454,11 @@ def _funded_after_retirement(p: Project, field: str, role: str, s: System) -> It
     if late:
         stage, when = late[0]
         yield problem(p, field,
-                      f"系统 {s.id} 已于 {retired} {s.status.label}，项目 {p.id} 的{stage.label}日期 {when} 在其后，"
+                      f"系统 {s.id} 于 {retired} {s.status.label}，项目 {p.id} 的{stage.label}日期 {when} 在其后，"
                       f"不得再为它安排{role}经费：请从 systems 中移除该系统，或核对停用日期",
                       f"system {s.id} left service on {retired}; project {p.id} ({stage.value} {when}) must not fund it")
     elif p.year > retired.year:
         yield problem(p, field,
-                      f"系统 {s.id} 已于 {retired} {s.status.label}，{p.year} 年度项目 {p.id} 不得再为它安排{role}经费："
+                      f"系统 {s.id} 于 {retired} {s.status.label}，{p.year} 年度项目 {p.id} 不得再为它安排{role}经费："
                       "请从 systems 中移除该系统",
                       f"system {s.id} left service on {retired}; the {p.year} project {p.id} must not fund it")

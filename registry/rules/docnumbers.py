@@ -61,7 +61,7 @@ class DocNoParams(Params):
     doc_no_pattern: str = Field(
         DEFAULT_DOC_NO_PATTERN,
         description="批准文件文号须整体匹配的正则表达式（Python re 语法）。默认：发文机关代字 +〔四位年份〕+ 序号 +“号”，"
-        "如“金政字〔2024〕80号”；年份括号可为〔〕[]［］()（）【】，序号前可有“第”",
+        "如“某政字〔2025〕12号”；年份括号可为〔〕[]［］()（）【】，序号前可有“第”",
         max_length=1000,
     )
 

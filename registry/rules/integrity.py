@@ -110,7 +110,7 @@ def _future(record: System | Project, field: str, label: str, when: dt.date, tod
 def reg013(ctx: Context, params: DocNoParams) -> Iterator[Problem]:
     """批准文件的文号（`new_system_approval`、`transferred_from`、`data.sharing_exemption`、
     `milestones.approved` 和 `changes[].approval` 的 `doc_no`）不得为空白或占位词（无、暂无、待定、N/A、-、略、TBD 等，
-    不区分全角半角、大小写和空格），须整体符合文号格式（参数 `doc_no_pattern`，默认如“金政字〔2024〕80号”，
+    不区分全角半角、大小写和空格），须整体符合文号格式（参数 `doc_no_pattern`，默认如“某政字〔2025〕12号”，
     年份括号可为〔〕[]［］()（）【】），且文号中的年份不得晚于批准日期所在年份。
     其他文件引用（`documents`、`basis[].doc_no`、`retirement_ref`、评审和评价的 `ref`）可以是路径、报告名称或文号，
     但同样不得是占位词。
