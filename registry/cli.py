@@ -12,7 +12,7 @@ from registry.argparse_zh import lang_of, localise_metavars, translated
 from registry.loader import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site")
+COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms")
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

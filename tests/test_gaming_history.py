@@ -87,7 +87,7 @@ def test_hole5_future_retirement_frees_no_slot(repo: GitRepo, capsys: pytest.Cap
     write(repo, "systems/czj/czj-new.yaml", {"status": "building", "online_since": None})
     code, found = check(repo, capsys)
     assert code == 1
-    assert ("REG012", "systems/czj/czj-old.yaml", "retired_on") in found
+    assert ("REG013", "systems/czj/czj-old.yaml", "retired_on") in found
     assert ("CHG001", "systems/czj/czj-new.yaml", "status") in found
 
 
@@ -131,7 +131,7 @@ def test_hole6_placeholder_or_future_approval(repo: GitRepo, capsys: pytest.Capt
     code, found = check(repo, capsys)
     assert code == 1
     assert ("CHG001", "systems/czj/czj-new.yaml", "new_system_approval") in found
-    assert any(rule in ("REG012", "REG013") and path == "systems/czj/czj-new.yaml" for rule, path, _ in found)
+    assert any(rule in ("REG013", "REG014") and path == "systems/czj/czj-new.yaml" for rule, path, _ in found)
 
 
 def test_hole6_one_approval_for_two_new_systems(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,7 +140,7 @@ def test_hole6_one_approval_for_two_new_systems(repo: GitRepo, capsys: pytest.Ca
         write(repo, f"systems/czj/{name}.yaml", {"status": "building", "online_since": None, "new_system_approval": approval})
     code, found = check(repo, capsys)
     assert code == 1
-    assert {("REG014", f"systems/czj/{n}.yaml", "new_system_approval.doc_no") for n in ("czj-new-a", "czj-new-b")} <= set(found)
+    assert {("REG015", f"systems/czj/{n}.yaml", "new_system_approval.doc_no") for n in ("czj-new-a", "czj-new-b")} <= set(found)
 
 
 def test_hole6_approval_reused_from_main(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -150,7 +150,7 @@ def test_hole6_approval_reused_from_main(repo: GitRepo, capsys: pytest.CaptureFi
     code, found = check(repo, capsys)
     assert code == 1
     assert ("CHG001", "systems/czj/czj-new.yaml", "new_system_approval") in found
-    assert ("REG014", "systems/czj/czj-new.yaml", "new_system_approval.doc_no") in found
+    assert ("REG015", "systems/czj/czj-new.yaml", "new_system_approval.doc_no") in found
 
 
 def test_hole6_approval_lent_to_another_unit(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -158,7 +158,7 @@ def test_hole6_approval_lent_to_another_unit(repo: GitRepo, capsys: pytest.Captu
     code, found = check(repo, capsys)
     assert code == 1
     assert ("CHG001", "systems/gaj/gaj-new.yaml", "new_system_approval") in found
-    assert ("REG014", "systems/gaj/gaj-new.yaml", "new_system_approval.doc_no") in found
+    assert ("REG015", "systems/gaj/gaj-new.yaml", "new_system_approval.doc_no") in found
 
 
 def test_hole6_approval_moved_from_its_system(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

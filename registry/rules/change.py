@@ -70,7 +70,7 @@ def initial_registration(ctx: Context) -> bool:
 
 def in_use_count(snapshot: Snapshot, unit: str, today: dt.date) -> int:
     """The unit's systems in use on ``today`` (:meth:`System.in_use_on`): the cheap index count,
-    plus the rare retirements dated after ``today`` (a future date is also an error of REG012)."""
+    plus the rare retirements dated after ``today`` (a future date is also an error of REG013)."""
     pending = sum(1 for s in snapshot.systems_of(unit) if not s.active and s.in_use_on(today))
     return snapshot.active_count(unit) + pending
 
@@ -155,7 +155,7 @@ def chg001(ctx: Context, params: DocNoParams) -> Iterator[Problem]:
 
 _VOID_APPROVAL = (
     "；本系统填写的 new_system_approval 不能作为依据：文号为占位词或不符合文号格式、日期晚于今天，"
-    "或该文件已被其他单位使用、使用次数超过其 count（见 REG012–REG014）",
+    "或该文件已被其他单位使用、使用次数超过其 count（见 REG013–REG015）",
     "; its new_system_approval cannot be used: placeholder or malformed number, future date, or already spent",
 )
 

@@ -1,7 +1,7 @@
 """Document numbers (文号): what a real one looks like, and where records carry them.
 
-Shared by the rules that refuse placeholder or malformed numbers (REG013), approvals spent
-more than once (REG014) and net growth excused by an approval (CHG001).
+Shared by the rules that refuse placeholder or malformed numbers (REG014), approvals spent
+more than once (REG015) and net growth excused by an approval (CHG001).
 """
 from __future__ import annotations
 

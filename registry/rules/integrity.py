@@ -1,4 +1,4 @@
-"""通用规则 REG012–REG014：记录的是已经发生的事，批准文件真实且只用一次。"""
+"""通用规则 REG013–REG015：记录的是已经发生的事，批准文件真实且只用一次。"""
 from __future__ import annotations
 
 import datetime as dt
@@ -62,7 +62,7 @@ def project_event_dates(p: Project) -> Iterator[tuple[str, str, dt.date]]:
         yield f"progress_reports[{i}]", "进度报告日期", day
 
 
-@rule("REG012", name="events-not-in-future", title="已发生事项的日期不晚于今天", kind=Kind.record, profile="common",
+@rule("REG013", name="events-not-in-future", title="已发生事项的日期不晚于今天", kind=Kind.record, profile="common",
       cite=[QX43, PT28, DLT30, DLT25, DSQ21, JX45],
       fails="""
       status: retired
@@ -99,7 +99,7 @@ def _future(record: System | Project, field: str, label: str, when: dt.date, tod
                    f"{field} {when} is after today {today}: record events once they have happened")
 
 
-@rule("REG013", name="document-numbers", title="批准文件文号真实、格式规范", kind=Kind.record, profile="common",
+@rule("REG014", name="document-numbers", title="批准文件文号真实、格式规范", kind=Kind.record, profile="common",
       cite=[QX43, PT28, DLT30, DSQ21, JX45], params=DocNoParams,
       fails="""
       new_system_approval: {doc_no: 无, date: 2025-03-01}
@@ -148,7 +148,7 @@ def _approval_number(record: System | Project, field: str, doc_no: str, when: dt
                           f"{field} {doc_no.strip()!r} is a {year} document, yet dated {when}: check number and date")
 
 
-@rule("REG014", name="approval-spent-once", title="新增系统批准文件只用一次", kind=Kind.registry, profile="common",
+@rule("REG015", name="approval-spent-once", title="新增系统批准文件只用一次", kind=Kind.registry, profile="common",
       cite=[PT7, QX12, DLT30, DSQ21, JX45],
       fails="""
       # systems/czj/czj-a.yaml 与 systems/gaj/gaj-b.yaml 都写
