@@ -85,12 +85,18 @@ def excused(ctx: Context, s: System, pattern: str | None = None) -> bool:
     """Approved as a net-new system by an approval that can be spent (a real, well-formed
     number not dated after today, claimed by one unit and by no more systems than its
     ``count``), or transferred from the unit that held it at base."""
-    approval = s.new_system_approval
-    if approval is not None:
-        return usable_approval(approval, ctx.today, pattern or configured_pattern(ctx.config)) and not overspent(ctx, s)
+    if s.new_system_approval is not None:
+        return approved(ctx, s, pattern)
     before = _base(ctx).system(s.id)
     moved = s.transferred_from
     return moved is not None and before is not None and before.unit == moved.unit != s.unit
+
+
+def approved(ctx: Context, s: System, pattern: str | None = None) -> bool:
+    """``s`` carries a ``new_system_approval`` that can excuse net growth (see :func:`excused`)."""
+    approval = s.new_system_approval
+    return (approval is not None and usable_approval(approval, ctx.today, pattern or configured_pattern(ctx.config))
+            and not overspent(ctx, s))
 
 
 def overspent(ctx: Context, s: System) -> bool:

@@ -91,6 +91,7 @@ def reg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
     文件所在目录决定由哪个单位的审核人员负责（CODEOWNERS）；
     放在其他单位目录下的文件，就逃过了本单位负责人的审核。
     """
+    yield from _unreadable(ctx, "REG003")  # files that are not records at all (see registry.gittree)
     records: list[System | Project] = [*ctx.systems, *ctx.projects]
     for record in records:
         path = ctx.head.path_of(record)
