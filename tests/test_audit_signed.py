@@ -183,7 +183,7 @@ def test_since_commit_must_be_on_the_first_parent_history(tmp_path: Path, keys: 
 def test_case5_an_authority_cannot_seize_another_authoritys_approval(tmp_path: Path, keys: Keys) -> None:
     repo = seeded(tmp_path, keys)
     seized = config(keys)
-    seized["units"][1]["approvers"].append("approver@dsj.test.gov.cn")
+    seized["units"][1]["approvers"].append({"email": "approver@dsj.test.gov.cn", "key": keys.admin_pub})
     first = pull_request(repo, "seize", {"registry.yaml": seized}, merged_by=ADMIN, sign_with=keys.admin)
     second = pull_request(repo, "budget", {PROJECT: project(milestones=BUDGETED)}, merged_by=ADMIN, sign_with=keys.admin)
     report = run_audit(repo.path)
@@ -326,3 +326,21 @@ def test_bad_keys_in_registry_yaml_are_configuration_errors(tmp_path: Path, keys
     assert main(["--root", str(repo.path), "audit"]) == 2
     err = capsys.readouterr().err
     assert "registry.yaml" in err and "不是可用的公钥" in err and "Traceback" not in err
+
+
+def test_a_key_listed_in_another_units_approvers_proves_nothing_for_this_unit(tmp_path: Path, keys: Keys) -> None:
+    """The clerk, approver of their own unit, lists the data authority approver's e-mail with the
+    clerk's own key in their unit's approvers (a change they may make): the key still proves only
+    an approval of the clerk's unit."""
+    repo = seeded(tmp_path, keys)
+    own = config(keys)
+    own["units"][2]["approvers"] = [{"email": CLERK.email, "key": keys.clerk_pub}]
+    web_merge(repo, keys, "wjw-approvers", {"registry.yaml": own}, ADMIN)  # the data authority sets it up
+    borrowed = copy.deepcopy(own)
+    borrowed["units"][2]["approvers"].append({"email": "approver@dsj.test.gov.cn", "key": keys.clerk_pub})
+    pull_request(repo, "borrow", {"registry.yaml": borrowed}, merged_by=CLERK, sign_with=keys.clerk)
+    assert run_audit(repo.path).findings == []  # the clerk may change their own unit's list
+    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.clerk)
+    report = run_audit(repo.path)
+    assert found(report) == [("AUD001", PROJECT, "milestones.approved")]
+    assert "不是数据主管部门 dsj 登记的批准人" in one(report, "AUD001")

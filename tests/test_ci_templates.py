@@ -24,7 +24,7 @@ GITLAB = REPO / ".gitlab-ci.yml"
 # What the templates' variables hold at run time, for parsing their command lines.
 SAMPLE_VALUES = {
     "$BASE": "origin/main", "$TARGET": "origin/main", "$CI_DEFAULT_BRANCH": "main",
-    "$REGISTRY_INSTALL": "", "$PR": "1",
+    "$REGISTRY_INSTALL": ".", "$PR": "1",
 }
 _OPERATORS = {"||", "&&", "|", ";", "&"}
 _REDIRECTIONS = {">", ">>", "<", "2>", "2>&1"}
@@ -183,13 +183,13 @@ def test_github_merge_queue_and_up_to_date_branches_re_run_the_check() -> None:
 
 def test_github_pull_requests_are_judged_by_the_target_branchs_checker() -> None:
     workflow = load(GITHUB)
-    assert workflow["env"]["REGISTRY_INSTALL"] == ""
+    assert workflow["env"]["REGISTRY_INSTALL"] == "."  # this repository: the target branch's checkout
     (install,) = _install_steps(workflow["jobs"]["check"]["steps"])
     assert 'git worktree add --detach "$RUNNER_TEMP/registry-checker" "$BASE"' in install
     assert 'pip install "$RUNNER_TEMP/registry-checker"' in install
     assert not any(line.strip() in ("pip install .", 'pip install "."') for line in install.splitlines())
     for job in ("site", "audit"):  # on the main branch, main itself is the target
-        assert _install_steps(workflow["jobs"][job]["steps"]) == ['pip install "${REGISTRY_INSTALL:-.}"']
+        assert _install_steps(workflow["jobs"][job]["steps"]) == ['pip install "$REGISTRY_INSTALL"']
         assert workflow["jobs"][job]["if"] == "github.event_name != 'pull_request'"
 
 
@@ -206,12 +206,12 @@ def test_github_runs_the_test_suite_when_a_pull_request_changes_the_tool() -> No
 
 def test_gitlab_merge_requests_are_judged_by_the_target_branchs_checker() -> None:
     pipeline = load(GITLAB)
-    assert pipeline["variables"]["REGISTRY_INSTALL"] == ""
+    assert pipeline["variables"]["REGISTRY_INSTALL"] == "."
     before = pipeline[".merge_request"]["before_script"]
     install = next(line for line in before if "pip install" in line)
     assert 'git worktree add --detach /tmp/registry-checker "$TARGET"' in install
     assert before.index(install) > next(i for i, line in enumerate(before) if line.startswith("git fetch"))
-    assert pipeline["default"]["before_script"] == ['pip install "${REGISTRY_INSTALL:-.}"']
+    assert pipeline["default"]["before_script"] == ['pip install "$REGISTRY_INSTALL"']
     for job in ("registry-check", "registry-diff"):
         assert pipeline[job]["extends"] == ".merge_request" and "before_script" not in pipeline[job]
     tests = pipeline["registry-tests"]
@@ -234,14 +234,19 @@ def test_the_install_step_installs_the_target_branch_not_the_pull_request(templa
     repo.commit("the pull request changes the tool")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "pip").write_text('#!/bin/sh\ncat "$2/registry/__init__.py" > "$INSTALLED"\n', encoding="utf-8")
+    stub = '#!/bin/sh\nif [ -d "$2" ]; then cat "$2/registry/__init__.py"; else echo "$2"; fi > "$INSTALLED"\n'
+    (bin_dir / "pip").write_text(stub, encoding="utf-8")
     (bin_dir / "pip").chmod(0o755)
     if template == GITHUB:
         script = _install_steps(load(GITHUB)["jobs"]["check"]["steps"])[0]
     else:
         script = next(line for line in load(GITLAB)[".merge_request"]["before_script"] if "pip install" in line)
         script = script.replace("/tmp/registry-checker", str(tmp_path / "checker"))
-    env = {**repo.env(), "PATH": f"{bin_dir}:/usr/bin:/bin", "REGISTRY_INSTALL": "", "BASE": "origin/main",
+    env = {**repo.env(), "PATH": f"{bin_dir}:/usr/bin:/bin", "REGISTRY_INSTALL": ".", "BASE": "origin/main",
            "TARGET": "origin/main", "RUNNER_TEMP": str(tmp_path), "INSTALLED": str(tmp_path / "installed")}
     subprocess.run(["bash", "-euc", script], cwd=repo.path, env=env, check=True, capture_output=True)
     assert (tmp_path / "installed").read_text(encoding="utf-8") == "VERSION = 'target'\n"
+    # a county's repository pins a release instead (registry init writes the pin)
+    subprocess.run(["bash", "-euc", script], cwd=repo.path, env={**env, "REGISTRY_INSTALL": "zhengwu-registry==0.2.0"},
+                   check=True, capture_output=True)
+    assert (tmp_path / "installed").read_text(encoding="utf-8") == "zhengwu-registry==0.2.0\n"

@@ -68,21 +68,19 @@ def _trust_view(config: RegistryConfig) -> tuple[tuple[str, ...], str]:
 
 
 def entitled(config: RegistryConfig, change: GovernanceChange) -> tuple[set[str], str, str]:
-    """(approver e-mails, who in Chinese, who in English) entitled to make ``change``, by the
+    """(unit ids whose approvers may make ``change``, who in Chinese, who in English), by the
     effective configuration before it."""
     authority = config.authorities.data_authority
-    data_authority = approver_emails(config.unit(authority))
     da_zh, da_en = f"数据主管部门 {authority} 的批准人", f"an approver of the data authority {authority}"
     if change.section != "units":
-        return data_authority, da_zh, da_en
-    own = approver_emails(config.unit(change.unit))
+        return {authority}, da_zh, da_en
     own_zh, own_en = f"单位 {change.unit} 的批准人", f"an approver of unit {change.unit}"
     policy = config.trust.approver_changes
-    if policy == "data_authority" or (policy == "unit" and not own):
-        return data_authority, da_zh, da_en
+    if policy == "data_authority" or (policy == "unit" and not approver_emails(config.unit(change.unit))):
+        return {authority}, da_zh, da_en
     if policy == "either":
-        return own | data_authority, f"{own_zh}或{da_zh}", f"{own_en} or {da_en}"
-    return own, own_zh, own_en
+        return {change.unit, authority}, f"{own_zh}或{da_zh}", f"{own_en} or {da_en}"
+    return {change.unit}, own_zh, own_en
 
 
 def apply(effective: RegistryConfig, committed: RegistryConfig, accepted: list[GovernanceChange]) -> RegistryConfig:

@@ -19,6 +19,7 @@ the audit (``since_commit``); committer dates going backwards are reported (AUD0
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 
@@ -29,12 +30,31 @@ from registry import gitio
 from registry.findings import Finding, Message
 from registry.loader import CONFIG_FILE, is_record_path
 from registry.models import RegistryConfig
+from registry.models.config import Approver
 from registry.yamlio import YamlError, parse
 
 from registry.audit import governance, identity, records, report
 from registry.audit.signatures import UNSIGNED, Signature, Verifier, fingerprint
 
 TRUST_MODES = ("signatures", "identities")
+
+
+@dataclasses.dataclass(frozen=True)
+class Proof:
+    """What a first-parent commit proves about who merged it."""
+
+    how: str  # "direct": not a merge | "unverified": a merge proving nothing | "merger"
+    emails: frozenset[str] = frozenset()  # people it is proven to be by (forge-signed author; identities mode)
+    units: frozenset[str] = frozenset()  # units whose approver signed it with their own listed key
+    signers: frozenset[str] = frozenset()  # those approvers' e-mails (for messages)
+
+    def approves(self, config: RegistryConfig, units: set[str]) -> bool:
+        """Whether the merge is an approval by an approver of one of ``units``."""
+        if self.how != "merger":
+            return False
+        if self.units & units:
+            return True
+        return any(identity.matches(self.emails, identity.approver_emails(config.unit(u))) for u in units)
 
 
 class Auditor:
@@ -51,7 +71,7 @@ class Auditor:
         self.locator = report.Locator(root)
         self.records: set[str] = set()
         self.notices: list[Message] = []
-        self.counts = {"commits": 0, "merges": 0, "direct": 0, "verified": 0}
+        self.counts = {"commits": 0, "merges": 0, "direct": 0}
         self._configs: dict[str, RegistryConfig | None] = {}
         self._signatures: dict[str, Signature] = {}
         self._rejected_keys: set[str] = set()  # fingerprints of keys brought by refused changes
@@ -91,13 +111,11 @@ class Auditor:
         self.counts["merges" if entry.merge else "direct"] += 1
         paths = [records.relative(c.path, self.prefix) for c in entry.changes if c.path.startswith(self.prefix)]
         self.records.update(p for p in paths if is_record_path(p))
-        mergers, how = self._mergers(entry, config)
-        if how == "merger":
-            self.counts["verified"] += 1
+        proof = self._proof(entry, config)
         if paths and not entry.merge:
             where, message = report.direct_push(entry, paths, self.branch)
             yield self.locator.finding("AUD002", where, "", message)
-        elif paths and how == "unverified":
+        elif paths and proof.how == "unverified":
             where, message = report.unverified_merge(entry, paths, self._why_unverified(entry))
             yield self.locator.finding("AUD003", where, "", message)
         for change in records.linked_entries(entry.changes, self.prefix):
@@ -105,10 +123,10 @@ class Auditor:
             yield self.locator.finding("AUD006", path, "", report.linked_file(entry, change, path))
         for milestone in records.milestone_changes(entry.changes, self.prefix, self._read):
             approvers, unit_id, role = identity.approvers_for(config, milestone.milestone)
-            if how == "merger" and identity.matches(mergers, approvers):
+            if proof.approves(config, {unit_id}):
                 continue
-            message = report.unapproved_milestone(entry, milestone, (role, unit_id, bool(approvers)), how,
-                                                  self._shown(entry, mergers), self.branch)
+            message = report.unapproved_milestone(entry, milestone, (role, unit_id, bool(approvers)), proof.how,
+                                                  self._shown(entry, proof), self.branch)
             yield self.locator.finding("AUD001", milestone.path, f"milestones.{milestone.milestone}", message)
 
     def _govern(self, entry: gitio.LogEntry, before: RegistryConfig, raw_before: RegistryConfig,
@@ -118,15 +136,15 @@ class Auditor:
         changes = governance.governance_changes(raw_before, committed)
         if not changes:
             return governance.apply(before, committed, [])
-        mergers, how = self._mergers(entry, before)
+        proof = self._proof(entry, before)
         accepted = []
         for change in changes:
             allowed, who_zh, who_en = governance.entitled(before, change)
-            if how == "merger" and identity.matches(mergers, allowed):
+            if proof.approves(before, allowed):
                 accepted.append(change)
                 continue
             field = self._governance_field(change)
-            message = report.unauthorised_governance(entry, change, (who_zh, who_en), how, self._shown(entry, mergers))
+            message = report.unauthorised_governance(entry, change, (who_zh, who_en), proof.how, self._shown(entry, proof))
             yield self.locator.finding("AUD004", CONFIG_FILE, field, message)
         effective = governance.apply(before, committed, accepted)
         refused = governance.all_keys(committed) - governance.all_keys(effective)
@@ -141,26 +159,38 @@ class Auditor:
 
     # -- who merged -------------------------------------------------------------------------
 
-    def _mergers(self, entry: gitio.LogEntry, config: RegistryConfig) -> tuple[set[str], str]:
-        """(e-mails of whoever the merge proves made it, how): how is "direct" for a non-merge,
-        "unverified" for a merge that proves nothing, "merger" otherwise."""
+    def _proof(self, entry: gitio.LogEntry, config: RegistryConfig) -> Proof:
+        """What the commit proves about who merged it, judged with ``config`` (before it)."""
         if not entry.merge:
-            return set(), "direct"
+            return Proof("direct")
         if self.mode == "identities":
             people = {entry.author.email, entry.committer.email}
-            return {p for p in people if not identity.platform(p)}, "merger"
+            return Proof("merger", emails=frozenset(p for p in people if not identity.platform(p)))
         signature = self._signatures.get(entry.commit, UNSIGNED)
         if not signature.good:
-            return set(), "unverified"
+            return Proof("unverified")
         prints = signature.fingerprints - self._rejected_keys
-        mergers: set[str] = set()
-        if prints & self._prints(self.config.trust.merge_keys):
-            mergers.add(entry.author.email)
+        forge = frozenset({entry.author.email}) if prints & self._prints(self.config.trust.merge_keys) else frozenset()
+        signers = self._key_holders(prints, config)
+        if not forge and not signers:
+            return Proof("unverified")
+        return Proof("merger", emails=forge, units=frozenset(u for u, _ in signers),
+                     signers=frozenset(e for _, e in signers))
+
+    def _key_holders(self, prints: set[str] | frozenset[str], config: RegistryConfig) -> set[tuple[str, str]]:
+        """(unit id, e-mail) of the approvers whose own key made the signature: a key listed for
+        an approver of a unit before the commit, or now for someone who was that unit's approver
+        before it. A key proves approval for the unit whose list names it, never another's."""
+        found: set[tuple[str, str]] = set()
         for source in (config, self.config):
-            for email, keys in identity.keys_of_emails(source).items():
-                if prints & self._prints(keys):
-                    mergers.add(email)
-        return (mergers, "merger") if mergers else (set(), "unverified")
+            for unit in source.units:
+                before = identity.approver_emails(config.unit(unit.id))
+                for entry in unit.approvers:
+                    if isinstance(entry, Approver) and prints & self._prints(entry.keys):
+                        email = identity.normal_email(entry.email)
+                        if email in before:
+                            found.add((unit.id, email))
+        return found
 
     def _why_unverified(self, entry: gitio.LogEntry) -> tuple[str, str]:
         status = self._signatures.get(entry.commit, UNSIGNED).status
@@ -170,9 +200,9 @@ class Auditor:
             return "的签名公钥不在登记簿信任的公钥中", "is signed by a key the registry does not trust"
         return f"的签名无法验证（git 状态 {status}）", f"has a signature that does not verify (git status {status})"
 
-    def _shown(self, entry: gitio.LogEntry, mergers: set[str]) -> str:
-        if mergers:
-            return "、".join(sorted(mergers))
+    def _shown(self, entry: gitio.LogEntry, proof: Proof) -> str:
+        if proof.emails or proof.signers:
+            return "、".join(sorted(proof.emails | proof.signers))
         people = [str(p) for p in (entry.author, entry.committer) if not identity.platform(p.email)]
         return " / ".join(dict.fromkeys(people)) or str(entry.author)
 
