@@ -42,17 +42,21 @@ def merge_base(repo: git.Repo, rev: str) -> Commit:
         head = repo.head.commit
         bases = repo.merge_base(target, head)
     except (git.BadName, ValueError, git.GitCommandError):
-        raise _unresolvable(repo, rev) from None
+        raise unresolvable(repo, rev) from None
     if not bases:
-        raise ConfigError(Message(
-            f"{rev} 与 HEAD 没有共同祖先，无法比较变更。{_SHALLOW_HINT_ZH}",
-            f"{rev} and HEAD share no ancestor, the change cannot be compared. {_SHALLOW_HINT_EN}",
-        ), path="--base")
+        raise no_common_ancestor(rev)
     base: Commit = bases[0]
     return base
 
 
-def _unresolvable(repo: git.Repo, rev: str) -> ConfigError:
+def no_common_ancestor(rev: str) -> ConfigError:
+    return ConfigError(Message(
+        f"{rev} 与 HEAD 没有共同祖先，无法比较变更。{_SHALLOW_HINT_ZH}",
+        f"{rev} and HEAD share no ancestor, the change cannot be compared. {_SHALLOW_HINT_EN}",
+    ), path="--base")
+
+
+def unresolvable(repo: git.Repo, rev: str) -> ConfigError:
     shallow = (Path(repo.git_dir) / "shallow").exists()
     note_zh = "（当前是浅克隆）" if shallow else ""
     note_en = " (this is a shallow clone)" if shallow else ""
