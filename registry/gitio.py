@@ -190,6 +190,17 @@ def resolve_branch(repo: git.Repo, branch: str) -> str | None:
     return resolve_commit(repo, branch) or resolve_commit(repo, f"origin/{branch}")
 
 
+def require_branch(repo: git.Repo, branch: str) -> str:
+    """:func:`resolve_branch`, or a configuration error naming the branch (exit 2)."""
+    found = resolve_branch(repo, branch)
+    if found is None:
+        raise ConfigError(Message(
+            f"找不到分支 {branch}（也没有 origin/{branch}）：请先 git fetch origin {branch}，或用 --base-branch 指定存在的分支",
+            f"branch {branch} (or origin/{branch}) not found: git fetch origin {branch}, or pass an existing --base-branch",
+        ), path="--base-branch")
+    return found
+
+
 def is_shallow(repo: git.Repo) -> bool:
     try:
         return bool(repo.git.rev_parse("--is-shallow-repository").strip() == "true")

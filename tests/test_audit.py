@@ -13,19 +13,13 @@ from typing import Any
 
 import pytest
 
+from auditkit import ADMIN, APPROVED, CLERK, EARLY, FINANCE, GITHUB, PROJECT, project
 from casekit import REGISTRY, record_data
 from gitrepo import GitRepo, Who
 from registry.audit import run_audit
 from registry.cli import main
 from registry.findings import Report
 
-ADMIN = Who("数据局审批人", "Approver@DSJ.test.gov.cn")  # case differs from registry.yaml on purpose
-FINANCE = Who("财政局审批人", "approver@czj.test.gov.cn")
-CLERK = Who("卫健局填报员", "clerk@wjw.test.gov.cn")
-GITHUB = Who("GitHub", "noreply@github.com")
-PROJECT = "projects/wjw/2025-wjw-001.yaml"
-EARLY = {"declared": "2024-09-01", "planned": "2024-09-10"}
-APPROVED = {**EARLY, "approved": {"date": "2024-09-20", "doc_no": "测大数据发〔2024〕3号"}}
 
 
 def config(**dsj: Any) -> dict[str, Any]:
@@ -34,10 +28,6 @@ def config(**dsj: Any) -> dict[str, Any]:
     data["units"][0].update(dsj)
     data["units"][1]["approvers"] = ["财政局审批人", "approver@czj.test.gov.cn"]  # a name never counts
     return data
-
-
-def project(**fields: Any) -> dict[str, Any]:
-    return record_data(PROJECT, fields)
 
 
 def seeded(tmp_path: Path) -> GitRepo:

@@ -85,13 +85,7 @@ def _history_start(repo: git.Repo, branch: str) -> str:
             "this is a shallow clone, the history is incomplete: run git fetch --unshallow, or set fetch-depth: 0 "
             "(GitLab: GIT_DEPTH: 0)",
         ), path="--base-branch")
-    found = gitio.resolve_branch(repo, branch)
-    if found is None:
-        raise ConfigError(Message(
-            f"找不到分支 {branch}（也没有 origin/{branch}）：请先 git fetch origin {branch}，或用 --base-branch 指定主分支",
-            f"branch {branch} (or origin/{branch}) not found: git fetch origin {branch}, or pass --base-branch",
-        ), path="--base-branch")
-    return found
+    return gitio.require_branch(repo, branch)
 
 
 def _audit_range(repo: git.Repo, log: list[gitio.LogEntry], branch: str, since_commit: str | None,
