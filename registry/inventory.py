@@ -23,8 +23,7 @@ from typing import NamedTuple
 import git
 
 from registry import gitio
-from registry.findings import Message
-from registry.loader import ConfigError, load_config, load_record
+from registry.loader import load_config, load_record
 from registry.models import System
 from registry.snapshot import Snapshot
 
@@ -77,13 +76,7 @@ def history(root: Path, branch: str | None = None, today: dt.date | None = None)
 
 def _branch_commit(repo: git.Repo, root: Path, branch: str | None) -> str | None:
     if branch is not None:
-        found = gitio.resolve_branch(repo, branch)
-        if found is None:
-            raise ConfigError(Message(
-                f"找不到分支 {branch}（也没有 origin/{branch}）：请先 git fetch，或用 --base-branch 指定存在的分支",
-                f"branch {branch} (or origin/{branch}) not found: git fetch first, or pass an existing --base-branch",
-            ), path="--base-branch")
-        return found
+        return gitio.require_branch(repo, branch)
     base = load_config(root).base_branch
     return gitio.resolve_branch(repo, base) or gitio.resolve_commit(repo, "HEAD")
 
