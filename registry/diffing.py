@@ -35,7 +35,7 @@ from registry.models import Project, System
 from registry.models.project import Budget, Milestones
 from registry.configdiff import ConfigChange, config_changes, summary
 from registry.rules.base import ConfigSite, Context
-from registry.rules.change import excused, newcomer
+from registry.rules.change import approved, excused, in_use_count, newcomer
 from registry.snapshot import Snapshot
 
 Record = Union[System, Project]
@@ -151,6 +151,7 @@ class Diff:
     introduced: list[Finding]
     fixed: list[BaseFinding]
     config: list[ConfigChange] = dataclasses.field(default_factory=list)  # registry.yaml: target → merge result
+    total: UnitCount | None = None  # the whole registry (CHG008): transfers net to zero here
 
     def group(self, name: str) -> list[RecordChange]:
         return [c for c in self.records if c.group == name]
@@ -170,7 +171,7 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
     repo = gitio.open_repo(root)
     try:
         commit = gitio.resolve_commit(repo, base) or ""
-        base_files = gitio.tree_paths(repo, commit, root)
+        base_files = gitio.tree_paths(repo, commit, root) if commit else set()  # "" : no commit yet
     finally:
         repo.close()
     old = base_findings(run, before, tree_document_resolver(base_files))
@@ -186,6 +187,7 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
         introduced=[f for f in run.report.findings if _key(f.rule, f.path, f.field, f.message) not in old_keys],
         fixed=[f for f in old if _key(f.rule, f.path, f.field, f.message) not in new_keys],
         config=config_changes(change.config, proposed),
+        total=registry_count(change, before, after),
     )
 
 
@@ -338,12 +340,29 @@ def unit_counts(run: Run, before: Snapshot, after: Snapshot) -> list[UnitCount]:
     ctx = run.change
     assert ctx is not None
     out = []
-    for unit in sorted(touched):
+    for unit in sorted(touched):  # counted as CHG001 counts: in use on --today
         allowance = sum(1 for s in after.systems_of(unit) if newcomer(ctx, s) and excused(ctx, s))
-        counts = UnitCount(unit, names.get(unit, ""), before.active_count(unit), after.active_count(unit), allowance)
+        counts = UnitCount(unit, names.get(unit, ""), in_use_count(before, unit, ctx.today),
+                           in_use_count(after, unit, ctx.today), allowance)
         if counts.before != counts.after or _has_newcomer(ctx, after, unit):
             out.append(counts)
     return out
+
+
+def registry_count(ctx: Context, before: Snapshot, after: Snapshot) -> UnitCount:
+    """Systems in use in the whole registry, counted as CHG008 counts them: the allowance is
+    the systems in use nowhere at the target that carry a usable ``new_system_approval`` (a
+    transfer excuses nothing here)."""
+    today = ctx.today
+    fresh = [s for s in after.systems if s.in_use_on(today) and not _was_in_use(before, s.id, today)]
+    return UnitCount("*", ctx.config.jurisdiction, sum(1 for s in before.systems if s.in_use_on(today)),
+                     sum(1 for s in after.systems if s.in_use_on(today)),
+                     sum(1 for s in fresh if approved(ctx, s)))
+
+
+def _was_in_use(snapshot: Snapshot, system_id: str, today: dt.date) -> bool:
+    found = snapshot.system(system_id)
+    return found is not None and found.in_use_on(today)
 
 
 def _has_newcomer(ctx: Context, after: Snapshot, unit: str) -> bool:
@@ -372,6 +391,9 @@ def as_json(diff: Diff, lang: str) -> dict[str, Any]:
             {"unit": u.unit, "name": u.name, "before": u.before, "after": u.after, "verdict": u.verdict}
             for u in diff.units
         ],
+        "inventory_total": None if diff.total is None else {
+            "name": diff.total.name, "before": diff.total.before, "after": diff.total.after, "verdict": diff.total.verdict,
+        },
         "findings": {
             "introduced": [f.as_json(lang) for f in diff.introduced],
             "fixed": [f.as_json(lang) for f in diff.fixed],
@@ -455,6 +477,11 @@ def _units_section(diff: Diff, zh: bool) -> list[str]:
         f"{VERDICTS[u.verdict][0 if zh else 1].format(n=abs(u.after - u.before))} |"
         for u in diff.units
     ]
+    total = diff.total
+    if total is not None:  # the registry as a whole: a transfer moves a system, it adds none
+        label = f"**合计**（{_plain(total.name)}，划转相互抵消）" if zh else "**Total** (transfers net to zero)"
+        rows.append(f"| {label} | {total.before} | {total.after} | "
+                    f"{VERDICTS[total.verdict][0 if zh else 1].format(n=abs(total.after - total.before))} |")
     return [*head, "|---|---:|---:|---|", *rows]
 
 
