@@ -8,6 +8,7 @@ random bytes inserted).
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
 import io
@@ -177,6 +178,21 @@ def fuzzed_record(draw: st.DrawFn, model: type[BaseModel], fixed: dict[str, Any]
         applied.append("data")
     raw = to_yaml(data)
     for _ in range(draw(st.sampled_from([0, 1, 0, 2]))):
+        raw = draw(mutated_text(raw))
+        applied.append("text")
+    return raw, applied
+
+
+@st.composite
+def mutated_config(draw: st.DrawFn, config: dict[str, Any]) -> tuple[bytes, list[str]]:
+    """registry.yaml: a valid configuration with the same mutations as records."""
+    data = copy.deepcopy(config)
+    applied: list[str] = []
+    for _ in range(draw(st.sampled_from([1, 2, 0]))):
+        data = draw(mutated_data(data))
+        applied.append("data")
+    raw = to_yaml(data)
+    for _ in range(draw(st.sampled_from([0, 1]))):
         raw = draw(mutated_text(raw))
         applied.append("text")
     return raw, applied

@@ -7,7 +7,8 @@ registry and runs the real commands in-process. Properties:
 2. a record that the exported JSON Schema (``schema/*.json``, with format checking) refuses,
    or that is not YAML at all, gets at least one finding;
 3. every finding's line exists in its file;
-4. ``export --format json`` writes valid JSON (no bare NaN/Infinity).
+4. ``export --format json`` writes valid JSON (no bare NaN/Infinity); the XLSX and CSV
+   exports succeed on whatever passed loading.
 
 CI runs a small profile (300 examples, derandomized: the same examples every run). A campaign:
 ``REGISTRY_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -q -p no:cacheprovider tests/fuzz``
@@ -33,7 +34,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
-from fuzz.strategies import fuzzed_record
+from fuzz.strategies import fuzzed_record, mutated_config
 from registry.cli import main
 from registry.models import Project, System
 
@@ -58,8 +59,9 @@ KINDS: dict[str, tuple[str, type[Any], str, dict[str, Any]]] = {
 _VALIDATORS = {
     name: Draft202012Validator(json.loads((REPO / "schema" / name).read_text("utf-8")),
                                format_checker=Draft202012Validator.FORMAT_CHECKER)
-    for name in ("system.schema.json", "project.schema.json")
+    for name in ("system.schema.json", "project.schema.json", "registry.schema.json")
 }
+VALID_SYSTEM = "id: czj-ok\nname: 预算系统\nunit: czj\nstatus: planned\ndeployment: county_cloud\n".encode()
 
 
 def refusal(raw: bytes, schema: str) -> str | None:
@@ -114,6 +116,7 @@ def workspace() -> Iterator[Path]:
     (root / "registry.yaml").write_text(CONFIG, encoding="utf-8")
     yield root
     shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(root.parent / f"{root.name}-out", ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +160,35 @@ def test_fuzzed_record(workspace: Path, stats: collections.Counter[str], kind: s
     assert "Traceback" not in out + err
     catalog = json.loads(out, parse_constant=_refuse_constant)
     assert [r["id"] for r in catalog["systems"] + catalog["projects"]] in ([], [fixed["id"]])
+    out_dir = workspace.parent / f"{workspace.name}-out"
+    for fmt, target in (("xlsx", out_dir / "catalog.xlsx"), ("csv", out_dir)):
+        code, out, err = run("--root", str(workspace), "export", "--format", fmt, "--out", str(target), "--today", TODAY)
+        assert code == 0 and "Traceback" not in out + err, err
+
+
+@settings(max_examples=max(50, EXAMPLES // 3), deadline=None, database=None, derandomize=not CAMPAIGN,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_fuzzed_configuration(workspace: Path, stats: collections.Counter[str], data: st.DataObject) -> None:
+    """registry.yaml mutated: a configuration the schema refuses stops every command with exit 2
+    and a message naming registry.yaml; whatever is accepted, the commands still finish."""
+    root = workspace.parent / f"{workspace.name}-config"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "systems/czj").mkdir(parents=True)
+    (root / "systems/czj/czj-ok.yaml").write_bytes(VALID_SYSTEM)
+    config = YAML(typ="safe", pure=True).load(CONFIG)
+    raw, applied = data.draw(mutated_config(config), label="registry.yaml")
+    (root / "registry.yaml").write_bytes(raw)
+    why = refusal(raw, "registry.schema.json")
+    for argv in (("check", "--format", "json", "--no-cache"), ("export", "--format", "json")):
+        code, out, err = run("--root", str(root), *argv, "--today", TODAY)
+        assert code in (0, 1, 2) and "Traceback" not in out + err, (argv, code, err)
+        stats[f"config {argv[0]} exit {code}"] += 1
+        if why is not None:
+            assert code == 2 and "registry.yaml" in err, f"configuration accepted: {why}\n{raw!r}"
+        if code == 2:
+            assert "registry.yaml" in err or "参数" in err, err
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _count(stats: collections.Counter[str], kind: str, applied: list[str], code: int, why: str | None) -> None:
