@@ -195,9 +195,11 @@ def _config_of(raw: bytes, zh: str, en: str) -> RegistryConfig:
 def record_config(target: RegistryConfig, working: RegistryConfig) -> RegistryConfig:
     """The configuration record, registry and deadline rules run with under ``--base``: the
     target's profiles, parameters, disabled rules and authorities (a change cannot switch off
-    or loosen any check for itself), with the working tree's units (a change may add a unit
-    together with its first records)."""
-    return target.model_copy(update={"units": working.units})
+    or loosen any check for itself), with the working tree's list of units (a change may add
+    a unit together with its first records), each unit the target already has as the target
+    has it."""
+    known = {u.id: u for u in target.units}
+    return target.model_copy(update={"units": [known.get(u.id, u) for u in working.units]})
 
 
 def _still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], result: Report) -> bool:

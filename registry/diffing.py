@@ -151,6 +151,7 @@ class Diff:
     introduced: list[Finding]
     fixed: list[BaseFinding]
     config: list[ConfigChange] = dataclasses.field(default_factory=list)  # registry.yaml: target → merge result
+    total: UnitCount | None = None  # the whole registry (CHG008): transfers net to zero here
 
     def group(self, name: str) -> list[RecordChange]:
         return [c for c in self.records if c.group == name]
@@ -170,7 +171,7 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
     repo = gitio.open_repo(root)
     try:
         commit = gitio.resolve_commit(repo, base) or ""
-        base_files = gitio.tree_paths(repo, commit, root)
+        base_files = gitio.tree_paths(repo, commit, root) if commit else set()  # "" : no commit yet
     finally:
         repo.close()
     old = base_findings(run, before, tree_document_resolver(base_files))
@@ -186,6 +187,7 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
         introduced=[f for f in run.report.findings if _key(f.rule, f.path, f.field, f.message) not in old_keys],
         fixed=[f for f in old if _key(f.rule, f.path, f.field, f.message) not in new_keys],
         config=config_changes(change.config, proposed),
+        total=registry_count(change, before, after),
     )
 
 
@@ -346,6 +348,20 @@ def unit_counts(run: Run, before: Snapshot, after: Snapshot) -> list[UnitCount]:
     return out
 
 
+def registry_count(ctx: Context, before: Snapshot, after: Snapshot) -> UnitCount:
+    """Active systems of the whole registry, with CHG008's allowance: systems active nowhere
+    at the target that carry ``new_system_approval`` (a transfer excuses nothing here)."""
+    fresh = [s for s in after.systems if s.active and not _was_active(before, s.id)]
+    return UnitCount("*", ctx.config.jurisdiction, sum(1 for s in before.systems if s.active),
+                     sum(1 for s in after.systems if s.active),
+                     sum(1 for s in fresh if s.new_system_approval is not None))
+
+
+def _was_active(snapshot: Snapshot, system_id: str) -> bool:
+    found = snapshot.system(system_id)
+    return found is not None and found.active
+
+
 def _has_newcomer(ctx: Context, after: Snapshot, unit: str) -> bool:
     return any(newcomer(ctx, s) for s in after.systems_of(unit))
 
@@ -372,6 +388,9 @@ def as_json(diff: Diff, lang: str) -> dict[str, Any]:
             {"unit": u.unit, "name": u.name, "before": u.before, "after": u.after, "verdict": u.verdict}
             for u in diff.units
         ],
+        "inventory_total": None if diff.total is None else {
+            "name": diff.total.name, "before": diff.total.before, "after": diff.total.after, "verdict": diff.total.verdict,
+        },
         "findings": {
             "introduced": [f.as_json(lang) for f in diff.introduced],
             "fixed": [f.as_json(lang) for f in diff.fixed],
@@ -455,6 +474,11 @@ def _units_section(diff: Diff, zh: bool) -> list[str]:
         f"{VERDICTS[u.verdict][0 if zh else 1].format(n=abs(u.after - u.before))} |"
         for u in diff.units
     ]
+    total = diff.total
+    if total is not None:  # the registry as a whole: a transfer moves a system, it adds none
+        label = f"**合计**（{_plain(total.name)}，划转相互抵消）" if zh else "**Total** (transfers net to zero)"
+        rows.append(f"| {label} | {total.before} | {total.after} | "
+                    f"{VERDICTS[total.verdict][0 if zh else 1].format(n=abs(total.after - total.before))} |")
     return [*head, "|---|---:|---:|---|", *rows]
 
 

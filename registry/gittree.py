@@ -11,6 +11,7 @@ target, not a record), and a file at a path that is not a record's is never skip
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 import git
 
@@ -78,6 +79,9 @@ def list_tree(repo: git.Repo, treeish: str, prefix: str) -> TreeFiles:
 
 
 def _sort(files: TreeFiles, entry: Entry) -> None:
+    if not _printable(entry.path):
+        files.problems.append(bad_name(entry.path))
+        return
     if entry.path == "registry.yaml":
         files.config = entry.oid if entry.regular else None
         if not entry.regular:
@@ -89,6 +93,29 @@ def _sort(files: TreeFiles, entry: Entry) -> None:
         files.records[entry.path] = entry.oid
     elif entry.path.split("/", 1)[0] in RECORD_DIRS and not _quiet(entry.path):
         files.problems.append(not_a_record(entry.path))
+
+
+def _printable(path: str) -> bool:
+    """Valid UTF-8 (no surrogate escapes from decoding) without control characters."""
+    return not any(unicodedata.category(c) in ("Cc", "Cs") for c in path)
+
+
+def shown(path: str) -> str:
+    """A path as it can be printed: undecodable bytes and control characters escaped."""
+    raw = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if unicodedata.category(c)[0] != "C" else repr(c)[1:-1] for c in raw)
+
+
+def bad_name(path: str) -> Unreadable:
+    name = shown(path)
+    return Unreadable(
+        name, LOCATION_RULE, 1, 1, "",
+        Message(
+            f"git 中的文件名 {name} 不是有效的 UTF-8 文本或含控制字符，不会被读取：请改用由字母、数字、连字符组成的文件名",
+            f"file name {name} in git is not valid UTF-8 or holds control characters and is not read: rename it "
+            "(letters, digits and hyphens)",
+        ),
+    )
 
 
 def _quiet(path: str) -> bool:

@@ -24,6 +24,7 @@ from registry.findings import Message
 from registry.loader import ConfigError
 from registry.snapshot import Unreadable
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the tree with no entries
 _REBASE_HINT_ZH = "请先把目标分支合并进来（git fetch origin && git merge origin/{rev}）或变基（git rebase origin/{rev}），解决冲突并提交后再检查"
 _REBASE_HINT_EN = "bring the target in first (git fetch origin && git merge origin/{rev}, or git rebase origin/{rev}), resolve the conflicts, commit, and check again"
 
@@ -121,10 +122,14 @@ def resolve(root: Path, repo: git.Repo, rev: str) -> Target:
     """REV and the merge of HEAD into it; :class:`ConfigError` (exit 2) when REV is unknown,
     shares no history with HEAD, or the merge conflicts."""
     commit = gitio.resolve_commit(repo, rev)
-    if commit is None:
-        raise gitio.unresolvable(repo, rev)
     head = gitio.resolve_commit(repo, "HEAD")
     prefix = gitio.root_prefix(repo, root)
+    if commit is None and head is None and not repo.git.rev_list("--all", "-n", "1").strip():
+        # A repository without a single commit: nothing can be compared yet, the first commit
+        # is the first import (it is what pre-commit checks before that commit exists).
+        return Target(root, repo, rev, EMPTY_TREE, None, EMPTY_TREE, prefix)
+    if commit is None:
+        raise gitio.unresolvable(repo, rev)
     if head is None:  # no commit yet: what would land is the working tree on top of REV
         tree = repo.git.rev_parse(f"{commit}^{{tree}}").strip()
         return Target(root, repo, rev, commit, None, tree, prefix)

@@ -191,6 +191,20 @@ def test_first_import_into_an_empty_repository_passes(tmp_path: Path, capsys: py
     assert check(repo, capsys) == (0, [])
 
 
+def test_first_import_before_the_first_commit_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pre-commit runs the base hook before the repository's very first commit exists."""
+    repo = GitRepo.init(tmp_path / "registry")
+    populate(repo)
+    repo.git("add", "--all")
+    assert check(repo, capsys) == (0, [])
+    assert diff(repo, capsys)["records"]["added"]
+
+
+def test_an_unknown_base_in_a_repository_with_commits_is_still_exit_2(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(repo.path), "check", "--base", "origin/main"]) == 2
+    assert "无法解析 --base origin/main" in capsys.readouterr().err
+
+
 # -- hole 3: rules switched off in the same change ----------------------------------------------
 
 
@@ -301,6 +315,16 @@ def test_a_symlink_already_on_the_target_is_never_read(repo: GitRepo, tmp_path: 
     assert code == 1 and ("REG003", "systems/czj/czj-x.yaml") in errors(findings)
 
 
+def test_a_symlink_under_docs_in_the_merge_result_is_an_error(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.branch("feature")
+    repo.write("docs/2025-czj-001/方案.pdf", b"%PDF")
+    os.symlink("/etc/hostname", repo.path / "docs/2025-czj-001/批复.pdf")
+    repo.commit("附件")
+    code, findings = check(repo, capsys)
+    assert code == 1 and ("REG003", "docs/2025-czj-001/批复.pdf") in errors(findings)
+    assert ("REG003", "docs/2025-czj-001/方案.pdf") not in errors(findings)
+
+
 def test_a_submodule_under_systems_is_an_error(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.branch("feature")
     commit = repo.rev("HEAD")
@@ -335,6 +359,10 @@ def test_a_transfer_and_a_new_system_in_the_same_change_are_blocked(repo: GitRep
     code, findings = check(repo, capsys)
     assert code == 1 and errors(findings) == [("CHG008", "systems/czj/czj-new.yaml")]
     assert "由 4 个增至 5 个" in findings[0]["message"]
+    summary = diff(repo, capsys)  # every unit holds, the total does not: diff says so too
+    assert {u["verdict"] for u in summary["inventory"]} <= {"unchanged", "approved_increase", "decrease"}
+    assert summary["inventory_total"]["verdict"] == "violation"
+    assert (summary["inventory_total"]["before"], summary["inventory_total"]["after"]) == (4, 5)
 
 
 # -- legitimate changes -------------------------------------------------------------------------
@@ -372,3 +400,13 @@ def test_adding_a_unit_with_its_first_system_passes(repo: GitRepo, capsys: pytes
     write(repo, "systems/rsj/rsj-new.yaml", {**NEW, "new_system_approval": APPROVAL})
     repo.commit("新增单位及其系统")
     assert check(repo, capsys) == (0, [])
+
+
+def test_a_file_name_that_is_not_utf8_in_git_is_reported_printably(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.branch("feature")
+    blob = repo.git("hash-object", "-w", "--stdin", input=b"id: x\n")
+    repo.git("update-index", "--add", "--cacheinfo", f"100644,{blob},systems/czj/bad\udcff.yaml")  # the byte 0xff
+    repo.git("commit", "--quiet", "-m", "坏文件名")
+    code, findings = check(repo, capsys)
+    assert code == 1
+    assert any(f["rule"] == "REG003" and "\\x" in f["path"] for f in findings)

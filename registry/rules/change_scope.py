@@ -10,7 +10,7 @@ from registry.findings import Message, Severity
 from registry.models import System
 from registry.loader import CONFIG_FILE
 from registry.rules.base import CONFIGURATION, Citation, Context, Kind, NoParams, Params, Problem, problem, rule
-from registry.rules.change import PT7, QX12, excused, initial_registration, newcomer
+from registry.rules.change import PT7, QX12, approved, excused, in_use_count, initial_registration, newcomer
 
 QX3 = Citation(
     "quxian", "第三条",
@@ -102,7 +102,8 @@ class CountyParams(Params):
       """)
 def chg008(ctx: Context, params: CountyParams) -> Iterator[Problem]:
     """整个登记簿（全县、全区、全市、全旗）的在用系统数：本次变更后减去目标分支中的，
-    不得超过新出现的在用系统（目标分支中不存在或不在用）中填写了 `new_system_approval` 的个数。
+    不得超过新出现的在用系统（目标分支中不存在或不在用）中填写了可用的 `new_system_approval`（与 CHG001 相同：
+    文号真实、日期不晚于今天、未被其他单位使用或用超 `count`）的个数；停用日期晚于今天的系统仍计为在用。
     单位之间的划转在全域合计中相互抵消，不能为新增系统腾出名额。问题报告在每个没有批准文件的新增系统上；
     所在单位本身净增、已由 CHG001 报告的新增系统不再重复报告（CHG001 停用时仍报告）。
 
@@ -124,9 +125,9 @@ def chg008(ctx: Context, params: CountyParams) -> Iterator[Problem]:
     base = ctx.base
     assert base is not None, "change rules run only with --base"
     fresh = [s for s in ctx.head.systems if _new_to_the_registry(ctx, s)]
-    allowance = sum(1 for s in fresh if s.new_system_approval is not None)
-    before = sum(1 for s in base.systems if s.active)
-    after = sum(1 for s in ctx.head.systems if s.active)
+    allowance = sum(1 for s in fresh if approved(ctx, s))
+    before = sum(1 for s in base.systems if s.in_use_on(ctx.today))
+    after = sum(1 for s in ctx.head.systems if s.in_use_on(ctx.today))
     if after - before <= allowance:
         return
     where = ctx.config.jurisdiction or "本登记簿"
@@ -135,7 +136,7 @@ def chg008(ctx: Context, params: CountyParams) -> Iterator[Problem]:
     for s in fresh:
         if per_unit and _unit_grows(ctx, s.unit):
             continue
-        if s.new_system_approval is None and ctx.wants(ctx.head.path_of(s)):
+        if not approved(ctx, s) and ctx.wants(ctx.head.path_of(s)):
             yield problem(
                 s, "status",
                 f"{where}在用政务信息系统合计由 {before} 个增至 {after} 个：新增系统 {s.id} 没有 new_system_approval（净增系统的批准文件）。"
@@ -147,14 +148,15 @@ def chg008(ctx: Context, params: CountyParams) -> Iterator[Problem]:
 
 
 def _new_to_the_registry(ctx: Context, s: System) -> bool:
-    """Active now, and not active anywhere in the registry at the target."""
+    """In use now, and not in use anywhere in the registry at the target (a retirement dated
+    after today still counts as in use, as in CHG001)."""
     assert ctx.base is not None
     before = ctx.base.system(s.id)
-    return s.active and (before is None or not before.active)
+    return s.in_use_on(ctx.today) and (before is None or not before.in_use_on(ctx.today))
 
 
 def _unit_grows(ctx: Context, unit: str) -> bool:
     """CHG001's verdict for ``unit``: more active systems than its excused newcomers allow."""
     assert ctx.base is not None
     allowance = sum(1 for n in ctx.head.systems_of(unit) if newcomer(ctx, n) and excused(ctx, n))
-    return ctx.head.active_count(unit) - ctx.base.active_count(unit) - allowance > 0
+    return in_use_count(ctx.head, unit, ctx.today) - in_use_count(ctx.base, unit, ctx.today) - allowance > 0
