@@ -53,6 +53,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _SUFFIXES = ("代码", "编码", "名称", "标签")
+IGNORED = {"序号", "编号序号", "No.", "NO", "no"}  # a ledger's row numbers
 _UNIT_TABLE = {"kind", "单位类型", "approvers", "批准人"}
 
 
@@ -121,6 +122,8 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
         if not header:
             continue
         key = header_key(header)
+        if key in IGNORED and key not in mapped:
+            continue
         if key in mapped:
             target = mapped[key]
             if target is not None:
