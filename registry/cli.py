@@ -12,7 +12,7 @@ from registry.argparse_zh import lang_of, localise_metavars, translated
 from registry.loader import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site",
+COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms",
             "init", "upgrade", "import")
 MODULES = {"import": "import_table"}  # a command whose name is a Python keyword
 
