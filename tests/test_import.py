@@ -241,3 +241,26 @@ def test_unreadable_files_are_usage_errors(tmp_path: Path, content: bytes, reaso
     file.write_bytes(content)
     assert main(["--root", str(root), "import", str(file)]) == 2
     assert reason in capsys.readouterr().err
+
+
+def test_the_chinese_layout_with_code_columns_and_a_data_dictionary_imports(tmp_path: Path) -> None:
+    """The open-data layout with Chinese headers and values, the codes in extra …代码 columns
+    and a 数据字典 sheet (表, 列名, 字段): each field is read from whichever column it can."""
+    root = county(tmp_path)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "政务信息系统"
+    sheet.append(["编号", "系统全名", "单位", "单位代码", "状态", "状态代码", "部署", "部署代码", "上线"])
+    sheet.append(["czj-budget", "预算系统", "临河县财政局", "czj", "运行中", "operating", "县级政务云", "county_cloud",
+                  dt.datetime(2021, 6, 1)])
+    sheet.append(["wjj-his", "医院系统", "", "wjj", "", "retired", "", "own_machine_room", "2019-01-01"])
+    guide = book.create_sheet("数据字典")
+    guide.append(["表", "列名", "字段", "含义"])
+    for header, key in [("编号", "id"), ("系统全名", "name"), ("单位", "unit"), ("单位代码", "unit"), ("状态", "status"),
+                        ("状态代码", "status"), ("部署", "deployment"), ("部署代码", "deployment"), ("上线", "online_since")]:
+        guide.append(["政务信息系统", header, key, ""])
+    book.save(tmp_path / "catalog.xlsx")
+    assert main(["--root", str(root), "import", str(tmp_path / "catalog.xlsx"), "--partial"]) == 1  # retired_on
+    found = records(root)
+    assert found["czj-budget"]["unit"] == "czj" and found["czj-budget"]["status"] == "operating"
+    assert found["czj-budget"]["deployment"] == "county_cloud" and found["czj-budget"]["name"] == "预算系统"

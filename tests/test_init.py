@@ -226,3 +226,12 @@ def test_upgrade_refreshes_the_tools_files_and_leaves_records_alone(tmp_path: Pa
     assert "origin/trunk" in hooks and "trailing-whitespace" in hooks  # the county's choices kept
     assert main(["--root", str(root), "upgrade"]) == 0
     assert f"已是最新（工具版本 {__version__}）" in capsys.readouterr().out
+
+
+def test_force_next_to_a_registry_yaml_follows_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = init(tmp_path, "potou")
+    (root / "mkdocs.yml").unlink()
+    assert main(["init", str(root), "--profile", "jinxiang", "--name", "别的县", "--force"]) == 0
+    assert "保留已有的 registry.yaml" in capsys.readouterr().out
+    mkdocs = (root / "mkdocs.yml").read_text("utf-8")
+    assert "rules/potou.md" in mkdocs and "rules/jinxiang.md" not in mkdocs and "别的县" not in mkdocs

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from registry.checking import load_head
-    from registry.ledger.columns import GUIDE_SHEET, guess_kind, guide_of, layout, leaf_types
+    from registry.ledger.columns import GUIDE_FILE, guess_kind, guide_of, is_guide, layout, leaf_types
     from registry.ledger.mapping import load_mapping
     from registry.ledger.rows import Importer
     from registry.ledger.verify import refused
@@ -39,8 +39,10 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(root)
     known = set(leaf_types("systems")) | set(leaf_types("projects"))
     mapping = load_mapping(args.mapping, known)
-    sheets = [s for s in read_table(args.file) if s.name != GUIDE_SHEET or mapping.sheet == GUIDE_SHEET]
-    guide = guide_of(read_table(args.file)) if args.file.suffix.lower() != ".csv" else {}
+    every = read_table(args.file)
+    sheets = [s for s in every if not is_guide(s)]
+    beside = args.file.with_name(GUIDE_FILE)  # the CSV export's field guide, when it is there
+    guide = guide_of(every + (read_table(beside) if args.file.suffix.lower() == ".csv" and beside.is_file() else []))
     if mapping.sheet is not None:
         sheets = [s for s in sheets if s.name == mapping.sheet]
         if not sheets:

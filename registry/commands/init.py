@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from registry.findings import Message
-from registry.loader import CONFIG_FILE, ConfigError, config_from
+from registry.loader import CONFIG_FILE, ConfigError, config_from, load_config
 
 NAME = "init"
 HELP = "为一个县（区、市、旗）新建完整的登记簿仓库"
@@ -40,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
     _refuse_non_empty(target, args.force)
     text = registry_yaml(county_config(name, profiles, units))
     config = config_from(text.encode("utf-8"))  # what init writes is checked like any registry.yaml
+    if (target / CONFIG_FILE).is_file():  # --force next to a registry.yaml: the files follow it
+        config = load_config(target)
+        print(f"保留已有的 {CONFIG_FILE}：其余文件按其中的配置（{config.jurisdiction}）生成")
     files = {CONFIG_FILE: text, **starter_files(config), **managed_files(config),
              ".pre-commit-config.yaml": pre_commit_config(None, config.base_branch)}
     written, kept = _write(target, files)

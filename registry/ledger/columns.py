@@ -10,17 +10,42 @@ is the same field: the importer takes whichever of the two cells it can read.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
-from registry.export import SHEET_TITLES, _nested_model, columns
+from registry.ledger.values import unwrap
 from registry.models import Project, System
 from registry.tables import Sheet, header_key
 
 MODELS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
-KIND_LABELS = {kind: SHEET_TITLES[kind] for kind in MODELS}
-GUIDE_SHEET = "字段说明"
+# The sheets of `registry export --format xlsx`, and its field guide (工作表/表, 列标题/列名, 字段, …),
+# in the layouts the export has had.
+KIND_LABELS = {"systems": "政务信息系统", "projects": "政务信息化项目"}
+UNITS_SHEET = "单位"
+GUIDE_SHEETS = ("字段说明", "数据字典")
+GUIDE_FILE = "dictionary.csv"  # the CSV export's field guide, next to systems.csv
+INTERNAL = frozenset({"notes", "contacts"})  # never published, so never in an export
+
+
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside ``Model`` or ``Model | None``."""
+    inner, _ = unwrap(annotation)
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+
+
+def columns(model: type[BaseModel], prefix: str = "", titles: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """(dotted key, Chinese title path 安全·等保级别) of every leaf field of ``model``."""
+    for name, info in model.model_fields.items():
+        if not prefix and name in INTERNAL:
+            continue
+        title = (*titles, info.title or name)
+        nested = nested_model(info.annotation)
+        if nested is not None:
+            yield from columns(nested, f"{prefix}{name}.", title)
+        else:
+            yield f"{prefix}{name}", "·".join(title)
 
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "systems": {
@@ -61,12 +86,12 @@ def leaf_types(kind: str) -> dict[str, Any]:
     """Dotted key → annotation of every published leaf field of the kind."""
     model = MODELS[kind]
     out = {}
-    for key, _title, _description in columns(model):
+    for key, _title in columns(model):
         current: type[BaseModel] | None = model
         parts = key.split(".")
         for part in parts[:-1]:
             assert current is not None
-            current = _nested_model(current.model_fields[part].annotation)
+            current = nested_model(current.model_fields[part].annotation)
         assert current is not None
         out[key] = current.model_fields[parts[-1]].annotation
     return out
@@ -77,12 +102,12 @@ def _vocabulary(kind: str) -> dict[str, str]:
     words: dict[str, str] = {}
     titles = list(columns(MODELS[kind]))
     last_parts: dict[str, list[str]] = {}
-    for key, title, _ in titles:
+    for key, title in titles:
         last_parts.setdefault(header_key(title.split("·")[-1]), []).append(key)
     words.update({part: keys[0] for part, keys in last_parts.items() if len(keys) == 1})
     for key, names in SYNONYMS[kind].items():
         words.update({header_key(name): key for name in names})
-    for key, title, _ in titles:
+    for key, title in titles:
         words[header_key(title)] = key
         words[header_key(key)] = key
     return words
@@ -101,16 +126,21 @@ class Layout:
 
 
 def guide_of(sheets: list[Sheet]) -> dict[tuple[str, str], str]:
-    """(sheet name, header) → key from a 字段说明 sheet (工作表, 列标题, 字段, …)."""
+    """(sheet name, header) → key from a field guide sheet (工作表, 列标题, 字段, …)."""
     out: dict[tuple[str, str], str] = {}
     for sheet in sheets:
-        if sheet.name != GUIDE_SHEET or len(sheet.headers) < 3:
+        if not is_guide(sheet) or len(sheet.headers) < 3:
             continue
         for row in sheet.rows:
             cells = [str(c).strip() if c is not None else "" for c in row.cells[:3]]
             if len(cells) == 3 and all(cells):
                 out[(cells[0], header_key(cells[1]))] = cells[2]
+                out[("", header_key(cells[1]))] = cells[2]  # CSV tables: one guide, any file
     return out
+
+
+def is_guide(sheet: Sheet) -> bool:
+    return sheet.name in GUIDE_SHEETS or sheet.name == GUIDE_FILE
 
 
 def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: dict[str, str | None]) -> Layout:
@@ -129,7 +159,7 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
             if target is not None:
                 fields[index] = target
             continue
-        found = guide.get((sheet.name, key)) or words.get(key) or words.get(key.lower())
+        found = guide.get((sheet.name, key)) or guide.get(("", key)) or words.get(key) or words.get(key.lower())
         if found is None:
             base = next((key[: -len(s)] for s in _SUFFIXES if key.endswith(s) and len(key) > len(s)), "")
             found = words.get(base)
@@ -143,10 +173,10 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
 def guess_kind(sheet: Sheet, guide: dict[tuple[str, str], str]) -> str | None:
     """systems or projects, from the sheet's name or its headers (it needs a name column),
     else None (a units sheet, the field guide, notes)."""
-    if sheet.name in (GUIDE_SHEET, SHEET_TITLES["units"]):
+    if is_guide(sheet) or sheet.name == UNITS_SHEET:
         return None
     for kind, label in KIND_LABELS.items():
-        if sheet.name == label:
+        if sheet.name in (label, f"{kind}.csv"):  # the export's sheets and CSV files
             return kind
     if any(header_key(h) in _UNIT_TABLE for h in sheet.headers):
         return None  # a table of units (registry export's units.csv, an init --units file)

@@ -13,7 +13,7 @@ from registry.checking import load_snapshot, scan
 from registry.engine import run_rules, select_rules
 from registry.findings import Severity
 from registry.ledger.rows import Planned, RowProblem
-from registry.models import RegistryConfig
+from registry.models import Project, RegistryConfig, System
 from registry.rules.base import Context, Kind
 
 
@@ -33,6 +33,8 @@ def refused(root: Path, config: RegistryConfig, planned: list[Planned], texts: d
     for rule, problem in run_rules(selection, ctx):
         if (problem.severity or rule.severity) is not Severity.error:
             continue
+        if not isinstance(problem.record, (System, Project)):
+            continue  # a finding on registry.yaml itself: not a row's
         item = by_path.get(snapshot.path_of(problem.record))
         if item is None:
             continue

@@ -9,8 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from registry.export import _nested_model
-from registry.ledger.columns import MODELS
+from registry.ledger.columns import MODELS, nested_model
 from registry.ledger.rows import Planned, deep_update
 
 
@@ -27,7 +26,7 @@ def ordered(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         if name in data:
-            nested = _nested_model(info.annotation)
+            nested = nested_model(info.annotation)
             value = data[name]
             out[name] = ordered(nested, value) if nested is not None and isinstance(value, dict) else value
     out.update({k: v for k, v in data.items() if k not in out})
