@@ -25,9 +25,11 @@ class GeneratedSite:
 
 def build(data: SiteData) -> GeneratedSite:
     files: dict[str, Content] = {}
-    for module in (home, catalog, records, units, compliance, trend, rules_pages, opendata):
+    for module in (home, catalog, records, units, compliance, trend, rules_pages):
         files.update(module.pages(data))
-    files.update(opendata.assets(data))
+    assets = opendata.assets(data)
+    files.update(opendata.pages(data, assets))
+    files.update(assets)
     sources = {**records.sources(data), **units.sources(data)}
     return GeneratedSite(files, sources)
 

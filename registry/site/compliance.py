@@ -12,6 +12,7 @@ from registry.site import urls
 from registry.site.data import OUTLOOK_DAYS, SiteData
 from registry.site.markup import NOT_SEARCHED, Cell, Column, Table, bullet_list, esc, page, paragraph
 from registry.site.parts import findings_table, rule_link, severity_badge, unit_link
+from registry.site.wording import profile_name
 
 
 def pages(data: SiteData) -> dict[str, str]:
@@ -22,7 +23,7 @@ def compliance_page(data: SiteData) -> str:
     source = urls.COMPLIANCE
     summary = data.run.report.summary
     intro = paragraph(esc(
-        f"以 {data.today.isoformat()} 为基准，按{'、'.join(summary.profiles)}规则配置检查 {summary.records} 个记录文件："
+        f"以 {data.today.isoformat()} 为基准，按{'、'.join(profile_name(p) for p in summary.profiles)}检查 {summary.records} 个记录文件："
         f"{data.errors} 个错误，{data.warnings} 个警告。变更规则（只减不增、不得删除等）在合并请求中检查，不在此列。"
     ))
     disabled = bullet_list(

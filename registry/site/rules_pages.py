@@ -2,6 +2,7 @@
 parameters and examples, from the rule docstrings through :mod:`registry.ruledocs`."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -12,6 +13,7 @@ from registry.rules.profiles import PROFILES
 from registry.site import urls
 from registry.site.data import SiteData
 from registry.site.markup import Cell, Column, Table, esc, link, page, paragraph
+from registry.site.wording import profile_name
 
 
 def pages(data: SiteData) -> dict[str, str]:
@@ -39,7 +41,7 @@ def index_page(data: SiteData) -> str:
             Cell.text("适用" if _selected(data, profile) else "未选用"),
         ])
     intro = paragraph(esc(
-        f"本登记簿选用的规则配置：{'、'.join(data.config.profiles)}（另加通用规则）。"
+        f"本登记簿选用的规则：{'、'.join(profile_name(p) for p in data.config.profiles)}（另加通用规则）。"
         "每条规则写明依据条款、原文、参数和正反示例；检查结果中的规则编号链接到这里。"
     ))
     return page("规则", intro, table.render())
@@ -68,6 +70,13 @@ def _in_force(data: SiteData, rule: Rule[Any], findings: int) -> str:
     overridden = {k: v for k, v in values.items() if v != rule.defaults().get(k)}
     text = "本登记簿：适用"
     if overridden:
-        text += "，参数 " + "，".join(f"{k} = {v}" for k, v in overridden.items())
+        text += "，参数 " + "，".join(f"{_param_title(params, k)} 为 {v}" for k, v in overridden.items())
     text += f"；当前问题 {findings} 个。" if findings else "；当前无问题。"
     return esc(text)
+
+
+def _param_title(params: Any, name: str) -> str:
+    """A parameter's Chinese name: its description up to the first colon or bracket."""
+    info = type(params).model_fields.get(name)
+    text = (info.title or info.description or name) if info is not None else name
+    return re.split(r"[：:（(]", text, maxsplit=1)[0]

@@ -6,7 +6,10 @@ from registry.models import Unit
 from registry.site import catalog, trend, urls
 from registry.site.data import SiteData
 from registry.site.labels import label, money, title_of
-from registry.site.markup import NOT_SEARCHED, Cell, Column, Table, definition_table, esc, link, page, paragraph
+from registry.privacy import is_personal
+from registry.site.markup import (
+    NOT_SEARCHED, Cell, Column, Table, definition_table, esc, esc_identity, link, page, paragraph,
+)
 from registry.site.parts import count, findings_summary, unit_link
 
 
@@ -95,5 +98,17 @@ def _unit_rows(data: SiteData, source: str, u: Unit) -> list[tuple[str, str]]:
         rows.append(("职能", esc("、".join(roles))))
     for name in ("reviewers", "approvers"):
         if getattr(u, name):
-            rows.append((title_of(Unit, name), esc("、".join(getattr(u, name)))))
+            rows.append((title_of(Unit, name), identities(data, getattr(u, name))))
     return rows
+
+
+def identities(data: SiteData, people: list[str]) -> str:
+    """Reviewers or approvers as the public may see them: plain names, and only a count of the
+    entries that are e-mail addresses, phone numbers or account handles, unless the registry
+    sets ``publish_identities: true``."""
+    if data.config.publish_identities:
+        return esc_identity("、".join(people))
+    names = [p for p in people if not is_personal(p)]
+    hidden = len(people) - len(names)
+    parts = [esc(n) for n in names] + ([esc(f"{hidden} 人（身份不公开）")] if hidden else [])
+    return "、".join(parts)

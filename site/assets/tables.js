@@ -78,7 +78,9 @@
     var count = document.createElement("span");
     count.className = "registry-count";
     bar.appendChild(count);
-    table.parentNode.insertBefore(bar, table);
+    /* Before the table's scroll box, so the filters stay in view on a phone. */
+    var box = table.parentNode.classList.contains("registry-scroll") ? table.parentNode : table;
+    box.parentNode.insertBefore(bar, box);
 
     function apply() {
       var needle = search.value.trim().toLowerCase();
