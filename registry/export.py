@@ -42,8 +42,8 @@ FILES = ("catalog.json", "units.csv", "systems.csv", "projects.csv", "catalog.xl
 DICTIONARY_SHEET = "数据字典"
 DICTIONARY_HEADER = ["表", "列名", "字段", "含义", "类型", "计量单位", "取值"]
 __all__ = ["DICTIONARY_HEADER", "DICTIONARY_SHEET", "FILES", "IDENTITY_FIELDS", "INTERNAL_FIELDS", "KINDS",
-           "SHEET_TITLES", "catalog", "dictionary_rows", "export_files", "public_view", "records_of", "to_csv",
-           "to_dictionary_csv", "to_json", "to_xlsx"]
+           "SHEET_TITLES", "catalog", "dictionary_rows", "export_files", "public_view", "records_of", "table_csv",
+           "table_xlsx", "to_csv", "to_dictionary_csv", "to_json", "to_xlsx"]
 
 
 def public_view(record: BaseModel, *, identities: bool = False) -> dict[str, Any]:
@@ -200,6 +200,20 @@ def _cell(sheet: Any, value: str, *, font: Font | None = None) -> WriteOnlyCell:
     if font is not None:
         cell.font = font
     return cell
+
+
+def table_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """Any other published table (期限提醒) as CSV, with the same safeguards."""
+    return _csv_bytes(header, ([_csv_value(v) for v in row] for row in rows))
+
+
+def table_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    """Any other published table as a one-sheet workbook with a frozen, filterable header."""
+    book = Workbook(write_only=True)
+    _sheet(book, title, header, ([_text_cell(_xlsx_value(v)) for v in row] for row in rows), len(rows))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def export_files(config: RegistryConfig, head: Snapshot, today: dt.date,

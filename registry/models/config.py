@@ -14,6 +14,7 @@ UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
 class Unit(Strict):
     id: UnitId = field("单位代码", "小写字母开头，2–32 位小写字母或数字；即 systems/<单位代码>/ 目录名")
     name: str = field("单位名称")
+    aliases: list[str] = field("简称", "常用简称或曾用名，例如 卫健局；网站搜索能按简称找到本单位，并在单位页面上显示", default_factory=list)
     kind: UnitKind = field("单位类型", "authority 数据主管部门 | department 县直部门 | township 乡镇（街道） | park 园区 | enterprise 国有企业")
     parent: UnitId | None = field("主管部门", "上级主管单位的单位代码（下属单位填写）", default=None)
     reviewers: list[str] = field("审核人", "代码托管平台上的审核人或团队（生成 CODEOWNERS）", default_factory=list)

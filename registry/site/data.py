@@ -31,6 +31,7 @@ class SiteData:
     upcoming: list[Finding]  # deadline findings that appear within OUTLOOK_DAYS, not yet today
     history: list[inventory.InventoryPoint]
     changes: dict[str, list[RecordChange]]  # record path → its changes from git, newest first
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict)  # what several pages derive once
 
     @property
     def config(self) -> RegistryConfig:

@@ -65,6 +65,29 @@ def front_matter(title: str, **extra: object) -> str:
 NOT_SEARCHED: dict[str, object] = {"search": {"exclude": True}}
 
 
+def search_terms(jurisdiction: str, name: str, aliases: list[str]) -> dict[str, object]:
+    """Front matter that makes a record's or unit's page the first search result for its full
+    name, the name without the jurisdiction (金乡县政务云平台 → 政务云平台), a prefix of either,
+    and its aliases (卫健局): Material's search weighs page tags above titles and text, and
+    matches a query as a prefix of a tag. The tags are hidden on the page (the aliases are
+    shown in the page's own words)."""
+    terms = [name, *aliases]
+    local = _without_place(jurisdiction, name)
+    if local:
+        terms.insert(1, local)
+    tags = list(dict.fromkeys(redact(t).strip() for t in terms if t.strip()))
+    return {"tags": tags, "hide": ["tags"]}
+
+
+def _without_place(jurisdiction: str, name: str) -> str | None:
+    """``name`` without the place it starts with: the jurisdiction's name or its end, with or
+    without the 县/市/区 (山东省金乡县: 金乡县政务云平台 → 政务云平台, 金乡经济开发区… → 经济开发区…)."""
+    place = jurisdiction.split("（")[0].split("(")[0].strip()
+    prefixes = {place[k:] for k in range(len(place) - 1)} | {place[k:-1] for k in range(len(place) - 2)}
+    found = max((p for p in prefixes if len(p) >= 2 and name.startswith(p) and len(name) > len(p)), key=len, default="")
+    return name[len(found):] if found else None
+
+
 def page(title: str, *blocks: str, **meta: object) -> str:
     """A whole page: front matter, the H1 and the blocks separated by blank lines."""
     body = "\n\n".join(block for block in blocks if block)
