@@ -50,7 +50,10 @@ def public_view(record: BaseModel, *, identities: bool = False) -> dict[str, Any
     """A record or unit as published: JSON-ready, internal fields (and, unless ``identities``,
     approvers' and reviewers' identities) left out, contact details in any text hidden."""
     hidden = set(hidden_fields(type(record), identities=identities))
-    view: dict[str, Any] = redact_all(record.model_dump(mode="json", exclude=hidden))
+    raw = record.model_dump(mode="json", exclude=hidden)
+    view: dict[str, Any] = redact_all(raw)
+    for name in IDENTITY_FIELDS.get(type(record), frozenset()) & raw.keys():
+        view[name] = raw[name]  # published on purpose (publish_identities: true)
     return view
 
 
@@ -97,7 +100,7 @@ def to_json(config: RegistryConfig, head: Snapshot, today: dt.date, *, meta: dic
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_value(value: Any) -> str:
+def _csv_value(value: Any, *, verbatim: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -106,19 +109,19 @@ def _csv_value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, (int, float)):
         return str(int(value)) if float(value).is_integer() else str(value)
-    return _inert(redact(str(value)))
+    return _inert(str(value) if verbatim else redact(str(value)))
 
 
 def _inert(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _xlsx_value(value: Any) -> Any:
+def _xlsx_value(value: Any, *, verbatim: bool = False) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     if value is None or isinstance(value, (int, float, dt.date)):
         return value
-    return redact(str(value))
+    return str(value) if verbatim else redact(str(value))
 
 
 def _rows(config: RegistryConfig, items: Sequence[BaseModel], cols: list[FlatColumn]) -> Iterator[list[Any]]:
@@ -132,7 +135,7 @@ def to_csv(config: RegistryConfig, head: Snapshot) -> dict[str, bytes]:
     out = {}
     for kind, items in records_of(config, head).items():
         cols = table_columns(kind, identities=config.publish_identities)
-        rows = ([_csv_value(v) for v in row] for row in _rows(config, items, cols))
+        rows = ([_csv_value(v, verbatim=c.verbatim) for v, c in zip(row, cols)] for row in _rows(config, items, cols))
         out[f"{kind}.csv"] = _csv_bytes([c.header for c in cols], rows)
     return out
 
@@ -162,7 +165,8 @@ def to_xlsx(config: RegistryConfig, head: Snapshot, today: dt.date) -> bytes:
     book.properties.title = f"{config.jurisdiction}政务信息化登记簿（{today.isoformat()}）"
     for kind, items in records_of(config, head).items():
         cols = table_columns(kind, identities=config.publish_identities)
-        rows = ([_text_cell(_xlsx_value(v)) for v in row] for row in _rows(config, items, cols))
+        rows = ([_text_cell(_xlsx_value(v, verbatim=c.verbatim)) for v, c in zip(row, cols)]
+                for row in _rows(config, items, cols))
         _sheet(book, SHEET_TITLES[kind], [c.header for c in cols], rows, len(items))
     guide = dictionary_rows(identities=config.publish_identities)
     _sheet(book, DICTIONARY_SHEET, DICTIONARY_HEADER, iter(guide), len(guide))

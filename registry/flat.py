@@ -15,6 +15,7 @@ Both the CSV files and the XLSX workbook are written from these columns, and the
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
 import types
 import typing
@@ -54,6 +55,7 @@ class FlatColumn:
     unit: str  # 万元, 月 …
     allowed: str  # code 标签 | …, for coded fields
     get: Callable[[BaseModel, Names], Any]  # the cell value (None for empty)
+    verbatim: bool = False  # an identity the registry publishes: not redacted
 
 
 def hidden_fields(model: type[BaseModel], *, identities: bool) -> frozenset[str]:
@@ -67,6 +69,8 @@ def table_columns(kind: str, *, identities: bool = False) -> list[FlatColumn]:
     readable: list[FlatColumn] = []
     codes: list[FlatColumn] = []
     for column, twin in _fields(model, hidden_fields(model, identities=identities), "", (), lambda r: r):
+        if column.key in IDENTITY_FIELDS.get(model, frozenset()):
+            column = dataclasses.replace(column, verbatim=True)
         readable.append(column)
         if twin is not None:
             codes.append(twin)
@@ -236,6 +240,22 @@ def _unit_of(header: str) -> str:
         if f"（{unit}）" in header:
             return unit
     return ""
+
+
+_CODE_BEFORE_LABEL = re.compile(r"(?<![\w/<])[a-z][a-z0-9_]*(?= [^\x00-\x7f])")
+
+
+def plain_meaning(text: str) -> str:
+    """A field description for readers: "planned 规划中 | building 建设中" → "规划中、建设中"."""
+    text = _CODE_BEFORE_LABEL.sub("", text).replace(" | ", "、")
+    text = _PATH_CLAUSE.sub("", text)
+    for word, plain in (("null", "空"), ("false", "否"), ("true", "是")):
+        text = re.sub(rf"(?<![\w]){word}(?![\w])", plain, text)
+    return text.replace("  ", " ").strip()
+
+
+# "，即 systems/<单位代码>/ 目录名", "docs/ 下的": where a file lives, which readers of the data need not know.
+_PATH_CLAUSE = re.compile(r"[，,]?\s*即\s*[a-z]+/\S*\s*目录名|\b[a-z]+/\s*下的")
 
 
 def unit_names(config: RegistryConfig) -> Names:

@@ -29,7 +29,7 @@ def build(data: SiteData) -> GeneratedSite:
     files: dict[str, Content] = {}
     for module in (home, catalog, records, units, compliance, trend, rules_pages, summary):
         files.update(module.pages(data))
-    assets = opendata.assets(data) | deadlines.assets(data)
+    assets = opendata.assets(data, deadlines.assets(data))
     files.update(opendata.pages(data, assets))
     files.update(assets)
     sources = {**records.sources(data), **units.sources(data)}

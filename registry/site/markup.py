@@ -84,7 +84,9 @@ def _without_place(jurisdiction: str, name: str) -> str | None:
     without the 县/市/区 (山东省金乡县: 金乡县政务云平台 → 政务云平台, 金乡经济开发区… → 经济开发区…)."""
     place = jurisdiction.split("（")[0].split("(")[0].strip()
     prefixes = {place[k:] for k in range(len(place) - 1)} | {place[k:-1] for k in range(len(place) - 2)}
-    found = max((p for p in prefixes if len(p) >= 2 and name.startswith(p) and len(name) > len(p)), key=len, default="")
+    # A remainder shorter than four characters (测试县 → 系统) would match too many queries.
+    found = max((p for p in prefixes if len(p) >= 2 and name.startswith(p) and len(name) - len(p) >= 4),
+                key=len, default="")
     return name[len(found):] if found else None
 
 

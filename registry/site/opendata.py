@@ -9,10 +9,12 @@ import json
 from typing import Any
 
 from registry import export
-from registry.flat import dictionary
+from registry.flat import dictionary, plain_meaning
+from registry.privacy import redact_all
 from registry.schema import SCHEMAS, schema_of
 from registry.site import urls
 from registry.site.data import SiteData
+from registry.site.wording import public_message
 from registry.site.markup import Cell, Column, Table, definition_table, esc, link, page, paragraph
 
 LICENCE = "知识共享署名 4.0 国际许可协议（CC BY 4.0）"
@@ -84,12 +86,16 @@ def dcat(data: SiteData, files: dict[str, bytes]) -> dict[str, Any]:
     }
 
 
-def assets(data: SiteData) -> dict[str, bytes]:
+def assets(data: SiteData, others: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """The open-data files, and SHA256SUMS over them and ``others`` (other downloads under data/)."""
     files = export.export_files(data.config, data.head, data.today)
     files["catalog.json"] = export.to_json(data.config, data.head, data.today, meta=dcat(data, files))
     for filename, (model, title) in SCHEMAS.items():
-        text = json.dumps(schema_of(model, title), ensure_ascii=False, indent=2) + "\n"
+        # Redacted like every published file (the phone field's example looks like a number).
+        text = json.dumps(redact_all(schema_of(model, title)), ensure_ascii=False, indent=2) + "\n"
         files[f"schema/{filename}"] = text.encode("utf-8")
+    prefix = f"{urls.DATA_DIR}/"
+    files.update({path[len(prefix):]: content for path, content in (others or {}).items() if path.startswith(prefix)})
     sums = "".join(f"{_sha256(content)}  {name}\n" for name, content in sorted(files.items()))
     files[CHECKSUMS] = sums.encode("utf-8")
     return {f"{urls.DATA_DIR}/{name}": content for name, content in files.items()}
@@ -146,7 +152,7 @@ def _downloads(data: SiteData, source: str, files: dict[str, bytes]) -> str:
             Cell.text(DESCRIPTIONS.get(name, "全部文件的 SHA-256 校验值")),
             Cell.text(n.get(name, "—")),
             Cell.text(_size(content)),
-            Cell(f'<code class="registry-hash">{esc(_sha256(content))}</code>'),
+            Cell(f'<span class="registry-hash">{esc(_sha256(content))}</span>'),
         ])
     return table.render()
 
@@ -155,7 +161,7 @@ def _schemas(source: str) -> str:
     table = Table([Column("文件"), Column("说明")])
     for filename, (_, title) in SCHEMAS.items():
         table.rows.append([Cell(link(urls.href(source, f"{urls.DATA_DIR}/schema/{filename}"), filename)),
-                           Cell.text(title)])
+                           Cell.text(title.split()[0])])  # without the file path it names
     return paragraph(esc("登记文件的 JSON Schema，可用于编辑器提示和校验。")) + table.render()
 
 
@@ -165,6 +171,6 @@ def _dictionary(data: SiteData) -> str:
     for table_name, column in dictionary(identities=data.config.publish_identities):
         if column.kind == "代码":
             continue  # the code twins: named in the dictionary file for programs
-        table.rows.append([Cell.text(table_name), Cell.text(column.header), Cell.text(column.meaning),
+        table.rows.append([Cell.text(table_name), Cell.text(column.header), Cell.text(public_message(plain_meaning(column.meaning))),
                            Cell.text(column.kind), Cell.text(column.unit or "—"), Cell.text(column.allowed or "—")])
     return table.render()

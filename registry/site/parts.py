@@ -98,7 +98,7 @@ def history_table(changes: list[RecordChange]) -> str:
     for developers."""
     table = Table(
         [Column("日期", nowrap=True), Column("变更内容", wide=True), Column("合并人（批准）／提交人")],
-        empty="暂无变更记录（不在 git 仓库中，或该文件尚未提交）。",
+        empty="暂无变更记录（登记簿尚无版本历史，或该记录尚未提交）。",
     )
     for c in changes:
         # The author of a merge commit is who merged the pull request (GitHub's web merge

@@ -43,7 +43,7 @@ def start_of_year(data: SiteData, unit: str | None) -> int | None:
 
 def chart(data: SiteData, unit: str | None, title: str) -> str:
     points = series(data, unit)
-    note = "" if data.history else "未读取到主分支的 git 历史（不在 git 仓库中或尚无提交），仅显示当前数量。"
+    note = "" if data.history else "未读取到主分支的版本历史（登记簿尚无版本历史或尚无提交），仅显示当前数量。"
     return step_chart(points, title=title, note=note)
 
 
