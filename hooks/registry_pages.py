@@ -56,12 +56,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    from registry.cms import site_files
     from registry.loader import ConfigError  # the generator is imported only when building
     from registry.site import generate_site
 
     root = registry_root(config)
     try:
         site = generate_site(root, today=build_date())
+        admin = site_files(root)  # the clerks' web form, when registry.yaml has cms:
     except ConfigError as exc:
         raise PluginError(f"无法生成登记簿页面：{exc.text('zh')}") from None
     except OSError as exc:
@@ -80,7 +82,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         file.edit_uri = (Path(os.path.relpath(root / source, docs_dir)).as_posix()
                          if source and config.repo_url else None)
         files.append(file)
-    log.info("登记簿页面：生成 %d 个文件", len(site.files))
+    for path, content in admin.items():
+        files.append(File.generated(config, path, content=content))
+    log.info("登记簿页面：生成 %d 个文件", len(site.files) + len(admin))
     return files
 
 

@@ -7,11 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from registry import __version__
+from registry import DISTRIBUTION, __version__
+from registry.argparse_zh import lang_of, localise_metavars, translated
 from registry.loader import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site")
+COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms")
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -22,11 +23,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="registry",
         description="政务信息化项目与政务信息系统登记簿：校验、报告与发布",
     )
-    parser.add_argument("--version", action="version", version=f"registry {__version__}")
+    parser.add_argument("--version", action="version", version=f"registry {__version__}（{DISTRIBUTION}）",
+                        help="显示版本号并退出")
     parser.add_argument("--root", type=Path, default=None,
                         help="登记簿根目录（默认：当前目录所在 git 仓库的顶层，否则当前目录）")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言（默认 zh 中文）")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="命令")
     for name in COMMANDS:
         if wanted is not None and name != wanted:
             sub.add_parser(name)
@@ -64,7 +66,12 @@ def resolve_root(given: Path | None) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    with translated(lang_of(given)):
+        parser = build_parser(given)
+        if lang_of(given) != "en":
+            localise_metavars(parser)
+        args = parser.parse_args(given)
     args.root = resolve_root(args.root)
     try:
         code: int = args.handler(args)

@@ -191,7 +191,7 @@ def base_findings(run: Run, before: Snapshot, documents: Callable[[str], str | N
     for rule, problem in run_rules(run.selection, ctx):
         path = before.path_of(problem.record)
         finding = BaseFinding(rule.id, problem.severity or rule.severity, path, problem.field,
-                              problem.message, rule.citation)
+                              problem.message, rule.citation_for(run.config.profiles))
         found.setdefault(_key(rule.id, path, problem.field, problem.message), finding)
     return sorted(found.values(), key=lambda f: (f.path, f.rule, f.field, f.message.zh))
 

@@ -142,7 +142,7 @@ def findings_of(
         findings.append(Finding(
             path=path, line=line, column=column, rule=r.id,
             severity=p.severity or r.severity, field=p.field, message=p.message,
-            citation=r.citation, quote=r.quote,
+            citation=r.citation_for(ctx.config.profiles), quote=r.quote_for(ctx.config.profiles),
         ))
     unique = {(_order(f), f.field): f for f in findings}  # a problem yielded twice is shown once
     return sorted(unique.values(), key=_order)

@@ -240,3 +240,12 @@ STAGE_ORDER: tuple[Stage, ...] = (
     Stage.preliminary_acceptance,
     Stage.final_acceptance,
 )
+
+
+class CmsBackend(LabeledEnum):
+    """The code forge the web form (Decap CMS) opens its pull requests on."""
+
+    github = "github", "GitHub"
+    gitlab = "gitlab", "GitLab"
+    gitea = "gitea", "Gitea"
+    forgejo = "forgejo", "Forgejo"

@@ -79,7 +79,9 @@ def to_json(config: RegistryConfig, head: Snapshot, today: dt.date, *, meta: dic
     dump goes through the pure-Python one, several times slower for thousands of records).
     ``meta`` (the site's dataset description) comes before the records."""
     def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        # allow_nan=False: a bare NaN/Infinity is not JSON. The models refuse non-finite
+        # numbers (Number), so this can only trip on a programming error, never write one.
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
 
     lines = ["{"]
     for key, value in {**(meta or {}), **catalog(config, head, today)}.items():

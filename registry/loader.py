@@ -38,11 +38,18 @@ class ConfigError(Exception):
 
     message: Message
     path: str = CONFIG_FILE
-    line: int = 1
-    column: int = 1
+    line: int = 0  # 0: no position (a command-line value, a missing file, a git failure)
+    column: int = 0
 
     def text(self, lang: str) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message.text(lang)}"
+        """``path:line:column: message`` at a place in a file; otherwise the message, after the
+        file's name unless it is a command-line option or the message names it already."""
+        message = self.message.text(lang)
+        if self.line > 0:
+            return f"{self.path}:{self.line}:{self.column}: {message}"
+        if not self.path or self.path.startswith("-") or self.path in message:
+            return message
+        return f"{self.path}: {message}"
 
 
 def load_config(root: Path) -> RegistryConfig:

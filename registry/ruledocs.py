@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from registry.findings import Severity
@@ -32,8 +32,10 @@ def parameters(rule: Rule[Any]) -> list[Parameter]:
     return out
 
 
-def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything known about a rule, as plain data (the ``--format json`` shape)."""
+def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[str, Any] | None = None,
+               profiles: Collection[str] | None = None) -> dict[str, Any]:
+    """Everything known about a rule, as plain data (the ``--format json`` shape); the articles
+    of the chosen ``profiles`` only, when given."""
     entry: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
@@ -41,10 +43,10 @@ def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[st
         "profile": rule.profile,
         "kind": str(rule.kind),
         "severity": str(rule.severity),
-        "citation": rule.citation,
+        "citation": rule.citation_for(profiles),
         "articles": [
             {"profile": c.profile, "regulation": c.regulation, "article": c.article, "quote": c.quote}
-            for c in rule.citations
+            for c in rule.cited(profiles)
         ],
         "summary": rule.summary,
         "why": rule.why,
@@ -82,18 +84,19 @@ def _fence(text: str) -> list[str]:
     return ["```yaml", text, "```"]
 
 
-def markdown(rule: Rule[Any]) -> str:
-    """One rule as a Markdown section (Chinese), for `registry rules --format markdown` and the site."""
+def markdown(rule: Rule[Any], profiles: Collection[str] | None = None) -> str:
+    """One rule as a Markdown section (Chinese), for `registry rules --format markdown` and the
+    site; with ``profiles``, citing only the articles of those profiles."""
     lines = [
         f"## {rule.id} {rule.title} {{#{rule.id.lower().replace('.', '-')}}}",
         "",
         f"- 名称：`{rule.name}`",
         f"- 类型：{KIND_LABELS[rule.kind]}（`{rule.kind}`）",
         f"- 默认级别：{SEVERITY_LABELS[rule.severity]}（`{rule.severity}`）",
-        f"- 依据：{rule.citation or '通用规则（数据格式与登记簿完整性）'}",
+        f"- 依据：{rule.citation_for(profiles) or '通用规则（数据格式与登记簿完整性）'}",
         "",
     ]
-    for c in rule.citations:
+    for c in rule.cited(profiles):
         if c.quote:
             lines += [f"> {c.regulation} {c.article}：{c.quote}", ""]
     lines += [f"**检查内容**：{flow(rule.summary)}", ""]
@@ -111,8 +114,8 @@ def markdown(rule: Rule[Any]) -> str:
     return "\n".join(lines)
 
 
-def markdown_document(rules: Iterable[Rule[Any]], title: str) -> str:
-    body = [markdown(r) for r in rules]
+def markdown_document(rules: Iterable[Rule[Any]], title: str, profiles: Collection[str] | None = None) -> str:
+    body = [markdown(r, profiles) for r in rules]
     return f"# {title}\n\n" + "\n".join(body)
 
 

@@ -77,3 +77,24 @@ def test_manifest_declares_serial_cross_file_hooks() -> None:
     for hook in HOOKS:
         assert hook["require_serial"] is True, "cross-file rules must see every file in one run"
         assert hook["entry"].startswith("registry check")
+
+
+def test_the_base_hook_reports_change_rules_only_never_repeating_the_check_hook(registry_repo: Path) -> None:
+    (registry_repo / "systems/czj/czj-new.yaml").write_text(
+        "id: czj-new\nname: 新系统\nunit: czj\nstatus: building\ndeployment: county_cloud\n", encoding="utf-8")
+    (registry_repo / "systems/czj/czj-typo.yaml").write_text(
+        "id: czj-typo\nname: 错字系统\nunit: czj\nstatus: retired\nnmae: 错字\n", encoding="utf-8")
+    git(registry_repo, "add", ".")
+    result = pre_commit(registry_repo, "run", "--all-files")
+    assert result.returncode == 1
+    # REG002 is the check hook's; the base hook adds only the change rule (CHG001)
+    assert result.stdout.count("未知字段 nmae") == 1, result.stdout
+    assert result.stdout.count("(CHG001)") == 1, result.stdout
+    base_hook = result.stdout.split("登记簿变更校验", 1)[1]
+    assert "REG002" not in base_hook and "CHG001" in base_hook
+
+
+def test_the_base_hook_needs_a_base(registry_repo: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "registry", "check", "--changes-only"], cwd=registry_repo,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "--base" in result.stderr

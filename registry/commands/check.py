@@ -2,26 +2,31 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import sys
 
 from registry.checking import check_report
-from registry.commands.common import iso_date, relative_paths
-from registry.loader import CONFIG_FILE
+from registry.commands.common import iso_date, missing_paths, relative_paths
+from registry.findings import Message
+from registry.loader import CONFIG_FILE, ConfigError
 from registry.reporters import REPORTERS
 
 NAME = "check"
-HELP = "按所选管理办法校验记录（无 PATHS 时校验全部）"
+HELP = "按所选管理办法校验记录（不指定文件时校验全部）"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
                         help="只报告这些文件的问题（交叉引用仍按整个登记簿解析）")
-    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：与 REV 和 HEAD 的合并基础比较")
+    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：与该版本和当前提交的合并基础比较")
     parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式")
     parser.add_argument("--strict", action="store_true", help="警告也视为失败（退出码 1）")
+    parser.add_argument("--changes-only", action="store_true",
+                        help="只报告变更规则（需 --base）的问题：pre-commit 的 registry-check-base 钩子用它，"
+                             "其余问题已由 registry-check 钩子报告")
     parser.add_argument("--no-cache", action="store_true",
                         help="不读取也不写入 .registry-cache/ 缓存（也可设环境变量 REGISTRY_NO_CACHE=1）")
 
@@ -30,10 +35,23 @@ def run(args: argparse.Namespace) -> int:
     # A short-lived process that builds a few million objects and no garbage cycles worth
     # collecting: each automatic collection would only walk the whole registry again.
     gc.disable()
+    missing_paths(args.paths)
     paths = relative_paths(args.root, args.paths) if args.paths else None
     if paths is not None and CONFIG_FILE in paths:
         paths = None  # registry.yaml changed: profiles or units may change any finding
     report = check_report(args.root, today=args.today or dt.date.today(), base=args.base, paths=paths,
                           use_cache=not args.no_cache)
+    if args.changes_only:
+        if args.base is None:
+            raise ConfigError(Message("--changes-only 需要同时指定 --base", "--changes-only needs --base"), path="--base")
+        report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
     sys.stdout.write(REPORTERS[args.format](report, args.lang))
     return report.exit_code(strict=args.strict)
+
+
+def _is_change(rule_id: str) -> bool:
+    from registry.rules import RULES
+    from registry.rules.base import Kind
+
+    rule = RULES.get(rule_id)
+    return rule is not None and rule.kind is Kind.change

@@ -6,6 +6,9 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from registry.findings import Message
+from registry.loader import ConfigError
+
 
 def iso_date(text: str) -> dt.date:
     try:
@@ -25,3 +28,12 @@ def relative_paths(root: Path, paths: list[str]) -> list[str]:
         except ValueError:
             continue  # outside the registry: nothing of ours to report on
     return out
+
+
+def missing_paths(paths: list[str]) -> None:
+    """A file named on the command line that does not exist is a usage error (exit 2), not a
+    silent pass: a mistyped name would otherwise check nothing and report success."""
+    missing = [raw for raw in paths if not os.path.lexists(raw)]
+    if missing:
+        names = "、".join(missing)
+        raise ConfigError(Message(f"找不到文件：{names}", f"no such file: {', '.join(missing)}"), path="")

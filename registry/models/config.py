@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints, field_validator
 
-from registry.enums import UnitKind
+from registry.enums import CmsBackend, UnitKind
 from registry.models.base import Contact, Strict, field
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
@@ -38,6 +38,26 @@ class DisabledRule(Strict):
     )
 
 
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/?#]+[^\s]*$")]
+
+
+class CmsConfig(Strict):
+    """The web form for clerks (Decap CMS, ``registry cms``): where it opens pull requests."""
+
+    backend: CmsBackend = field("代码托管平台", "github | gitlab | gitea | forgejo：网页表单在此平台上为每次保存开合并请求")
+    repo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")] = field(
+        "仓库", "平台上的仓库路径，例如 jinxiang/registry（GitLab 可含子组）"
+    )
+    branch: str | None = field("目标分支", "合并请求的目标分支；默认与 base_branch 相同", default=None)
+    base_url: HttpUrl | None = field("平台地址", "自建平台的根地址（GitLab/Gitea/Forgejo），或 GitHub 的 OAuth 服务地址", default=None)
+    api_root: HttpUrl | None = field("接口地址", "自建平台的 API 地址，例如 https://git.example.gov.cn/api/v1", default=None)
+    auth_endpoint: str | None = field("授权路径", "OAuth 授权地址（平台默认以外时填写）", default=None)
+    app_id: str | None = field("OAuth 应用编号", "GitLab/Gitea/Forgejo 上登记的 OAuth 应用 Client ID（浏览器内 PKCE 登录）", default=None)
+    bundle: str | None = field(
+        "预置程序包", "已提交的 Decap CMS 程序包目录（registry cms --vendor 写出），有则构建网站时不需要 node", default=None
+    )
+
+
 class RegistryConfig(Strict):
     jurisdiction: str = field("行政区划", "本登记簿所属地区，例如 金乡县")
     profiles: list[str] = field(
@@ -53,6 +73,7 @@ class RegistryConfig(Strict):
         "true：网站和开放数据列出各单位审核人、批准人的原始身份（邮箱、账号）；默认 false，只显示姓名和人数",
         default=False,
     )
+    cms: CmsConfig | None = field("网页表单", "办事员网页表单（Decap CMS）的代码托管平台；不填则网站不含 admin/", default=None)
 
     @field_validator("profiles")
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -28,7 +29,7 @@ def render_sarif(report: Report, lang: str) -> str:
             "fullName": "政务信息化项目与政务信息系统登记簿校验" if lang != "en" else "Government informatization registry checker",
             "version": __version__,
             "semanticVersion": __version__,
-            "rules": [rule_descriptor(rule_id, lang) for rule_id in rule_ids],
+            "rules": [rule_descriptor(rule_id, lang, report.summary.profiles) for rule_id in rule_ids],
         }},
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "登记簿根目录" if lang != "en" else "registry root"}}},
         "columnKind": "unicodeCodePoints",  # ruamel reports columns in characters
@@ -82,9 +83,9 @@ class RuleInfo(NamedTuple):
     tag: str  # the profile (quxian, potou …), "common" or "audit"
 
 
-def rule_descriptor(rule_id: str, lang: str) -> dict[str, Any]:
+def rule_descriptor(rule_id: str, lang: str, profiles: Collection[str] | None = None) -> dict[str, Any]:
     """A ``reportingDescriptor``: GitHub shows shortDescription, fullDescription and help."""
-    info = rule_info(rule_id)
+    info = rule_info(rule_id, profiles)
     help_text = "\n\n".join(part for part in (info.summary, info.citation, info.quote) if part)
     descriptor: dict[str, Any] = {
         "id": rule_id,
@@ -99,14 +100,15 @@ def rule_descriptor(rule_id: str, lang: str) -> dict[str, Any]:
     return descriptor
 
 
-def rule_info(rule_id: str) -> RuleInfo:
+def rule_info(rule_id: str, profiles: Collection[str] | None = None) -> RuleInfo:
     """What the rule registry (or, for AUD rules, the audit) says about ``rule_id``."""
     from registry.audit import AUDIT_RULES  # imported here: only SARIF needs audit metadata
     from registry.rules import RULES
 
     rule = RULES.get(rule_id)
     if rule is not None:
-        return RuleInfo(rule.title, rule.summary, rule.citation, rule.quote, rule.name, str(rule.severity), rule.profile)
+        return RuleInfo(rule.title, rule.summary, rule.citation_for(profiles), rule.quote_for(profiles), rule.name,
+                        str(rule.severity), rule.profile)
     audit = AUDIT_RULES.get(rule_id)
     if audit is not None:
         return RuleInfo(audit.title, audit.summary, audit.citation, audit.quote, "", "error", "audit")

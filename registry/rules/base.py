@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, Union
 
@@ -23,6 +23,10 @@ from registry.rules.profiles import PROFILES
 from registry.snapshot import Snapshot
 
 Record = Union[System, Project]
+
+# What a rule with articles, none of them from a chosen profile, cites: the registry's own rule,
+# never another county's regulation.
+NEUTRAL_CITATION = "登记簿通用规则"
 
 
 class Kind(StrEnum):
@@ -152,17 +156,37 @@ class Rule(Generic[P]):
 
     @property
     def citation(self) -> str:
-        """``法规 第N条、第M条；另一法规 第K条`` (articles of one regulation grouped)."""
+        """Every article the rule rests on, whichever profile (the rule catalogue's view)."""
+        return self.citation_for(None)
+
+    @property
+    def quote(self) -> str:
+        return self.quote_for(None)
+
+    def cited(self, profiles: Collection[str] | None) -> tuple[Citation, ...]:
+        """The citations a registry that chose ``profiles`` sees (None: all of them).
+
+        A county is shown only its own regulations: a common or change rule lists the
+        articles of every profile saying the same thing, and each registry keeps its own."""
+        if profiles is None:
+            return self.citations
+        return tuple(c for c in self.citations if c.profile in profiles)
+
+    def citation_for(self, profiles: Collection[str] | None) -> str:
+        """``法规 第N条、第M条；另一法规 第K条`` (articles of one regulation grouped); the neutral
+        :data:`NEUTRAL_CITATION` when no chosen profile has an article for the rule."""
+        chosen = self.cited(profiles)
+        if not chosen:  # a profile's own rule outside the chosen profiles is cited by no one
+            return NEUTRAL_CITATION if self.citations and self.profile == "common" else ""
         grouped: dict[str, list[str]] = {}
-        for c in self.citations:
+        for c in chosen:
             articles = grouped.setdefault(c.regulation, [])
             if c.article not in articles:
                 articles.append(c.article)
         return "；".join(f"{regulation} {'、'.join(articles)}" for regulation, articles in grouped.items())
 
-    @property
-    def quote(self) -> str:
-        return "\n".join(c.quote for c in self.citations if c.quote)
+    def quote_for(self, profiles: Collection[str] | None) -> str:
+        return "\n".join(c.quote for c in self.cited(profiles) if c.quote)
 
     def run(self, ctx: Context, params: P) -> Iterator[Problem]:
         yield from self.check(ctx, params)

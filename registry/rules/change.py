@@ -22,6 +22,22 @@ QX43 = Citation(
     "单位或者个人违反本办法规定未履行立项、建设方案审核等程序,或者因管理不善、弄虚作假造成严重超概算、质量低劣、"
     "损失浪费、安全事故或者其他责任事故的,有关部门(单位)应予以通报批评,并对负有直接责任的主管人员和其他责任人员依法给予处分。",
 )
+# The same accountability article in the other regulations: CHG002 cites the chosen profile's.
+JX45 = Citation(
+    "jinxiang", "第四十五条",
+    "单位或者个人违反本办法规定，未履行立项、审核、备案程序，或因管理不善、弄虚作假，造成严重超预算、质量低劣、"
+    "损失浪费、安全事故或者其他责任事故的，对负有直接责任的主管人员和其他责任人员依法依规给予惩处。",
+)
+PT28 = Citation(
+    "potou", "第二十八条",
+    "单位或者个人违反本办法规定未履行审批、备案程序，或者因管理不善、弄虚作假造成严重超预算、质量低劣、损失浪费、"
+    "安全事故或者其他责任事故的，相关监管部门应当予以通报批评，并对负有直接责任的主管人员和其他责任人员依法给予处分。",
+)
+DLT30 = Citation(
+    "dalad", "第三十条",
+    "单位或个人违反本办法规定未履行审批、备案程序，或因管理不善、弄虚作假造成严重超概算、质量低劣、损失浪费、"
+    "安全事故或其它责任事故的，相关部门应当通报批评，并依法依规追究相关人员责任。",
+)
 QX15 = Citation("quxian", "第十五条", "对于本部门（单位）内部可整合归并的、可使用统建通用系统替代的信息系统，应终止其运行。")
 
 
@@ -98,7 +114,8 @@ def chg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
-@rule("CHG002", name="no-deletion", title="记录不得删除", kind=Kind.change, profile="common", cite=[QX43],
+@rule("CHG002", name="no-deletion", title="记录不得删除", kind=Kind.change, profile="common",
+      cite=[QX43, PT28, DLT30, JX45],
       fails="""
       # 删除了 systems/czj/czj-old.yaml
       """,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 from registry.enums import STAGE_ORDER, Nature, SystemStatus
@@ -369,6 +370,22 @@ _DOC_PROBLEMS = {
 }
 
 
+# A reference that opens with a URI scheme is a link, not a file of the registry nor a
+# document number. "C:\\…" (one letter) stays a Windows path: REG010 calls it absolute.
+_URL = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]+):")
+_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "data", "file", "blob", "about", "mailto",
+                      "tel", "sms", "ftp", "http", "https", "ws", "wss", "smb", "jar", "view-source"})
+
+
+def url_scheme(ref: str) -> str | None:
+    """The scheme of a reference written as a URL (``https://…``, ``javascript:…``), else None."""
+    found = _URL.match(ref)
+    if found is None:
+        return None
+    scheme = found.group(1).lower()
+    return scheme if scheme in _SCHEMES or ref[found.end():].startswith("//") else None
+
+
 def is_path_reference(ref: str) -> bool:
     """A document reference is a repository path when it looks like one; else a document number."""
     return ref.startswith(("docs/", "/", "./", "../", "~")) or "\\" in ref or "/../" in ref
@@ -389,12 +406,25 @@ def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
     不得使用绝对路径，不得包含 `..`，也不得通过符号链接指向登记簿之外。
     填写文件编号（如“金发改审〔2025〕7号”）的不受此限。
 
+    文件引用也不能是网址（`https://…`、`http://…`、`file://…`、`javascript:…` 等）：
+    请把文件提交到 `docs/` 下并填写其路径，或填写文件编号。
+
     审核和审计人员从记录直接打开附件；链接失效说明文件从未提交，
-    而指向仓库之外的路径可能把非公开的文件发布出去。
+    而指向仓库之外的路径可能把非公开的文件发布出去。网址指向登记簿之外、
+    随时可能改变或失效的内容，`file:` 指向某台电脑上的文件，`javascript:`、`data:`
+    则是在公开网站上执行脚本的常见手法：它们都不是可归档、可审核的文件。
     """
     for p in ctx.projects:
         for kind, ref in p.documents:
-            if ref and is_path_reference(ref):
+            scheme = url_scheme(ref) if ref else None
+            if scheme is not None:
+                yield problem(
+                    p, f"documents.{kind}",
+                    f"文件引用 {ref} 是网址（{scheme}:），不是登记簿中的文件或文件编号："
+                    "请把文件提交到 docs/ 下并填写其路径，或填写文件编号",
+                    f"document reference {ref} is a URL ({scheme}:): commit the file under docs/ and give its path, or give a document number",
+                )
+            elif ref and is_path_reference(ref):
                 status = ctx.document_status(ref)
                 if status is not None:
                     zh, en = _DOC_PROBLEMS[status]

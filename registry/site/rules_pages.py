@@ -1,5 +1,8 @@
-"""规则: one page per profile (and the common rules) with every rule's article quote,
-parameters and examples, from the rule docstrings through :mod:`registry.ruledocs`."""
+"""规则: one page per chosen profile (and the common rules) with every rule's article quote,
+parameters and examples, from the rule docstrings through :mod:`registry.ruledocs`.
+
+A county's site shows only its own regulations: no page for a profile it did not choose, and
+the common rules cite the chosen profiles' articles (or the neutral 登记簿通用规则)."""
 from __future__ import annotations
 
 import re
@@ -18,8 +21,13 @@ from registry.site.wording import profile_name
 
 def pages(data: SiteData) -> dict[str, str]:
     out = {urls.RULES_INDEX: index_page(data)}
-    out.update({urls.rules(profile): profile_page(data, profile) for profile in PROFILES})
+    out.update({urls.rules(profile): profile_page(data, profile) for profile in shown_profiles(data)})
     return out
+
+
+def shown_profiles(data: SiteData) -> list[str]:
+    """The common rules and the chosen profiles, in the catalogue's order."""
+    return [profile for profile in PROFILES if _selected(data, profile)]
 
 
 def _rules_of(profile: str) -> list[Rule[Any]]:
@@ -33,15 +41,17 @@ def _selected(data: SiteData, profile: str) -> bool:
 def index_page(data: SiteData) -> str:
     source = urls.RULES_INDEX
     table = Table([Column("规则配置"), Column("管理办法"), Column("规则数", numeric=True), Column("本登记簿")])
-    for profile, p in PROFILES.items():
+    for profile in shown_profiles(data):
+        p = PROFILES[profile]
         table.rows.append([
             Cell(link(urls.href(source, urls.rules(profile)), p.jurisdiction)),
             Cell.text(ruledocs.profile_title(profile)),
             Cell.text(len(_rules_of(profile))),
-            Cell.text("适用" if _selected(data, profile) else "未选用"),
+            Cell.text("适用"),
         ])
+    chosen = "、".join(ruledocs.profile_title(p) for p in data.config.profiles)
     intro = paragraph(esc(
-        f"本登记簿选用的规则：{'、'.join(profile_name(p) for p in data.config.profiles)}（另加通用规则）。"
+        f"本登记簿依据{chosen}，另加登记簿通用规则。"
         "每条规则写明依据条款、原文、参数和正反示例；检查结果中的规则编号链接到这里。"
     ))
     return page("规则", intro, table.render())
@@ -49,14 +59,14 @@ def index_page(data: SiteData) -> str:
 
 def profile_page(data: SiteData, profile: str) -> str:
     counts = Counter(f.rule for f in data.findings)
-    status = "本登记簿适用" if _selected(data, profile) else "本登记簿未选用（仅供参考）"
+    status = "本登记簿适用"
     sections = [_rule_section(data, r, counts[r.id]) for r in _rules_of(profile)]
     return page(ruledocs.profile_title(profile), paragraph(esc(f"{status}，共 {len(sections)} 条规则。")),
                 *sections)
 
 
 def _rule_section(data: SiteData, rule: Rule[Any], findings: int) -> str:
-    return ruledocs.markdown(rule).rstrip("\n") + "\n\n" + paragraph(_in_force(data, rule, findings), cls="registry-in-force")
+    return ruledocs.markdown(rule, data.config.profiles).rstrip("\n") + "\n\n" + paragraph(_in_force(data, rule, findings), cls="registry-in-force")
 
 
 def _in_force(data: SiteData, rule: Rule[Any], findings: int) -> str:

@@ -12,10 +12,12 @@ from registry.site.markup import Cell, Column, Table, esc, link, page, paragraph
 from registry.site.parts import unit_link
 from registry.site.svg import Point, sparkline, step_chart
 
-POLICY = (
-    "政务信息系统总量实行“只减不增”：除经批准的新增系统外，各单位在用（规划中、建设中、试运行、运行中）"
-    f"系统数量不得增加（{RULES['CHG001'].citation}）。"
-)
+def policy(data: SiteData) -> str:
+    """The only-decrease policy, citing the chosen profiles' article (or the neutral wording)."""
+    return (
+        "政务信息系统总量实行“只减不增”：除经批准的新增系统外，各单位在用（规划中、建设中、试运行、运行中）"
+        f"系统数量不得增加（{RULES['CHG001'].citation_for(data.config.profiles)}）。"
+    )
 
 
 def count_of(point: InventoryPoint, unit: str | None) -> int:
@@ -70,7 +72,7 @@ def inventory_page(data: SiteData) -> str:
     ))
     return page(
         "只减不增",
-        paragraph(esc(POLICY)),
+        paragraph(esc(policy(data))),
         summary,
         chart(data, None, f"{data.config.jurisdiction}在用政务信息系统数量"),
         "## 各单位在用系统",

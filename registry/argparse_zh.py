@@ -1,0 +1,98 @@
+"""argparse in Chinese: its own words (usage, options, required arguments, invalid choices…).
+
+argparse looks every message up through ``gettext`` at the moment it uses it (group titles
+when a parser is built, errors when arguments are parsed), so the translation is switched on
+around both, and switched off again after: nothing else in the process (pytest, MkDocs) sees
+it. ``--lang en`` keeps argparse's English.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Iterator, Sequence
+
+MESSAGES = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "参数 %s 中必须给出一个",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "多余的参数值 %r",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是：%(matches)s",
+    "unexpected option string: %s": "意外的选项：%s",
+    "can't open '%(filename)s': %(error)s": "无法打开 '%(filename)s'：%(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "未知的命令 %(parser_name)r（可选：%(choices)s）",
+}
+PLURALS = {
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+}
+
+
+def lang_of(argv: Sequence[str]) -> str:
+    """The ``--lang`` given on a command line (before it is parsed): ``zh`` unless ``en``."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "zh"
+    return "zh"
+
+
+def _gettext(message: str) -> str:
+    return MESSAGES.get(message, message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    chosen = singular if n == 1 else plural
+    return PLURALS.get(chosen, chosen)
+
+
+@contextlib.contextmanager
+def translated(lang: str) -> Iterator[None]:
+    """argparse's words in Chinese inside the block (unless ``lang`` is ``en``)."""
+    if lang == "en":
+        yield
+        return
+    module = vars(argparse)
+    saved = module["_"], module["ngettext"]
+    module["_"], module["ngettext"] = _gettext, _ngettext
+    try:
+        yield
+    finally:
+        module["_"], module["ngettext"] = saved
+
+
+
+# Placeholders of argument values in help and usage (``--base REV`` → ``--base 版本``).
+METAVARS = {
+    "PATHS": "文件", "REV": "版本", "TODAY": "日期", "ROOT": "目录", "COMMAND": "命令", "UNIT": "单位",
+    "RECORD_ID": "编号", "OUT": "目录", "PATH": "路径", "DIR": "目录", "FILE": "文件", "B": "分支",
+}
+
+
+def localise_metavars(parser: argparse.ArgumentParser) -> None:
+    """Chinese placeholders for every argument of ``parser`` and of its subcommands."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                localise_metavars(sub)
+        if action.choices is not None and not isinstance(action, argparse._SubParsersAction):
+            continue  # {a,b,c}: the values themselves are what to type
+        name = action.metavar if isinstance(action.metavar, str) else action.dest.upper()
+        if name in METAVARS:
+            action.metavar = METAVARS[name]
