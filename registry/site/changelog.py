@@ -77,7 +77,7 @@ def describe(model: type[Project] | type[System], before: dict[str, Any] | None,
         yield f"状态：{old} → {SystemStatus.labels()[after['status']]}" if old else f"状态：{SystemStatus.labels()[after['status']]}"
     old_stages, new_stages = _stages(before), _stages(after)
     reached = [Stage.labels()[s] for s in Stage.labels() if s in new_stages and s not in old_stages]
-    if reached and before:
+    if reached and before and "milestones" in model.model_fields:
         yield "进入阶段：" + "、".join(reached)
     hidden = INTERNAL_FIELDS[model] | {"status", "milestones", "id"}
     updated = [info.title or name for name, info in model.model_fields.items()

@@ -16,7 +16,6 @@ from registry.rules.profiles import PROFILES
 from registry.site import urls
 from registry.site.data import SiteData
 from registry.site.markup import Cell, Column, Table, esc, link, page, paragraph
-from registry.site.wording import profile_name
 
 
 def pages(data: SiteData) -> dict[str, str]:
