@@ -19,8 +19,9 @@ HIDDEN = "（已隐去）"
 # (0xx-xxxxxxx). Bare digit runs are left alone: document numbers, amounts and dates are not
 # phone numbers, and a landline without its area code identifies no one.
 _EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
-_MOBILE = r"(?<![0-9])(?:\+?86[\s\-]?)?1[3-9][0-9](?:[\s\-]?[0-9]{4}){2}(?![0-9])"
-_LANDLINE = r"(?<![0-9])(?:\+?86[\s\-]?)?0[0-9]{2,3}[\s\-－—][0-9]{7,8}(?![0-9])"
+# Digits inside a longer code (a checksum, a document number with letters) are not a number.
+_MOBILE = r"(?<![0-9A-Za-z])(?:\+?86[\s\-]?)?1[3-9][0-9](?:[\s\-]?[0-9]{4}){2}(?![0-9A-Za-z])"
+_LANDLINE = r"(?<![0-9A-Za-z])(?:\+?86[\s\-]?)?0[0-9]{2,3}[\s\-－—][0-9]{7,8}(?![0-9A-Za-z])"
 PERSONAL = re.compile(f"{_EMAIL}|{_MOBILE}|{_LANDLINE}")
 
 

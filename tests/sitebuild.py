@@ -72,3 +72,17 @@ def fixture_copy(name: str, factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(FIXTURES / name, target)
         _copies[name] = target
     return _copies[name]
+
+
+def built_demo(factory: pytest.TempPathFactory) -> Built:
+    """The built site of the project's own demo registry (金乡县), built once per session."""
+    if "(demo)" not in _built:
+        root = factory.mktemp("site-demo") / "registry"
+        root.mkdir()
+        shutil.copy(PROJECT / "registry.yaml", root / "registry.yaml")
+        for folder in ("systems", "projects", "docs", "site", "hooks"):
+            shutil.copytree(PROJECT / folder, root / folder)
+        shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+        done = mkdocs_build(root)
+        _built["(demo)"] = Built(root, root / "public", done.stdout + done.stderr)
+    return _built["(demo)"]

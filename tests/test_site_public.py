@@ -27,7 +27,7 @@ from registry.models import Project, System
 from sitebuild import PROJECT
 
 TODAY = dt.date(2025, 12, 1)
-PERSONAL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+\.[A-Za-z]|1[3-9]\d{9}|0\d{2,3}-\d{7,8}")
+PERSONAL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+\.[A-Za-z]|(?<![0-9a-f])1[3-9]\d{9}(?![0-9a-f])|0\d{2,3}-\d{7,8}")
 
 
 @pytest.fixture(scope="module")
@@ -301,3 +301,14 @@ def test_site_command_still_writes_every_file(tmp_path: Path, capsys: pytest.Cap
     build_registry(tmp_path / "r", {"records": {}})
     assert main(["--root", str(tmp_path / "r"), "site", "--out", str(tmp_path / "out"), "--today", "2025-12-01"]) == 0
     assert (tmp_path / "out" / "summary.md").is_file() and (tmp_path / "out" / "data" / "SHA256SUMS").is_file()
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("电话 13912345678 或 +86 139-1234-5678", "电话 （已隐去） 或 （已隐去）"),
+    ("座机 0537-8765432，邮箱 a.b@x.gov.cn", "座机 （已隐去），邮箱 （已隐去）"),
+    ("金政字〔2025〕13912345678号之外的 2025-03-01 与 120.5 万元", "金政字〔2025〕（已隐去）号之外的 2025-03-01 与 120.5 万元"),
+    ("校验值 ab18912349825cd 不是电话", "校验值 ab18912349825cd 不是电话"),
+])
+def test_redaction_hides_numbers_and_addresses_but_not_dates_amounts_or_codes(text: str, shown: str) -> None:
+    from registry.privacy import redact
+    assert redact(text) == shown

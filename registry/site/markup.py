@@ -75,6 +75,8 @@ def search_terms(jurisdiction: str, name: str, aliases: list[str]) -> dict[str, 
     local = _without_place(jurisdiction, name)
     if local:
         terms.insert(1, local)
+    # Whole terms, not cut into words: a query matches a tag as its prefix (政务云 → 政务云平台),
+    # and words cut out of a name would match other pages' tags as well.
     tags = list(dict.fromkeys(redact(t).strip() for t in terms if t.strip()))
     return {"tags": tags, "hide": ["tags"]}
 
