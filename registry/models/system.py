@@ -1,6 +1,7 @@
 """A government information system (政务信息系统): ``systems/<unit>/<id>.yaml``."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -40,6 +41,14 @@ class DataInfo(Strict):
     sharing_exemption: DocRef | None = field("共享豁免", "经批准保留不能共享的系统的批准文件", default=None)
 
 
+class NewSystemApproval(DocRef):
+    """The approval of a net-new system; one document may approve several (``count``)."""
+
+    count: Annotated[int, Field(ge=1, le=1000), StrictMode(), WHOLE_NUMBER] = field(
+        "批准个数", "该批准文件允许净增的系统个数（默认 1）；同一文号在整个登记簿中被使用的次数不得超过此数", default=1
+    )
+
+
 class Transfer(Strict):
     unit: UnitId = field("原单位", "移交前所属单位代码")
     doc_no: str = field("文号", "划转（移交）批准文件文号")
@@ -67,7 +76,9 @@ class System(Strict):
     security: Security = field("安全", default_factory=Security)
     data: DataInfo = field("数据", default_factory=DataInfo)
     built_by: list[ProjectId] = field("建设项目", "建设本系统的项目编号", default_factory=list)
-    new_system_approval: DocRef | None = field("新增系统批准", "净增系统的批准文件（“只减不增”例外）", default=None)
+    new_system_approval: NewSystemApproval | None = field(
+        "新增系统批准", "净增系统的批准文件（“只减不增”例外）：doc_no、date，可选 count（该文件批准的系统个数）", default=None
+    )
     transferred_from: Transfer | None = field("划转来源", "从其他单位划转而来时填写", default=None)
     notes: str | None = field("内部备注", "内部信息，不公开", default=None)
     contacts: list[Contact] = field("联系人", "内部信息，不公开", default_factory=list)
@@ -75,3 +86,8 @@ class System(Strict):
     @property
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    def in_use_on(self, day: dt.date) -> bool:
+        """Counts towards its unit's total ("只减不增") on ``day``: active, or retired/merged with
+        a ``retired_on`` still to come — a system stops counting once it has actually stopped."""
+        return self.active or (self.retired_on is not None and self.retired_on > day)

@@ -1,6 +1,8 @@
 """单位: the list of units and one page per unit (its systems, projects and inventory trend)."""
 from __future__ import annotations
 
+from typing import Any
+
 from registry.inventory import current_counts
 from registry.models import Unit
 from registry.site import catalog, figures, trend, urls
@@ -109,10 +111,11 @@ def _unit_rows(data: SiteData, source: str, u: Unit) -> list[tuple[str, str]]:
     return rows
 
 
-def identities(data: SiteData, people: list[str]) -> str:
+def identities(data: SiteData, entries: list[Any]) -> str:
     """Reviewers or approvers as the public may see them: plain names, and only a count of the
     entries that are e-mail addresses, phone numbers or account handles, unless the registry
     sets ``publish_identities: true``."""
+    people = [str(p) for p in entries]  # an Approver shows as its e-mail address
     if data.config.publish_identities:
         return esc_identity("、".join(people))
     names = [p for p in people if not is_personal(p)]
