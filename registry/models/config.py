@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, StringConstraints, field_validator, model_validator
 
 from registry.enums import CmsBackend, UnitKind
-from registry.models.base import Contact, Strict, field
+from registry.models.base import Contact, Flag, Strict, field
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
 
@@ -134,7 +134,7 @@ class RegistryConfig(Strict):
     authorities: Authorities = field("职能部门", "角色 → 单位代码")
     parameters: dict[str, Any] = field("规则参数", "按参数名（或 规则编号.参数名）覆盖默认值", default_factory=dict)
     disabled_rules: list[DisabledRule] = field("停用规则", "每条须写明理由", default_factory=list)
-    publish_identities: bool = field(
+    publish_identities: Flag = field(
         "公开审核人身份",
         "true：网站和开放数据列出各单位审核人、批准人的原始身份（邮箱、账号）；默认 false，只显示姓名和人数",
         default=False,
