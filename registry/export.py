@@ -21,7 +21,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -36,6 +36,7 @@ from registry.flat import (
 )
 from registry.models import Project, RegistryConfig, System
 from registry.privacy import redact, redact_all
+from registry.ruledocs import own_text
 from registry.snapshot import Snapshot
 
 FILES = ("catalog.json", "units.csv", "systems.csv", "projects.csv", "catalog.xlsx", "dictionary.csv")
@@ -150,14 +151,15 @@ def _csv_bytes(header: list[str], rows: Iterator[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def dictionary_rows(*, identities: bool = False) -> list[list[str]]:
-    """The data dictionary: table, column header, field key, meaning, type, unit, allowed values."""
-    return [[table, c.header, c.key, c.meaning, c.kind, c.unit, c.allowed]
+def dictionary_rows(*, identities: bool = False, profiles: Collection[str] | None = None) -> list[list[str]]:
+    """The data dictionary: table, column header, field key, meaning, type, unit, allowed values.
+    With ``profiles``, the meanings cite only those profiles' regulations."""
+    return [[table, c.header, c.key, own_text(c.meaning, profiles), c.kind, c.unit, c.allowed]
             for table, c in dictionary(identities=identities)]
 
 
 def to_dictionary_csv(config: RegistryConfig) -> bytes:
-    rows = dictionary_rows(identities=config.publish_identities)
+    rows = dictionary_rows(identities=config.publish_identities, profiles=config.profiles)
     return _csv_bytes(DICTIONARY_HEADER, ([_csv_value(v) for v in row] for row in rows))
 
 
@@ -170,7 +172,7 @@ def to_xlsx(config: RegistryConfig, head: Snapshot, today: dt.date) -> bytes:
         rows = ([_text_cell(_xlsx_value(v, verbatim=c.verbatim)) for v, c in zip(row, cols)]
                 for row in _rows(config, items, cols))
         _sheet(book, SHEET_TITLES[kind], [c.header for c in cols], rows, len(items))
-    guide = dictionary_rows(identities=config.publish_identities)
+    guide = dictionary_rows(identities=config.publish_identities, profiles=config.profiles)
     _sheet(book, DICTIONARY_SHEET, DICTIONARY_HEADER, iter(guide), len(guide))
     buffer = io.BytesIO()
     book.save(buffer)

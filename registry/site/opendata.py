@@ -11,6 +11,7 @@ from typing import Any
 from registry import export
 from registry.flat import dictionary, plain_meaning
 from registry.privacy import redact_all
+from registry.ruledocs import own_text
 from registry.schema import SCHEMAS, schema_of
 from registry.site import urls
 from registry.site.data import SiteData
@@ -171,6 +172,6 @@ def _dictionary(data: SiteData) -> str:
     for table_name, column in dictionary(identities=data.config.publish_identities):
         if column.kind == "代码":
             continue  # the code twins: named in the dictionary file for programs
-        table.rows.append([Cell.text(table_name), Cell.text(column.header), Cell.text(public_message(plain_meaning(column.meaning))),
+        table.rows.append([Cell.text(table_name), Cell.text(column.header), Cell.text(public_message(plain_meaning(own_text(column.meaning, data.config.profiles)))),
                            Cell.text(column.kind), Cell.text(column.unit or "—"), Cell.text(column.allowed or "—")])
     return table.render()
