@@ -15,6 +15,7 @@ Both the CSV files and the XLSX workbook are written from these columns, and the
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import datetime as dt
 import types
@@ -90,7 +91,9 @@ def _fields(model: type[BaseModel], hidden: frozenset[str], prefix: str, titles:
             continue
         item = _list_item(info.annotation)
         if item is FundingSource:
-            yield from ((c, None) for c in _funding_columns(key, title, get))
+            amounts = list(_funding_columns(key, title, get))
+            yield amounts[0], _entries_twin(key, "·".join(title), info.description or "", get)
+            yield from ((c, None) for c in amounts[1:])
             continue
         yield _leaf(key, "·".join(title), info.description or "", info.annotation, name, get)
 
@@ -120,10 +123,20 @@ def _leaf(key: str, header: str, meaning: str, annotation: Any, name: str,
         twin = FlatColumn(key, header + CODE_SUFFIX, meaning, "代码", "", allowed, lambda r, names: _codes(get(r)))
         return readable, twin
     if item is not None and issubclass(item, BaseModel):
-        return FlatColumn(key, header, f"{meaning}（每条一段，以“；”分隔）", "文本", "", "",
-                          lambda r, names: "；".join(_entry_text(e) for e in get(r) or []) or None), None
+        readable = FlatColumn(f"{key}:label", header, f"{meaning}（每条一段，以“；”分隔）", "文本", "", "",
+                              lambda r, names: "；".join(_entry_text(e) for e in get(r) or []) or None)
+        return readable, _entries_twin(key, header, meaning, get)
     return FlatColumn(key, header, meaning, _kind_of(annotation), unit, "",
                       lambda r, names: _plain(get(r))), None
+
+
+def _entries_twin(key: str, header: str, meaning: str, get: Callable[[Any], Any]) -> FlatColumn:
+    """The machine form of a list of entries (the JSON export's list), for a program reading
+    the table back; the readable columns say the same in words."""
+    def entries(record: Any, names: Names) -> str | None:
+        value = get(record) or []
+        return json.dumps([e.model_dump(mode="json") for e in value], ensure_ascii=False) if value else None
+    return FlatColumn(key, header + CODE_SUFFIX, f"{meaning}（机器可读：JSON 列表，与 catalog.json 相同）", "代码", "", "", entries)
 
 
 def _funding_columns(key: str, titles: tuple[str, ...], get: Callable[[Any], Any]) -> Iterator[FlatColumn]:
