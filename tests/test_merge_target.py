@@ -421,3 +421,19 @@ def test_diff_counts_as_check_does_a_retirement_dated_in_the_future(repo: GitRep
     assert code == 1 and ("CHG001", "systems/czj/czj-new.yaml") in errors(findings)
     summary = diff(repo, capsys)
     assert [(u["unit"], u["before"], u["after"], u["verdict"]) for u in summary["inventory"]] == [("czj", 3, 4, "violation")]
+
+
+@pytest.mark.parametrize("path", ["systems2/czj/czj-extra.yaml", "Systems/czj/czj-extra.yaml",
+                                  "systems/czj/sub/czj-extra.yaml", "systems/czj/czj-extra.YAML", "systems/czj-extra.yaml"])
+def test_a_record_at_a_path_that_is_not_a_record_path_is_reported(
+        repo: GitRepo, capsys: pytest.CaptureFixture[str], path: str) -> None:
+    """Committed on the target by a branch checked before this existed, never in this branch's
+    working tree: the merge result still names it (hole 9, git side)."""
+    repo.branch("feature")
+    repo.switch("main")
+    repo.write(path, yaml_text(record_data("systems/czj/czj-extra.yaml", NEW)))
+    repo.commit("放错位置的记录")
+    repo.switch("feature")
+    code, findings = check(repo, capsys)
+    assert code == 1 and ("REG003", path) in errors(findings)
+    assert "不是记录文件" in next(f["message"] for f in findings if f["path"] == path)
