@@ -425,3 +425,15 @@ def test_a_record_at_a_path_that_is_not_a_record_path_is_reported(
     code, findings = check(repo, capsys)
     assert code == 1 and ("REG003", path) in errors(findings)
     assert "不是记录文件" in next(f["message"] for f in findings if f["path"] == path)
+
+
+def test_a_target_configuration_this_checker_cannot_use_falls_back_with_a_notice(
+        repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    relax(repo, disabled_rules=[{"rule": "XX99", "reason": "旧版本工具的规则"}])
+    repo.commit("旧配置")
+    repo.branch("upgrade")
+    relax(repo, disabled_rules=[])
+    repo.commit("升级配置")
+    code = main(["--root", str(repo.path), "check", "--base", "main", "--format", "json", "--today", "2025-12-01"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and any("无法使用" in n for n in out["summary"]["notices"])
