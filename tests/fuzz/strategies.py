@@ -71,8 +71,8 @@ def _strategy(annotation: Any, metadata: tuple[Any, ...] = ()) -> st.SearchStrat
     if annotation is str:
         pattern = next((getattr(m, "pattern", None) for m in metadata if getattr(m, "pattern", None)), None)
         if pattern:
-            return st.from_regex(re.compile(pattern.replace(r"\d", "[0-9]"), re.ASCII), fullmatch=True).filter(
-                lambda s: len(s) <= 64)
+            # at most 64 characters (the ids' limit), cut where the pattern still holds
+            return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=True).map(lambda s: s[:64].rstrip("-"))
         return READABLE
     return ODD_VALUES
 
