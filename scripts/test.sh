@@ -10,4 +10,9 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   echo "安装浏览器测试所需的 chromium（apt-get）…"
   $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
+if command -v npm >/dev/null 2>&1; then
+  # The web-form browser test runs decap-server at the version pinned in the lock file.
+  echo "安装网页表单测试所需的 decap-server（npm ci，版本见 tests/cms/package-lock.json）…"
+  npm ci --prefix tests/cms --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
 exec .venv/bin/python -m pytest -q "$@"
