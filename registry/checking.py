@@ -14,12 +14,13 @@ import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from registry.cache import RecordCache, RecordingResolver, RunCache, SourceFile, Store, blob_id, run_key
 from registry.engine import Locator, Selection, findings_of, report, run_rules, select_rules
-from registry.findings import Report
+from registry.findings import Message, Report
 from registry.loader import (
+    ConfigError,
     config_from,
     load_all,
     paused_gc,
@@ -33,15 +34,16 @@ from registry.rules.base import Context
 from registry.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    import git
+    from registry.target import Target
 
 
 @dataclasses.dataclass
 class Run:
-    config: RegistryConfig
+    config: RegistryConfig  # what record rules ran with (the target's rule choice under --base)
     selection: Selection
-    context: Context
+    context: Context  # record, registry and deadline rules: the working tree
     report: Report
+    change: Context | None = None  # change rules: the target against the merge result
 
 
 def scan(root: Path) -> list[SourceFile]:
@@ -61,45 +63,17 @@ def load_snapshot(files: Sequence[SourceFile], store: Store | None = None) -> Sn
         return snapshot_of([f.path for f in files], results)
 
 
-def load_base(root: Path, rev: str, store: Store | None = None) -> Snapshot:
-    """Every record at the merge base of ``rev`` and HEAD, read in one pass."""
-    with _base_commit(root, rev) as base:
-        assert base is not None
-        return base.snapshot(store)
-
-
-@dataclasses.dataclass
-class _Base:
-    """A resolved ``--base``: the merge-base commit, whose records are read on demand."""
-
-    root: Path
-    repo: git.Repo
-    commit: Any  # git.objects.Commit
-
-    @property
-    def identity(self) -> str:
-        """Fixes the base's content: the commit, and where the registry root sits in the repo."""
-        from registry import gitio
-
-        return f"{self.commit.hexsha}:{gitio.root_prefix(self.repo, self.root)}"
-
-    def snapshot(self, store: Store | None) -> Snapshot:
-        from registry import gitio
-
-        blobs = gitio.record_blobs_at(self.repo, self.commit, self.root)
-        return load_snapshot([SourceFile.of(path, raw) for path, raw in blobs], store)
-
-
 @contextlib.contextmanager
-def _base_commit(root: Path, rev: str | None) -> Iterator[_Base | None]:
+def _target(root: Path, rev: str | None) -> Iterator[Target | None]:
+    """The resolved ``--base REV`` (see :mod:`registry.target`), or None without one."""
     if rev is None:
         yield None
         return
-    from registry import gitio  # gitpython is only imported when a base is asked for
+    from registry import gitio, target  # gitpython is only imported when a base is asked for
 
     repo = gitio.open_repo(root)
     try:
-        yield _Base(root, repo, gitio.merge_base(repo, rev))
+        yield target.resolve(root, repo, rev)
     finally:
         repo.close()
 
@@ -116,7 +90,7 @@ def run_check(
     ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``)."""
     config_raw = read_config(root)
     store = Store.open(root) if use_cache else None
-    with _base_commit(root, base) as resolved:
+    with _target(root, base) as resolved:
         return _check(root, config_raw, scan(root), today, resolved, paths, store).run
 
 
@@ -129,12 +103,13 @@ def check_report(
     use_cache: bool = True,
 ) -> Report:
     """The report of ``registry check``. With the cache, a report whose inputs are all
-    unchanged (every record file's content, registry.yaml, the arguments, the date, the base
-    commit, and how each document path resolves) is reused instead of recomputed."""
+    unchanged (every record file's content, registry.yaml, the arguments, the date, the target
+    commit, the merge result's tree and HEAD, and how each document path resolves) is reused
+    instead of recomputed."""
     config_raw = read_config(root)
     store = Store.open(root) if use_cache else None
     files = scan(root)
-    with _base_commit(root, base) as resolved:
+    with _target(root, base) as resolved:
         if store is None:
             return _check(root, config_raw, files, today, resolved, paths, None).run.report
         key = run_key(config=config_raw, files=files, today=today.isoformat(),
@@ -156,21 +131,75 @@ class _Checked:
 
 
 def _check(root: Path, config_raw: bytes, files: Sequence[SourceFile], today: dt.date,
-           base: _Base | None, paths: Sequence[str] | None, store: Store | None) -> _Checked:
-    config = config_from(config_raw)
-    selection = select_rules(config)
+           target: Target | None, paths: Sequence[str] | None, store: Store | None) -> _Checked:
+    working_config = config_from(config_raw)
     head = load_snapshot(files, store)
     documents = RecordingResolver(document_resolver(root))
-    ctx = Context(
-        config=config,
-        head=head,
-        today=today,
-        base=base.snapshot(store) if base else None,
-        targets=frozenset(paths) if paths is not None else None,
-        document_status=documents,
-    )
-    findings = findings_of(run_rules(selection, ctx), ctx, Locator(root))
-    return _Checked(Run(config, selection, ctx, report(selection, ctx, findings)), documents.seen)
+    ctx = Context(config=working_config, head=head, today=today,
+                  targets=frozenset(paths) if paths is not None else None, document_status=documents)
+    change = _change_context(ctx, target, files, config_raw, store) if target is not None else None
+    if change is not None:
+        ctx.config = record_config(change.config, working_config)
+        ctx.base = change.base  # the target, for callers that look; record rules never do
+    selection = select_rules(ctx.config)
+    findings = findings_of(run_rules(selection, ctx, change), ctx, Locator(root, change))
+    return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change), documents.seen)
+
+
+def _change_context(ctx: Context, target: Target, files: Sequence[SourceFile], config_raw: bytes,
+                    store: Store | None) -> Context:
+    """The ONE context every change rule runs on: ``base`` is the target's snapshot, ``head``
+    the merge result's (the working tree's snapshot itself when they hold the same files),
+    ``config`` the target's registry.yaml, ``proposed_config`` the merge result's.
+
+    Paths of the merge result that are not records (links, submodules, misplaced files) are
+    reported as REG003 on the working tree's side, once per path."""
+    merged = target.merged(files, config_raw)
+    same = {f.path: f.blob for f in merged.records} == {f.path: f.blob for f in files}
+    head = ctx.head if same else load_snapshot(merged.records, store)
+    known = {u.path for u in ctx.head.invalid}
+    ctx.head.add_invalid(p for p in merged.problems if p.path not in known)
+    if head is not ctx.head:
+        head.add_invalid(merged.problems)
+    before = load_snapshot(target.target_records(), store)
+    proposed = _config_of(merged.config, "合并后的", "the merged") if merged.config is not None else ctx.config
+    config = _target_config(ctx, target, proposed)
+    return Context(config=config, head=head, today=ctx.today, base=before, targets=ctx.targets,
+                   document_status=ctx.document_status, notices=ctx.notices, proposed_config=proposed)
+
+
+def _target_config(ctx: Context, target: Target, proposed: RegistryConfig) -> RegistryConfig:
+    """The target's registry.yaml; the merge result's when the target has none (the first
+    import) or one this checker cannot use (said in a notice)."""
+    raw = target.target_config()
+    if raw is None:
+        return proposed
+    try:
+        return config_from(raw)
+    except ConfigError as exc:
+        ctx.notice(Message(
+            f"目标分支 {target.rev} 的 registry.yaml 无法使用（{exc.message.zh}），本次按合并后的 registry.yaml 选用规则",
+            f"{target.rev}'s registry.yaml cannot be used ({exc.message.en}); rules are chosen from the merged one",
+        ))
+        return proposed
+
+
+def _config_of(raw: bytes, zh: str, en: str) -> RegistryConfig:
+    try:
+        return config_from(raw)
+    except ConfigError as exc:
+        raise ConfigError(Message(f"{zh} registry.yaml 无效：{exc.message.zh}", f"{en} registry.yaml is invalid: {exc.message.en}"),
+                          exc.path, exc.line, exc.column) from None
+
+
+def record_config(target: RegistryConfig, working: RegistryConfig) -> RegistryConfig:
+    """The configuration record, registry and deadline rules run with under ``--base``: the
+    target's profiles, parameters, disabled rules and authorities (a change cannot switch off
+    or loosen any check for itself), with the working tree's list of units (a change may add
+    a unit together with its first records), each unit the target already has as the target
+    has it."""
+    known = {u.id: u for u in target.units}
+    return target.model_copy(update={"units": [known.get(u.id, u) for u in working.units]})
 
 
 def _still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], result: Report) -> bool:

@@ -1,6 +1,10 @@
 """The review summary of a change (``registry diff``): what a pull request does to the registry.
 
-Compares the records at the merge base of ``--base`` and HEAD with the working tree:
+Compares the target revision of ``--base`` (its tip) with what merging the change into it would
+produce, the working tree's uncommitted changes included — the same view as
+``registry check --base`` (see :mod:`registry.target`):
+
+* what the change does to registry.yaml's rule configuration, shown first;
 
 * records added, changed, retired, merged, transferred, terminated (and deleted, which CHG002
   forbids), each record in exactly one of these groups;
@@ -29,7 +33,8 @@ from registry.enums import Stage, SystemStatus
 from registry.findings import Finding, Message, Severity
 from registry.models import Project, System
 from registry.models.project import Budget, Milestones
-from registry.rules.base import Context
+from registry.configdiff import ConfigChange, config_changes, summary
+from registry.rules.base import ConfigSite, Context
 from registry.rules.change import excused, newcomer
 from registry.snapshot import Snapshot
 
@@ -145,30 +150,34 @@ class Diff:
     units: list[UnitCount]
     introduced: list[Finding]
     fixed: list[BaseFinding]
+    config: list[ConfigChange] = dataclasses.field(default_factory=list)  # registry.yaml: target → merge result
+    total: UnitCount | None = None  # the whole registry (CHG008): transfers net to zero here
 
     def group(self, name: str) -> list[RecordChange]:
         return [c for c in self.records if c.group == name]
 
     @property
     def empty(self) -> bool:
-        return not (self.records or self.introduced or self.fixed)
+        return not (self.records or self.introduced or self.fixed or self.config)
 
 
 def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
-    """The summary of the working tree against the merge base of ``base`` and HEAD."""
+    """The summary of what merging the change into ``base`` would do to ``base``'s registry:
+    the same target, merge result and configuration as ``registry check --base``."""
     run = run_check(root, today=today, base=base)
-    before = run.context.base
-    assert before is not None  # run_check loaded it (or raised a usage error)
-    after = run.context.head
+    change = run.change
+    assert change is not None and change.base is not None  # run_check resolved it (or raised a usage error)
+    before, after = change.base, change.head
     repo = gitio.open_repo(root)
     try:
-        commit = gitio.merge_base(repo, base).hexsha
-        base_files = gitio.tree_paths(repo, commit, root)
+        commit = gitio.resolve_commit(repo, base) or ""
+        base_files = gitio.tree_paths(repo, commit, root) if commit else set()  # "" : no commit yet
     finally:
         repo.close()
     old = base_findings(run, before, tree_document_resolver(base_files))
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
     old_keys = {_key(f.rule, f.path, f.field, f.message) for f in old}
+    proposed = change.proposed_config or change.config
     return Diff(
         base_rev=base, base_commit=commit,
         records=record_changes(before, after),
@@ -177,6 +186,8 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
         units=unit_counts(run, before, after),
         introduced=[f for f in run.report.findings if _key(f.rule, f.path, f.field, f.message) not in old_keys],
         fixed=[f for f in old if _key(f.rule, f.path, f.field, f.message) not in new_keys],
+        config=config_changes(change.config, proposed),
+        total=registry_count(change, before, after),
     )
 
 
@@ -189,6 +200,8 @@ def base_findings(run: Run, before: Snapshot, documents: Callable[[str], str | N
     ctx = Context(config=run.config, head=before, today=run.context.today, base=None, document_status=documents)
     found: dict[Key, BaseFinding] = {}
     for rule, problem in run_rules(run.selection, ctx):
+        if isinstance(problem.record, ConfigSite):
+            continue  # only change rules look at the configuration
         path = before.path_of(problem.record)
         finding = BaseFinding(rule.id, problem.severity or rule.severity, path, problem.field,
                               problem.message, rule.citation_for(run.config.profiles))
@@ -324,7 +337,8 @@ def unit_counts(run: Run, before: Snapshot, after: Snapshot) -> list[UnitCount]:
             touched.update({new.unit, prev.unit})
     touched.update(s.unit for s in before.systems if after.system(s.id) is None)
     names = {u.id: u.name for u in run.config.units}
-    ctx = run.context
+    ctx = run.change
+    assert ctx is not None
     out = []
     for unit in sorted(touched):
         allowance = sum(1 for s in after.systems_of(unit) if newcomer(ctx, s) and excused(ctx, s))
@@ -332,6 +346,20 @@ def unit_counts(run: Run, before: Snapshot, after: Snapshot) -> list[UnitCount]:
         if counts.before != counts.after or _has_newcomer(ctx, after, unit):
             out.append(counts)
     return out
+
+
+def registry_count(ctx: Context, before: Snapshot, after: Snapshot) -> UnitCount:
+    """Active systems of the whole registry, with CHG008's allowance: systems active nowhere
+    at the target that carry ``new_system_approval`` (a transfer excuses nothing here)."""
+    fresh = [s for s in after.systems if s.active and not _was_active(before, s.id)]
+    return UnitCount("*", ctx.config.jurisdiction, sum(1 for s in before.systems if s.active),
+                     sum(1 for s in after.systems if s.active),
+                     sum(1 for s in fresh if s.new_system_approval is not None))
+
+
+def _was_active(snapshot: Snapshot, system_id: str) -> bool:
+    found = snapshot.system(system_id)
+    return found is not None and found.active
 
 
 def _has_newcomer(ctx: Context, after: Snapshot, unit: str) -> bool:
@@ -344,6 +372,7 @@ def _has_newcomer(ctx: Context, after: Snapshot, unit: str) -> bool:
 def as_json(diff: Diff, lang: str) -> dict[str, Any]:
     return {
         "base": {"rev": diff.base_rev, "commit": diff.base_commit},
+        "config": [{"field": c.field, "change": c.message.text(lang), "loosens": c.loosens} for c in diff.config],
         "records": {group: [_change_json(c) for c in diff.group(group)] for group in GROUPS},
         "stages": [
             {**m.ref.as_json(), "from": m.before.value if m.before else None, "to": m.after.value if m.after else None,
@@ -359,6 +388,9 @@ def as_json(diff: Diff, lang: str) -> dict[str, Any]:
             {"unit": u.unit, "name": u.name, "before": u.before, "after": u.after, "verdict": u.verdict}
             for u in diff.units
         ],
+        "inventory_total": None if diff.total is None else {
+            "name": diff.total.name, "before": diff.total.before, "after": diff.total.after, "verdict": diff.total.verdict,
+        },
         "findings": {
             "introduced": [f.as_json(lang) for f in diff.introduced],
             "fixed": [f.as_json(lang) for f in diff.fixed],
@@ -382,7 +414,11 @@ def _change_json(change: RecordChange) -> dict[str, Any]:
 
 def render_markdown(diff: Diff, lang: str) -> str:
     zh = lang != "en"
-    lines = ["## " + ("登记簿变更摘要" if zh else "Registry change summary"), "", _headline(diff, zh)]
+    lines = ["## " + ("登记簿变更摘要" if zh else "Registry change summary"), ""]
+    if diff.config:  # first: a change to the rules themselves is what a reviewer must see before anything
+        lines += [("⚠️ **本变更修改了规则配置：" if zh else "⚠️ **This change modifies the rule configuration: ")
+                  + _plain(summary(diff.config, "zh" if zh else "en")) + "**", ""]
+    lines.append(_headline(diff, zh))
     if diff.empty:
         lines += ["", "本次变更未改动任何登记记录，也没有引入或修复问题。" if zh
                   else "This change touches no record and introduces or fixes no finding."]
@@ -404,10 +440,10 @@ def _headline(diff: Diff, zh: bool) -> str:
     if zh:
         parts.append(f"引入问题 {len(diff.introduced)}（错误 {errors}）" if diff.introduced else "未引入问题")
         parts += [f"修复问题 {len(diff.fixed)}"] if diff.fixed else []
-        return f"对比基准 {base}（合并基础）：" + " · ".join(parts)
+        return f"对比目标 {base}（合并后的结果与目标分支当前版本比较）：" + " · ".join(parts)
     parts.append(f"introduced {len(diff.introduced)} ({errors} errors)" if diff.introduced else "no new findings")
     parts += [f"fixed {len(diff.fixed)}"] if diff.fixed else []
-    return f"Against {base} (merge base): " + " · ".join(parts)
+    return f"Against {base} (the merge result compared with the target's tip): " + " · ".join(parts)
 
 
 GROUP_LABELS = {
@@ -438,6 +474,11 @@ def _units_section(diff: Diff, zh: bool) -> list[str]:
         f"{VERDICTS[u.verdict][0 if zh else 1].format(n=abs(u.after - u.before))} |"
         for u in diff.units
     ]
+    total = diff.total
+    if total is not None:  # the registry as a whole: a transfer moves a system, it adds none
+        label = f"**合计**（{_plain(total.name)}，划转相互抵消）" if zh else "**Total** (transfers net to zero)"
+        rows.append(f"| {label} | {total.before} | {total.after} | "
+                    f"{VERDICTS[total.verdict][0 if zh else 1].format(n=abs(total.after - total.before))} |")
     return [*head, "|---|---:|---:|---|", *rows]
 
 

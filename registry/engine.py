@@ -3,20 +3,22 @@ rule ID, severity, citation and the position of each problem."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from registry.findings import Finding, Message, Report, Summary
-from registry.loader import ConfigError, position
+from registry.loader import CONFIG_FILE, ConfigError, position
 from registry.models import RegistryConfig
 from registry.rules import RULES
-from registry.rules.base import Context, Kind, Problem, Rule
+from registry.rules.base import ConfigSite, Context, Kind, Problem, Rule
 from registry.rules.profiles import SELECTABLE
-from registry.snapshot import Unreadable
+from registry.snapshot import Snapshot, Unreadable
 from registry.yamlio import YamlError, parse
 
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -89,39 +91,62 @@ def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, Bas
     return out
 
 
-def run_rules(selection: Selection, ctx: Context) -> list[tuple[Rule[Any], Problem]]:
-    """Run every selected rule; change rules only when there is a base revision."""
+def run_rules(selection: Selection, ctx: Context, change: Context | None = None) -> list[tuple[Rule[Any], Problem]]:
+    """Run every selected rule. Change rules run on ``change`` (the target and the merge
+    result, see :mod:`registry.checking`), else on ``ctx`` when it has a base; without either
+    they do not run."""
+    changes = change if change is not None else ctx if ctx.base is not None else None
     out: list[tuple[Rule[Any], Problem]] = []
     for r, params in selection.rules:
-        if r.kind is Kind.change and ctx.base is None:
+        if r.kind is Kind.change:
+            if changes is not None:
+                out.extend((r, p) for p in r.run(changes, params))
             continue
         out.extend((r, p) for p in r.run(ctx, params))
     return out
 
 
 class Locator:
-    """Finds the line/column of a problem's field, re-reading only files that have findings."""
+    """Finds the line/column of a problem's field, re-reading only files that have findings.
 
-    def __init__(self, root: Path) -> None:
+    A change rule's record belongs to the merge result (``change.head``) or to the target
+    (``change.base``): its position is looked up in the working tree's file of the same path
+    when there is one, else it is line 1 of that path."""
+
+    def __init__(self, root: Path, change: Context | None = None) -> None:
         self.root = root
+        self.change = change
         self._positions: dict[str, Any] = {}
 
     def locate(self, ctx: Context, problem: Problem) -> tuple[str, int, int]:
         record = problem.record
         if isinstance(record, Unreadable):
             return record.path, record.line, record.column
-        if not ctx.head.owns(record):  # a record of the base revision only (deleted file)
-            assert ctx.base is not None
-            return ctx.base.path_of(record), 1, 1
-        path = ctx.head.path_of(record)
-        return (path, *self._find(path, field_path(problem.field)))
+        if isinstance(record, ConfigSite):
+            return (CONFIG_FILE, *self._find(CONFIG_FILE, field_path(problem.field)))
+        for snapshot in self._snapshots(ctx):
+            if snapshot.owns(record):
+                path = snapshot.path_of(record)
+                return (path, *self._find(path, field_path(problem.field)))
+        raise LookupError(f"record {record.id} is in no snapshot of this run")
+
+    def _snapshots(self, ctx: Context) -> Iterator[Snapshot]:
+        yield ctx.head
+        if self.change is not None:
+            yield self.change.head
+        for context in (self.change, ctx):
+            if context is not None and context.base is not None:
+                yield context.base  # a record of the target only (a deleted file): line 1
 
     def _find(self, path: str, loc: tuple[str | int, ...]) -> tuple[int, int]:
         if not loc:
             return 1, 1
         if path not in self._positions:
             try:
-                self._positions[path] = parse((self.root / path).read_bytes(), positions=True)
+                file = self.root / path
+                # a working-tree file of that path, never followed through a link
+                regular = stat.S_ISREG(os.lstat(file).st_mode)
+                self._positions[path] = parse(file.read_bytes(), positions=True) if regular else None
             except (OSError, YamlError):
                 self._positions[path] = None
         parsed = self._positions[path]
@@ -136,6 +161,7 @@ def field_path(field: str) -> tuple[str | int, ...]:
 def findings_of(
     problems: Iterable[tuple[Rule[Any], Problem]], ctx: Context, locator: Locator
 ) -> list[Finding]:
+    """Problems stamped with rule, severity, citation and position."""
     findings = []
     for r, p in problems:
         path, line, column = locator.locate(ctx, p)

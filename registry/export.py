@@ -69,7 +69,9 @@ def to_json(config: RegistryConfig, head: Snapshot, today: dt.date) -> bytes:
     """One record per line: readable and diffable, and written by the C encoder (an indented
     dump goes through the pure-Python one, several times slower for thousands of records)."""
     def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        # allow_nan=False: a bare NaN/Infinity is not JSON. The models refuse non-finite
+        # numbers (Number), so this can only trip on a programming error, never write one.
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
 
     lines = ["{"]
     for key, value in catalog(config, head, today).items():

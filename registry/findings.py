@@ -54,6 +54,7 @@ class Summary:
     profiles: list[str]
     disabled: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     notices: list[Message] = dataclasses.field(default_factory=list)
+    trust: str = ""  # registry audit: the trust mode that ran ('' for other commands)
 
 
 @dataclasses.dataclass

@@ -42,17 +42,21 @@ def merge_base(repo: git.Repo, rev: str) -> Commit:
         head = repo.head.commit
         bases = repo.merge_base(target, head)
     except (git.BadName, ValueError, git.GitCommandError):
-        raise _unresolvable(repo, rev) from None
+        raise unresolvable(repo, rev) from None
     if not bases:
-        raise ConfigError(Message(
-            f"{rev} 与 HEAD 没有共同祖先，无法比较变更。{_SHALLOW_HINT_ZH}",
-            f"{rev} and HEAD share no ancestor, the change cannot be compared. {_SHALLOW_HINT_EN}",
-        ), path="--base")
+        raise no_common_ancestor(rev)
     base: Commit = bases[0]
     return base
 
 
-def _unresolvable(repo: git.Repo, rev: str) -> ConfigError:
+def no_common_ancestor(rev: str) -> ConfigError:
+    return ConfigError(Message(
+        f"{rev} 与 HEAD 没有共同祖先，无法比较变更。{_SHALLOW_HINT_ZH}",
+        f"{rev} and HEAD share no ancestor, the change cannot be compared. {_SHALLOW_HINT_EN}",
+    ), path="--base")
+
+
+def unresolvable(repo: git.Repo, rev: str) -> ConfigError:
     shallow = (Path(repo.git_dir) / "shallow").exists()
     note_zh = "（当前是浅克隆）" if shallow else ""
     note_en = " (this is a shallow clone)" if shallow else ""
@@ -122,11 +126,17 @@ class FileChange:
     old_blob: str | None  # None when added
     new_blob: str | None  # None when deleted
     mode: str  # the new mode (the old one for a deletion)
+    old_mode: str = ""  # the mode before the commit ('' when added)
 
     @property
     def regular_file(self) -> bool:
         """Not a symbolic link (120000) or a submodule (160000)."""
         return self.mode in ("100644", "100755")
+
+    @property
+    def old_regular_file(self) -> bool:
+        """The file before the commit was a regular file (not a link or submodule)."""
+        return self.old_mode in ("100644", "100755")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,11 +145,12 @@ class LogEntry:
 
     commit: str
     parents: tuple[str, ...]
-    date: dt.date  # committer date: when the change landed on the branch
+    date: dt.date  # committer date (as written by whoever committed: shown, never trusted)
     author: Identity
     committer: Identity
     subject: str
     changes: tuple[FileChange, ...]
+    timestamp: int = 0  # committer date in seconds since the epoch
 
     @property
     def merge(self) -> bool:
@@ -152,7 +163,7 @@ class LogEntry:
 
 _LOG_HEADER = "\x1e"
 _LOG_FIELD = "\x1f"
-_LOG_FORMAT = _LOG_HEADER + _LOG_FIELD.join(("%H", "%P", "%cs", "%an", "%ae", "%cn", "%ce", "%s"))
+_LOG_FORMAT = _LOG_HEADER + _LOG_FIELD.join(("%H", "%P", "%cs", "%ct", "%an", "%ae", "%cn", "%ce", "%s"))
 
 
 def try_open_repo(root: Path) -> git.Repo | None:
@@ -177,6 +188,17 @@ def resolve_commit(repo: git.Repo, rev: str) -> str | None:
 def resolve_branch(repo: git.Repo, branch: str) -> str | None:
     """``branch``, else ``origin/<branch>`` (CI checkouts often have only the remote branch)."""
     return resolve_commit(repo, branch) or resolve_commit(repo, f"origin/{branch}")
+
+
+def require_branch(repo: git.Repo, branch: str) -> str:
+    """:func:`resolve_branch`, or a configuration error naming the branch (exit 2)."""
+    found = resolve_branch(repo, branch)
+    if found is None:
+        raise ConfigError(Message(
+            f"找不到分支 {branch}（也没有 origin/{branch}）：请先 git fetch origin {branch}，或用 --base-branch 指定存在的分支",
+            f"branch {branch} (or origin/{branch}) not found: git fetch origin {branch}, or pass an existing --base-branch",
+        ), path="--base-branch")
+    return found
 
 
 def is_shallow(repo: git.Repo) -> bool:
@@ -228,7 +250,7 @@ def parse_raw_log(out: str) -> list[LogEntry]:
         if token.startswith(_LOG_HEADER):
             if header is not None:
                 entries.append(_log_entry(header, changes))
-            header, changes = token[1:].split(_LOG_FIELD, 7), []
+            header, changes = token[1:].split(_LOG_FIELD, 8), []
         elif token.startswith(":") and i + 1 < len(tokens):
             changes.append(_file_change(token, tokens[i + 1]))
             i += 1
@@ -239,11 +261,11 @@ def parse_raw_log(out: str) -> list[LogEntry]:
 
 
 def _log_entry(header: list[str], changes: list[FileChange]) -> LogEntry:
-    sha, parents, date, author_name, author_email, committer_name, committer_email, subject = header
+    sha, parents, date, stamp, author_name, author_email, committer_name, committer_email, subject = header
     return LogEntry(
         commit=sha, parents=tuple(parents.split()), date=dt.date.fromisoformat(date),
         author=Identity(author_name, author_email), committer=Identity(committer_name, committer_email),
-        subject=subject, changes=tuple(changes),
+        subject=subject, changes=tuple(changes), timestamp=int(stamp),
     )
 
 
@@ -255,6 +277,7 @@ def _file_change(meta: str, path: str) -> FileChange:
         old_blob=None if set(old_blob) == absent else old_blob,
         new_blob=None if set(new_blob) == absent else new_blob,
         mode=old_mode if set(new_mode) == absent else new_mode,
+        old_mode="" if set(old_mode) == absent else old_mode,
     )
 
 

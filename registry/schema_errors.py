@@ -100,6 +100,8 @@ def _message(model: type[BaseModel], loc: Loc, error: Any) -> Message:
             f"{label} 应为文本，但 {shown} 被 YAML 读成了{what}：请加引号，写成 {loc[-1]}: \"{shown}\"",
             f"{name} must be text, but YAML read {shown} as {what_en}: quote it, {loc[-1]}: \"{shown}\"",
         )
+    if kind == "date_type" and isinstance(value, dt.datetime):
+        kind = "date_from_datetime_inexact"
     simple = _SIMPLE.get(kind)
     if simple is not None:
         zh, en = simple
@@ -146,7 +148,8 @@ _SIMPLE = {
     "int_from_float": ("应为整数（不带小数）", "must be a whole number"),
     "float_type": ("应为数字", "must be a number"),
     "float_parsing": ("应为数字", "must be a number"),
-    "bool_type": ("应为 true 或 false", "must be true or false"),
+    "finite_number": ("应为有限的数字（不能是 .nan、.inf）", "must be a finite number (not .nan or .inf)"),
+    "bool_type": ("应为 true 或 false（不能写 yes、no、on、off、0、1）", "must be true or false"),
     "bool_parsing": ("应为 true 或 false", "must be true or false"),
     "date_type": ("应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
     "date_parsing": ("应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"),

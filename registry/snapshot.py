@@ -96,6 +96,13 @@ class Snapshot:
             if not isinstance(record, Deferred):
                 self._paths[id(record)] = path
 
+    def add_invalid(self, problems: Iterable[Unreadable]) -> None:
+        """Files found not to be records after loading (paths of a git tree, see
+        :mod:`registry.gittree`): reported like the files that failed to load."""
+        for problem in problems:
+            self.invalid.append(problem)
+            self._paths[id(problem)] = problem.path
+
     def _record(self, slot: _Slot) -> Record:
         value = slot.value
         if isinstance(value, Deferred):

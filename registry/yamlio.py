@@ -33,8 +33,10 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
+from ruamel.yaml.reader import ReaderError
 
 from registry.findings import Message
+from registry.yamltext import CONTROL, ODD_BREAK, control_message, end_position, last_line, reader_error
 
 Path = tuple[str | int, ...]
 Positions = dict[Path, tuple[int, int]]
@@ -52,6 +54,9 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _SPECIAL_FLOAT = {".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
                   "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
                   ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
+# Integer literals longer than this are refused: Python will not even print an integer of
+# more than 4,300 digits, and no field of a record needs a tenth of that.
+_MAX_NUMBER_LENGTH = 400
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\Z")
 _TIMESTAMP = re.compile(
     r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
@@ -85,6 +90,8 @@ def resolve_plain(text: str) -> Any:
         return False
     first = text[0]
     if first.isdigit() or first in "-+.":
+        if len(text) > _MAX_NUMBER_LENGTH and (_INT.match(text) or _INT_OCT.match(text) or _INT_HEX.match(text)):
+            raise _TooLong(text)
         if _INT.match(text):
             return int(text)
         if _FLOAT.match(text):
@@ -100,6 +107,10 @@ def resolve_plain(text: str) -> Any:
         if m := _TIMESTAMP.match(text):
             return _timestamp(text, m)
     return text
+
+
+class _TooLong(ValueError):
+    """A number literal too long to be a value of any field."""
 
 
 def _date(text: str, year: str, month: str, day: str) -> dt.date | str:
@@ -135,18 +146,38 @@ def decode(raw: bytes) -> str:
 def parse(raw: bytes, *, positions: bool = False) -> Parsed:
     """One YAML document holding a mapping, built from events. Raises :class:`YamlError`."""
     text = decode(raw)
-    builder = _Builder(positions)
+    try:
+        return _build(text, positions)
+    except YamlError as exc:
+        last = last_line(text)
+        if exc.line <= last:
+            raise
+        # The parser marks "unexpected end of file" one line past a file that does not end
+        # with a line break (or past its final break): point at the last line there is.
+        raise dataclasses.replace(exc, line=last) from None
+
+
+def _build(text: str, positions: bool) -> Parsed:
+    builder = _Builder(positions, control_anywhere=CONTROL.search(text) is not None)
     events = _events(text)
     try:
         for event in events:
             builder.feed(event)
     except MarkedYAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, end_position(text)) from None
+    except ReaderError as exc:
+        raise YamlError(*reader_error(text, exc)) from None
     except YAMLError as exc:  # unmarked errors are rare; still never a traceback
         raise YamlError(1, 1, Message(f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")) from None
     finally:
         events.close()
-    return builder.result()
+    parsed = builder.result()
+    if parsed.positions and ODD_BREAK.search(text):
+        # The parser also ends lines at NEL, LS and PS, which editors do not: keep every
+        # position inside the file as the editor counts it.
+        last = last_line(text)
+        parsed.positions = {loc: (min(line, last), column) for loc, (line, column) in parsed.positions.items()}
+    return parsed
 
 
 def _events(text: str) -> Generator[Any, None, None]:
@@ -179,8 +210,11 @@ class _Builder:
     keeps the common case — a valid file, no positions — to a dict or list operation per event.
     """
 
-    def __init__(self, positions: bool) -> None:
+    def __init__(self, positions: bool, *, control_anywhere: bool = False) -> None:
         self.positions: Positions | None = {} if positions else None
+        # Only a double-quoted scalar can escape a control character in, unless the text
+        # itself holds one the reader lets through: then every scalar is looked at.
+        self.control_anywhere = control_anywhere
         self.stack: list[list[Any]] = []
         self.documents = 0
         self.root: Any = None
@@ -190,7 +224,10 @@ class _Builder:
         if kind is ScalarEvent:
             if event.anchor is not None or event.tag is not None:
                 self._refuse(event)
-            self._add(event.value if event.style else resolve_plain(event.value), event)
+            if (event.style == '"' or self.control_anywhere) and CONTROL.search(event.value):
+                line, column = _mark(event)
+                raise YamlError(line, column, control_message(event.value, self._field()), self._field())
+            self._add(event.value if event.style else self._plain(event), event)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
                 self._refuse(event)
@@ -224,6 +261,16 @@ class _Builder:
             f"不允许使用 YAML 标签（{tag}）：记录只能包含普通数据",
             f"YAML tags ({tag}) are not allowed: records hold plain data only",
         ), self._field())
+
+    def _plain(self, event: Any) -> Any:
+        try:
+            return resolve_plain(event.value)
+        except _TooLong:
+            line, column = _mark(event)
+            raise YamlError(line, column, Message(
+                f"数字过长（{len(event.value)} 位）：任何字段都不需要这么长的数字，请检查取值",
+                f"number too long ({len(event.value)} characters): no field needs one, check the value",
+            ), self._field()) from None
 
     def _container_path(self) -> Path:
         """The path of the innermost open container."""
@@ -328,9 +375,11 @@ _SYNTAX_ZH = {
 }
 
 
-def _syntax_error(exc: MarkedYAMLError) -> YamlError:
+def _syntax_error(exc: MarkedYAMLError, end: tuple[int, int]) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if line > end[0]:  # "unexpected end": the parser's mark is past the last line
+        line, column = end
     problem = (exc.problem or exc.context or "").strip()
     zh = next((v for k, v in _SYNTAX_ZH.items() if problem.startswith(k)), None)
     if zh is None:

@@ -13,6 +13,8 @@ Each file ``tests/rules/cases/<RULE>.yaml`` holds cases for one rule::
             milestones: {contracted: {date: 2025-03-01, implementation_months: 13}}
         base:                             # optional, change rules: the base revision's records
           projects/czj/2025-czj-001.yaml: {}
+        base_registry: {profiles: [quxian]}  # optional, change rules: the target's registry.yaml
+                                          # (merged into the template; default: the case's own)
         fails: [{field: milestones.contracted.implementation_months}]   # exactly these findings
         # or: passes: true                # no finding of this rule
 
@@ -148,9 +150,14 @@ def run_case(root: Path, rule_id: str, case: dict[str, Any]) -> list[Finding]:
     if rule.kind is Kind.change or "base" in case:
         base_records = records_of(case, "base")
         base = load_records((p, _yaml_bytes(d)) for p, d in base_records.items())
+    proposed = None
+    if rule.kind is Kind.change:  # change rules judge by the target's registry.yaml
+        proposed = config
+        if "base_registry" in case:
+            config = RegistryConfig.model_validate(merge(REGISTRY, case["base_registry"]))
     ctx = Context(
         config=config, head=load_head(root), today=case.get("today", DEFAULT_TODAY),
-        base=base, document_status=document_resolver(root),
+        base=base, document_status=document_resolver(root), proposed_config=proposed,
     )
     return findings_of(((rule, p) for p in rule.run(ctx, params)), ctx, Locator(root))
 

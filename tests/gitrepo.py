@@ -47,6 +47,19 @@ def yaml_text(data: Any) -> str:
     return buf.getvalue()
 
 
+def signing(key: Path | None) -> tuple[str, ...]:
+    """git options that sign with an SSH private key (git 2.34+, works offline)."""
+    return ("-c", "gpg.format=ssh", "-c", f"user.signingkey={key}") if key else ()
+
+
+def ssh_key(directory: Path, name: str) -> tuple[Path, str]:
+    """A new ed25519 key pair without passphrase: (private key file, public key line)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    private = directory / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(private)], check=True)
+    return private, Path(f"{private}.pub").read_text(encoding="utf-8").strip()
+
+
 class GitRepo:
     """A work tree with its own repository; every method runs real git commands."""
 
@@ -111,10 +124,11 @@ class GitRepo:
     # -- history ----------------------------------------------------------------------------
 
     def commit(self, message: str, *, as_: Who | None = None, committer: Who | None = None,
-               when: dt.datetime | None = None) -> str:
-        """Stage everything and commit; returns the new commit id."""
+               when: dt.datetime | None = None, sign_with: Path | None = None) -> str:
+        """Stage everything and commit (signed with the SSH key ``sign_with``); returns the new commit id."""
         self.git("add", "--all")
-        self.git("commit", "--quiet", "--allow-empty", "-m", message, env=self.env(as_, committer, when))
+        self.git(*signing(sign_with), "commit", "--quiet", "--allow-empty", "-m", message,
+                 *(["-S"] if sign_with else []), env=self.env(as_, committer, when))
         return self.rev("HEAD")
 
     def branch(self, name: str, *, start: str | None = None) -> None:
@@ -126,13 +140,15 @@ class GitRepo:
 
     def merge(self, branch: str, *, into: str = "main", as_: Who | None = None,
               committer: Who | None = None, message: str | None = None,
-              when: dt.datetime | None = None) -> str:
+              when: dt.datetime | None = None, sign_with: Path | None = None) -> str:
         """Merge ``branch`` into ``into`` with a merge commit (``--no-ff``) made as ``as_``
         (author and, unless ``committer`` is given, committer: GitLab records the merging user
-        as both; GitHub's web merge has the user as author and GitHub as committer)."""
+        as both; GitHub's web merge has the user as author and GitHub as committer).
+        ``sign_with``: an SSH private key file: the merge is signed with it (``merge -S``)."""
         self.switch(into)
-        self.git("merge", "--quiet", "--no-ff", "-m", message or f"Merge branch '{branch}' into {into}",
-                 branch, env=self.env(as_, committer, when))
+        self.git(*signing(sign_with), "merge", "--quiet", "--no-ff", "-m",
+                 message or f"Merge branch '{branch}' into {into}", branch,
+                 *(["-S"] if sign_with else []), env=self.env(as_, committer, when))
         return self.rev("HEAD")
 
     def rev(self, ref: str) -> str:

@@ -86,7 +86,9 @@ POTOU = [
     pytest.param(PT_EXPANSION, set_at("basis", [{"title": "区政府常务会议纪要", "kind": "meeting"}]),
                  [("PT6", PT_EXPANSION, "basis")], id="PT6-no-plan-in-basis"),
     pytest.param(PT_EXPANSION, set_at("systems.upgrades", ["wjj-health-info", "ntjd-grid"]),
-                 [("PT8.1", PT_EXPANSION, "systems.upgrades[1]")], id="PT8.1-upgrade-of-retired-system"),
+                 # approved in 2025, after the 2024 retirement: REG011 (money after retirement) as well
+                 [("PT8.1", PT_EXPANSION, "systems.upgrades[1]"), ("REG011", PT_EXPANSION, "systems.upgrades[1]")],
+                 id="PT8.1-upgrade-of-retired-system"),
     pytest.param("systems/czj/czj-nontax.yaml", drop("data.shared"),
                  [("PT8.2", PT_OM, "systems.maintains[0]")], id="PT8.2-sharing-not-stated"),
     pytest.param("systems/czj/czj-nontax.yaml", set_at("security.crypto_assessment", "pending"), [],

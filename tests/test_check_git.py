@@ -111,8 +111,9 @@ def test_moving_a_system_needs_transferred_from(repo: GitRepo, capsys: pytest.Ca
     assert check(repo, capsys) == (0, [])
 
 
-def test_base_is_the_merge_base_not_the_tip(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    """Systems retired on main after the branch started do not excuse the branch's growth."""
+def test_retirements_the_target_already_made_do_not_excuse_the_branch(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """Systems retired on main after the branch started were spent there: the branch's new
+    system grows the unit of the merge result against main's tip."""
     repo.branch("feature")
     write_record(repo, "systems/czj/czj-new.yaml", {"status": "building", "online_since": None})
     repo.commit("新增系统")

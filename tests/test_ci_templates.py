@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import shlex
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
+from gitrepo import GitRepo
 from registry.cli import COMMANDS, build_parser
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,10 +117,11 @@ def test_github_pull_requests_check_with_full_history_and_post_the_summary() -> 
     workflow = load(GITHUB)
     assert "pull_request" in workflow["on"] and workflow["on"]["push"]["branches"] == ["main"]
     check = workflow["jobs"]["check"]
-    assert check["if"] == "github.event_name == 'pull_request'"
+    assert check["if"] == "github.event_name == 'pull_request' || github.event_name == 'merge_group'"
     checkout = next(s for s in check["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
-    assert check["env"]["BASE"] == "origin/${{ github.base_ref }}"
+    assert check["env"]["TARGET"] == "${{ github.base_ref || github.event.merge_group.base_ref }}"
+    assert any(s.get("run") == 'echo "BASE=origin/${TARGET#refs/heads/}" >> "$GITHUB_ENV"' for s in check["steps"])
     calls = [cmd for _, cmd in registry_calls(github_scripts({"jobs": {"check": check}}))]
     assert ["registry", "check", "--base", "$BASE", "--format", "github"] in calls
     assert ["registry", "diff", "--base", "$BASE", "--format", "markdown"] in calls
@@ -163,3 +166,87 @@ def test_the_command_splitter_sees_through_shell_syntax() -> None:
     script = 'registry check --base "$TARGET" \\\n  --format junit > out.xml || true\ncat a.md >> "$GITHUB_STEP_SUMMARY"'
     assert list(commands(script)) == [
         ["registry", "check", "--base", "$TARGET", "--format", "junit"], ["true"], ["cat", "a.md"]]
+
+
+# -- the checker that judges a change is trusted (issue #9) -----------------------------------
+
+def _install_steps(steps: list[dict[str, Any]]) -> list[str]:
+    return [s["run"] for s in steps if "pip install" in s.get("run", "")]
+
+
+def test_github_merge_queue_and_up_to_date_branches_re_run_the_check() -> None:
+    workflow = load(GITHUB)
+    assert "merge_group" in workflow["on"]
+    text = GITHUB.read_text(encoding="utf-8")
+    assert "Require branches to be up to date before merging" in text and "合并队列" in text
+
+
+def test_github_pull_requests_are_judged_by_the_target_branchs_checker() -> None:
+    workflow = load(GITHUB)
+    assert workflow["env"]["REGISTRY_INSTALL"] == "."  # this repository: the target branch's checkout
+    (install,) = _install_steps(workflow["jobs"]["check"]["steps"])
+    assert 'git worktree add --detach "$RUNNER_TEMP/registry-checker" "$BASE"' in install
+    assert 'pip install "$RUNNER_TEMP/registry-checker"' in install
+    assert not any(line.strip() in ("pip install .", 'pip install "."') for line in install.splitlines())
+    for job in ("site", "audit"):  # on the main branch, main itself is the target
+        assert _install_steps(workflow["jobs"][job]["steps"]) == ['pip install "$REGISTRY_INSTALL"']
+        assert workflow["jobs"][job]["if"] == "github.event_name != 'pull_request'"
+
+
+def test_github_runs_the_test_suite_when_a_pull_request_changes_the_tool() -> None:
+    workflow = load(GITHUB)
+    tests = workflow["jobs"]["tests"]
+    assert "pull_request" in tests["if"] and "merge_group" in tests["if"]
+    assert set(workflow["env"]["TOOL_PATHS"].split()) >= {"registry", "pyproject.toml", "tests"}
+    detect = next(s for s in tests["steps"] if s.get("id") == "tool")
+    assert 'git diff --quiet "$BASE"...HEAD -- $TOOL_PATHS' in detect["run"]
+    run = next(s for s in tests["steps"] if s.get("run") == "bash scripts/test.sh")
+    assert run["if"] == "steps.tool.outputs.changed == 'true'"
+
+
+def test_gitlab_merge_requests_are_judged_by_the_target_branchs_checker() -> None:
+    pipeline = load(GITLAB)
+    assert pipeline["variables"]["REGISTRY_INSTALL"] == "."
+    before = pipeline[".merge_request"]["before_script"]
+    install = next(line for line in before if "pip install" in line)
+    assert 'git worktree add --detach /tmp/registry-checker "$TARGET"' in install
+    assert before.index(install) > next(i for i, line in enumerate(before) if line.startswith("git fetch"))
+    assert pipeline["default"]["before_script"] == ['pip install "$REGISTRY_INSTALL"']
+    for job in ("registry-check", "registry-diff"):
+        assert pipeline[job]["extends"] == ".merge_request" and "before_script" not in pipeline[job]
+    tests = pipeline["registry-tests"]
+    assert tests["script"] == ["bash scripts/test.sh"] and tests["before_script"] == []
+    assert "registry/**/*" in tests["rules"][0]["changes"]
+    text = GITLAB.read_text(encoding="utf-8")
+    assert "合并结果流水线" in text and "merged results pipelines" in text and "merge trains" in text
+
+
+@pytest.mark.parametrize("template", [GITHUB, GITLAB], ids=["github", "gitlab"])
+def test_the_install_step_installs_the_target_branch_not_the_pull_request(template: Path, tmp_path: Path) -> None:
+    """Run the template's own install script in a real repository where the pull request changed
+    the tool: what gets installed is the target branch's version."""
+    repo = GitRepo.init(tmp_path / "work")
+    repo.write("registry/__init__.py", "VERSION = 'target'\n")
+    repo.commit("tool on main")
+    repo.git("update-ref", "refs/remotes/origin/main", "main")
+    repo.branch("pr")
+    repo.write("registry/__init__.py", "VERSION = 'pull request'\n")
+    repo.commit("the pull request changes the tool")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = '#!/bin/sh\nif [ -d "$2" ]; then cat "$2/registry/__init__.py"; else echo "$2"; fi > "$INSTALLED"\n'
+    (bin_dir / "pip").write_text(stub, encoding="utf-8")
+    (bin_dir / "pip").chmod(0o755)
+    if template == GITHUB:
+        script = _install_steps(load(GITHUB)["jobs"]["check"]["steps"])[0]
+    else:
+        script = next(line for line in load(GITLAB)[".merge_request"]["before_script"] if "pip install" in line)
+        script = script.replace("/tmp/registry-checker", str(tmp_path / "checker"))
+    env = {**repo.env(), "PATH": f"{bin_dir}:/usr/bin:/bin", "REGISTRY_INSTALL": ".", "BASE": "origin/main",
+           "TARGET": "origin/main", "RUNNER_TEMP": str(tmp_path), "INSTALLED": str(tmp_path / "installed")}
+    subprocess.run(["bash", "-euc", script], cwd=repo.path, env=env, check=True, capture_output=True)
+    assert (tmp_path / "installed").read_text(encoding="utf-8") == "VERSION = 'target'\n"
+    # a county's repository pins a release instead (registry init writes the pin)
+    subprocess.run(["bash", "-euc", script], cwd=repo.path, env={**env, "REGISTRY_INSTALL": "zhengwu-registry==0.2.0"},
+                   check=True, capture_output=True)
+    assert (tmp_path / "installed").read_text(encoding="utf-8") == "zhengwu-registry==0.2.0\n"

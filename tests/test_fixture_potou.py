@@ -53,7 +53,9 @@ BREAKS = [
     pytest.param(HEALTH_EXPANSION, set_at("basis", [{"title": "区卫生健康局党组会议纪要", "kind": "meeting"}]), TODAY,
                  [("PT6", HEALTH_EXPANSION, "basis")], id="PT6-no-plan"),
     pytest.param(HEALTH_EXPANSION, set_at("systems.upgrades", ["wjj-health-info", "wjj-old-his"]), TODAY,
-                 [("PT8.1", HEALTH_EXPANSION, "systems.upgrades[1]")], id="PT8.1-merged-system"),
+                 # approved in 2025, a year after the system was merged: REG011 (money after retirement) too
+                 [("PT8.1", HEALTH_EXPANSION, "systems.upgrades[1]"), ("REG011", HEALTH_EXPANSION, "systems.upgrades[1]")],
+                 id="PT8.1-merged-system"),
     pytest.param("systems/czj/czj-nontax.yaml", set_at("data.duplicate_collection", True), TODAY,
                  [("PT8.2", NONTAX_OM, "systems.maintains[0]")], id="PT8.2-duplicate-collection"),
     pytest.param("systems/wjj/wjj-health-info.yaml", set_at("security.major_risks", ["数据库未加密存储身份证号"]), TODAY,

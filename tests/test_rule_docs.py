@@ -66,4 +66,4 @@ def test_rules_json_lists_exactly_the_ids_of_the_rule_catalogue(capsys: pytest.C
     assert main(["rules", "--format", "json"]) == 0
     listed = {r["id"] for r in json.loads(capsys.readouterr().out)["rules"]}
     assert listed == documented
-    assert len(listed) == 86
+    assert len(listed) == 92

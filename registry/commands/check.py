@@ -20,7 +20,7 @@ HELP = "按所选管理办法校验记录（不指定文件时校验全部）"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
                         help="只报告这些文件的问题（交叉引用仍按整个登记簿解析）")
-    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：与该版本和当前提交的合并基础比较")
+    parser.add_argument("--base", metavar="REV", help="同时运行变更规则：把本分支（含未提交的改动）合并进该版本后的结果与该版本当前的内容比较，规则配置取自该版本；该版本移动后须重新检查")
     parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式")
     parser.add_argument("--strict", action="store_true", help="警告也视为失败（退出码 1）")

@@ -14,7 +14,7 @@ HELP = "变更摘要：新增、修改、停用、整合、划转的记录，项
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base", metavar="REV", required=True, help="与 REV 和 HEAD 的合并基础比较（例如 origin/main）")
+    parser.add_argument("--base", metavar="REV", required=True, help="把本分支合并进该版本后的结果与该版本当前的内容比较（例如 origin/main），与 check --base 相同")
     parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="输出格式")
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from registry import gitio
 from registry.checking import load_head
+from registry.commands.common import iso_date
 from registry.findings import Message
 from registry.inventory import InventoryPoint, current_counts, history, units_of
 from registry.loader import ConfigError, load_config
@@ -25,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-branch", metavar="B", default=None,
                         help="--history 读取的分支（默认 registry.yaml 的 base_branch，不存在时用 HEAD）")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text", help="输出格式")
+    parser.add_argument("--today", type=iso_date, default=None,
+                        help="按此日期计数（默认今天）：停用日期在此日期之后的系统仍计为在用")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,10 +38,10 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
                 f"{args.root} is not inside a git repository: --history needs git history",
             ), path=str(args.root))
-        points = history(args.root, args.base_branch)
+        points = history(args.root, args.base_branch, args.today)
         sys.stdout.write(_render_history(points, config, args.format, args.lang))
     else:
-        counts = current_counts(load_head(args.root))
+        counts = current_counts(load_head(args.root), args.today)
         sys.stdout.write(_render_now(counts, config, args.format, args.lang))
     return 0
 

@@ -1,14 +1,62 @@
 """The instance file ``registry.yaml``: jurisdiction, profiles, units and authorities."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import StringConstraints, field_validator
+from pydantic import AfterValidator, StringConstraints, field_validator, model_validator
 
 from registry.enums import CmsBackend, UnitKind
 from registry.models.base import Contact, Strict, field
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
+
+# A public key the audit may trust (registry.audit.signatures reads them): an OpenSSH public key
+# line, an ASCII-armoured OpenPGP public key block, or an OpenPGP fingerprint (40 hex digits,
+# spaces allowed) of a key in the auditor's own GnuPG keyring.
+_SSH_KEY = re.compile(r"(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
+                      r"\s+[A-Za-z0-9+/]+={0,2}(?:\s.*)?")
+_PGP_BLOCK = re.compile(r"-----BEGIN PGP PUBLIC KEY BLOCK-----.+-----END PGP PUBLIC KEY BLOCK-----", re.DOTALL)
+_PGP_FINGERPRINT = re.compile(r"(?:0x)?[0-9A-Fa-f]{40}")
+
+
+def _signing_key(value: str) -> str:
+    text = value.strip()
+    if _SSH_KEY.fullmatch(text) or _PGP_BLOCK.fullmatch(text) or _PGP_FINGERPRINT.fullmatch(text.replace(" ", "")):
+        return text
+    raise ValueError(
+        "不是可用的公钥：请填写 OpenSSH 公钥（ssh-ed25519 AAAA…，即 .pub 文件的内容）、"
+        "OpenPGP 公钥块（-----BEGIN PGP PUBLIC KEY BLOCK-----…）或 40 位 OpenPGP 指纹"
+    )
+
+
+SigningKey = Annotated[str, AfterValidator(_signing_key)]
+
+
+class Approver(Strict):
+    """An approver with the keys that sign their merges (``approvers`` also takes a bare e-mail)."""
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]*@[^@\s]*$", min_length=2)] = field(
+        "邮箱", "批准人的 git 提交邮箱（或 @登录名，匹配 GitHub 的 noreply 邮箱）"
+    )
+    keys: list[SigningKey] = field(
+        "签名公钥", "此人签署合并提交所用的 SSH 公钥、OpenPGP 公钥块或 OpenPGP 指纹", default_factory=list
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_key(cls, data: Any) -> Any:
+        """``key:``/``fingerprint:`` are spellings of a one-key ``keys:`` list."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for alias in ("key", "fingerprint"):
+                if alias in data and "keys" not in data:
+                    value = data.pop(alias)
+                    data["keys"] = value if isinstance(value, list) else [value]
+        return data
+
+    def __str__(self) -> str:
+        return self.email
 
 
 class Unit(Strict):
@@ -17,7 +65,10 @@ class Unit(Strict):
     kind: UnitKind = field("单位类型", "authority 数据主管部门 | department 县直部门 | township 乡镇（街道） | park 园区 | enterprise 国有企业")
     parent: UnitId | None = field("主管部门", "上级主管单位的单位代码（下属单位填写）", default=None)
     reviewers: list[str] = field("审核人", "代码托管平台上的审核人或团队（生成 CODEOWNERS）", default_factory=list)
-    approvers: list[str] = field("批准人", "其合并操作视为本单位批准的 git 身份（邮箱或姓名）", default_factory=list)
+    approvers: list[str | Approver] = field(
+        "批准人", "其合并视为本单位批准的人：邮箱（或 @登录名），或 {email, keys} 连同其签名公钥；姓名不作数",
+        default_factory=list,
+    )
     contact: Contact | None = field("联系人", "内部信息，不公开", default=None)
 
 
@@ -28,6 +79,21 @@ class Authorities(Strict):
     audit: UnitId | None = field("审计部门", default=None)
     cyberspace: UnitId | None = field("网信部门", default=None)
     crypto: UnitId | None = field("密码管理部门", default=None)
+
+
+class Trust(Strict):
+    """What ``registry audit`` trusts besides the approvers' own keys."""
+
+    merge_keys: list[SigningKey] = field(
+        "平台合并公钥", "代码托管平台签署网页合并的公钥（GitHub web-flow、GitLab/Gitea 实例密钥）：其签名的合并以作者为合并人",
+        default_factory=list,
+    )
+    approver_changes: Literal["unit", "data_authority", "either"] = field(
+        "批准人变更权限",
+        "谁可以修改一个单位的 approvers/reviewers：unit 该单位的批准人（默认；尚无批准人时由数据主管部门）"
+        " | data_authority 数据主管部门的批准人 | either 两者皆可",
+        default="unit",
+    )
 
 
 class DisabledRule(Strict):
@@ -67,6 +133,7 @@ class RegistryConfig(Strict):
     authorities: Authorities = field("职能部门", "角色 → 单位代码")
     parameters: dict[str, Any] = field("规则参数", "按参数名（或 规则编号.参数名）覆盖默认值", default_factory=dict)
     disabled_rules: list[DisabledRule] = field("停用规则", "每条须写明理由", default_factory=list)
+    trust: Trust = field("审计信任", "registry audit 信任的合并签名公钥与批准人变更权限", default_factory=Trust)
     cms: CmsConfig | None = field("网页表单", "办事员网页表单（Decap CMS）的代码托管平台；不填则网站不含 admin/", default=None)
 
     @field_validator("profiles")

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
+from pydantic import Strict as StrictMode
 
 from registry.enums import (
     STAGE_ORDER,
@@ -21,11 +22,11 @@ from registry.enums import (
     Stage,
     Track,
 )
-from registry.models.base import Contact, DocRef, Strict, field
+from registry.models.base import WHOLE_NUMBER, Contact, Date, DocRef, Flag, Integer, Number, Strict, field
 from registry.models.config import UnitId
 from registry.models.system import ProjectId, SystemId
 
-Amount = float
+Amount = Number
 
 
 class Basis(Strict):
@@ -36,7 +37,7 @@ class Basis(Strict):
 
 class Goal(Strict):
     indicator: str = field("绩效指标")
-    target: str | int | float = field("目标值", "例如 \"100%\"")
+    target: str | Integer | Number = field("目标值", "例如 \"100%\"")
 
 
 class FundingSource(Strict):
@@ -83,7 +84,7 @@ class CostComparison(Strict):
 
 
 class Milestone(Strict):
-    date: dt.date = field("日期")
+    date: Date = field("日期")
 
 
 class RefMilestone(Milestone):
@@ -103,15 +104,15 @@ class Awarded(Milestone):
 
 
 class Contracted(Milestone):
-    filed_on: dt.date | None = field("合同备案日期", default=None)
-    implementation_months: int | None = field("建设周期（月）", default=None)
-    warranty_months: int | None = field("质保期（月）", default=None)
-    ip_clause: bool | None = field("知识产权条款", "合同是否约定知识产权归属", default=None)
+    filed_on: Date | None = field("合同备案日期", default=None)
+    implementation_months: Integer | None = field("建设周期（月）", default=None)
+    warranty_months: Integer | None = field("质保期（月）", default=None)
+    ip_clause: Flag | None = field("知识产权条款", "合同是否约定知识产权归属", default=None)
 
 
 class TrialRun(Strict):
-    start: dt.date = field("开始日期")
-    end: dt.date | None = field("结束日期", default=None)
+    start: Date = field("开始日期")
+    end: Date | None = field("结束日期", default=None)
 
     @property
     def date(self) -> dt.date:
@@ -119,7 +120,7 @@ class TrialRun(Strict):
 
 
 class FinalAcceptance(RefMilestone):
-    passed: bool = field("是否通过", default=True)
+    passed: Flag = field("是否通过", default=True)
 
 
 class Terminated(Milestone):
@@ -177,12 +178,12 @@ class Milestones(Strict):
 
 class Evaluation(Strict):
     kind: EvaluationKind = field("评价类型", "self 自评价 | performance 绩效评价 | post 后评价")
-    date: dt.date = field("日期")
+    date: Date = field("日期")
     ref: str | None = field("报告编号", default=None)
 
 
 class Change(Strict):
-    date: dt.date = field("日期")
+    date: Date = field("日期")
     description: str = field("变更内容")
     amount_wan: Amount | None = field("金额变化（万元）", "新投资总额 − 原投资总额", default=None)
     approval: DocRef | None = field("变更批复", "重新报批的批复文件；无则 null", default=None)
@@ -192,14 +193,14 @@ class Project(Strict):
     id: ProjectId = field("项目编号", "年度-单位代码-三位序号，例如 2025-czj-001；即文件名")
     name: str = field("项目名称")
     unit: UnitId = field("建设单位", "单位代码，即 projects/<单位代码>/ 目录名")
-    year: Annotated[int, Field(ge=2000, le=2100)] = field("计划年度", "安排预算的年度，与编号中的年份一致")
+    year: Annotated[int, Field(ge=2000, le=2100), StrictMode(), WHOLE_NUMBER] = field("计划年度", "安排预算的年度，与编号中的年份一致")
     partners: list[UnitId] = field("共建单位", "跨部门共建项目的其他单位代码", default_factory=list)
     nature: Nature = field("项目性质", "new 新建 | upgrade 升级改造 | expansion 扩建 | rebuild 改建 | om 运行维护 | operation_service 运营服务 | third_party 第三方服务")
     delivery: Delivery = field("建设方式", "build 自行建设 | purchase 购买服务")
     scope: Scope = field("类别", "public 公共类 | professional 专业类")
     track: Track = field("管理方式", "approval 审批制 | filing 备案制")
     builder: Builder | None = field("建设主体", "unit 项目单位 | data_authority 数据主管部门统建（渠县 第三十四条）", default=None)
-    classified: bool = field("涉密", "涉密项目不在本登记簿登记，必须为 false", default=False)
+    classified: Flag = field("涉密", "涉密项目不在本登记簿登记，必须为 false", default=False)
     basis: list[Basis] = field("建设依据", default_factory=list)
     necessity: str | None = field("必要性", default=None)
     content: str | None = field("建设内容", default=None)
@@ -210,7 +211,7 @@ class Project(Strict):
     documents: Documents = field("文件", "文件类型 → docs/ 下路径或文件编号", default_factory=Documents)
     cost_comparison: CostComparison | None = field("成本比较", "自建与购买服务的全生命周期成本比较", default=None)
     milestones: Milestones = field("里程碑", "阶段 → 日期或带 date 的映射", default_factory=Milestones)
-    progress_reports: list[dt.date] = field("进度报告", "向数据主管部门报送进度报告的日期", default_factory=list)
+    progress_reports: list[Date] = field("进度报告", "向数据主管部门报送进度报告的日期", default_factory=list)
     evaluations: list[Evaluation] = field("评价", default_factory=list)
     changes: list[Change] = field("变更", default_factory=list)
     notes: str | None = field("内部备注", "内部信息，不公开", default=None)

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
+from pydantic import Strict as StrictMode
 
 from registry.enums import (
     ACTIVE_STATUSES,
@@ -17,33 +18,41 @@ from registry.enums import (
     Scope,
     SystemStatus,
 )
-from registry.models.base import Contact, DocRef, Strict, field
+from registry.models.base import WHOLE_NUMBER, Contact, Date, DocRef, Flag, Strict, field
 from registry.models.config import UnitId
 
 SystemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
-ProjectId = Annotated[str, StringConstraints(pattern=r"^(\d{4})-([a-z][a-z0-9]{1,31})-(\d{3})$")]
+ProjectId = Annotated[str, StringConstraints(pattern=r"^([0-9]{4})-([a-z][a-z0-9]{1,31})-([0-9]{3})$")]
 
 
 class Security(Strict):
-    mlps_level: Annotated[int, Field(ge=1, le=4)] | None = field("等保级别", "网络安全等级保护定级 1–4；未定级填 null", default=None)
-    mlps_tested_on: dt.date | None = field("等保测评日期", "最近一次等级保护测评日期", default=None)
+    mlps_level: Annotated[int, Field(ge=1, le=4), StrictMode(), WHOLE_NUMBER] | None = field("等保级别", "网络安全等级保护定级 1–4；未定级填 null", default=None)
+    mlps_tested_on: Date | None = field("等保测评日期", "最近一次等级保护测评日期", default=None)
     crypto_assessment: CryptoAssessment | None = field("密码应用安全性评估", "passed 通过 | failed 未通过 | pending 待评估 | not_required 无需评估", default=None)
-    crypto_assessed_on: dt.date | None = field("密评日期", default=None)
-    trusted_products: bool | None = field("安全可靠产品", "软硬件产品是否安全可靠", default=None)
+    crypto_assessed_on: Date | None = field("密评日期", default=None)
+    trusted_products: Flag | None = field("安全可靠产品", "软硬件产品是否安全可靠", default=None)
     major_risks: list[str] = field("重大安全隐患", "尚未整改的重大安全隐患；无则留空", default_factory=list)
 
 
 class DataInfo(Strict):
     resource_catalog: list[str] = field("信息资源目录", "本系统登记的政务信息资源目录编号", default_factory=list)
-    shared: bool | None = field("已共享", "是否按要求接入一体化大数据平台共享数据", default=None)
-    duplicate_collection: bool | None = field("重复采集", "是否重复采集其他系统已采集的数据", default=None)
+    shared: Flag | None = field("已共享", "是否按要求接入一体化大数据平台共享数据", default=None)
+    duplicate_collection: Flag | None = field("重复采集", "是否重复采集其他系统已采集的数据", default=None)
     sharing_exemption: DocRef | None = field("共享豁免", "经批准保留不能共享的系统的批准文件", default=None)
+
+
+class NewSystemApproval(DocRef):
+    """The approval of a net-new system; one document may approve several (``count``)."""
+
+    count: Annotated[int, Field(ge=1, le=1000), StrictMode(), WHOLE_NUMBER] = field(
+        "批准个数", "该批准文件允许净增的系统个数（默认 1）；同一文号在整个登记簿中被使用的次数不得超过此数", default=1
+    )
 
 
 class Transfer(Strict):
     unit: UnitId = field("原单位", "移交前所属单位代码")
     doc_no: str = field("文号", "划转（移交）批准文件文号")
-    date: dt.date = field("日期", "划转日期")
+    date: Date = field("日期", "划转日期")
 
 
 class System(Strict):
@@ -55,9 +64,9 @@ class System(Strict):
     scope: Scope | None = field("类别", "public 公共类 | professional 专业类", default=None)
     audience: Audience | None = field("服务对象", "internal 对内 | public 面向公众 | both 两者", default=None)
     common_function: CommonFunction | None = field("共性功能", "属于共性应用时填写（渠县 第十五条（四））", default=None)
-    enforcement: bool = field("执法监管系统", "是否执法监管业务系统（金乡 第十二条）", default=False)
-    online_since: dt.date | None = field("上线日期", "试运行及以后状态必填", default=None)
-    retired_on: dt.date | None = field("停用日期", "已停用、已整合必填", default=None)
+    enforcement: Flag = field("执法监管系统", "是否执法监管业务系统（金乡 第十二条）", default=False)
+    online_since: Date | None = field("上线日期", "试运行及以后状态必填", default=None)
+    retired_on: Date | None = field("停用日期", "已停用、已整合必填", default=None)
     merged_into: SystemId | None = field("整合至", "已整合系统并入的系统编号", default=None)
     retirement_ref: str | None = field("停用依据", "证明系统已关停的文件号或报告", default=None)
     deployment: Deployment = field("部署方式", "county_cloud 县级政务云 | city_cloud 市级政务云 | province_cloud 省级政务云 | own_machine_room 自建机房 | other 其他")
@@ -66,7 +75,9 @@ class System(Strict):
     security: Security = field("安全", default_factory=Security)
     data: DataInfo = field("数据", default_factory=DataInfo)
     built_by: list[ProjectId] = field("建设项目", "建设本系统的项目编号", default_factory=list)
-    new_system_approval: DocRef | None = field("新增系统批准", "净增系统的批准文件（“只减不增”例外）", default=None)
+    new_system_approval: NewSystemApproval | None = field(
+        "新增系统批准", "净增系统的批准文件（“只减不增”例外）：doc_no、date，可选 count（该文件批准的系统个数）", default=None
+    )
     transferred_from: Transfer | None = field("划转来源", "从其他单位划转而来时填写", default=None)
     notes: str | None = field("内部备注", "内部信息，不公开", default=None)
     contacts: list[Contact] = field("联系人", "内部信息，不公开", default_factory=list)
@@ -74,3 +85,8 @@ class System(Strict):
     @property
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    def in_use_on(self, day: dt.date) -> bool:
+        """Counts towards its unit's total ("只减不增") on ``day``: active, or retired/merged with
+        a ``retired_on`` still to come — a system stops counting once it has actually stopped."""
+        return self.active or (self.retired_on is not None and self.retired_on > day)

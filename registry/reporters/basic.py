@@ -48,6 +48,7 @@ def render_json(report: Report, lang: str) -> str:
             "profiles": s.profiles,
             "disabled_rules": [{"rule": r, "reason": why} for r, why in s.disabled],
             "notices": notice_lines(report, lang),
+            **({"trust": s.trust} if s.trust else {}),
         },
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -74,14 +74,24 @@ class Citation:
 
 
 @dataclasses.dataclass(frozen=True)
+class ConfigSite:
+    """registry.yaml as the subject of a problem, for a change rule that looks at the
+    configuration itself (the problem's ``field`` is the dotted place in registry.yaml)."""
+
+
+CONFIGURATION = ConfigSite()
+
+
+@dataclasses.dataclass(frozen=True)
 class Problem:
     """What a check yields: the record, the dotted field path inside it, and the message.
 
-    ``record`` may be a record of the base revision (for example a deleted file);
-    ``severity`` overrides the rule's severity for this one problem (rarely needed).
+    ``record`` may be a record of the base revision (for example a deleted file), or
+    :data:`CONFIGURATION` for registry.yaml; ``severity`` overrides the rule's severity for
+    this one problem (rarely needed).
     """
 
-    record: Record
+    record: Record | ConfigSite
     field: str
     message: Message
     severity: Severity | None = None
@@ -94,8 +104,13 @@ def problem(record: Record, field: str, zh: str, en: str) -> Problem:
 @dataclasses.dataclass
 class Context:
     """Everything a rule may look at. ``systems``/``projects`` are the records to report on;
-    ``head`` holds every record of the working tree for look-ups; ``base`` is the merge base
-    (change rules only)."""
+    ``head`` holds every record for look-ups.
+
+    Record, registry and deadline rules get the working tree as ``head`` and no ``base``.
+    Change rules get one context built in :mod:`registry.checking`: ``base`` is the target
+    revision of ``--base`` (its tip, not the merge base), ``head`` what merging the change into
+    it would produce, ``config`` the target's registry.yaml (a change never relaxes its own
+    check) and ``proposed_config`` the registry.yaml the merge would put in force."""
 
     config: RegistryConfig
     head: Snapshot
@@ -106,6 +121,7 @@ class Context:
     # existing file inside the registry, else "absolute" | "parent" | "outside" | "missing".
     document_status: Callable[[str], str | None] = lambda _ref: None
     notices: list[Message] = dataclasses.field(default_factory=list)
+    proposed_config: RegistryConfig | None = None  # change rules: registry.yaml after the merge
 
     @functools.cached_property
     def systems(self) -> list[System]:

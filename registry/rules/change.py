@@ -1,11 +1,15 @@
 """变更规则 CHG001–CHG006：将工作区与基准版本（`--base`）进行比较。"""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from registry.enums import Stage
 from registry.models import Project, System
+from registry.models.project import Change
 from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.history import EVENT_LISTS, added_entries, removed_entries, shown, split_entries, system_records
+from registry.rules.docnumbers import DocNoParams, configured_pattern, normalised, usable_approval
 from registry.snapshot import Snapshot
 
 PT7 = Citation(
@@ -21,6 +25,17 @@ QX43 = Citation(
     "quxian", "第四十三条",
     "单位或者个人违反本办法规定未履行立项、建设方案审核等程序,或者因管理不善、弄虚作假造成严重超概算、质量低劣、"
     "损失浪费、安全事故或者其他责任事故的,有关部门(单位)应予以通报批评,并对负有直接责任的主管人员和其他责任人员依法给予处分。",
+)
+DLT22 = Citation("dalad", "第二十二条", "项目建设单位应当按照国家有关档案管理的规定，做好项目档案管理，并探索应用电子档案。")
+PT23 = Citation("potou", "第二十三条", "区各有关单位应当按照国家和省有关档案管理的规定，做好项目档案管理，并探索应用电子档案。")
+DLT25 = Citation(
+    "dalad", "第二十五条",
+    "项目建设单位应当接受领导小组办公室及有关部门的监督管理，配合做好绩效评价、审计等监督管理工作，"
+    "如实提供建设项目有关资料和情况，不得拒绝、隐匿、瞒报。",
+)
+DSQ21 = Citation(
+    "dashiqiao", "第二十一条",
+    "项目单位应接受市发展和改革局、市数据局、市财政局、市审计局等有关部门的监督管理,如实提供建设项目有关资料和情况,不得拒绝、隐匿、瞒报。",
 )
 # The same accountability article in the other regulations: CHG002 cites the chosen profile's.
 JX45 = Citation(
@@ -53,23 +68,49 @@ def initial_registration(ctx: Context) -> bool:
     return not base.systems and not base.projects
 
 
+def in_use_count(snapshot: Snapshot, unit: str, today: dt.date) -> int:
+    """The unit's systems in use on ``today`` (:meth:`System.in_use_on`): the cheap index count,
+    plus the rare retirements dated after ``today`` (a future date is also an error of REG013)."""
+    pending = sum(1 for s in snapshot.systems_of(unit) if not s.active and s.in_use_on(today))
+    return snapshot.active_count(unit) + pending
+
+
 def newcomer(ctx: Context, s: System) -> bool:
-    """Active at head and not active in the same unit at base: it adds to the unit's count."""
+    """In use at head and not in use in the same unit at base: it adds to the unit's count."""
     before = _base(ctx).system(s.id)
-    return s.active and (before is None or not before.active or before.unit != s.unit)
+    return s.in_use_on(ctx.today) and (before is None or not before.in_use_on(ctx.today) or before.unit != s.unit)
 
 
-def excused(ctx: Context, s: System) -> bool:
-    """Approved as a net-new system, or transferred from the unit that held it at base."""
+def excused(ctx: Context, s: System, pattern: str | None = None) -> bool:
+    """Approved as a net-new system by an approval that can be spent (a real, well-formed
+    number not dated after today, claimed by one unit and by no more systems than its
+    ``count``), or transferred from the unit that held it at base."""
     if s.new_system_approval is not None:
-        return True
+        return approved(ctx, s, pattern)
     before = _base(ctx).system(s.id)
     moved = s.transferred_from
     return moved is not None and before is not None and before.unit == moved.unit != s.unit
 
 
+def approved(ctx: Context, s: System, pattern: str | None = None) -> bool:
+    """``s`` carries a ``new_system_approval`` that can excuse net growth (see :func:`excused`)."""
+    approval = s.new_system_approval
+    return (approval is not None and usable_approval(approval, ctx.today, pattern or configured_pattern(ctx.config))
+            and not overspent(ctx, s))
+
+
+def overspent(ctx: Context, s: System) -> bool:
+    """``s``'s approval is also claimed by another unit, or by more systems than it approves."""
+    assert s.new_system_approval is not None
+    key = normalised(s.new_system_approval.doc_no)
+    claimants = [c for c in ctx.head.systems
+                 if c.new_system_approval is not None and normalised(c.new_system_approval.doc_no) == key]
+    return len({c.unit for c in claimants}) > 1 or len(claimants) > min(
+        c.new_system_approval.count for c in claimants if c.new_system_approval is not None)
+
+
 @rule("CHG001", name="only-decrease", title="单位在用政务信息系统总量“只减不增”", kind=Kind.change,
-      profile="common", cite=[PT7, QX12],
+      profile="common", cite=[PT7, QX12], params=DocNoParams,
       fails="""
       # systems/czj/czj-new-portal.yaml 新增，单位 czj 没有同时停用或整合其他系统
       id: czj-new-portal
@@ -82,10 +123,12 @@ def excused(ctx: Context, s: System) -> bool:
       status: building
       new_system_approval: {doc_no: 金政字〔2025〕21号, date: 2025-03-01}
       """)
-def chg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
+def chg001(ctx: Context, params: DocNoParams) -> Iterator[Problem]:
     """按单位统计：本次变更后的在用系统数（规划中、建设中、试运行、运行中）减去基准版本中的在用系统数，
-    不得超过该单位新增在用系统中“有依据”的个数。有依据，指填写了 `new_system_approval`（净增系统批准文件），
-    或以 `transferred_from` 写明由基准版本中的所属单位划转而来。问题报告在每个没有批准文件的新增系统上。
+    不得超过该单位新增在用系统中“有依据”的个数。有依据，指填写了可用的 `new_system_approval`（净增系统批准文件：
+    文号真实且符合参数 `doc_no_pattern`，日期不晚于今天，整个登记簿中只有本单位使用、使用次数不超过其 `count`），
+    或以 `transferred_from` 写明由基准版本中的所属单位划转而来。问题报告在每个没有可用批准文件的新增系统上。
+    `retired_on` 晚于今天的已停用、已整合系统仍计为在用：系统要真正停下来，才让出名额。
 
     “只减不增”：单位新建一个系统，就要在同一次变更中停用或整合本单位另一个系统，
     或者出示允许净增的批准文件。只改文件名、不改编号的不算新系统；
@@ -96,22 +139,31 @@ def chg001(ctx: Context, params: NoParams) -> Iterator[Problem]:
     if initial_registration(ctx):
         return
     growth: dict[str, int] = {}
+    pattern = params.doc_no_pattern
     for s in ctx.systems:
-        if not newcomer(ctx, s) or excused(ctx, s):
+        if not newcomer(ctx, s) or excused(ctx, s, pattern):
             continue
         unit = s.unit
+        before, after = in_use_count(base, unit, ctx.today), in_use_count(ctx.head, unit, ctx.today)
         if unit not in growth:
-            allowance = sum(1 for n in ctx.head.systems_of(unit) if newcomer(ctx, n) and excused(ctx, n))
-            growth[unit] = ctx.head.active_count(unit) - base.active_count(unit) - allowance
+            allowance = sum(1 for n in ctx.head.systems_of(unit) if newcomer(ctx, n) and excused(ctx, n, pattern))
+            growth[unit] = after - before - allowance
         if growth[unit] > 0:
-            before, after = base.active_count(unit), ctx.head.active_count(unit)
+            void = _VOID_APPROVAL if s.new_system_approval is not None else ("", "")
             yield problem(
-                s, "status",
+                s, "new_system_approval" if s.new_system_approval is not None else "status",
                 f"单位 {unit} 在用政务信息系统由 {before} 个增至 {after} 个，违反“只减不增”：新增系统 {s.id} "
-                "须同时停用或整合本单位其他系统，或填写 new_system_approval（净增系统的批准文件）",
+                f"须同时停用或整合本单位其他系统，或填写 new_system_approval（净增系统的批准文件）{void[0]}",
                 f"unit {unit}'s active systems grow from {before} to {after} (only-decrease policy): retire or merge "
-                f"another system of the unit in the same change, or give new_system_approval for {s.id}",
+                f"another system of the unit in the same change, or give new_system_approval for {s.id}{void[1]}",
             )
+
+
+_VOID_APPROVAL = (
+    "；本系统填写的 new_system_approval 不能作为依据：文号为占位词或不符合文号格式、日期晚于今天，"
+    "或该文件已被其他单位使用、使用次数超过其 count（见 REG013–REG015）",
+    "; its new_system_approval cannot be used: placeholder or malformed number, future date, or already spent",
+)
 
 
 @rule("CHG002", name="no-deletion", title="记录不得删除", kind=Kind.change, profile="common",
@@ -164,26 +216,35 @@ def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
         before = base.system(s.id)
         if before is not None and not before.active and s.active:
             yield problem(s, "status",
-                          f"系统 {s.id} 在基准版本中已{before.status.label}，不得改回{s.status.label}：如确需建设，请登记新系统并报批",
+                          f"系统 {s.id} 在基准版本中{before.status.label}，不得改回{s.status.label}：如确需建设，请登记新系统并报批",
                           f"system {s.id} was {before.status.value} at base and cannot become {s.status.value} again")
 
 
-@rule("CHG004", name="milestones-append-only", title="已登记的里程碑不得修改或删除", kind=Kind.change, profile="common",
+@rule("CHG004", name="milestones-append-only", title="已登记的里程碑和历史记录不得修改或删除", kind=Kind.change,
+      profile="common", cite=[PT23, DLT22, DLT25, DSQ21, QX43, JX45],
       fails="""
-      # 基准版本 approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
-      milestones:
-        approved: {date: 2025-02-10, doc_no: 金大数据发〔2025〕3号}
+      # 基准版本 changes: [{date: 2025-06-01, description: 增加模块, amount_wan: 40, approval: …}]
+      changes:
+        - {date: 2025-06-01, description: 增加模块, amount_wan: 10}   # 改写了已登记的变更
       """,
       passes="""
       milestones:
         approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
         budgeted: {date: 2025-03-01, amount_wan: 180}   # 只追加新的里程碑
+      changes:
+        - {date: 2025-06-01, description: 增加模块, amount_wan: 40, approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}
+        - {date: 2025-09-01, description: 更正上条金额, amount_wan: -30, approval: {doc_no: 金大数据发〔2025〕30号, date: 2025-09-01}}
       """)
 def chg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """基准版本中已登记的里程碑不得删除，其中已填写的值不得修改。
-    补填基准版本中为空的值（如试运行的 `end`、合同的 `filed_on`）是允许的。
+    """基准版本中已登记的历史记录只能追加，不得修改或删除：
+    项目的里程碑（已填写的值不得修改；补填基准版本中为空的值，如试运行的 `end`、合同的 `filed_on`，是允许的），
+    `changes`、`evaluations`、`progress_reports` 的每一条记录（只按内容比较，调整顺序不算修改）；
+    系统的 `new_system_approval`，同一单位内的 `transferred_from`，
+    以及基准版本中已停用、已整合系统的 `retired_on`、`retirement_ref`、`merged_into`。
 
-    里程碑是批复和验收的记录；里程碑登记之后再改写，就等于改写了一份批复。
+    里程碑、变更、评价和进度报告是批复、验收和监督的档案；登记之后再改写或删除，
+    就等于改写了一份批复：把 +40 万元的变更改成 +10 万元，调整额就无从核对；
+    把停用日期往后挪，停用后的运维经费就显得合规。记错了的，追加一条更正记录并说明原因。
     """
     base = _base(ctx)
     for p in ctx.projects:
@@ -192,6 +253,22 @@ def chg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
             continue
         for stage in before.milestones.present():
             yield from _milestone_kept(p, stage, before.milestones.get(stage), p.milestones.get(stage))
+        for name, index, entry in removed_entries(before, p):
+            label, en = EVENT_LISTS[name]
+            field = f"{name}[{index}]" if index < len(getattr(p, name)) else name
+            yield problem(p, field,
+                          f"基准版本中已登记的{label}（{name}[{index}]：{shown(entry)}）被修改或删除：历史记录只能追加，"
+                          "如有误，请恢复原记录并追加一条更正记录",
+                          f"the recorded {en} {name}[{index}] ({shown(entry)}) was edited or removed: history is append-only")
+    for s in ctx.systems:
+        old = base.system(s.id)
+        if old is None:
+            continue
+        for name, label, was, now in system_records(old, s):
+            yield problem(s, name,
+                          f"系统 {s.id} 已登记的{label}（{shown(was)}）不得改为 {shown(now)}：已登记的批准和停用记录不能改写，"
+                          "如有误，请由数据主管部门更正",
+                          f"system {s.id}: the recorded {name} ({shown(was)}) cannot change to {shown(now)}")
 
 
 def _milestone_kept(p: Project, stage: Stage, old: object, new: object) -> Iterator[Problem]:
@@ -220,39 +297,47 @@ def _milestone_kept(p: Project, stage: Stage, old: object, new: object) -> Itera
         - {date: 2025-06-01, description: 增加数据治理模块, amount_wan: 20, approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}
       """)
 def chg005(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """基准版本中已立项批复（有 `milestones.approved`）的项目调整了投资概算 `budget.total_wan` 的，
-    须在 `changes` 中新增记录，新增记录的 `amount_wan` 合计等于调整额（允许 ±0.01 万元误差）。
+    """基准版本中已立项批复（有 `milestones.approved`）的项目，投资概算 `budget.total_wan` 的每一次变化
+    都须由本次新增的 `changes` 记录逐条说明：新增记录的 `amount_wan` 合计等于调整额（允许 ±0.01 万元误差；
+    概算未变时，新增记录的金额合计须为 0），基准版本中带金额的变更记录须原样保留。
 
     批复的概算是投资上限；每一次调整都必须能追溯到一条变更记录，
-    供审核人员（以及各配置中关于重新报批的规则）核对。
+    供审核人员（以及各配置中关于重新报批的规则）核对。只比较净额是不够的：
+    把已登记的 +40 万元改成 +10 万元、同时把概算提高 10 万元，净额对得上，40 万元的批复却不见了。
     """
     base = _base(ctx)
     for p in ctx.projects:
         before = base.project(p.id)
         if before is None or before.milestones.approved is None:
             continue
+        yield from _ledger_kept(before, p)
         delta = p.budget.total_wan - before.budget.total_wan
-        if abs(delta) <= 0.005:
-            continue
         recorded = sum(c.amount_wan or 0 for c in new_changes(before, p))
         if abs(recorded - delta) > 0.01:
             yield problem(p, "budget.total_wan",
                           f"立项后投资概算由 {before.budget.total_wan:g} 改为 {p.budget.total_wan:g} 万元（{delta:+g}），"
-                          f"但新增的 changes 记录金额合计 {recorded:+g}：请在 changes 中登记本次调整（amount_wan: {delta:g}）",
+                          f"但新增的 changes 记录金额合计 {recorded:+g}：请逐条在 changes 中登记本次调整，合计 amount_wan: {delta:g}",
                           f"total_wan changed from {before.budget.total_wan:g} to {p.budget.total_wan:g} ({delta:+g}) after approval, "
                           f"but new changes entries add up to {recorded:+g}: record the adjustment in changes")
 
 
-def new_changes(before: Project, after: Project) -> list:  # type: ignore[type-arg]
-    """``changes`` entries at head that were not there at base."""
-    old = list(before.changes)
-    fresh = []
-    for c in after.changes:
-        if c in old:
-            old.remove(c)
-        else:
-            fresh.append(c)
-    return fresh
+def _ledger_kept(before: Project, after: Project) -> Iterator[Problem]:
+    """Entries with an amount at base that are gone: the new entries no longer account for the total."""
+    removed, _ = split_entries(before.changes, after.changes)
+    for i in removed:
+        entry = before.changes[i]
+        if entry.amount_wan:
+            yield problem(after, "budget.total_wan",
+                          f"基准版本中金额为 {entry.amount_wan:+g} 万元的变更记录（changes[{i}]，{entry.date}）被修改或删除："
+                          "投资概算的每一次调整都要有原样保留的变更记录，新增记录才能逐条核对调整额",
+                          f"the recorded change changes[{i}] of {entry.amount_wan:+g} was edited or removed: "
+                          "every past adjustment must stay recorded for the new entries to account for the total")
+
+
+def new_changes(before: Project, after: Project) -> list[Change]:
+    """``changes`` entries at head that were not there at base (compared as values)."""
+    changes: list[Change] = added_entries(before, after, "changes")
+    return changes
 
 
 @rule("CHG006", name="transfer-declared", title="系统划转须登记来源单位", kind=Kind.change, profile="common",

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
-from registry.enums import STAGE_ORDER, Nature, SystemStatus
+from registry.enums import STAGE_ORDER, Stage, SystemStatus
 from registry.models import Project, System
 from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.helpers import systems_named
 
 PT5 = Citation("potou", "第五条", "本办法适用于非涉密区级政务信息化项目，涉密区级政务信息化项目按有关规定执行。")
 JX2 = Citation("jinxiang", "第二条", "本办法适用于非涉密政务信息系统")
@@ -89,6 +91,7 @@ def reg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
     文件所在目录决定由哪个单位的审核人员负责（CODEOWNERS）；
     放在其他单位目录下的文件，就逃过了本单位负责人的审核。
     """
+    yield from _unreadable(ctx, "REG003")  # files that are not records at all (see registry.gittree)
     records: list[System | Project] = [*ctx.systems, *ctx.projects]
     for record in records:
         path = ctx.head.path_of(record)
@@ -369,6 +372,22 @@ _DOC_PROBLEMS = {
 }
 
 
+# A reference that opens with a URI scheme is a link, not a file of the registry nor a
+# document number. "C:\\…" (one letter) stays a Windows path: REG010 calls it absolute.
+_URL = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]+):")
+_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "data", "file", "blob", "about", "mailto",
+                      "tel", "sms", "ftp", "http", "https", "ws", "wss", "smb", "jar", "view-source"})
+
+
+def url_scheme(ref: str) -> str | None:
+    """The scheme of a reference written as a URL (``https://…``, ``javascript:…``), else None."""
+    found = _URL.match(ref)
+    if found is None:
+        return None
+    scheme = found.group(1).lower()
+    return scheme if scheme in _SCHEMES or ref[found.end():].startswith("//") else None
+
+
 def is_path_reference(ref: str) -> bool:
     """A document reference is a repository path when it looks like one; else a document number."""
     return ref.startswith(("docs/", "/", "./", "../", "~")) or "\\" in ref or "/../" in ref
@@ -389,48 +408,88 @@ def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
     不得使用绝对路径，不得包含 `..`，也不得通过符号链接指向登记簿之外。
     填写文件编号（如“金发改审〔2025〕7号”）的不受此限。
 
+    文件引用也不能是网址（`https://…`、`http://…`、`file://…`、`javascript:…` 等）：
+    请把文件提交到 `docs/` 下并填写其路径，或填写文件编号。
+
     审核和审计人员从记录直接打开附件；链接失效说明文件从未提交，
-    而指向仓库之外的路径可能把非公开的文件发布出去。
+    而指向仓库之外的路径可能把非公开的文件发布出去。网址指向登记簿之外、
+    随时可能改变或失效的内容，`file:` 指向某台电脑上的文件，`javascript:`、`data:`
+    则是在公开网站上执行脚本的常见手法：它们都不是可归档、可审核的文件。
     """
     for p in ctx.projects:
         for kind, ref in p.documents:
-            if ref and is_path_reference(ref):
+            scheme = url_scheme(ref) if ref else None
+            if scheme is not None:
+                yield problem(
+                    p, f"documents.{kind}",
+                    f"文件引用 {ref} 是网址（{scheme}:），不是登记簿中的文件或文件编号："
+                    "请把文件提交到 docs/ 下并填写其路径，或填写文件编号",
+                    f"document reference {ref} is a URL ({scheme}:): commit the file under docs/ and give its path, or give a document number",
+                )
+            elif ref and is_path_reference(ref):
                 status = ctx.document_status(ref)
                 if status is not None:
                     zh, en = _DOC_PROBLEMS[status]
                     yield problem(p, f"documents.{kind}", f"文件 {ref} {zh}", f"document {ref} {en}")
 
 
-@rule("REG011", name="no-om-after-retirement", title="已停用系统不再安排运维经费", kind=Kind.registry, profile="common",
-      cite=[PT8, DLT24],
+QX43_2 = Citation(
+    "quxian", "第四十三条",
+    "单位或者个人违反国家、省、市、县有关规定,截留、挪用信息化项目资金,或者违规安排运维经费的,"
+    "由有关部门(单位)按照《财政违法行为处罚处分条例》等相关规定予以查处。",
+)
+
+# The milestones at which money is committed to a project: a system that had left service by
+# then receives money it cannot use.
+FUNDING_STAGES = (Stage.approved, Stage.budgeted, Stage.contracted)
+ROLES = {"creates": "新建", "upgrades": "升级", "maintains": "运维", "retires": "整合或停用"}
+
+
+@rule("REG011", name="no-om-after-retirement", title="已停用、已整合系统不再安排经费", kind=Kind.registry, profile="common",
+      cite=[PT8, DLT24, QX43_2],
       fails="""
       # systems/czj/czj-old.yaml: status: retired, retired_on: 2024-06-30
-      id: 2026-czj-002
-      year: 2026
-      nature: om
-      systems: {maintains: [czj-old]}
+      id: 2024-czj-003
+      year: 2024
+      nature: upgrade
+      systems: {upgrades: [czj-old]}
+      milestones: {approved: {date: 2024-08-01, doc_no: 金大数据发〔2024〕9号}}   # 停用后才立项
       """,
       passes="""
       id: 2024-czj-002
-      year: 2024              # 停用当年的运维合同仍可列出
+      year: 2024              # 停用当年、停用前立项的运维合同仍可列出
       nature: om
       systems: {maintains: [czj-old]}
+      milestones: {approved: {date: 2024-03-01, doc_no: 金大数据发〔2024〕3号}}
       """)
 def reg011(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """性质为运行维护（`om`）或运营服务（`operation_service`）的项目，
-    其年度 `year` 晚于某系统停用日期 `retired_on` 所在年份的，`systems.maintains` 中不得列出该系统。
-    停用当年的项目仍可列出该系统。
+    """已停用或已整合（有停用日期 `retired_on`）的系统，不得出现在停用之后安排经费的项目中：
+    任何性质的项目，在 `systems` 的任何角色（`creates`、`upgrades`、`maintains`、`retires`）中列出该系统，而
+    项目的计划年度 `year` 晚于停用日期所在年份，或者项目的立项批复（`approved`）、预算下达（`budgeted`）、
+    合同签订（`contracted`）任一日期晚于停用日期的，都不允许。停用当年、停用之前已批复和签约的项目仍可列出该系统。
 
-    系统上报为已停用却仍在支付运维经费，就是虚报系统总量：
-    压低了“只减不增”的数字，却没有节省资金。
+    钱是在立项、下达预算和签订合同时安排的：系统上报为已停用，之后却还在为它立项、下达预算或签合同，
+    无论名义是运维、升级还是新建，都是虚报系统总量——压低了“只减不增”的数字，却没有节省资金。
     """
     for p in ctx.projects:
-        if p.nature not in (Nature.om, Nature.operation_service):
-            continue
-        for i, sid in enumerate(p.systems.maintains):
-            s = ctx.head.system(sid)
-            if s is not None and s.retired_on is not None and p.year > s.retired_on.year:
-                yield problem(p, f"systems.maintains[{i}]",
-                              f"系统 {sid} 已于 {s.retired_on} {s.status.label}，{p.year} 年度项目 {p.id} 不得再为其安排运维经费：请从 maintains 中移除",
-                              f"system {sid} was retired on {s.retired_on}; the {p.year} project {p.id} must not pay for its O&M")
+        for role, label in ROLES.items():
+            for i, sid, s in systems_named(ctx, getattr(p.systems, role)):
+                if s.retired_on is not None:
+                    yield from _funded_after_retirement(p, f"systems.{role}[{i}]", label, s)
 
+
+def _funded_after_retirement(p: Project, field: str, role: str, s: System) -> Iterator[Problem]:
+    retired = s.retired_on
+    assert retired is not None
+    late = [(stage, when) for stage in FUNDING_STAGES if (when := p.milestones.date_of(stage)) is not None and when > retired]
+    if late:
+        stage, when = late[0]
+        yield problem(p, field,
+                      f"系统 {s.id} 于 {retired} {s.status.label}，项目 {p.id} 的{stage.label}日期 {when} 在其后，"
+                      f"不得再为它安排{role}经费：请从 systems 中移除该系统，或核对停用日期",
+                      f"system {s.id} left service on {retired}; project {p.id} ({stage.value} {when}) must not fund it")
+    elif p.year > retired.year:
+        yield problem(p, field,
+                      f"系统 {s.id} 于 {retired} {s.status.label}，{p.year} 年度项目 {p.id} 不得再为它安排{role}经费："
+                      "请从 systems 中移除该系统",
+                      f"system {s.id} left service on {retired}; the {p.year} project {p.id} must not fund it")

@@ -95,5 +95,5 @@ def _unit_rows(data: SiteData, source: str, u: Unit) -> list[tuple[str, str]]:
         rows.append(("职能", esc("、".join(roles))))
     for name in ("reviewers", "approvers"):
         if getattr(u, name):
-            rows.append((title_of(Unit, name), esc("、".join(getattr(u, name)))))
+            rows.append((title_of(Unit, name), esc("、".join(map(str, getattr(u, name))))))
     return rows

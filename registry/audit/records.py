@@ -1,0 +1,134 @@
+"""What a commit did to the records, read from the blobs it changed.
+
+A record is whatever the check would read as one, wherever history keeps it: the audit does
+not trust paths. Every regular-file blob a commit changed, in any folder (``docs/`` included)
+and under any name, is parsed; a YAML mapping with ``milestones`` (or any file at a project
+record path) counts as a project. So a record moved under ``docs/`` and reached through a
+symbolic link is still audited when its target is edited, and a copy with the same ``id``
+cannot mask a change: the milestones of all blobs of one project id are compared as a whole.
+Symbolic links and submodules themselves are reported (AUD006): their targets are not records.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from registry import gitio
+from registry.loader import CONFIG_FILE, RECORD_FOLDERS, is_record_path
+from registry.yamlio import YamlError, parse
+
+from registry.audit.rules import AUTHORITY_OF_MILESTONE
+
+_REGISTRY_FOLDERS = (*RECORD_FOLDERS, "docs")
+_LINK_MODES = ("120000", "160000")
+
+
+@dataclasses.dataclass(frozen=True)
+class MilestoneChange:
+    """One authority milestone of one project that a commit added, changed or removed."""
+
+    path: str  # registry-relative path of the project file (after the commit, else before)
+    project: str
+    milestone: str
+    action: str  # added | changed | removed
+
+
+def relative(path: str, prefix: str) -> str:
+    """A repository path relative to the registry root (unchanged outside it)."""
+    return path[len(prefix):] if path.startswith(prefix) else path
+
+
+def registry_file(path: str) -> bool:
+    """A path the registry reads or keeps: registry.yaml, the record and document folders,
+    and any YAML file."""
+    return (path == CONFIG_FILE or path.split("/", 1)[0] in _REGISTRY_FOLDERS
+            or path.lower().endswith((".yaml", ".yml")))
+
+
+def linked_entries(changes: Iterable[gitio.FileChange], prefix: str) -> list[gitio.FileChange]:
+    """Symbolic links and submodules a commit added or changed where the registry keeps files."""
+    return [c for c in changes if c.new_blob is not None and c.mode in _LINK_MODES
+            and registry_file(relative(c.path, prefix))]
+
+
+_Side = dict[str, list[tuple[str, dict[str, Any]]]]  # project id → [(path, milestones)]
+
+
+def milestone_changes(
+    changes: Iterable[gitio.FileChange], prefix: str, read: Callable[[str], bytes]
+) -> Iterator[MilestoneChange]:
+    """Authority milestones that differ between the two sides of a commit, per project id.
+
+    Projects are matched by ``id`` across the commit, so a move (deletion plus addition) is no
+    change; all blobs carrying one id are compared together, so a stale copy elsewhere cannot
+    stand in for the edited record."""
+    before: _Side = {}
+    after: _Side = {}
+    for change in changes:
+        path = relative(change.path, prefix)
+        if change.old_blob is not None and change.old_regular_file:
+            _collect(before, path, read(change.old_blob))
+        if change.new_blob is not None and change.regular_file:
+            _collect(after, path, read(change.new_blob))
+    for project in sorted(set(before) | set(after)):
+        old, new = before.get(project, []), after.get(project, [])
+        path = _shown_path(new or old)
+        for milestone in AUTHORITY_OF_MILESTONE:
+            was, now = _values(old, milestone), _values(new, milestone)
+            if was != now:
+                action = "added" if not was else "removed" if not now else "changed"
+                yield MilestoneChange(path, project, milestone, action)
+
+
+def _collect(side: _Side, path: str, raw: bytes) -> None:
+    found = project_record(path, raw)
+    if found is not None:
+        project, milestones = found
+        side.setdefault(project, []).append((path, milestones))
+
+
+def _shown_path(entries: list[tuple[str, dict[str, Any]]]) -> str:
+    """Where to report: the record path if one of the blobs is at one."""
+    paths = sorted(p for p, _ in entries)
+    return next((p for p in paths if is_record_path(p) and p.startswith("projects/")), paths[0])
+
+
+def _values(entries: list[tuple[str, dict[str, Any]]], milestone: str) -> set[str]:
+    """The distinct values the blobs give ``milestone`` (absent: none)."""
+    return {_canonical(m[milestone]) for _, m in entries if m.get(milestone) is not None}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def project_record(path: str, raw: bytes) -> tuple[str, dict[str, Any]] | None:
+    """(project id, milestone → mapping) if the blob reads as a project, else None.
+
+    Read leniently: an unreadable file at a project path has no milestones, so a milestone
+    that reappears once the file is repaired still counts as added."""
+    at_project_path = path.startswith("projects/") and is_record_path(path)
+    if b"\0" in raw[:8000] and not at_project_path:
+        return None  # binary (a PDF, an image): git's own test
+    try:
+        data: Any = parse(raw).data
+    except (YamlError, ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict) or not (at_project_path or "milestones" in data):
+        return (_stem(path), {}) if at_project_path else None
+    return project_milestones(path, data)
+
+
+def project_milestones(path: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    milestones = data.get("milestones")
+    if not isinstance(milestones, dict):
+        milestones = {}
+    normal = {str(k): (v if isinstance(v, dict) else {"date": v}) for k, v in milestones.items() if v is not None}
+    project_id = data.get("id")
+    return (str(project_id) if isinstance(project_id, (str, int)) and str(project_id) else _stem(path)), normal
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]

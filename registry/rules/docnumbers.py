@@ -1,0 +1,148 @@
+"""Document numbers (文号): what a real one looks like, and where records carry them.
+
+Shared by the rules that refuse placeholder or malformed numbers (REG014), approvals spent
+more than once (REG015) and net growth excused by an approval (CHG001).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from pydantic import Field, field_validator
+
+from registry.models import Project, RegistryConfig, System
+from registry.models.system import NewSystemApproval
+from registry.rules.base import Params
+
+# 发文机关代字 + 〔年份〕 + 序号 + 号, e.g. 金政字〔2024〕80号. The year's brackets come in the
+# variants people type: 〔〕 (the standard, GB/T 9704), [] ［］ () （） and 【】; an opening
+# bracket must close with its own kind (full- and half-width round brackets mix freely, as
+# input methods switch width mid-word). An optional 第 before the sequence number is accepted.
+DEFAULT_DOC_NO_PATTERN = (
+    r"[\u4e00-\u9fff〇]{1,20}"
+    r"(?:〔[0-9]{4}〕|\[[0-9]{4}\]|［[0-9]{4}］|[(（][0-9]{4}[)）]|【[0-9]{4}】)"
+    r"第?[1-9][0-9]{0,5}号"
+)
+
+# Words that stand for "no document" (normalised: NFKC, no spaces, lower case, no trailing dots).
+PLACEHOLDERS = frozenset({
+    "无", "暂无", "没有", "无文号", "无文件", "待定", "待补", "待补充", "待补录", "待填", "待填写", "待发",
+    "待批", "待批复", "待审批", "审批中", "报批中", "未定", "未批", "未批复", "未知", "不详", "空", "略", "见附件",
+    "同上", "另行提供", "后补", "暂缺", "缺", "某", "某某", "测试", "文号", "批准文号", "文件号",
+    "n/a", "na", "n.a", "none", "null", "nil", "tbd", "tba", "todo", "test", "xxx", "unknown", "pending", "0",
+})
+
+
+def normalised(text: str) -> str:
+    """How two spellings of one number compare: NFKC (full width → half width), no whitespace
+    or invisible characters, lower case, and every bracket variant of the year as 〔〕."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
+    folded = re.sub(r"[\[(【]", "〔", folded)
+    folded = re.sub(r"[\])】]", "〕", folded)
+    folded = folded.replace("〕第", "〕")  # 〔2024〕第80号 is 〔2024〕80号
+    return folded.casefold()
+
+
+def is_placeholder(text: str) -> bool:
+    """Blank, a word that means "none" (无, 待定, N/A …), or nothing but punctuation (-, /, ……)."""
+    key = normalised(text).rstrip(".。")
+    if key in PLACEHOLDERS:
+        return True
+    return not any(unicodedata.category(ch)[0] in "LN" for ch in key)
+
+
+class DocNoParams(Params):
+    """The form an approval's document number must take (one parameter for every rule that
+    reads approvals: setting ``doc_no_pattern`` in registry.yaml changes them together)."""
+
+    doc_no_pattern: str = Field(
+        DEFAULT_DOC_NO_PATTERN,
+        description="批准文件文号须整体匹配的正则表达式（Python re 语法）。默认：发文机关代字 +〔四位年份〕+ 序号 +“号”，"
+        "如“某政字〔2025〕12号”；年份括号可为〔〕[]［］()（）【】，序号前可有“第”",
+        max_length=1000,
+    )
+
+    @field_validator("doc_no_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("文号格式不能为空")
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"不是有效的正则表达式（{exc}）") from None
+        return value
+
+
+def doc_no_year(doc_no: str) -> int | None:
+    """The year written in a document number's brackets (〔2024〕 → 2024), if any."""
+    match = re.search(r"[〔\[［(（【]([0-9]{4})[〕\]］)）】]", doc_no)
+    return int(match.group(1)) if match else None
+
+
+def well_formed(doc_no: str, pattern: str) -> bool:
+    return re.fullmatch(pattern, doc_no.strip()) is not None
+
+
+def approval_numbers(s: System) -> Iterator[tuple[str, str, dt.date | None]]:
+    """(field, number, date) of the approvals a system carries (numbers that must be real 文号)."""
+    if s.new_system_approval is not None:
+        yield "new_system_approval.doc_no", s.new_system_approval.doc_no, s.new_system_approval.date
+    if s.transferred_from is not None:
+        yield "transferred_from.doc_no", s.transferred_from.doc_no, s.transferred_from.date
+    if s.data.sharing_exemption is not None:
+        yield "data.sharing_exemption.doc_no", s.data.sharing_exemption.doc_no, s.data.sharing_exemption.date
+
+
+def project_approval_numbers(p: Project) -> Iterator[tuple[str, str, dt.date | None]]:
+    approved = p.milestones.approved
+    if approved is not None and approved.doc_no is not None:
+        yield "milestones.approved.doc_no", approved.doc_no, approved.date
+    for i, c in enumerate(p.changes):
+        if c.approval is not None:
+            yield f"changes[{i}].approval.doc_no", c.approval.doc_no, c.approval.date
+
+
+def other_references(record: System | Project) -> Iterator[tuple[str, str]]:
+    """(field, text) of document references that may be a path, a report name or a number:
+    they need not follow the 文号 pattern, but "无" or "-" is no document either."""
+    if isinstance(record, System):
+        if record.retirement_ref is not None:
+            yield "retirement_ref", record.retirement_ref
+        return
+    for i, b in enumerate(record.basis):
+        if b.doc_no is not None:
+            yield f"basis[{i}].doc_no", b.doc_no
+    for kind, ref in record.documents:
+        if ref is not None:
+            yield f"documents.{kind}", ref
+    for stage in record.milestones.present():
+        ref = getattr(record.milestones.get(stage), "ref", None)
+        if ref is not None:
+            yield f"milestones.{stage.value}.ref", ref
+    for i, e in enumerate(record.evaluations):
+        if e.ref is not None:
+            yield f"evaluations[{i}].ref", e.ref
+
+
+def usable_approval(approval: NewSystemApproval, today: dt.date, pattern: str) -> bool:
+    """An approval that can excuse net growth: a real, well-formed number, not dated in the future."""
+    return (
+        not is_placeholder(approval.doc_no)
+        and well_formed(approval.doc_no, pattern)
+        and approval.date <= today
+        and (doc_no_year(approval.doc_no) or 0) <= today.year
+    )
+
+
+def configured_pattern(config: RegistryConfig) -> str:
+    """``doc_no_pattern`` as registry.yaml sets it for CHG001 (for callers outside the engine,
+    such as ``registry diff``; the engine validates the value before any rule runs)."""
+    for key in ("CHG001.doc_no_pattern", "doc_no_pattern"):
+        value = config.parameters.get(key)
+        if isinstance(value, str):
+            return value
+    return DEFAULT_DOC_NO_PATTERN

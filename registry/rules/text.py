@@ -1,0 +1,96 @@
+"""通用规则 REG012：公开文本中不得含不可见字符或双向文本控制字符。"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from registry.findings import Severity
+from registry.rules.base import Context, Kind, NoParams, Problem, Record, problem, rule
+
+# Bidirectional controls: they reorder how the text around them is shown (U+202E turns
+# "czj-budget" into what reads as another name) — the "Trojan Source" class of tricks.
+BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Everything else of Unicode's "format" category Cf (zero-width space/joiners, word joiner,
+# invisible operators, BOM, soft hyphen, tag characters, …) plus letters and selectors that
+# render as nothing (Hangul fillers, combining grapheme joiner, variation selectors).
+INVISIBLE = (
+    "\u00ad\u034f\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200d\u2060-\u2065\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+)
+_HIDDEN = re.compile(f"[{BIDI}{INVISIBLE}]")
+_BIDI = re.compile(f"[{BIDI}]")
+# FORMAT.md "Published vs internal": never shown, so nothing there can mislead a reader.
+_INTERNAL = frozenset({"notes", "contacts"})
+
+
+@rule("REG012", name="invisible-characters", title="公开文本不含不可见字符和双向文本控制字符",
+      kind=Kind.record, profile="common", severity=Severity.warning,
+      fails="""
+      id: czj-budget
+      name: "预算管理\\u200b一体化系统"   # 零宽空格：看起来与另一个系统同名
+      """,
+      passes="""
+      id: czj-budget
+      name: 预算管理一体化系统
+      """)
+def reg012(ctx: Context, params: NoParams) -> Iterator[Problem]:
+    """公开的文本字段（名称、简介、文号、文件引用等，内部备注和联系人除外）不含零宽字符、
+    软连字符、字节顺序标记等不可见字符，也不含改变文字显示方向的双向文本控制字符
+    （如 U+202E 从右至左覆盖）。
+
+    这些字符在网页和表格中看不见，却能让两个看起来完全相同的系统名称互不相同，
+    或让一段文字倒序显示成另一个名称，从而在公开目录中冒充其他系统、躲过查重和检索。
+    从网页、Word 文档复制粘贴时也常会夹带零宽字符，删除即可。
+    """
+    for system in ctx.systems:
+        yield from _hidden_in(system)
+    for project in ctx.projects:
+        yield from _hidden_in(project)
+
+
+def _hidden_in(record: Record) -> Iterator[Problem]:
+    for field, text in _texts(record, exclude=_INTERNAL):
+        found = _HIDDEN.search(text)
+        if found is None:
+            continue
+        char = found.group()
+        code = f"U+{ord(char):04X}"
+        name = unicodedata.name(char, "")
+        if _BIDI.fullmatch(char):
+            yield problem(
+                record, field,
+                f"{field} 含双向文本控制字符 {code} {name}：它会改变文字的显示顺序，"
+                "可用来把一个名称显示成另一个（冒充其他系统）；请删除该字符",
+                f"{field} holds the bidirectional control {code} {name}: it reorders how the text is shown; remove it",
+            )
+        else:
+            yield problem(
+                record, field,
+                f"{field} 含不可见字符 {code} {name}：显示时看不见，却使看起来相同的文字互不相同"
+                "（可用来冒充其他系统、躲过查重）；请删除该字符（常见于从网页或 Word 复制的文字）",
+                f"{field} holds the invisible character {code} {name}: remove it",
+            )
+
+
+def _texts(model: BaseModel, prefix: str = "", exclude: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
+    """(dotted field path, text) of every text value in ``model``, nested models and lists included."""
+    for name in type(model).model_fields:
+        if name in exclude:
+            continue
+        yield from _texts_of(getattr(model, name), f"{prefix}{name}")
+
+
+def _texts_of(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        yield from _texts(value, f"{path}.")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts_of(item, f"{path}[{index}]")

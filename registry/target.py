@@ -1,0 +1,158 @@
+"""What ``--base REV`` compares: REV's own tree (the target branch as it is now) against the tree
+that merging HEAD into REV would produce, with the working tree's uncommitted and staged changes
+against HEAD applied on top (pre-commit runs before the commit exists).
+
+Comparing with the merge *base* lets a stale branch spend a slot that the target has already
+spent, and lets a branch forked before the registry existed skip every change rule; comparing
+the merge *result* with the target's tip checks exactly what would land. A merge that does not
+go through cleanly cannot be evaluated: exit 2 with a hint to bring the target in first.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import stat
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import git
+
+from registry import gitio, gittree
+from registry.cache import SourceFile
+from registry.findings import Message
+from registry.loader import ConfigError
+from registry.snapshot import Unreadable
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the tree with no entries
+_REBASE_HINT_ZH = "请先把目标分支合并进来（git fetch origin && git merge origin/{rev}）或变基（git rebase origin/{rev}），解决冲突并提交后再检查"
+_REBASE_HINT_EN = "bring the target in first (git fetch origin && git merge origin/{rev}, or git rebase origin/{rev}), resolve the conflicts, commit, and check again"
+
+
+@dataclasses.dataclass(frozen=True)
+class MergedFiles:
+    """The record files and registry.yaml of the merge result with the working tree on top."""
+
+    records: list[SourceFile]
+    config: bytes | None
+    problems: list[Unreadable]  # paths in the merge result that are not records (links, misplaced files)
+
+
+@dataclasses.dataclass
+class Target:
+    """A resolved ``--base REV``: REV's commit and the merge of HEAD into it."""
+
+    root: Path
+    repo: git.Repo
+    rev: str
+    commit: str  # REV's commit id
+    head: str | None  # HEAD's commit id; None before the first commit
+    merged_tree: str  # the tree merging HEAD into REV would produce
+    prefix: str  # the registry root inside the repository ('' or ending in '/')
+
+    @property
+    def identity(self) -> str:
+        """Fixes what the comparison sees besides the working tree's own files: the target
+        commit, the merge result, HEAD (the working tree's changes are taken against it)."""
+        return f"{self.commit}:{self.merged_tree}:{self.head or '-'}:{self.prefix}"
+
+    @cached_property
+    def target_files(self) -> gittree.TreeFiles:
+        return gittree.list_tree(self.repo, self.commit, self.prefix)
+
+    @cached_property
+    def _merged_listing(self) -> gittree.TreeFiles:
+        return gittree.list_tree(self.repo, self.merged_tree, self.prefix)
+
+    @cached_property
+    def _head_listing(self) -> gittree.TreeFiles:
+        if self.head is None:
+            return gittree.TreeFiles({}, None, [])
+        return gittree.list_tree(self.repo, self.head, self.prefix)
+
+    def target_records(self) -> list[SourceFile]:
+        """Every record file of REV, read in one pass (``git cat-file --batch``)."""
+        return [self._source(path, oid) for path, oid in sorted(self.target_files.records.items())]
+
+    def target_config(self) -> bytes | None:
+        oid = self.target_files.config
+        return gittree.read_blob(self.repo, oid) if oid else None
+
+    def merged(self, working: Sequence[SourceFile], working_config: bytes) -> MergedFiles:
+        """The merge result's files, with every record file (and registry.yaml) the working
+        tree changed against HEAD replaced by the working tree's version, or removed."""
+        head = self._head_listing.records
+        merged: dict[str, SourceFile | str] = dict(self._merged_listing.records)
+        problems = {p.path: p for p in self._merged_listing.problems}
+        mine = {f.path: f for f in working}  # what the working tree reads as records
+        for path in sorted(set(head) | set(mine)):
+            ours = mine.get(path)
+            if ours is not None and ours.blob == head.get(path):
+                continue  # unchanged since HEAD: the merge result stands
+            if ours is None:
+                merged.pop(path, None)  # deleted (or no longer a record) in the working tree
+            elif _regular(self.root / path):
+                merged[path] = ours
+                problems.pop(path, None)
+        records = [v if isinstance(v, SourceFile) else self._source(p, v) for p, v in sorted(merged.items())]
+        return MergedFiles(records, self._merged_config(working_config), sorted(problems.values(), key=lambda p: p.path))
+
+    def _merged_config(self, working_config: bytes) -> bytes | None:
+        from registry.cache import blob_id
+
+        if blob_id(working_config) != self._head_listing.config:
+            return working_config  # registry.yaml changed in the working tree (or HEAD has none)
+        oid = self._merged_listing.config
+        return gittree.read_blob(self.repo, oid) if oid else None
+
+    def _source(self, path: str, oid: str) -> SourceFile:
+        return SourceFile(path, gittree.read_blob(self.repo, oid), oid)
+
+
+def _regular(path: Path) -> bool:
+    """Only a regular file of the working tree replaces what the merge holds: a link is never
+    followed (the tree's entry, and its finding, stay)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def resolve(root: Path, repo: git.Repo, rev: str) -> Target:
+    """REV and the merge of HEAD into it; :class:`ConfigError` (exit 2) when REV is unknown,
+    shares no history with HEAD, or the merge conflicts."""
+    commit = gitio.resolve_commit(repo, rev)
+    head = gitio.resolve_commit(repo, "HEAD")
+    prefix = gitio.root_prefix(repo, root)
+    if commit is None and head is None and not repo.git.rev_list("--all", "-n", "1").strip():
+        # A repository without a single commit: nothing can be compared yet, the first commit
+        # is the first import (it is what pre-commit checks before that commit exists).
+        return Target(root, repo, rev, EMPTY_TREE, None, EMPTY_TREE, prefix)
+    if commit is None:
+        raise gitio.unresolvable(repo, rev)
+    if head is None:  # no commit yet: what would land is the working tree on top of REV
+        tree = repo.git.rev_parse(f"{commit}^{{tree}}").strip()
+        return Target(root, repo, rev, commit, None, tree, prefix)
+    if not repo.git.merge_base("--all", commit, head, with_exceptions=False).strip():
+        raise gitio.no_common_ancestor(rev)
+    try:
+        tree = gittree.merge_tree(repo, commit, head)
+    except gittree.Conflict as conflict:
+        raise _conflict(rev, conflict.paths) from None
+    except git.GitCommandError as exc:
+        detail = str(exc.stderr or "").strip()
+        raise ConfigError(Message(
+            f"无法计算与 {rev} 合并后的结果（需要 git 2.38 或更高版本）：{detail}",
+            f"cannot compute the merge with {rev} (git 2.38 or later is needed): {detail}",
+        ), path="--base") from None
+    return Target(root, repo, rev, commit, head, tree, prefix)
+
+
+def _conflict(rev: str, paths: Sequence[str]) -> ConfigError:
+    shown = "、".join(paths[:10]) + ("……" if len(paths) > 10 else "")
+    name = rev.removeprefix("origin/")
+    return ConfigError(Message(
+        f"本分支与 {rev} 合并时有冲突（{shown}），无法判断合并后的登记簿：{_REBASE_HINT_ZH.format(rev=name)}",
+        f"merging this branch into {rev} conflicts ({', '.join(paths[:10])}), so the merged registry cannot be "
+        f"checked: {_REBASE_HINT_EN.format(rev=name)}",
+    ), path="--base")

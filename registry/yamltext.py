@@ -1,0 +1,66 @@
+"""Text-level checks and positions for :mod:`registry.yamlio`.
+
+* characters no record may hold (control characters: invisible, and fatal to the XLSX/XML,
+  HTML and CSV consumers of the published catalog);
+* lines and columns as an editor counts them, so that every position reported lies inside
+  its file (the parser marks "unexpected end of file" one line past the end, and it also ends
+  lines at NEL/LS/PS, which editors do not).
+"""
+from __future__ import annotations
+
+import re
+
+from ruamel.yaml.reader import ReaderError
+
+from registry.findings import Message
+
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; lone
+# surrogates (not encodable as UTF-8); U+FFFE/U+FFFF. YAML's reader refuses most of them
+# written raw, but a double-quoted "\x07", "\0" or "\e" escapes them in.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def control_message(value: str, field: str) -> Message:
+    """Why a text holding a control character is refused (``value`` holds one)."""
+    found = CONTROL.search(value)
+    code = f"U+{ord(found.group()):04X}" if found else "?"
+    where = f"字段 {field} 的" if field else ""
+    return Message(
+        f"{where}文本含控制字符 {code}（不可见，无法在网站、表格中公开发布）：请删除该字符",
+        f"{field + ': ' if field else ''}text holds control character {code} (invisible, cannot be published): remove it",
+    )
+
+
+def end_position(text: str) -> tuple[int, int]:
+    """Line and column just after the last character of the last line; editors' lines (line
+    feed, carriage return or both end one; a final line break opens none); 1, 1 when empty."""
+    lines = text.encode("utf-8", "surrogatepass").splitlines()
+    if not lines:
+        return 1, 1
+    return len(lines), len(lines[-1].decode("utf-8", "replace")) + 1
+
+
+def last_line(text: str) -> int:
+    return end_position(text)[0]
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """Line and column of the character at ``index``."""
+    before = text[:index].encode("utf-8", "surrogatepass").splitlines(keepends=True)
+    if not before:
+        return 1, 1
+    if before[-1].endswith((b"\n", b"\r")):
+        return len(before) + 1, 1
+    return len(before), len(before[-1].decode("utf-8", "replace")) + 1
+
+
+def reader_error(text: str, exc: ReaderError) -> tuple[int, int, Message]:
+    """Where and why the reader refused a character YAML does not allow in a file."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    line, column = line_column(text, min(max(position, 0), len(text)))
+    code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else str(exc.character)
+    return line, column, Message(
+        f"第 {line} 行第 {column} 列有不允许的控制字符 {code}（不可见，无法公开发布）：请删除该字符",
+        f"line {line}, column {column}: control character {code} is not allowed: remove it",
+    )
