@@ -35,7 +35,7 @@ from registry.models import Project, System
 from registry.models.project import Budget, Milestones
 from registry.configdiff import ConfigChange, config_changes, summary
 from registry.rules.base import ConfigSite, Context
-from registry.rules.change import excused, newcomer
+from registry.rules.change import approved, excused, in_use_count, newcomer
 from registry.snapshot import Snapshot
 
 Record = Union[System, Project]
@@ -340,26 +340,29 @@ def unit_counts(run: Run, before: Snapshot, after: Snapshot) -> list[UnitCount]:
     ctx = run.change
     assert ctx is not None
     out = []
-    for unit in sorted(touched):
+    for unit in sorted(touched):  # counted as CHG001 counts: in use on --today
         allowance = sum(1 for s in after.systems_of(unit) if newcomer(ctx, s) and excused(ctx, s))
-        counts = UnitCount(unit, names.get(unit, ""), before.active_count(unit), after.active_count(unit), allowance)
+        counts = UnitCount(unit, names.get(unit, ""), in_use_count(before, unit, ctx.today),
+                           in_use_count(after, unit, ctx.today), allowance)
         if counts.before != counts.after or _has_newcomer(ctx, after, unit):
             out.append(counts)
     return out
 
 
 def registry_count(ctx: Context, before: Snapshot, after: Snapshot) -> UnitCount:
-    """Active systems of the whole registry, with CHG008's allowance: systems active nowhere
-    at the target that carry ``new_system_approval`` (a transfer excuses nothing here)."""
-    fresh = [s for s in after.systems if s.active and not _was_active(before, s.id)]
-    return UnitCount("*", ctx.config.jurisdiction, sum(1 for s in before.systems if s.active),
-                     sum(1 for s in after.systems if s.active),
-                     sum(1 for s in fresh if s.new_system_approval is not None))
+    """Systems in use in the whole registry, counted as CHG008 counts them: the allowance is
+    the systems in use nowhere at the target that carry a usable ``new_system_approval`` (a
+    transfer excuses nothing here)."""
+    today = ctx.today
+    fresh = [s for s in after.systems if s.in_use_on(today) and not _was_in_use(before, s.id, today)]
+    return UnitCount("*", ctx.config.jurisdiction, sum(1 for s in before.systems if s.in_use_on(today)),
+                     sum(1 for s in after.systems if s.in_use_on(today)),
+                     sum(1 for s in fresh if approved(ctx, s)))
 
 
-def _was_active(snapshot: Snapshot, system_id: str) -> bool:
+def _was_in_use(snapshot: Snapshot, system_id: str, today: dt.date) -> bool:
     found = snapshot.system(system_id)
-    return found is not None and found.active
+    return found is not None and found.in_use_on(today)
 
 
 def _has_newcomer(ctx: Context, after: Snapshot, unit: str) -> bool:

@@ -410,3 +410,14 @@ def test_a_file_name_that_is_not_utf8_in_git_is_reported_printably(repo: GitRepo
     code, findings = check(repo, capsys)
     assert code == 1
     assert any(f["rule"] == "REG003" and "\\x" in f["path"] for f in findings)
+
+
+def test_diff_counts_as_check_does_a_retirement_dated_in_the_future(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.branch("feature")
+    write(repo, "systems/czj/czj-a.yaml", {**RETIRED, "retired_on": "2030-12-31"})
+    write(repo, "systems/czj/czj-new.yaml", NEW)
+    repo.commit("停用日期写在将来")
+    code, findings = check(repo, capsys)
+    assert code == 1 and ("CHG001", "systems/czj/czj-new.yaml") in errors(findings)
+    summary = diff(repo, capsys)
+    assert [(u["unit"], u["before"], u["after"], u["verdict"]) for u in summary["inventory"]] == [("czj", 3, 4, "violation")]
