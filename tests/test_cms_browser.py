@@ -33,7 +33,9 @@ import pytest
 
 from gitrepo import GitRepo
 from registry.cli import main
+from registry.enums import Stage
 from registry.models import Project
+from registry.models.project import Milestones
 from registry.yamlio import parse as parse_yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -186,8 +188,8 @@ class Clerk:
     def save(self) -> None:
         self.page.get_by_role("button", name="保存", exact=True).click()
 
-    def shot(self, name: str, *, full: bool = False) -> None:
-        self.page.screenshot(path=str(self.shots / f"{name}.jpg"), type="jpeg", quality=60, full_page=full)
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(self.shots / f"{name}.jpg"), type="jpeg", quality=60)
 
     def close(self) -> None:
         self.context.close()
@@ -231,6 +233,7 @@ def changed_files(repo: GitRepo, branch: str) -> list[str]:
 
 
 def test_a_clerk_adds_a_system_and_the_file_passes_check(clerk: Clerk, repo: GitRepo, tmp_path: Path) -> None:
+    clerk.page.get_by_text("（czj/czj-asset）").first.wait_for()  # the list, summaries from the config
     clerk.shot("cms-1-collections")
     clerk.open("collections/systems/new")
     clerk.fill("系统编号", "czj-web-form")
@@ -244,7 +247,8 @@ def test_a_clerk_adds_a_system_and_the_file_passes_check(clerk: Clerk, repo: Git
     clerk.choose("接入平台 (可选)", "一体化大数据平台")
     clerk.expand("数据")
     clerk.page.get_by_label("已共享 (可选)", exact=True).click()
-    clerk.shot("cms-2-new-system", full=True)
+    clerk.page.get_by_label("系统编号", exact=True).scroll_into_view_if_needed()
+    clerk.shot("cms-2-new-system")
     clerk.save()
     branch = "cms/systems/czj/czj-web-form"
     written = wait_for_save(clerk, repo, branch, "systems/czj/czj-web-form.yaml")  # only this file
@@ -268,6 +272,7 @@ def test_a_required_field_left_empty_is_refused_with_its_chinese_label(clerk: Cl
     clerk.save()
     clerk.page.get_by_text("“系统名称”是必填项").wait_for()
     clerk.page.get_by_text("你漏掉了一个必填项").first.wait_for()
+    clerk.page.get_by_label("系统编号", exact=True).scroll_into_view_if_needed()
     clerk.shot("cms-4-required")
     clerk.page.wait_for_timeout(1000)
     assert "cms/systems/czj/czj-no-name" not in repo.git("branch", "--list", "cms/*")
@@ -278,7 +283,8 @@ def test_a_clerk_retires_a_system(clerk: Clerk, repo: GitRepo, tmp_path: Path) -
     clerk.choose("状态", "已停用")
     clerk.fill("停用日期 (可选)", "2025-06-30")
     clerk.fill("停用依据 (可选)", "金财字〔2025〕12号")
-    clerk.shot("cms-5-retire", full=True)
+    clerk.page.get_by_label("状态", exact=True).scroll_into_view_if_needed()
+    clerk.shot("cms-5-retire")
     clerk.save()
     branch = "cms/systems/czj/czj-asset"
     written = wait_for_save(clerk, repo, branch, "systems/czj/czj-asset.yaml")
@@ -287,19 +293,27 @@ def test_a_clerk_retires_a_system(clerk: Clerk, repo: GitRepo, tmp_path: Path) -
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_a_clerk_registers_a_milestone(clerk: Clerk, repo: GitRepo) -> None:
+def test_a_clerk_registers_a_milestone(clerk: Clerk, repo: GitRepo, tmp_path: Path) -> None:
     project = next(p for p in sorted((repo.path / "projects").glob("*/*.yaml"))
                    if "contracted" not in p.read_text(encoding="utf-8")
-                   and "approved" in p.read_text(encoding="utf-8"))
+                   and "awarded" in p.read_text(encoding="utf-8"))
     unit, ident = project.parent.name, project.stem
+    before = Project.model_validate(parse_yaml(project.read_bytes()).data)
+    signed = max(m.date for m in map(before.milestones.get, before.milestones.present())) + dt.timedelta(days=1)
     clerk.open(f"collections/projects/entries/{unit}/{ident}")
     clerk.expand("里程碑")
     contracted = clerk.expand("合同签订")
-    contracted.locator("input[type=date]").first.fill("2025-11-20")
+    contracted.locator("input[type=date]").first.fill(signed.isoformat())
     clerk.shot("cms-6-milestone")
     clerk.save()
     path = f"projects/{unit}/{ident}.yaml"
     written = wait_for_save(clerk, repo, f"cms/projects/{unit}/{ident}", path)
     data = parse_yaml(written.encode()).data
-    assert data["milestones"]["contracted"] == {"date": dt.date(2025, 11, 20)}
-    Project.model_validate(data)  # the shape the loader wants: a date, not text
+    assert data["milestones"]["contracted"] == {"date": signed}
+    after = Project.model_validate(data)  # the shape the loader wants: a date, not text
+    assert set(after.milestones.present()) == {*before.milestones.present(), Stage.contracted}
+    # Keys in the model's order at every depth: only the clerk's lines change meaning.
+    assert list(data) == [k for k in Project.model_fields if k in data]
+    assert list(data["milestones"]) == [k for k in Milestones.model_fields if k in data["milestones"]]
+    done = check_on_branch(repo, branch=f"cms/projects/{unit}/{ident}", path=path, tmp=tmp_path)
+    assert "(REG007)" not in done.stdout and "(REG001)" not in done.stdout, done.stdout
