@@ -238,7 +238,8 @@ def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
 def chg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """基准版本中已登记的历史记录只能追加，不得修改或删除：
     项目的里程碑（已填写的值不得修改；补填基准版本中为空的值，如试运行的 `end`、合同的 `filed_on`，是允许的），
-    `changes`、`evaluations`、`progress_reports` 的每一条记录（只按内容比较，调整顺序不算修改）；
+    `changes`、`evaluations`、`progress_reports` 的每一条记录（只按内容比较，调整顺序不算修改；
+    基准版本中为空的 `approval`、`ref` 可以补填，金额、日期、内容不得改动）；
     系统的 `new_system_approval`，同一单位内的 `transferred_from`，
     以及基准版本中已停用、已整合系统的 `retired_on`、`retirement_ref`、`merged_into`。
 

@@ -15,15 +15,17 @@ from pydantic import Field, field_validator
 from registry.models import Project, RegistryConfig, System
 from registry.models.system import NewSystemApproval
 from registry.rules.base import Params
+from registry.rules.profiles import PROFILES
 
 # 发文机关代字 + 〔年份〕 + 序号 + 号, e.g. 金政字〔2024〕80号. The year's brackets come in the
 # variants people type: 〔〕 (the standard, GB/T 9704), [] ［］ () （） and 【】; an opening
 # bracket must close with its own kind (full- and half-width round brackets mix freely, as
-# input methods switch width mid-word). An optional 第 before the sequence number is accepted.
+# input methods switch width mid-word). An optional 第 before the sequence number is accepted;
+# digits may be half or full width, the sequence number has no leading zero.
 DEFAULT_DOC_NO_PATTERN = (
     r"[\u4e00-\u9fff〇]{1,20}"
-    r"(?:〔[0-9]{4}〕|\[[0-9]{4}\]|［[0-9]{4}］|[(（][0-9]{4}[)）]|【[0-9]{4}】)"
-    r"第?[1-9][0-9]{0,5}号"
+    r"(?:〔[0-9０-９]{4}〕|\[[0-9０-９]{4}\]|［[0-9０-９]{4}］|[(（][0-9０-９]{4}[)）]|【[0-9０-９]{4}】)"
+    r"第?[1-9１-９][0-9０-９]{0,5}号"
 )
 
 # Words that stand for "no document" (normalised: NFKC, no spaces, lower case, no trailing dots).
@@ -43,6 +45,7 @@ def normalised(text: str) -> str:
     folded = re.sub(r"[\[(【]", "〔", folded)
     folded = re.sub(r"[\])】]", "〕", folded)
     folded = folded.replace("〕第", "〕")  # 〔2024〕第80号 is 〔2024〕80号
+    folded = re.sub(r"(?<![0-9])0+(?=[0-9])", "", folded)  # 080号 is 80号 (under a looser pattern)
     return folded.casefold()
 
 
@@ -79,8 +82,17 @@ class DocNoParams(Params):
 
 def doc_no_year(doc_no: str) -> int | None:
     """The year written in a document number's brackets (〔2024〕 → 2024), if any."""
-    match = re.search(r"[〔\[［(（【]([0-9]{4})[〕\]］)）】]", doc_no)
-    return int(match.group(1)) if match else None
+    match = re.search(r"[〔\[［(（【]([0-9０-９]{4})[〕\]］)）】]", doc_no)
+    return int(unicodedata.normalize("NFKC", match.group(1))) if match else None
+
+
+def regulation_number(doc_no: str) -> str | None:
+    """The title of the regulation whose own number ``doc_no`` is (a regulation approves no system)."""
+    key = normalised(doc_no)
+    for profile in PROFILES.values():
+        if "〔" in profile.document and normalised(profile.document) == key:
+            return profile.regulation
+    return None
 
 
 def well_formed(doc_no: str, pattern: str) -> bool:
@@ -133,6 +145,7 @@ def usable_approval(approval: NewSystemApproval, today: dt.date, pattern: str) -
     return (
         not is_placeholder(approval.doc_no)
         and well_formed(approval.doc_no, pattern)
+        and regulation_number(approval.doc_no) is None
         and approval.date <= today
         and (doc_no_year(approval.doc_no) or 0) <= today.year
     )

@@ -46,19 +46,38 @@ def canonical(value: Any) -> Any:
 
 def split_entries(old: list[Any], new: list[Any]) -> tuple[list[int], list[int]]:
     """(indexes of ``old`` entries missing from ``new``, indexes of ``new`` entries not in ``old``),
-    matching equal entries one to one."""
-    pool: dict[Any, list[int]] = {}
-    for i, entry in enumerate(new):
-        pool.setdefault(canonical(entry), []).append(i)
+    matching each old entry to one new entry: an equal one first, else one that only fills in
+    what was blank (:func:`fills_in`)."""
+    used = [False] * len(new)
     removed = []
+    keys = [canonical(entry) for entry in new]
     for i, entry in enumerate(old):
-        matches = pool.get(canonical(entry))
-        if matches:
-            matches.pop(0)
-        else:
+        key = canonical(entry)
+        match = next((j for j, k in enumerate(keys) if not used[j] and k == key), None)
+        if match is None:
+            match = next((j for j, n in enumerate(new) if not used[j] and fills_in(entry, n)), None)
+        if match is None:
             removed.append(i)
-    added = sorted(i for left in pool.values() for i in left)
-    return removed, added
+        else:
+            used[match] = True
+    return removed, [j for j, taken in enumerate(used) if not taken]
+
+
+# Keys of an entry that may be filled in later when blank at base: the re-approval of a change
+# arrives after the change is recorded, a report number after the evaluation. Amounts and dates
+# never: they are what the entry records.
+FILLABLE = frozenset({"approval", "ref"})
+
+
+def fills_in(old: Any, new: Any) -> bool:
+    """``new`` is ``old`` with some of its blank :data:`FILLABLE` keys given a value."""
+    if not (isinstance(old, BaseModel) and isinstance(new, BaseModel)) or type(old) is not type(new):
+        return False
+    before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
+    return all(
+        canonical(value) == canonical(after.get(key)) or (value is None and key in FILLABLE)
+        for key, value in before.items()
+    )
 
 
 def removed_entries(before: Project, after: Project) -> Iterator[tuple[str, int, Any]]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.common import EARLIEST_PLAUSIBLE
 from registry.rules.change import DLT25, DLT30, DSQ21, JX45, PT28, PT7, QX12, QX43
 from registry.rules.docnumbers import (
     DocNoParams,
@@ -15,6 +16,7 @@ from registry.rules.docnumbers import (
     normalised,
     other_references,
     project_approval_numbers,
+    regulation_number,
     well_formed,
 )
 
@@ -78,25 +80,26 @@ def reg012(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """记录中表示“已经发生”的日期都不得晚于今天（`--today`，默认当天）：系统的上线日期 `online_since`、
     停用（整合）日期 `retired_on`、等保测评和密评日期、`new_system_approval`、`transferred_from`、
     `data.sharing_exemption` 的日期；项目的合同备案日期、试运行结束日期、`changes` 及其批复、
-    `evaluations`、`progress_reports` 的日期。里程碑日期由 REG007 检查。
+    `evaluations`、`progress_reports` 的日期。里程碑日期由 REG007 检查。早于 1990 年的日期同样报告（通常是年份写错）。
 
     登记簿记录的是已经发生的事。停用日期写在未来，系统照常运行，却提前让出了“只减不增”的名额；
     批准日期写在未来，等于拿一份尚未印发的文件作依据。计划中的事项请写在 content 或进度报告中，发生后再登记。
     """
-    for s in ctx.systems:
-        for field, label, when in system_event_dates(s):
-            if when > ctx.today:
-                yield _future(s, field, label, when, ctx.today)
-    for p in ctx.projects:
-        for field, label, when in project_event_dates(p):
-            if when > ctx.today:
-                yield _future(p, field, label, when, ctx.today)
+    records: list[System | Project] = [*ctx.systems, *ctx.projects]
+    for record in records:
+        dates = system_event_dates(record) if isinstance(record, System) else project_event_dates(record)
+        for field, label, when in dates:
+            yield from _implausible(record, field, label, when, ctx.today)
 
 
-def _future(record: System | Project, field: str, label: str, when: dt.date, today: dt.date) -> Problem:
-    return problem(record, field,
-                   f"{label} {field}: {when} 晚于今天 {today}：登记簿只记录已经发生的事，请在事项发生后再填写实际日期",
-                   f"{field} {when} is after today {today}: record events once they have happened")
+def _implausible(record: System | Project, field: str, label: str, when: dt.date, today: dt.date) -> Iterator[Problem]:
+    if when > today:
+        yield problem(record, field,
+                      f"{label} {field}: {when} 晚于今天 {today}：登记簿只记录已经发生的事，请在事项发生后再填写实际日期",
+                      f"{field} {when} is after today {today}: record events once they have happened")
+    elif when < EARLIEST_PLAUSIBLE:
+        yield problem(record, field, f"{label} {field}: {when} 早于 1990 年，应是年份写错了：请核对",
+                      f"{field} {when} is before 1990: the year is probably mistyped")
 
 
 @rule("REG014", name="document-numbers", title="批准文件文号真实、格式规范", kind=Kind.record, profile="common",
@@ -111,7 +114,7 @@ def reg013(ctx: Context, params: DocNoParams) -> Iterator[Problem]:
     """批准文件的文号（`new_system_approval`、`transferred_from`、`data.sharing_exemption`、
     `milestones.approved` 和 `changes[].approval` 的 `doc_no`）不得为空白或占位词（无、暂无、待定、N/A、-、略、TBD 等，
     不区分全角半角、大小写和空格），须整体符合文号格式（参数 `doc_no_pattern`，默认如“某政字〔2025〕12号”，
-    年份括号可为〔〕[]［］()（）【】），且文号中的年份不得晚于批准日期所在年份。
+    年份括号可为〔〕[]［］()（）【】，数字可为全角），不得是管理办法本身的文号，且文号中的年份不得晚于批准日期所在年份。
     其他文件引用（`documents`、`basis[].doc_no`、`retirement_ref`、评审和评价的 `ref`）可以是路径、报告名称或文号，
     但同样不得是占位词。
 
@@ -140,6 +143,10 @@ def _approval_number(record: System | Project, field: str, doc_no: str, when: dt
                       f"{field} 的文号“{doc_no.strip()}”不符合文号格式：应为 发文机关代字〔年份〕序号号，如 金政字〔2025〕21号"
                       "（格式由 registry.yaml 的参数 doc_no_pattern 规定）",
                       f"{field} {doc_no.strip()!r} is not a document number of the form 金政字〔2025〕21号 (parameter doc_no_pattern)")
+    elif regulation_number(doc_no) is not None:
+        yield problem(record, field,
+                      f"{field} 的文号“{doc_no.strip()}”是管理办法本身的文号，不是针对本事项的批准文件：请填写批准文件的文号",
+                      f"{field} {doc_no.strip()!r} is the number of the regulation itself, not of an approval")
     else:
         year = doc_no_year(doc_no)
         if when is not None and year is not None and year > when.year:
