@@ -163,7 +163,8 @@ class LogEntry:
 
 _LOG_HEADER = "\x1e"
 _LOG_FIELD = "\x1f"
-_LOG_FORMAT = _LOG_HEADER + _LOG_FIELD.join(("%H", "%P", "%cs", "%ct", "%an", "%ae", "%cn", "%ce", "%s"))
+# Fixed-format fields first, free text (names, subject) last: a name cannot shift an e-mail.
+_LOG_FORMAT = _LOG_HEADER + _LOG_FIELD.join(("%H", "%P", "%cs", "%ct", "%ae", "%ce", "%an", "%cn", "%s"))
 
 
 def try_open_repo(root: Path) -> git.Repo | None:
@@ -230,7 +231,14 @@ def first_parent_log(repo: git.Repo, commit: str) -> list[LogEntry]:
             f"无法读取 git 历史（需要 git 2.31 或更高版本）：{detail}",
             f"cannot read the git history (git 2.31 or later is needed): {detail}",
         ), path=str(repo.working_tree_dir or ".")) from None
-    return parse_raw_log(out.decode("utf-8", "surrogateescape"))
+    entries = parse_raw_log(out.decode("utf-8", "surrogateescape"))
+    listed = repo.git.rev_list("--first-parent", "--reverse", commit).split()
+    if [e.commit for e in entries] != listed:  # the parse must describe exactly git's history
+        raise ConfigError(Message(
+            "git 历史的解析结果与 git rev-list 不一致，无法可靠读取历史（提交信息或身份中可能含有控制字符）",
+            "the parsed git history differs from git rev-list (control characters in a commit?)",
+        ), path=str(repo.working_tree_dir or "."))
+    return entries
 
 
 def parse_raw_log(out: str) -> list[LogEntry]:
@@ -261,7 +269,7 @@ def parse_raw_log(out: str) -> list[LogEntry]:
 
 
 def _log_entry(header: list[str], changes: list[FileChange]) -> LogEntry:
-    sha, parents, date, stamp, author_name, author_email, committer_name, committer_email, subject = header
+    sha, parents, date, stamp, author_email, committer_email, author_name, committer_name, subject = header
     return LogEntry(
         commit=sha, parents=tuple(parents.split()), date=dt.date.fromisoformat(date),
         author=Identity(author_name, author_email), committer=Identity(committer_name, committer_email),

@@ -89,6 +89,7 @@ def test_finance_milestones_need_the_finance_approvers(tmp_path: Path) -> None:
     report = run_audit(repo.path, trust="identities")
     assert findings(report) == [("AUD001", PROJECT, "milestones.budgeted")]
     assert "财政部门 czj" in report.findings[0].message.zh
+    assert any("czj: 财政局审批人 不是邮箱" in n.zh for n in report.summary.notices)  # names never count
 
     repo2 = seeded(tmp_path / "second")
     pull_request(repo2, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN)

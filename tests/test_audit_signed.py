@@ -245,7 +245,9 @@ def test_octopus_merges_are_checked_as_a_whole(tmp_path: Path, keys: Keys) -> No
     repo.git("-c", "gpg.format=ssh", "-c", f"user.signingkey={keys.clerk}", "merge", "--quiet", "--no-ff", "-S",
              "-m", "octopus", "a", "b", env=env)
     assert len(repo.git("log", "-1", "--format=%P").split()) == 3
-    assert found(run_audit(repo.path)) == [("AUD001", PROJECT, "milestones.approved"), ("AUD003", PROJECT, "")]
+    report = run_audit(repo.path)
+    assert found(report) == [("AUD001", PROJECT, "milestones.approved"), ("AUD003", PROJECT, "")]
+    assert "由第 3 个父提交带入" in one(report, "AUD001")
     repo2 = seeded(tmp_path / "second", keys)
     for name in ("a", "b"):
         repo2.branch(name, start="main")
@@ -333,3 +335,46 @@ def test_a_key_listed_in_another_units_approvers_proves_nothing_for_this_unit(tm
     report = run_audit(repo.path)
     assert found(report) == [("AUD001", PROJECT, "milestones.approved")]
     assert "不是数据主管部门 dsj 登记的批准人" in one(report, "AUD001")
+
+
+def test_an_approver_key_given_by_its_ssh_fingerprint(tmp_path: Path, keys: Keys) -> None:
+    listed = subprocess.run(["ssh-keygen", "-lf", f"{keys.admin}.pub"], check=True, capture_output=True, text=True)
+    print_ = listed.stdout.split()[1]
+    assert print_.startswith("SHA256:")
+    repo = GitRepo.init(tmp_path / "registry")
+    data = config(keys, forge=False)
+    data["units"][0]["approvers"] = [{"name": "数据局审批人", "email": "approver@dsj.test.gov.cn", "fingerprint": print_}]
+    repo.write("registry.yaml", data)
+    repo.write(PROJECT, project(milestones=EARLY))
+    repo.commit("初始登记", as_=CLERK)
+    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    assert run_audit(repo.path).findings == []
+    pull_request(repo, "final", {PROJECT: project(milestones={**APPROVED, "final_acceptance": {"date": "2025-06-30"}})},
+                 merged_by=ADMIN, sign_with=keys.clerk)
+    assert found(run_audit(repo.path)) == [("AUD001", PROJECT, "milestones.final_acceptance"), ("AUD003", PROJECT, "")]
+
+
+def test_a_merge_that_writes_a_milestone_itself_is_named_as_such(tmp_path: Path, keys: Keys) -> None:
+    repo = seeded(tmp_path, keys)
+    repo.branch("docs", start="main")
+    repo.write("systems/wjw/wjw-his.yaml", record_data("systems/wjw/wjw-his.yaml", {"name": "新名称"}))
+    repo.commit("无关的修改", as_=CLERK)
+    repo.switch("main")
+    repo.git("merge", "--quiet", "--no-ff", "--no-commit", "docs", env=repo.env(CLERK))
+    repo.write(PROJECT, project(milestones=APPROVED))  # an "evil merge": the content is in no parent
+    repo.git("add", "--all")
+    repo.git("commit", "--quiet", "-m", "Merge branch 'docs'", env=repo.env(CLERK))
+    assert "是合并提交自身写入的" in one(run_audit(repo.path, trust="identities"), "AUD001")
+
+
+def test_replace_refs_cannot_disguise_a_direct_push(tmp_path: Path, keys: Keys) -> None:
+    repo = seeded(tmp_path, keys)
+    approve = pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    repo.write(PROJECT, project(milestones={**APPROVED, "final_acceptance": {"date": "2025-06-30"}}))
+    pushed = repo.commit("直接推送竣工验收", as_=CLERK)
+    # a replacement object that claims the push is a signed merge of the approver's
+    fake = repo.git("-c", "gpg.format=ssh", "-c", f"user.signingkey={keys.admin}", "commit-tree", "-S",
+                    "-p", approve, "-p", "approve", "-m", "Merge", f"{pushed}^{{tree}}", env=repo.env(ADMIN))
+    repo.git("replace", "-f", pushed, fake)
+    assert repo.git("log", "-1", "--format=%P", pushed).split() == [approve, repo.rev("approve")]
+    assert found(run_audit(repo.path)) == [("AUD001", PROJECT, "milestones.final_acceptance"), ("AUD002", PROJECT, "")]

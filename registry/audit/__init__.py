@@ -56,6 +56,7 @@ def run_audit(root: Path, *, branch: str | None = None, since_commit: str | None
             f"{root} 不在 git 仓库中：审计需要 git 历史",
             f"{root} is not inside a git repository: the audit needs git history",
         ), path=str(root))
+    repo.git.update_environment(GIT_NO_REPLACE_OBJECTS="1")  # refs/replace/* must not rewrite what is audited
     try:
         name = branch or config.base_branch
         log = gitio.first_parent_log(repo, _history_start(repo, name))

@@ -33,6 +33,7 @@ class MilestoneChange:
     project: str
     milestone: str
     action: str  # added | changed | removed
+    values: frozenset[str] = frozenset()  # the milestone's values after the commit (canonical JSON)
 
 
 def relative(path: str, prefix: str) -> str:
@@ -79,7 +80,7 @@ def milestone_changes(
             was, now = _values(old, milestone), _values(new, milestone)
             if was != now:
                 action = "added" if not was else "removed" if not now else "changed"
-                yield MilestoneChange(path, project, milestone, action)
+                yield MilestoneChange(path, project, milestone, action, frozenset(now))
 
 
 def _collect(side: _Side, path: str, raw: bytes) -> None:
@@ -93,6 +94,16 @@ def _shown_path(entries: list[tuple[str, dict[str, Any]]]) -> str:
     """Where to report: the record path if one of the blobs is at one."""
     paths = sorted(p for p, _ in entries)
     return next((p for p in paths if is_record_path(p) and p.startswith("projects/")), paths[0])
+
+
+def milestone_value(path: str, raw: bytes, milestone: str) -> str | None:
+    """The canonical value of ``milestone`` in a blob read as a project ('' when absent), None
+    when the blob is not a project."""
+    found = project_record(path, raw)
+    if found is None:
+        return None
+    value = found[1].get(milestone)
+    return "" if value is None else _canonical(value)
 
 
 def _values(entries: list[tuple[str, dict[str, Any]]], milestone: str) -> set[str]:

@@ -108,6 +108,18 @@ def unapproved_milestone(entry: gitio.LogEntry, change: MilestoneChange, authori
     return Message(zh, en)
 
 
+def with_parents(message: Message, carriers: list[int] | None) -> Message:
+    """Add to an AUD001 message which merged parents brought the milestone (merges, octopus
+    ones included, are checked parent by parent)."""
+    if carriers is None:
+        return message
+    if not carriers:
+        return Message(message.zh + "；这一改动不在任何被合并的父提交中，是合并提交自身写入的",
+                       message.en + "; no merged parent has it: the merge commit itself wrote it")
+    numbers = "、".join(f"第 {n} 个" for n in carriers)
+    return Message(message.zh + f"；由{numbers}父提交带入", message.en + f"; brought by parent {', '.join(map(str, carriers))}")
+
+
 def unauthorised_governance(entry: gitio.LogEntry, change: GovernanceChange, who: tuple[str, str],
                             how: str, mergers: str) -> Message:
     """AUD004: approvers/reviewers/authorities/trust changed by someone not entitled to."""

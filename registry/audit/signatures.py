@@ -10,7 +10,8 @@ built for this audit only, in a temporary directory:
   the auditor's keyring is trusted.
 
 A commit counts as signed by a key only when git reports a good signature (``%G?`` = ``G``:
-for SSH that means the key is in the allowed-signers file, i.e. trusted) and the key's
+for SSH that means the key is in the allowed-signers file, i.e. trusted; ``U`` for an SSH key
+configured by fingerprint only, which ssh-keygen verified without a principal) and the key's
 fingerprint (``%GK`` for SSH, ``%GP``/``%GF`` for OpenPGP) is that key's. All candidate
 commits are verified in one ``git log --no-walk --stdin`` process.
 """
@@ -31,7 +32,7 @@ from types import TracebackType
 from registry.findings import Message
 
 _SEP = "\x1f"
-_FORMAT = _SEP.join(("%H", "%G?", "%GK", "%GP", "%GF"))
+_FORMAT = _SEP.join(("%H", "%G?", "%GK", "%GP", "%GF", "%ae"))  # free text (the e-mail) last
 
 
 def fingerprint(key: str) -> str:
@@ -41,6 +42,8 @@ def fingerprint(key: str) -> str:
     text = key.strip()
     if text.startswith("-----BEGIN"):
         return ""
+    if text.startswith("SHA256:"):
+        return text
     parts = text.split()
     if len(parts) >= 2 and not _hex(text):
         try:
@@ -62,10 +65,14 @@ class Signature:
 
     status: str  # %G?: G good, U good but untrusted key, N none, B bad, E cannot check, X/Y/R expired/revoked
     fingerprints: frozenset[str]  # of the signing key (SSH: SHA256:…, OpenPGP: primary and signing key)
+    author_email: str = ""  # the signed commit's author e-mail
 
     @property
     def good(self) -> bool:
-        return self.status == "G"
+        """A good signature by a trusted key, or (``U``) a cryptographically valid SSH signature
+        by a key outside the allowed-signers file: trusted only if its fingerprint is configured
+        (an SSH key given by fingerprint), which the caller checks."""
+        return self.status == "G" or (self.status == "U" and any(p.startswith("SHA256:") for p in self.fingerprints))
 
 
 UNSIGNED = Signature("N", frozenset())
@@ -101,6 +108,8 @@ class Verifier:
                 self.fingerprints[text] = self._import_pgp(text.encode("utf-8"), text[:40])
             elif _hex(text):
                 self.fingerprints[text] = self._import_pgp(self._exported(fingerprint(text)), fingerprint(text))
+            elif text.startswith("SHA256:"):
+                self.fingerprints[text] = frozenset({text})  # matched against a valid signature's key
             else:
                 self.fingerprints[text] = self._add_ssh(text)
 
@@ -159,7 +168,7 @@ class Verifier:
         wanted = list(dict.fromkeys(commits))
         if not wanted:
             return {}
-        env = {**os.environ, "GNUPGHOME": str(self.gnupghome)}
+        env = {**os.environ, "GNUPGHOME": str(self.gnupghome), "GIT_NO_REPLACE_OBJECTS": "1"}
         done = subprocess.run(
             ["git", f"--git-dir={git_dir}", "-c", f"gpg.ssh.allowedSignersFile={self.allowed_signers}",
              "-c", "log.showSignature=false", "log", "--no-walk=unsorted", "--stdin", f"--format={_FORMAT}"],
@@ -167,9 +176,9 @@ class Verifier:
         )
         found: dict[str, Signature] = {}
         for line in done.stdout.decode("utf-8", "replace").splitlines():
-            parts = line.split(_SEP)
-            if len(parts) == 5:
-                sha, status, *prints = parts
+            parts = line.split(_SEP, 5)
+            if len(parts) == 6:
+                sha, status, *prints, author = parts
                 found[sha] = Signature(status, frozenset(p.upper() if not p.startswith("SHA256:") else p
-                                                         for p in prints if p))
+                                                         for p in prints if p), author)
         return found

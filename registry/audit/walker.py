@@ -86,7 +86,7 @@ class Auditor:
         effective: RegistryConfig | None = None
         for i, entry in enumerate(log):
             if dates_from <= i and 0 < i and entry.timestamp < log[i - 1].timestamp:
-                yield self.locator.finding("AUD005", CONFIG_FILE, "", report.backwards_date(entry, log[i - 1]))
+                yield self.locator.finding("AUD005", self._first_path(entry), "", report.backwards_date(entry, log[i - 1]))
             committed = configs[i]
             unchanged = i > 0 and committed is configs[i - 1]
             if i < start:
@@ -100,6 +100,11 @@ class Auditor:
                 effective = yield from self._govern(entry, before, raw_before, committed)
             elif effective is None:
                 effective = before
+
+    def _first_path(self, entry: gitio.LogEntry) -> str:
+        """Where to report a commit as a whole: its first record file, else registry.yaml."""
+        paths = sorted(records.relative(c.path, self.prefix) for c in entry.changes if c.path.startswith(self.prefix))
+        return next((p for p in paths if is_record_path(p)), CONFIG_FILE)
 
     def _fallback(self, entry: gitio.LogEntry) -> RegistryConfig:
         self.note(f"提交 {entry.short} 之前没有可读的 registry.yaml，其批准人按当前 registry.yaml 判断",
@@ -127,6 +132,7 @@ class Auditor:
                 continue
             message = report.unapproved_milestone(entry, milestone, (role, unit_id, bool(approvers)), proof.how,
                                                   self._shown(entry, proof), self.branch)
+            message = report.with_parents(message, self._brought_by(entry, milestone))
             yield self.locator.finding("AUD001", milestone.path, f"milestones.{milestone.milestone}", message)
 
     def _govern(self, entry: gitio.LogEntry, before: RegistryConfig, raw_before: RegistryConfig,
@@ -170,7 +176,8 @@ class Auditor:
         if not signature.good:
             return Proof("unverified")
         prints = signature.fingerprints - self._rejected_keys
-        forge = frozenset({entry.author.email}) if prints & self._prints(self.config.trust.merge_keys) else frozenset()
+        author = signature.author_email  # read with the signature, from the signed commit
+        forge = frozenset({author}) if prints & self._prints(self.config.trust.merge_keys) else frozenset()
         signers = self._key_holders(prints, config)
         if not forge and not signers:
             return Proof("unverified")
@@ -223,6 +230,29 @@ class Auditor:
         merges = [e.commit for e in audited if e.merge]
         self._signatures = self.verifier.verify(str(self.repo.git_dir), merges)
 
+    def _brought_by(self, entry: gitio.LogEntry, change: records.MilestoneChange) -> list[int] | None:
+        """For a merge, parent by parent: the (1-based) merged parents whose file already had the
+        milestone as the merge left it; [] when none had (the merge itself wrote it); None for a
+        non-merge commit."""
+        if not entry.merge:
+            return None
+        wanted = change.values or frozenset({""})
+        carriers = []
+        for number, parent in enumerate(entry.parents[1:], start=2):
+            raw = self._blob_at(parent, change.path)
+            value = records.milestone_value(change.path, raw, change.milestone) if raw is not None else None
+            if (value if value is not None else "") in wanted:  # absent ('') carries a removal
+                carriers.append(number)
+        return carriers
+
+    def _blob_at(self, commit: str, path: str) -> bytes | None:
+        try:
+            item = self.repo.commit(commit).tree / (self.prefix + path)
+        except (KeyError, ValueError, git.BadName):
+            return None
+        data: bytes = item.data_stream.read() if item.type == "blob" else b""
+        return data
+
     # -- registry.yaml through history ------------------------------------------------------
 
     def _configs_after(self, log: list[gitio.LogEntry]) -> list[RegistryConfig | None]:
@@ -262,6 +292,10 @@ class Auditor:
             f"已审计 {self.branch} 的 {c['commits']} 个首父提交：合并 {c['merges']} 个，直接提交 {c['direct']} 个",
             f"audited {c['commits']} first-parent commits of {self.branch}: {c['merges']} merges, {c['direct']} direct",
         )
+        names = identity.approver_names(self.config)
+        if names:
+            self.note(f"approvers 中的 {'、'.join(names)} 不是邮箱：姓名永远不作为批准人身份，请改写为提交邮箱",
+                      f"approvers {', '.join(names)} are not e-mails: names never identify an approver")
         return [mode_notice(self.mode, self.config), counts, *self.notices, *self.verifier.notices]
 
 

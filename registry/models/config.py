@@ -12,21 +12,24 @@ from registry.models.base import Contact, Strict, field
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
 
 # A public key the audit may trust (registry.audit.signatures reads them): an OpenSSH public key
-# line, an ASCII-armoured OpenPGP public key block, or an OpenPGP fingerprint (40 hex digits,
-# spaces allowed) of a key in the auditor's own GnuPG keyring.
+# line or its SHA256 fingerprint, an ASCII-armoured OpenPGP public key block, or an OpenPGP
+# fingerprint (40 hex digits, spaces allowed) of a key in the auditor's own GnuPG keyring.
 _SSH_KEY = re.compile(r"(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
                       r"\s+[A-Za-z0-9+/]+={0,2}(?:\s.*)?")
 _PGP_BLOCK = re.compile(r"-----BEGIN PGP PUBLIC KEY BLOCK-----.+-----END PGP PUBLIC KEY BLOCK-----", re.DOTALL)
 _PGP_FINGERPRINT = re.compile(r"(?:0x)?[0-9A-Fa-f]{40}")
+_SSH_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
 
 
 def _signing_key(value: str) -> str:
     text = value.strip()
-    if _SSH_KEY.fullmatch(text) or _PGP_BLOCK.fullmatch(text) or _PGP_FINGERPRINT.fullmatch(text.replace(" ", "")):
+    if (_SSH_KEY.fullmatch(text) or _PGP_BLOCK.fullmatch(text) or _SSH_FINGERPRINT.fullmatch(text)
+            or _PGP_FINGERPRINT.fullmatch(text.replace(" ", ""))):
         return text
     raise ValueError(
         "不是可用的公钥：请填写 OpenSSH 公钥（ssh-ed25519 AAAA…，即 .pub 文件的内容）、"
-        "OpenPGP 公钥块（-----BEGIN PGP PUBLIC KEY BLOCK-----…）或 40 位 OpenPGP 指纹"
+        "SSH 公钥指纹（SHA256:…，ssh-keygen -lf 所示）、OpenPGP 公钥块（-----BEGIN PGP PUBLIC KEY BLOCK-----…）"
+        "或 40 位 OpenPGP 指纹"
     )
 
 
@@ -39,6 +42,7 @@ class Approver(Strict):
     email: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]*@[^@\s]*$", min_length=2)] = field(
         "邮箱", "批准人的 git 提交邮箱（或 @登录名，匹配 GitHub 的 noreply 邮箱）"
     )
+    name: str | None = field("姓名", "仅供显示，不用于比对", default=None)
     keys: list[SigningKey] = field(
         "签名公钥", "此人签署合并提交所用的 SSH 公钥、OpenPGP 公钥块或 OpenPGP 指纹", default_factory=list
     )
@@ -49,8 +53,8 @@ class Approver(Strict):
         """``key:``/``fingerprint:`` are spellings of a one-key ``keys:`` list."""
         if isinstance(data, dict):
             data = dict(data)
-            for alias in ("key", "fingerprint"):
-                if alias in data and "keys" not in data:
+            for alias in ("key", "fingerprint", "fingerprints", "keys"):
+                if alias in data and (alias == "keys" or "keys" not in data):
                     value = data.pop(alias)
                     data["keys"] = value if isinstance(value, list) else [value]
         return data
