@@ -81,7 +81,7 @@ def translated(lang: str) -> Iterator[None]:
 # Placeholders of argument values in help and usage (``--base REV`` → ``--base 版本``).
 METAVARS = {
     "PATHS": "文件", "REV": "版本", "TODAY": "日期", "ROOT": "目录", "COMMAND": "命令", "UNIT": "单位",
-    "RECORD_ID": "编号", "OUT": "目录", "PATH": "路径", "DIR": "目录", "FILE": "文件", "B": "分支",
+    "RECORD_ID": "编号", "OUT": "目录", "PATH": "路径", "DIR": "目录", "FILE": "文件", "B": "分支", "PORT": "端口",
 }
 
 

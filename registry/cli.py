@@ -12,7 +12,9 @@ from registry.argparse_zh import lang_of, localise_metavars, translated
 from registry.loader import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms")
+COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms",
+            "init", "upgrade", "import")
+MODULES = {"import": "import_table"}  # a command whose name is a Python keyword
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -33,7 +35,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         if wanted is not None and name != wanted:
             sub.add_parser(name)
             continue
-        module = importlib.import_module(f"registry.commands.{name}")
+        module = importlib.import_module(f"registry.commands.{MODULES.get(name, name)}")
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(handler=module.run)

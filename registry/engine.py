@@ -167,11 +167,20 @@ def findings_of(
         path, line, column = locator.locate(ctx, p)
         findings.append(Finding(
             path=path, line=line, column=column, rule=r.id,
-            severity=p.severity or r.severity, field=p.field, message=p.message,
+            severity=p.severity or r.severity, field=p.field, message=_own(p.message, ctx.config.profiles),
             citation=r.citation_for(ctx.config.profiles), quote=r.quote_for(ctx.config.profiles),
         ))
     unique = {(_order(f), f.field): f for f in findings}  # a problem yielded twice is shown once
     return sorted(unique.values(), key=_order)
+
+
+def _own(message: Message, profiles: list[str]) -> Message:
+    """A message citing another county's regulation in passing loses that aside."""
+    from registry.ruledocs import own_text
+
+    if "第" not in message.zh:
+        return message
+    return Message(own_text(message.zh, profiles), message.en)
 
 
 def _order(f: Finding) -> tuple[str, int, int, str, str]:

@@ -48,8 +48,8 @@ def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[st
             {"profile": c.profile, "regulation": c.regulation, "article": c.article, "quote": c.quote}
             for c in rule.cited(profiles)
         ],
-        "summary": rule.summary,
-        "why": rule.why,
+        "summary": own_text(rule.summary, profiles),
+        "why": own_text(rule.why, profiles),
         "parameters": [
             {"name": p.name, "default": p.default, "type": p.type, "description": p.description,
              **({"value": values[p.name]} if values and p.name in values else {})}
@@ -61,6 +61,29 @@ def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[st
     if in_force is not None:
         entry["in_force"] = in_force
     return entry
+
+
+# How rule texts and field descriptions refer to a regulation in passing: "（坡头 第五条、金乡 第二条）".
+SHORT_NAMES = {"quxian": ("渠县",), "potou": ("坡头区", "坡头"), "dashiqiao": ("大石桥市", "大石桥"),
+               "dalad": ("达拉特旗", "达拉特"), "jinxiang": ("金乡县", "金乡")}
+_ASIDE = re.compile(r"（[^（）]*(?:（[^（）]*）[^（）]*)*）")
+
+
+def own_text(text: str, profiles: Collection[str] | None) -> str:
+    """``text`` without its asides citing a profile outside ``profiles`` ("（渠县 第三十四条）");
+    an aside naming several keeps the chosen ones' parts. None: the text as written."""
+    if profiles is None:
+        return text
+    foreign = tuple(name for p, names in SHORT_NAMES.items() if p not in profiles for name in names)
+
+    def keep(match: re.Match[str]) -> str:
+        aside = match.group(0)
+        if not any(name in aside for name in foreign):
+            return aside
+        parts = [part for part in re.split(r"[、；]", aside[1:-1]) if not any(name in part for name in foreign)]
+        return f"（{'、'.join(parts)}）" if parts else ""
+
+    return _ASIDE.sub(keep, text)
 
 
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -99,9 +122,9 @@ def markdown(rule: Rule[Any], profiles: Collection[str] | None = None) -> str:
     for c in rule.cited(profiles):
         if c.quote:
             lines += [f"> {c.regulation} {c.article}：{c.quote}", ""]
-    lines += [f"**检查内容**：{flow(rule.summary)}", ""]
+    lines += [f"**检查内容**：{flow(own_text(rule.summary, profiles))}", ""]
     if rule.why:
-        lines += [f"**为什么**：{flow(rule.why)}", ""]
+        lines += [f"**为什么**：{flow(own_text(rule.why, profiles))}", ""]
     params = parameters(rule)
     if params:
         lines += ["| 参数 | 默认值 | 说明 |", "|---|---|---|"]

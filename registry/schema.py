@@ -55,11 +55,17 @@ def _admit_bare_dates(definition: dict[str, Any]) -> None:
         prop["anyOf"] = [{"type": "string", "format": "date"}, *prop.get("anyOf", [])]
 
 
+def schema_texts() -> dict[str, str]:
+    """File name → the JSON text of each schema (what ``registry schema`` writes)."""
+    return {filename: json.dumps(schema_of(model, title), ensure_ascii=False, indent=2) + "\n"
+            for filename, (model, title) in SCHEMAS.items()}
+
+
 def write_schemas(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for filename, (model, title) in SCHEMAS.items():
+    for filename, text in schema_texts().items():
         path = out / filename
-        path.write_text(json.dumps(schema_of(model, title), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

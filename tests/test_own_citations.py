@@ -13,6 +13,7 @@ import pytest
 from casekit import PROJECT, REGISTRY, SYSTEM
 from gitrepo import GitRepo
 from registry.cli import main
+from registry.ruledocs import SHORT_NAMES
 from registry.rules import RULES
 from registry.rules.base import NEUTRAL_CITATION
 from registry.rules.profiles import PROFILES, SELECTABLE
@@ -22,12 +23,14 @@ TODAY = dt.date(2025, 12, 1)
 
 
 def others(profile: str) -> list[str]:
-    """What would betray another county's regulation: its title, document number and place."""
+    """What would betray another county's regulation: its title, document number and place,
+    and the short names rule texts use in passing ("（坡头 第五条）")."""
     words = []
     for other in SELECTABLE:
         if other != profile:
             p = PROFILES[other]
             words += [p.regulation, p.jurisdiction, *([p.document] if "〔" in p.document else [])]
+            words += [f"{name} 第" for name in SHORT_NAMES[other]]
     return words
 
 

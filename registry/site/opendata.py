@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from registry import export
+from registry.ruledocs import own_text
 from registry.schema import SCHEMAS, schema_of
 from registry.site import urls
 from registry.site.data import SiteData
@@ -46,7 +47,7 @@ def open_data_page(data: SiteData) -> str:
     fields.columns[0].filter = True
     for kind, key, title, description in export.field_guide():
         fields.rows.append([Cell.text(export.SHEET_TITLES[kind]), Cell(f"<code>{esc(key)}</code>", key),
-                            Cell.text(title), Cell.text(description)])
+                            Cell.text(title), Cell.text(own_text(description, data.config.profiles))])
     return page(
         "开放数据",
         paragraph(esc(

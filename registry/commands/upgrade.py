@@ -1,0 +1,53 @@
+"""``registry upgrade``: after the tool is upgraded, refresh what ``registry init`` generated and
+the tool owns (schema/, the page hook, site assets, CI files, pre-commit pins). Records,
+registry.yaml, README and the county's own pages are left alone."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from registry.loader import load_config
+
+NAME = "upgrade"
+HELP = "工具升级后更新 init 生成的文件（schema、网站钩子、持续集成、pre-commit 版本），不改动记录"
+PRE_COMMIT = ".pre-commit-config.yaml"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="只列出会更新的文件，不写入")
+
+
+def run(args: argparse.Namespace) -> int:
+    from registry import __version__
+    from registry.scaffold import managed_files, pre_commit_config
+
+    root: Path = args.root
+    config = load_config(root)
+    files = managed_files(config)
+    existing = _read(root / PRE_COMMIT)
+    files[PRE_COMMIT] = pre_commit_config(existing, config.base_branch)
+    changed = 0
+    for rel, content in files.items():
+        path = root / rel
+        before = _read(path)
+        if before == content:
+            continue
+        changed += 1
+        print(f"{'新建' if before is None else '更新'} {rel}")
+        if not args.dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8", newline="\n")
+    if not changed:
+        print(f"已是最新（工具版本 {__version__}）")
+    elif args.dry_run:
+        print(f"共 {changed} 个文件需要更新（--dry-run：未写入）")
+    else:
+        print(f"共更新 {changed} 个文件（工具版本 {__version__}）；请检查改动后提交")
+    return 0
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,1 @@
+"""Importing a county's spreadsheet ledger (registry import): columns, values, rows, writing."""

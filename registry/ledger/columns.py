@@ -1,0 +1,188 @@
+"""Which field each column of a ledger holds.
+
+A header is recognised, in this order, by: the ``--mapping`` file; the workbook's own 字段说明
+sheet (what ``registry export --format xlsx`` writes, whatever its column titles become); the
+field's dotted key (the CSV export's headers); its Chinese title in the export (安全·等保级别)
+or that title's last part when no other field has it (等保级别); the usual words of county
+ledgers (:data:`SYNONYMS`). A header ending in 代码/编码/名称 beyond a recognised one (所属单位代码)
+is the same field: the importer takes whichever of the two cells it can read.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from registry.ledger.values import unwrap
+from registry.models import Project, System
+from registry.tables import Sheet, header_key
+
+MODELS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
+# The sheets of `registry export --format xlsx`, and its field guide (工作表/表, 列标题/列名, 字段, …),
+# in the layouts the export has had.
+KIND_LABELS = {"systems": "政务信息系统", "projects": "政务信息化项目"}
+UNITS_SHEET = "单位"
+GUIDE_SHEETS = ("字段说明", "数据字典")
+GUIDE_FILE = "dictionary.csv"  # the CSV export's field guide, next to systems.csv
+INTERNAL = frozenset({"notes", "contacts"})  # never published, so never in an export
+
+
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside ``Model`` or ``Model | None``."""
+    inner, _ = unwrap(annotation)
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+
+
+def columns(model: type[BaseModel], prefix: str = "", titles: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """(dotted key, Chinese title path 安全·等保级别) of every leaf field of ``model``."""
+    for name, info in model.model_fields.items():
+        if not prefix and name in INTERNAL:
+            continue
+        title = (*titles, info.title or name)
+        nested = nested_model(info.annotation)
+        if nested is not None:
+            yield from columns(nested, f"{prefix}{name}.", title)
+        else:
+            yield f"{prefix}{name}", "·".join(title)
+
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "systems": {
+        "id": ("系统编号", "系统代码", "编号", "系统标识"),
+        "name": ("系统名称", "名称", "信息系统名称", "系统全称", "应用系统名称"),
+        "unit": ("所属单位", "建设单位", "主管部门", "责任单位", "使用单位", "单位", "单位名称", "部门"),
+        "status": ("运行状态", "状态", "系统状态", "使用状态"),
+        "online_since": ("上线时间", "投入使用时间", "上线日期", "投运时间", "建成时间", "启用时间", "投入使用日期"),
+        "retired_on": ("停用时间", "下线时间", "关停时间"),
+        "deployment": ("部署方式", "部署位置", "部署环境", "部署地点"),
+        "security.mlps_level": ("等保级别", "等级保护", "等保等级", "等级保护级别", "安全保护等级", "等保定级"),
+        "description": ("系统简介", "主要功能", "功能简介", "系统功能", "简介"),
+        "network": ("网络", "网络环境", "运行网络", "所在网络"),
+    },
+    "projects": {
+        "id": ("项目编号", "项目代码", "编号"),
+        "name": ("项目名称", "名称"),
+        "unit": ("建设单位", "项目单位", "所属单位", "主管部门", "责任单位", "单位", "申报单位"),
+        "year": ("年度", "项目年度", "计划年度", "立项年度"),
+        "budget.total_wan": ("投资概算", "总投资（万元）", "总投资", "概算（万元）", "投资概算（万元）",
+                             "项目总投资（万元）", "项目金额（万元）", "预算金额（万元）", "投资额（万元）"),
+        "budget.sources": ("资金来源",),
+        "milestones.approved.doc_no": ("批复文号", "立项批复文号", "立项文号"),
+        "milestones.approved.date": ("批复时间", "批复日期", "立项时间", "立项日期"),
+        "nature": ("项目性质", "建设性质"),
+        "delivery": ("建设方式", "实施方式"),
+        "scope": ("项目类别", "类别"),
+        "track": ("管理方式", "审批方式"),
+        "content": ("建设内容", "主要建设内容"),
+    },
+}
+_SUFFIXES = ("代码", "编码", "名称", "标签")
+IGNORED = {"序号", "编号序号", "No.", "NO", "no"}  # a ledger's row numbers
+_UNIT_TABLE = {"kind", "单位类型", "approvers", "批准人"}
+
+
+def leaf_types(kind: str) -> dict[str, Any]:
+    """Dotted key → annotation of every published leaf field of the kind."""
+    model = MODELS[kind]
+    out = {}
+    for key, _title in columns(model):
+        current: type[BaseModel] | None = model
+        parts = key.split(".")
+        for part in parts[:-1]:
+            assert current is not None
+            current = nested_model(current.model_fields[part].annotation)
+        assert current is not None
+        out[key] = current.model_fields[parts[-1]].annotation
+    return out
+
+
+def _vocabulary(kind: str) -> dict[str, str]:
+    """Normalised header → key, from the export's titles and the ledger synonyms."""
+    words: dict[str, str] = {}
+    titles = list(columns(MODELS[kind]))
+    last_parts: dict[str, list[str]] = {}
+    for key, title in titles:
+        last_parts.setdefault(header_key(title.split("·")[-1]), []).append(key)
+    words.update({part: keys[0] for part, keys in last_parts.items() if len(keys) == 1})
+    for key, names in SYNONYMS[kind].items():
+        words.update({header_key(name): key for name in names})
+    for key, title in titles:
+        words[header_key(title)] = key
+        words[header_key(key)] = key
+    return words
+
+
+@dataclasses.dataclass
+class Layout:
+    """Column index → field key of one sheet, and the headers left unrecognised."""
+
+    kind: str
+    fields: dict[int, str]
+    unknown: list[str]
+
+    def columns_of(self, key: str) -> list[int]:
+        return [index for index, field in self.fields.items() if field == key]
+
+
+def guide_of(sheets: list[Sheet]) -> dict[tuple[str, str], str]:
+    """(sheet name, header) → key from a field guide sheet (工作表, 列标题, 字段, …)."""
+    out: dict[tuple[str, str], str] = {}
+    for sheet in sheets:
+        if not is_guide(sheet) or len(sheet.headers) < 3:
+            continue
+        for row in sheet.rows:
+            cells = [str(c).strip() if c is not None else "" for c in row.cells[:3]]
+            if len(cells) == 3 and all(cells):
+                out[(cells[0], header_key(cells[1]))] = cells[2]
+                out[("", header_key(cells[1]))] = cells[2]  # CSV tables: one guide, any file
+    return out
+
+
+def is_guide(sheet: Sheet) -> bool:
+    return sheet.name in GUIDE_SHEETS or sheet.name == GUIDE_FILE
+
+
+def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: dict[str, str | None]) -> Layout:
+    words = _vocabulary(kind)
+    known = leaf_types(kind)
+    fields: dict[int, str] = {}
+    unknown: list[str] = []
+    for index, header in enumerate(sheet.headers):
+        if not header:
+            continue
+        key = header_key(header)
+        if key in IGNORED and key not in mapped:
+            continue
+        if key in mapped:
+            target = mapped[key]
+            if target is not None:
+                fields[index] = target
+            continue
+        found = guide.get((sheet.name, key)) or guide.get(("", key)) or words.get(key) or words.get(key.lower())
+        if found is None:
+            base = next((key[: -len(s)] for s in _SUFFIXES if key.endswith(s) and len(key) > len(s)), "")
+            found = words.get(base)
+        if found in known:
+            fields[index] = found
+        else:
+            unknown.append(header)
+    return Layout(kind, fields, unknown)
+
+
+def guess_kind(sheet: Sheet, guide: dict[tuple[str, str], str]) -> str | None:
+    """systems or projects, from the sheet's name or its headers (it needs a name column),
+    else None (a units sheet, the field guide, notes)."""
+    if is_guide(sheet) or sheet.name == UNITS_SHEET:
+        return None
+    for kind, label in KIND_LABELS.items():
+        if sheet.name in (label, f"{kind}.csv"):  # the export's sheets and CSV files
+            return kind
+    if any(header_key(h) in _UNIT_TABLE for h in sheet.headers):
+        return None  # a table of units (registry export's units.csv, an init --units file)
+    layouts = {kind: layout(sheet, kind, guide, {}) for kind in MODELS}
+    named = [kind for kind, found in layouts.items() if found.columns_of("name")]
+    project_only = ("year", "budget.total_wan", "nature", "milestones.approved.doc_no")
+    if "projects" in named and (any(layouts["projects"].columns_of(k) for k in project_only) or "项目" in sheet.name):
+        return "projects"
+    return "systems" if "systems" in named else None

@@ -1,0 +1,231 @@
+"""Ledger rows → records: values converted by field type, unit names → unit codes, ids by the
+id rules, existing records matched (by id, or by unit + name) so that importing the same sheet
+again updates instead of duplicating. Every row that cannot be imported is a :class:`RowProblem`
+naming its sheet, row and column."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from registry.ledger.columns import MODELS, Layout, leaf_types
+from registry.ledger.mapping import Mapping
+from registry.ledger.values import CellError, convert, funding_sources, text_of, to_date, to_level
+from registry.models import RegistryConfig
+from registry.schema_errors import dotted, translate
+from registry.snapshot import Snapshot
+from registry.tables import Row, Sheet, header_key
+
+UNIT_KEYS = ("unit", "partners", "transferred_from.unit")
+LEVEL_KEYS = ("security.mlps_level",)
+_SYSTEM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclasses.dataclass(frozen=True)
+class RowProblem:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def text(self) -> str:
+        where = f"工作表 {self.sheet} 第 {self.row} 行" + (f" {self.column}" if self.column else "")
+        return f"{where}：{self.reason}"
+
+
+@dataclasses.dataclass
+class Planned:
+    kind: str
+    record_id: str
+    path: str  # where the record is written
+    data: dict[str, Any]  # the fields taken from the row (nested)
+    old_path: str | None  # the matched record's file, when the record exists already
+    sheet: str
+    row: int
+    columns: dict[str, str] = dataclasses.field(default_factory=dict)  # field key → column name
+
+
+class Units:
+    """Unit codes from what a ledger writes: a code, a full name, a name without the county's
+    prefix, or what the mapping says."""
+
+    def __init__(self, config: RegistryConfig, mapping: Mapping) -> None:
+        self.ids = {u.id for u in config.units}
+        self.names = {header_key(u.name): u.id for u in config.units}
+        self.short = {header_key(u.name.removeprefix(config.jurisdiction)): u.id for u in config.units}
+        self.mapped = {header_key(k): v for k, v in mapping.units.items()}
+
+    def code(self, text: str) -> str:
+        key = header_key(text)
+        for table in (self.mapped, self.names, self.short):
+            if key in table:
+                return table[key]
+        if text.strip().lower() in self.ids:
+            return text.strip().lower()
+        raise CellError(f"单位 {text!r} 未在 registry.yaml 的 units 中登记（可在 --mapping 的 units 中写明对应的单位代码）")
+
+
+class Importer:
+    def __init__(self, config: RegistryConfig, head: Snapshot, mapping: Mapping) -> None:
+        self.config = config
+        self.head = head
+        self.mapping = mapping
+        self.units = Units(config, mapping)
+        self.taken: dict[str, set[str]] = {
+            "systems": {s.id for s in head.systems}, "projects": {p.id for p in head.projects}}
+        self.seen: dict[tuple[str, str], int] = {}  # (kind, id) → row that planned it
+
+    def rows(self, sheet: Sheet, layout: Layout) -> tuple[list[Planned], list[RowProblem]]:
+        planned, problems = [], []
+        for row in sheet.rows:
+            result = self.row(sheet, layout, row)
+            if isinstance(result, Planned):
+                planned.append(result)
+            else:
+                problems.extend(result)
+        return planned, problems
+
+    def row(self, sheet: Sheet, layout: Layout, row: Row) -> Planned | list[RowProblem]:
+        kind = layout.kind
+        types = leaf_types(kind)
+        flat: dict[str, Any] = {}
+        problems: list[RowProblem] = []
+        column_of: dict[str, str] = {}
+        for key in dict.fromkeys(layout.fields.values()):
+            indices = [i for i in layout.columns_of(key) if i < len(row.cells) and text_of(row.cells[i] or "")]
+            if not indices:
+                continue
+            column_of[key] = sheet.column_name(indices[0])
+            if key == "budget.sources":
+                continue  # needs the total: below
+            errors = []
+            for index in indices:
+                try:
+                    flat[key] = self._value(key, types[key], row.cells[index])
+                    column_of[key] = sheet.column_name(index)
+                    break
+                except CellError as exc:
+                    errors.append((index, exc.reason))
+            else:
+                problems.append(RowProblem(sheet.name, row.number, sheet.column_name(errors[0][0]), errors[0][1]))
+        for key, value in self.mapping.defaults.items():
+            flat.setdefault(key, value)
+        for index in layout.columns_of("budget.sources"):
+            if index < len(row.cells) and text_of(row.cells[index] or ""):
+                try:
+                    total = flat.get("budget.total_wan")
+                    flat["budget.sources"] = funding_sources(row.cells[index], total if isinstance(total, (int, float)) else None,
+                                                             self.mapping.values.get("budget.sources"))
+                except CellError as exc:
+                    problems.append(RowProblem(sheet.name, row.number, sheet.column_name(index), exc.reason))
+                break
+        if problems:
+            return problems
+        return self._record(sheet, row, kind, flat, column_of)
+
+    def _value(self, key: str, annotation: Any, cell: Any) -> Any:
+        if key in UNIT_KEYS:
+            if key == "partners":
+                return [self.units.code(part) for part in re.split(r"\s*[、;；,，\n]\s*", text_of(cell)) if part]
+            return self.units.code(text_of(cell))
+        if key in LEVEL_KEYS:
+            return to_level(cell)
+        return convert(annotation, cell, self.mapping.values.get(key))
+
+    def _record(self, sheet: Sheet, row: Row, kind: str, flat: dict[str, Any],
+                column_of: dict[str, str]) -> Planned | list[RowProblem]:
+        def problem(key: str, reason: str) -> list[RowProblem]:
+            return [RowProblem(sheet.name, row.number, column_of.get(key, ""), reason)]
+
+        label = "系统" if kind == "systems" else "项目"
+        if not flat.get("name"):
+            return problem("name", f"缺少{label}名称")
+        if not flat.get("unit"):
+            return problem("unit", f"缺少所属单位：表中没有单位列或该格为空（{label} {flat['name']}）")
+        existing = self._match(kind, flat)
+        if kind == "projects" and "year" not in flat:
+            year = self._year(flat, existing)
+            if year is None:
+                return problem("year", "缺少年度：表中没有年度列，也没有可推断年度的批复或申报日期")
+            flat["year"] = year
+        record_id = flat.get("id") or (existing.id if existing is not None else self._new_id(kind, flat))
+        flat["id"] = record_id
+        previous = self.seen.get((kind, str(record_id)))
+        if previous is not None:
+            return problem("id", f"与第 {previous} 行是同一条记录（编号 {record_id}）：请删除重复行")
+        data = nest(flat)
+        base = _existing_data(self.head, existing)
+        merged = deep_update(copy.deepcopy(base), data) if base is not None else data
+        model: type[BaseModel] = MODELS[kind]
+        try:
+            model.model_validate(merged)
+        except ValidationError as exc:
+            return [RowProblem(sheet.name, row.number, _column(column_of, dotted(loc)), msg.zh)
+                    for loc, msg in translate(model, exc)]
+        self.seen[(kind, str(record_id))] = row.number
+        self.taken[kind].add(str(record_id))
+        old_path = self.head.path_of(existing) if existing is not None else None
+        return Planned(kind, str(record_id), f"{kind}/{flat['unit']}/{record_id}.yaml", data, old_path,
+                       sheet.name, row.number, column_of)
+
+    def _match(self, kind: str, flat: dict[str, Any]) -> Any:
+        records = self.head.systems if kind == "systems" else self.head.projects
+        if flat.get("id"):
+            return next((r for r in records if r.id == flat["id"]), None)
+        return next((r for r in records if r.unit == flat["unit"] and r.name == flat["name"]), None)
+
+    def _year(self, flat: dict[str, Any], existing: Any) -> int | None:
+        if existing is not None:
+            return int(existing.year)
+        for key in ("milestones.approved.date", "milestones.declared.date", "milestones.planned.date"):
+            if key in flat:
+                return int(to_date(flat[key]).year)
+        return None
+
+    def _new_id(self, kind: str, flat: dict[str, Any]) -> str:
+        """The next free id by the id rules: ``unit-system-NN``, ``year-unit-NNN``."""
+        unit = flat["unit"]
+        for n in range(1, 10000):
+            candidate = f"{unit}-system-{n:02d}" if kind == "systems" else f"{flat['year']}-{unit}-{n:03d}"
+            if candidate not in self.taken[kind]:
+                return candidate
+        raise CellError("没有可用的编号")  # pragma: no cover - ten thousand records of one unit
+
+
+def _column(column_of: dict[str, str], key: str) -> str:
+    while key:
+        if key in column_of:
+            return column_of[key]
+        key = key.rpartition(".")[0]
+    return ""
+
+
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """``{"security.mlps_level": 3}`` → ``{"security": {"mlps_level": 3}}``."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        *parents, last = key.split(".")
+        holder = out
+        for part in parents:
+            holder = holder.setdefault(part, {})
+        holder[last] = value
+    return out
+
+
+def deep_update(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            deep_update(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _existing_data(head: Snapshot, record: Any) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    data: dict[str, Any] = record.model_dump(mode="python", exclude_unset=True)
+    return data

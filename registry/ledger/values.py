@@ -1,0 +1,209 @@
+"""Cell values of a county's ledger → values of the data format, by the field's type.
+
+Dates as Excel writes them (date cells, serial numbers) or as people type them (``2024年3月``,
+``2024.03.01``, ``2024/3/1``, ``2024-03-01``); enum labels (运行中) and their usual synonyms
+(在用, 已关停 …) as codes; 是/否; amounts with 万元 and thousands separators; 三级 as 3; lists
+separated by 、；; or newlines. Every failure is a :class:`CellError` with a Chinese reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import types
+import typing
+from enum import Enum
+from typing import Any, Union
+
+from pydantic import BaseModel
+
+from registry.enums import FundSource, LabeledEnum, SystemStatus
+from registry.tables import header_key
+
+
+class CellError(ValueError):
+    """A cell that cannot become a value of its field: ``reason`` says why, in Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Words county ledgers use for the format's codes, beyond the labels themselves.
+SYNONYMS: dict[type[Enum], dict[str, str]] = {
+    SystemStatus: {"运行": "operating", "在用": "operating", "在运行": "operating", "正常运行": "operating",
+                   "正常": "operating", "已上线": "operating", "使用中": "operating", "停用": "retired",
+                   "已停止": "retired", "关停": "retired", "已关停": "retired", "下线": "retired",
+                   "已下线": "retired", "废止": "retired", "在建": "building", "建设": "building",
+                   "规划": "planned", "拟建": "planned", "整合": "merged", "合并": "merged", "已合并": "merged"},
+    FundSource: {"本级财政": "county_budget", "县级财政": "county_budget", "财政资金": "county_budget",
+                 "县财政": "county_budget", "专项债": "bond", "专项债券": "bond", "上级补助": "superior_fund",
+                 "上级专项": "superior_fund", "社会资金": "social_capital"},
+}
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*(?:[-./月]\s*(?P<d>\d{1,2})\s*日?|月)?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+)
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+LIST_SEPARATORS = re.compile(r"\s*[、;；\n]\s*")
+CODE_SEPARATORS = re.compile(r"\s*[、;；\n,，]\s*")  # items that cannot hold a comma themselves
+
+
+def unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(the type inside ``X | None`` / ``Annotated[X, …]``, whether None is allowed)."""
+    optional = False
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            optional = optional or len(args) < len(typing.get_args(annotation))
+            if len(args) != 1:
+                return args, optional
+            annotation = args[0]
+        else:
+            return annotation, optional
+
+
+def text_of(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # an Excel serial date number
+    text = text_of(value).replace("．", ".").replace("／", "/").replace("－", "-")
+    text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "", text)  # a time after the date
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return to_date(float(text))
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return dt.date(int(m["y"]), int(m["m"]), int(m["d"] or 1))
+            except ValueError:
+                break
+    raise CellError(f"无法识别的日期 {text!r}：可写 2024-03-01、2024/3/1、2024.03.01 或 2024年3月")
+
+
+def to_number(value: Any, kind: type) -> int | float:
+    if isinstance(value, bool):
+        raise CellError(f"应为数字，现为 {value!r}")
+    if isinstance(value, (int, float)):
+        number: float = value
+    else:
+        text = text_of(value).replace(",", "").replace("，", "").replace(" ", "")
+        text = re.sub(r"(万元|万|元)$", "", text)
+        try:
+            number = float(text)
+        except ValueError:
+            raise CellError(f"应为数字，现为 {text_of(value)!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise CellError(f"应为有限的数字，现为 {text_of(value)!r}")
+    if kind is int:
+        if not float(number).is_integer():
+            raise CellError(f"应为整数，现为 {text_of(value)!r}")
+        return int(number)
+    return float(number) if not float(number).is_integer() else int(number)
+
+
+def to_level(value: Any) -> int:
+    """等保级别: 3, 三级, 第三级, 等保三级, 3级."""
+    text = text_of(value).replace("等保", "").replace("第", "").replace("级", "").strip()
+    if text in _CN_DIGITS:
+        return _CN_DIGITS[text]
+    raise CellError(f"无法识别的等保级别 {text_of(value)!r}：可写 1–4、二级、三级")
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = text_of(value).lower()
+    if text in ("是", "有", "true", "yes", "y", "1", "√", "已共享", "已"):
+        return True
+    if text in ("否", "无", "false", "no", "n", "0", "×", "未共享", "未"):
+        return False
+    raise CellError(f"应填 是 或 否，现为 {text_of(value)!r}")
+
+
+def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None) -> str:
+    text = text_of(value)
+    words: dict[str, str] = {}
+    for member in enum:
+        words[header_key(str(member.value)).lower()] = str(member.value)
+        if isinstance(member, LabeledEnum):
+            words[header_key(member.label)] = str(member.value)
+    words.update({header_key(k): v for k, v in SYNONYMS.get(enum, {}).items()})
+    words.update({header_key(k): v for k, v in (extra or {}).items()})
+    key = header_key(text)
+    found = words.get(key) or words.get(key.lower())
+    if found is None:
+        labels = "、".join(m.label if isinstance(m, LabeledEnum) else str(m.value) for m in enum)
+        raise CellError(f"无法识别的取值 {text!r}：可填 {labels}")
+    return found
+
+
+def split_list(value: Any, *, codes: bool = False) -> list[str]:
+    """Items of a list cell; free text splits at 、；; and line breaks only (a comma is text)."""
+    return [part for part in (CODE_SEPARATORS if codes else LIST_SEPARATORS).split(text_of(value)) if part]
+
+
+def funding_sources(value: Any, total: float | None, extra: dict[str, str] | None) -> list[dict[str, Any]]:
+    """资金来源: the export's JSON, or ``本级财政`` (the whole amount), or ``本级财政 60；上级资金 40``."""
+    text = text_of(value)
+    if text.startswith("["):
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError:
+            raise CellError("资金来源的 JSON 格式不正确") from None
+        if isinstance(loaded, list):
+            return loaded
+    parts = [p for p in re.split(r"\s*[、;；\n]\s*", text) if p]
+    out = []
+    for part in parts:
+        m = re.match(r"^(?P<kind>.*?)[\s:：]*(?P<amount>\d[\d,.]*)\s*(万元|万)?$", part)
+        kind_text, amount = (m["kind"], to_number(m["amount"], float)) if m and m["kind"] else (part, None)
+        if amount is None:
+            if len(parts) > 1 or total is None:
+                raise CellError(f"资金来源 {part!r} 缺少金额：多个来源请写成 本级财政 60；上级资金 40")
+            amount = total
+        out.append({"kind": to_enum(kind_text, FundSource, extra), "amount_wan": amount})
+    return out
+
+
+def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None) -> Any:
+    """``value`` as the type ``annotation`` of a field (lists of mappings as the export's JSON)."""
+    inner, _ = unwrap(annotation)
+    if isinstance(inner, list):  # str | int | float (a goal's target): keep the cell's type
+        return value
+    origin = typing.get_origin(inner)
+    if origin is list:
+        (item,) = typing.get_args(inner)
+        item_type, _ = unwrap(item)
+        if isinstance(item_type, type) and issubclass(item_type, BaseModel):
+            try:
+                loaded = json.loads(text_of(value))
+            except json.JSONDecodeError:
+                raise CellError("应为 JSON 列表（与导出文件的格式相同）") from None
+            if not isinstance(loaded, list):
+                raise CellError("应为 JSON 列表（与导出文件的格式相同）")
+            return loaded
+        free_text = item_type is str and typing.get_origin(item) is not typing.Annotated
+        return [convert(item, part, extra) for part in split_list(value, codes=not free_text)]
+    if inner is bool:
+        return to_bool(value)
+    if inner is dt.date:
+        return to_date(value)
+    if inner in (int, float):
+        return to_number(value, inner)
+    if isinstance(inner, type) and issubclass(inner, Enum):
+        return to_enum(value, inner, extra)
+    return text_of(value)

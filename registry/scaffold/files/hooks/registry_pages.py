@@ -1,0 +1,1 @@
+../../../../hooks/registry_pages.py
