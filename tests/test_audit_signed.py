@@ -378,3 +378,19 @@ def test_replace_refs_cannot_disguise_a_direct_push(tmp_path: Path, keys: Keys) 
     repo.git("replace", "-f", pushed, fake)
     assert repo.git("log", "-1", "--format=%P", pushed).split() == [approve, repo.rev("approve")]
     assert found(run_audit(repo.path)) == [("AUD001", PROJECT, "milestones.final_acceptance"), ("AUD002", PROJECT, "")]
+
+
+def test_a_registry_added_after_the_first_commit_founds_the_configuration(tmp_path: Path, keys: Keys) -> None:
+    repo = GitRepo.init(tmp_path / "registry")
+    repo.write("README.md", "登记簿\n")
+    repo.commit("仓库初始化", as_=CLERK)
+    founding = config(keys)
+    repo.branch("found", start="main")
+    repo.write("registry.yaml", founding)
+    repo.write(PROJECT, project(milestones=EARLY))
+    repo.commit("建立登记簿", as_=CLERK)
+    repo.merge("found", into="main", as_=CLERK, committer=GITHUB, sign_with=keys.forge)  # by no approver: none exist yet
+    later = copy.deepcopy(founding)
+    later["units"][0]["approvers"].append("second@dsj.test.gov.cn")
+    pull_request(repo, "more", {"registry.yaml": later}, merged_by=ADMIN, sign_with=keys.admin)
+    assert run_audit(repo.path).findings == []  # no AUD004 for founding it, whatever came later

@@ -94,12 +94,13 @@ class Auditor:
                 continue
             before = effective or self._fallback(entry)
             yield from self._audit(entry, before)
-            if committed is not None and not unchanged:
-                previous = configs[i - 1] if i > 0 else None
-                raw_before = previous if previous is not None else before
-                effective = yield from self._govern(entry, before, raw_before, committed)
-            elif effective is None:
-                effective = before
+            if committed is None or unchanged:
+                continue
+            if effective is None:  # the first readable registry.yaml founds the configuration
+                effective = committed
+                continue
+            previous = configs[i - 1] if i > 0 else None
+            effective = yield from self._govern(entry, before, previous if previous is not None else before, committed)
 
     def _first_path(self, entry: gitio.LogEntry) -> str:
         """Where to report a commit as a whole: its first record file, else registry.yaml."""
