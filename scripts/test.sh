@@ -10,8 +10,10 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   echo "安装浏览器测试所需的 chromium（apt-get）…"
   $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
+# npm packages pinned by their lock files: axe-core for the site's accessibility check,
+# decap-server for the web-form browser test.
 if command -v npm >/dev/null 2>&1; then
-  # The web-form browser test runs decap-server at the version pinned in the lock file.
+  npm ci --prefix tests/axe --no-audit --no-fund --silent
   echo "安装网页表单测试所需的 decap-server（npm ci，版本见 tests/cms/package-lock.json）…"
   npm ci --prefix tests/cms --ignore-scripts --no-audit --no-fund --loglevel=error
 fi

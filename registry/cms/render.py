@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from registry.cms.fields import Renderer, Widget
 from registry.enums import CmsBackend
-from registry.export import INTERNAL_FIELDS
+from registry.flat import INTERNAL_FIELDS
 from registry.models import Project, RegistryConfig, System
 from registry.models.config import CmsConfig
 from registry.schema import SCHEMAS, schema_of
