@@ -150,7 +150,8 @@ def test_init_refuses_a_non_empty_directory_and_force_never_overwrites(tmp_path:
     assert "保留 README.md" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("bad", [["--profile", "nosuch"], ["--profile", ""], ["--name", " "]])
+@pytest.mark.parametrize("bad", [["--profile", "nosuch"], ["--profile", ""], ["--name", " "],
+                                 ["--name", "某县\nsite_name: x"], ["--name", "<script>某县"], ["--name", "某县: x"]])
 def test_init_refuses_bad_arguments_writing_nothing(tmp_path: Path, bad: list[str],
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     args = {"--profile": "jinxiang", "--name": COUNTY}
