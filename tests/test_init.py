@@ -236,3 +236,15 @@ def test_force_next_to_a_registry_yaml_follows_it(tmp_path: Path, capsys: pytest
     assert "保留已有的 registry.yaml" in capsys.readouterr().out
     mkdocs = (root / "mkdocs.yml").read_text("utf-8")
     assert "rules/potou.md" in mkdocs and "rules/jinxiang.md" not in mkdocs and "别的县" not in mkdocs
+
+
+def test_upgrade_moves_a_tagged_hook_repository_to_this_version(tmp_path: Path) -> None:
+    from registry.scaffold import pre_commit_config
+
+    existing = ("repos:\n  - repo: https://example.org/other/hooks\n    rev: v1.0.0\n    hooks:\n"
+                "      - id: trailing-whitespace\n  - repo: https://git.example.org/tools/registry\n    rev: v0.1.0\n"
+                "    hooks:\n      - id: registry-check\n")
+    config = YAML(typ="safe").load(pre_commit_config(existing, "main"))
+    other, ours = config["repos"]
+    assert other["rev"] == "v1.0.0" and ours["rev"] == f"v{__version__}"
+    assert ours["hooks"] == [{"id": "registry-check"}]
