@@ -159,6 +159,8 @@ class Auditor:
         return effective
 
     def _governance_field(self, change: governance.GovernanceChange) -> str:
+        if change.section == "authorities":
+            return f"authorities.{change.fields[0]}"
         if change.section != "units":
             return change.section
         index = next((i for i, u in enumerate(self.config.units) if u.id == change.unit), None)
