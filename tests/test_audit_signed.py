@@ -413,3 +413,15 @@ def test_moving_a_role_away_from_an_authority_needs_that_authoritys_approvers(tm
     web_merge(repo2, keys, "move-role", {"registry.yaml": moved}, FINANCE)
     pull_request(repo2, "budget", {PROJECT: project(milestones=BUDGETED)}, merged_by=ADMIN, sign_with=keys.admin)
     assert run_audit(repo2.path).findings == []
+
+
+def test_a_key_smuggled_in_later_does_not_vouch_for_earlier_merges(tmp_path: Path, keys: Keys) -> None:
+    repo = seeded(tmp_path, keys)
+    forged = pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.clerk)
+    widened = config(keys)
+    widened["trust"]["merge_keys"].append(keys.clerk_pub)  # the working tree now "trusts" the clerk's key
+    web_merge(repo, keys, "trust", {"registry.yaml": widened}, CLERK)
+    report = run_audit(repo.path)
+    assert found(report) == [("AUD001", PROJECT, "milestones.approved"), ("AUD003", PROJECT, ""),
+                             ("AUD004", "registry.yaml", "trust")]
+    assert forged[:8] in one(report, "AUD001")
