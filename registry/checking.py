@@ -175,7 +175,9 @@ def _target_config(ctx: Context, target: Target, proposed: RegistryConfig) -> Re
     if raw is None:
         return proposed
     try:
-        return config_from(raw)
+        config = config_from(raw)
+        select_rules(config)  # profiles, rules and parameters this checker knows
+        return config
     except ConfigError as exc:
         ctx.notice(Message(
             f"目标分支 {target.rev} 的 registry.yaml 无法使用（{exc.message.zh}），本次按合并后的 registry.yaml 选用规则",
@@ -186,7 +188,9 @@ def _target_config(ctx: Context, target: Target, proposed: RegistryConfig) -> Re
 
 def _config_of(raw: bytes, zh: str, en: str) -> RegistryConfig:
     try:
-        return config_from(raw)
+        config = config_from(raw)
+        select_rules(config)  # profiles, rules and parameters this checker knows
+        return config
     except ConfigError as exc:
         raise ConfigError(Message(f"{zh} registry.yaml 无效：{exc.message.zh}", f"{en} registry.yaml is invalid: {exc.message.en}"),
                           exc.path, exc.line, exc.column) from None

@@ -6,7 +6,8 @@ Only regular files (mode 100644/100755) at ``systems/<unit>/<id>.yaml`` or
 anywhere under ``systems/``, ``projects/`` or ``docs/``, and any other file under ``systems/`` or
 ``projects/``, is a problem naming the path: a link is never followed (its blob is the link's
 target, not a record), and a file at a path that is not a record's is never skipped in silence
-(a record nobody counts escapes "只减不增").
+(a record nobody counts escapes "只减不增"); nor is a YAML file in a look-alike top-level folder
+(``systems2/``, ``Projects/``).
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from registry.snapshot import Unreadable
 RECORD_DIRS = ("systems", "projects")
 WATCHED_DIRS = (*RECORD_DIRS, "docs")
 RECORD_SUFFIX = ".yaml"
+# Top-level folders whose name starts like a record folder (systems2/, Projects/, system/).
+LOOKALIKE_PREFIXES = ("system", "project")
 REGULAR_MODES = ("100644", "100755")
 LOCATION_RULE = "REG003"  # the file is not where (or not what) a record must be
 
@@ -61,8 +64,7 @@ def list_tree(repo: git.Repo, treeish: str, prefix: str) -> TreeFiles:
     """The registry's files in ``treeish`` (a commit or tree id) below ``prefix`` (the registry
     root inside the repository, '' or ending in '/'): one ``git ls-tree`` process."""
     out: bytes = repo.git.ls_tree(
-        "-r", "-z", "--full-tree", treeish, "--",
-        *(prefix + d for d in WATCHED_DIRS), prefix + "registry.yaml",
+        "-r", "-z", "--full-tree", treeish, *(["--", prefix] if prefix else []),
         stdout_as_string=False,
     )
     files = TreeFiles({}, None, [])
@@ -87,12 +89,20 @@ def _sort(files: TreeFiles, entry: Entry) -> None:
         if not entry.regular:
             files.problems.append(not_regular(entry))
         return
-    if not entry.regular:
-        files.problems.append(not_regular(entry))
-    elif is_record_path(entry.path):
-        files.records[entry.path] = entry.oid
-    elif entry.path.split("/", 1)[0] in RECORD_DIRS and not _quiet(entry.path):
-        files.problems.append(not_a_record(entry.path))
+    top = entry.path.split("/", 1)[0]
+    if top in WATCHED_DIRS:
+        if not entry.regular:
+            files.problems.append(not_regular(entry))
+        elif is_record_path(entry.path):
+            files.records[entry.path] = entry.oid
+        elif top in RECORD_DIRS and not _quiet(entry.path):
+            files.problems.append(not_a_record(entry.path))
+    elif "/" in entry.path and top.casefold().startswith(LOOKALIKE_PREFIXES):
+        # systems2/, Projects/, system/: YAML there looks like a record to whoever wrote it
+        if not entry.regular:
+            files.problems.append(not_regular(entry))
+        elif entry.path.casefold().endswith((".yaml", ".yml")):
+            files.problems.append(not_a_record(entry.path))
 
 
 def _printable(path: str) -> bool:
@@ -139,7 +149,7 @@ def not_regular(entry: Entry) -> Unreadable:
 
 
 def not_a_record(path: str) -> Unreadable:
-    folder = path.split("/", 1)[0]
+    folder = "projects" if path.casefold().startswith("project") else "systems"
     stem = path.rsplit("/", 1)[-1].split(".", 1)[0] or "<编号>"
     return Unreadable(
         path, LOCATION_RULE, 1, 1, "",

@@ -73,6 +73,21 @@ PROJECT: dict[str, Any] = {
 
 DEFAULT_RECORDS = {"systems/czj/czj-budget.yaml": {}}
 
+# For change rules in git repositories: a new system's approval, and a potou project that meets
+# every rule up to approval.
+APPROVAL = {"doc_no": "测政字〔2025〕21号", "date": "2025-03-01"}
+APPROVED_MILESTONES = {
+    "declared": "2024-10-01",
+    "reviewed": {"date": "2025-01-10", "ref": "测评〔2025〕1号"},
+    "finance_reviewed": {"date": "2025-01-20", "ref": "测财审〔2025〕2号"},
+    "approved": {"date": "2025-02-01", "doc_no": "测大数据发〔2025〕3号"},
+}
+APPROVED_PROJECT = {
+    "basis": [{"title": "测试县数字政府建设规划", "doc_no": "测政发〔2023〕5号", "kind": "plan"}],
+    "documents": {"resource_catalog": "测资源目录〔2025〕1号"},
+    "milestones": APPROVED_MILESTONES,
+}
+
 
 def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """Deep merge; ``None`` in ``extra`` deletes the key."""

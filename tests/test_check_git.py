@@ -8,22 +8,10 @@ from typing import Any
 
 import pytest
 
-from casekit import build_registry, record_data
+from casekit import APPROVAL, APPROVED_MILESTONES as MILESTONES, APPROVED_PROJECT as PROJECT, build_registry, record_data
 from gitrepo import GitRepo, yaml_text
 from registry.cli import main
 
-APPROVAL = {"doc_no": "测政字〔2025〕21号", "date": "2025-03-01"}
-MILESTONES = {  # a project that meets every potou rule up to approval
-    "declared": "2024-10-01",
-    "reviewed": {"date": "2025-01-10", "ref": "测评〔2025〕1号"},
-    "finance_reviewed": {"date": "2025-01-20", "ref": "测财审〔2025〕2号"},
-    "approved": {"date": "2025-02-01", "doc_no": "测大数据发〔2025〕3号"},
-}
-PROJECT = {
-    "basis": [{"title": "测试县数字政府建设规划", "doc_no": "测政发〔2023〕5号", "kind": "plan"}],
-    "documents": {"resource_catalog": "测资源目录〔2025〕1号"},
-    "milestones": MILESTONES,
-}
 
 
 @pytest.fixture

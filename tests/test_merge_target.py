@@ -14,25 +14,13 @@ from typing import Any
 
 import pytest
 
-from casekit import build_registry, record_data
+from casekit import APPROVAL, APPROVED_MILESTONES as MILESTONES, APPROVED_PROJECT as PROJECT, build_registry, record_data
 from gitrepo import GitRepo, yaml_text
 from registry.cli import main
 
-APPROVAL = {"doc_no": "测政字〔2025〕21号", "date": "2025-03-01"}
 RETIRED = {"status": "retired", "retired_on": "2025-06-30", "retirement_ref": "测大数据发〔2025〕9号"}
 NEW = {"status": "building", "online_since": None}
 TRANSFER = {"transferred_from": {"unit": "czj", "doc_no": "测编办〔2025〕4号", "date": "2025-05-01"}}
-MILESTONES = {  # a project that meets every potou rule up to approval
-    "declared": "2024-10-01",
-    "reviewed": {"date": "2025-01-10", "ref": "测评〔2025〕1号"},
-    "finance_reviewed": {"date": "2025-01-20", "ref": "测财审〔2025〕2号"},
-    "approved": {"date": "2025-02-01", "doc_no": "测大数据发〔2025〕3号"},
-}
-PROJECT = {
-    "basis": [{"title": "测试县数字政府建设规划", "doc_no": "测政发〔2023〕5号", "kind": "plan"}],
-    "documents": {"resource_catalog": "测资源目录〔2025〕1号"},
-    "milestones": MILESTONES,
-}
 RECORDS = {
     "systems/czj/czj-a.yaml": {},
     "systems/czj/czj-b.yaml": {},
@@ -421,3 +409,31 @@ def test_diff_counts_as_check_does_a_retirement_dated_in_the_future(repo: GitRep
     assert code == 1 and ("CHG001", "systems/czj/czj-new.yaml") in errors(findings)
     summary = diff(repo, capsys)
     assert [(u["unit"], u["before"], u["after"], u["verdict"]) for u in summary["inventory"]] == [("czj", 3, 4, "violation")]
+
+
+@pytest.mark.parametrize("path", ["systems2/czj/czj-extra.yaml", "Systems/czj/czj-extra.yaml",
+                                  "systems/czj/sub/czj-extra.yaml", "systems/czj/czj-extra.YAML", "systems/czj-extra.yaml"])
+def test_a_record_at_a_path_that_is_not_a_record_path_is_reported(
+        repo: GitRepo, capsys: pytest.CaptureFixture[str], path: str) -> None:
+    """Committed on the target by a branch checked before this existed, never in this branch's
+    working tree: the merge result still names it (hole 9, git side)."""
+    repo.branch("feature")
+    repo.switch("main")
+    repo.write(path, yaml_text(record_data("systems/czj/czj-extra.yaml", NEW)))
+    repo.commit("放错位置的记录")
+    repo.switch("feature")
+    code, findings = check(repo, capsys)
+    assert code == 1 and ("REG003", path) in errors(findings)
+    assert "不是记录文件" in next(f["message"] for f in findings if f["path"] == path)
+
+
+def test_a_target_configuration_this_checker_cannot_use_falls_back_with_a_notice(
+        repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    relax(repo, disabled_rules=[{"rule": "XX99", "reason": "旧版本工具的规则"}])
+    repo.commit("旧配置")
+    repo.branch("upgrade")
+    relax(repo, disabled_rules=[])
+    repo.commit("升级配置")
+    code = main(["--root", str(repo.path), "check", "--base", "main", "--format", "json", "--today", "2025-12-01"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and any("无法使用" in n for n in out["summary"]["notices"])

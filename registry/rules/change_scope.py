@@ -7,9 +7,10 @@ from pydantic import Field
 
 from registry.configdiff import config_changes
 from registry.findings import Message, Severity
-from registry.models import System
 from registry.loader import CONFIG_FILE
+from registry.models import System
 from registry.rules.base import CONFIGURATION, Citation, Context, Kind, NoParams, Params, Problem, problem, rule
+from registry.rules.common import PT8
 from registry.rules.change import PT7, QX12, approved, excused, in_use_count, initial_registration, newcomer
 
 QX3 = Citation(
@@ -24,7 +25,6 @@ QX10 = Citation(
     "quxian", "第十条",
     "县大数据中心对全县信息化项目实行统一规划、统一建设，并按县委县政府要求开发渠县智慧城市数字综合平台，与国家、省、市相关平台对接互通。",
 )
-PT8_CATALOGUE = Citation("potou", "第八条", "区政务服务数据管理局牵头建立政务信息系统目录动态管理机制。")
 DSQ2 = Citation(
     "dashiqiao", "第二条",
     "本办法适用于使用市本级财政性资金建设和运行维护的政务信息化项目(以下简称“项目”),原则上本级不再单独建设系统平台",
@@ -38,7 +38,7 @@ DLT4 = Citation(
 # whole jurisdiction's systems, not only of each unit's, and the article that says so.
 WHOLE_JURISDICTION: dict[str, Citation] = {
     "quxian": QX10,
-    "potou": PT8_CATALOGUE,
+    "potou": PT8,
     "dashiqiao": DSQ2,
     "dalad": DLT4,
     "jinxiang": JX4,
@@ -87,7 +87,7 @@ class CountyParams(Params):
 
 
 @rule("CHG008", name="county-only-decrease", title="全域在用政务信息系统总量不因划转而增加", kind=Kind.change,
-      profile="common", params=CountyParams, cite=[PT7, QX10, QX12, PT8_CATALOGUE, DSQ2, DLT4, JX4],
+      profile="common", params=CountyParams, cite=[PT7, QX10, QX12, PT8, DSQ2, DLT4, JX4],
       fails="""
       # 同一次变更：czj 把 czj-archive 划转给 wjw（已写明 transferred_from），又新增 czj-new
       id: czj-new
