@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import unicodedata
 from collections.abc import Iterator, Sequence
 
 MESSAGES = {
@@ -96,3 +97,27 @@ def localise_metavars(parser: argparse.ArgumentParser) -> None:
         name = action.metavar if isinstance(action.metavar, str) else action.dest.upper()
         if name in METAVARS:
             action.metavar = METAVARS[name]
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's layout, with the help column aligned after Chinese placeholders (argparse
+    pads by characters, a terminal shows a Chinese character two columns wide)."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        header = self._format_action_invocation(action)
+        extra = _width(header) - len(header)
+        first, newline, rest = text.partition("\n")
+        at = first.find(header)
+        if extra <= 0 or at < 0:
+            return text
+        end = at + len(header)
+        spaces = len(first) - end - len(first[end:].lstrip(" "))
+        if spaces - extra >= 2:
+            first = first[:end] + " " * (spaces - extra) + first[end + spaces:]
+        return first + newline + rest

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from registry import DISTRIBUTION, __version__
-from registry.argparse_zh import lang_of, localise_metavars, translated
+from registry.argparse_zh import Formatter, lang_of, localise_metavars, translated
 from registry.loader import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
@@ -22,7 +22,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     (the others get a bare entry), so ``registry check`` does not load git, MkDocs or openpyxl."""
     wanted = _command_in(argv) if argv is not None else None
     parser = argparse.ArgumentParser(
-        prog="registry",
+        prog="registry", formatter_class=Formatter,
         description="政务信息化项目与政务信息系统登记簿：校验、报告与发布",
     )
     parser.add_argument("--version", action="version", version=f"registry {__version__}（{DISTRIBUTION}）",
@@ -36,7 +36,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             sub.add_parser(name)
             continue
         module = importlib.import_module(f"registry.commands.{MODULES.get(name, name)}")
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, formatter_class=Formatter)
         module.add_arguments(command)
         command.set_defaults(handler=module.run)
     return parser

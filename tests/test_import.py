@@ -264,3 +264,37 @@ def test_the_chinese_layout_with_code_columns_and_a_data_dictionary_imports(tmp_
     found = records(root)
     assert found["czj-budget"]["unit"] == "czj" and found["czj-budget"]["status"] == "operating"
     assert found["czj-budget"]["deployment"] == "county_cloud" and found["czj-budget"]["name"] == "预算系统"
+
+
+def test_the_readable_open_data_layout_of_projects_imports(tmp_path: Path) -> None:
+    """Entries written for readers ("依据名称 …，文号 …；…"), one amount column per funding
+    source, a dictionary whose keys mark the readable twin of a code column (``unit:label``)."""
+    root = county(tmp_path)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "政务信息化项目"
+    header = ["项目编号", "项目名称", "建设单位", "建设单位代码", "计划年度", "项目性质", "建设方式", "类别",
+              "管理方式", "投资·投资概算（万元）", "投资·资金来源·本级财政预算（万元）", "投资·资金来源·上级资金（万元）",
+              "建设依据", "绩效目标", "变更"]
+    sheet.append(header)
+    sheet.append(["2025-czj-001", "预算系统升级", "临河县财政局", "czj", 2025, "升级改造", "自行建设", "专业类", "审批制",
+                  100, 60, 40,
+                  "依据名称 临河县数字政府规划，文号 临政发〔2021〕3号，依据类型 规划；依据名称 上级通知，依据类型 上级或县委县政府明确要求",
+                  "绩效指标 接入部门数，目标值 40；绩效指标 可用性，目标值 ≥99.9%",
+                  "日期 2025-05-06，变更内容 增加接口，调整工期，金额变化（万元） 10，变更批复 临政字〔2025〕9号，2025-05-01"])
+    guide = book.create_sheet("数据字典")
+    guide.append(["表", "列名", "字段"])
+    keys = ["id", "name", "unit:label", "unit", "year", "nature:label", "delivery:label", "scope:label", "track:label",
+            "budget.total_wan", "budget.sources.county_budget", "budget.sources.superior_fund", "basis", "goals", "changes"]
+    for title, key in zip(header, keys):
+        guide.append(["政务信息化项目", title, key])
+    book.save(tmp_path / "catalog.xlsx")
+    assert main(["--root", str(root), "import", str(tmp_path / "catalog.xlsx")]) == 0
+    project = records(root)["2025-czj-001"]
+    assert project["budget"]["sources"] == [{"kind": "county_budget", "amount_wan": 60}, {"kind": "superior_fund", "amount_wan": 40}]
+    assert project["basis"][0] == {"title": "临河县数字政府规划", "doc_no": "临政发〔2021〕3号", "kind": "plan"}
+    assert project["basis"][1]["kind"] == "directive" and project["basis"][1]["doc_no"] is None
+    assert [g["target"] for g in project["goals"]] == [40, "≥99.9%"]
+    change = project["changes"][0]
+    assert change["description"] == "增加接口，调整工期" and change["amount_wan"] == 10
+    assert change["approval"]["doc_no"] == "临政字〔2025〕9号"

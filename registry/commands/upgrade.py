@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from registry.loader import load_config
+from registry.findings import Message
+from registry.loader import ConfigError, load_config
 
 NAME = "upgrade"
 HELP = "工具升级后更新 init 生成的文件（schema、网站钩子、持续集成、pre-commit 版本），不改动记录"
@@ -23,6 +24,11 @@ def run(args: argparse.Namespace) -> int:
 
     root: Path = args.root
     config = load_config(root)
+    if (root / "registry" / "scaffold").is_dir():  # this project's own repository: it is the source
+        raise ConfigError(Message(
+            "这是登记簿工具本身的仓库：其中的钩子、网站和持续集成文件就是 registry init 的来源，不需要 upgrade",
+            "this is the tool's own repository, the source of what registry init writes: nothing to upgrade",
+        ), path="")
     files = managed_files(config)
     existing = _read(root / PRE_COMMIT)
     files[PRE_COMMIT] = pre_commit_config(existing, config.base_branch)

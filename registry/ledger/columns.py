@@ -78,6 +78,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _SUFFIXES = ("代码", "编码", "名称", "标签")
+SOURCE_PREFIX = "budget.sources."  # one amount column per funding source kind: budget.sources.bond
 IGNORED = {"序号", "编号序号", "No.", "NO", "no"}  # a ledger's row numbers
 _UNIT_TABLE = {"kind", "单位类型", "approvers", "批准人"}
 
@@ -134,8 +135,9 @@ def guide_of(sheets: list[Sheet]) -> dict[tuple[str, str], str]:
         for row in sheet.rows:
             cells = [str(c).strip() if c is not None else "" for c in row.cells[:3]]
             if len(cells) == 3 and all(cells):
-                out[(cells[0], header_key(cells[1]))] = cells[2]
-                out[("", header_key(cells[1]))] = cells[2]  # CSV tables: one guide, any file
+                key = cells[2].split(":", 1)[0]  # "unit:label": the readable twin of unit
+                out[(cells[0], header_key(cells[1]))] = key
+                out[("", header_key(cells[1]))] = key  # CSV tables: one guide, any file
     return out
 
 
@@ -163,7 +165,7 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
         if found is None:
             base = next((key[: -len(s)] for s in _SUFFIXES if key.endswith(s) and len(key) > len(s)), "")
             found = words.get(base)
-        if found in known:
+        if found is not None and (found in known or found.startswith(SOURCE_PREFIX)):
             fields[index] = found
         else:
             unknown.append(header)

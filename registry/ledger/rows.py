@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from registry.ledger.columns import MODELS, Layout, leaf_types
+from registry.enums import FundSource
+from registry.ledger.columns import MODELS, SOURCE_PREFIX, Layout, leaf_types
 from registry.ledger.mapping import Mapping
-from registry.ledger.values import CellError, convert, funding_sources, text_of, to_date, to_level
+from registry.ledger.values import CellError, convert, funding_sources, text_of, to_date, to_enum, to_level, to_number
 from registry.models import RegistryConfig
 from registry.schema_errors import dotted, translate
 from registry.snapshot import Snapshot
@@ -99,8 +100,8 @@ class Importer:
             if not indices:
                 continue
             column_of[key] = sheet.column_name(indices[0])
-            if key == "budget.sources":
-                continue  # needs the total: below
+            if key == "budget.sources" or key.startswith(SOURCE_PREFIX):
+                continue  # needs the total, or gathers several columns: below
             errors = []
             for index in indices:
                 try:
@@ -122,9 +123,25 @@ class Importer:
                 except CellError as exc:
                     problems.append(RowProblem(sheet.name, row.number, sheet.column_name(index), exc.reason))
                 break
+        problems += self._source_columns(sheet, layout, row, flat)
         if problems:
             return problems
         return self._record(sheet, row, kind, flat, column_of)
+
+    def _source_columns(self, sheet: Sheet, layout: Layout, row: Row, flat: dict[str, Any]) -> list[RowProblem]:
+        """Amount columns per funding source kind (budget.sources.county_budget …)."""
+        sources, problems = [], []
+        for index, key in sorted(layout.fields.items()):
+            if not key.startswith(SOURCE_PREFIX) or index >= len(row.cells) or not text_of(row.cells[index] or ""):
+                continue
+            try:
+                kind = to_enum(key.removeprefix(SOURCE_PREFIX), FundSource)
+                sources.append({"kind": kind, "amount_wan": to_number(row.cells[index], float)})
+            except CellError as exc:
+                problems.append(RowProblem(sheet.name, row.number, sheet.column_name(index), exc.reason))
+        if sources and "budget.sources" not in flat:
+            flat["budget.sources"] = sources
+        return problems
 
     def _value(self, key: str, annotation: Any, cell: Any) -> Any:
         if key in UNIT_KEYS:

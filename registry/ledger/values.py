@@ -182,17 +182,24 @@ def funding_sources(value: Any, total: float | None, extra: dict[str, str] | Non
 def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None) -> Any:
     """``value`` as the type ``annotation`` of a field (lists of mappings as the export's JSON)."""
     inner, _ = unwrap(annotation)
-    if isinstance(inner, list):  # str | int | float (a goal's target): keep the cell's type
+    if isinstance(inner, list):  # str | int | float (a goal's target): a number when it is one
+        if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
+            return to_number(value, float)
         return value
     origin = typing.get_origin(inner)
     if origin is list:
         (item,) = typing.get_args(inner)
         item_type, _ = unwrap(item)
         if isinstance(item_type, type) and issubclass(item_type, BaseModel):
+            text = text_of(value)
+            if not text.startswith("["):
+                from registry.ledger.entries import entries  # the readable layout
+
+                return entries(item_type, text)
             try:
-                loaded = json.loads(text_of(value))
+                loaded = json.loads(text)
             except json.JSONDecodeError:
-                raise CellError("应为 JSON 列表（与导出文件的格式相同）") from None
+                raise CellError("JSON 列表的格式不正确") from None
             if not isinstance(loaded, list):
                 raise CellError("应为 JSON 列表（与导出文件的格式相同）")
             return loaded
