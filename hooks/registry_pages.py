@@ -48,6 +48,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if config.use_directory_urls:
         # Generated pages link to each other in raw HTML, which MkDocs does not rewrite.
         raise PluginError("registry_pages 钩子要求 mkdocs.yml 设置 use_directory_urls: false")
+    if not config.repo_url:
+        # No hosting repository configured (REGISTRY_REPO_URL unset): no repository link and
+        # no edit links, rather than links to a placeholder.
+        config.edit_uri = None
     return config
 
 
@@ -75,7 +79,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         source = site.sources.get(path)
         # Relative to docs_dir, so that edit_uri (which points at docs_dir) + this path
         # resolves to the YAML file in the repository.
-        file.edit_uri = Path(os.path.relpath(root / source, docs_dir)).as_posix() if source else None
+        file.edit_uri = (Path(os.path.relpath(root / source, docs_dir)).as_posix()
+                         if source and config.repo_url else None)
         files.append(file)
     for path, content in admin.items():
         files.append(File.generated(config, path, content=content))

@@ -1,16 +1,19 @@
 """The public catalog as open data (JSON, CSV, XLSX), for ``registry export`` and the site.
 
 :func:`public_view` is the one place that decides what is published: every field of a record
-or unit except the internal ones (FORMAT.md "Published vs internal"). Everything else here only
-changes the shape:
+or unit except the internal ones (FORMAT.md "Published vs internal") and, unless registry.yaml
+sets ``publish_identities: true``, the approvers' and reviewers' identities; e-mail addresses
+and phone numbers typed into any text are hidden (:mod:`registry.privacy`). Everything else
+here only changes the shape:
 
-- JSON: one document with the jurisdiction, units, systems and projects, codes as in the files;
+- JSON: one document with the jurisdiction, units, systems and projects, in the machine form
+  of the files (codes, nested mappings);
 - CSV: one table per kind (``units.csv``, ``systems.csv``, ``projects.csv``), UTF-8 with BOM so
-  that Excel opens Chinese text correctly; nested fields are dotted columns
-  (``security.mlps_level``, ``milestones.approved.date``), lists of values joined with ``; ``,
-  lists of mappings as JSON text;
-- XLSX: the same tables for readers, with Chinese column titles and labels instead of codes,
-  plus a sheet ``字段说明`` mapping each title to its key and description.
+  that Excel opens Chinese text correctly, with Chinese headers and values and the codes in
+  extra ``…代码`` columns at the end (:mod:`registry.flat`), and the data dictionary
+  ``dictionary.csv``;
+- XLSX: the same tables, one sheet each, with a filter on the header row and the header
+  frozen, plus the data dictionary sheet ``数据字典``.
 """
 from __future__ import annotations
 
@@ -18,10 +21,8 @@ import csv
 import datetime as dt
 import io
 import json
-import types
-import typing
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Union
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
@@ -29,24 +30,32 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from pydantic import BaseModel
 
-from registry.enums import LabeledEnum
-from registry.models import Project, RegistryConfig, System, Unit
+from registry.flat import (
+    IDENTITY_FIELDS, INTERNAL_FIELDS, KINDS, SHEET_TITLES, FlatColumn, dictionary, hidden_fields, table_columns,
+    unit_names,
+)
+from registry.models import Project, RegistryConfig, System
+from registry.privacy import redact, redact_all
+from registry.ruledocs import own_text
 from registry.snapshot import Snapshot
 
-# FORMAT.md: "notes, contacts and every unit's contact are internal".
-INTERNAL_FIELDS: dict[type[BaseModel], frozenset[str]] = {
-    System: frozenset({"notes", "contacts"}),
-    Project: frozenset({"notes", "contacts"}),
-    Unit: frozenset({"contact"}),
-}
-KINDS: dict[str, type[BaseModel]] = {"units": Unit, "systems": System, "projects": Project}
-SHEET_TITLES = {"units": "单位", "systems": "政务信息系统", "projects": "政务信息化项目"}
-FILES = ("catalog.json", "units.csv", "systems.csv", "projects.csv", "catalog.xlsx")
+FILES = ("catalog.json", "units.csv", "systems.csv", "projects.csv", "catalog.xlsx", "dictionary.csv")
+DICTIONARY_SHEET = "数据字典"
+DICTIONARY_HEADER = ["表", "列名", "字段", "含义", "类型", "计量单位", "取值"]
+__all__ = ["DICTIONARY_HEADER", "DICTIONARY_SHEET", "FILES", "IDENTITY_FIELDS", "INTERNAL_FIELDS", "KINDS",
+           "SHEET_TITLES", "catalog", "dictionary_rows", "export_files", "public_view", "records_of", "table_csv",
+           "table_xlsx", "to_csv", "to_dictionary_csv", "to_json", "to_xlsx"]
 
 
-def public_view(record: BaseModel) -> dict[str, Any]:
-    """A record or unit as published: JSON-ready, internal fields left out."""
-    return record.model_dump(mode="json", exclude=set(INTERNAL_FIELDS[type(record)]))
+def public_view(record: BaseModel, *, identities: bool = False) -> dict[str, Any]:
+    """A record or unit as published: JSON-ready, internal fields (and, unless ``identities``,
+    approvers' and reviewers' identities) left out, contact details in any text hidden."""
+    hidden = set(hidden_fields(type(record), identities=identities))
+    raw = record.model_dump(mode="json", exclude=hidden)
+    view: dict[str, Any] = redact_all(raw)
+    for name in IDENTITY_FIELDS.get(type(record), frozenset()) & raw.keys():
+        view[name] = raw[name]  # published on purpose (publish_identities: true)
+    return view
 
 
 def records_of(config: RegistryConfig, head: Snapshot) -> dict[str, Sequence[BaseModel]]:
@@ -58,24 +67,26 @@ def records_of(config: RegistryConfig, head: Snapshot) -> dict[str, Sequence[Bas
 
 def catalog(config: RegistryConfig, head: Snapshot, today: dt.date) -> dict[str, Any]:
     records = records_of(config, head)
+    identities = config.publish_identities
     return {
         "jurisdiction": config.jurisdiction,
         "generated_on": today.isoformat(),
-        **{kind: [public_view(r) for r in items] for kind, items in records.items()},
+        **{kind: [public_view(r, identities=identities) for r in items] for kind, items in records.items()},
     }
 
 
-def to_json(config: RegistryConfig, head: Snapshot, today: dt.date) -> bytes:
+def to_json(config: RegistryConfig, head: Snapshot, today: dt.date, *, meta: dict[str, Any] | None = None) -> bytes:
     """One record per line: readable and diffable, and written by the C encoder (an indented
-    dump goes through the pure-Python one, several times slower for thousands of records)."""
+    dump goes through the pure-Python one, several times slower for thousands of records).
+    ``meta`` (the site's dataset description) comes before the records."""
     def dumps(value: Any) -> str:
         # allow_nan=False: a bare NaN/Infinity is not JSON. The models refuse non-finite
         # numbers (Number), so this can only trip on a programming error, never write one.
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
 
     lines = ["{"]
-    for key, value in catalog(config, head, today).items():
-        if isinstance(value, list):
+    for key, value in {**(meta or {}), **catalog(config, head, today)}.items():
+        if isinstance(value, list) and key in KINDS:
             items = ",\n".join(f"    {dumps(item)}" for item in value)
             lines.append(f"  {dumps(key)}: [\n{items}\n  ],")
         else:
@@ -84,41 +95,7 @@ def to_json(config: RegistryConfig, head: Snapshot, today: dt.date) -> bytes:
     return ("\n".join(lines) + "\n}\n").encode("utf-8")
 
 
-# ---------------------------------------------------------------- columns of the flat tables
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    """The model inside ``annotation`` when it is ``Model`` or ``Model | None`` (else None)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if typing.get_origin(annotation) in (Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return _nested_model(args[0])
-    return None
-
-
-def columns(model: type[BaseModel], prefix: str = "", titles: tuple[str, ...] = ()) -> Iterator[tuple[str, str, str]]:
-    """(dotted key, Chinese title path, description) of every published leaf field of ``model``."""
-    hidden = INTERNAL_FIELDS.get(model, frozenset()) if not prefix else frozenset()
-    for name, info in model.model_fields.items():
-        if name in hidden:
-            continue
-        title = (*titles, info.title or name)
-        nested = _nested_model(info.annotation)
-        if nested is not None:
-            yield from columns(nested, f"{prefix}{name}.", title)
-        else:
-            yield f"{prefix}{name}", "·".join(title), info.description or ""
-
-
-def value_at(record: BaseModel, key: str) -> Any:
-    value: Any = record
-    for part in key.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return value
+# ---------------------------------------------------------------------------- the flat tables
 
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs (CSV
@@ -126,67 +103,77 @@ def value_at(record: BaseModel, key: str) -> Any:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_value(value: Any) -> str:
+def _csv_value(value: Any, *, verbatim: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, LabeledEnum):
-        return value.value
+        return "是" if value else "否"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (int, float)):
         return str(int(value)) if float(value).is_integer() else str(value)
-    if isinstance(value, list):
-        if any(isinstance(v, BaseModel) for v in value):
-            return _inert(json.dumps([v.model_dump(mode="json") for v in value], ensure_ascii=False))
-        return _inert("; ".join(_csv_value(v) for v in value))
-    return _inert(str(value))
+    return _inert(str(value) if verbatim else redact(str(value)))
 
 
 def _inert(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _xlsx_value(value: Any) -> Any:
+def _xlsx_value(value: Any, *, verbatim: bool = False) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     if value is None or isinstance(value, (int, float, dt.date)):
         return value
-    if isinstance(value, LabeledEnum):
-        return value.label
-    if isinstance(value, list):
-        if any(isinstance(v, BaseModel) for v in value):
-            return json.dumps([v.model_dump(mode="json") for v in value], ensure_ascii=False)
-        return "、".join(str(_xlsx_value(v)) for v in value)
-    return str(value)
+    return str(value) if verbatim else redact(str(value))
+
+
+def _rows(config: RegistryConfig, items: Sequence[BaseModel], cols: list[FlatColumn]) -> Iterator[list[Any]]:
+    names = unit_names(config)
+    for record in items:
+        yield [column.get(record, names) for column in cols]
 
 
 def to_csv(config: RegistryConfig, head: Snapshot) -> dict[str, bytes]:
     """``units.csv``, ``systems.csv``, ``projects.csv``."""
     out = {}
     for kind, items in records_of(config, head).items():
-        keys = [key for key, _, _ in columns(KINDS[kind])]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(keys)
-        writer.writerows([_csv_value(value_at(r, key)) for key in keys] for r in items)
-        out[f"{kind}.csv"] = buffer.getvalue().encode("utf-8-sig")
+        cols = table_columns(kind, identities=config.publish_identities)
+        rows = ([_csv_value(v, verbatim=c.verbatim) for v, c in zip(row, cols)] for row in _rows(config, items, cols))
+        out[f"{kind}.csv"] = _csv_bytes([c.header for c in cols], rows)
     return out
+
+
+def _csv_bytes(header: list[str], rows: Iterator[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def dictionary_rows(*, identities: bool = False, profiles: Collection[str] | None = None) -> list[list[str]]:
+    """The data dictionary: table, column header, field key, meaning, type, unit, allowed values.
+    With ``profiles``, the meanings cite only those profiles' regulations."""
+    return [[table, c.header, c.key, own_text(c.meaning, profiles), c.kind, c.unit, c.allowed]
+            for table, c in dictionary(identities=identities)]
+
+
+def to_dictionary_csv(config: RegistryConfig) -> bytes:
+    rows = dictionary_rows(identities=config.publish_identities, profiles=config.profiles)
+    return _csv_bytes(DICTIONARY_HEADER, ([_csv_value(v) for v in row] for row in rows))
 
 
 def to_xlsx(config: RegistryConfig, head: Snapshot, today: dt.date) -> bytes:
     # Write-only (streaming) mode: several times faster for thousands of rows.
     book = Workbook(write_only=True)
     book.properties.title = f"{config.jurisdiction}政务信息化登记簿（{today.isoformat()}）"
-    guide: list[list[str]] = []
     for kind, items in records_of(config, head).items():
-        cols = list(columns(KINDS[kind]))
-        rows = ([_text_cell(sheet_value) for sheet_value in (_xlsx_value(value_at(r, key)) for key, _, _ in cols)]
-                for r in items)
-        _sheet(book, SHEET_TITLES[kind], [title for _, title, _ in cols], rows)
-        guide += [[SHEET_TITLES[kind], title, key, description] for key, title, description in cols]
-    _sheet(book, "字段说明", ["工作表", "列标题", "字段", "说明"], iter(guide))
+        cols = table_columns(kind, identities=config.publish_identities)
+        rows = ([_text_cell(_xlsx_value(v, verbatim=c.verbatim)) for v, c in zip(row, cols)]
+                for row in _rows(config, items, cols))
+        _sheet(book, SHEET_TITLES[kind], [c.header for c in cols], rows, len(items))
+    guide = dictionary_rows(identities=config.publish_identities, profiles=config.profiles)
+    _sheet(book, DICTIONARY_SHEET, DICTIONARY_HEADER, iter(guide), len(guide))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -201,9 +188,12 @@ def _text_cell(value: Any) -> Any:
     return _Text(value) if isinstance(value, str) and value.startswith("=") else value
 
 
-def _sheet(book: Any, title: str, header: list[str], rows: Iterator[list[Any]]) -> None:
+def _sheet(book: Any, title: str, header: list[str], rows: Iterator[list[Any]], count: int) -> None:
+    """A sheet with a bold, frozen header row and a filter over every column."""
     sheet = book.create_sheet(title)
     sheet.freeze_panes = "A2"
+    last = get_column_letter(max(len(header), 1))
+    sheet.auto_filter.ref = f"A1:{last}{count + 1}"
     for index in range(1, len(header) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 18
     bold = Font(bold=True)
@@ -220,15 +210,26 @@ def _cell(sheet: Any, value: str, *, font: Font | None = None) -> WriteOnlyCell:
     return cell
 
 
-def export_files(config: RegistryConfig, head: Snapshot, today: dt.date) -> dict[str, bytes]:
+def table_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """Any other published table (期限提醒) as CSV, with the same safeguards."""
+    return _csv_bytes(header, ([_csv_value(v) for v in row] for row in rows))
+
+
+def table_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    """Any other published table as a one-sheet workbook with a frozen, filterable header."""
+    book = Workbook(write_only=True)
+    _sheet(book, title, header, ([_text_cell(_xlsx_value(v)) for v in row] for row in rows), len(rows))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_files(config: RegistryConfig, head: Snapshot, today: dt.date,
+                 *, meta: dict[str, Any] | None = None) -> dict[str, bytes]:
     """Every open-data file by name (the site's ``data/`` folder)."""
     return {
-        "catalog.json": to_json(config, head, today),
+        "catalog.json": to_json(config, head, today, meta=meta),
         **to_csv(config, head),
         "catalog.xlsx": to_xlsx(config, head, today),
+        "dictionary.csv": to_dictionary_csv(config),
     }
-
-
-def field_guide(kinds: Iterable[str] = KINDS) -> list[tuple[str, str, str, str]]:
-    """(kind, key, Chinese title, description) of every published column."""
-    return [(kind, key, title, description) for kind in kinds for key, title, description in columns(KINDS[kind])]

@@ -14,6 +14,7 @@ import pytest
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = "2025-12-01"
+REPO_URL = "https://github.com/example/registry"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,8 +33,13 @@ def stage(registry: Path, target: Path) -> Path:
     return target
 
 
-def mkdocs_build(root: Path, *, today: str = TODAY, check: bool = True) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(root: Path, *, today: str = TODAY, check: bool = True,
+                 repo_url: str | None = REPO_URL) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict``, with REGISTRY_REPO_URL set to ``repo_url`` (None: unset)."""
     env = {**os.environ, "REGISTRY_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("REGISTRY_REPO_URL", None)
+    if repo_url is not None:
+        env["REGISTRY_REPO_URL"] = repo_url
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml")],
         cwd=root, env=env, capture_output=True, text=True, check=False,
@@ -66,3 +72,17 @@ def fixture_copy(name: str, factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(FIXTURES / name, target)
         _copies[name] = target
     return _copies[name]
+
+
+def built_demo(factory: pytest.TempPathFactory) -> Built:
+    """The built site of the project's own demo registry (金乡县), built once per session."""
+    if "(demo)" not in _built:
+        root = factory.mktemp("site-demo") / "registry"
+        root.mkdir()
+        shutil.copy(PROJECT / "registry.yaml", root / "registry.yaml")
+        for folder in ("systems", "projects", "docs", "site", "hooks"):
+            shutil.copytree(PROJECT / folder, root / folder)
+        shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+        done = mkdocs_build(root)
+        _built["(demo)"] = Built(root, root / "public", done.stdout + done.stderr)
+    return _built["(demo)"]

@@ -196,7 +196,7 @@ def test_open_data_page_downloads_the_csv(session: Session, tmp_path: Path) -> N
     target = tmp_path / "systems.csv"
     info.value.save_as(target)
     content = target.read_bytes()
-    assert content.startswith(b"\xef\xbb\xbfid,name,unit,status")
+    assert content.decode("utf-8").startswith("\ufeff系统编号,系统名称,简称,所属单位,状态")
     assert "预算管理一体化系统" in content.decode("utf-8-sig") and b"CANARY" not in content
     session.shot("open-data")
     session.assert_nothing_ran()

@@ -67,19 +67,35 @@ def test_json_holds_every_public_field(capsys: pytest.CaptureFixture[str]) -> No
     assert project["budget"]["sources"] == [{"kind": "county_budget", "amount_wan": 120.0}]
 
 
-def test_csv_has_one_table_per_kind_with_dotted_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_has_chinese_headers_and_values_with_codes_in_extra_columns(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--root", str(HOSTILE), "export", "--format", "csv", "--out", str(tmp_path))
     assert code == 0 and out.splitlines() == [str(tmp_path / f"{k}.csv") for k in ("units", "systems", "projects")]
-    systems = {r["id"]: r for r in rows((tmp_path / "systems.csv").read_bytes())}
-    assert systems["czj-xss"]["security.mlps_level"] == "2"
-    assert systems["czj-xss"]["platforms"] == "big_data_platform; shandongtong"
-    assert systems["czj-old"]["merged_into"] == "czj-xss" and systems["czj-old"]["status"] == "merged"
+    systems = {r["系统编号"]: r for r in rows((tmp_path / "systems.csv").read_bytes())}
+    xss = systems["czj-xss"]
+    assert xss["安全·等保级别"] == "2" and xss["状态"] == "运行中" and xss["状态代码"] == "operating"
+    assert xss["部署方式"] == "县级政务云" and xss["部署方式代码"] == "county_cloud"
+    assert xss["接入平台"] == "一体化大数据平台、山东通" and xss["接入平台代码"] == "big_data_platform; shandongtong"
+    assert xss["所属单位"] == "财政局 <script>alert('unit')</script>" and xss["所属单位代码"] == "czj"
+    assert xss["执法监管系统"] == "否"
+    assert systems["czj-old"]["整合至"] == "czj-xss" and systems["czj-old"]["状态代码"] == "merged"
+    header = list(xss)
+    assert header.index("状态代码") > header.index("划转来源·日期")  # the machine columns come last
     projects = rows((tmp_path / "projects.csv").read_bytes())
-    assert projects[0]["milestones.approved.date"] == "2024-02-01"
-    assert projects[0]["budget.total_wan"] == "120"
-    assert json.loads(projects[0]["basis"])[0]["kind"] == "plan"  # lists of mappings as JSON text
+    assert projects[0]["里程碑·立项批复·日期"] == "2024-02-01"
+    assert projects[0]["投资·投资概算（万元）"] == "120"
+    # Funding sources flattened: one amount column per kind of source.
+    assert projects[0]["投资·资金来源·本级财政预算（万元）"] == "120" and projects[0]["投资·资金来源·社会资本（万元）"] == ""
+    assert projects[0]["建设依据"].startswith("依据名称 ") and "依据类型 规划" in projects[0]["建设依据"]
+    # No JSON in the readable columns; the machine form of lists of entries is in the 代码 twins.
+    assert not any(value.startswith(("[{", "{")) for p in projects for k, value in p.items() if not k.endswith("代码"))
+    assert json.loads(projects[0]["建设依据代码"])[0]["kind"] == "plan"
+    assert json.loads(projects[0]["投资·资金来源代码"]) == [{"kind": "county_budget", "amount_wan": 120.0}]
     units = rows((tmp_path / "units.csv").read_bytes())
-    assert list(units[0]) == ["id", "name", "kind", "parent", "reviewers", "approvers"]
+    # Approvers' and reviewers' identities are not published unless the registry says so.
+    assert list(units[0]) == ["单位代码", "单位名称", "简称", "单位类型", "主管部门", "单位类型代码", "主管部门代码"]
+    wjj = next(u for u in units if u["单位代码"] == "wjj")
+    assert wjj["主管部门"] == "财政局 <script>alert('unit')</script>" and wjj["主管部门代码"] == "czj"
 
 
 def test_csv_and_xlsx_do_not_run_formulas(tmp_path: Path) -> None:
@@ -88,7 +104,7 @@ def test_csv_and_xlsx_do_not_run_formulas(tmp_path: Path) -> None:
     }}})
     config, head = load_config(tmp_path), load_head(tmp_path)
     row = rows(export.to_csv(config, head)["systems.csv"])[0]
-    assert row["name"].startswith("'=HYPERLINK") and row["description"] == "'-2+3" and row["retirement_ref"] == "'@SUM(A1)"
+    assert row["系统名称"].startswith("'=HYPERLINK") and row["系统简介"] == "'-2+3" and row["停用依据"] == "'@SUM(A1)"
     sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(config, head, TODAY)))["政务信息系统"]
     cell = sheet.cell(row=2, column=2)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
@@ -99,20 +115,29 @@ def xlsx_rows(content: bytes, sheet: str) -> list[list[Any]]:
     return [list(r) for r in book[sheet].iter_rows(values_only=True)]
 
 
-def test_xlsx_has_chinese_titles_labels_and_a_field_guide(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_has_chinese_titles_labels_and_a_data_dictionary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out" / "目录.xlsx"
     code, out, _ = run(capsys, "--root", str(HOSTILE), "export", "--format", "xlsx", "--out", str(target))
     assert code == 0 and out.strip() == str(target)
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["单位", "政务信息系统", "政务信息化项目", "字段说明"]
+    assert book.sheetnames == ["单位", "政务信息系统", "政务信息化项目", "数据字典"]
+    for name in book.sheetnames:  # a filter on the header row, the header frozen
+        assert book[name].auto_filter.ref.startswith("A1:") and book[name].freeze_panes == "A2"
     header, *records = xlsx_rows(target.read_bytes(), "政务信息系统")
-    assert header[:4] == ["系统编号", "系统名称", "所属单位", "状态"] and "安全·等保级别" in header
+    assert header[:5] == ["系统编号", "系统名称", "简称", "所属单位", "状态"] and "安全·等保级别" in header
     xss = next(r for r in records if r[0] == "czj-xss")
-    assert xss[3] == "运行中" and xss[header.index("部署方式")] == "县级政务云"
+    assert xss[4] == "运行中" and xss[header.index("部署方式")] == "县级政务云"
     assert xss[header.index("接入平台")] == "一体化大数据平台、山东通"
     assert xss[header.index("执法监管系统")] == "否"
-    guide = xlsx_rows(target.read_bytes(), "字段说明")
-    assert ["政务信息系统", "安全·等保级别", "security.mlps_level"] == guide[[g[2] for g in guide].index("security.mlps_level")][:3]
+    assert xss[header.index("状态代码")] == "operating"
+    guide = xlsx_rows(target.read_bytes(), "数据字典")
+    assert guide[0] == ["表", "列名", "字段", "含义", "类型", "计量单位", "取值"]
+    entry = guide[[g[2] for g in guide].index("security.mlps_level")]
+    assert entry[:3] == ["政务信息系统", "安全·等保级别", "security.mlps_level"] and entry[4] == "整数"
+    status = guide[[g[1] for g in guide].index("状态代码")]
+    assert status[2] == "status" and "operating 运行中" in status[6]
+    amount = guide[[g[1] for g in guide].index("投资·投资概算（万元）")]
+    assert amount[4] == "数值" and amount[5] == "万元"
 
 
 def test_site_downloads_are_the_exported_files(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
@@ -122,9 +147,14 @@ def test_site_downloads_are_the_exported_files(tmp_path: Path, tmp_path_factory:
     run(capsys, *root, "export", "--format", "csv", "--out", str(tmp_path))
     run(capsys, *root, "export", "--format", "json", "--today", "2025-12-01", "--out", str(tmp_path / "catalog.json"))
     run(capsys, *root, "export", "--format", "xlsx", "--today", "2025-12-01", "--out", str(tmp_path / "catalog.xlsx"))
-    for name in ("catalog.json", "units.csv", "systems.csv", "projects.csv"):
+    for name in ("units.csv", "systems.csv", "projects.csv"):
         assert files[f"data/{name}"] == (tmp_path / name).read_bytes(), name
-    for sheet in ("单位", "政务信息系统", "政务信息化项目", "字段说明"):  # xlsx embeds its save time
+    site_json = files["data/catalog.json"]
+    assert isinstance(site_json, bytes)
+    published, exported = json.loads(site_json), json.loads((tmp_path / "catalog.json").read_bytes())
+    assert {k: published[k] for k in exported} == exported  # the site's copy adds the DCAT description
+    assert published["@type"] == "dcat:Catalog"
+    for sheet in ("单位", "政务信息系统", "政务信息化项目", "数据字典"):  # xlsx embeds its save time
         site_xlsx = files["data/catalog.xlsx"]
         assert isinstance(site_xlsx, bytes)
         assert xlsx_rows(site_xlsx, sheet) == xlsx_rows((tmp_path / "catalog.xlsx").read_bytes(), sheet)

@@ -45,12 +45,13 @@ def page(files: dict[str, str | bytes], path: str) -> str:
 def test_every_page_of_the_issue_is_generated(hostile: dict[str, str | bytes]) -> None:
     expected = {
         urls.HOME, urls.SYSTEMS, urls.PROJECTS, urls.UNITS, urls.COMPLIANCE, urls.DEADLINES,
-        urls.INVENTORY, urls.RULES_INDEX, urls.OPEN_DATA,
+        urls.INVENTORY, urls.RULES_INDEX, urls.OPEN_DATA, urls.SUMMARY,
         urls.rules("common"), urls.rules("jinxiang"),  # only the chosen profile's rule page
         "systems/czj-xss.md", "systems/czj-old.md", "systems/wjj-table.md",
         "projects/2024-czj-001.md", "projects/2024-wjj-001.md",
         "units/dsj.md", "units/czj.md", "units/wjj.md",
         "data/catalog.json", "data/catalog.xlsx", "data/units.csv", "data/systems.csv", "data/projects.csv",
+        "data/dictionary.csv", "data/SHA256SUMS", "data/deadlines.csv", "data/deadlines.xlsx",
         "data/schema/registry.schema.json", "data/schema/system.schema.json", "data/schema/project.schema.json",
     }
     assert set(hostile) == expected
@@ -76,6 +77,8 @@ def test_every_link_between_generated_pages_resolves(hostile: dict[str, str | by
         if not isinstance(text, str):
             continue
         for href in HREF.findall(text):
+            if href.startswith("https://"):
+                continue  # the licence: the only link off the site
             target, _, anchor = href.partition("#")
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
             if resolved.endswith(".html"):
@@ -149,10 +152,11 @@ def test_rule_pages_mark_what_is_in_force(hostile: dict[str, str | bytes]) -> No
 
 def test_open_data_page_links_every_download(hostile: dict[str, str | bytes]) -> None:
     text = page(hostile, urls.OPEN_DATA)
-    for name in ("catalog.json", "units.csv", "systems.csv", "projects.csv", "catalog.xlsx", "schema/system.schema.json"):
+    for name in ("catalog.json", "units.csv", "systems.csv", "projects.csv", "catalog.xlsx", "dictionary.csv",
+                 "SHA256SUMS", "schema/system.schema.json"):
         assert f'href="data/{name}"' in text
-    assert f"<code>{esc('security.mlps_level')}</code>" in text
-    assert "<code>notes</code>" not in text and "<code>contacts</code>" not in text
+    assert "安全·等保级别" in text and "mlps" not in text  # the dictionary page: Chinese, no field keys
+    assert "内部备注" not in text and "联系人·" not in text
 
 
 # ------------------------------------------------------------------- history from real git
@@ -172,8 +176,11 @@ def test_change_history_and_inventory_from_git(tmp_path: Path) -> None:
 
     files = generate(repo.path, today=TODAY)
     history = page(files, "systems/czj-b.md").split("## 变更记录")[1]
-    assert "2025-03-03" in history and esc("Merge pull request #7") in history and "李主任（合并）" in history
-    assert "2024-06-01" in history and "初始登记" in history
+    # The record's changes in the registry's words, not the developers' commit messages.
+    assert "2025-03-03" in history and "状态：运行中 → 已停用" in history and "李主任（合并）" in history
+    assert "更新：停用日期、停用依据" in history
+    assert "2024-06-01" in history and "新增登记" in history
+    assert "Merge" not in history and "初始登记" not in history and "停用 czj-b" not in history
     assert "@" not in history  # names only: no e-mail addresses on the site
     inventory = page(files, urls.INVENTORY)
     assert "2025 年初 3 个，变化 -1" in inventory  # czj-budget, czj-a, czj-b → czj-b retired
@@ -185,8 +192,8 @@ def test_change_history_and_inventory_from_git(tmp_path: Path) -> None:
 def test_outside_git_the_site_says_there_is_no_history(tmp_path: Path) -> None:
     build_registry(tmp_path, {"records": {}})
     files = generate(tmp_path, today=TODAY)
-    assert "未读取到主分支的 git 历史" in page(files, urls.INVENTORY)
-    assert "暂无 git 历史" in page(files, "systems/czj-budget.md")
+    assert "未读取到主分支的版本历史" in page(files, urls.INVENTORY)
+    assert "暂无变更记录" in page(files, "systems/czj-budget.md")
 
 
 # -------------------------------------------------------------------------- markup and svg

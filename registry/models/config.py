@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, StringConstraints, field_validator, model_validator
 
 from registry.enums import CmsBackend, UnitKind
-from registry.models.base import Contact, Strict, field
+from registry.models.base import Contact, Flag, Strict, field
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
 
@@ -66,6 +66,7 @@ class Approver(Strict):
 class Unit(Strict):
     id: UnitId = field("单位代码", "小写字母开头，2–32 位小写字母或数字；即 systems/<单位代码>/ 目录名")
     name: str = field("单位名称")
+    aliases: list[str] = field("简称", "常用简称或曾用名，例如 卫健局；网站搜索能按简称找到本单位，并在单位页面上显示", default_factory=list)
     kind: UnitKind = field("单位类型", "authority 数据主管部门 | department 县直部门 | township 乡镇（街道） | park 园区 | enterprise 国有企业")
     parent: UnitId | None = field("主管部门", "上级主管单位的单位代码（下属单位填写）", default=None)
     reviewers: list[str] = field("审核人", "代码托管平台上的审核人或团队（生成 CODEOWNERS）", default_factory=list)
@@ -137,6 +138,11 @@ class RegistryConfig(Strict):
     authorities: Authorities = field("职能部门", "角色 → 单位代码")
     parameters: dict[str, Any] = field("规则参数", "按参数名（或 规则编号.参数名）覆盖默认值", default_factory=dict)
     disabled_rules: list[DisabledRule] = field("停用规则", "每条须写明理由", default_factory=list)
+    publish_identities: Flag = field(
+        "公开审核人身份",
+        "true：网站和开放数据列出各单位审核人、批准人的原始身份（邮箱、账号）；默认 false，只显示姓名和人数",
+        default=False,
+    )
     trust: Trust = field("审计信任", "registry audit 信任的合并签名公钥与批准人变更权限", default_factory=Trust)
     cms: CmsConfig | None = field("网页表单", "办事员网页表单（Decap CMS）的代码托管平台；不填则网站不含 admin/", default=None)
 

@@ -58,6 +58,7 @@ class Transfer(Strict):
 class System(Strict):
     id: SystemId = field("系统编号", "小写字母、数字和连字符，≤64 位，全登记簿唯一；即文件名")
     name: str = field("系统名称")
+    aliases: list[str] = field("简称", "常用简称或曾用名；网站搜索能按简称找到本系统，并在系统页面上显示", default_factory=list)
     unit: UnitId = field("所属单位", "单位代码，即 systems/<单位代码>/ 目录名")
     status: SystemStatus = field("状态", "planned 规划中 | building 建设中 | trial 试运行 | operating 运行中 | retired 已停用 | merged 已整合")
     description: str | None = field("系统简介", default=None)

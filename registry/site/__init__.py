@@ -11,7 +11,9 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from registry.site import catalog, compliance, home, opendata, records, rules_pages, trend, units
+from registry.site import (
+    catalog, compliance, deadlines, home, opendata, records, rules_pages, summary, trend, units,
+)
 from registry.site.data import SiteData, gather
 
 Content = str | bytes
@@ -25,9 +27,11 @@ class GeneratedSite:
 
 def build(data: SiteData) -> GeneratedSite:
     files: dict[str, Content] = {}
-    for module in (home, catalog, records, units, compliance, trend, rules_pages, opendata):
+    for module in (home, catalog, records, units, compliance, trend, rules_pages, summary):
         files.update(module.pages(data))
-    files.update(opendata.assets(data))
+    assets = opendata.assets(data, deadlines.assets(data))
+    files.update(opendata.pages(data, assets))
+    files.update(assets)
     sources = {**records.sources(data), **units.sources(data)}
     return GeneratedSite(files, sources)
 

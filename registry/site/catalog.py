@@ -86,7 +86,7 @@ def projects_table(data: SiteData, source: str, projects: list[Project], *, inte
         Column(title_of(Project, "year"), filter=interactive, numeric=True, nowrap=True),
         Column(title_of(Project, "nature"), filter=interactive),
         Column("阶段", filter=interactive),
-        Column("投资概算（万元）", numeric=True),
+        Column("投资概算（万元）", numeric=True, total=interactive),
         Column("问题", numeric=True, nowrap=True),
     ]
     rows: list[Sequence[Cell]] = []

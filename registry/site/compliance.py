@@ -2,16 +2,16 @@
 due within the outlook window)."""
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable
 
-from registry.findings import Finding, Severity
+from registry.findings import Severity
 from registry.rules import RULES
 from registry.site import urls
 from registry.site.data import OUTLOOK_DAYS, SiteData
-from registry.site.markup import NOT_SEARCHED, Cell, Column, Table, bullet_list, esc, page, paragraph
-from registry.site.parts import findings_table, rule_link, severity_badge, unit_link
+from registry.site.markup import NOT_SEARCHED, Cell, Column, Table, bullet_list, esc, link, page, paragraph
+from registry.site import deadlines
+from registry.site.parts import finding_record, findings_table, rule_link, severity_badge, unit_link
+from registry.site.wording import profile_name, public_message
 
 
 def pages(data: SiteData) -> dict[str, str]:
@@ -22,7 +22,7 @@ def compliance_page(data: SiteData) -> str:
     source = urls.COMPLIANCE
     summary = data.run.report.summary
     intro = paragraph(esc(
-        f"以 {data.today.isoformat()} 为基准，按{'、'.join(summary.profiles)}规则配置检查 {summary.records} 个记录文件："
+        f"以 {data.today.isoformat()} 为基准，按{'、'.join(profile_name(p) for p in summary.profiles)}检查 {summary.records} 个记录文件："
         f"{data.errors} 个错误，{data.warnings} 个警告。变更规则（只减不增、不得删除等）在合并请求中检查，不在此列。"
     ))
     disabled = bullet_list(
@@ -76,24 +76,38 @@ def by_unit(data: SiteData, source: str) -> str:
 
 def deadlines_page(data: SiteData) -> str:
     source = urls.DEADLINES
-    overdue = sorted(data.deadline_findings, key=_by_unit(data))
-    upcoming = sorted(data.upcoming, key=_by_unit(data))
+    found = deadlines.items(data)
+    overdue = [d for d in found if d.days_overdue > 0]
+    upcoming = [d for d in found if d.days_overdue <= 0]
     return page(
         "期限提醒",
         paragraph(esc(
-            f"期限类规则按发布日期 {data.today.isoformat()} 计算：已逾期 {len(overdue)} 项，"
-            f"{OUTLOOK_DAYS} 天内到期 {len(upcoming)} 项。期限提醒为警告，不阻止合并，请各单位及时办理。"
+            f"期限按发布日期 {data.today.isoformat()} 计算：已逾期 {len(overdue)} 项，"
+            f"{OUTLOOK_DAYS} 天内到期 {len(upcoming)} 项，逾期最久的排在最前。期限提醒为警告，不阻止合并，请各单位及时办理。"
         )),
+        paragraph("下载：" + link(urls.href(source, deadlines.CSV), "期限提醒（CSV）") + " · "
+                  + link(urls.href(source, deadlines.XLSX), "期限提醒（Excel）")),
         "## 已逾期",
-        findings_table(data, source, overdue, interactive=True, empty="没有逾期事项。"),
+        _deadlines_table(data, source, overdue, "没有逾期事项。"),
         f"## {OUTLOOK_DAYS} 天内到期",
-        paragraph(esc(f"以下事项今天尚未逾期，按 {data.today + dt.timedelta(days=OUTLOOK_DAYS)} 计算将会逾期；说明按该日期写出。")),
-        findings_table(data, source, upcoming, interactive=True, empty=f"{OUTLOOK_DAYS} 天内没有到期事项。"),
+        _deadlines_table(data, source, upcoming, f"{OUTLOOK_DAYS} 天内没有到期事项。"),
         **NOT_SEARCHED,
     )
 
 
-def _by_unit(data: SiteData) -> Callable[[Finding], tuple[str, str, str]]:
-    def key(f: Finding) -> tuple[str, str, str]:
-        return data.unit_of_path(f.path), f.path, f.rule
-    return key
+def _deadlines_table(data: SiteData, source: str, items: list[deadlines.Deadline], empty: str) -> str:
+    table = Table([Column("到期日", nowrap=True), Column("逾期天数", numeric=True, nowrap=True),
+                   Column("单位", filter=True), Column("记录"), Column("事项"), Column("主管部门", filter=True),
+                   Column("处理建议", wide=True), Column("规则", nowrap=True)],
+                  interactive=True, empty=empty, cls="registry-deadlines")
+    for d in items:
+        record = data.record_at.get(d.finding.path)
+        overdue = f"{d.days_overdue} 天" if d.days_overdue > 0 else f"还剩 {-d.days_overdue} 天"
+        table.rows.append([
+            Cell.text(d.due.isoformat()), Cell(esc(overdue), str(d.days_overdue)),
+            Cell(unit_link(data, source, d.unit) if d.unit else "—"), finding_record(data, source, d.finding),
+            Cell.text(d.title), Cell(unit_link(data, source, d.authority)),
+            Cell.text(public_message(d.finding.message.zh, type(record) if record is not None else None)),
+            Cell(rule_link(source, d.finding.rule)),
+        ])
+    return table.render()

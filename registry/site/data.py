@@ -16,6 +16,7 @@ from registry.findings import Finding, Severity
 from registry.models import Project, RegistryConfig, System, Unit
 from registry.rules import RULES
 from registry.rules.base import Kind, Rule
+from registry.site.changelog import RecordChange, record_changes
 from registry.snapshot import Snapshot
 
 # 期限提醒 looks this far ahead of the build date (issue #4: "due within 30 days").
@@ -29,7 +30,8 @@ class SiteData:
     run: Run
     upcoming: list[Finding]  # deadline findings that appear within OUTLOOK_DAYS, not yet today
     history: list[inventory.InventoryPoint]
-    changes: dict[str, list[gitio.LogEntry]]
+    changes: dict[str, list[RecordChange]]  # record path → its changes from git, newest first
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict)  # what several pages derive once
 
     @property
     def config(self) -> RegistryConfig:
@@ -139,7 +141,7 @@ def gather(root: Path, *, today: dt.date) -> SiteData:
         run=run,
         upcoming=_upcoming(root, run, today),
         history=inventory.history(root),
-        changes=gitio.record_history(root),
+        changes=record_changes(root, gitio.record_history(root)),
     )
 
 

@@ -1,10 +1,10 @@
 """The home page: totals, compliance summary and the inventory trend."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from registry.enums import STAGE_ORDER, Stage, SystemStatus
-from registry.site import trend, urls
+from registry.site import figures, trend, urls
 from registry.site.compliance import by_rule
 from registry.site.data import SiteData
 from registry.site.labels import money
@@ -26,9 +26,11 @@ def home_page(data: SiteData) -> str:
             f"登记 {len(data.units)} 个单位、{len(data.systems)} 个政务信息系统（在用 {active} 个）、"
             f"{len(data.projects)} 个政务信息化项目（投资概算合计 {money(total)} 万元）。数据截至 {data.today.isoformat()}。"
         ), cls="registry-lead"),
+        paragraph(link(urls.href(source, urls.SUMMARY), "打印一页简报（A4）")),
         "## 系统按状态", _systems_by_status(data, source),
+        "## 各单位系统状态", figures.status_by_unit(data, source, data.systems),
         "## 项目按阶段", _projects_by_stage(data),
-        "## 投资按年度", _budget_by_year(data),
+        "## 投资概况", figures.investment(data, source, data.projects),
         "## 合规概况",
         paragraph(
             esc(f"{data.errors} 个错误，{data.warnings} 个警告，{len(data.deadline_findings)} 项期限已逾期。")
@@ -59,16 +61,3 @@ def _projects_by_stage(data: SiteData) -> str:
         for stage in stages if counts[stage]
     ]
     return table.render() if table.rows else paragraph("暂无登记的项目。")
-
-
-def _budget_by_year(data: SiteData) -> str:
-    per_year: dict[int, list[float]] = defaultdict(list)
-    for p in data.projects:
-        per_year[p.year].append(p.budget.total_wan)
-    table = Table([Column("计划年度"), Column("项目数", numeric=True), Column("投资概算（万元）", numeric=True)],
-                  empty="暂无登记的项目。", cls="registry-compact")
-    table.rows = [
-        [Cell.text(year), Cell.text(len(amounts)), Cell.text(money(sum(amounts)))]
-        for year, amounts in sorted(per_year.items())
-    ]
-    return table.render()

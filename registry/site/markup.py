@@ -9,7 +9,10 @@ through untouched. A user string therefore has to be safe in three readings at o
   attribute lists become numeric entities, so ``[x](javascript:…)`` stays text even where a
   string lands in Markdown context (a heading, the page title);
 - templates: ``{`` and ``}`` become entities, so ``{{ config }}`` / ``{% raw %}`` could not
-  be expanded even if a macro plugin were ever added.
+  be expanded even if a macro plugin were ever added;
+- privacy: e-mail addresses and phone numbers become （已隐去） (:mod:`registry.privacy`),
+  whichever field they were typed into. Only :func:`esc_identity` shows them, for the
+  approvers and reviewers of a registry that publishes identities.
 
 A newline becomes ``<br>``: a blank line inside a raw HTML block would end the block.
 """
@@ -20,12 +23,20 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from registry.privacy import redact
+
 _ENTITIES = {char: f"&#{ord(char)};" for char in "&<>\"'`*_[](){}|#!~^\\$:"}
 _TABLE = str.maketrans(_ENTITIES)
 
 
 def esc(value: object) -> str:
-    """``value`` as text that renders literally in HTML and in Markdown."""
+    """``value`` as text that renders literally in HTML and in Markdown, without personal
+    contact details."""
+    return esc_identity(redact("" if value is None else str(value)))
+
+
+def esc_identity(value: object) -> str:
+    """:func:`esc` without the redaction: only for identities a registry chose to publish."""
     text = "" if value is None else str(value)
     return "<br>".join(line.translate(_TABLE) for line in text.replace("\r\n", "\n").split("\n"))
 
@@ -54,6 +65,33 @@ def front_matter(title: str, **extra: object) -> str:
 NOT_SEARCHED: dict[str, object] = {"search": {"exclude": True}}
 
 
+def search_terms(jurisdiction: str, name: str, aliases: list[str]) -> dict[str, object]:
+    """Front matter that makes a record's or unit's page the first search result for its full
+    name, the name without the jurisdiction (金乡县政务云平台 → 政务云平台), a prefix of either,
+    and its aliases (卫健局): Material's search weighs page tags above titles and text, and
+    matches a query as a prefix of a tag. The tags are hidden on the page (the aliases are
+    shown in the page's own words)."""
+    terms = [name, *aliases]
+    local = _without_place(jurisdiction, name)
+    if local:
+        terms.insert(1, local)
+    # Whole terms, not cut into words: a query matches a tag as its prefix (政务云 → 政务云平台),
+    # and words cut out of a name would match other pages' tags as well.
+    tags = list(dict.fromkeys(redact(t).strip() for t in terms if t.strip()))
+    return {"tags": tags, "hide": ["tags"]}
+
+
+def _without_place(jurisdiction: str, name: str) -> str | None:
+    """``name`` without the place it starts with: the jurisdiction's name or its end, with or
+    without the 县/市/区 (山东省金乡县: 金乡县政务云平台 → 政务云平台, 金乡经济开发区… → 经济开发区…)."""
+    place = jurisdiction.split("（")[0].split("(")[0].strip()
+    prefixes = {place[k:] for k in range(len(place) - 1)} | {place[k:-1] for k in range(len(place) - 2)}
+    # A remainder shorter than four characters (测试县 → 系统) would match too many queries.
+    found = max((p for p in prefixes if len(p) >= 2 and name.startswith(p) and len(name) - len(p) >= 4),
+                key=len, default="")
+    return name[len(found):] if found else None
+
+
 def page(title: str, *blocks: str, **meta: object) -> str:
     """A whole page: front matter, the H1 and the blocks separated by blank lines."""
     body = "\n\n".join(block for block in blocks if block)
@@ -76,7 +114,13 @@ def bullet_list(items: Iterable[str], *, cls: str = "") -> str:
 def definition_table(rows: Iterable[tuple[str, str]], *, cls: str = "registry-fields") -> str:
     """Two-column field table: label (escaped here) → value (an HTML fragment)."""
     body = "".join(f"<tr><th scope=\"row\">{esc(label)}</th><td>{value}</td></tr>" for label, value in rows)
-    return f'<table class="{cls}"><tbody>{body}</tbody></table>' if body else ""
+    return scroll_box(f'<table class="{cls}"><tbody>{body}</tbody></table>') if body else ""
+
+
+def scroll_box(table: str) -> str:
+    """A table in a box of its own width that scrolls sideways on a narrow screen, so the page
+    never does. Focusable, so that keyboard users can scroll it too."""
+    return f'<div class="registry-scroll" tabindex="0" role="region" aria-label="表格（可左右滑动）">{table}</div>'
 
 
 @dataclass
@@ -88,6 +132,8 @@ class Column:
     filter: bool = False
     numeric: bool = False
     nowrap: bool = False  # short codes and badges: keep them on one line
+    wide: bool = False  # long free text (messages, descriptions): given room to read
+    total: bool = False  # numeric column whose sum tables.js shows for the rows filtered in
 
 
 @dataclass
@@ -121,17 +167,22 @@ class Table:
             "<tr>" + "".join(_td(cell, column) for cell, column in zip(row, self.columns)) + "</tr>"
             for row in self.rows
         )
-        return f'<table class="{classes}"{data}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        table = f'<table class="{classes}"{data}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return scroll_box(table)
 
 
 def _th(column: Column) -> str:
     attrs = ' data-filter' if column.filter else ""
     attrs += ' data-numeric' if column.numeric else ""
-    attrs += ' class="nowrap"' if column.nowrap else ""
-    return f'<th scope="col"{attrs}>{esc(column.title)}</th>'
+    attrs += ' data-total' if column.total else ""
+    return f'<th scope="col"{attrs}{_classes(column)}>{esc(column.title)}</th>'
+
+
+def _classes(column: Column) -> str:
+    names = [name for name, on in (("nowrap", column.nowrap), ("wide", column.wide)) if on]
+    return f' class="{" ".join(names)}"' if names else ""
 
 
 def _td(cell: Cell, column: Column) -> str:
     key = f' data-key="{attr(cell.key)}"' if cell.key else ""
-    klass = ' class="nowrap"' if column.nowrap else ""
-    return f"<td{key}{klass}>{cell.html}</td>"
+    return f"<td{key}{_classes(column)}>{cell.html}</td>"

@@ -5,10 +5,11 @@ from collections.abc import Iterable
 
 from registry.enums import SystemStatus
 from registry.findings import Finding, Severity
-from registry.gitio import LogEntry
 from registry.models import Project, System
 from registry.site import urls
+from registry.site.changelog import RecordChange
 from registry.site.data import SiteData
+from registry.site.wording import field_label, model_of, public_message
 from registry.site.markup import Cell, Column, Table, esc, link
 
 SEVERITY_LABELS = {Severity.error: "错误", Severity.warning: "警告"}
@@ -71,14 +72,16 @@ def findings_table(
     columns = [Column("级别", filter=interactive, nowrap=True), Column("规则", filter=interactive, nowrap=True)]
     if with_record:
         columns = [Column("单位", filter=interactive), Column("记录"), *columns]
-    columns += [Column("字段"), Column("问题与处理建议"), Column("依据")]
+    columns += [Column("事项"), Column("问题与处理建议", wide=True), Column("依据", wide=True)]
     table = Table(columns, interactive=interactive, empty=empty, cls="registry-findings")
     for f in findings:
+        # The CLI names the field by its path and quotes YAML; readers get the Chinese words.
+        model = model_of(data.record_at.get(f.path))
         row = [
             Cell(severity_badge(f.severity)),
             Cell(rule_link(source, f.rule)),
-            Cell(f"<code>{esc(f.field)}</code>" if f.field else "—"),
-            Cell.text(f.message.zh),
+            Cell.text(field_label(f.field, model)),
+            Cell.text(public_message(f.message.zh, model)),
             Cell.text(f.citation or "—"),
         ]
         if with_record:
@@ -89,23 +92,19 @@ def findings_table(
     return table.render()
 
 
-def history_table(changes: list[LogEntry]) -> str:
-    """The record's git history: date, commit, subject, and who merged or committed it."""
+def history_table(changes: list[RecordChange]) -> str:
+    """The record's changes: date, what changed (registration, status and stage moves, updated
+    parts) and who merged (approved) or made it. Not the commit messages: they are written
+    for developers."""
     table = Table(
-        [Column("日期"), Column("提交"), Column("说明"), Column("合并人（批准）／提交人")],
-        empty="暂无 git 历史（不在 git 仓库中，或该文件尚未提交）。",
+        [Column("日期", nowrap=True), Column("变更内容", wide=True), Column("合并人（批准）／提交人")],
+        empty="暂无变更记录（登记簿尚无版本历史，或该记录尚未提交）。",
     )
     for c in changes:
         # The author of a merge commit is who merged the pull request (GitHub's web merge
-        # records GitHub as committer). Names only: e-mail addresses are not published.
-        person = c.author.name
-        who = f"{esc(person)}（合并）" if c.merge else esc(person)
-        table.rows.append([
-            Cell.text(c.date.isoformat()),
-            Cell(f"<code title=\"{esc(c.commit)}\">{esc(c.short)}</code>"),
-            Cell.text(c.subject),
-            Cell(who),
-        ])
+        # records GitHub as committer). Names only: esc() hides an address used as a name.
+        who = f"{esc(c.by)}（合并）" if c.merged else esc(c.by)
+        table.rows.append([Cell.text(c.date.isoformat()), Cell.text("；".join(c.what)), Cell(who)])
     return table.render()
 
 

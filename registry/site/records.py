@@ -15,7 +15,7 @@ from registry.models.system import DataInfo, Security, Transfer
 from registry.site import urls
 from registry.site.data import SiteData
 from registry.site.labels import html, label, labels, money, title_of
-from registry.site.markup import Cell, Column, Table, definition_table, esc, page, paragraph
+from registry.site.markup import Cell, Column, Table, definition_table, esc, page, paragraph, search_terms
 from registry.site.parts import (
     findings_table, history_table, project_ref, status_badge, system_ref, unit_link,
 )
@@ -78,14 +78,15 @@ def lead(*parts: str) -> str:
 
 def system_page(data: SiteData, s: System) -> str:
     source = urls.system(s.id)
-    basics = list(rows(System, s, ("description", "scope", "audience", "common_function", "online_since",
+    basics = list(rows(System, s, ("aliases", "description", "scope", "audience", "common_function", "online_since",
                                    "retired_on", "retirement_ref")))
     basics.insert(0, (title_of(System, "unit"), unit_link(data, source, s.unit)))
     basics.append((title_of(System, "enforcement"), html(s.enforcement)))
     deployment = list(rows(System, s, ("deployment", "network", "platforms")))
     return page(
         s.name,
-        lead(f"<code>{esc(s.id)}</code>", unit_link(data, source, s.unit), status_badge(s.status)),
+        lead(f"<code>{esc(s.id)}</code>", unit_link(data, source, s.unit), status_badge(s.status),
+             esc(f"简称：{'、'.join(s.aliases)}") if s.aliases else ""),
         section("基本信息", definition_table(basics)),
         section("部署与接入", definition_table(deployment)),
         section(title_of(System, "security"), definition_table(_security_rows(s.security))),
@@ -94,6 +95,7 @@ def system_page(data: SiteData, s: System) -> str:
         section("相关项目", _projects_of_system(data, source, s)),
         section("检查结果", findings_table(data, source, data.findings_on(s), with_record=False)),
         section("变更记录", history_table(data.changes.get(data.path_of(s), []))),
+        **search_terms(data.config.jurisdiction, s.name, s.aliases),
     )
 
 

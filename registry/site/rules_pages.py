@@ -5,6 +5,7 @@ A county's site shows only its own regulations: no page for a profile it did not
 the common rules cite the chosen profiles' articles (or the neutral 登记簿通用规则)."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -78,6 +79,13 @@ def _in_force(data: SiteData, rule: Rule[Any], findings: int) -> str:
     overridden = {k: v for k, v in values.items() if v != rule.defaults().get(k)}
     text = "本登记簿：适用"
     if overridden:
-        text += "，参数 " + "，".join(f"{k} = {v}" for k, v in overridden.items())
+        text += "，参数 " + "，".join(f"{_param_title(params, k)} 为 {v}" for k, v in overridden.items())
     text += f"；当前问题 {findings} 个。" if findings else "；当前无问题。"
     return esc(text)
+
+
+def _param_title(params: Any, name: str) -> str:
+    """A parameter's Chinese name: its description up to the first colon or bracket."""
+    info = type(params).model_fields.get(name)
+    text = (info.title or info.description or name) if info is not None else name
+    return re.split(r"[：:（(]", text, maxsplit=1)[0]

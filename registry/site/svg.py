@@ -96,12 +96,73 @@ def _grid(top: int) -> str:
 
 
 def _x_labels(points: Sequence[Point], xs: Sequence[float]) -> str:
+    """Date labels under the axis: the first and the last always, others where they fit. Each
+    label's box is computed from its text, and a label whose box would come within GAP of an
+    already placed one is left out, so labels never print over each other."""
     y = HEIGHT - BOTTOM + 18
-    chosen = {0, len(points) - 1}
-    if len(points) > 4:
-        chosen.add(len(points) // 2)
+    placed: list[tuple[float, float]] = []
     out = []
-    for i in sorted(chosen):
-        anchor = "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
-        out.append(f'<text class="tick" x="{xs[i]:.1f}" y="{y}" text-anchor="{anchor}">{points[i][0].isoformat()}</text>')
+    last = len(points) - 1
+    candidates = [0, last] + [i for i in range(1, last) if i % max(1, last // 6) == 0]
+    for i in dict.fromkeys(candidates):
+        text = points[i][0].isoformat()
+        anchor = "start" if i == 0 else "end" if i == last else "middle"
+        box = label_box(xs[i], text, anchor, TICK_FONT)
+        if any(box[0] < right + GAP and left < box[1] + GAP for left, right in placed):
+            continue
+        placed.append(box)
+        out.append(f'<text class="tick" x="{xs[i]:.1f}" y="{y}" text-anchor="{anchor}">{text}</text>')
     return "".join(out)
+
+
+TICK_FONT = 11  # px, as registry.css sets .tick
+GAP = 8
+
+
+def text_width(text: str, font: float) -> float:
+    """A generous width estimate: a full-width (CJK) character is one em, anything else 0.62 em."""
+    return sum(font if ord(c) > 0x2E7F else font * 0.62 for c in text)
+
+
+def label_box(x: float, text: str, anchor: str, font: float) -> tuple[float, float]:
+    width = text_width(text, font)
+    left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+    return left, left + width
+
+
+def fit(text: str, width: float, font: float) -> str:
+    """``text`` cut (with …) to fit ``width``."""
+    if text_width(text, font) <= width:
+        return text
+    while text and text_width(text + "…", font) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+BAR_ROW, BAR_LABEL, BAR_FONT = 26, 150, 12
+
+
+def bar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str, value_text: Sequence[str]) -> str:
+    """Horizontal bars, one row each: the label left of its bar (cut to its column, the full
+    text in a tooltip), the value right of it. One row per label, so labels cannot overlap."""
+    if not items:
+        return ""
+    width = WIDTH
+    plot = width - BAR_LABEL - 110
+    top = max(max(v for _, v in items), 1e-9)
+    height = BAR_ROW * len(items) + 8
+    rows = []
+    for i, ((label, value), shown) in enumerate(zip(items, value_text)):
+        y = 4 + i * BAR_ROW
+        length = max(plot * value / top, 0.0 if value <= 0 else 1.0)
+        rows.append(
+            f'<g><title>{esc(label)}：{esc(shown)} {esc(unit)}</title>'
+            f'<text class="label" x="{BAR_LABEL - 8}" y="{y + 17}" text-anchor="end">{esc(fit(label, BAR_LABEL - 12, BAR_FONT))}</text>'
+            f'<rect class="bar" x="{BAR_LABEL}" y="{y + 4}" width="{length:.1f}" height="{BAR_ROW - 8}"/>'
+            f'<text class="value" x="{BAR_LABEL + length + 6:.1f}" y="{y + 17}">{esc(shown)}</text></g>'
+        )
+    return (
+        f'<figure class="registry-chart"><svg class="bar-chart" role="img" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{attr(title)}"><title>{esc(title)}</title>{"".join(rows)}</svg>'
+        f"<figcaption>{esc(title)}（{esc(unit)}）</figcaption></figure>"
+    )

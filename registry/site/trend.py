@@ -25,11 +25,14 @@ def count_of(point: InventoryPoint, unit: str | None) -> int:
 
 
 def series(data: SiteData, unit: str | None = None) -> list[Point]:
-    """(date, active systems) after each commit of the base branch, then the current files."""
-    points = [(p.date, count_of(p, unit)) for p in data.history]
+    """(date, active systems) after each commit of the base branch, then the current files,
+    from the first commit that registered a system (of the unit): the trend starts at the
+    registry's first record, not at the empty repository before it."""
+    points = [(p.date, count_of(p, unit)) for p in data.history if unit is None or unit in p.counts]
     now = current_counts(data.head)
     points.append((data.today, sum(now.values()) if unit is None else now.get(unit, 0)))
-    return points
+    first = next((i for i, (_, value) in enumerate(points) if value), len(points) - 1)
+    return points[first:]
 
 
 def start_of_year(data: SiteData, unit: str | None) -> int | None:
@@ -42,7 +45,7 @@ def start_of_year(data: SiteData, unit: str | None) -> int | None:
 
 def chart(data: SiteData, unit: str | None, title: str) -> str:
     points = series(data, unit)
-    note = "" if data.history else "未读取到主分支的 git 历史（不在 git 仓库中或尚无提交），仅显示当前数量。"
+    note = "" if data.history else "未读取到主分支的版本历史（登记簿尚无版本历史或尚无提交），仅显示当前数量。"
     return step_chart(points, title=title, note=note)
 
 

@@ -1,12 +1,17 @@
 """单位: the list of units and one page per unit (its systems, projects and inventory trend)."""
 from __future__ import annotations
 
+from typing import Any
+
 from registry.inventory import current_counts
 from registry.models import Unit
-from registry.site import catalog, trend, urls
+from registry.site import catalog, figures, trend, urls
 from registry.site.data import SiteData
 from registry.site.labels import label, money, title_of
-from registry.site.markup import NOT_SEARCHED, Cell, Column, Table, definition_table, esc, link, page, paragraph
+from registry.privacy import is_personal
+from registry.site.markup import (
+    NOT_SEARCHED, Cell, Column, Table, definition_table, esc, esc_identity, link, page, paragraph, search_terms,
+)
 from registry.site.parts import count, findings_summary, unit_link
 
 
@@ -27,7 +32,7 @@ def units_page(data: SiteData) -> str:
     table = Table(
         [Column("单位"), Column(title_of(Unit, "id")), Column(title_of(Unit, "kind"), filter=True),
          Column(title_of(Unit, "parent")), Column("在用系统", numeric=True), Column("系统总数", numeric=True),
-         Column("项目", numeric=True), Column("投资概算合计（万元）", numeric=True), Column("问题", numeric=True)],
+         Column("项目", numeric=True), Column("投资概算合计（万元）", numeric=True, total=True), Column("问题", numeric=True)],
         interactive=True, empty="registry.yaml 中尚未登记单位。",
     )
     for u in data.units:
@@ -65,12 +70,17 @@ def unit_page(data: SiteData, u: Unit) -> str:
                                         if start is not None else "。")
         )),
         trend.chart(data, u.id, f"{u.name}在用政务信息系统数量"),
+        "## 系统按状态",
+        figures.status_by_unit(data, source, systems),
+        "## 投资",
+        figures.investment(data, source, projects, per_unit=False),
         f"## 政务信息系统（{len(systems)}）",
         catalog.systems_table(data, source, systems, interactive=False, with_unit=False),
         f"## 政务信息化项目（{len(projects)}）",
         catalog.projects_table(data, source, projects, interactive=False, with_unit=False),
         "## 检查结果",
         _findings_line(data, source, u),
+        **search_terms(data.config.jurisdiction, u.name, u.aliases),
     )
 
 
@@ -84,6 +94,8 @@ def _findings_line(data: SiteData, source: str, u: Unit) -> str:
 
 def _unit_rows(data: SiteData, source: str, u: Unit) -> list[tuple[str, str]]:
     rows = [(title_of(Unit, "id"), f"<code>{esc(u.id)}</code>"), (title_of(Unit, "kind"), esc(label(u.kind)))]
+    if u.aliases:
+        rows.insert(0, (title_of(Unit, "aliases"), esc("、".join(u.aliases))))
     if u.parent:
         rows.append((title_of(Unit, "parent"), unit_link(data, source, u.parent)))
     children = [c for c in data.units if c.parent == u.id]
@@ -95,5 +107,18 @@ def _unit_rows(data: SiteData, source: str, u: Unit) -> list[tuple[str, str]]:
         rows.append(("职能", esc("、".join(roles))))
     for name in ("reviewers", "approvers"):
         if getattr(u, name):
-            rows.append((title_of(Unit, name), esc("、".join(map(str, getattr(u, name))))))
+            rows.append((title_of(Unit, name), identities(data, getattr(u, name))))
     return rows
+
+
+def identities(data: SiteData, entries: list[Any]) -> str:
+    """Reviewers or approvers as the public may see them: plain names, and only a count of the
+    entries that are e-mail addresses, phone numbers or account handles, unless the registry
+    sets ``publish_identities: true``."""
+    people = [str(p) for p in entries]  # an Approver shows as its e-mail address
+    if data.config.publish_identities:
+        return esc_identity("、".join(people))
+    names = [p for p in people if not is_personal(p)]
+    hidden = len(people) - len(names)
+    parts = [esc(n) for n in names] + ([esc(f"{hidden} 人（身份不公开）")] if hidden else [])
+    return "、".join(parts)

@@ -21,6 +21,7 @@ DEADLINES = "deadlines.md"
 INVENTORY = "inventory.md"
 RULES_INDEX = "rules/index.md"
 OPEN_DATA = "data.md"
+SUMMARY = "summary.md"
 DATA_DIR = "data"
 
 

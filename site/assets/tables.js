@@ -77,20 +77,42 @@
     });
     var count = document.createElement("span");
     count.className = "registry-count";
+    count.setAttribute("role", "status");
     bar.appendChild(count);
-    table.parentNode.insertBefore(bar, table);
+    /* Before the table's scroll box, so the filters stay in view on a phone. */
+    var box = table.parentNode.classList.contains("registry-scroll") ? table.parentNode : table;
+    box.parentNode.insertBefore(bar, box);
+
+    /* Columns marked data-total: their sum over the rows shown follows the count. */
+    var totals = [];
+    Array.prototype.forEach.call(headers, function (th, index) {
+      if (th.hasAttribute("data-total")) totals.push({ index: index, title: th.textContent.trim() });
+    });
+    var number = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
 
     function apply() {
       var needle = search.value.trim().toLowerCase();
       var shown = 0;
+      var sums = totals.map(function () { return 0; });
       state.rows.forEach(function (row) {
         var visible = state.selects.every(function (select) {
           return !select.value || cellKey(row, Number(select.getAttribute("data-column"))) === select.value;
         }) && (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1);
         row.hidden = !visible;
-        if (visible) shown += 1;
+        if (visible) {
+          shown += 1;
+          totals.forEach(function (total, i) {
+            var value = parseFloat(cellKey(row, total.index));
+            if (!isNaN(value)) sums[i] += value;
+          });
+        }
       });
-      count.textContent = "显示 " + shown + " / " + state.rows.length + " 条";
+      var text = "显示 " + shown + " / " + state.rows.length + " 条";
+      totals.forEach(function (total, i) {
+        text += "；" + total.title.replace(/（万元）$/, "") + "合计 " + number.format(sums[i]) +
+          (/（万元）$/.test(total.title) ? " 万元" : "");
+      });
+      count.textContent = text;
     }
     search.addEventListener("input", apply);
     state.selects.forEach(function (select) { select.addEventListener("change", apply); });

@@ -1,0 +1,93 @@
+"""变更记录: what happened to a record, from git, in the registry's own terms.
+
+Commit messages are written by and for developers ("Merge pull request #7", "fix typo"); a
+reader wants to know when the record was registered, when its status or stage moved and which
+parts were updated. Each first-parent commit that touched the record's file is described by
+comparing the file before and after it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from registry import gitio
+from registry.enums import Stage, SystemStatus
+from registry.export import INTERNAL_FIELDS
+from registry.models import Project, System
+from registry.yamlio import YamlError, parse
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordChange:
+    date: dt.date
+    what: list[str]  # plain Chinese sentences
+    by: str  # who merged (approved) or committed it: a name, never an address
+    merged: bool
+
+
+def record_changes(root: Path, history: dict[str, list[gitio.LogEntry]]) -> dict[str, list[RecordChange]]:
+    """Record path → its changes, newest first ({} outside git)."""
+    if not history:
+        return {}
+    repo = gitio.try_open_repo(root)
+    if repo is None:
+        return {}
+    try:
+        prefix = gitio.root_prefix(repo, root)
+        return {path: [_describe(repo, prefix + path, path, e) for e in reversed(entries)]
+                for path, entries in history.items()}
+    finally:
+        repo.close()
+
+
+def _describe(repo: Any, repo_path: str, path: str, entry: gitio.LogEntry) -> RecordChange:
+    change = next((c for c in entry.changes if c.path == repo_path), None)
+    who = entry.author.name
+    if change is None:
+        return RecordChange(entry.date, ["更新登记信息"], who, entry.merge)
+    before = _mapping(repo, change.old_blob)
+    after = _mapping(repo, change.new_blob)
+    model: type[Project] | type[System] = Project if path.startswith("projects/") else System
+    return RecordChange(entry.date, list(describe(model, before, after)) or ["更新登记信息"], who, entry.merge)
+
+
+def _mapping(repo: Any, blob: str | None) -> dict[str, Any] | None:
+    if blob is None:
+        return None
+    try:
+        return parse(gitio.read_blob(repo, blob)).data
+    except (YamlError, ValueError):
+        return {}
+
+
+def describe(model: type[Project] | type[System], before: dict[str, Any] | None,
+             after: dict[str, Any] | None) -> Iterator[str]:
+    """Sentences for one change of a record file's content."""
+    if after is None:
+        yield "删除记录文件"
+        return
+    if before is None:
+        yield "新增登记"
+        before = {}
+    if before.get("status") != after.get("status") and after.get("status") in SystemStatus.labels():
+        old = SystemStatus.labels().get(str(before.get("status")), "")
+        yield f"状态：{old} → {SystemStatus.labels()[after['status']]}" if old else f"状态：{SystemStatus.labels()[after['status']]}"
+    old_stages, new_stages = _stages(before), _stages(after)
+    reached = [Stage.labels()[s] for s in Stage.labels() if s in new_stages and s not in old_stages]
+    if reached and before and "milestones" in model.model_fields:
+        yield "进入阶段：" + "、".join(reached)
+    hidden = INTERNAL_FIELDS[model] | {"status", "milestones", "id"}
+    updated = [info.title or name for name, info in model.model_fields.items()
+               if name not in hidden and before and before.get(name) != after.get(name)]
+    if "milestones" in model.model_fields and new_stages != old_stages and not reached and before:
+        updated.append(model.model_fields["milestones"].title or "里程碑")
+    if updated:
+        yield "更新：" + "、".join(updated)
+
+
+def _stages(record: dict[str, Any]) -> dict[str, Any]:
+    milestones = record.get("milestones")
+    return milestones if isinstance(milestones, dict) else {}
