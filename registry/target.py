@@ -84,7 +84,9 @@ class Target:
         head = self._head_listing.records
         merged: dict[str, SourceFile | str] = dict(self._merged_listing.records)
         problems = {p.path: p for p in self._merged_listing.problems}
-        mine = {f.path: f for f in working}  # what the working tree reads as records
+        # what the working tree reads as records; a file it refuses (a link, a misplaced file)
+        # is its own finding and never stands in for what the merge holds
+        mine = {f.path: f for f in working if getattr(f, "problem", None) is None}
         for path in sorted(set(head) | set(mine)):
             ours = mine.get(path)
             if ours is not None and ours.blob == head.get(path):
