@@ -22,7 +22,6 @@ from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.registry")
 
-MARKER = "<!-- registry:generated -->"
 TODAY_VARIABLE = "REGISTRY_TODAY"
 
 # Generated Markdown kept from on_files for pages whose hand-written file takes its place.
@@ -89,21 +88,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    from registry.site.handwritten import splice  # the same joining as `registry site --pages`
+
     generated = _spliced.get(page.file.src_uri)
-    if generated is None:
-        return markdown
-    body = _without_front_matter(generated)
-    if MARKER in markdown:
-        return markdown.replace(MARKER, body, 1)
-    return markdown.rstrip("\n") + "\n\n" + body
-
-
-def _without_front_matter(markdown: str) -> str:
-    if markdown.startswith("---\n"):
-        end = markdown.find("\n---\n", 4)
-        if end != -1:
-            return markdown[end + len("\n---\n"):].lstrip("\n")
-    return markdown
+    return markdown if generated is None else splice(markdown, generated)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

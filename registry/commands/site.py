@@ -17,13 +17,22 @@ HELP = "写出网站的生成页面（Markdown 与数据文件），供其他静
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="输出目录")
     parser.add_argument("--today", type=iso_date, default=None, help="发布日期：期限提醒按此计算（默认今天）")
+    parser.add_argument("--pages", type=Path, default=None, metavar="DIR",
+                        help="同时写入手写页面目录（如 site/），首页简介与生成内容合并；供 Zensical 等直接构建")
 
 
 def run(args: argparse.Namespace) -> int:
     from registry.site import generate
 
+    from registry.site.handwritten import joined
+
     files = generate(args.root, today=args.today or dt.date.today())
     try:
+        if args.pages is not None:
+            if not args.pages.is_dir():
+                raise ConfigError(Message(f"手写页面目录 {args.pages} 不存在", f"no pages folder {args.pages}"),
+                                  path=str(args.pages))
+            files = joined(files, args.pages)
         for path, content in sorted(files.items()):
             target = args.out / path
             target.parent.mkdir(parents=True, exist_ok=True)
