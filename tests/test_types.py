@@ -24,6 +24,7 @@ from registry.models import Project, RegistryConfig, System
 from registry.rules.text import _HIDDEN
 from registry.schema import SCHEMAS, schema_of
 from registry.yamlio import YamlError, parse
+from test_schema import as_json
 
 SYSTEM = {"id": "czj-x", "name": "甲", "unit": "czj", "status": "planned", "deployment": "county_cloud"}
 PROJECT = {"id": "2025-czj-001", "name": "乙", "unit": "czj", "year": 2025, "nature": "new", "delivery": "build",
@@ -34,14 +35,6 @@ def validator(model: type[BaseModel]) -> Draft202012Validator:
     name = next(n for n, (m, _) in SCHEMAS.items() if m is model)
     schema = schema_of(model, SCHEMAS[name][1])
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-def as_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def put(record: dict[str, Any], path: str, value: Any) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import enum
-import io
 import re
 import types
 import typing
@@ -20,8 +19,8 @@ from typing import Any
 import annotated_types
 from hypothesis import strategies as st
 from pydantic import BaseModel
-from ruamel.yaml import YAML
 
+from gitrepo import yaml_text
 from registry.models.project import Milestones
 
 # Mostly readable text: letters and digits of any script, punctuation, Chinese.
@@ -72,8 +71,8 @@ def _strategy(annotation: Any, metadata: tuple[Any, ...] = ()) -> st.SearchStrat
     if annotation is str:
         pattern = next((getattr(m, "pattern", None) for m in metadata if getattr(m, "pattern", None)), None)
         if pattern:
-            return st.from_regex(re.compile(pattern.replace(r"\d", "[0-9]"), re.ASCII), fullmatch=True).filter(
-                lambda s: len(s) <= 64)
+            # at most 64 characters (the ids' limit), cut where the pattern still holds
+            return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=True).map(lambda s: s[:64].rstrip("-"))
         return READABLE
     return ODD_VALUES
 
@@ -136,12 +135,7 @@ def mutated_data(draw: st.DrawFn, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_yaml(data: Any) -> bytes:
-    yaml = YAML(typ="safe", pure=True)
-    yaml.allow_unicode = True
-    yaml.default_flow_style = False
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return buffer.getvalue().encode("utf-8", "surrogatepass")
+    return yaml_text(data).encode("utf-8")
 
 
 @st.composite
