@@ -150,7 +150,8 @@ def test_init_refuses_a_non_empty_directory_and_force_never_overwrites(tmp_path:
     assert "保留 README.md" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("bad", [["--profile", "nosuch"], ["--profile", ""], ["--name", " "]])
+@pytest.mark.parametrize("bad", [["--profile", "nosuch"], ["--profile", ""], ["--name", " "],
+                                 ["--name", "某县\nsite_name: x"], ["--name", "<script>某县"], ["--name", "某县: x"]])
 def test_init_refuses_bad_arguments_writing_nothing(tmp_path: Path, bad: list[str],
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     args = {"--profile": "jinxiang", "--name": COUNTY}
@@ -235,3 +236,15 @@ def test_force_next_to_a_registry_yaml_follows_it(tmp_path: Path, capsys: pytest
     assert "保留已有的 registry.yaml" in capsys.readouterr().out
     mkdocs = (root / "mkdocs.yml").read_text("utf-8")
     assert "rules/potou.md" in mkdocs and "rules/jinxiang.md" not in mkdocs and "别的县" not in mkdocs
+
+
+def test_upgrade_moves_a_tagged_hook_repository_to_this_version(tmp_path: Path) -> None:
+    from registry.scaffold import pre_commit_config
+
+    existing = ("repos:\n  - repo: https://example.org/other/hooks\n    rev: v1.0.0\n    hooks:\n"
+                "      - id: trailing-whitespace\n  - repo: https://git.example.org/tools/registry\n    rev: v0.1.0\n"
+                "    hooks:\n      - id: registry-check\n")
+    config = YAML(typ="safe").load(pre_commit_config(existing, "main"))
+    other, ours = config["repos"]
+    assert other["rev"] == "v1.0.0" and ours["rev"] == f"v{__version__}"
+    assert ours["hooks"] == [{"id": "registry-check"}]

@@ -29,13 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from registry.scaffold import managed_files, pre_commit_config, starter_files
-    from registry.scaffold.county import county_config, parse_profiles, registry_yaml, units_from_table
+    from registry.scaffold.county import county_config, county_name, parse_profiles, registry_yaml, units_from_table
 
     target: Path = args.directory
     profiles = parse_profiles(args.profile)
-    name = args.name.strip()
-    if not name:
-        raise ConfigError(Message("--name 不能为空", "--name must not be empty"), path="--name")
+    name = county_name(args.name)
     units = units_from_table(args.units) if args.units is not None else []
     _refuse_non_empty(target, args.force)
     text = registry_yaml(county_config(name, profiles, units))

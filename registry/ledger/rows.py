@@ -33,8 +33,8 @@ class RowProblem:
     reason: str
 
     def text(self) -> str:
-        where = f"工作表 {self.sheet} 第 {self.row} 行" + (f" {self.column}" if self.column else "")
-        return f"{where}：{self.reason}"
+        column = self.column or "（表中没有对应的列）"
+        return f"工作表 {self.sheet} 第 {self.row} 行 {column}：{self.reason}"
 
 
 @dataclasses.dataclass
@@ -94,7 +94,8 @@ class Importer:
         types = leaf_types(kind)
         flat: dict[str, Any] = {}
         problems: list[RowProblem] = []
-        column_of: dict[str, str] = {}
+        # every field's column, filled or not: a required value left empty is reported at its cell
+        column_of = {key: sheet.column_name(layout.columns_of(key)[0]) for key in set(layout.fields.values())}
         for key in dict.fromkeys(layout.fields.values()):
             indices = [i for i in layout.columns_of(key) if i < len(row.cells) and text_of(row.cells[i] or "")]
             if not indices:

@@ -12,6 +12,7 @@ import json
 import re
 import types
 import typing
+import unicodedata
 from enum import Enum
 from typing import Any, Union
 
@@ -73,6 +74,12 @@ def text_of(value: Any) -> str:
     return str(value).strip()
 
 
+def _halfwidth(value: Any) -> str:
+    """Full-width digits and punctuation as ASCII (２０２４．３ → 2024.3), for dates and numbers
+    only: names keep the characters they were written with."""
+    return unicodedata.normalize("NFKC", text_of(value))
+
+
 def to_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -80,7 +87,7 @@ def to_date(value: Any) -> dt.date:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
         return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # an Excel serial date number
-    text = text_of(value).replace("．", ".").replace("／", "/").replace("－", "-")
+    text = _halfwidth(value)
     text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "", text)  # a time after the date
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return to_date(float(text))
@@ -100,7 +107,7 @@ def to_number(value: Any, kind: type) -> int | float:
     if isinstance(value, (int, float)):
         number: float = value
     else:
-        text = text_of(value).replace(",", "").replace("，", "").replace(" ", "")
+        text = _halfwidth(value).replace(",", "").replace(" ", "")
         text = re.sub(r"(万元|万|元)$", "", text)
         try:
             number = float(text)
@@ -117,7 +124,7 @@ def to_number(value: Any, kind: type) -> int | float:
 
 def to_level(value: Any) -> int:
     """等保级别: 3, 三级, 第三级, 等保三级, 3级."""
-    text = text_of(value).replace("等保", "").replace("第", "").replace("级", "").strip()
+    text = _halfwidth(value).replace("等保", "").replace("第", "").replace("级", "").strip()
     if text in _CN_DIGITS:
         return _CN_DIGITS[text]
     raise CellError(f"无法识别的等保级别 {text_of(value)!r}：可写 1–4、二级、三级")

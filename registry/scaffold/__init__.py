@@ -95,15 +95,15 @@ def pre_commit_config(existing: str | None, base_branch: str) -> str:
     for repo in data["repos"]:
         if not isinstance(repo, dict) or not isinstance(repo.get("hooks"), list):
             continue
-        for hook in repo["hooks"]:
-            if isinstance(hook, dict) and hook.get("id") in fresh:
-                found = True
-                wanted = fresh[hook["id"]]
-                for key, value in wanted.items():
-                    if key != "args" or "args" not in hook:
-                        hook[key] = value
-        if repo.get("repo") != "local" and found and "rev" in repo:
+        ours = [h for h in repo["hooks"] if isinstance(h, dict) and h.get("id") in fresh]
+        found = found or bool(ours)
+        if ours and repo.get("repo") != "local":
             repo["rev"] = f"v{__version__}"  # hooks taken from this project's repository by tag
+            continue
+        for hook in ours:
+            for key, value in fresh[hook["id"]].items():
+                if key != "args" or "args" not in hook:  # the county's own args are kept
+                    hook[key] = value
     if not found:
         data["repos"].append({"repo": "local", "hooks": list(fresh.values())})
     header = (

@@ -59,6 +59,21 @@ def parse_profiles(text: str) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+_NAME = re.compile(r"^[\w·（）()\-—]{2,40}$")
+
+
+def county_name(text: str) -> str:
+    """The jurisdiction's name as given to ``--name``: it goes into file names' neighbours, YAML
+    and Markdown, so only letters (Chinese or not), digits and ·（）()- are taken."""
+    name = text.strip()
+    if not _NAME.match(name):
+        raise ConfigError(Message(
+            f"--name 应为地区名称（2–40 个字，可含汉字、字母、数字和 ·（）-），现为 {text!r}",
+            f"--name must be a place name (2–40 letters, digits or ·（）-), got {text!r}",
+        ), path="--name")
+    return name
+
+
 def cyberspace_name(county: str) -> str:
     return f"中共{county}委网络安全和信息化委员会办公室"
 
