@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,5 +182,18 @@ def test_filtered_catalog_shows_the_total_of_the_rows_shown(browser: Any, demo: 
         page = s.open("deadlines.html")
         assert page.locator(".registry-filters label", has_text="单位").count() >= 1
         s.assert_nothing_ran()
+    finally:
+        s.context.close()
+
+
+def test_one_page_summary_prints_on_one_a4_sheet(browser: Any, demo: str, tmp_path: Path) -> None:
+    s = session(browser, demo, tmp_path, 1280)
+    try:
+        page = s.open("summary.html")
+        page.emulate_media(media="print")
+        assert not page.locator(".md-header").is_visible()  # the print style leaves out the navigation
+        pdf = page.pdf(format="A4", print_background=True)
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1  # one sheet of paper
+        assert "数据截至" in page.inner_text("article")
     finally:
         s.context.close()

@@ -116,6 +116,8 @@ def test_finding_fields_and_messages_are_plain_chinese() -> None:
     plain = public_message(message, Project)
     assert plain == "请在“评价”中登记（评价类型为“自评价”），或补登“竣工（履约）验收”；见 docs/a.md 与 czj-budget、2025-czj-001"
     assert public_message("部署方式为 deployment: county_cloud", System) == "部署方式为 部署方式为“县级政务云”"
+    assert public_message("在 evaluations 中登记 {kind: self, date, ref}", Project) == \
+        "在“评价”中登记 （评价类型为“自评价”, “日期”, “报告编号”）"
 
 
 def test_footer_and_repository_links_come_from_configuration() -> None:

@@ -211,3 +211,33 @@ def test_page_titles_show_the_name_as_text(site: Built) -> None:
     title = re.search(r"<title>(.*?)</title>", content, re.S)
     assert title is not None and "<script" not in title.group(1)
     assert html.unescape(title.group(1)).startswith("<script>alert('xss')</script>预算管理一体化系统")
+
+
+# ------------------------------------------------------------------ people (issue #12, item 6)
+
+PERSONAL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+\.[A-Za-z]{2,}"
+                      r"|(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])|(?<![0-9A-Za-z])0\d{2,3}-\d{7,8}(?![0-9A-Za-z])")
+THEME = "assets/javascripts/"  # Material's own scripts (a bundled library's licence names its author)
+
+
+def personal_in(folder: Path) -> list[str]:
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if THEME in path.relative_to(folder).as_posix():
+            continue
+        for name, text in texts_of(path):
+            found += [f"{name}: {m.group(0)}" for m in PERSONAL.finditer(text)]
+    return found
+
+
+def test_built_site_and_exports_hold_no_email_address_or_phone_number(site: Built, tmp_path: Path) -> None:
+    """The fixture's approvers are e-mail addresses (dsj-admin@example.gov.cn): the site shows a
+    count instead, and no export lists them."""
+    assert "dsj-admin@example.gov.cn" in (HOSTILE / "registry.yaml").read_text("utf-8")
+    assert personal_in(site.public) == []
+    out = tmp_path / "export"
+    assert main(["--root", str(HOSTILE), "export", "--format", "csv", "--out", str(out)]) == 0
+    assert main(["--root", str(HOSTILE), "export", "--format", "xlsx", "--out", str(out / "catalog.xlsx")]) == 0
+    assert main(["--root", str(HOSTILE), "export", "--format", "json", "--out", str(out / "catalog.json")]) == 0
+    assert personal_in(out) == []
+    assert "1 人（身份不公开）" in "".join(scan(site.public / "units" / "dsj.html").text)

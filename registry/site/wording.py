@@ -136,7 +136,8 @@ def public_message(text: str, model: type[BaseModel] | None = None) -> str:
         if title is None:
             return match.group(0)
         return f"“{title}”" + (f"：{value}" if value is not None else "")
-    return _SPACES.sub("", _TOKEN.sub(plain, text))
+    # A YAML flow mapping ({kind: self, date, ref}) reads as a list in brackets.
+    return _SPACES.sub("", _TOKEN.sub(plain, text)).replace("{", "（").replace("}", "）")
 
 
 # The spaces that set an ASCII word apart from Chinese text, once the word is Chinese too.
