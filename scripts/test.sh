@@ -10,8 +10,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   echo "安装浏览器测试所需的 chromium（apt-get）…"
   $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
-# axe-core (pinned in tests/axe/package-lock.json) for the accessibility check of the site.
+# npm packages pinned by their lock files: axe-core for the site's accessibility check,
+# decap-server for the web-form browser test.
 if command -v npm >/dev/null 2>&1; then
   npm ci --prefix tests/axe --no-audit --no-fund --silent
+  echo "安装网页表单测试所需的 decap-server（npm ci，版本见 tests/cms/package-lock.json）…"
+  npm ci --prefix tests/cms --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 exec .venv/bin/python -m pytest -q "$@"

@@ -8,6 +8,9 @@ patterns and bounds as the JSON Schema, and follows a model change.
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import sys
 import tarfile
 import typing
 from enum import Enum
@@ -285,3 +288,29 @@ def test_a_tarball_that_does_not_match_the_pinned_integrity_is_refused(tmp_path:
     with pytest.raises(ConfigError) as caught:
         assets._pack(str(fake_npm), tmp_path)
     assert "校验值" in caught.value.message.zh
+
+
+def test_the_site_build_serves_the_form_only_when_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitebuild import FIXTURES, mkdocs_build, stage
+
+    root = stage(FIXTURES / "jinxiang", tmp_path / "registry")
+    mkdocs_build(root)
+    assert (root / "public" / "index.html").exists() and not (root / "public" / "admin").exists()
+    bundle = root / "vendor" / "decap"
+    bundle.mkdir(parents=True)
+    (bundle / "decap-cms.js").write_text("/* the committed program */")
+    with (root / "registry.yaml").open("a", encoding="utf-8") as out:
+        out.write("\ncms: {backend: gitea, repo: dsj/registry, base_url: 'https://git.example.gov.cn', bundle: vendor/decap}\n")
+    tools = tmp_path / "bin"  # git and python only: no node, no npm
+    tools.mkdir()
+    for tool in ("git", "tar"):
+        found = shutil.which(tool)
+        assert found is not None
+        (tools / tool).symlink_to(found)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.path.dirname(sys.executable)}")
+    mkdocs_build(root)
+    admin = root / "public" / "admin"
+    assert (admin / "decap-cms" / "decap-cms.js").read_text() == "/* the committed program */"
+    assert parse((admin / "config.yml").read_text(encoding="utf-8"))["backend"]["name"] == "forgejo"
+    assert 'rel="cms-config-url"' in (admin / "index.html").read_text(encoding="utf-8")
+    assert (admin / "registry-form.js").exists()

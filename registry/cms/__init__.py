@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from registry.cms import assets
-from registry.cms.render import BUNDLE_DIR, DEFAULT_PROXY, FORM_SCRIPT, cms_config, index_html
+from registry.cms.render import BUNDLE_DIR, DEFAULT_PROXY, FORM_SCRIPT, cms_config, form_script, index_html
 from registry.models import RegistryConfig
 
 ADMIN = "admin"
@@ -44,7 +44,7 @@ def admin_files(root: Path, config: RegistryConfig | None, *, proxy_url: str = D
     files = {
         f"{ADMIN}/index.html": index_html(title).encode(),
         f"{ADMIN}/config.yml": config_yaml(config, proxy_url=proxy_url).encode(),
-        f"{ADMIN}/{FORM_SCRIPT}": (Path(__file__).parent / "form.js").read_bytes(),
+        f"{ADMIN}/{FORM_SCRIPT}": form_script((Path(__file__).parent / "form.js").read_text(encoding="utf-8")).encode(),
     }
     if program:
         configured = config.cms.bundle if config is not None and config.cms is not None else None

@@ -101,6 +101,8 @@ class Renderer:
         widget.update(self._widget(body, relation=relation))
         if widget["widget"] == "string" and name in LONG_TEXT and "pattern" not in widget:
             widget["widget"] = "text"
+        if widget["widget"] == "select" and _lists_codes(widget.get("hint", ""), widget["options"]):
+            del widget["hint"]  # "planned 规划中 | …": the drop-down already shows the labels
         return widget
 
     def _unwrap(self, prop: Schema) -> tuple[Schema, bool]:
@@ -163,6 +165,13 @@ def _select(schema: Schema) -> Widget:
     return {"widget": "select", "options": [
         {"label": str(label), "value": value} for value, label in zip(schema["enum"], labels, strict=True)
     ]}
+
+
+def _lists_codes(hint: str, options: list[Widget]) -> bool:
+    """The description only lists the codes with their labels (as written for YAML editors)."""
+    codes = {str(o["value"]) for o in options}
+    parts = [p.strip() for p in hint.split("|")]
+    return bool(hint) and all(p.split(" ", 1)[0] in codes for p in parts)
 
 
 def _number(schema: Schema, *, integer: bool) -> Widget:

@@ -7,10 +7,14 @@
 // 2. Before a save, empty values (blank text, cleared dates, empty mappings and lists) are left
 //    out, so the file holds what the clerk entered: `registry check` reads a missing key as
 //    "not given", while an empty string is a wrong value.
+// 3. Keys are written in the order of the model's fields at every depth (Decap orders only the
+//    top level; its mappings of more than eight keys come back in hash order), so a save
+//    changes only the lines the clerk changed. ORDER is filled in by `registry cms`.
 (function () {
   "use strict";
   var CMS = window.CMS;
   if (!CMS) { return; }
+  var ORDER = /*registry:order*/{}/*end*/;
 
   function plain(value) {
     return value && typeof value.toJS === "function" ? value.toJS() : value;
@@ -26,11 +30,22 @@
     return false;
   }
 
-  // Immutable.js values: a List has push, a Map has filter and set.
-  function prune(value) {
+  // Immutable.js values: a List has push, a Map has sortBy (which returns an ordered map).
+  // `node` is {keys: [field names in model order], children: {name: node}} for this value.
+  function prune(value, node) {
     if (!value || typeof value.map !== "function" || typeof value.toJS !== "function") { return value; }
-    var pruned = value.map(prune);
-    return typeof value.push === "function" ? pruned : pruned.filter(function (v) { return !blank(v); });
+    node = node || {keys: [], children: {}};
+    if (typeof value.push === "function") {
+      return value.map(function (item) { return prune(item, node); });
+    }
+    var rank = function (v, key) {
+      var at = node.keys.indexOf(key);
+      return at < 0 ? node.keys.length : at;
+    };
+    return value
+      .map(function (v, key) { return prune(v, node.children[key]); })
+      .filter(function (v) { return !blank(v); })
+      .sortBy(rank);
   }
 
   var object = CMS.getWidget("object");
@@ -49,6 +64,8 @@
 
   CMS.registerEventListener({
     name: "preSave",
-    handler: function (event) { return prune(event.entry.get("data")); },
+    handler: function (event) {
+      return prune(event.entry.get("data"), ORDER[event.entry.get("collection")]);
+    },
   });
 })();

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 
 from pydantic import BaseModel
 
 from registry.cms.fields import Renderer, Widget
 from registry.enums import CmsBackend
-from registry.export import INTERNAL_FIELDS
+from registry.flat import INTERNAL_FIELDS
 from registry.models import Project, RegistryConfig, System
 from registry.models.config import CmsConfig
 from registry.schema import SCHEMAS, schema_of
@@ -122,6 +123,22 @@ def cms_config(config: RegistryConfig | None, *, proxy_url: str = DEFAULT_PROXY)
         "slug": {"encoding": "ascii", "clean_accents": True},
         "collections": collections(),
     }
+
+
+def field_order(widgets: list[Widget]) -> dict[str, Any]:
+    """The model's key order at every depth, for registry-form.js to write keys in."""
+    children = {}
+    for widget in widgets:
+        inner = widget.get("fields")
+        if inner is not None:
+            children[widget["name"]] = field_order(inner)
+    return {"keys": [w["name"] for w in widgets], "children": children}
+
+
+def form_script(template: str) -> str:
+    """registry-form.js with the key order of each record collection filled in."""
+    order = {c["name"]: field_order(c["fields"]) for c in collections() if "fields" in c}
+    return template.replace("/*registry:order*/{}/*end*/", json.dumps(order, ensure_ascii=False))
 
 
 def index_html(title: str) -> str:
