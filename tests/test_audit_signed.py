@@ -394,3 +394,34 @@ def test_a_registry_added_after_the_first_commit_founds_the_configuration(tmp_pa
     later["units"][0]["approvers"].append("second@dsj.test.gov.cn")
     pull_request(repo, "more", {"registry.yaml": later}, merged_by=ADMIN, sign_with=keys.admin)
     assert run_audit(repo.path).findings == []  # no AUD004 for founding it, whatever came later
+
+
+def test_moving_a_role_away_from_an_authority_needs_that_authoritys_approvers(tmp_path: Path, keys: Keys) -> None:
+    """Case 5 through the other door: the data authority points ``authorities.finance`` at itself."""
+    repo = seeded(tmp_path, keys)
+    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    moved = config(keys)
+    moved["authorities"]["finance"] = "dsj"
+    first = pull_request(repo, "move-role", {"registry.yaml": moved}, merged_by=ADMIN, sign_with=keys.admin)
+    pull_request(repo, "budget", {PROJECT: project(milestones=BUDGETED)}, merged_by=ADMIN, sign_with=keys.admin)
+    report = run_audit(repo.path)
+    assert found(report) == [("AUD001", PROJECT, "milestones.budgeted"), ("AUD004", "registry.yaml", "authorities.finance")]
+    assert first[:8] in one(report, "AUD004") and "单位 czj 的批准人" in one(report, "AUD004")
+    # the finance bureau itself may hand the role over (a forge merge by its approver)
+    repo2 = seeded(tmp_path / "second", keys)
+    pull_request(repo2, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    web_merge(repo2, keys, "move-role", {"registry.yaml": moved}, FINANCE)
+    pull_request(repo2, "budget", {PROJECT: project(milestones=BUDGETED)}, merged_by=ADMIN, sign_with=keys.admin)
+    assert run_audit(repo2.path).findings == []
+
+
+def test_a_key_smuggled_in_later_does_not_vouch_for_earlier_merges(tmp_path: Path, keys: Keys) -> None:
+    repo = seeded(tmp_path, keys)
+    forged = pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.clerk)
+    widened = config(keys)
+    widened["trust"]["merge_keys"].append(keys.clerk_pub)  # the working tree now "trusts" the clerk's key
+    web_merge(repo, keys, "trust", {"registry.yaml": widened}, CLERK)
+    report = run_audit(repo.path)
+    assert found(report) == [("AUD001", PROJECT, "milestones.approved"), ("AUD003", PROJECT, ""),
+                             ("AUD004", "registry.yaml", "trust")]
+    assert forged[:8] in one(report, "AUD001")

@@ -65,7 +65,7 @@ def run_audit(root: Path, *, branch: str | None = None, since_commit: str | None
             auditor = Auditor(repo, root, config, name, mode=trust, verifier=verifier)
             if note is not None:
                 auditor.note(note.zh, note.en)
-            findings = list(auditor.walk(log, start, dates_from))
+            findings = auditor.walk(log, start, dates_from)
             notices = auditor.summary()
     finally:
         repo.close()

@@ -8,7 +8,10 @@ judged with the effective configuration *before* the commit:
 * a unit's approvers/reviewers: that unit's approvers (``trust.approver_changes: unit``, the
   default; the data authority's when the unit has none yet), the data authority's
   (``data_authority``) or either (``either``);
-* ``authorities`` and ``trust``: the data authority's approvers.
+* a role in ``authorities`` (which unit approves budgets, crypto reviews…): the same, for the
+  unit holding the role before (a role without a unit is the data authority's), so moving a
+  role away from an authority needs that authority's approvers;
+* ``trust``: the data authority's approvers.
 
 A change that is not accepted is reported (AUD004) and ignored: later merges are still judged
 with the approvers in force before it, so one unauthorised merge cannot hand itself another
@@ -29,13 +32,17 @@ class GovernanceChange:
     """One part of registry.yaml that decides who approves, changed by a commit."""
 
     section: str  # "units" | "authorities" | "trust"
-    unit: str = ""  # the unit id for section "units"
-    fields: tuple[str, ...] = ()  # approvers / reviewers of that unit
+    unit: str = ""  # the unit concerned: for "units" the unit, for "authorities" the role's holder before
+    fields: tuple[str, ...] = ()  # approvers / reviewers of that unit; the role for "authorities"
 
     def describe(self) -> tuple[str, str]:
         if self.section == "units":
             names = "、".join(self.fields)
             return f"单位 {self.unit} 的 {names}", f"{', '.join(self.fields)} of unit {self.unit}"
+        if self.section == "authorities":
+            role = self.fields[0]
+            return (f"职能部门 authorities.{role}（原为 {self.unit}）",
+                    f"authorities.{role} (held by {self.unit})")
         return f"{self.section} 配置", f"the {self.section} section"
 
 
@@ -56,8 +63,9 @@ def governance_changes(before: RegistryConfig, after: RegistryConfig) -> list[Go
         fields = tuple(name for name in ("approvers", "reviewers") if old[name] != new[name])
         if fields:
             found.append(GovernanceChange("units", unit_id, fields))
-    if before.authorities != after.authorities:
-        found.append(GovernanceChange("authorities"))
+    for role in type(before.authorities).model_fields:
+        if getattr(before.authorities, role) != getattr(after.authorities, role):
+            found.append(GovernanceChange("authorities", holder(before, role), (role,)))
     if _trust_view(before) != _trust_view(after):
         found.append(GovernanceChange("trust"))
     return found
@@ -67,12 +75,18 @@ def _trust_view(config: RegistryConfig) -> tuple[tuple[str, ...], str]:
     return tuple(sorted(k.strip() for k in config.trust.merge_keys)), config.trust.approver_changes
 
 
+def holder(config: RegistryConfig, role: str) -> str:
+    """The unit holding ``role`` (a role without a unit is the data authority's)."""
+    unit_id = getattr(config.authorities, role, None)
+    return str(unit_id) if unit_id else config.authorities.data_authority
+
+
 def entitled(config: RegistryConfig, change: GovernanceChange) -> tuple[set[str], str, str]:
     """(unit ids whose approvers may make ``change``, who in Chinese, who in English), by the
     effective configuration before it."""
     authority = config.authorities.data_authority
     da_zh, da_en = f"数据主管部门 {authority} 的批准人", f"an approver of the data authority {authority}"
-    if change.section != "units":
+    if change.section == "trust":
         return {authority}, da_zh, da_en
     own_zh, own_en = f"单位 {change.unit} 的批准人", f"an approver of unit {change.unit}"
     policy = config.trust.approver_changes
@@ -87,6 +101,7 @@ def apply(effective: RegistryConfig, committed: RegistryConfig, accepted: list[G
     """The effective configuration after a commit: ``committed`` with the governance of
     ``effective`` except for the ``accepted`` changes."""
     units_accepted = {c.unit for c in accepted if c.section == "units"}
+    roles_accepted = {c.fields[0]: getattr(committed.authorities, c.fields[0]) for c in accepted if c.section == "authorities"}
     sections = {c.section for c in accepted}
     units: list[Unit] = []
     for unit in committed.units:
@@ -100,7 +115,7 @@ def apply(effective: RegistryConfig, committed: RegistryConfig, accepted: list[G
     units += [u for u in effective.units if u.id not in committed_ids and u.id not in units_accepted]
     return committed.model_copy(update={
         "units": units,
-        "authorities": committed.authorities if "authorities" in sections else effective.authorities,
+        "authorities": effective.authorities.model_copy(update=roles_accepted),
         "trust": committed.trust if "trust" in sections else effective.trust,
     })
 

@@ -6,7 +6,7 @@ in the default trust mode, with what its signature proves (signatures.py):
 * ``signatures`` — a merge counts only when git verifies its signature against a key the
   registry trusts. Signed by a forge merge key (``trust.merge_keys`` of the *current*
   registry.yaml: the auditor's trust anchor, so removing a key distrusts every merge it
-  signed), the merge is the author's (GitHub and GitLab record the merging user as author);
+  signed; a key that only a refused change put there counts nowhere), the merge is the author's (GitHub and GitLab record the merging user as author);
   signed by a key listed for an approver in ``approvers`` (before the commit, or now), it is
   that approver's. Anything else — unsigned, bad, or signed by an unknown key — proves
   nothing: it may be a "merge" forged on a branch and fast-forwarded (AUD003).
@@ -75,15 +75,35 @@ class Auditor:
         self.counts = {"commits": 0, "merges": 0, "direct": 0}
         self._configs: dict[str, RegistryConfig | None] = {}
         self._signatures: dict[str, Signature] = {}
-        self._rejected_keys: set[str] = set()  # fingerprints of keys brought by refused changes
+        # Fingerprints of the current registry.yaml's keys that the history accepted (None: not
+        # known yet). A key added by a refused change is in the working tree but not in force.
+        self._current_ok: set[str] | None = None
+        self._final: RegistryConfig | None = None  # the effective configuration after the last commit
 
     # -- the walk ---------------------------------------------------------------------------
 
-    def walk(self, log: list[gitio.LogEntry], start: int, dates_from: int) -> Iterator[Finding]:
-        """Audit ``log[start:]``; earlier commits only build the baseline configuration."""
+    def walk(self, log: list[gitio.LogEntry], start: int, dates_from: int) -> list[Finding]:
+        """Audit ``log[start:]``; earlier commits only build the baseline configuration.
+
+        The current registry.yaml's keys count only if the history put them in force, which the
+        walk itself decides: walk again until the keys in force at the end no longer change (a
+        key smuggled in by a refused change is then distrusted from the first commit on)."""
         configs = self._configs_after(log)
         if self.mode == "signatures":
             self._verify(log[start:], configs)
+        findings: list[Finding] = []
+        for _ in range(4):
+            self.counts = dict.fromkeys(self.counts, 0)
+            findings = list(self._pass(log, configs, start, dates_from))
+            in_force = self._prints(governance.all_keys(self._final or self.config))
+            current = self._prints(governance.all_keys(self.config))
+            if self._current_ok == current & in_force:
+                break
+            self._current_ok = current & in_force
+        return findings
+
+    def _pass(self, log: list[gitio.LogEntry], configs: list[RegistryConfig | None], start: int,
+              dates_from: int) -> Iterator[Finding]:
         effective: RegistryConfig | None = None
         for i, entry in enumerate(log):
             if dates_from <= i and 0 < i and entry.timestamp < log[i - 1].timestamp:
@@ -102,6 +122,7 @@ class Auditor:
                 continue
             previous = configs[i - 1] if i > 0 else None
             effective = yield from self._govern(entry, before, previous if previous is not None else before, committed)
+        self._final = effective
 
     def _first_path(self, entry: gitio.LogEntry) -> str:
         """Where to report a commit as a whole: its first record file, else registry.yaml."""
@@ -154,12 +175,11 @@ class Auditor:
             field = self._governance_field(change)
             message = report.unauthorised_governance(entry, change, (who_zh, who_en), proof.how, self._shown(entry, proof))
             yield self.locator.finding("AUD004", CONFIG_FILE, field, message)
-        effective = governance.apply(before, committed, accepted)
-        refused = governance.all_keys(committed) - governance.all_keys(effective)
-        self._rejected_keys.update(self._prints(refused))
-        return effective
+        return governance.apply(before, committed, accepted)
 
     def _governance_field(self, change: governance.GovernanceChange) -> str:
+        if change.section == "authorities":
+            return f"authorities.{change.fields[0]}"
         if change.section != "units":
             return change.section
         index = next((i for i, u in enumerate(self.config.units) if u.id == change.unit), None)
@@ -177,9 +197,9 @@ class Auditor:
         signature = self._signatures.get(entry.commit, UNSIGNED)
         if not signature.good:
             return Proof("unverified")
-        prints = signature.fingerprints - self._rejected_keys
+        prints = signature.fingerprints
         author = signature.author_email  # read with the signature, from the signed commit
-        forge = frozenset({author}) if prints & self._prints(self.config.trust.merge_keys) else frozenset()
+        forge = frozenset({author}) if prints & self._now(self.config.trust.merge_keys) else frozenset()
         signers = self._key_holders(prints, config)
         if not forge and not signers:
             return Proof("unverified")
@@ -191,11 +211,11 @@ class Auditor:
         an approver of a unit before the commit, or now for someone who was that unit's approver
         before it. A key proves approval for the unit whose list names it, never another's."""
         found: set[tuple[str, str]] = set()
-        for source in (config, self.config):
+        for source, keys_of in ((config, self._prints), (self.config, self._now)):
             for unit in source.units:
                 before = identity.approver_emails(config.unit(unit.id))
                 for entry in unit.approvers:
-                    if isinstance(entry, Approver) and prints & self._prints(entry.keys):
+                    if isinstance(entry, Approver) and prints & keys_of(entry.keys):
                         email = identity.normal_email(entry.email)
                         if email in before:
                             found.add((unit.id, email))
@@ -214,6 +234,11 @@ class Auditor:
             return "、".join(sorted(proof.emails | proof.signers))
         people = [str(p) for p in (entry.author, entry.committer) if not identity.platform(p.email)]
         return " / ".join(dict.fromkeys(people)) or str(entry.author)
+
+    def _now(self, keys: Iterable[str]) -> set[str]:
+        """Fingerprints of keys of the current registry.yaml that the history put in force."""
+        found = self._prints(keys)
+        return found if self._current_ok is None else found & self._current_ok
 
     def _prints(self, keys: Iterable[str]) -> set[str]:
         """Fingerprints of ``keys`` (as imported, else as computed from the key text)."""
