@@ -15,15 +15,10 @@ import pytest
 from casekit import build_registry, record_data
 from gitrepo import GitRepo, yaml_text
 from registry.cli import main
+from test_check_git import MILESTONES  # a project that meets every potou rule up to approval
 
 TODAY = "2025-12-01"
 OLD_APPROVAL = {"doc_no": "测政字〔2024〕7号", "date": "2024-03-01"}
-MILESTONES = {  # a project that meets every potou rule up to approval
-    "declared": "2024-10-01",
-    "reviewed": {"date": "2025-01-10", "ref": "测评〔2025〕1号"},
-    "finance_reviewed": {"date": "2025-01-20", "ref": "测财审〔2025〕2号"},
-    "approved": {"date": "2025-02-01", "doc_no": "测大数据发〔2025〕3号"},
-}
 CHANGE_40 = {"date": "2025-06-01", "description": "增加数据治理模块", "amount_wan": 40,
              "approval": {"doc_no": "测大数据发〔2025〕21号", "date": "2025-06-01"}}
 PROJECT = {
@@ -143,22 +138,17 @@ def test_hole6_one_approval_for_two_new_systems(repo: GitRepo, capsys: pytest.Ca
     assert {("REG015", f"systems/czj/{n}.yaml", "new_system_approval.doc_no") for n in ("czj-new-a", "czj-new-b")} <= set(found)
 
 
-def test_hole6_approval_reused_from_main(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    # the same number as czj-approved's, in another spelling
-    reused = {"doc_no": "测政字(2024)第7号", "date": "2024-03-01"}
-    write(repo, "systems/czj/czj-new.yaml", {"status": "building", "online_since": None, "new_system_approval": reused})
+@pytest.mark.parametrize(("path", "approval"), [
+    ("systems/czj/czj-new.yaml", {"doc_no": "测政字(2024)第7号", "date": "2024-03-01"}),  # czj-approved's, respelt
+    ("systems/gaj/gaj-new.yaml", OLD_APPROVAL),  # lent to another unit
+], ids=["reused-from-main", "lent-to-another-unit"])
+def test_hole6_approval_already_spent(repo: GitRepo, capsys: pytest.CaptureFixture[str], path: str,
+                                      approval: dict[str, str]) -> None:
+    write(repo, path, {"status": "building", "online_since": None, "new_system_approval": approval})
     code, found = check(repo, capsys)
     assert code == 1
-    assert ("CHG001", "systems/czj/czj-new.yaml", "new_system_approval") in found
-    assert ("REG015", "systems/czj/czj-new.yaml", "new_system_approval.doc_no") in found
-
-
-def test_hole6_approval_lent_to_another_unit(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    write(repo, "systems/gaj/gaj-new.yaml", {"status": "building", "online_since": None, "new_system_approval": OLD_APPROVAL})
-    code, found = check(repo, capsys)
-    assert code == 1
-    assert ("CHG001", "systems/gaj/gaj-new.yaml", "new_system_approval") in found
-    assert ("REG015", "systems/gaj/gaj-new.yaml", "new_system_approval.doc_no") in found
+    assert ("CHG001", path, "new_system_approval") in found
+    assert ("REG015", path, "new_system_approval.doc_no") in found
 
 
 def test_hole6_approval_moved_from_its_system(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
