@@ -159,7 +159,8 @@ def test_fuzzed_record(workspace: Path, stats: collections.Counter[str], kind: s
     assert code == 0, err
     assert "Traceback" not in out + err
     catalog = json.loads(out, parse_constant=_refuse_constant)
-    assert [r["id"] for r in catalog["systems"] + catalog["projects"]] in ([], [fixed["id"]])
+    # the record, when it loads, under whatever id it carries (a wrong one is REG003's business)
+    assert len(catalog["systems"] + catalog["projects"]) <= 1
     out_dir = workspace.parent / f"{workspace.name}-out"
     for fmt, target in (("xlsx", out_dir / "catalog.xlsx"), ("csv", out_dir)):
         code, out, err = run("--root", str(workspace), "export", "--format", fmt, "--out", str(target), "--today", TODAY)
