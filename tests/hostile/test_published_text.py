@@ -4,25 +4,23 @@ control characters, REG012's invisible characters and REG010's URLs do with them
 
 Every command of every case: the expected exit code (never 3, never outside 0/1/2), no
 traceback, the output names the file (unless exit 0), a time bound, and no file of the
-registry changed. (A small local runner: the corpus harness of tests/hostile/ was not on main
-when these cases were written; the contract is the same.)
+registry changed. (A small runner of its own, the commands of a case running in turn on one copy; the timer
+and the tree digest are the corpus harness's.)
 """
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import io
 import json
 import shutil
-import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import pytest
 
+from harness import time_limit, tree_digest
 from registry.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,25 +76,6 @@ def ids(cases: list[Case]) -> list[str]:
     return [case.name for case in cases]
 
 
-def _digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".registry-cache" not in p.parts}
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    def expired(_signum: int, _frame: FrameType | None) -> None:
-        raise TimeoutError(f"no result after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def run_case(case: Case, tmp_path: Path) -> list[Outcome]:
     root, out = tmp_path / "registry", tmp_path / "out"
     root.mkdir()
@@ -104,13 +83,13 @@ def run_case(case: Case, tmp_path: Path) -> list[Outcome]:
     for folder in ("systems", "projects", "docs"):
         shutil.copytree(REPO / folder, root / folder)
     case.build(root)
-    before = _digest(root)
+    before = tree_digest(root)
     outcomes = []
     for index, command in enumerate(case.commands):
         args = [a.replace("{out}", str(out)) for a in command]
         args += ["--no-cache"] if args[0] == "check" else []
         stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), _time_limit(case.timeout):
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), time_limit(case.timeout):
             code = main(["--root", str(root), *args, "--today", TODAY])
         outcome = Outcome(code, stdout.getvalue(), stderr.getvalue())
         expected = case.expect if isinstance(case.expect, int) else case.expect[index]
@@ -120,7 +99,7 @@ def run_case(case: Case, tmp_path: Path) -> list[Outcome]:
         if case.names is not None and code != 0:
             assert case.names in outcome.out + outcome.err, label
         outcomes.append(outcome)
-    assert _digest(root) == before, f"{case.name}: files changed"
+    assert tree_digest(root) == before, f"{case.name}: files changed"
     if case.verify is not None:
         case.verify(out, outcomes)
     return outcomes
