@@ -36,7 +36,17 @@ from ruamel.yaml.events import (
 from ruamel.yaml.reader import ReaderError
 
 from registry.findings import Message
-from registry.yamltext import CONTROL, ODD_BREAK, control_message, end_position, last_line, reader_error
+from registry.yamltext import (
+    CONTROL,
+    ODD_BREAK,
+    control_message,
+    end_position,
+    last_line,
+    line_column,
+    reader_error,
+    stray_tab,
+    tab_message,
+)
 
 Path = tuple[str | int, ...]
 Positions = dict[Path, tuple[int, int]]
@@ -177,12 +187,28 @@ def _build(text: str, positions: bool) -> Parsed:
     finally:
         events.close()
     parsed = builder.result()
+    if "\t" in text:
+        _refuse_stray_tab(text)
     if parsed.positions and ODD_BREAK.search(text):
         # The parser also ends lines at NEL, LS and PS, which editors do not: keep every
         # position inside the file as the editor counts it.
         last = last_line(text)
         parsed.positions = {loc: (min(line, last), column) for loc, (line, column) in parsed.positions.items()}
     return parsed
+
+
+def _refuse_stray_tab(text: str) -> None:
+    """A second pass, only for the rare file holding a tab: where its written text lies."""
+    events = _events(text)
+    try:
+        quoted = [(e.start_mark.index, e.end_mark.index) for e in events
+                  if type(e) is ScalarEvent and e.style]
+    finally:
+        events.close()
+    at = stray_tab(text, quoted)
+    if at is not None:
+        line, column = line_column(text, at)
+        raise YamlError(line, column, tab_message(line, column))
 
 
 def _events(text: str) -> Generator[Any, None, None]:

@@ -64,3 +64,36 @@ def reader_error(text: str, exc: ReaderError) -> tuple[int, int, Message]:
         f"第 {line} 行第 {column} 列有不允许的控制字符 {code}（不可见，无法公开发布）：请删除该字符",
         f"line {line}, column {column}: control character {code} is not allowed: remove it",
     )
+
+
+def stray_tab(text: str, quoted: list[tuple[int, int]]) -> int | None:
+    """The index of the first tab that is neither inside a quoted or block scalar (the spans
+    ``quoted``) nor in a comment, else None.
+
+    The C parser accepts a tab as a separator (``name:\\tx``, ``name: x\\t``), but most YAML
+    loaders — and editors that show tabs as any width — do not: the same file would be read
+    differently elsewhere, so a tab is only allowed where it is part of written text."""
+    spans = sorted(quoted)
+    at = text.find("\t")
+    while at != -1:
+        if not any(start <= at < end for start, end in spans) and not _in_comment(text, at, spans):
+            return at
+        at = text.find("\t", at + 1)
+    return None
+
+
+def _in_comment(text: str, index: int, spans: list[tuple[int, int]]) -> bool:
+    line_start = text.rfind("\n", 0, index) + 1
+    for hash_at in range(line_start, index):
+        if text[hash_at] != "#" or any(start <= hash_at < end for start, end in spans):
+            continue
+        if hash_at == line_start or text[hash_at - 1] in " \t":
+            return True
+    return False
+
+
+def tab_message(line: int, column: int) -> Message:
+    return Message(
+        f"第 {line} 行第 {column} 列使用了制表符（Tab）作缩进或分隔：YAML 中请改用空格（制表符只能出现在引号内的文字中）",
+        f"line {line}, column {column}: a tab is used as indentation or separator: use spaces (tabs only inside quoted text)",
+    )
