@@ -48,15 +48,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return built("hostile", tmp_path_factory)
 
 
-@pytest.fixture(scope="module")
-def server(site: Built) -> Iterator[str]:
-    handler = functools.partial(Quiet, directory=str(site.public))
+def serve(public: Path) -> Iterator[str]:
+    """A quiet static server on 127.0.0.1 for a built site, for the length of a fixture."""
+    handler = functools.partial(Quiet, directory=str(public))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     thread.join()
+
+
+@pytest.fixture(scope="module")
+def server(site: Built) -> Iterator[str]:
+    yield from serve(site.public)
 
 
 @pytest.fixture(scope="module")

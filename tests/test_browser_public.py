@@ -8,11 +8,8 @@ runs ``npm ci``); without it the accessibility test is skipped, except under CI.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,7 @@ from typing import Any
 import pytest
 
 from sitebuild import Built, built, built_demo
-from test_browser import ARGS, CHROMIUM, Quiet, Session, search
+from test_browser import ARGS, CHROMIUM, Session, search, serve
 
 sync_api = pytest.importorskip("playwright.sync_api")
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,16 +59,6 @@ OVERLAPS = """() => {
   }
   return out;
 }"""
-
-
-def serve(public: Path) -> Iterator[str]:
-    handler = functools.partial(Quiet, directory=str(public))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    thread.join()
 
 
 @pytest.fixture(scope="module")
