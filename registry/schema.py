@@ -39,7 +39,8 @@ def schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
         _admit_bare_dates(defs["Milestones"])
     if model is RegistryConfig:
         _list_profiles(schema["properties"]["profiles"])
-    return _neutral(schema)
+    neutral: dict[str, Any] = _neutral(schema)
+    return neutral
 
 
 def _list_profiles(prop: dict[str, Any]) -> None:
