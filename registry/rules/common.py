@@ -122,10 +122,16 @@ def _project_id_parts(p: Project) -> Iterator[Problem]:
 
 @rule("REG004", name="unique-ids", title="编号唯一", kind=Kind.registry, profile="common",
       fails="""
-      # systems/czj/czj-budget.yaml 与 systems/wjw/czj-budget.yaml 都写 id: czj-budget
+      # systems/czj/czj-budget.yaml: id: czj-budget
+      # 文件 systems/wjw/czj-budget.yaml
+      id: czj-budget            # 与财政局的系统同号
+      unit: wjw
       """,
       passes="""
-      # 每个系统编号、项目编号在登记簿中只出现一次
+      # systems/czj/czj-budget.yaml: id: czj-budget
+      # 文件 systems/wjw/wjw-archive.yaml
+      id: wjw-archive           # 每个系统编号、项目编号在登记簿中只出现一次
+      unit: wjw
       """)
 def reg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """系统编号在所有系统中唯一，项目编号在所有项目中唯一。
@@ -405,6 +411,7 @@ def is_path_reference(ref: str) -> bool:
 
 @rule("REG010", name="document-paths", title="文件路径指向登记簿内存在的文件", kind=Kind.record, profile="common",
       fails="""
+      # 未提交 docs/2025-czj-001/可研.pdf
       documents:
         feasibility_study: docs/2025-czj-001/可研.pdf   # 文件未提交
       """,
