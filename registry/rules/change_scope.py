@@ -10,7 +10,7 @@ from registry.findings import Message, Severity
 from registry.loader import CONFIG_FILE
 from registry.models import System
 from registry.rules.base import CONFIGURATION, Citation, Context, Kind, NoParams, Params, Problem, problem, rule
-from registry.rules.common import PT8
+from registry.rules.references import PT8
 from registry.rules.change import PT7, QX12, approved, excused, in_use_count, initial_registration, newcomer
 
 QX3 = Citation(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.common import EARLIEST_PLAUSIBLE
+from registry.rules.coherence import EARLIEST_PLAUSIBLE
 from registry.rules.change import DLT25, DLT30, DSQ21, JX45, PT28, PT7, QX12, QX43
 from registry.rules.docnumbers import (
     DocNoParams,
