@@ -98,15 +98,17 @@ EARLIEST_PLAUSIBLE = dt.date(1990, 1, 1)  # before e-government projects existed
 
 
 def _future(ctx: Context, p: Project) -> Iterator[Problem]:
+    """Milestone dates outside what can have happened: before 1990 (a mistyped year) or after today."""
     for stage in p.milestones.present():
         when = p.milestones.date_of(stage)
-        if when is not None and when < EARLIEST_PLAUSIBLE:
-            yield problem(p, f"milestones.{stage.value}",
-                          f"{stage.label}日期 {when} 早于 1990 年，应是年份写错了：请核对",
+        if when is None:
+            continue
+        field = f"milestones.{stage.value}"
+        if when < EARLIEST_PLAUSIBLE:
+            yield problem(p, field, f"{stage.label}日期 {when} 早于 1990 年，应是年份写错了：请核对",
                           f"{stage.value} {when} is before 1990: the year is probably mistyped")
-        if when is not None and when > ctx.today:
-            yield problem(p, f"milestones.{stage.value}",
-                          f"{stage.label}日期 {when} 晚于今天 {ctx.today}：里程碑只记录已发生的事，计划日期请写入 content 或进度报告",
+        if when > ctx.today:
+            yield problem(p, field, f"{stage.label}日期 {when} 晚于今天 {ctx.today}：里程碑只记录已发生的事，计划日期请写入 content 或进度报告",
                           f"{stage.value} {when} is after today {ctx.today}: record milestones once they happen")
 
 
