@@ -7,10 +7,9 @@ from collections.abc import Iterator
 
 from registry.enums import STAGE_ORDER, SystemStatus
 from registry.models import Project, System
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
-
-PT5 = Citation("potou", "第五条", "本办法适用于非涉密区级政务信息化项目，涉密区级政务信息化项目按有关规定执行。")
-JX2 = Citation("jinxiang", "第二条", "本办法适用于非涉密政务信息系统")
+from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.jinxiang.citations import JX2
+from registry.rules.potou.citations import PT5
 
 
 @rule("REG006", name="status-coherence", title="系统状态与日期、依据一致", kind=Kind.record, profile="common",
