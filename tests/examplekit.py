@@ -51,7 +51,7 @@ _DIRECTIVE = re.compile(
     r"|基准版本[:：](?P<base_fields>.*)"
     rf"|删除了\s*(?P<deleted>{RECORD_PATH})"
     r"|未提交\s+(?P<missing>docs/\S+)"
-    r"|今天\s*(?P<today>\d{4}-\d{2}-\d{2}))"
+    r"|今天\s*(?P<today>\d{4}-\d{2}-\d{2})(?:[:：，,].*)?)"
 )
 _CONTINUATION = re.compile(r"#\s{2,}(?P<more>\S.*)")
 _DOCUMENT = re.compile(r"docs/[^\s'\",}\]]+")

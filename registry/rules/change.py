@@ -164,8 +164,11 @@ def chg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
       status: operating
       """,
       passes="""
+      # 基准版本：status: retired
       # 需要类似功能时，登记新系统并按“只减不增”报批
       status: retired
+      retired_on: 2024-12-31
+      retirement_ref: 金大数据发〔2024〕12号
       """)
 def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """基准版本中已停用（`retired`）或已整合（`merged`）的系统，
