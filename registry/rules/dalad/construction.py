@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from registry.enums import DocumentKind, Stage
 from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments
-from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.base import Context, Kind, NoParams, Problem, rule
 from registry.rules.dalad import PROFILE
 from registry.rules.dalad.citations import (
     DLT13,
