@@ -8,7 +8,7 @@ from registry.enums import (
     Scope,
     Track,
 )
-from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments
+from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments, named
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
     missed_self_evaluation,
@@ -27,8 +27,7 @@ from registry.rules.potou.params import SelfAdjustParams, SelfEvaluationParams
 # every adjustment is filed; re-approval when the total rises, moves by more than the share,
 # or the goals change.
 ADJUSTMENT = Adjustment(
-    labels={"budget.total_wan": ("投资概算（budget.total_wan）", ""), "content": ("建设内容（content）", ""),
-            "systems": ("涉及系统（systems）", ""), "goals": ("绩效目标（goals）", "")},
+    labels=named({"budget.total_wan": "投资概算", "content": "建设内容", "systems": "涉及系统", "goals": "绩效目标"}),
     missing=Text(
         "项目 {id} 立项后调整了{what}，但 changes 中没有新增变更记录：请登记本次调整（日期、内容、金额变化），并报区政务服务数据管理局备案",
         "project {id} changed {what} after approval without a new changes entry: record and file the adjustment",
