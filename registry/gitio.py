@@ -180,7 +180,6 @@ def first_parent_log(repo: Repo, commit: str) -> list[LogEntry]:
             "-z", "--no-abbrev", "--no-color", "--no-show-signature", "--no-relative", "--reverse",
             f"--format={_LOG_FORMAT}", commit, "--",
         )
-        listed = repo.text("rev-list", "--first-parent", "--reverse", commit).split()
     except GitFailed as exc:  # a damaged repository, or git older than 2.31
         detail = exc.stderr.strip()
         raise ConfigError(Message(
@@ -188,12 +187,22 @@ def first_parent_log(repo: Repo, commit: str) -> list[LogEntry]:
             f"cannot read the git history (git 2.31 or later is needed): {detail}",
         ), path=str(repo.working_tree_dir or ".")) from None
     entries = parse_raw_log(out.decode("utf-8", "surrogateescape"))
-    if [e.commit for e in entries] != listed:  # the parse must describe exactly git's history
+    if not _first_parent_chain(entries, commit) or (entries[0].parents and not is_shallow(repo)):
+        # the parse must describe exactly git's history: every first parent, down to the root
         raise ConfigError(Message(
             "git 历史的解析结果与 git rev-list 不一致，无法可靠读取历史（提交信息或身份中可能含有控制字符）",
             "the parsed git history differs from git rev-list (control characters in a commit?)",
         ), path=str(repo.working_tree_dir or "."))
     return entries
+
+
+def _first_parent_chain(entries: list[LogEntry], commit: str) -> bool:
+    """Whether ``entries`` are exactly what ``git rev-list --first-parent --reverse commit``
+    lists: ending at ``commit``, each the first parent of the next (the caller checks that the
+    oldest has no parents, unless a shallow clone's boundary cuts the history there)."""
+    if not entries or entries[-1].commit != commit:
+        return False
+    return all(later.parents[:1] == (earlier.commit,) for earlier, later in zip(entries, entries[1:]))
 
 
 def parse_raw_log(out: str) -> list[LogEntry]:
