@@ -37,7 +37,7 @@ class History:
 
 def build(root: Path, *, records: int, merges: int, seed: int = 14, today: dt.date = synth.TODAY) -> History:
     """Write the registry at ``root`` (must not exist) and its history of ``merges`` merges."""
-    units = max(5, min(100, records // 40))
+    units = max(6, min(100, records // 40))  # the first six hold the authorities registry.yaml names
     written = synth.generate(root, systems=records // 2, projects=records - records // 2, units=units,
                              seed=seed, today=today)
     files = {p: (root / p).read_text(encoding="utf-8") for p in written.systems + written.projects}

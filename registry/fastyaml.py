@@ -6,8 +6,8 @@ are written in a small part of YAML: block mappings and lists, ``key: value`` li
 flow lists and mappings of scalars, comment lines. :func:`read_simple` reads exactly that part
 line by line and returns the same data :func:`registry.yamlio.parse` would — the same scalars
 through the same :func:`registry.yamlio.resolve_plain` — and returns None for anything else
-(quotes with escapes, multi-line scalars, anchors, tags, comments after a value, tabs, control
-characters, duplicate keys …): the caller then uses the full parser, which also gives the
+(quotes with escapes, multi-line scalars, anchors, tags, a comment after a quoted value, tabs,
+control characters, duplicate keys …): the caller then uses the full parser, which also gives the
 error message. It never guesses: every construct it does not fully understand means None.
 """
 from __future__ import annotations
@@ -60,8 +60,12 @@ def _lines(text: str) -> list[Line]:
     for raw in text.split("\n"):
         stripped = raw.rstrip(" ")
         content = stripped.lstrip(" ")
-        if content and not content.startswith("#"):  # blank and comment lines, at any indentation
-            out.append((len(stripped) - len(content), content))
+        if not content or content.startswith("#"):
+            continue  # blank and comment lines, at any indentation
+        indent = len(stripped) - len(content)
+        if " #" in content and '"' not in content:  # a comment after the value ends the line
+            content = content[:content.index(" #")].rstrip(" ")
+        out.append((indent, content))
     return out
 
 
@@ -133,7 +137,7 @@ def _scalar_or_flow(value: str) -> Any:
 def _plain(value: str, *, flow: bool) -> Any:
     if not value or value[0] in _INDICATORS and not _signed_number(value):
         raise _Unsure
-    if value.endswith(":") or ": " in value or " #" in value:
+    if value.endswith(":") or ": " in value:
         raise _Unsure
     if flow and not _FLOW_FORBIDDEN.isdisjoint(value):
         raise _Unsure
