@@ -17,17 +17,31 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
+from registry.findings import Message
+from registry.loader import ConfigError
+
 _MISSING = b" missing"
 
 
-class GitFailed(Exception):
-    """A git command exited non-zero (or could not be started)."""
+class GitFailed(ConfigError):
+    """A git command exited non-zero (or could not be started). Callers that know what went
+    wrong say it better; one that reaches the command line is still exit 2 with git's own
+    words (a damaged or partial repository, a missing object), never an internal error."""
 
     def __init__(self, args: Iterable[str], status: int, stderr: bytes | str) -> None:
         self.command = list(args)
         self.status = status
         self.stderr = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
-        super().__init__(f"git {' '.join(self.command)} exited {status}: {self.stderr.strip()}")
+        shown = f"git {' '.join(self.command)[:200]}"
+        detail = self.stderr.strip()[:500]
+        super().__init__(Message(
+            f"{shown} 失败（退出码 {status}）：{detail}。仓库可能缺少对象或已损坏：请运行 git fsck 检查；浅克隆请先 git fetch --unshallow",
+            f"{shown} failed (exit {status}): {detail}. The repository may lack objects or be damaged: run git fsck; "
+            "in a shallow clone, git fetch --unshallow first",
+        ), path="git")
+
+    def __str__(self) -> str:
+        return self.message.en
 
 
 @dataclasses.dataclass(frozen=True)

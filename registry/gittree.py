@@ -49,7 +49,12 @@ class TreeFiles:
 def list_tree(repo: Repo, treeish: str, prefix: str) -> TreeFiles:
     """The registry's files in ``treeish`` (a commit or tree id) below ``prefix`` (the registry
     root inside the repository, '' or ending in '/'): one ``git ls-tree`` process."""
-    out = repo.git("ls-tree", "-r", "-z", "--full-tree", treeish, *(["--", prefix] if prefix else []))
+    try:
+        out = repo.git("ls-tree", "-r", "-z", "--full-tree", treeish, *(["--", prefix] if prefix else []))
+    except GitFailed as exc:  # a tree object missing or damaged
+        from registry.gitio import missing_object
+
+        raise missing_object(repo, treeish, prefix.rstrip("/"), exc) from None
     files = TreeFiles({}, None, [])
     for line in out.decode("utf-8", "surrogateescape").split("\0"):
         if not line:
