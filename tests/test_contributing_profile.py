@@ -134,7 +134,8 @@ def test_the_project_tests_run_the_new_cases_and_check_its_quotes(project: Path)
     collected = run(project, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider",
                     "tests/rules/test_cases.py", "tests/test_rule_docs.py", "-k", "YX2 or YX3")
     ids = collected.stdout
-    for case in ("YX2::building_in_own_machine_room", "YX3::operating_with_test_date"):
+    for case in ("YX2::building_in_own_machine_room", "YX3::operating_with_test_date",
+                 "YX2::fails-example", "YX3::passes-example"):
         assert case in ids
     assert "test_citations_quote_the_regulation_word_for_word[YX2]" in ids
 
