@@ -44,6 +44,12 @@ def newcomer(ctx: Context, s: System) -> bool:
     return s.in_use_on(ctx.today) and (before is None or not before.in_use_on(ctx.today) or before.unit != s.unit)
 
 
+def allowance(ctx: Context, unit: str, pattern: str | None = None) -> int:
+    """How far the unit's count may grow: its newly in-use systems (:func:`newcomer`) excused by
+    a usable ``new_system_approval`` or a transfer (:func:`excused`). CHG001 and ``registry diff``."""
+    return sum(1 for n in ctx.head.systems_of(unit) if newcomer(ctx, n) and excused(ctx, n, pattern))
+
+
 def excused(ctx: Context, s: System, pattern: str | None = None) -> bool:
     """Approved as a net-new system by an approval that can be spent (a real, well-formed
     number not dated after today, claimed by one unit and by no more systems than its
@@ -109,8 +115,7 @@ def chg001(ctx: Context, params: DocNoParams) -> Iterator[Problem]:
         unit = s.unit
         before, after = in_use_count(base, unit, ctx.today), in_use_count(ctx.head, unit, ctx.today)
         if unit not in growth:
-            allowance = sum(1 for n in ctx.head.systems_of(unit) if newcomer(ctx, n) and excused(ctx, n, pattern))
-            growth[unit] = after - before - allowance
+            growth[unit] = after - before - allowance(ctx, unit, pattern)
         if growth[unit] > 0:
             void = _VOID_APPROVAL if s.new_system_approval is not None else ("", "")
             yield problem(
@@ -160,12 +165,15 @@ def chg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 @rule("CHG003", name="no-revival", title="已停用、已整合系统不得恢复使用", kind=Kind.change, profile="common", cite=[QX15],
       fails="""
-      # 基准版本 status: retired
+      # 基准版本：status: retired, retired_on: 2024-12-31, retirement_ref: 金大数据发〔2024〕12号
       status: operating
       """,
       passes="""
+      # 基准版本：status: retired
       # 需要类似功能时，登记新系统并按“只减不增”报批
       status: retired
+      retired_on: 2024-12-31
+      retirement_ref: 金大数据发〔2024〕12号
       """)
 def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """基准版本中已停用（`retired`）或已整合（`merged`）的系统，
@@ -186,7 +194,8 @@ def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
 @rule("CHG004", name="milestones-append-only", title="已登记的里程碑和历史记录不得修改或删除", kind=Kind.change,
       profile="common", cite=[PT23, DLT22, DLT25, DSQ21, QX43, JX45],
       fails="""
-      # 基准版本 changes: [{date: 2025-06-01, description: 增加模块, amount_wan: 40, approval: …}]
+      # 基准版本：changes: [{date: 2025-06-01, description: 增加模块, amount_wan: 40,
+      #   approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}]
       changes:
         - {date: 2025-06-01, description: 增加模块, amount_wan: 10}   # 改写了已登记的变更
       """,
@@ -251,11 +260,16 @@ def _milestone_kept(p: Project, stage: Stage, old: object, new: object) -> Itera
 
 @rule("CHG005", name="budget-change-recorded", title="批复后调整投资须登记变更", kind=Kind.change, profile="common",
       fails="""
-      # 基准版本 total_wan: 180，已立项
-      budget: {total_wan: 200}
-      changes: []
+      # 基准版本：budget: {total_wan: 180}
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
+      budget: {total_wan: 200}      # 已立项的项目调增 20 万元
+      changes: []                   # 没有登记变更
       """,
       passes="""
+      # 基准版本：budget: {total_wan: 180}, changes: []
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
       budget: {total_wan: 200}
       changes:
         - {date: 2025-06-01, description: 增加数据治理模块, amount_wan: 20, approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}
@@ -306,7 +320,7 @@ def new_changes(before: Project, after: Project) -> list[Change]:
 
 @rule("CHG006", name="transfer-declared", title="系统划转须登记来源单位", kind=Kind.change, profile="common",
       fails="""
-      # 基准版本 unit: wjw
+      # 基准版本：unit: wjw
       id: wjw-health-archive
       unit: ybj
       """,
