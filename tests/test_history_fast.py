@@ -177,3 +177,23 @@ def test_one_cat_file_answers_thousands_of_names_without_waiting_on_a_pipe(tmp_p
     assert [a.kind for a in answers[3000:]] == ["missing", "blob", "missing", "missing"]
     first = next(git.blobs(ids))  # a reader that stops early leaves no process waiting
     assert first.data is not None
+
+
+def test_one_at_a_time_reads_share_one_long_lived_cat_file(tmp_path: Path) -> None:
+    repo = GitRepo.init(tmp_path / "r")
+    for i in range(20):
+        repo.write(f"f{i}.txt", f"{i}\n")
+    repo.commit("blobs")
+    git = Repo.discover(repo.path)
+    assert git is not None
+    ids = repo.git("ls-tree", "-r", "--format=%(objectname)", "HEAD").split()
+    assert gitio.read_blob(git, ids[0]) in {f"{i}\n".encode() for i in range(20)}
+    reader = git._reader
+    assert reader is not None
+    assert sorted(gitio.read_blob(git, oid) for oid in ids) == sorted(f"{i}\n".encode() for i in range(20))
+    assert git._reader is reader  # no process per blob
+    with pytest.raises(Exception) as missing:
+        gitio.read_blob(git, "0" * 40, "systems/x.yaml")
+    assert "systems/x.yaml" in str(missing.value.message.zh)  # type: ignore[attr-defined]
+    git.close()
+    assert git._reader is None and reader.poll() is not None
