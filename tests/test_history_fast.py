@@ -197,3 +197,31 @@ def test_one_at_a_time_reads_share_one_long_lived_cat_file(tmp_path: Path) -> No
     assert "systems/x.yaml" in str(missing.value.message.zh)  # type: ignore[attr-defined]
     git.close()
     assert git._reader is None and reader.poll() is not None
+
+
+def diff_json(root: Path, base: str, capsys: pytest.CaptureFixture[str]) -> str:
+    from registry.cli import main
+
+    code = main(["--root", str(root), "diff", "--base", base, "--today", TODAY.isoformat(), "--format", "json"])
+    assert code in (0, 1)
+    return capsys.readouterr().out
+
+
+def test_diff_cold_warm_and_uncached_agree_and_follow_a_moving_target(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = synthetic(tmp_path)
+    monkeypatch.delenv("REGISTRY_NO_CACHE", raising=False)
+    cold = diff_json(repo.path, "HEAD~20", capsys)
+    assert diff_json(repo.path, "HEAD~20", capsys) == cold
+    assert list((repo.path / ".registry-cache").rglob("diff-base/*"))  # the base's findings were kept
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert diff_json(repo.path, "HEAD~20", capsys) == cold
+    monkeypatch.delenv("REGISTRY_NO_CACHE")
+    # the target moves: an invalid record lands on the base branch; the kept findings must not stand in
+    repo.git("switch", "--quiet", "-c", "target", "HEAD~20")
+    repo.write("systems/czj/czj-broken.yaml", "id: czj-broken\nunit: czj\nstatus: flying\n")
+    repo.commit("目标分支上的无效记录")
+    repo.git("switch", "--quiet", "main")
+    moved = diff_json(repo.path, "target", capsys)
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert diff_json(repo.path, "target", capsys) == moved != cold
