@@ -47,8 +47,6 @@ class Target:
     head: str | None  # HEAD's commit id; None before the first commit
     merged_tree: str  # the tree merging HEAD into REV would produce
     prefix: str  # the registry root inside the repository ('' or ending in '/')
-    # the working tree's record files by blob id (set by :meth:`merged`): bytes git need not send again
-    _known: dict[str, SourceFile] = dataclasses.field(default_factory=dict, repr=False)
 
     @property
     def identity(self) -> str:
@@ -96,7 +94,6 @@ class Target:
             elif _regular(self.root / path):
                 merged[path] = ours
                 problems.pop(path, None)
-        self._known.update((f.blob, f) for f in working if getattr(f, "problem", None) is None)
         from_git = dict(zip((p for p, v in sorted(merged.items()) if isinstance(v, str)),
                             self._sources([(p, v) for p, v in sorted(merged.items()) if isinstance(v, str)])))
         records = [v if isinstance(v, SourceFile) else from_git[p] for p, v in sorted(merged.items())]
@@ -111,11 +108,11 @@ class Target:
         return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
 
     def _sources(self, files: Sequence[tuple[str, str]]) -> list[SourceFile]:
-        """(path, blob id) → source files: the working tree's bytes where it holds the same blob
-        (equal ids, equal bytes), the others through one ``git cat-file --batch``."""
-        wanted = [(oid, path) for path, oid in files if oid not in self._known]
-        read = dict(gitio.read_blobs(self.repo, wanted))
-        return [SourceFile(path, self._known[oid].raw if oid in self._known else read[oid], oid) for path, oid in files]
+        """(path, blob id) → source files, every blob through one ``git cat-file --batch``. Even a
+        blob the working tree holds is read: a missing or damaged object in the target is the
+        repository's problem to report (exit 2), not to paper over."""
+        blobs = gitio.read_blobs(self.repo, [(oid, path) for path, oid in files])
+        return [SourceFile(path, data, oid) for (path, oid), (_oid, data) in zip(files, blobs)]
 
 
 def _regular(path: Path) -> bool:
