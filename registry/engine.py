@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from registry.findings import Finding, Message, Report, Summary
+from registry.findings import Finding, Message, Report, RuleInfo, Summary
 from registry.layout import UnreadableFile, read_regular
 from registry.loader import CONFIG_FILE, ConfigError, position
 from registry.models import RegistryConfig
@@ -195,7 +195,16 @@ def _order(f: Finding) -> tuple[str, int, int, str, str]:
 
 
 def report(selection: Selection, ctx: Context, findings: list[Finding]) -> Report:
+    """The run's report, carrying what reporters print about each rule that has findings."""
+    cited = {f.rule for f in findings}
+    profiles = ctx.config.profiles
     return Report(findings, Summary(
         records=ctx.head.records + len({u.path for u in ctx.head.invalid}),
         profiles=selection.profiles, disabled=selection.disabled, notices=ctx.notices,
-    ))
+    ), rules={r.id: rule_info(r, profiles) for r, _ in selection.rules if r.id in cited})
+
+
+def rule_info(rule: Rule[Any], profiles: list[str] | None) -> RuleInfo:
+    """What a report says about ``rule`` to a registry that chose ``profiles``."""
+    return RuleInfo(rule.id, rule.title, rule.summary, rule.citation_for(profiles), rule.quote_for(profiles),
+                    rule.name, rule.severity, rule.profile)
