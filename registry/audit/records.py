@@ -13,14 +13,16 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from registry import gitio
 from registry.layout import is_record_path
 from registry.loader import CONFIG_FILE, RECORD_FOLDERS
 from registry.yamlio import YamlError, parse
 
 from registry.audit.rules import AUTHORITY_OF_MILESTONE
+
+if TYPE_CHECKING:
+    from registry import gitio
 
 _REGISTRY_FOLDERS = (*RECORD_FOLDERS, "docs")
 _LINK_MODES = ("120000", "160000")

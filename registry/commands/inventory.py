@@ -10,7 +10,6 @@ import sys
 import unicodedata
 from typing import Any
 
-from registry import gitio
 from registry.checking import load_head
 from registry.commands.common import iso_date
 from registry.findings import Message
@@ -35,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.root)
     if args.history:
+        from registry import gitio  # git only for the history
+
         if gitio.top_level(args.root) is None:
             raise ConfigError(Message(
                 f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
