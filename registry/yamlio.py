@@ -1,4 +1,5 @@
-"""The only place that reads YAML.
+"""The only place that reads YAML (with :mod:`registry.yamlbuild`, :mod:`registry.yamlscalars` and
+:mod:`registry.yamltext`).
 
 Records are read from ruamel.yaml's event stream (its C parser when ``ruamel.yaml.clib`` is
 installed) and built into plain Python data here, for three reasons:

@@ -19,6 +19,9 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from typing import Generic, TypeVar
 
+from registry.errors import ConfigError
+from registry.findings import Message
+
 T = TypeVar("T")  # what is rendered: a report, a diff, a listing …
 O = TypeVar("O")  # what rendering gives: text for standard output, or files by name
 
@@ -55,9 +58,6 @@ class Renderers(Mapping[str, Callable[[T, str], O]], Generic[T, O]):
         """The renderer of format ``name``; a name not registered is a usage error (exit 2)."""
         found = self._by_name.get(name)
         if found is None:
-            from registry.findings import Message
-            from registry.loader import ConfigError  # only on this error path
-
             known = list(self._by_name)
             raise ConfigError(Message(f"未知的输出格式 {name}：可选 {'、'.join(known)}",
                                       f"unknown output format {name}: choose from {', '.join(known)}"), path="--format")
