@@ -27,8 +27,8 @@ IO_MODULES = frozenset({
 RULES_MAY_IMPORT = ("registry.rules", "registry.models", "registry.enums", "registry.findings", "registry.dates",
                     "registry.workdays", "registry.snapshot", "registry.configdiff")
 # Modules of the git side: only they may import gitpython.
-GIT_SIDE = ("registry.gitio", "registry.gitproc", "registry.gittree", "registry.target", "registry.inventory",
-            "registry.audit")
+GIT_SIDE = ("registry.gitproc", "registry.gitio", "registry.gittree", "registry.target", "registry.blobfields",
+            "registry.inventory", "registry.audit")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,6 +16,7 @@ from gitrepo import GitRepo
 WITHOUT_GIT = {
     "check": ["check", "--no-cache", "--today", "2025-12-01"],
     "rules": ["rules"],
+    "inventory": ["inventory", "--today", "2025-12-01"],
     "export": ["export", "--format", "json", "--today", "2025-12-01"],
     "schema": ["schema", "--out", "{out}"],
     "new": ["new", "system", "--unit", "czj", "--id", "czj-newer"],

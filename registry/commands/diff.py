@@ -7,7 +7,8 @@ import json
 import sys
 
 from registry.commands.common import iso_date
-from registry.diffing import Diff, as_json, compute_diff, render_markdown
+from registry.diffing import Diff, compute_diff
+from registry.diffrender import as_json, render_markdown
 from registry.reporters.formats import Renderers
 
 NAME = "diff"

@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from typing import Any
 
-from registry.checking import load_head
+from registry import gitio
 from registry.commands.common import iso_date
 from registry.findings import Message
 from registry.inventory import InventoryPoint, current_counts, history, units_of
@@ -34,8 +34,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.root)
     if args.history:
-        from registry import gitio  # git only for the history
-
         if gitio.top_level(args.root) is None:
             raise ConfigError(Message(
                 f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
@@ -43,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
             ), path=str(args.root))
         inventory = Inventory(config, history=history(args.root, args.base_branch, args.today))
     else:
+        from registry.checking import load_head  # the rules engine: not needed for the history
+
         inventory = Inventory(config, counts=current_counts(load_head(args.root), args.today))
     sys.stdout.write(FORMATS.render(args.format, inventory, args.lang))
     return 0
