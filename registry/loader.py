@@ -9,7 +9,6 @@ collection would walk them all again.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import multiprocessing
 import os
@@ -24,33 +23,13 @@ from pydantic import BaseModel, ValidationError
 from registry.findings import Message
 from registry.layout import UnreadableFile, read_regular, scan_tree
 from registry.models import Project, RegistryConfig, System
+from registry.errors import ConfigError as ConfigError  # re-exported: callers import both from here
+from registry.models.config import CONFIG_FILE as CONFIG_FILE
 from registry.schema_errors import dotted, translate
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
 
-CONFIG_FILE = "registry.yaml"
 RECORD_FOLDERS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
-
-
-@dataclasses.dataclass
-class ConfigError(Exception):
-    """registry.yaml (or the command line) cannot be used: exit 2."""
-
-    message: Message
-    path: str = CONFIG_FILE
-    line: int = 0  # 0: no position (a command-line value, a missing file, a git failure)
-    column: int = 0
-    loc: tuple[str | int, ...] = ()  # the offending key of registry.yaml, when known
-
-    def text(self, lang: str) -> str:
-        """``path:line:column: message`` at a place in a file; otherwise the message, after the
-        file's name unless it is a command-line option or the message names it already."""
-        message = self.message.text(lang)
-        if self.line > 0:
-            return f"{self.path}:{self.line}:{self.column}: {message}"
-        if not self.path or self.path.startswith("-") or self.path in message:
-            return message
-        return f"{self.path}: {message}"
 
 
 def load_config(root: Path) -> RegistryConfig:
