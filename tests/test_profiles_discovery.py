@@ -5,7 +5,9 @@ that silently disappears. Plug-ins are installed into a temporary directory (a p
 ``.dist-info``) put on PYTHONPATH of a subprocess, so the test process keeps its own rules."""
 from __future__ import annotations
 
+import importlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 
 from registry.models.config import Authorities
 from registry.rules import RULES
+from registry.rules.base import Citation
 from registry.rules.profiles import AUTHORITY_ROLES, PROFILES, SELECTABLE
 
 DECLARATION = '''from registry.rules.profiles import Profile
@@ -108,3 +111,46 @@ def test_a_mistaken_profile_is_an_error_at_import(tmp_path: Path, case: str, kwa
 def test_a_broken_plug_in_names_itself(tmp_path: Path) -> None:
     done = python(plug_in(tmp_path, declaration="raise ImportError('坏了')\n"), "import registry.rules")
     assert done.returncode != 0 and "无法加载规则配置入口点 demo" in done.stderr
+
+
+def _article_name(prefix: str, article: str) -> str:
+    """第十五条（四） → QX15_4; 第二十一条第一款 → PT21_K1; 第七条（二）至（四） → QX7_2_4."""
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+    def number(text: str) -> int:
+        if "十" not in text:
+            return digits[text]
+        tens, _, ones = text.partition("十")
+        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+    head = re.match(r"第([一二三四五六七八九十]+)条(.*)", article)
+    assert head, article
+    name = f"{prefix}{number(head.group(1))}"
+    paragraphs = re.findall(r"第([一二三四五六七八九十]+)款", head.group(2))
+    items = re.findall(r"[（(]([一二三四五六七八九十]+)[)）]", head.group(2))
+    if paragraphs:
+        name += "_K" + "_".join(str(number(p)) for p in paragraphs)
+    if items:
+        name += "_" + "_".join(str(number(i)) for i in items)
+    return name
+
+
+@pytest.mark.parametrize("profile", SELECTABLE)
+def test_citations_follow_one_naming_scheme_and_quote_each_article_once(profile: str) -> None:
+    module = importlib.import_module(f"registry.rules.{profile}.citations")
+    citations = {name: value for name, value in vars(module).items() if isinstance(value, Citation)}
+    assert citations
+    for name, citation in citations.items():
+        assert citation.profile == profile, name
+        assert name == _article_name(PROFILES[profile].prefix, citation.article), f"{name} cites {citation.article}"
+    articles = [c.article for c in citations.values()]
+    assert len(articles) == len(set(articles)), "an article quoted twice"
+
+
+def test_every_cited_article_is_the_one_quote_of_its_profile() -> None:
+    """No rule module quotes an article itself: every Citation a rule cites is its profile's."""
+    for rule in RULES.values():
+        for citation in rule.citations:
+            module = importlib.import_module(f"registry.rules.{citation.profile}.citations")
+            own = [c for c in vars(module).values() if isinstance(c, Citation) and c.article == citation.article]
+            assert len(own) == 1 and own[0] is citation, f"{rule.id} cites {citation.profile} {citation.article} not from its citations.py"
