@@ -22,9 +22,10 @@ import stat
 import unicodedata
 from pathlib import Path
 
+from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message
-from registry.snapshot import Unreadable
 
+MAX_CONFIG_BYTES = 16 << 20  # thousands of units fit in a few hundred kilobytes
 RECORD_DIRS = ("systems", "projects")
 ATTACHMENT_DIRS = ("docs",)
 RECORD_SUFFIX = ".yaml"
@@ -41,12 +42,27 @@ LOCATION = "REG003"  # the file is not where (or not what) a record must be
 _O_SAFE = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class Unreadable:
+    """A file that is not a valid record: REG001 (``syntax``) or REG002 (``schema``), or REG003
+    (not where or not what a record must be)."""
+
+    path: str
+    rule: str
+    line: int
+    column: int
+    field: str
+    message: Message
+
+
 @dataclasses.dataclass
 class TreeScan:
-    """The record files of a working tree (sorted posix paths) and the problems of the rest."""
+    """The record files of a working tree (sorted posix paths) and the problems of the rest;
+    ``stats`` holds each record file's ``lstat`` from the scan (for the stat index)."""
 
     records: list[str]
     problems: list[Unreadable]
+    stats: dict[str, os.stat_result] = dataclasses.field(default_factory=dict)
 
 
 class UnreadableFile(Exception):
@@ -115,27 +131,28 @@ def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool =
 
 def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: list[tuple[str, bool]], *,
            records: bool, stray: bool) -> None:
+    """One directory entry. The entry's type comes from the directory itself (``d_type``, no
+    system call); only record files are ``lstat``-ed, for the stat index."""
     path = f"{relative}/{entry.name}"
     if not _printable(entry.name):
         found.problems.append(_bad_name(path))
         return
     try:
-        mode = entry.stat(follow_symlinks=False).st_mode
+        if entry.is_dir(follow_symlinks=False):
+            pending.append((path, stray or (records and entry.name.startswith("."))))
+        elif not entry.is_file(follow_symlinks=False):
+            found.problems.append(_not_regular(path, entry.stat(follow_symlinks=False).st_mode, records or stray))
+        elif stray:
+            if entry.name.casefold().endswith(YAML_SUFFIXES):
+                found.problems.append(_not_a_record(path))
+        elif records:
+            if is_record_path(path):
+                found.stats[path] = entry.stat(follow_symlinks=False)
+                found.records.append(path)
+            elif not (entry.name.startswith(".") and not entry.name.casefold().endswith(YAML_SUFFIXES)):
+                found.problems.append(_not_a_record(path))  # hidden non-YAML files (.gitkeep) are fine
     except OSError as exc:
         found.problems.append(os_problem(path, exc))
-        return
-    if stat.S_ISDIR(mode):
-        pending.append((path, stray or (records and entry.name.startswith("."))))
-    elif not stat.S_ISREG(mode):
-        found.problems.append(_not_regular(path, mode, records or stray))
-    elif stray:
-        if entry.name.casefold().endswith(YAML_SUFFIXES):
-            found.problems.append(_not_a_record(path))
-    elif records:
-        if is_record_path(path):
-            found.records.append(path)
-        elif not (entry.name.startswith(".") and not entry.name.casefold().endswith(YAML_SUFFIXES)):
-            found.problems.append(_not_a_record(path))  # hidden non-YAML files (.gitkeep) are fine
 
 
 def is_record_path(path: str) -> bool:
@@ -150,12 +167,21 @@ def is_record_path(path: str) -> bool:
 
 def _printable(name: str) -> bool:
     """A name that is valid UTF-8 (no surrogate escapes) without control characters."""
+    if name.isprintable():  # the usual name, at C speed: no character of category C at all
+        return True
     return not any(unicodedata.category(c) in ("Cc", "Cs") for c in name)
 
 
-def read_regular(root: Path, path: str, *, limit: int = MAX_RECORD_BYTES) -> bytes:
+def read_regular(root: Path, path: str, *, limit: int | None = MAX_RECORD_BYTES) -> bytes:
     """The bytes of the regular file ``root/path``; :class:`UnreadableFile` for anything else
-    (a link, a FIFO, a device, no permission, too large), never blocking, never following."""
+    (a link, a FIFO, a device, no permission, larger than ``limit``), never blocking, never
+    following a link."""
+    return read_regular_stat(root, path, limit=limit)[0]
+
+
+def read_regular_stat(root: Path | str, path: str, *, limit: int | None = MAX_RECORD_BYTES) -> tuple[bytes, os.stat_result]:
+    """:func:`read_regular`, with the ``fstat`` of the file read: the stat index records it,
+    taken from the open file so that it describes the bytes read (not a file swapped in after)."""
     try:
         fd = os.open(os.path.join(root, path), _O_SAFE)
     except OSError as exc:
@@ -164,20 +190,33 @@ def read_regular(root: Path, path: str, *, limit: int = MAX_RECORD_BYTES) -> byt
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFile(_not_regular(path, info.st_mode, True))
-        if info.st_size > limit:
+        if limit is not None and info.st_size > limit:
             raise UnreadableFile(_too_large(path, info.st_size, limit))
         chunks = []
         size = 0
-        while chunk := os.read(fd, 1 << 20):
+        while chunk := os.read(fd, max(info.st_size + 1, 1 << 16)):
             size += len(chunk)
-            if size > limit:  # grew while being read
+            if limit is not None and size > limit:  # grew while being read
                 raise UnreadableFile(_too_large(path, size, limit))
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), info
     except OSError as exc:
         raise UnreadableFile(os_problem(path, exc)) from None
     finally:
         os.close(fd)
+
+
+def read_config(root: Path) -> bytes:
+    """The bytes of registry.yaml: a regular file (never a link, a FIFO or a device)."""
+    if not os.path.lexists(root / CONFIG_FILE):
+        raise ConfigError(Message(
+            f"找不到或无法读取 {CONFIG_FILE}（文件不存在）：请在登记簿根目录运行，或用 --root 指定",
+            f"cannot find {CONFIG_FILE}: run in the registry root or pass --root",
+        ))
+    try:
+        return read_regular(root, CONFIG_FILE, limit=MAX_CONFIG_BYTES)
+    except UnreadableFile as exc:
+        raise ConfigError(exc.problem.message) from None
 
 
 # -- messages ---------------------------------------------------------------------------------

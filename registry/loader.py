@@ -8,9 +8,6 @@ collection would walk them all again.
 """
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import gc
 import multiprocessing
 import os
 import sys
@@ -21,56 +18,23 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from registry.errors import CONFIG_FILE as CONFIG_FILE
+from registry.errors import ConfigError as ConfigError
 from registry.findings import Message
+from registry.layout import MAX_CONFIG_BYTES as MAX_CONFIG_BYTES
 from registry.layout import UnreadableFile, read_regular, scan_tree
+from registry.layout import read_config as read_config
 from registry.models import Project, RegistryConfig, System
 from registry.schema_errors import dotted, translate
+from registry.gcpause import paused_gc
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
 
-CONFIG_FILE = "registry.yaml"
 RECORD_FOLDERS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
-
-
-@dataclasses.dataclass
-class ConfigError(Exception):
-    """registry.yaml (or the command line) cannot be used: exit 2."""
-
-    message: Message
-    path: str = CONFIG_FILE
-    line: int = 0  # 0: no position (a command-line value, a missing file, a git failure)
-    column: int = 0
-    loc: tuple[str | int, ...] = ()  # the offending key of registry.yaml, when known
-
-    def text(self, lang: str) -> str:
-        """``path:line:column: message`` at a place in a file; otherwise the message, after the
-        file's name unless it is a command-line option or the message names it already."""
-        message = self.message.text(lang)
-        if self.line > 0:
-            return f"{self.path}:{self.line}:{self.column}: {message}"
-        if not self.path or self.path.startswith("-") or self.path in message:
-            return message
-        return f"{self.path}: {message}"
 
 
 def load_config(root: Path) -> RegistryConfig:
     return config_from(read_config(root))
-
-
-MAX_CONFIG_BYTES = 16 << 20  # thousands of units fit in a few hundred kilobytes
-
-
-def read_config(root: Path) -> bytes:
-    """The bytes of registry.yaml: a regular file (never a link, a FIFO or a device)."""
-    if not os.path.lexists(root / CONFIG_FILE):
-        raise ConfigError(Message(
-            f"找不到或无法读取 {CONFIG_FILE}（文件不存在）：请在登记簿根目录运行，或用 --root 指定",
-            f"cannot find {CONFIG_FILE}: run in the registry root or pass --root",
-        ))
-    try:
-        return read_regular(root, CONFIG_FILE, limit=MAX_CONFIG_BYTES)
-    except UnreadableFile as exc:
-        raise ConfigError(exc.problem.message) from None
 
 
 def config_from(raw: bytes) -> RegistryConfig:
@@ -213,19 +177,6 @@ def _worker_count(files: int) -> int:
     except OSError:
         cores = os.cpu_count() or 1
     return max(1, min(cores, 8, files // (PARALLEL_MIN_FILES // 2)))
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector (reference counting still frees memory): loading
-    creates many long-lived objects and no cycles worth collecting. Nesting is fine."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_record(path: str, raw: bytes) -> Record | list[Unreadable]:

@@ -1,16 +1,15 @@
 """A snapshot: every valid record of one revision (working tree or base), with look-ups."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import pickle
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Union
 
-from registry.findings import Message
+from registry.gcpause import paused_gc
+from registry.layout import Unreadable as Unreadable
 from registry.models import Project, System
 
 Record = Union[System, Project]
@@ -42,19 +41,20 @@ class Origin:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Deferred:
-    """A record kept as its pickle (from the record cache) until a run actually looks at it,
-    with the few fields the snapshot's indexes need. Unpickling every record of a large
-    registry costs more than a ``check PATHS`` run spends on everything else."""
+    """A record kept in the record cache until a run actually looks at it, with the few fields
+    the snapshot's indexes need. Unpickling every record of a large registry costs more than a
+    ``check PATHS`` run spends on everything else, and so would reading every record's bytes:
+    ``fetch`` reads (and verifies) this one record's pickle only when it is loaded."""
 
     kind: str  # "systems" | "projects": the folder, which decides the model
     id: str
     unit: str
     active: bool  # System.active; False for projects
     creates: tuple[str, ...]  # Project.systems.creates; () for systems
-    data: bytes
+    fetch: Callable[[], bytes]
 
     def load(self) -> Record:
-        record: Record = pickle.loads(self.data)
+        record: Record = pickle.loads(self.fetch())
         return record
 
 
@@ -111,11 +111,11 @@ class Snapshot:
         return value
 
     def _systems_in(self, slots: Iterable[_Slot]) -> list[System]:
-        with _gc_paused():  # many objects at once, none of them garbage
+        with paused_gc():  # many objects at once, none of them garbage
             return [self._record(slot) for slot in slots]  # type: ignore[misc]
 
     def _projects_in(self, slots: Iterable[_Slot]) -> list[Project]:
-        with _gc_paused():
+        with paused_gc():
             return [self._record(slot) for slot in slots]  # type: ignore[misc]
 
     @cached_property
@@ -220,27 +220,3 @@ def _index(slots: Iterable[_Slot], key: Callable[[_Slot], str]) -> dict[str, lis
     for slot in slots:
         index[key(slot)].append(slot)
     return dict(index)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """As ``registry.loader.paused_gc`` (which imports this module, hence the copy)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class Unreadable:
-    """A file that is not a valid record: REG001 (``syntax``) or REG002 (``schema``)."""
-
-    path: str
-    rule: str
-    line: int
-    column: int
-    field: str
-    message: Message

@@ -1,0 +1,229 @@
+"""Load results of record files, kept by content in the cache store (:mod:`registry.cachestore`).
+
+A record file's load result (the validated model, or its REG001/REG002 problems) is keyed by
+the file's folder (it decides the model) and its git blob id. Two kinds of files hold them:
+
+* ``records.index`` — signed, small: for every key the few fields the snapshot's look-ups
+  need (id, unit, active, the systems a project creates) and where the record's pickle lies
+  (data file, offset, length, SHA-256). A run reads this one file, not the records.
+* ``records-<pid>-<ns>.data`` — the pickles, back to back, written once and never changed.
+  A record is read with one ``pread`` when a run looks at it, and used only if its SHA-256 is
+  the one the signed index holds: an unsigned data file cannot smuggle a pickle in. A digest
+  that no longer matches (a data file damaged during a run) raises
+  :class:`~registry.cachestore.StaleCache` and the run starts again without the cache.
+
+Later runs add their new records in a new data file; when the data files hold much more than
+the current records (or are too many), one run rewrites a single data file with exactly its
+own records and the others are removed. Descriptors of the data files are opened as soon as
+the index is read, so a file removed by a parallel run stays readable by this one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import os
+import pickle
+import time
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from registry.cache import SourceFile, blob_id
+from registry.cachestore import StaleCache, Store
+from registry.layout import UnreadableFile, read_regular
+from registry.models import System
+from registry.snapshot import Deferred
+
+
+Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
+INDEX = "records.index"
+_MAX_DATA_FILES = 8  # more, and the next run with new records compacts them into one
+_SLACK = 2  # ... or when they hold more than twice the bytes the current records need
+_COMPACT_MIN_BYTES = 1 << 20  # small caches are never worth compacting for slack
+# an index entry: ``list[Unreadable]`` (path-free) for a file that failed to load, or
+# (id, unit, active, creates, data file number, offset, length, sha256)
+Entry = Any
+
+
+class _Shelf:
+    """The open data files of one index; closed when no record of it is referenced any more."""
+
+    def __init__(self, store: Store, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.fds = [store.open_raw(name) for name in self.names]
+        weakref.finalize(self, _close_all, list(self.fds))
+
+    def read(self, file: int, offset: int, length: int, digest: bytes) -> bytes:
+        fd = self.fds[file] if 0 <= file < len(self.fds) else None
+        try:
+            data = os.pread(fd, length, offset) if fd is not None else b""
+        except OSError:
+            data = b""
+        if len(data) != length or hashlib.sha256(data).digest() != digest:
+            raise StaleCache(f"record at {self.names[file] if 0 <= file < len(self.names) else file}:{offset}")
+        return data
+
+
+def _close_all(fds: list[int | None]) -> None:
+    for fd in fds:
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+@dataclasses.dataclass
+class _Known:
+    entries: dict[str, Entry] = dataclasses.field(default_factory=dict)
+    shelf: _Shelf | None = None
+    sizes: list[int] = dataclasses.field(default_factory=list)  # bytes of each data file
+
+
+class RecordCache:
+    """Load results of record files, by content. Without a store it only delegates."""
+
+    def __init__(self, store: Store | None, root: Path | None = None) -> None:
+        self.store = store
+        self.root = root  # where files the scan did not read are read from, when not cached
+
+    @functools.cached_property
+    def _known(self) -> _Known:
+        """The index, read once per run (every snapshot of the run shares it)."""
+        known = _Known()
+        if self.store is None:
+            return known
+        index = self.store.read(INDEX)
+        if not (isinstance(index, tuple) and len(index) == 3 and isinstance(index[2], dict)):
+            return known
+        names, sizes, entries = index
+        known.shelf = _Shelf(self.store, names)
+        known.sizes = list(sizes)
+        known.entries = entries
+        return known
+
+    def has(self, key: str) -> bool:
+        """Whether the load result of this content is cached (its bytes need not be read)."""
+        return self.store is not None and key in self._known.entries
+
+    def load(self, files: Sequence[SourceFile], load_many: Callable[[list[tuple[str, bytes]]], list[Loaded]]) -> list[Loaded]:
+        """The load result of every file, in order: from the cache where the content is
+        known, else from ``load_many`` (and then remembered)."""
+        results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
+        readable = [i for i, f in enumerate(files) if f.problem is None]
+        known = self._known
+        misses: list[int] = []
+        for i in readable:
+            f = files[i]
+            found = known.entries.get(f.key)
+            if isinstance(found, list):
+                results[i] = [dataclasses.replace(u, path=f.path) for u in found]
+            elif found is not None and known.shelf is not None:
+                # a Deferred per file: two files with the same content still get two record
+                # objects when loaded (Snapshot keys on object identity)
+                id_, unit, active, creates, *where = found
+                results[i] = Deferred(f.key.split("/", 1)[0], id_, unit, active, creates,
+                                      functools.partial(known.shelf.read, *where))
+            else:
+                misses.append(i)
+        if misses:
+            pairs = [(files[i].path, self._bytes(files[i])) for i in misses]
+            for i, result in zip(misses, load_many(pairs)):
+                results[i] = result
+            if self.store is not None:
+                self._remember(files, results, misses)
+        return results
+
+    def _bytes(self, f: SourceFile) -> bytes:
+        """The file's bytes: read by the scan, or now (the stat index vouched for its blob id but
+        the record cache does not have it); a file changed since the scan restarts the run."""
+        if f.raw is not None:
+            return f.raw
+        try:
+            raw = read_regular(self.root, f.path) if self.root is not None else None
+        except UnreadableFile:
+            raw = None
+        if raw is None or blob_id(raw) != f.blob:
+            raise StaleCache(f"{f.path} changed during the run")
+        return raw
+
+    def _remember(self, files: Sequence[SourceFile], results: list[Loaded], misses: list[int]) -> None:
+        """Add this run's new records in a new data file; or, when the data files have grown
+        too many or too large, write one holding exactly this run's records."""
+        assert self.store is not None
+        known = self._known
+        live = {files[i].key: i for i, f in enumerate(files) if f.problem is None}
+        live_bytes = sum(e[6] for k, e in known.entries.items() if k in live and isinstance(e, tuple))
+        compact = known.shelf is None or len(known.sizes) >= _MAX_DATA_FILES or (
+            sum(known.sizes) > max(_COMPACT_MIN_BYTES, _SLACK * live_bytes))
+        if compact:
+            chosen = sorted(live.items())
+            entries: dict[str, Entry] = {}
+            names: list[str] = []
+            sizes: list[int] = []
+        else:
+            chosen = sorted((files[i].key, i) for i in misses)
+            entries = dict(known.entries)
+            names = list(known.shelf.names) if known.shelf is not None else []
+            sizes = list(known.sizes)
+        name = f"records-{os.getpid()}-{time.time_ns()}.data"
+        writer = _DataWriter(len(names))
+        pieces = writer.pieces(self._pieces(chosen, files, results, known), entries)
+        if not self.store.write_raw(name, pieces):
+            return
+        names.append(name)
+        sizes.append(writer.offset)
+        if self.store.write(INDEX, (names, sizes, entries)) and known.shelf is not None:
+            for old in set(known.shelf.names) - set(names):  # (a parallel run's newer files stay)
+                self.store.remove(old)
+
+    def _pieces(self, chosen: Iterable[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
+                known: _Known) -> Iterator[tuple[str, Loaded | Entry, bytes | None]]:
+        """(key, result or entry, pickle) for each chosen file: the pickle of a new record, or
+        of a known one read back from its data file (when compacting)."""
+        seen: set[str] = set()
+        for key, i in chosen:
+            if key in seen:
+                continue
+            seen.add(key)
+            result = results[i]
+            if isinstance(result, list):
+                yield key, [dataclasses.replace(u, path="") for u in result], None
+            elif isinstance(result, Deferred):
+                try:
+                    yield key, result, result.fetch()
+                except StaleCache:
+                    continue
+            else:
+                try:
+                    yield key, result, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # noqa: BLE001  (a record that cannot be pickled is not cached)
+                    continue
+
+
+class _DataWriter:
+    """Streams pickles into a data file while filling in their index entries."""
+
+    def __init__(self, file: int) -> None:
+        self.file = file
+        self.offset = 0
+
+    def pieces(self, items: Iterable[tuple[str, Any, bytes | None]], entries: dict[str, Entry]) -> Iterator[bytes]:
+        for key, result, data in items:
+            if data is None:
+                entries[key] = result
+                continue
+            entries[key] = (*_light(result), self.file, self.offset, len(data), hashlib.sha256(data).digest())
+            self.offset += len(data)
+            yield data
+
+
+def _light(result: Any) -> tuple[str, str, bool, tuple[str, ...]]:
+    """id, unit, active, creates: what the snapshot's indexes need without the record."""
+    if isinstance(result, Deferred):
+        return result.id, result.unit, result.active, result.creates
+    if isinstance(result, System):
+        return result.id, result.unit, result.active, ()
+    return result.id, result.unit, False, tuple(result.systems.creates)

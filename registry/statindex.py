@@ -1,0 +1,75 @@
+"""A stat index, as git keeps one: an unchanged record file is never read or hashed.
+
+For every record file the index holds what ``lstat`` said when the file was last read (size,
+modification and change times in nanoseconds, inode, device, mode) and the blob id of the
+bytes read. When the scan's ``lstat`` of a file gives exactly the same values, its blob id is
+taken from the index. Anything that rewrites a file changes at least one of them: an edit
+(size, times), ``touch`` (times), a rename or a ``git checkout`` (a new inode, new times), a
+copy over it, a permission change (mode, change time). Even ``touch -d`` that puts the
+modification time back cannot put back the change time.
+
+**Racily clean files.** A file written in the same clock tick as it was read could change
+again without its times changing. As git does (``Documentation/technical/racy-git.txt``), the
+index stores the file system's clock at the start of the scan that wrote it; an entry whose
+modification or change time is not older than that, compared in whole seconds (the coarsest
+granularity of a file system a registry may live on), is not trusted: the file is read and
+hashed again. The clock is read from a file created in the cache directory, so it is the file
+system's own time (a network drive's server clock, a coarse timestamp granularity).
+
+The index is a signed entry of the cache store (:mod:`registry.cachestore`), so a planted or
+damaged index is ignored like any other entry.
+"""
+from __future__ import annotations
+
+import os
+
+from registry.cachestore import Store
+
+INDEX = "stat.index"
+_NS = 1_000_000_000
+Stat = tuple[int, int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device, mode
+
+
+def stat_key(info: os.stat_result) -> Stat:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev, info.st_mode
+
+
+class StatIndex:
+    """The stat index of one run: look-ups against the stored index, and the new index."""
+
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
+        self._since_s = 0  # seconds of the stored index's scan start: entries this new or newer are racy
+        self._old: dict[str, tuple[Stat, str]] = {}
+        # the file system's clock before this run's scan (None: no index can be written)
+        self.started_ns = store.clock_ns() if store is not None else None
+        self.entries: dict[str, tuple[Stat, str]] = {}
+        self.hashed = 0  # files this run read and hashed
+        if store is not None and self.started_ns is not None:
+            stored = store.read(INDEX)
+            if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
+                self._since_s = stored[0] // _NS
+                self._old = stored[1]
+
+    def blob_of(self, path: str, info: os.stat_result) -> str | None:
+        """The blob id of ``path`` if the index vouches for it, else None (read it)."""
+        entry = self._old.get(path)
+        if entry is None or entry[0] != stat_key(info):
+            return None
+        if max(info.st_mtime_ns, info.st_ctime_ns) // _NS >= self._since_s:
+            return None  # racily clean: written in (or after) the second its index was made
+        self.entries[path] = entry
+        return entry[1]
+
+    def remember(self, path: str, info: os.stat_result, blob: str) -> None:
+        """``path`` was read (its ``fstat`` is ``info``) and hashed to ``blob``."""
+        self.hashed += 1
+        self.entries[path] = (stat_key(info), blob)
+
+    def save(self) -> None:
+        """Store this run's index (only the files seen in this run), when anything changed."""
+        if self.store is None or self.started_ns is None:
+            return
+        if self.hashed == 0 and self.entries.keys() == self._old.keys():
+            return  # nothing new was learnt: keep the older timestamp's index as it is
+        self.store.write(INDEX, (self.started_ns, self.entries))
