@@ -131,7 +131,7 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
     except StaleCache:
         if inputs.store is not None:
             inputs.store.remove(RECORD_INDEX)
-        fresh = dataclasses.replace(inputs, files=scan(inputs.root))
+        fresh = dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
         return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(None)), complete=False)
 
 
@@ -140,7 +140,7 @@ def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequenc
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
     working_config = config_from(config_raw)
     head = load_snapshot(files, records)
-    documents = RecordingResolver(document_resolver(root))
+    documents = RecordingResolver(document_resolver(root, inputs.attachments))
     ctx = Context(config=working_config, head=head, today=today,
                   targets=frozenset(paths) if paths is not None else None, document_status=documents)
     change = _change_context(ctx, target, files, config_raw, records) if target is not None else None

@@ -63,6 +63,8 @@ class TreeScan:
     records: list[str]
     problems: list[Unreadable]
     stats: dict[str, os.stat_result] = dataclasses.field(default_factory=dict)
+    # regular files under docs/ reached without a link: documents that resolve (no lstat needed)
+    attachments: set[str] = dataclasses.field(default_factory=set)
 
 
 class UnreadableFile(Exception):
@@ -114,14 +116,15 @@ def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool =
         relative, stray = pending.pop()
         directory = os.path.join(root, relative)
         try:
-            if relative == top and not os.path.lexists(directory):  # no such folder: nothing to report
-                continue
-            mode = os.lstat(directory).st_mode
-            if not stat.S_ISDIR(mode):
-                found.problems.append(_not_regular(relative, mode, records))
-                continue
+            if relative == top:  # below it, the parent's listing said "a folder, not a link"
+                if not os.path.lexists(directory):  # no such folder: nothing to report
+                    continue
+                mode = os.lstat(directory).st_mode
+                if not stat.S_ISDIR(mode):
+                    found.problems.append(_not_regular(relative, mode, records))
+                    continue
             with os.scandir(directory) as scanner:
-                entries = sorted(scanner, key=lambda e: e.name)
+                entries = list(scanner)  # the order does not matter: the results are sorted
         except OSError as exc:
             found.problems.append(os_problem(relative, exc, folder=True))
             continue
@@ -145,12 +148,13 @@ def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: lis
         elif stray:
             if entry.name.casefold().endswith(YAML_SUFFIXES):
                 found.problems.append(_not_a_record(path))
-        elif records:
-            if is_record_path(path):
-                found.stats[path] = entry.stat(follow_symlinks=False)
-                found.records.append(path)
-            elif not (entry.name.startswith(".") and not entry.name.casefold().endswith(YAML_SUFFIXES)):
-                found.problems.append(_not_a_record(path))  # hidden non-YAML files (.gitkeep) are fine
+        elif not records:
+            found.attachments.add(path)
+        elif is_record_path(path):
+            found.stats[path] = entry.stat(follow_symlinks=False)
+            found.records.append(path)
+        elif not (entry.name.startswith(".") and not entry.name.casefold().endswith(YAML_SUFFIXES)):
+            found.problems.append(_not_a_record(path))  # hidden non-YAML files (.gitkeep) are fine
     except OSError as exc:
         found.problems.append(os_problem(path, exc))
 

@@ -104,10 +104,6 @@ class RecordCache:
         known.entries = entries
         return known
 
-    def has(self, key: str) -> bool:
-        """Whether the load result of this content is cached (its bytes need not be read)."""
-        return self.store is not None and key in self._known.entries
-
     def load(self, files: Sequence[SourceFile], load_many: Callable[[list[tuple[str, bytes]]], list[Loaded]]) -> list[Loaded]:
         """The load result of every file, in order: from the cache where the content is
         known, else from ``load_many`` (and then remembered)."""
@@ -115,19 +111,20 @@ class RecordCache:
         readable = [i for i, f in enumerate(files) if f.problem is None]
         known = self._known
         misses: list[int] = []
+        entries, read = known.entries, known.shelf.read if known.shelf is not None else None
         for i in readable:
             f = files[i]
-            found = known.entries.get(f.key)
-            if isinstance(found, list):
+            kind = f.path.split("/", 1)[0]
+            found = entries.get(f"{kind}/{f.blob}")
+            if found is None or read is None:
+                misses.append(i)
+            elif isinstance(found, list):
                 results[i] = [dataclasses.replace(u, path=f.path) for u in found]
-            elif found is not None and known.shelf is not None:
+            else:
                 # a Deferred per file: two files with the same content still get two record
                 # objects when loaded (Snapshot keys on object identity)
-                id_, unit, active, creates, *where = found
-                results[i] = Deferred(f.key.split("/", 1)[0], id_, unit, active, creates,
-                                      functools.partial(known.shelf.read, *where))
-            else:
-                misses.append(i)
+                results[i] = Deferred(kind, found[0], found[1], found[2], found[3],
+                                      functools.partial(read, found[4], found[5], found[6], found[7]))
         if misses:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]
             for i, result in zip(misses, load_many(pairs)):

@@ -39,19 +39,22 @@ class Origin:
         return name[: -len(".yaml")] if name.endswith(".yaml") else name
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
 class Deferred:
     """A record kept in the record cache until a run actually looks at it, with the few fields
     the snapshot's indexes need. Unpickling every record of a large registry costs more than a
     ``check PATHS`` run spends on everything else, and so would reading every record's bytes:
     ``fetch`` reads (and verifies) this one record's pickle only when it is loaded."""
 
-    kind: str  # "systems" | "projects": the folder, which decides the model
-    id: str
-    unit: str
-    active: bool  # System.active; False for projects
-    creates: tuple[str, ...]  # Project.systems.creates; () for systems
-    fetch: Callable[[], bytes]
+    __slots__ = ("kind", "id", "unit", "active", "creates", "fetch")
+
+    def __init__(self, kind: str, id: str, unit: str, active: bool, creates: tuple[str, ...],
+                 fetch: Callable[[], bytes]) -> None:
+        self.kind = kind  # "systems" | "projects": the folder, which decides the model
+        self.id = id
+        self.unit = unit
+        self.active = active  # System.active; False for projects
+        self.creates = creates  # Project.systems.creates; () for systems
+        self.fetch = fetch
 
     def load(self) -> Record:
         record: Record = pickle.loads(self.fetch())

@@ -30,13 +30,15 @@ class Inputs:
     config_raw: bytes  # registry.yaml
     store: Store | None  # the cache, None when off or unusable
     files: list[SourceFile]
+    attachments: frozenset[str] = frozenset()  # regular files under docs/ the scan found
 
 
 def gather(root: Path, *, use_cache: bool = True) -> Inputs:
     """registry.yaml, the cache store and every record file of ``root`` (see :func:`scan`)."""
     config_raw = read_config(root)
     store = Store.open(root) if use_cache else None
-    return Inputs(root, config_raw, store, scan(root, store))
+    files, attachments = scan_with_attachments(root, store)
+    return Inputs(root, config_raw, store, files, attachments)
 
 
 def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
@@ -44,6 +46,11 @@ def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
     record (a link, a FIFO, a misplaced YAML file, no permission …) with its problem (see
     :mod:`registry.layout`). With a store, a file the stat index vouches for is not read (its
     ``raw`` is None); every other file is read once and hashed."""
+    return scan_with_attachments(root, store)[0]
+
+
+def scan_with_attachments(root: Path, store: Store | None = None) -> tuple[list[SourceFile], frozenset[str]]:
+    """:func:`scan`, and the regular files found under docs/ (see :func:`document_resolver`)."""
     index = StatIndex(store)  # its clock is read before any file is looked at
     tree = scan_tree(root)
     files = [SourceFile.refused(problem) for problem in tree.problems]
@@ -61,7 +68,7 @@ def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
         index.remember(path, info, source.blob)
         files.append(source)
     index.save()
-    return files
+    return files, frozenset(tree.attachments)
 
 
 def reused_report(inputs: Inputs, *, today: str, base: str, paths: Sequence[str] | None) -> Report | None:
@@ -71,17 +78,21 @@ def reused_report(inputs: Inputs, *, today: str, base: str, paths: Sequence[str]
     if inputs.store is None:
         return None
     key = run_key(config=inputs.config_raw, files=inputs.files, today=today, base=base, targets=paths)
-    reused = RunCache(inputs.store).get(key, document_resolver(inputs.root))
+    reused = RunCache(inputs.store).get(key, document_resolver(inputs.root, inputs.attachments))
     return reused if isinstance(reused, Report) else None
 
 
-def document_resolver(root: Path) -> Callable[[str], str | None]:
+def document_resolver(root: Path, found: frozenset[str] = frozenset()) -> Callable[[str], str | None]:
     """How a document path resolves inside ``root`` (see ``Context.document_status``): None
     for a regular file reached without any symbolic link, else why not. Links are never
     followed (a link inside the registry can still publish another file's content), and an
-    operating-system error (a path too long, a folder without permission) is a status too."""
+    operating-system error (a path too long, a folder without permission) is a status too.
+    ``found``: regular files the scan just listed without following links (written exactly as
+    a reference names them, they need no ``lstat``)."""
 
     def status(ref: str) -> str | None:
+        if ref in found:
+            return None
         if ref.startswith(("/", "~")) or (len(ref) > 1 and ref[1] == ":"):
             return "absolute"
         parts = ref.replace("\\", "/").split("/")
