@@ -198,6 +198,22 @@ class Store:
         except OSError:
             return False
 
+    def append_raw(self, name: str, data: bytes) -> int | None:
+        """Append ``data`` to an existing regular file of the store in one ``write`` (parallel
+        appenders never interleave); the offset where it starts, or None on failure."""
+        try:
+            fd = os.open(self.directory / name, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode) or os.write(fd, data) != len(data):
+                return None
+            return os.lseek(fd, 0, os.SEEK_CUR) - len(data)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
     def open_raw(self, name: str) -> int | None:
         """A read-only descriptor of a regular file of the store (never through a link)."""
         try:

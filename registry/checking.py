@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from registry.cache import RecordingResolver, RunCache, SourceFile, blob_id, run_key
+from registry.cache import RecordingResolver, RunCache, SourceFile, blob_id
 from registry.cachestore import StaleCache, Store
 from registry.engine import Locator, Selection, findings_of, report, run_rules, select_rules
 from registry.findings import Message, Report
@@ -109,8 +109,7 @@ def check_report(
             return reused
         checked = _check_retrying(inputs, today, resolved, paths)
         if checked.complete and _still_current(root, inputs.config_raw, inputs.files, checked.run.report):
-            key = run_key(config=inputs.config_raw, files=inputs.files, today=today.isoformat(),
-                          base=identity, targets=paths)
+            key = inputs.run_key(today=today.isoformat(), base=identity, paths=paths)
             RunCache(inputs.store).put(key, checked.run.report, checked.documents)
         return checked.run.report
 

@@ -12,9 +12,10 @@ the file's folder (it decides the model) and its git blob id. Two kinds of files
   that no longer matches (a data file damaged during a run) raises
   :class:`~registry.cachestore.StaleCache` and the run starts again without the cache.
 
-Later runs add their new records in a new data file; when the data files hold much more than
-the current records (or are too many), one run rewrites a single data file with exactly its
-own records and the others are removed. Descriptors of the data files are opened as soon as
+Later runs append their new records to the newest data file (in one ``write`` with
+``O_APPEND``, so parallel runs never interleave); when the data files hold much more than the
+current records need, one run writes a new data file with exactly its own records and the
+others are removed. Descriptors of the data files are opened as soon as
 the index is read, so a file removed by a parallel run stays readable by this one.
 """
 from __future__ import annotations
@@ -39,8 +40,7 @@ from registry.snapshot import Deferred
 
 Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
 INDEX = "records.index"
-_MAX_DATA_FILES = 8  # more, and the next run with new records compacts them into one
-_SLACK = 2  # ... or when they hold more than twice the bytes the current records need
+_SLACK = 2  # compact when the data files hold more than twice the bytes the current records need
 _COMPACT_MIN_BYTES = 1 << 20  # small caches are never worth compacting for slack
 # an index entry: ``list[Unreadable]`` (path-free) for a file that failed to load, or
 # (id, unit, active, creates, data file number, offset, length, sha256)
@@ -147,34 +147,42 @@ class RecordCache:
         return raw
 
     def _remember(self, files: Sequence[SourceFile], results: list[Loaded], misses: list[int]) -> None:
-        """Add this run's new records in a new data file; or, when the data files have grown
-        too many or too large, write one holding exactly this run's records."""
+        """Append this run's new records to the newest data file; or, when the data files hold
+        too much that no current file needs (or are too many), write one holding exactly this
+        run's records, and remove the others."""
         assert self.store is not None
         known = self._known
-        live = {files[i].key: i for i, f in enumerate(files) if f.problem is None}
+        live = {f.key: i for i, f in enumerate(files) if f.problem is None}
         live_bytes = sum(e[6] for k, e in known.entries.items() if k in live and isinstance(e, tuple))
-        compact = known.shelf is None or len(known.sizes) >= _MAX_DATA_FILES or (
-            sum(known.sizes) > max(_COMPACT_MIN_BYTES, _SLACK * live_bytes))
-        if compact:
-            chosen = sorted(live.items())
-            entries: dict[str, Entry] = {}
-            names: list[str] = []
-            sizes: list[int] = []
-        else:
-            chosen = sorted((files[i].key, i) for i in misses)
-            entries = dict(known.entries)
-            names = list(known.shelf.names) if known.shelf is not None else []
-            sizes = list(known.sizes)
+        if known.shelf is not None and known.sizes and sum(known.sizes) <= max(_COMPACT_MIN_BYTES, _SLACK * live_bytes):
+            if self._append(sorted((files[i].key, i) for i in misses), files, results, known):
+                return
         name = f"records-{os.getpid()}-{time.time_ns()}.data"
-        writer = _DataWriter(len(names))
-        pieces = writer.pieces(self._pieces(chosen, files, results, known), entries)
-        if not self.store.write_raw(name, pieces):
+        entries: dict[str, Entry] = {}
+        writer = _DataWriter(0)
+        if not self.store.write_raw(name, writer.pieces(self._pieces(sorted(live.items()), files, results, known), entries)):
             return
-        names.append(name)
-        sizes.append(writer.offset)
-        if self.store.write(INDEX, (names, sizes, entries)) and known.shelf is not None:
-            for old in set(known.shelf.names) - set(names):  # (a parallel run's newer files stay)
+        if self.store.write(INDEX, ([name], [writer.offset], entries)) and known.shelf is not None:
+            for old in set(known.shelf.names) - {name}:  # merged into the new one
                 self.store.remove(old)
+
+    def _append(self, chosen: list[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
+                known: _Known) -> bool:
+        """New records at the end of the newest data file (one ``write``, so that parallel
+        runs appending to it never interleave), then the index with their entries."""
+        assert self.store is not None and known.shelf is not None
+        entries = dict(known.entries)
+        writer = _DataWriter(len(known.sizes) - 1)
+        data = b"".join(writer.pieces(self._pieces(chosen, files, results, known), entries))
+        start = self.store.append_raw(known.shelf.names[-1], data)
+        if start is None:
+            return False
+        for key, _i in chosen:  # offsets were counted from 0: shift them to where the bytes went
+            entry = entries.get(key)
+            if isinstance(entry, tuple):
+                entries[key] = (*entry[:5], entry[5] + start, *entry[6:])
+        sizes = [*known.sizes[:-1], start + len(data)]
+        return self.store.write(INDEX, (known.shelf.names, sizes, entries))
 
     def _pieces(self, chosen: Iterable[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
                 known: _Known) -> Iterator[tuple[str, Loaded | Entry, bytes | None]]:

@@ -31,6 +31,14 @@ class Inputs:
     store: Store | None  # the cache, None when off or unusable
     files: list[SourceFile]
     attachments: frozenset[str] = frozenset()  # regular files under docs/ the scan found
+    _keys: dict[tuple[str, str, tuple[str, ...] | None], str] = dataclasses.field(default_factory=dict)
+
+    def run_key(self, *, today: str, base: str, paths: Sequence[str] | None) -> str:
+        """The run cache's key of a check of these inputs (see :func:`registry.cache.run_key`)."""
+        wanted = (today, base, tuple(paths) if paths is not None else None)
+        if wanted not in self._keys:
+            self._keys[wanted] = run_key(config=self.config_raw, files=self.files, today=today, base=base, targets=paths)
+        return self._keys[wanted]
 
 
 def gather(root: Path, *, use_cache: bool = True) -> Inputs:
@@ -77,7 +85,7 @@ def reused_report(inputs: Inputs, *, today: str, base: str, paths: Sequence[str]
     identity ('' without ``--base``)."""
     if inputs.store is None:
         return None
-    key = run_key(config=inputs.config_raw, files=inputs.files, today=today, base=base, targets=paths)
+    key = inputs.run_key(today=today, base=base, paths=paths)
     reused = RunCache(inputs.store).get(key, document_resolver(inputs.root, inputs.attachments))
     return reused if isinstance(reused, Report) else None
 

@@ -281,18 +281,25 @@ def test_an_unwritable_cache_is_not_an_error(root: Path) -> None:
     assert rendered(check(root)) == rendered(check(root, use_cache=False))
 
 
-def test_new_records_go_to_new_data_files_which_are_compacted(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_records_are_appended_and_compacted_when_mostly_stale(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     check(root)
     directory = next(root.glob(f"{CACHE_DIR}/*/records.index")).parent
-    monkeypatch.setattr(recordcache, "_MAX_DATA_FILES", 2)
+    [first] = directory.glob("records-*.data")
+    size = first.stat().st_size
     project = root / "projects/czj/2025-czj-001.yaml"
-    data_files = []
-    for n in range(5):
+
+    def edit(n: int) -> list[Path]:
         project.write_text(project.read_text(encoding="utf-8").replace("name:", f"name: 第{n}版", 1), encoding="utf-8")
         assert rendered(check(root)) == rendered(check(root, use_cache=False))
-        data_files.append(len(list(directory.glob("records-*.data"))))
-    # a second file; the third run compacts both into one holding only current records; …
-    assert data_files == [2, 1, 2, 1, 2]
+        return list(directory.glob("records-*.data"))
+
+    assert edit(1) == [first] and first.stat().st_size > size  # the new record appended
+    monkeypatch.setattr(recordcache, "_COMPACT_MIN_BYTES", 0)
+    monkeypatch.setattr(recordcache, "_SLACK", 1)  # the earlier versions of the project are waste now
+    [compacted] = edit(2)
+    assert compacted != first
+    index = Store(directory, cachestore._signing_key() or b"").read(recordcache.INDEX)
+    assert index[0] == [compacted.name] and index[1] == [compacted.stat().st_size]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parallel loading forks, on Linux only")
