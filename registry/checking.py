@@ -131,7 +131,7 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
         if inputs.store is not None:
             inputs.store.remove(RECORD_INDEX)
         fresh = dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
-        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(None)), complete=False)
+        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(None, inputs.root)), complete=False)
 
 
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,

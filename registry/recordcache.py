@@ -104,7 +104,8 @@ class RecordCache:
         known.entries = entries
         return known
 
-    def load(self, files: Sequence[SourceFile], load_many: Callable[[list[tuple[str, bytes]]], list[Loaded]]) -> list[Loaded]:
+    def load(self, files: Sequence[SourceFile],
+             load_many: Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]]) -> list[Loaded]:
         """The load result of every file, in order: from the cache where the content is
         known, else from ``load_many`` (and then remembered)."""
         results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
@@ -126,25 +127,21 @@ class RecordCache:
                 results[i] = Deferred(kind, found[0], found[1], found[2], found[3],
                                       functools.partial(read, found[4], found[5], found[6], found[7]))
         if misses:
-            pairs = [(files[i].path, self._bytes(files[i])) for i in misses]
+            pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
             for i, result in zip(misses, load_many(pairs)):
                 results[i] = result
             if self.store is not None:
                 self._remember(files, results, misses)
         return results
 
-    def _bytes(self, f: SourceFile) -> bytes:
-        """The file's bytes: read by the scan, or now (the stat index vouched for its blob id but
-        the record cache does not have it); a file changed since the scan restarts the run."""
+    def _bytes(self, f: SourceFile) -> bytes | Callable[[], bytes]:
+        """The file's bytes, or how to read them where they are parsed (a loader worker): the
+        scan hashed them and let them go; a file changed since the scan restarts the run."""
         if f.raw is not None:
             return f.raw
-        try:
-            raw = read_regular(self.root, f.path) if self.root is not None else None
-        except UnreadableFile:
-            raw = None
-        if raw is None or blob_id(raw) != f.blob:
-            raise StaleCache(f"{f.path} changed during the run")
-        return raw
+        if self.root is None:
+            raise StaleCache(f"{f.path}: its bytes were not kept")
+        return functools.partial(read_verified, self.root, f.path, f.blob)
 
     def _remember(self, files: Sequence[SourceFile], results: list[Loaded], misses: list[int]) -> None:
         """Append this run's new records to the newest data file; or, when the data files hold
@@ -232,3 +229,15 @@ def _light(result: Any) -> tuple[str, str, bool, tuple[str, ...]]:
     if isinstance(result, System):
         return result.id, result.unit, result.active, ()
     return result.id, result.unit, False, tuple(result.systems.creates)
+
+
+def read_verified(root: Path, path: str, blob: str) -> bytes:
+    """The bytes of ``root/path`` if they still have the blob id the scan saw, else
+    :class:`StaleCache` (the file changed during the run)."""
+    try:
+        raw = read_regular(root, path)
+    except UnreadableFile:
+        raise StaleCache(f"{path} is no longer readable") from None
+    if blob_id(raw) != blob:
+        raise StaleCache(f"{path} changed during the run")
+    return raw

@@ -45,7 +45,7 @@ def gather(root: Path, *, use_cache: bool = True) -> Inputs:
     """registry.yaml, the cache store and every record file of ``root`` (see :func:`scan`)."""
     config_raw = read_config(root)
     store = Store.open(root) if use_cache else None
-    files, attachments = scan_with_attachments(root, store)
+    files, attachments = scan_with_attachments(root, store, keep_bytes=False)
     return Inputs(root, config_raw, store, files, attachments)
 
 
@@ -57,8 +57,12 @@ def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
     return scan_with_attachments(root, store)[0]
 
 
-def scan_with_attachments(root: Path, store: Store | None = None) -> tuple[list[SourceFile], frozenset[str]]:
-    """:func:`scan`, and the regular files found under docs/ (see :func:`document_resolver`)."""
+def scan_with_attachments(root: Path, store: Store | None = None, *,
+                          keep_bytes: bool = True) -> tuple[list[SourceFile], frozenset[str]]:
+    """:func:`scan`, and the regular files found under docs/ (see :func:`document_resolver`).
+    ``keep_bytes=False``: the bytes are hashed and dropped (``raw`` None), so that a large
+    registry's bytes are not held beside its records: the loader reads again the few files it
+    parses (:class:`registry.recordcache.RecordCache`, checking the blob id)."""
     index = StatIndex(store)  # its clock is read before any file is looked at
     tree = scan_tree(root)
     files = [SourceFile.refused(problem) for problem in tree.problems]
@@ -74,7 +78,7 @@ def scan_with_attachments(root: Path, store: Store | None = None) -> tuple[list[
             continue
         source = SourceFile.of(path, raw)
         index.remember(path, info, source.blob)
-        files.append(source)
+        files.append(source if keep_bytes else dataclasses.replace(source, raw=None))
     index.save()
     return files, frozenset(tree.attachments)
 
