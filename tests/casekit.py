@@ -1,6 +1,7 @@
 """Rule test cases as data (sqlfluff style).
 
-Each file ``tests/rules/cases/<RULE>.yaml`` holds cases for one rule::
+Each file ``tests/rules/cases/<RULE>.yaml`` (a profile's rules: ``tests/rules/cases/<profile>/<RULE>.yaml``)
+holds cases for one rule::
 
     rule: QX36
     cases:
@@ -181,7 +182,7 @@ def load_case_files() -> list[tuple[str, dict[str, Any]]]:
     """(``RULE::case``, case) for every case of every case file, for parametrize."""
     yaml = YAML(typ="safe")
     out = []
-    for file in sorted(CASES_DIR.glob("*.yaml")):
+    for file in sorted(CASES_DIR.rglob("*.yaml")):
         doc = yaml.load(file.read_text(encoding="utf-8"))
         for case in doc["cases"]:
             out.append((f"{doc['rule']}::{case['name']}", {**case, "rule": doc["rule"]}))

@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 
 from registry.rules import RULES
 from registry.rules.base import Kind, Rule
-from registry.rules.profiles import SELECTABLE
+from registry.rules.profiles import PROFILES, SELECTABLE
 
 
 def _normalised(text: str) -> str:
@@ -34,7 +34,7 @@ def test_rule_is_documented(rule: Rule[Any]) -> None:
         YAML(typ="safe").load(example)
     if rule.profile != "common":
         assert rule.citations, "profile rules cite their article"
-        assert rule.id.startswith({"quxian": "QX", "potou": "PT", "dashiqiao": "DSQ", "dalad": "DLT", "jinxiang": "JX"}[rule.profile])
+        assert rule.id.startswith(PROFILES[rule.profile].prefix)
     assert rule.severity == ("warning" if rule.kind is Kind.deadline else rule.severity)
 
 

@@ -1,7 +1,22 @@
-"""The registry of all rules, keyed by ID. Importing a module registers its rules."""
-from registry.rules.base import RULES, Citation, Context, Kind, NoParams, Problem, Rule, problem, rule
+"""The registry of all rules, keyed by ID.
 
-from registry.rules import common, change, change_scope, text, integrity  # noqa: E402,F401  (registration side effect)
-from registry.rules import quxian, potou, dashiqiao, dalad, jinxiang  # noqa: E402,F401
+Importing this package imports every rule module under it and every profile package (see
+:mod:`registry.rules.profiles`): nothing here lists them."""
+import sys
+
+from registry.rules.base import (
+    RULES,
+    Citation,
+    Context,
+    Kind,
+    NoParams,
+    Problem,
+    Rule,
+    problem,
+    rule,
+)
+from registry.rules.profiles import discover
+
+discover(sys.modules[__name__], RULES)
 
 __all__ = ["RULES", "Citation", "Context", "Kind", "NoParams", "Problem", "Rule", "problem", "rule"]

@@ -7,53 +7,16 @@ from collections.abc import Iterator
 from registry.enums import Stage
 from registry.models import Project, System
 from registry.models.project import Change
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.history import EVENT_LISTS, added_entries, removed_entries, shown, split_entries, system_records
 from registry.rules.docnumbers import DocNoParams, configured_pattern, normalised, usable_approval
+# The articles the change rules rest on, each quoted once in its profile's citations module.
+from registry.rules.dalad.citations import DLT22, DLT25, DLT30
+from registry.rules.dashiqiao.citations import DSQ21
+from registry.rules.jinxiang.citations import JX45
+from registry.rules.potou.citations import PT7, PT23, PT28
+from registry.rules.quxian.citations import QX12, QX15, QX43
 from registry.snapshot import Snapshot
-
-PT7 = Citation(
-    "potou", "第七条",
-    "区各有关单位应加强统筹整合，做好增量系统和存量系统的衔接，原则上保持本单位政务信息系统总量“只减不增”。",
-)
-QX12 = Citation(
-    "quxian", "第十二条",
-    "各部门（单位）应当按照国家和省、市、县有关规定，将已建成的信息应用系统、平台、数据等资源向统一的信息化项目整合，"
-    "不再新建、改建、扩建。按照国家省市规定确需新建的，经县大数据中心论证通过并报县委县政府审定后按程序组织实施。",
-)
-QX43 = Citation(
-    "quxian", "第四十三条",
-    "单位或者个人违反本办法规定未履行立项、建设方案审核等程序,或者因管理不善、弄虚作假造成严重超概算、质量低劣、"
-    "损失浪费、安全事故或者其他责任事故的,有关部门(单位)应予以通报批评,并对负有直接责任的主管人员和其他责任人员依法给予处分。",
-)
-DLT22 = Citation("dalad", "第二十二条", "项目建设单位应当按照国家有关档案管理的规定，做好项目档案管理，并探索应用电子档案。")
-PT23 = Citation("potou", "第二十三条", "区各有关单位应当按照国家和省有关档案管理的规定，做好项目档案管理，并探索应用电子档案。")
-DLT25 = Citation(
-    "dalad", "第二十五条",
-    "项目建设单位应当接受领导小组办公室及有关部门的监督管理，配合做好绩效评价、审计等监督管理工作，"
-    "如实提供建设项目有关资料和情况，不得拒绝、隐匿、瞒报。",
-)
-DSQ21 = Citation(
-    "dashiqiao", "第二十一条",
-    "项目单位应接受市发展和改革局、市数据局、市财政局、市审计局等有关部门的监督管理,如实提供建设项目有关资料和情况,不得拒绝、隐匿、瞒报。",
-)
-# The same accountability article in the other regulations: CHG002 cites the chosen profile's.
-JX45 = Citation(
-    "jinxiang", "第四十五条",
-    "单位或者个人违反本办法规定，未履行立项、审核、备案程序，或因管理不善、弄虚作假，造成严重超预算、质量低劣、"
-    "损失浪费、安全事故或者其他责任事故的，对负有直接责任的主管人员和其他责任人员依法依规给予惩处。",
-)
-PT28 = Citation(
-    "potou", "第二十八条",
-    "单位或者个人违反本办法规定未履行审批、备案程序，或者因管理不善、弄虚作假造成严重超预算、质量低劣、损失浪费、"
-    "安全事故或者其他责任事故的，相关监管部门应当予以通报批评，并对负有直接责任的主管人员和其他责任人员依法给予处分。",
-)
-DLT30 = Citation(
-    "dalad", "第三十条",
-    "单位或个人违反本办法规定未履行审批、备案程序，或因管理不善、弄虚作假造成严重超概算、质量低劣、损失浪费、"
-    "安全事故或其它责任事故的，相关部门应当通报批评，并依法依规追究相关人员责任。",
-)
-QX15 = Citation("quxian", "第十五条", "对于本部门（单位）内部可整合归并的、可使用统建通用系统替代的信息系统，应终止其运行。")
 
 
 def _base(ctx: Context) -> Snapshot:

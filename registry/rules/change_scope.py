@@ -10,29 +10,12 @@ from registry.findings import Message, Severity
 from registry.loader import CONFIG_FILE
 from registry.models import System
 from registry.rules.base import CONFIGURATION, Citation, Context, Kind, NoParams, Params, Problem, problem, rule
-from registry.rules.common import PT8
-from registry.rules.change import PT7, QX12, approved, excused, in_use_count, initial_registration, newcomer
-
-QX3 = Citation(
-    "quxian", "第三条",
-    "渠县大数据发展工作领导小组（以下简称领导小组）统一领导信息化项目管理工作，研究完善有关工作机制，加强信息化项目统筹协调和督促检查。",
-)
-JX4 = Citation(
-    "jinxiang", "第四条",
-    "县大数据局是政务信息化项目主管部门，负责县级政务信息化项目的规划、审核、立项、验收、评价和全生命周期备案管理。",
-)
-QX10 = Citation(
-    "quxian", "第十条",
-    "县大数据中心对全县信息化项目实行统一规划、统一建设，并按县委县政府要求开发渠县智慧城市数字综合平台，与国家、省、市相关平台对接互通。",
-)
-DSQ2 = Citation(
-    "dashiqiao", "第二条",
-    "本办法适用于使用市本级财政性资金建设和运行维护的政务信息化项目(以下简称“项目”),原则上本级不再单独建设系统平台",
-)
-DLT4 = Citation(
-    "dalad", "第四条",
-    "领导小组办公室会同有关部门根据信息化发展规律和政务信息化建设特点，统筹考虑并充分论证各部门建设需求，编制更新数字达拉特规划并报旗人民政府批准后实施",
-)
+from registry.rules.change import approved, excused, in_use_count, initial_registration, newcomer
+from registry.rules.dalad.citations import DLT4
+from registry.rules.dashiqiao.citations import DSQ2
+from registry.rules.jinxiang.citations import JX4
+from registry.rules.potou.citations import PT7, PT8
+from registry.rules.quxian.citations import QX3, QX10, QX12
 
 # How each regulation is read (see CHG008's docstring): the profiles whose text speaks of the
 # whole jurisdiction's systems, not only of each unit's, and the article that says so.

@@ -7,20 +7,12 @@ from collections.abc import Iterator
 
 from registry.enums import STAGE_ORDER, Stage, SystemStatus
 from registry.models import Project, System
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import systems_named
-
-PT5 = Citation("potou", "第五条", "本办法适用于非涉密区级政务信息化项目，涉密区级政务信息化项目按有关规定执行。")
-JX2 = Citation("jinxiang", "第二条", "本办法适用于非涉密政务信息系统")
-PT8 = Citation(
-    "potou", "第八条",
-    "区政务服务数据管理局牵头建立政务信息系统目录动态管理机制。具有以下情形之一的，相关运行维护、运营以及升级项目原则上不予立项。",
-)
-PT8_1 = Citation("potou", "第八条（一）", "（一）未纳入政务信息系统目录的系统。")
-DLT24 = Citation(
-    "dalad", "第二十四条",
-    "加强项目建设投资和运行维护经费协同联动，坚持“联网通办是原则，孤网是例外”。",
-)
+from registry.rules.dalad.citations import DLT24
+from registry.rules.jinxiang.citations import JX2
+from registry.rules.potou.citations import PT5, PT8, PT8_1
+from registry.rules.quxian.citations import QX43
 
 
 def _unreadable(ctx: Context, rule_id: str) -> Iterator[Problem]:
@@ -443,12 +435,6 @@ def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
                     yield problem(p, f"documents.{kind}", f"文件 {ref} {zh}", f"document {ref} {en}")
 
 
-QX43_2 = Citation(
-    "quxian", "第四十三条",
-    "单位或者个人违反国家、省、市、县有关规定,截留、挪用信息化项目资金,或者违规安排运维经费的,"
-    "由有关部门(单位)按照《财政违法行为处罚处分条例》等相关规定予以查处。",
-)
-
 # The milestones at which money is committed to a project: a system that had left service by
 # then receives money it cannot use.
 FUNDING_STAGES = (Stage.approved, Stage.budgeted, Stage.contracted)
@@ -456,7 +442,7 @@ ROLES = {"creates": "新建", "upgrades": "升级", "maintains": "运维", "reti
 
 
 @rule("REG011", name="no-om-after-retirement", title="已停用、已整合系统不再安排经费", kind=Kind.registry, profile="common",
-      cite=[PT8, DLT24, QX43_2],
+      cite=[PT8, DLT24, QX43],
       fails="""
       # systems/czj/czj-old.yaml: status: retired, retired_on: 2024-06-30
       id: 2024-czj-003

@@ -7,7 +7,11 @@ from collections.abc import Iterator
 from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.common import EARLIEST_PLAUSIBLE
-from registry.rules.change import DLT25, DLT30, DSQ21, JX45, PT28, PT7, QX12, QX43
+from registry.rules.dalad.citations import DLT25, DLT30
+from registry.rules.dashiqiao.citations import DSQ21
+from registry.rules.jinxiang.citations import JX45
+from registry.rules.potou.citations import PT7, PT28
+from registry.rules.quxian.citations import QX12, QX43
 from registry.rules.docnumbers import (
     DocNoParams,
     approval_numbers,

@@ -1,28 +1,172 @@
-"""The five regulations (rule profiles) and the pseudo-profile of the common rules."""
+"""The rule profiles: one per regulation, each declared by its own package, plus the pseudo-profile
+of the common rules.
+
+A profile is a package ``registry/rules/<id>/`` whose ``__init__.py`` declares ``PROFILE =
+Profile(...)`` (and nothing else: its modules import it). Importing :mod:`registry.rules` imports
+every module under it — plain modules hold the common and change rules, packages are profiles —
+so adding a profile is adding a package; no list of imports or profiles is kept anywhere.
+A profile shipped as a separate distribution names its package in the entry-point group
+``registry.profiles`` (``newprofile = "newprofile_rules"``); it is loaded the same way.
+
+A mistake is an error at import time, never a profile silently missing: a package without a
+declaration, a declaration whose id is not its package's name, two profiles with one id or one
+rule-ID prefix, a profile that registers no rule, a rule whose ID does not carry its profile's
+prefix, or a rule registered by one profile's package for another.
+"""
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import importlib.metadata
+import pkgutil
+import re
+from collections.abc import Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from registry.rules.base import Rule
+
+ENTRY_POINT_GROUP = "registry.profiles"
+_ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+_PREFIX = re.compile(r"^[A-Z]{1,8}$")
+_COMMON_PREFIXES = ("REG", "CHG")  # the common rules' IDs; no profile may take them
+
+
+class ProfileError(RuntimeError):
+    """A profile package that is not declared, or declared inconsistently with its rules."""
 
 
 @dataclasses.dataclass(frozen=True)
 class Profile:
-    id: str
-    jurisdiction: str
+    """Everything about a regulation that is not a rule: the one table each place that
+    enumerates profiles reads (CLI choices, schema description, docs, site, ``registry init``)."""
+
+    id: str  # the package name and the value of ``profiles:`` in registry.yaml
+    jurisdiction: str  # 四川省渠县
     regulation: str  # full title, as cited
     document: str  # document number or status of the text
-    prefix: str  # rule ID prefix
+    prefix: str  # rule ID prefix: every rule of the profile is <prefix><article number>…
+    # How rule texts and field descriptions refer to the regulation in passing ("（渠县 第三十四条）");
+    # the first is the profile's short label in help texts.
+    short_names: tuple[str, ...] = ()
+    data_authority: str = "大数据局"  # what the regulation calls the data authority (县大数据中心 …)
+    # The other authorities whose reviews the regulation requires (registry.yaml ``authorities``):
+    # finance, development_reform, audit, cyberspace, crypto.
+    authorities: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise ProfileError(f"规则配置的 id {self.id!r} 须为小写字母开头的小写字母、数字或下划线（2–32 个）")
+        if not _PREFIX.match(self.prefix):
+            raise ProfileError(f"规则配置 {self.id} 的规则编号前缀 {self.prefix!r} 须为 1–8 个大写字母")
+
+    @property
+    def label(self) -> str:
+        """``渠县`` — how help texts name the profile next to its id."""
+        return self.short_names[0] if self.short_names else self.jurisdiction
 
 
-PROFILES: dict[str, Profile] = {
-    p.id: p
-    for p in (
-        Profile("common", "通用", "通用规则", "", "REG"),
-        Profile("quxian", "四川省渠县", "渠县信息化项目管理办法", "渠府发〔2022〕12号", "QX"),
-        Profile("potou", "广东省湛江市坡头区", "坡头区区级政务信息化服务项目管理办法", "试行，征求意见稿", "PT"),
-        Profile("dashiqiao", "辽宁省大石桥市", "大石桥市政务信息化项目管理暂行办法", "2025年4月15日印发", "DSQ"),
-        Profile("dalad", "内蒙古达拉特旗", "达拉特旗数字城市建设项目管理办法", "征求意见稿", "DLT"),
-        Profile("jinxiang", "山东省金乡县", "金乡县政务信息化项目建设管理办法", "金政字〔2024〕80号", "JX"),
-    )
-}
+COMMON = Profile("common", "通用", "通用规则", "", "REG")
+# Filled by discover() (called once by registry.rules): "common" first, then the profiles by id.
+PROFILES: dict[str, Profile] = {COMMON.id: COMMON}
+# The profiles a registry may choose (every one but the common rules), in PROFILES' order.
+SELECTABLE: tuple[str, ...] = ()
 
-SELECTABLE = tuple(p for p in PROFILES if p != "common")
+
+def _declaration(module: ModuleType, expected_id: str | None) -> Profile:
+    declared = getattr(module, "PROFILE", None)
+    if not isinstance(declared, Profile):
+        raise ProfileError(
+            f"{module.__name__} 是规则目录下的包，但没有声明规则配置：请在其 __init__.py 中写 "
+            f"PROFILE = Profile(...)（见 CONTRIBUTING.md“如何新增一个管辖地”）"
+        )
+    if expected_id is not None and declared.id != expected_id:
+        raise ProfileError(f"{module.__name__} 声明的规则配置 id 为 {declared.id}，应与包名 {expected_id} 相同")
+    return declared
+
+
+def _submodules(package: ModuleType) -> Iterator[str]:
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        yield info.name
+
+
+def _profile_packages(rules_package: ModuleType) -> Iterator[tuple[ModuleType, str | None]]:
+    """(package, the id its name requires) for every profile: built in, then by entry point."""
+    for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
+        if info.ispkg:
+            yield importlib.import_module(f"{rules_package.__name__}.{info.name}"), info.name
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = entry.load()
+        except Exception as exc:  # a broken plug-in names itself, it does not crash as a traceback
+            raise ProfileError(f"无法加载规则配置入口点 {entry.name} = {entry.value}：{exc}") from exc
+        if not isinstance(loaded, ModuleType) or not hasattr(loaded, "__path__"):
+            raise ProfileError(f"规则配置入口点 {entry.name} = {entry.value} 须指向一个包（含 __init__.py 的目录）")
+        yield loaded, entry.name
+
+
+def discover(rules_package: ModuleType, rules: dict[str, Rule[Any]]) -> None:
+    """Import every rule module under ``rules_package`` and every profile package, fill
+    :data:`PROFILES`, check each profile against the rules it registered, and put ``rules``
+    (the registry, keyed by ID) in a stable order: common rules, then each profile's."""
+    for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
+        if not info.ispkg:
+            importlib.import_module(f"{rules_package.__name__}.{info.name}")
+    declared: dict[str, Profile] = {}
+    packages: dict[str, str] = {}
+    for package, expected in _profile_packages(rules_package):
+        profile = _declaration(package, expected)
+        _register(profile, declared, package.__name__, packages)
+        for name in _submodules(package):
+            importlib.import_module(name)
+    _check(declared, packages, rules)
+    PROFILES.clear()
+    PROFILES[COMMON.id] = COMMON
+    PROFILES.update(sorted(declared.items()))
+    global SELECTABLE
+    SELECTABLE = tuple(declared_id for declared_id, _ in sorted(declared.items()))
+    ordered = sorted(rules.values(), key=_rule_order)
+    rules.clear()
+    rules.update((r.id, r) for r in ordered)
+
+
+def _register(profile: Profile, declared: dict[str, Profile], package: str, packages: dict[str, str]) -> None:
+    if profile.id == COMMON.id or profile.id in declared:
+        raise ProfileError(f"规则配置 id {profile.id} 重复（{package} 与 {packages.get(profile.id, '通用规则')}）")
+    taken = {p.prefix: p.id for p in declared.values()} | {prefix: COMMON.id for prefix in _COMMON_PREFIXES}
+    clash = next((prefix for prefix in taken if prefix.startswith(profile.prefix) or profile.prefix.startswith(prefix)),
+                 None)
+    if clash is not None:
+        raise ProfileError(f"规则配置 {profile.id} 的规则编号前缀 {profile.prefix} 与 {taken[clash]} 的 {clash} 冲突")
+    declared[profile.id] = profile
+    packages[profile.id] = package
+
+
+def _check(declared: dict[str, Profile], packages: dict[str, str], rules: dict[str, Rule[Any]]) -> None:
+    counts = dict.fromkeys(declared, 0)
+    for rule in rules.values():
+        module = rule.check.__module__
+        home = next((pid for pid, pkg in packages.items() if module == pkg or module.startswith(pkg + ".")), None)
+        if home is not None and rule.profile != home:
+            raise ProfileError(f"规则 {rule.id}（{module}）在规则配置 {home} 的包中，却声明 profile={rule.profile!r}")
+        if rule.profile == COMMON.id:
+            continue
+        profile = declared.get(rule.profile)
+        if profile is None:
+            raise ProfileError(f"规则 {rule.id}（{module}）声明的规则配置 {rule.profile!r} 不存在")
+        if not re.match(rf"^{profile.prefix}\d", rule.id):
+            raise ProfileError(f"规则 {rule.id} 属于规则配置 {profile.id}，编号须以前缀 {profile.prefix} 加条号开头")
+        counts[profile.id] += 1
+    empty = [pid for pid, n in counts.items() if n == 0]
+    if empty:
+        raise ProfileError(f"规则配置 {'、'.join(empty)} 已声明，但没有注册任何规则（{'、'.join(packages[p] for p in empty)}）")
+
+
+def _natural(text: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _rule_order(rule: Rule[Any]) -> tuple[int, bool, list[Any]]:
+    """Common rules first (REG before CHG), then each profile's in article order (QX6 … QX15.1 … QX36D)."""
+    return list(PROFILES).index(rule.profile), not rule.id.startswith(PROFILES[rule.profile].prefix), _natural(rule.id)

@@ -1,0 +1,17 @@
+"""达拉特旗规则集（dalad，见 RULES.md）：达拉特旗数字城市建设项目管理办法（征求意见稿）。
+
+底稿文本的条文编号为第一条至第五条，其后是两段未编号的条文（原文的第六、七条），
+再从第八条起继续编号；以下引文按印出的编号标注。
+"""
+from registry.rules.profiles import Profile
+
+PROFILE = Profile(
+    id="dalad",
+    jurisdiction="内蒙古达拉特旗",
+    regulation="达拉特旗数字城市建设项目管理办法",
+    document="征求意见稿",
+    prefix="DLT",
+    short_names=("达拉特旗", "达拉特"),
+    data_authority="大数据中心",
+    authorities=("finance", "development_reform", "audit", "cyberspace"),
+)

@@ -1,0 +1,37 @@
+"""QX 规则：规则参数（registry.yaml 中 rules.<ID> 下可改的值）。"""
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from registry.dates import parse_month_day
+from registry.rules.base import Params
+
+
+class DeclarationParams(Params):
+    declaration_deadline: str = Field(
+        "10-31", description="申报截止日（月-日，MM-DD）：安排某年度预算的项目须在上一年度该日（含）前申报（第六条“每年10月底前”）",
+    )
+
+    @field_validator("declaration_deadline")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        parse_month_day(value)  # raises ValueError with a Chinese message
+        return value
+
+
+class SelfBuildParams(Params):
+    self_build_limit_wan: float = Field(
+        30, ge=0, le=1_000_000, description="项目单位自行组织建设的投资上限（万元，含本数）；超过且无上级资金的项目由县大数据中心统筹建设（第三十四条）",
+    )
+
+
+class BuildPeriodParams(Params):
+    max_build_months: int = Field(
+        12, ge=1, le=120, description="建设周期上限（月，含本数），自合同签订日起算（第三十六条“原则上建设周期不超过1年”）",
+    )
+
+
+class TrialParams(Params):
+    min_trial_days: int = Field(
+        30, ge=1, le=3650, description="试运行最短天数（含起止两日）；竣工（履约）验收前须完成（第三十八条“时间不低于1个月”）",
+    )
