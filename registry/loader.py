@@ -209,14 +209,21 @@ def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]
         ]
 
 
-class FieldNames(frozenset[str]):
+class FieldNames(set[str]):
     """The names of a model's fields set in its file (pydantic's ``__pydantic_fields_set__``),
     one object shared by every model with the same names. A registry of 20,000 records holds
     some 600,000 models, and a set per model was 40 % of their memory. Models are frozen, so
-    nothing adds to it; a copy (``model_copy``) gets a set of its own, which pydantic may
-    update."""
+    pydantic never adds to it; a copy (``model_copy``) gets a plain set of its own, and any
+    other attempt to change the shared set is refused rather than changing every model's."""
 
     __slots__ = ()
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise TypeError("the field names of a loaded record are shared and cannot change")
+
+    add = discard = remove = pop = clear = update = _refuse
+    intersection_update = difference_update = symmetric_difference_update = _refuse
+    __ior__ = __iand__ = __isub__ = __ixor__ = _refuse
 
     def __copy__(self) -> set[str]:
         return set(self)

@@ -34,8 +34,7 @@ from typing import Any
 from registry.cache import SourceFile, blob_id
 from registry.cachestore import StaleCache, Store
 from registry.layout import UnreadableFile, read_regular
-from registry.models import System
-from registry.snapshot import Deferred
+from registry.snapshot import Deferred, light_fields
 
 
 Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
@@ -43,7 +42,8 @@ INDEX = "records.index"
 _SLACK = 2  # compact when the data files hold more than twice the bytes the current records need
 _COMPACT_MIN_BYTES = 1 << 20  # small caches are never worth compacting for slack
 # an index entry: ``list[Unreadable]`` (path-free) for a file that failed to load, or
-# (id, unit, active, creates, data file number, offset, length, sha256)
+# (id, unit, active, creates, approval, data file number, offset, length, sha256): see
+# ``registry.snapshot.light_fields``
 Entry = Any
 
 
@@ -124,8 +124,8 @@ class RecordCache:
             else:
                 # a Deferred per file: two files with the same content still get two record
                 # objects when loaded (Snapshot keys on object identity)
-                results[i] = Deferred(kind, found[0], found[1], found[2], found[3],
-                                      functools.partial(read, found[4], found[5], found[6], found[7]))
+                results[i] = Deferred(kind, found[0], found[1], found[2], found[3], found[4],
+                                      functools.partial(read, found[5], found[6], found[7], found[8]))
         if misses:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
             for i, result in zip(misses, load_many(pairs)):
@@ -150,7 +150,7 @@ class RecordCache:
         assert self.store is not None
         known = self._known
         live = {f.key: i for i, f in enumerate(files) if f.problem is None}
-        live_bytes = sum(e[6] for k, e in known.entries.items() if k in live and isinstance(e, tuple))
+        live_bytes = sum(e[7] for k, e in known.entries.items() if k in live and isinstance(e, tuple))
         if known.shelf is not None and known.sizes and sum(known.sizes) <= max(_COMPACT_MIN_BYTES, _SLACK * live_bytes):
             if self._append(sorted((files[i].key, i) for i in misses), files, results, known):
                 return
@@ -177,7 +177,7 @@ class RecordCache:
         for key, _i in chosen:  # offsets were counted from 0: shift them to where the bytes went
             entry = entries.get(key)
             if isinstance(entry, tuple):
-                entries[key] = (*entry[:5], entry[5] + start, *entry[6:])
+                entries[key] = (*entry[:6], entry[6] + start, *entry[7:])
         sizes = [*known.sizes[:-1], start + len(data)]
         return self.store.write(INDEX, (known.shelf.names, sizes, entries))
 
@@ -222,13 +222,9 @@ class _DataWriter:
             yield data
 
 
-def _light(result: Any) -> tuple[str, str, bool, tuple[str, ...]]:
-    """id, unit, active, creates: what the snapshot's indexes need without the record."""
-    if isinstance(result, Deferred):
-        return result.id, result.unit, result.active, result.creates
-    if isinstance(result, System):
-        return result.id, result.unit, result.active, ()
-    return result.id, result.unit, False, tuple(result.systems.creates)
+def _light(result: Any) -> tuple[str, str, bool, tuple[str, ...], str | None]:
+    """id, unit and the light fields: what the snapshot's look-ups need without the record."""
+    return (result.id, result.unit, *light_fields(result))
 
 
 def read_verified(root: Path, path: str, blob: str) -> bytes:

@@ -45,15 +45,16 @@ class Deferred:
     ``check PATHS`` run spends on everything else, and so would reading every record's bytes:
     ``fetch`` reads (and verifies) this one record's pickle only when it is loaded."""
 
-    __slots__ = ("kind", "id", "unit", "active", "creates", "fetch")
+    __slots__ = ("kind", "id", "unit", "active", "creates", "approval", "fetch")
 
     def __init__(self, kind: str, id: str, unit: str, active: bool, creates: tuple[str, ...],
-                 fetch: Callable[[], bytes]) -> None:
+                 approval: str | None, fetch: Callable[[], bytes]) -> None:
         self.kind = kind  # "systems" | "projects": the folder, which decides the model
         self.id = id
         self.unit = unit
         self.active = active  # System.active; False for projects
         self.creates = creates  # Project.systems.creates; () for systems
+        self.approval = approval  # System.new_system_approval.doc_no as written; None for projects
         self.fetch = fetch
 
     def load(self) -> Record:
@@ -64,14 +65,14 @@ class Deferred:
 class _Slot:
     """One record file's record, materialised on first use (then always the same object)."""
 
-    __slots__ = ("path", "id", "unit", "active", "creates", "value")
+    __slots__ = ("path", "id", "unit", "active", "creates", "approval", "value")
 
     def __init__(self, path: str, value: Record | Deferred) -> None:
         self.path = path
         self.value = value
         self.id = value.id
         self.unit = value.unit
-        self.active, self.creates = _light_fields(value)
+        self.active, self.creates, self.approval = light_fields(value)
 
 
 class Snapshot:
@@ -198,6 +199,12 @@ class Snapshot:
                 index[system_id].append(slot)
         return dict(index)
 
+    def systems_approved_by(self, wanted: Callable[[str], bool]) -> list[System]:
+        """The systems whose ``new_system_approval.doc_no`` (as written) ``wanted`` accepts, in
+        file order; only those are loaded (the approvals ledger of the whole registry comes
+        from the record cache's index, not from every record)."""
+        return self._systems_in(slot for slot in self._system_slots if slot.approval is not None and wanted(slot.approval))
+
     def active_count(self, unit: str) -> int:
         return sum(1 for slot in self._system_units.get(unit, ()) if slot.active)
 
@@ -209,13 +216,14 @@ class Snapshot:
         return len(self._system_slots) + len(self._project_slots)
 
 
-def _light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...]]:
-    """``active`` and ``creates`` of a record, cached or loaded, for the indexes."""
+def light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...], str | None]:
+    """``active``, ``creates`` and the new-system approval's document number of a record,
+    cached or loaded: what the snapshot's look-ups need without the record itself."""
     if isinstance(value, Deferred):
-        return value.active, value.creates
+        return value.active, value.creates, value.approval
     if isinstance(value, System):
-        return value.active, ()
-    return False, tuple(value.systems.creates)
+        return value.active, (), value.new_system_approval.doc_no if value.new_system_approval else None
+    return False, tuple(value.systems.creates), None
 
 
 def _index(slots: Iterable[_Slot], key: Callable[[_Slot], str]) -> dict[str, list[_Slot]]:

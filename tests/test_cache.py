@@ -334,3 +334,20 @@ def test_the_check_command_does_not_import_git_or_the_publishing_tools(root: Pat
     assert done.returncode == 0, done.stderr
     assert "REG001" in done.stdout  # it did check the registry found from the working directory
     assert done.stdout.splitlines()[-1] == "imported: "
+
+
+def test_loaded_records_share_field_name_sets_and_still_behave_as_models(root: Path) -> None:
+    """Memory: one field-name set per distinct set of names, not one per model; pydantic's
+    dump (exclude_unset), copy with update, deep copy and pickling behave as before."""
+    import copy
+
+    first, second = (run_check(root, today=TODAY, use_cache=False).context.head.systems for _ in range(2))
+    assert first[0].__pydantic_fields_set__ is second[0].__pydantic_fields_set__
+    record = first[0]
+    dumped = record.model_dump(mode="python", exclude_unset=True)
+    assert dumped and set(dumped) == set(record.__pydantic_fields_set__)
+    changed = record.model_copy(update={"name": "改名"})
+    assert changed.name == "改名" and "name" in changed.model_fields_set and record.name != "改名"
+    assert copy.deepcopy(record) == record and pickle.loads(pickle.dumps(record)) == record
+    with pytest.raises(TypeError):
+        record.__pydantic_fields_set__.add("name")
