@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import json
+import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 from pydantic import BaseModel
 
 from registry.flat import (
@@ -174,8 +176,40 @@ def to_xlsx(config: RegistryConfig, head: Snapshot, today: dt.date) -> bytes:
         _sheet(book, SHEET_TITLES[kind], [c.header for c in cols], rows, len(items))
     guide = dictionary_rows(identities=config.publish_identities, profiles=config.profiles)
     _sheet(book, DICTIONARY_SHEET, DICTIONARY_HEADER, iter(guide), len(guide))
+    return _saved(book)
+
+
+# Every workbook carries this date and time (the ZIP format's earliest) instead of the time it
+# was written: the same data gives the same bytes, so published checksums change only with the
+# data, and the site can reuse a file it built before.
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any,
+                 compress_type: int | None = None, compresslevel: int | None = None) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=_FIXED_TIME)
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
+              compresslevel: int | None = None) -> None:
+        # openpyxl streams each sheet to a temporary file and adds it with write(), which would
+        # stamp the file's modification time.
+        with open(filename, "rb") as sheet:
+            self.writestr(str(arcname or filename), sheet.read(), compress_type, compresslevel)
+
+
+def _saved(book: Workbook) -> bytes:
+    """The workbook's bytes, the same for the same content (see _FIXED_TIME)."""
+    fixed = dt.datetime(*_FIXED_TIME)
+    book.properties.created = book.properties.modified = fixed
     buffer = io.BytesIO()
-    book.save(buffer)
+    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).save()
     return buffer.getvalue()
 
 
@@ -219,9 +253,7 @@ def table_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     """Any other published table as a one-sheet workbook with a frozen, filterable header."""
     book = Workbook(write_only=True)
     _sheet(book, title, header, ([_text_cell(_xlsx_value(v)) for v in row] for row in rows), len(rows))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return _saved(book)
 
 
 def export_files(config: RegistryConfig, head: Snapshot, today: dt.date,

@@ -250,7 +250,13 @@ def rule(
     fails: str = "",
     passes: str = "",
 ) -> Callable[[Callable[[Context, Any], Iterable[Problem]]], Rule[Any]]:
-    """Declare and register a rule. Deadline rules default to warnings, others to errors."""
+    """Declare and register a rule. Deadline rules default to warnings, others to errors.
+
+    ``fails`` and ``passes`` are the examples the rule reference shows, and they run as test
+    cases (tests/examplekit.py): the YAML of one record — the fields that matter — that yields
+    this rule's problem, and one that yields none. Comment lines are prose, except a few
+    directives a reader understands too (``# 文件 <path>``, ``# <other path>: <fields>``,
+    ``# 基准版本：<fields>`` for change rules, ``# 今天 <date>`` …; see tests/examplekit.py)."""
 
     def register(check: Callable[[Context, Any], Iterable[Problem]]) -> Rule[Any]:
         if id in RULES:

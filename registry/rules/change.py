@@ -160,12 +160,15 @@ def chg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 @rule("CHG003", name="no-revival", title="已停用、已整合系统不得恢复使用", kind=Kind.change, profile="common", cite=[QX15],
       fails="""
-      # 基准版本 status: retired
+      # 基准版本：status: retired, retired_on: 2024-12-31, retirement_ref: 金大数据发〔2024〕12号
       status: operating
       """,
       passes="""
+      # 基准版本：status: retired
       # 需要类似功能时，登记新系统并按“只减不增”报批
       status: retired
+      retired_on: 2024-12-31
+      retirement_ref: 金大数据发〔2024〕12号
       """)
 def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """基准版本中已停用（`retired`）或已整合（`merged`）的系统，
@@ -186,7 +189,8 @@ def chg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
 @rule("CHG004", name="milestones-append-only", title="已登记的里程碑和历史记录不得修改或删除", kind=Kind.change,
       profile="common", cite=[PT23, DLT22, DLT25, DSQ21, QX43, JX45],
       fails="""
-      # 基准版本 changes: [{date: 2025-06-01, description: 增加模块, amount_wan: 40, approval: …}]
+      # 基准版本：changes: [{date: 2025-06-01, description: 增加模块, amount_wan: 40,
+      #   approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}]
       changes:
         - {date: 2025-06-01, description: 增加模块, amount_wan: 10}   # 改写了已登记的变更
       """,
@@ -251,11 +255,16 @@ def _milestone_kept(p: Project, stage: Stage, old: object, new: object) -> Itera
 
 @rule("CHG005", name="budget-change-recorded", title="批复后调整投资须登记变更", kind=Kind.change, profile="common",
       fails="""
-      # 基准版本 total_wan: 180，已立项
-      budget: {total_wan: 200}
-      changes: []
+      # 基准版本：budget: {total_wan: 180}
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
+      budget: {total_wan: 200}      # 已立项的项目调增 20 万元
+      changes: []                   # 没有登记变更
       """,
       passes="""
+      # 基准版本：budget: {total_wan: 180}, changes: []
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
       budget: {total_wan: 200}
       changes:
         - {date: 2025-06-01, description: 增加数据治理模块, amount_wan: 20, approval: {doc_no: 金大数据发〔2025〕21号, date: 2025-06-01}}
@@ -306,7 +315,7 @@ def new_changes(before: Project, after: Project) -> list[Change]:
 
 @rule("CHG006", name="transfer-declared", title="系统划转须登记来源单位", kind=Kind.change, profile="common",
       fails="""
-      # 基准版本 unit: wjw
+      # 基准版本：unit: wjw
       id: wjw-health-archive
       unit: ybj
       """,

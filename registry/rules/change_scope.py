@@ -31,11 +31,12 @@ WHOLE_JURISDICTION: dict[str, Citation] = {
 @rule("CHG007", name="config-change", title="变更修改了规则配置", kind=Kind.change, profile="common",
       severity=Severity.warning, cite=[QX3, JX4],
       fails="""
-      # registry.yaml 中新增（目标分支没有）
+      # 文件 registry.yaml：本次变更新增（目标分支没有）
       disabled_rules:
         - {rule: CHG001, reason: 临时停用}
       """,
       passes="""
+      # 文件 registry.yaml
       # 本次变更不改动 profiles、parameters、disabled_rules、authorities 和各单位的审核人、批准人
       disabled_rules: []
       """)
@@ -73,11 +74,17 @@ class CountyParams(Params):
       profile="common", params=CountyParams, cite=[PT7, QX10, QX12, PT8, DSQ2, DLT4, JX4],
       fails="""
       # 同一次变更：czj 把 czj-archive 划转给 wjw（已写明 transferred_from），又新增 czj-new
+      # 基准版本 systems/czj/czj-archive.yaml: unit: czj
+      # systems/wjw/czj-archive.yaml: unit: wjw,
+      #   transferred_from: {unit: czj, doc_no: 金编办〔2025〕4号, date: 2025-05-01}
       id: czj-new
       unit: czj
       status: building
       """,
       passes="""
+      # 基准版本 systems/czj/czj-archive.yaml: unit: czj
+      # systems/wjw/czj-archive.yaml: unit: wjw,
+      #   transferred_from: {unit: czj, doc_no: 金编办〔2025〕4号, date: 2025-05-01}
       id: czj-new
       unit: czj
       status: building

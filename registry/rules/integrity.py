@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.common import EARLIEST_PLAUSIBLE
+from registry.rules.coherence import EARLIEST_PLAUSIBLE
 from registry.rules.dalad.citations import DLT25, DLT30
 from registry.rules.dashiqiao.citations import DSQ21
 from registry.rules.jinxiang.citations import JX45
@@ -162,11 +162,13 @@ def _approval_number(record: System | Project, field: str, doc_no: str, when: dt
 @rule("REG015", name="approval-spent-once", title="新增系统批准文件只用一次", kind=Kind.registry, profile="common",
       cite=[PT7, QX12, DLT30, DSQ21, JX45],
       fails="""
-      # systems/czj/czj-a.yaml 与 systems/gaj/gaj-b.yaml 都写
+      # systems/gaj/gaj-b.yaml: new_system_approval: {doc_no: 金政字〔2025〕21号, date: 2025-03-01}
+      # 文件 systems/czj/czj-a.yaml：与公安局的系统用同一份批准文件
       new_system_approval: {doc_no: 金政字〔2025〕21号, date: 2025-03-01}
       """,
       passes="""
-      # 一份文件批准了两个系统，写明 count
+      # systems/czj/czj-b.yaml: new_system_approval: {doc_no: 金政字〔2025〕21号, date: 2025-03-01, count: 2}
+      # 文件 systems/czj/czj-a.yaml：一份文件批准了本单位两个系统，写明 count
       new_system_approval: {doc_no: 金政字〔2025〕21号, date: 2025-03-01, count: 2}
       """)
 def reg014(ctx: Context, params: NoParams) -> Iterator[Problem]:

@@ -33,17 +33,20 @@ def build(data: SiteData) -> GeneratedSite:
     files.update(opendata.pages(data, assets))
     files.update(assets)
     sources = {**records.sources(data), **units.sources(data)}
+    data.cache.save()
     return GeneratedSite(files, sources)
 
 
-def generate_site(root: Path, *, today: dt.date) -> GeneratedSite:
-    """Pages, assets and edit sources of the registry at ``root``, as of ``today``."""
-    return build(gather(root, today=today))
+def generate_site(root: Path, *, today: dt.date, use_cache: bool = True) -> GeneratedSite:
+    """Pages, assets and edit sources of the registry at ``root``, as of ``today``. Pages whose
+    content is unchanged since the last build come from the cache (:mod:`registry.site.pagecache`);
+    ``use_cache=False`` renders every page."""
+    return build(gather(root, today=today, use_cache=use_cache))
 
 
-def generate(root: Path, *, today: dt.date) -> dict[str, Content]:
+def generate(root: Path, *, today: dt.date, use_cache: bool = True) -> dict[str, Content]:
     """Site-relative path → Markdown page or asset bytes."""
-    return generate_site(root, today=today).files
+    return generate_site(root, today=today, use_cache=use_cache).files
 
 
 __all__ = ["Content", "GeneratedSite", "build", "generate", "generate_site"]

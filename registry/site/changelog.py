@@ -17,6 +17,7 @@ from registry import gitio
 from registry.enums import Stage, SystemStatus
 from registry.export import INTERNAL_FIELDS
 from registry.models import Project, System
+from registry.site.pagecache import PageCache
 from registry.yamlio import YamlError, parse
 
 
@@ -28,8 +29,10 @@ class RecordChange:
     merged: bool
 
 
-def record_changes(root: Path, history: dict[str, list[gitio.LogEntry]]) -> dict[str, list[RecordChange]]:
-    """Record path → its changes, newest first ({} outside git)."""
+def record_changes(root: Path, history: dict[str, list[gitio.LogEntry]],
+                   cache: PageCache | None = None) -> dict[str, list[RecordChange]]:
+    """Record path → its changes, newest first ({} outside git). A change's sentences depend
+    only on the blobs before and after it: ``cache`` keeps them by those blob ids."""
     if not history:
         return {}
     repo = gitio.try_open_repo(root)
@@ -37,21 +40,27 @@ def record_changes(root: Path, history: dict[str, list[gitio.LogEntry]]) -> dict
         return {}
     try:
         prefix = gitio.root_prefix(repo, root)
-        return {path: [_describe(repo, prefix + path, path, e) for e in reversed(entries)]
+        return {path: [_describe(repo, prefix + path, path, e, cache) for e in reversed(entries)]
                 for path, entries in history.items()}
     finally:
         repo.close()
 
 
-def _describe(repo: Any, repo_path: str, path: str, entry: gitio.LogEntry) -> RecordChange:
+def _describe(repo: Any, repo_path: str, path: str, entry: gitio.LogEntry, cache: PageCache | None) -> RecordChange:
     change = next((c for c in entry.changes if c.path == repo_path), None)
     who = entry.author.name
     if change is None:
         return RecordChange(entry.date, ["更新登记信息"], who, entry.merge)
-    before = _mapping(repo, change.old_blob)
-    after = _mapping(repo, change.new_blob)
     model: type[Project] | type[System] = Project if path.startswith("projects/") else System
-    return RecordChange(entry.date, list(describe(model, before, after)) or ["更新登记信息"], who, entry.merge)
+
+    def sentences() -> list[str]:
+        before = _mapping(repo, change.old_blob)
+        after = _mapping(repo, change.new_blob)
+        return list(describe(model, before, after)) or ["更新登记信息"]
+
+    inputs = (model.__name__, change.old_blob or "-", change.new_blob or "-")
+    what = cache.sentences("change", inputs, sentences) if cache is not None else sentences()
+    return RecordChange(entry.date, what, who, entry.merge)
 
 
 def _mapping(repo: Any, blob: str | None) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from registry.models import Project, RegistryConfig, System, Unit
 from registry.rules import RULES
 from registry.rules.base import Kind, Rule
 from registry.site.changelog import RecordChange, record_changes
+from registry.site.pagecache import PageCache, content_digest
 from registry.snapshot import Snapshot
 
 # 期限提醒 looks this far ahead of the build date (issue #4: "due within 30 days").
@@ -32,6 +33,7 @@ class SiteData:
     history: list[inventory.InventoryPoint]
     changes: dict[str, list[RecordChange]]  # record path → its changes from git, newest first
     memo: dict[str, Any] = dataclasses.field(default_factory=dict)  # what several pages derive once
+    cache: PageCache = dataclasses.field(default_factory=lambda: PageCache(None, ()))  # rendered pages by content
 
     @property
     def config(self) -> RegistryConfig:
@@ -73,6 +75,14 @@ class SiteData:
 
     def path_of(self, record: System | Project) -> str:
         return self.head.path_of(record)
+
+    def digest_of(self, record: System | Project) -> str:
+        """A digest of the record's whole content (a cache key part: equal digests, equal records)."""
+        digests: dict[int, str] = self.memo.setdefault("digests", {})
+        found = digests.get(id(record))
+        if found is None:
+            found = digests[id(record)] = content_digest(record)
+        return found
 
     @cached_property
     def record_at(self) -> dict[str, System | Project]:
@@ -132,16 +142,19 @@ def _kind(rule_id: str) -> Kind | None:
     return found.kind if found is not None else None
 
 
-def gather(root: Path, *, today: dt.date) -> SiteData:
-    """One check run (shared by all pages) plus the history the status pages chart."""
-    run = run_check(root, today=today)
+def gather(root: Path, *, today: dt.date, use_cache: bool = True) -> SiteData:
+    """One check run (shared by all pages) plus the history the status pages chart.
+    ``use_cache=False`` neither reads nor writes any cache (also ``REGISTRY_NO_CACHE=1``)."""
+    run = run_check(root, today=today, use_cache=use_cache)
+    cache = PageCache.open(root, (today.isoformat(), content_digest(run.config)), use_cache=use_cache)
     return SiteData(
         root=root,
         today=today,
         run=run,
         upcoming=_upcoming(root, run, today),
         history=inventory.history(root),
-        changes=record_changes(root, gitio.record_history(root)),
+        changes=record_changes(root, gitio.record_history(root), cache),
+        cache=cache,
     )
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from registry import export
+from registry.models import Project, System
 from registry.flat import dictionary, plain_meaning
 from registry.privacy import redact_all
 from registry.ruledocs import own_text
@@ -88,7 +90,22 @@ def dcat(data: SiteData, files: dict[str, bytes]) -> dict[str, Any]:
 
 
 def assets(data: SiteData, others: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """The open-data files, and SHA256SUMS over them and ``others`` (other downloads under data/)."""
+    """The open-data files, and SHA256SUMS over them and ``others`` (other downloads under data/);
+    the same files as the last build's when none of their inputs changed (see :func:`inputs`)."""
+    return data.cache.files(urls.DATA_DIR, inputs(data, others or {}), lambda: _assets(data, others or {}))
+
+
+def inputs(data: SiteData, others: dict[str, bytes]) -> Iterator[str]:
+    """What the open-data files are made of besides the configuration and the date: every
+    record (its path and content) and the other downloads they list."""
+    everything: list[System | Project] = [*data.head.systems, *data.head.projects]
+    for record in everything:
+        yield f"{data.path_of(record)}:{data.digest_of(record)}"
+    for name, content in sorted(others.items()):
+        yield f"{name}:{_sha256(content)}"
+
+
+def _assets(data: SiteData, others: dict[str, bytes]) -> dict[str, bytes]:
     files = export.export_files(data.config, data.head, data.today)
     files["catalog.json"] = export.to_json(data.config, data.head, data.today, meta=dcat(data, files))
     for filename, (model, title) in SCHEMAS.items():
@@ -96,7 +113,7 @@ def assets(data: SiteData, others: dict[str, bytes] | None = None) -> dict[str, 
         text = json.dumps(redact_all(schema_of(model, title)), ensure_ascii=False, indent=2) + "\n"
         files[f"schema/{filename}"] = text.encode("utf-8")
     prefix = f"{urls.DATA_DIR}/"
-    files.update({path[len(prefix):]: content for path, content in (others or {}).items() if path.startswith(prefix)})
+    files.update({path[len(prefix):]: content for path, content in others.items() if path.startswith(prefix)})
     sums = "".join(f"{_sha256(content)}  {name}\n" for name, content in sorted(files.items()))
     files[CHECKSUMS] = sums.encode("utf-8")
     return {f"{urls.DATA_DIR}/{name}": content for name, content in files.items()}

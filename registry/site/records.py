@@ -2,6 +2,7 @@
 links between records, the findings and the record's git history."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -24,8 +25,13 @@ ROLE_LABELS = {"creates": "新建", "upgrades": "升级改造", "maintains": "�
 
 
 def pages(data: SiteData) -> dict[str, str]:
-    out = {urls.system(s.id): system_page(data, s) for s in data.systems}
-    out.update({urls.project(p.id): project_page(data, p) for p in data.projects})
+    """Every record's page; one whose inputs (:func:`page_inputs`) are unchanged since the last
+    build comes from the page cache instead of being rendered again."""
+    out: dict[str, str] = {}
+    everything: list[System | Project] = [*data.systems, *data.projects]
+    for record in everything:
+        path = urls.system(record.id) if isinstance(record, System) else urls.project(record.id)
+        out[path] = data.cache.page(path, page_inputs(data, record), functools.partial(record_page, data, record))
     return out
 
 
@@ -34,6 +40,38 @@ def sources(data: SiteData) -> dict[str, str]:
     out = {urls.system(s.id): data.path_of(s) for s in data.systems}
     out.update({urls.project(p.id): data.path_of(p) for p in data.projects})
     return out
+
+
+def record_page(data: SiteData, record: System | Project) -> str:
+    return system_page(data, record) if isinstance(record, System) else project_page(data, record)
+
+
+def page_inputs(data: SiteData, record: System | Project) -> Iterator[str]:
+    """Everything a record's page shows besides the configuration and the date (which key the
+    whole cache): the record, the findings on it, its changes, the records that name it, and
+    the record each id on the page resolves to — records by their content, an id that names
+    no record as absent."""
+    yield f"{type(record).__name__}:{data.digest_of(record)}"
+    yield repr(data.findings_on(record))
+    yield repr(data.changes.get(data.path_of(record), []))
+    systems: set[str] = set()
+    projects: set[str] = set()
+    if isinstance(record, Project):
+        systems.update(sid for role in ROLE_LABELS for sid in getattr(record.systems, role))
+    else:
+        for role, p in data.built_by.get(record.id, []):  # the rows of 相关项目, in order
+            yield f"built_by:{role}:{data.digest_of(p)}"
+            projects.add(p.id)
+        for m in data.merged_from.get(record.id, []):
+            yield f"merged_from:{data.digest_of(m)}"
+            systems.add(m.id)
+        projects.update(record.built_by)
+        if record.merged_into:
+            systems.add(record.merged_into)
+    for kind, ids, resolve in (("system", systems, data.head.system), ("project", projects, data.head.project)):
+        for rid in sorted(ids):
+            found: System | Project | None = resolve(rid)
+            yield f"{kind}:{rid}:{data.digest_of(found) if found is not None else 'absent'}"
 
 
 # ------------------------------------------------------------------------- shared helpers

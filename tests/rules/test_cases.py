@@ -1,4 +1,6 @@
-"""Runs every YAML rule case under tests/rules/cases/ (see tests/casekit.py)."""
+"""Runs every YAML rule case under tests/rules/cases/ (see tests/casekit.py), and every rule's
+documented ``fails``/``passes`` example as a case of the same harness (see tests/examplekit.py):
+the examples the rule reference shows are the examples that run."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +9,11 @@ from typing import Any
 import pytest
 
 from casekit import load_case_files, run_case
+from examplekit import example_case
 from registry.rules import RULES
 
 CASES = load_case_files()
+EXAMPLES = [(rule_id, which) for rule_id in RULES for which in ("fails", "passes")]
 
 
 @pytest.mark.parametrize("case", [c for _, c in CASES], ids=[name for name, _ in CASES])
@@ -23,6 +27,17 @@ def test_rule_case(tmp_path: Path, case: dict[str, Any]) -> None:
     expected = sorted((e.get("path", first), e.get("field", "")) for e in case["fails"])
     assert got == expected, [f.message.zh for f in findings]
     assert all(f.message.zh and f.message.en for f in findings)
+
+
+@pytest.mark.parametrize(("rule_id", "which"), EXAMPLES, ids=[f"{r}::{w}-example" for r, w in EXAMPLES])
+def test_rule_example(tmp_path: Path, rule_id: str, which: str) -> None:
+    """The failing example yields this rule's problem, the passing one none."""
+    findings = run_case(tmp_path, rule_id, example_case(RULES[rule_id], which))
+    if which == "passes":
+        assert findings == [], [f.message.zh for f in findings]
+    else:
+        assert findings, f"{rule_id}'s failing example yields no problem"
+        assert all(f.rule == rule_id and f.message.zh and f.message.en for f in findings)
 
 
 def test_every_rule_has_a_failing_and_a_passing_case() -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from registry.enums import DocumentKind, Stage
-from registry.models import Project
+from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.change import new_changes
 from registry.rules.dalad import PROFILE
 from registry.rules.dalad.citations import (
     DLT13,
@@ -16,10 +15,7 @@ from registry.rules.dalad.citations import (
 )
 from registry.rules.dalad.params import SelfAdjustParams
 from registry.rules.helpers import (
-    approved_before,
-    changed_scope,
     missing_documents,
-    percent,
 )
 
 
@@ -81,16 +77,46 @@ def dlt16(ctx: Context, params: NoParams) -> Iterator[Problem]:
                                          when="竣工验收时（工程监理制）", when_en="at final acceptance")
 
 
+# What 第十九条、第二十条 leave to the registry's one adjustment mechanism (registry/rules/adjustment.py):
+# every adjustment is filed; re-approval when the total rises or moves by more than the share.
+ADJUSTMENT = Adjustment(
+    labels={"budget.total_wan": ("投资概算（budget.total_wan）", ""), "content": ("建设内容（content）", ""),
+            "systems": ("涉及系统（systems）", "")},
+    each_field=False,
+    missing=Text(
+        "项目 {id} 立项批复后调整了{what}，但 changes 中没有新增的变更记录：请登记变更（date、description、amount_wan），"
+        "并向项目审批部门和领导小组办公室备案",
+        "project {id} changed {what} after approval without a new changes entry: record and file the change",
+    ),
+    missing_beyond=Text("；{reasons}，还须重新报批并填写 approval", "; {reasons}, so it also needs re-approval (approval)"),
+    reasons=Reasons(
+        rise=Text("投资概算由 {old} 万元增至 {new} 万元（{delta}），超出概算批复",
+                  "total_wan rises from {old} to {new} ({delta}), above the approved estimate"),
+        share=Text("投资概算由 {old} 万元调整为 {new} 万元（{delta}{moved}），超过概算总投资的 {share}",
+                   "total_wan changes from {old} to {new} ({delta}{moved}), more than {share} of it"),
+    ),
+    reapprove=Text(
+        "项目 {id} {reasons}，不能由建设单位自行调整：请重新报批，并在本次新增的 changes 记录中填写 approval（批复文号、日期）",
+        "project {id}: {reasons}, beyond self-adjustment: get it re-approved and give approval in the new changes entry",
+    ),
+    reapprove_field="budget.total_wan",
+)
+
+
 @rule("DLT20", name="adjustment-filed-or-reapproved", title="批复后调整须备案，超限须重新报批", kind=Kind.change,
       profile=PROFILE.id, cite=[DLT20, DLT19], params=SelfAdjustParams,
       fails="""
-      # 基准版本：已立项，total_wan: 200
+      # 基准版本：budget: {total_wan: 200}, changes: []
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 达发改审批字〔2025〕12号}
       budget: {total_wan: 230}       # 调增 30 万元：超出概算批复，须重新报批
       changes:
         - {date: 2025-07-01, description: 增加视频汇聚模块, amount_wan: 30}
       """,
       passes="""
-      # 基准版本：已立项，total_wan: 200
+      # 基准版本：budget: {total_wan: 200}, changes: []
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 达发改审批字〔2025〕12号}
       budget: {total_wan: 185}       # 调减 15 万元，未超过 10%：备案即可
       changes:
         - {date: 2025-07-01, description: 优化技术方案，核减硬件采购, amount_wan: -15}
@@ -107,48 +133,4 @@ def dlt20(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
     依据说明：RULES.md 只提到 ``budget.total_wan``；但条文对调整建设内容同样要求备案，
     因此建设内容和涉及系统的改动也须登记变更记录（是否还须 ``approval``，只看上述投资条件）。
     """
-    for p in ctx.projects:
-        before = approved_before(ctx, p)
-        if before is None:
-            continue
-        changed = changed_scope(before, p)
-        if not changed:
-            continue
-        beyond = _beyond_self_adjustment(before, p, params.self_adjust_share)
-        fresh = new_changes(before, p)
-        if not fresh:
-            yield _unfiled(p, changed, beyond)
-        elif beyond is not None and not any(c.approval for c in fresh):
-            zh, en = beyond
-            yield problem(p, "budget.total_wan",
-                          f"项目 {p.id} {zh}，不能由建设单位自行调整：请重新报批，并在本次新增的 changes 记录中填写 approval（批复文号、日期）",
-                          f"project {p.id}: {en}, beyond self-adjustment: get it re-approved and give approval in the new changes entry")
-
-
-def _beyond_self_adjustment(before: Project, after: Project, share: float) -> tuple[str, str] | None:
-    """Why the budget change needs re-approval (zh, en), or None when the unit may adjust it."""
-    old, new = before.budget.total_wan, after.budget.total_wan
-    delta = new - old
-    if delta > 0.005:
-        return (f"投资概算由 {old:g} 万元增至 {new:g} 万元（{delta:+g}），超出概算批复",
-                f"total_wan rises from {old:g} to {new:g} ({delta:+g}), above the approved estimate")
-    if abs(delta) > share * old + 0.005:
-        moved = f"{abs(delta) / old:.2%}" if old > 0 else ""  # a base total of 0 has no share (nor divisor)
-        zh_moved, en_moved = (f"，{moved}", f", {moved}") if moved else ("", "")
-        return (f"投资概算由 {old:g} 万元调整为 {new:g} 万元（{delta:+g}{zh_moved}），超过概算总投资的 {percent(share)}",
-                f"total_wan changes from {old:g} to {new:g} ({delta:+g}{en_moved}), more than {percent(share)} of it")
-    return None
-
-
-_SCOPE_LABELS = {"budget.total_wan": "投资概算", "content": "建设内容", "systems": "涉及系统"}
-
-
-def _unfiled(p: Project, changed: list[str], beyond: tuple[str, str] | None) -> Problem:
-    what = "、".join(f"{_SCOPE_LABELS[field]}（{field}）" for field in changed)
-    zh = (f"项目 {p.id} 立项批复后调整了{what}，但 changes 中没有新增的变更记录：请登记变更（date、description、amount_wan），"
-          "并向项目审批部门和领导小组办公室备案")
-    en = f"project {p.id} changed {', '.join(changed)} after approval without a new changes entry: record and file the change"
-    if beyond is not None:
-        zh += f"；{beyond[0]}，还须重新报批并填写 approval"
-        en += f"; {beyond[1]}, so it also needs re-approval (approval)"
-    return problem(p, changed[0], zh, en)
+    yield from adjustments(ctx, ADJUSTMENT, params.self_adjust_share)

@@ -13,8 +13,8 @@ from registry.enums import (
     SystemStatus,
 )
 from registry.models import Project, System
+from registry.rules.adjustment import Adjustment, Text, adjustments
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.change import new_changes
 from registry.rules.dashiqiao import PROFILE
 from registry.rules.dashiqiao.citations import (
     DSQ15,
@@ -24,21 +24,39 @@ from registry.rules.dashiqiao.citations import (
     DSQ19,
 )
 from registry.rules.dashiqiao.params import ProgressParams, SelfEvaluationWindowParams, StableRunParams
-from registry.rules.dashiqiao.shared import _AMOUNT_TOLERANCE, _SELF_EVALUATION_EARLIEST_MONTHS
-from registry.rules.helpers import approved_before, changed_scope, evaluations_between, missing_documents
+from registry.rules.dashiqiao.shared import _SELF_EVALUATION_EARLIEST_MONTHS
+from registry.rules.helpers import evaluations_between, missing_documents
 
-_SCOPE_LABELS = {"budget.total_wan": "增加投资", "content": "调整建设内容", "systems": "调整涉及系统"}
+# What 第十五条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
+# a rise of the total, or any change of content or systems, needs re-approval; a cut does not.
+ADJUSTMENT = Adjustment(
+    labels={"budget.total_wan": ("增加投资（budget.total_wan：{old} → {new} 万元）", "budget.total_wan ({old} → {new})"),
+            "content": ("调整建设内容（content）", ""), "systems": ("调整涉及系统（systems）", "")},
+    cuts_free=True,
+    missing=Text(
+        "项目 {id} 批复后{what}，但没有附重新审批文件的变更记录："
+        "不得擅自调整项目规模、内容、投资，请报市发展和改革局重新论证、市营商环境建设局重新审批，"
+        "并在 changes 中登记本次调整及 approval（批复文号和日期）",
+        "project {id} changed {what} after approval without a changes entry carrying approval: get it "
+        "re-approved and add changes: {{date, description, amount_wan, approval}}",
+    ),
+)
 
 
 @rule("DSQ15", name="no-unapproved-adjustment", title="批复后增加投资或调整内容须重新审批", kind=Kind.change,
       profile=PROFILE.id, cite=[DSQ15],
       fails="""
-      # 基准版本：已立项，total_wan: 180
+      # 基准版本：budget: {total_wan: 180}, changes: []
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
       budget: {total_wan: 210}
       changes:
         - {date: 2025-08-01, description: 增加视频汇聚模块, amount_wan: 30}   # 没有 approval
       """,
       passes="""
+      # 基准版本：budget: {total_wan: 180}, changes: []
+      milestones:
+        approved: {date: 2025-04-20, doc_no: 石营商审〔2025〕12号}
       budget: {total_wan: 210}
       changes:
         - date: 2025-08-01
@@ -55,28 +73,7 @@ def dsq15(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
     依据说明：只调减总投资的，本规则不要求重新审批（CHG005 仍要求为此登记变更记录）。
     """
-    for p in ctx.projects:
-        before = approved_before(ctx, p)
-        if before is None:
-            continue
-        changed = [f for f in changed_scope(before, p) if f != "budget.total_wan" or _rose(before, p)]
-        if not changed or any(c.approval for c in new_changes(before, p)):
-            continue
-        for field in changed:
-            rise = f"{before.budget.total_wan:g} → {p.budget.total_wan:g}" if field == "budget.total_wan" else ""
-            values, values_en = (f"：{rise} 万元", f" ({rise})") if rise else ("", "")
-            yield problem(
-                p, field,
-                f"项目 {p.id} 批复后{_SCOPE_LABELS[field]}（{field}{values}），但没有附重新审批文件的变更记录："
-                "不得擅自调整项目规模、内容、投资，请报市发展和改革局重新论证、市营商环境建设局重新审批，"
-                "并在 changes 中登记本次调整及 approval（批复文号和日期）",
-                f"project {p.id} changed {field}{values_en} after approval without a changes entry carrying approval: get it "
-                "re-approved and add changes: {date, description, amount_wan, approval}",
-            )
-
-
-def _rose(before: Project, after: Project) -> bool:
-    return after.budget.total_wan > before.budget.total_wan + _AMOUNT_TOLERANCE
+    yield from adjustments(ctx, ADJUSTMENT)
 
 
 @rule("DSQ16", name="progress-reports", title="自批复至验收每3个月报送实施进展", kind=Kind.deadline,
@@ -229,13 +226,17 @@ def _stable_run(p: Project, final: dt.date, low: int, high: int) -> Iterator[Pro
 @rule("DSQ18", name="no-use-before-acceptance", title="未经竣工验收或验收不合格的系统不得投入使用",
       kind=Kind.record, profile=PROFILE.id, cite=[DSQ18],
       fails="""
-      # projects/wsj/2024-wsj-002.yaml: systems: {creates: [wsj-health-code]},
-      #   final_acceptance: {date: 2025-08-20, passed: false}
+      # projects/wsj/2024-wsj-002.yaml: year: 2024, systems: {creates: [wsj-health-code]},
+      #   milestones: {final_acceptance: {date: 2025-08-20, passed: false}}
       id: wsj-health-code
-      status: operating
+      unit: wsj
+      status: operating      # 竣工验收不合格，却已投入使用
       """,
       passes="""
+      # projects/wsj/2024-wsj-002.yaml: year: 2024, systems: {creates: [wsj-health-code]},
+      #   milestones: {final_acceptance: {date: 2025-08-20, passed: false}}
       id: wsj-health-code
+      unit: wsj
       status: trial          # 整改复验通过前保持试运行
       """)
 def dsq18(ctx: Context, params: NoParams) -> Iterator[Problem]:

@@ -8,11 +8,9 @@ from registry.dates import TODAY_FIRST, add_months
 from registry.enums import (
     EvaluationKind,
 )
+from registry.rules.adjustment import Adjustment, Text, adjustments
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.change import new_changes
 from registry.rules.helpers import (
-    approved_before,
-    changed_scope,
     evaluations_between,
 )
 from registry.rules.jinxiang import PROFILE
@@ -23,18 +21,34 @@ from registry.rules.jinxiang.citations import (
     JX36,
 )
 
-_SCOPE_LABELS = {"budget.total_wan": "项目预算", "content": "主要建设内容", "systems": "涉及系统"}
+# What 第三十三条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
+# every change of an approved project's budget, content or systems needs re-approval.
+ADJUSTMENT = Adjustment(
+    labels={"budget.total_wan": ("项目预算（budget.total_wan）", ""), "content": ("主要建设内容（content）", ""),
+            "systems": ("涉及系统（systems）", "")},
+    each_field=False,
+    missing=Text(
+        "项目 {id} 立项批复后调整了{what}：须事先提交调整申请、重新履行审批手续，请在 changes 中登记本次变更"
+        "并填写 approval（变更批复文号、日期）",
+        "project {id} changed {what} after approval: record the change in changes with its re-approval (approval)",
+    ),
+)
 
 
 @rule("JX33", name="changes-reapproved", title="批复后调整预算、内容须重新履行审批手续", kind=Kind.change,
       profile=PROFILE.id, cite=[JX33],
       fails="""
-      # 基准版本：已立项，total_wan: 180
+      # 基准版本：budget: {total_wan: 180}, changes: []
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
       budget: {total_wan: 200}
       changes:
         - {date: 2025-06-01, description: 增加数据治理模块, amount_wan: 20}   # 没有变更批复
       """,
       passes="""
+      # 基准版本：budget: {total_wan: 180}, changes: []
+      milestones:
+        approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
       budget: {total_wan: 200}
       changes:
         - {date: 2025-06-01, description: 增加数据治理模块, amount_wan: 20,
@@ -50,19 +64,7 @@ def jx33(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：条文说“较大变化”，但没有给出衡量标准；本规则与 RULES.md 一致，把批复后这几项的任何改动都视为较大变化。
     如本县确定了衡量标准，可以在 ``registry.yaml`` 的 ``disabled_rules`` 中停用本规则并写明理由。
     """
-    for p in ctx.projects:
-        before = approved_before(ctx, p)
-        if before is None:
-            continue
-        changed = changed_scope(before, p)
-        if not changed or any(c.approval for c in new_changes(before, p)):
-            continue
-        what = "、".join(f"{_SCOPE_LABELS[field]}（{field}）" for field in changed)
-        yield problem(p, changed[0],
-                      f"项目 {p.id} 立项批复后调整了{what}：须事先提交调整申请、重新履行审批手续，请在 changes 中登记本次变更"
-                      "并填写 approval（变更批复文号、日期）",
-                      f"project {p.id} changed {', '.join(changed)} after approval: record the change in changes with its "
-                      "re-approval (approval)")
+    yield from adjustments(ctx, ADJUSTMENT)
 
 
 @rule("JX35", name="acceptance-extension", title="实施周期届满未验收须申请延期", kind=Kind.deadline, profile=PROFILE.id,

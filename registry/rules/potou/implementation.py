@@ -9,14 +9,10 @@ from registry.enums import (
     Scope,
     Track,
 )
-from registry.models import Project
+from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.change import new_changes
 from registry.rules.helpers import (
-    approved_before,
-    changed_scope,
     evaluations_between,
-    percent,
 )
 from registry.rules.potou import PROFILE
 from registry.rules.potou.citations import (
@@ -27,42 +23,44 @@ from registry.rules.potou.citations import (
     PT24,
 )
 from registry.rules.potou.params import SelfAdjustParams, SelfEvaluationParams
-from registry.rules.potou.shared import _AMOUNT_TOLERANCE
 
-_SCOPE_LABELS = {
-    "budget.total_wan": "投资概算",
-    "content": "建设内容",
-    "systems": "涉及系统",
-    "goals": "绩效目标",
-}
-
-
-def _approval_reasons(before: Project, after: Project, share: float) -> list[tuple[str, str]]:
-    """Why an adjustment exceeds what the unit may do on its own (zh, en) — empty if it may."""
-    reasons = []
-    old, new = before.budget.total_wan, after.budget.total_wan
-    if new > old + _AMOUNT_TOLERANCE:
-        reasons.append((f"投资由 {old:g} 增至 {new:g} 万元，超出批复预算", f"total rises from {old:g} to {new:g} above the approved budget"))
-    elif abs(new - old) > share * old + _AMOUNT_TOLERANCE:
-        reasons.append((
-            f"资金调整 {new - old:+g} 万元，超过原总金额 {old:g} 万元的 {percent(share)}（{share * old:g} 万元）",
-            f"the adjustment {new - old:+g} exceeds {percent(share)} of {old:g}",
-        ))
-    if before.goals != after.goals:
-        reasons.append(("项目绩效目标发生变化", "the goals changed"))
-    return reasons
+# What 第二十一条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
+# every adjustment is filed; re-approval when the total rises, moves by more than the share,
+# or the goals change.
+ADJUSTMENT = Adjustment(
+    labels={"budget.total_wan": ("投资概算（budget.total_wan）", ""), "content": ("建设内容（content）", ""),
+            "systems": ("涉及系统（systems）", ""), "goals": ("绩效目标（goals）", "")},
+    missing=Text(
+        "项目 {id} 立项后调整了{what}，但 changes 中没有新增变更记录：请登记本次调整（日期、内容、金额变化），并报区政务服务数据管理局备案",
+        "project {id} changed {what} after approval without a new changes entry: record and file the adjustment",
+    ),
+    reasons=Reasons(
+        rise=Text("投资由 {old} 增至 {new} 万元，超出批复预算", "total rises from {old} to {new} above the approved budget"),
+        share=Text("资金调整 {delta} 万元，超过原总金额 {old} 万元的 {share}（{share_wan} 万元）",
+                   "the adjustment {delta} exceeds {share} of {old}"),
+        goals=Text("项目绩效目标发生变化", "the goals changed"),
+    ),
+    reapprove=Text(
+        "项目 {id} 的调整超出单位自行调整范围（{reasons}）：须重新报批，请在本次 changes 记录中填写 approval（批复文号和日期）",
+        "project {id}: the adjustment needs re-approval ({reasons}): give approval in the new changes entry",
+    ),
+)
 
 
 @rule("PT21", name="adjustment-filed", title="立项后调整须登记变更，超出自行调整范围须重新报批", kind=Kind.change,
       profile=PROFILE.id, cite=[PT21_K1, PT21_K2], params=SelfAdjustParams,
       fails="""
-      # 基准版本：已立项，total_wan: 200
+      # 基准版本：budget: {total_wan: 200}, changes: []
+      milestones:
+        approved: {date: 2025-03-01, doc_no: 坡政数〔2025〕8号}
       budget: {total_wan: 160}     # 减少 20%，超过 15%
       changes:
         - {date: 2025-08-01, description: 取消移动端模块, amount_wan: -40}   # 没有 approval
       """,
       passes="""
-      # 基准版本：已立项，total_wan: 200
+      # 基准版本：budget: {total_wan: 200}, changes: []
+      milestones:
+        approved: {date: 2025-03-01, doc_no: 坡政数〔2025〕8号}
       budget: {total_wan: 180}     # 减少 10%，可自行调整并备案
       changes:
         - {date: 2025-08-01, description: 优化技术方案，取消自建短信网关, amount_wan: -20}
@@ -79,32 +77,7 @@ def pt21(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
     依据说明：RULES.md 的表格只列了投资、内容和系统；条文还要求“项目目标不变”，
     因此绩效目标的变化也须登记，并视为须重新报批。
     """
-    for p in ctx.projects:
-        before = approved_before(ctx, p)
-        if before is None:
-            continue
-        changed = changed_scope(before, p) + (["goals"] if before.goals != p.goals else [])
-        if not changed:
-            continue
-        fresh = new_changes(before, p)
-        if not fresh:
-            for field in changed:
-                yield problem(
-                    p, field,
-                    f"项目 {p.id} 立项后调整了{_SCOPE_LABELS[field]}（{field}），但 changes 中没有新增变更记录："
-                    "请登记本次调整（日期、内容、金额变化），并报区政务服务数据管理局备案",
-                    f"project {p.id} changed {field} after approval without a new changes entry: record and file the adjustment",
-                )
-            continue
-        reasons = _approval_reasons(before, p, params.self_adjust_share)
-        if reasons and not any(c.approval for c in fresh):
-            zh = "；".join(r[0] for r in reasons)
-            en = "; ".join(r[1] for r in reasons)
-            yield problem(
-                p, "changes",
-                f"项目 {p.id} 的调整超出单位自行调整范围（{zh}）：须重新报批，请在本次 changes 记录中填写 approval（批复文号和日期）",
-                f"project {p.id}: the adjustment needs re-approval ({en}): give approval in the new changes entry",
-            )
+    yield from adjustments(ctx, ADJUSTMENT, params.self_adjust_share)
 
 
 @rule("PT22", name="conformity-review", title="审批制专业类项目验收前须经符合性审查", kind=Kind.record,

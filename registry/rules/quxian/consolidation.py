@@ -50,12 +50,16 @@ def platform_names(platforms: Iterable[Platform]) -> str:
 @rule("QX12", name="new-system-approved", title="新增政务信息系统须经论证审定", kind=Kind.change,
       profile=PROFILE.id, cite=[QX12],
       fails="""
-      # 基准版本中没有该系统；本单位同时整合了另一个系统，总量未增加
+      # 基准版本 systems/czj/czj-old.yaml: status: operating
+      # systems/czj/czj-old.yaml: status: merged, retired_on: 2025-06-01, merged_into: czj-budget
+      # 基准版本中没有 czj-new-portal；本单位同时整合了 czj-old，总量未增加，仍须审定
       id: czj-new-portal
       unit: czj
       status: building
       """,
       passes="""
+      # 基准版本 systems/czj/czj-old.yaml: status: operating
+      # systems/czj/czj-old.yaml: status: merged, retired_on: 2025-06-01, merged_into: czj-budget
       id: czj-new-portal
       unit: czj
       status: building
@@ -292,16 +296,21 @@ def qx15_5(ctx: Context, params: NoParams) -> Iterator[Problem]:
 @rule("QX15.8", name="original-project-accepted", title="原项目未验收的不得升级改造", kind=Kind.record,
       profile=PROFILE.id, cite=[QX15_8],
       fails="""
+      # systems/czj/czj-budget.yaml: built_by: [2023-czj-001]
+      # projects/czj/2023-czj-001.yaml: year: 2023, milestones: {planned: 2022-12-15}
+      # 原建设项目 2023-czj-001 尚未竣工验收
       nature: upgrade
       milestones: {planned: 2024-12-15}
       systems: {upgrades: [czj-budget]}
-      # systems/czj/czj-budget.yaml: built_by: [2023-czj-001]，该项目尚未竣工验收
       """,
       passes="""
+      # systems/czj/czj-budget.yaml: built_by: [2023-czj-001]
+      # projects/czj/2023-czj-001.yaml: year: 2023,
+      #   milestones: {planned: 2022-12-15, final_acceptance: {date: 2024-06-30, passed: true}}
+      # 原建设项目 2023-czj-001 已通过竣工验收
       nature: upgrade
       milestones: {planned: 2024-12-15}
       systems: {upgrades: [czj-budget]}
-      # 2023-czj-001 已通过竣工验收: final_acceptance: {date: 2024-06-30, passed: true}
       """)
 def qx15_8(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """在建的升级改造、扩建、改建项目（已纳入年度计划，尚未竣工验收或终止），

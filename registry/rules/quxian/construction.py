@@ -10,13 +10,9 @@ from registry.enums import (
     Nature,
     Stage,
 )
-from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.change import new_changes
-from registry.rules.helpers import (
-    approved_before,
-    changed_scope,
-)
+from registry.models import Project
+from registry.rules.adjustment import Adjustment, Text, adjustments
 from registry.rules.quxian import PROFILE
 from registry.rules.quxian.citations import (
     QX34,
@@ -129,12 +125,12 @@ def qx36(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
 @rule("QX36D", name="build-period-overdue", title="合同签订满1年仍未竣工验收", kind=Kind.deadline,
       profile=PROFILE.id, cite=[QX36], params=BuildPeriodParams,
       fails="""
-      # today: 2025-12-01
+      # 今天 2025-12-01
       milestones:
         contracted: {date: 2024-11-30, implementation_months: 12}
       """,
       passes="""
-      # today: 2025-12-01
+      # 今天 2025-12-01
       milestones:
         contracted: {date: 2024-12-01, implementation_months: 12}   # 恰满 12 个月，尚未逾期
       """)
@@ -163,14 +159,33 @@ def qx36d(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
             )
 
 
+# What 第三十七条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
+# every change of an approved project's budget (any figure), content or systems needs re-approval.
+ADJUSTMENT = Adjustment(
+    labels={"budget.total_wan": ("投资概算（{old} → {new} 万元）", ""), "budget": ("投资构成", ""),
+            "content": ("建设内容", ""), "systems": ("涉及系统", "")},
+    missing=Text(
+        "项目 {id} 已于 {approved_date} 审定（{approved_doc}），本次修改了{what}（{field}），但 changes 中没有带批复的新记录："
+        "已审定项目不得自行调整，确需调整的须报批后登记 changes: {{date, description, amount_wan, approval: {{doc_no, date}}}}",
+        "project {id} was approved at base; {field} changed without a new changes entry carrying an approval: "
+        "get the change re-approved and add changes: {{date, description, amount_wan, approval}}",
+    ),
+)
+
+
 @rule("QX37", name="no-self-adjustment", title="已审定项目调整须报批并登记", kind=Kind.change,
       profile=PROFILE.id, cite=[QX37],
       fails="""
-      # 基准版本已立项，content: 建设统一受理模块
-      content: 建设统一受理和电子归档模块
+      # 基准版本：content: 建设统一受理模块
+      milestones:
+        approved: {date: 2025-03-01, doc_no: 渠府函〔2025〕18号}
+      content: 建设统一受理和电子归档模块     # 审定后自行扩大了建设内容
       changes: []
       """,
       passes="""
+      # 基准版本：content: 建设统一受理模块, changes: []
+      milestones:
+        approved: {date: 2025-03-01, doc_no: 渠府函〔2025〕18号}
       content: 建设统一受理和电子归档模块
       changes:
         - date: 2025-06-01
@@ -185,38 +200,7 @@ def qx37(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第三十七条规定已审定的项目“不得自行调整变更”；确需调整的，
     参照《渠县政府投资项目管理办法》重新报批，登记簿在变更记录中列出这份批复。
     """
-    for p in ctx.projects:
-        before = approved_before(ctx, p)
-        if before is None:
-            continue
-        changed = _changed_fields(before, p)
-        if not changed or any(c.approval is not None for c in new_changes(before, p)):
-            continue
-        approved = before.milestones.approved
-        assert approved is not None  # approved_before returns approved projects only
-        for field_path in changed:
-            what = _FIELD_LABELS[field_path]
-            if field_path == "budget.total_wan":
-                what += f"（{before.budget.total_wan:g} → {p.budget.total_wan:g} 万元）"
-            yield problem(
-                p, field_path,
-                f"项目 {p.id} 已于 {approved.date} 审定（{approved.doc_no or '立项批复'}），本次修改了{what}"
-                f"（{field_path}），但 changes 中没有带批复的新记录：已审定项目不得自行调整，确需调整的须报批后登记"
-                " changes: {date, description, amount_wan, approval: {doc_no, date}}",
-                f"project {p.id} was approved at base; {field_path} changed without a new changes entry carrying an "
-                "approval: get the change re-approved and add changes: {date, description, amount_wan, approval}",
-            )
-
-
-_FIELD_LABELS = {"budget.total_wan": "投资概算", "budget": "投资构成", "content": "建设内容", "systems": "涉及系统"}
-
-
-def _changed_fields(before: Project, after: Project) -> list[str]:
-    """:func:`changed_scope`, plus ``budget`` when another budget figure changed."""
-    changed = changed_scope(before, after)
-    if "budget.total_wan" not in changed and before.budget != after.budget:
-        changed.insert(0, "budget")
-    return changed
+    yield from adjustments(ctx, ADJUSTMENT)
 
 
 @rule("QX38", name="trial-run", title="验收前试运行不少于1个月", kind=Kind.record,
