@@ -25,7 +25,7 @@ from registry.cachestore import CACHE_DIR as CACHE_DIR
 from registry.cachestore import DISABLE_ENV as DISABLE_ENV
 from registry.cachestore import Store as Store
 from registry.cachestore import enabled as enabled
-from registry.cachestore import fingerprint
+from registry.cachestore import fingerprint as fingerprint
 from registry.layout import Unreadable
 
 _KEEP_RUNS = 32
