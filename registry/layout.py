@@ -20,6 +20,7 @@ import errno
 import os
 import stat
 import unicodedata
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from registry.errors import CONFIG_FILE, ConfigError
@@ -55,6 +56,12 @@ class Unreadable:
     message: Message
 
 
+Stat = tuple[int, int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device, mode
+# a folder outside systems/ and projects/ as listed: its lstat, its sub-folders (path, stray),
+# its regular files, the problems of its entries
+Listing = tuple[Stat, list[tuple[str, bool]], list[str], list[Unreadable]]
+
+
 @dataclasses.dataclass
 class TreeScan:
     """The record files of a working tree (sorted posix paths) and the problems of the rest;
@@ -65,6 +72,7 @@ class TreeScan:
     stats: dict[str, os.stat_result] = dataclasses.field(default_factory=dict)
     # regular files under docs/ reached without a link: documents that resolve (no lstat needed)
     attachments: set[str] = dataclasses.field(default_factory=set)
+    listings: dict[str, Listing] = dataclasses.field(default_factory=dict)  # see scan_tree
 
 
 class UnreadableFile(Exception):
@@ -81,15 +89,26 @@ def shown(path: str) -> str:
     return "".join(c if unicodedata.category(c)[0] != "C" else repr(c)[1:-1] for c in raw)
 
 
-def scan_tree(root: Path) -> TreeScan:
-    """One ``scandir`` per folder of ``systems/``, ``projects/``, ``docs/`` and the look-alikes."""
+def stat_key(info: os.stat_result) -> Stat:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev, info.st_mode
+
+
+def scan_tree(root: Path, listings: Mapping[str, Listing] | None = None,
+              trusted: Callable[[os.stat_result], bool] | None = None) -> TreeScan:
+    """One ``scandir`` per folder of ``systems/``, ``projects/``, ``docs/`` and the look-alikes.
+
+    ``listings``: what earlier scans found in the folders outside systems/ and projects/ (where
+    only names and kinds of entries matter, not contents), by the folder's ``lstat``: a folder
+    whose ``lstat`` is unchanged (and that ``trusted`` accepts: not racily clean) has the same
+    entries — adding, removing, renaming or replacing an entry changes the folder's times — so
+    it is not listed again. ``TreeScan.listings`` holds this scan's, for the next one."""
     found = TreeScan([], [])
     for folder in RECORD_DIRS:
         _walk(root, folder, found, records=True)
     for folder in ATTACHMENT_DIRS:
-        _walk(root, folder, found, records=False)
+        _walk(root, folder, found, records=False, listings=listings, trusted=trusted)
     for name in _lookalike_folders(root):
-        _walk(root, name, found, records=False, stray=True)
+        _walk(root, name, found, records=False, stray=True, listings=listings, trusted=trusted)
     found.records.sort()
     found.problems.sort(key=lambda p: p.path)
     return found
@@ -107,7 +126,8 @@ def _lookalike_folders(root: Path) -> list[str]:
     )
 
 
-def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool = False) -> None:
+def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool = False,
+          listings: Mapping[str, Listing] | None = None, trusted: Callable[[os.stat_result], bool] | None = None) -> None:
     """Depth-first over ``top`` with an explicit stack (no recursion, links never followed).
     Inside a hidden folder (``.git`` of a nested clone, an editor's ``.history``) only YAML
     files and special files are reported, not every file such a folder holds."""
@@ -116,20 +136,43 @@ def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool =
         relative, stray = pending.pop()
         directory = os.path.join(root, relative)
         try:
-            if relative == top:  # below it, the parent's listing said "a folder, not a link"
-                if not os.path.lexists(directory):  # no such folder: nothing to report
-                    continue
-                mode = os.lstat(directory).st_mode
-                if not stat.S_ISDIR(mode):
-                    found.problems.append(_not_regular(relative, mode, records))
-                    continue
+            if relative == top and not os.path.lexists(directory):  # no such folder: nothing to report
+                continue
+            info = os.lstat(directory) if relative == top or not records else None
+            if info is not None and not stat.S_ISDIR(info.st_mode):
+                found.problems.append(_not_regular(relative, info.st_mode, records))
+                continue
+            if info is not None and not records and _reuse(relative, info, found, pending, listings, trusted):
+                continue
             with os.scandir(directory) as scanner:
                 entries = list(scanner)  # the order does not matter: the results are sorted
         except OSError as exc:
             found.problems.append(os_problem(relative, exc, folder=True))
             continue
+        if records or info is None:
+            for entry in entries:
+                _visit(relative, entry, found, pending, records=records, stray=stray)
+            continue
+        here, below = TreeScan([], []), list[tuple[str, bool]]()  # this folder's own listing, kept for the next scan
         for entry in entries:
-            _visit(relative, entry, found, pending, records=records, stray=stray)
+            _visit(relative, entry, here, below, records=False, stray=stray)
+        found.listings[relative] = (stat_key(info), below, sorted(here.attachments), here.problems)
+        pending.extend(below)
+        found.attachments.update(here.attachments)
+        found.problems.extend(here.problems)
+
+
+def _reuse(relative: str, info: os.stat_result, found: TreeScan, pending: list[tuple[str, bool]],
+           listings: Mapping[str, Listing] | None, trusted: Callable[[os.stat_result], bool] | None) -> bool:
+    """Take a folder's entries from an earlier listing if its ``lstat`` vouches for them."""
+    known = listings.get(relative) if listings is not None else None
+    if known is None or known[0] != stat_key(info) or trusted is None or not trusted(info):
+        return False
+    found.listings[relative] = known
+    pending.extend(known[1])
+    found.attachments.update(known[2])
+    found.problems.extend(known[3])
+    return True
 
 
 def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: list[tuple[str, bool]], *,

@@ -3,7 +3,7 @@
 A record file's load result (the validated model, or its REG001/REG002 problems) is keyed by
 the file's folder (it decides the model) and its git blob id. Two kinds of files hold them:
 
-* ``records.index`` — signed, small: for every key the few fields the snapshot's look-ups
+* ``records.index`` — signed, small (plus ``records-*.delta``, the entries later runs added): for every key the few fields the snapshot's look-ups
   need (id, unit, active, the systems a project creates) and where the record's pickle lies
   (data file, offset, length, SHA-256). A run reads this one file, not the records.
 * ``records-<pid>-<ns>.data`` — the pickles, back to back, written once and never changed.
@@ -39,6 +39,7 @@ from registry.snapshot import Deferred, light_fields
 
 Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
 INDEX = "records.index"
+_MAX_DELTAS = 16  # more delta files, and the next run merges them into the index
 _SLACK = 2  # compact when the data files hold more than twice the bytes the current records need
 _COMPACT_MIN_BYTES = 1 << 20  # small caches are never worth compacting for slack
 # an index entry: ``list[Unreadable]`` (path-free) for a file that failed to load, or
@@ -80,6 +81,7 @@ class _Known:
     entries: dict[str, Entry] = dataclasses.field(default_factory=dict)
     shelf: _Shelf | None = None
     sizes: list[int] = dataclasses.field(default_factory=list)  # bytes of each data file
+    deltas: list[str] = dataclasses.field(default_factory=list)  # delta files read
 
 
 class RecordCache:
@@ -91,7 +93,7 @@ class RecordCache:
 
     @functools.cached_property
     def _known(self) -> _Known:
-        """The index, read once per run (every snapshot of the run shares it)."""
+        """The index and its deltas, read once per run (every snapshot of the run shares it)."""
         known = _Known()
         if self.store is None:
             return known
@@ -102,6 +104,12 @@ class RecordCache:
         known.shelf = _Shelf(self.store, names)
         known.sizes = list(sizes)
         known.entries = entries
+        for name in self.store.names("records-*.delta"):
+            delta = self.store.read(name)
+            known.deltas.append(name)
+            if isinstance(delta, tuple) and len(delta) == 3 and delta[0] == names[-1] and isinstance(delta[2], dict):
+                known.entries.update(delta[2])  # records appended to the newest data file
+                known.sizes[-1] = max(known.sizes[-1], delta[1])
         return known
 
     def load(self, files: Sequence[SourceFile],
@@ -159,27 +167,35 @@ class RecordCache:
         writer = _DataWriter(0)
         if not self.store.write_raw(name, writer.pieces(self._pieces(sorted(live.items()), files, results, known), entries)):
             return
-        if self.store.write(INDEX, ([name], [writer.offset], entries)) and known.shelf is not None:
-            for old in set(known.shelf.names) - {name}:  # merged into the new one
-                self.store.remove(old)
+        if self.store.write(INDEX, ([name], [writer.offset], entries)):
+            for old in [*(set(known.shelf.names) - {name} if known.shelf else ()), *known.deltas]:
+                self.store.remove(old)  # merged into the new one
 
     def _append(self, chosen: list[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
                 known: _Known) -> bool:
         """New records at the end of the newest data file (one ``write``, so that parallel
-        runs appending to it never interleave), then the index with their entries."""
+        runs appending to it never interleave), their entries in a small signed delta file
+        (so that a run with three new records does not rewrite the whole index); the deltas
+        are merged into the index when they pile up."""
         assert self.store is not None and known.shelf is not None
-        entries = dict(known.entries)
+        new: dict[str, Entry] = {}
         writer = _DataWriter(len(known.sizes) - 1)
-        data = b"".join(writer.pieces(self._pieces(chosen, files, results, known), entries))
+        data = b"".join(writer.pieces(self._pieces(chosen, files, results, known), new))
         start = self.store.append_raw(known.shelf.names[-1], data)
         if start is None:
             return False
-        for key, _i in chosen:  # offsets were counted from 0: shift them to where the bytes went
-            entry = entries.get(key)
+        for key, entry in new.items():  # offsets were counted from 0: shift them to where the bytes went
             if isinstance(entry, tuple):
-                entries[key] = (*entry[:6], entry[6] + start, *entry[7:])
-        sizes = [*known.sizes[:-1], start + len(data)]
-        return self.store.write(INDEX, (known.shelf.names, sizes, entries))
+                new[key] = (*entry[:6], entry[6] + start, *entry[7:])
+        end = start + len(data)
+        if len(known.deltas) < _MAX_DELTAS:
+            return self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (known.shelf.names[-1], end, new))
+        sizes = [*known.sizes[:-1], max(known.sizes[-1], end)]
+        if not self.store.write(INDEX, (known.shelf.names, sizes, {**known.entries, **new})):
+            return False
+        for name in known.deltas:  # merged (a delta a parallel run wrote meanwhile stays)
+            self.store.remove(name)
+        return True
 
     def _pieces(self, chosen: Iterable[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
                 known: _Known) -> Iterator[tuple[str, Loaded | Entry, bytes | None]]:

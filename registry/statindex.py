@@ -16,6 +16,9 @@ granularity of a file system a registry may live on), is not trusted: the file i
 hashed again. The clock is read from a file created in the cache directory, so it is the file
 system's own time (a network drive's server clock, a coarse timestamp granularity).
 
+The same index keeps the listings of the folders under ``docs/`` (see
+:func:`registry.layout.scan_tree`): only the names and kinds of their entries matter there.
+
 The index is a signed entry of the cache store (:mod:`registry.cachestore`), so a planted or
 damaged index is ignored like any other entry.
 """
@@ -24,14 +27,10 @@ from __future__ import annotations
 import os
 
 from registry.cachestore import Store
+from registry.layout import Listing, Stat, stat_key
 
 INDEX = "stat.index"
 _NS = 1_000_000_000
-Stat = tuple[int, int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device, mode
-
-
-def stat_key(info: os.stat_result) -> Stat:
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev, info.st_mode
 
 
 class StatIndex:
@@ -45,18 +44,26 @@ class StatIndex:
         self.started_ns = store.clock_ns() if store is not None else None
         self.entries: dict[str, tuple[Stat, str]] = {}
         self.hashed = 0  # files this run read and hashed
+        self.old_listings: dict[str, Listing] = {}  # folders of attachments (see layout.scan_tree)
+        self.listings: dict[str, Listing] = {}
         if store is not None and self.started_ns is not None:
             stored = store.read(INDEX)
-            if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
+            if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], dict):
                 self._since_s = stored[0] // _NS
                 self._old = stored[1]
+                self.old_listings = stored[2]
+
+    def trusted(self, info: os.stat_result) -> bool:
+        """Whether a file or folder unchanged since the index was made can be taken as it was:
+        not if its times lie in or after the second the index's scan started."""
+        return max(info.st_mtime_ns, info.st_ctime_ns) // _NS < self._since_s
 
     def blob_of(self, path: str, info: os.stat_result) -> str | None:
         """The blob id of ``path`` if the index vouches for it, else None (read it)."""
         entry = self._old.get(path)
         if entry is None or entry[0] != stat_key(info):
             return None
-        if max(info.st_mtime_ns, info.st_ctime_ns) // _NS >= self._since_s:
+        if not self.trusted(info):
             return None  # racily clean: written in (or after) the second its index was made
         self.entries[path] = entry
         return entry[1]
@@ -70,6 +77,6 @@ class StatIndex:
         """Store this run's index (only the files seen in this run), when anything changed."""
         if self.store is None or self.started_ns is None:
             return
-        if self.hashed == 0 and self.entries.keys() == self._old.keys():
+        if self.hashed == 0 and self.entries.keys() == self._old.keys() and self.listings == self.old_listings:
             return  # nothing new was learnt: keep the older timestamp's index as it is
-        self.store.write(INDEX, (self.started_ns, self.entries))
+        self.store.write(INDEX, (self.started_ns, self.entries, self.listings))

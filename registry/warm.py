@@ -64,7 +64,8 @@ def scan_with_attachments(root: Path, store: Store | None = None, *,
     registry's bytes are not held beside its records: the loader reads again the few files it
     parses (:class:`registry.recordcache.RecordCache`, checking the blob id)."""
     index = StatIndex(store)  # its clock is read before any file is looked at
-    tree = scan_tree(root)
+    tree = scan_tree(root, index.old_listings, index.trusted)
+    index.listings = tree.listings
     files = [SourceFile.refused(problem) for problem in tree.problems]
     for path in tree.records:
         blob = index.blob_of(path, tree.stats[path])

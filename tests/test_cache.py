@@ -294,6 +294,9 @@ def test_new_records_are_appended_and_compacted_when_mostly_stale(root: Path, mo
         return list(directory.glob("records-*.data"))
 
     assert edit(1) == [first] and first.stat().st_size > size  # the new record appended
+    assert len(list(directory.glob("records-*.delta"))) == 1  # its entry: a small signed delta
+    monkeypatch.setattr(recordcache, "_MAX_DELTAS", 1)
+    assert edit(3) == [first] and not list(directory.glob("records-*.delta"))  # merged into the index
     monkeypatch.setattr(recordcache, "_COMPACT_MIN_BYTES", 0)
     monkeypatch.setattr(recordcache, "_SLACK", 1)  # the earlier versions of the project are waste now
     [compacted] = edit(2)

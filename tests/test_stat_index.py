@@ -174,3 +174,33 @@ def test_the_index_is_signed_and_lives_in_the_cache(repo: GitRepo) -> None:
     index.write_bytes(index.read_bytes()[:-1] + b"\0")  # damaged: ignored, every file hashed again
     repo.write("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").read_text(encoding="utf-8") + "# 改\n")
     same_as_uncached(repo.path)
+
+
+def test_attachment_folders_are_listed_again_only_when_they_change(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under docs/ only the names and kinds of entries matter: a folder whose lstat is unchanged
+    (and not racily clean) is not listed again; adding, removing or replacing an entry changes
+    the folder's times, so the change is seen."""
+    repo.write("docs/2025-czj-001/可研.pdf", b"%PDF")
+    repo.write("docs/2025-czj-001/批复.pdf", b"%PDF")
+    repo.write("projects/czj/2025-czj-001.yaml", (repo.path / "projects/czj/2025-czj-001.yaml").read_text(encoding="utf-8")
+               + "documents: {feasibility_study: docs/2025-czj-001/可研.pdf}\n")
+    listed: list[str] = []
+    real = os.scandir
+
+    def counting(path: Any) -> Any:
+        listed.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", counting)
+    next_second()
+    before = same_as_uncached(repo.path)
+    assert not any(f.rule == "REG010" for f in before.findings)
+    listed.clear()
+    for run in (repo.path / CACHE_DIR).rglob("*.run"):
+        run.unlink()
+    assert rendered(check_report(repo.path, today=TODAY)) == rendered(before)
+    assert not any("docs" in path for path in listed)  # docs/ and its folder: from the index
+    (repo.path / "docs/2025-czj-001/可研.pdf").unlink()
+    (repo.path / "docs/2025-czj-001/可研.pdf").symlink_to("批复.pdf")  # a link is never a document
+    report = same_as_uncached(repo.path)
+    assert {"REG003", "REG010"} <= {f.rule for f in report.findings}
