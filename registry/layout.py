@@ -193,7 +193,7 @@ def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: lis
                 found.problems.append(_not_a_record(path))
         elif not records:
             found.attachments.add(path)
-        elif is_record_path(path):
+        elif relative.count("/") == 1 and _record_name(entry.name):  # is_record_path, knowing the folder
             found.stats[path] = entry.stat(follow_symlinks=False)
             found.records.append(path)
         elif not (entry.name.startswith(".") and not entry.name.casefold().endswith(YAML_SUFFIXES)):
@@ -210,6 +210,10 @@ def is_record_path(path: str) -> bool:
         and parts[2].endswith(RECORD_SUFFIX) and len(parts[2]) > len(RECORD_SUFFIX)
         and not parts[2].startswith(".")
     )
+
+
+def _record_name(name: str) -> bool:
+    return name.endswith(RECORD_SUFFIX) and len(name) > len(RECORD_SUFFIX) and not name.startswith(".")
 
 
 def _printable(name: str) -> bool:

@@ -25,12 +25,24 @@ damaged index is ignored like any other entry.
 from __future__ import annotations
 
 import os
+import struct
 
 from registry.cachestore import Store
-from registry.layout import Listing, Stat, stat_key
+from registry.layout import Listing
 
 INDEX = "stat.index"
 _NS = 1_000_000_000
+# an entry, packed into one bytes object (20,000 of them load several times faster than as
+# tuples of numbers): size, mtime_ns, ctime_ns, inode, device, mode; then the blob id's 20 bytes
+_STAT = struct.Struct("<qqqQQQ")
+
+
+def packed_stat(info: os.stat_result) -> bytes | None:
+    """What the index compares of a file's ``lstat``; None if a value does not fit."""
+    try:
+        return _STAT.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev, info.st_mode)
+    except struct.error:
+        return None
 
 
 class StatIndex:
@@ -39,10 +51,10 @@ class StatIndex:
     def __init__(self, store: Store | None) -> None:
         self.store = store
         self._since_s = 0  # seconds of the stored index's scan start: entries this new or newer are racy
-        self._old: dict[str, tuple[Stat, str]] = {}
+        self._old: dict[str, bytes] = {}
         # the file system's clock before this run's scan (None: no index can be written)
         self.started_ns = store.clock_ns() if store is not None else None
-        self.entries: dict[str, tuple[Stat, str]] = {}
+        self.entries: dict[str, bytes] = {}
         self.hashed = 0  # files this run read and hashed
         self.old_listings: dict[str, Listing] = {}  # folders of attachments (see layout.scan_tree)
         self.listings: dict[str, Listing] = {}
@@ -61,17 +73,19 @@ class StatIndex:
     def blob_of(self, path: str, info: os.stat_result) -> str | None:
         """The blob id of ``path`` if the index vouches for it, else None (read it)."""
         entry = self._old.get(path)
-        if entry is None or entry[0] != stat_key(info):
+        if entry is None or entry[:_STAT.size] != packed_stat(info):
             return None
         if not self.trusted(info):
             return None  # racily clean: written in (or after) the second its index was made
         self.entries[path] = entry
-        return entry[1]
+        return entry[_STAT.size:].hex()
 
     def remember(self, path: str, info: os.stat_result, blob: str) -> None:
         """``path`` was read (its ``fstat`` is ``info``) and hashed to ``blob``."""
         self.hashed += 1
-        self.entries[path] = (stat_key(info), blob)
+        stat = packed_stat(info)
+        if stat is not None and len(blob) == 40:
+            self.entries[path] = stat + bytes.fromhex(blob)
 
     def save(self) -> None:
         """Store this run's index (only the files seen in this run), when anything changed."""
