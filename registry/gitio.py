@@ -1,52 +1,37 @@
-"""Everything that asks git (through gitpython). Failures are configuration errors with a hint."""
+"""Everything that asks git (plain git processes, see :mod:`registry.gitproc`). Failures are
+configuration errors with a hint."""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import git
-from git.objects import Commit
-
 from registry.findings import Message
+from registry.gitproc import Blob, GitFailed, Repo
 from registry.layout import is_record_path
 from registry.loader import ConfigError
 
 _SHALLOW_HINT_ZH = "若在浅克隆中运行（CI 默认只取最近一次提交），请先 git fetch --unshallow，或在 GitHub Actions 的 checkout 中设置 fetch-depth: 0"
 _SHALLOW_HINT_EN = "in a shallow clone (CI's default), run git fetch --unshallow first, or set fetch-depth: 0 in the GitHub Actions checkout"
 
+__all__ = ["Blob", "GitFailed", "Repo"]
 
-def open_repo(root: Path) -> git.Repo:
-    try:
-        return git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+
+def open_repo(root: Path) -> Repo:
+    repo = Repo.discover(root)
+    if repo is None:
         raise ConfigError(Message(
             f"{root} 不在 git 仓库中：--base 需要 git 历史",
             f"{root} is not inside a git repository: --base needs git history",
-        ), path=str(root)) from None
+        ), path=str(root))
+    return repo
 
 
 def top_level(start: Path) -> Path | None:
     """The git top level of ``start``, or None outside a repository."""
-    try:
-        repo = git.Repo(start, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-    return Path(repo.working_tree_dir) if repo.working_tree_dir else None
-
-
-def merge_base(repo: git.Repo, rev: str) -> Commit:
-    """The merge base of ``rev`` and HEAD: what a pull request is compared with."""
-    try:
-        target = repo.commit(repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}"))
-        head = repo.head.commit
-        bases = repo.merge_base(target, head)
-    except (git.BadName, ValueError, git.GitCommandError):
-        raise unresolvable(repo, rev) from None
-    if not bases:
-        raise no_common_ancestor(rev)
-    base: Commit = bases[0]
-    return base
+    repo = Repo.discover(start)
+    return Path(repo.working_tree_dir) if repo is not None and repo.working_tree_dir else None
 
 
 def no_common_ancestor(rev: str) -> ConfigError:
@@ -56,7 +41,7 @@ def no_common_ancestor(rev: str) -> ConfigError:
     ), path="--base")
 
 
-def unresolvable(repo: git.Repo, rev: str) -> ConfigError:
+def unresolvable(repo: Repo, rev: str) -> ConfigError:
     shallow = (Path(repo.git_dir) / "shallow").exists()
     note_zh = "（当前是浅克隆）" if shallow else ""
     note_en = " (this is a shallow clone)" if shallow else ""
@@ -66,7 +51,7 @@ def unresolvable(repo: git.Repo, rev: str) -> ConfigError:
     ), path="--base")
 
 
-def root_prefix(repo: git.Repo, root: Path) -> str:
+def root_prefix(repo: Repo, root: Path) -> str:
     """The registry root's path inside the repository ('' at the top level)."""
     top = Path(repo.working_tree_dir or ".").resolve()
     rel = root.resolve().relative_to(top).as_posix()
@@ -75,8 +60,8 @@ def root_prefix(repo: git.Repo, root: Path) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # First-parent history with raw diffs: inventory trend (registry.inventory) and approval audit
-# (registry.audit). One ``git log`` process for the whole history, then blobs by id through
-# gitpython's persistent ``git cat-file --batch``.
+# (registry.audit). One ``git log`` process for the whole history, then every blob needed through
+# one ``git cat-file --batch`` (:func:`read_blobs`).
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,31 +126,28 @@ _LOG_FIELD = "\x1f"
 _LOG_FORMAT = _LOG_HEADER + _LOG_FIELD.join(("%H", "%P", "%cs", "%ct", "%ae", "%ce", "%an", "%cn", "%s"))
 
 
-def try_open_repo(root: Path) -> git.Repo | None:
+def try_open_repo(root: Path) -> Repo | None:
     """The repository holding ``root``, or None outside git."""
-    try:
-        return git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
+    return Repo.discover(root)
 
 
-def resolve_commit(repo: git.Repo, rev: str) -> str | None:
+def resolve_commit(repo: Repo, rev: str) -> str | None:
     """The commit id ``rev`` names, or None (unknown name, empty repository)."""
     if not rev or rev.startswith("-"):
         return None  # never let a revision be read as an option
     try:
-        sha: str = repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")
-    except git.GitCommandError:
+        sha = repo.text("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except GitFailed:
         return None
-    return sha.strip() or None
+    return sha or None
 
 
-def resolve_branch(repo: git.Repo, branch: str) -> str | None:
+def resolve_branch(repo: Repo, branch: str) -> str | None:
     """``branch``, else ``origin/<branch>`` (CI checkouts often have only the remote branch)."""
     return resolve_commit(repo, branch) or resolve_commit(repo, f"origin/{branch}")
 
 
-def require_branch(repo: git.Repo, branch: str) -> str:
+def require_branch(repo: Repo, branch: str) -> str:
     """:func:`resolve_branch`, or a configuration error naming the branch (exit 2)."""
     found = resolve_branch(repo, branch)
     if found is None:
@@ -176,14 +158,14 @@ def require_branch(repo: git.Repo, branch: str) -> str:
     return found
 
 
-def is_shallow(repo: git.Repo) -> bool:
+def is_shallow(repo: Repo) -> bool:
     try:
-        return bool(repo.git.rev_parse("--is-shallow-repository").strip() == "true")
-    except git.GitCommandError:
+        return repo.text("rev-parse", "--is-shallow-repository") == "true"
+    except GitFailed:
         return (Path(repo.git_dir) / "shallow").exists()
 
 
-def first_parent_log(repo: git.Repo, commit: str) -> list[LogEntry]:
+def first_parent_log(repo: Repo, commit: str) -> list[LogEntry]:
     """The first-parent history of ``commit``, oldest first, each commit with its raw diff
     against its first parent: for a merge, what the merge brought to the branch; for the root
     commit, every file it added.
@@ -193,26 +175,34 @@ def first_parent_log(repo: git.Repo, commit: str) -> list[LogEntry]:
     ids feed :func:`read_blob`.
     """
     try:
-        out = repo.git.log(
-            "--first-parent", "--diff-merges=first-parent", "--root", "--raw", "--no-renames",
+        out = repo.git(
+            "log", "--first-parent", "--diff-merges=first-parent", "--root", "--raw", "--no-renames",
             "-z", "--no-abbrev", "--no-color", "--no-show-signature", "--no-relative", "--reverse",
             f"--format={_LOG_FORMAT}", commit, "--",
-            stdout_as_string=False,
         )
-    except git.GitCommandError as exc:  # a damaged repository, or git older than 2.31
-        detail = str(exc.stderr or "").strip()
+    except GitFailed as exc:  # a damaged repository, or git older than 2.31
+        detail = exc.stderr.strip()
         raise ConfigError(Message(
             f"无法读取 git 历史（需要 git 2.31 或更高版本）：{detail}",
             f"cannot read the git history (git 2.31 or later is needed): {detail}",
         ), path=str(repo.working_tree_dir or ".")) from None
     entries = parse_raw_log(out.decode("utf-8", "surrogateescape"))
-    listed = repo.git.rev_list("--first-parent", "--reverse", commit).split()
-    if [e.commit for e in entries] != listed:  # the parse must describe exactly git's history
+    if not _first_parent_chain(entries, commit) or (entries[0].parents and not is_shallow(repo)):
+        # the parse must describe exactly git's history: every first parent, down to the root
         raise ConfigError(Message(
             "git 历史的解析结果与 git rev-list 不一致，无法可靠读取历史（提交信息或身份中可能含有控制字符）",
             "the parsed git history differs from git rev-list (control characters in a commit?)",
         ), path=str(repo.working_tree_dir or "."))
     return entries
+
+
+def _first_parent_chain(entries: list[LogEntry], commit: str) -> bool:
+    """Whether ``entries`` are exactly what ``git rev-list --first-parent --reverse commit``
+    lists: ending at ``commit``, each the first parent of the next (the caller checks that the
+    oldest has no parents, unless a shallow clone's boundary cuts the history there)."""
+    if not entries or entries[-1].commit != commit:
+        return False
+    return all(later.parents[:1] == (earlier.commit,) for earlier, later in zip(entries, entries[1:]))
 
 
 def parse_raw_log(out: str) -> list[LogEntry]:
@@ -263,17 +253,32 @@ def _file_change(meta: str, path: str) -> FileChange:
     )
 
 
-def read_blob(repo: git.Repo, blob: str, path: str = "") -> bytes:
-    """A blob's content through gitpython's long-lived ``git cat-file --batch``; a missing or
-    damaged object is a :class:`ConfigError` naming it (exit 2), never a traceback."""
+def read_blob(repo: Repo, blob: str, path: str = "") -> bytes:
+    """One blob's content; a missing or damaged object is a :class:`ConfigError` naming it
+    (exit 2), never a traceback. Many blobs: :func:`read_blobs`."""
+    for _oid, data in read_blobs(repo, [(blob, path)]):
+        return data
+    raise missing_object(repo, blob, path, LookupError(blob))  # pragma: no cover (one asked, one read)
+
+
+def read_blobs(repo: Repo, wanted: Iterable[tuple[str, str]]) -> Iterator[tuple[str, bytes]]:
+    """(blob id, content) of every (blob id, path) asked for, in order, through one
+    ``git cat-file --batch``; the first missing or damaged object is a :class:`ConfigError`
+    naming its path."""
+    pairs = list(wanted)
+    done = 0
     try:
-        data: bytes = repo.odb.stream(bytes.fromhex(blob)).read()
-    except (ValueError, git.GitError, OSError) as exc:
-        raise missing_object(repo, blob, path, exc) from None
-    return data
+        for blob in repo.blobs(oid for oid, _path in pairs):
+            if blob.data is None:
+                raise missing_object(repo, blob.name, pairs[done][1], LookupError(blob.name))
+            done += 1
+            yield blob.name, blob.data
+    except GitFailed as exc:  # git stopped answering: the object it was reading is damaged
+        oid, path = pairs[min(done, len(pairs) - 1)] if pairs else ("", "")
+        raise missing_object(repo, oid, path, exc) from None
 
 
-def missing_object(repo: git.Repo, sha: str, path: str, exc: BaseException) -> ConfigError:
+def missing_object(repo: Repo, sha: str, path: str, exc: BaseException) -> ConfigError:
     """The error for a git object that cannot be read (a shallow or partial clone, a damaged
     repository), with what to do about it."""
     what = f"{path}（对象 {sha[:12]}）" if path else f"对象 {sha[:12]}"
@@ -288,10 +293,10 @@ def missing_object(repo: git.Repo, sha: str, path: str, exc: BaseException) -> C
     ), path=str(repo.working_tree_dir or "."))
 
 
-def tree_paths(repo: git.Repo, commit: str, root: Path) -> set[str]:
+def tree_paths(repo: Repo, commit: str, root: Path) -> set[str]:
     """Every file at ``commit`` under the registry root, relative to it (one ``ls-tree``)."""
     prefix = root_prefix(repo, root)
-    out = repo.git.ls_tree("-r", "--name-only", "-z", "--full-tree", commit)
+    out = repo.git("ls-tree", "-r", "--name-only", "-z", "--full-tree", commit).decode("utf-8", "surrogateescape")
     return {p[len(prefix):] for p in out.split("\0") if p and p.startswith(prefix)}
 
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 
-import git
-
 from registry.findings import Message
+from registry.gitproc import GitFailed, Repo
 from registry.layout import LOOKALIKE_PREFIXES, RECORD_DIRS, is_record_path
 from registry.snapshot import Unreadable
 
@@ -47,13 +46,15 @@ class TreeFiles:
     problems: list[Unreadable]
 
 
-def list_tree(repo: git.Repo, treeish: str, prefix: str) -> TreeFiles:
+def list_tree(repo: Repo, treeish: str, prefix: str) -> TreeFiles:
     """The registry's files in ``treeish`` (a commit or tree id) below ``prefix`` (the registry
     root inside the repository, '' or ending in '/'): one ``git ls-tree`` process."""
-    out: bytes = repo.git.ls_tree(
-        "-r", "-z", "--full-tree", treeish, *(["--", prefix] if prefix else []),
-        stdout_as_string=False,
-    )
+    try:
+        out = repo.git("ls-tree", "-r", "-z", "--full-tree", treeish, *(["--", prefix] if prefix else []))
+    except GitFailed as exc:  # a tree object missing or damaged
+        from registry.gitio import missing_object
+
+        raise missing_object(repo, treeish, prefix.rstrip("/"), exc) from None
     files = TreeFiles({}, None, [])
     for line in out.decode("utf-8", "surrogateescape").split("\0"):
         if not line:
@@ -156,18 +157,15 @@ class Conflict(Exception):
     paths: tuple[str, ...]
 
 
-def merge_tree(repo: git.Repo, target: str, head: str) -> str:
+def merge_tree(repo: Repo, target: str, head: str) -> str:
     """The id of the tree that merging ``head`` into ``target`` would produce (git ≥ 2.38);
     :class:`Conflict` when the merge does not go through cleanly."""
-    status, out, err = repo.git.execute(
-        ["git", "merge-tree", "--write-tree", "--name-only", "-z", "--no-messages", target, head],
-        with_extended_output=True, with_exceptions=False, stdout_as_string=False,
-    )
-    text = out.decode("utf-8", "surrogateescape") if isinstance(out, bytes) else str(out)
+    status, out, err = repo.status("merge-tree", "--write-tree", "--name-only", "-z", "--no-messages", target, head)
+    text = out.decode("utf-8", "surrogateescape")
     if status == 0:
         return text.split("\0", 1)[0].strip()
     if status == 1:
         tree, _, rest = text.partition("\0")
         paths = tuple(dict.fromkeys(p for p in rest.split("\0\0", 1)[0].split("\0") if p))
         raise Conflict(paths)
-    raise git.GitCommandError(["git", "merge-tree"], status, err)
+    raise GitFailed(["merge-tree"], status, err)

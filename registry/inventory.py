@@ -7,25 +7,29 @@ appears in the counts while it holds at least one system record, with 0 once all
 retired, so a unit that reached zero stays visible on the trend chart.
 
 History is read in one ``git log`` pass over the first-parent commits (each with its raw diff
-against the previous one) and one ``git cat-file --batch`` for the changed blobs; the counts
-are then replayed commit by commit, so the cost grows with the number of *changes*, not with
-commits × records.
+against the previous one) and one ``git cat-file --batch`` for every system blob not read
+before (:mod:`registry.blobfields` keeps what counting needs per blob id, across runs); the
+counts are then replayed commit by commit, so the cost grows with the number of *changes*, not
+with commits × records.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
-
-import git
+from typing import TYPE_CHECKING
 
 from registry import gitio
-from registry.loader import load_config, load_record
-from registry.models import System
-from registry.snapshot import Snapshot
+from registry.blobfields import BlobFields, SystemState
+from registry.blobfields import system_state as _state_of
+
+if TYPE_CHECKING:
+    from registry.cache import Store
+    from registry.snapshot import Snapshot
+
+__all__ = ["InventoryPoint", "SystemState", "current_counts", "history", "replay", "system_state", "units_of"]
 
 SYSTEMS_FOLDER = "systems/"
 
@@ -54,12 +58,14 @@ def current_counts(snapshot: Snapshot, today: dt.date | None = None) -> dict[str
     return dict(sorted(counts.items()))
 
 
-def history(root: Path, branch: str | None = None, today: dt.date | None = None) -> list[InventoryPoint]:
+def history(root: Path, branch: str | None = None, today: dt.date | None = None, *,
+            fast: bool | None = None) -> list[InventoryPoint]:
     """Counts after every first-parent commit of ``branch``, oldest first.
 
     ``branch`` defaults to registry.yaml's ``base_branch`` (or ``origin/<base_branch>``), and
     to HEAD when neither exists; an explicit ``branch`` that does not exist is a usage error.
-    Outside a git repository, or in one without commits, the history is empty.
+    Outside a git repository, or in one without commits, the history is empty. ``fast=False``
+    reads every blob with the full loader and no cache (the same result, only slower).
     """
     repo = gitio.try_open_repo(root)
     if repo is None:
@@ -69,51 +75,46 @@ def history(root: Path, branch: str | None = None, today: dt.date | None = None)
         if commit is None:
             return []
         entries = gitio.first_parent_log(repo, commit)
-        return list(replay(entries, gitio.root_prefix(repo, root), _BlobReader(repo), today or dt.date.today()))
+        prefix = gitio.root_prefix(repo, root)
+        fields = BlobFields(repo, _store(root) if fast is not False else None, fast=fast)
+        states = fields.systems(_system_blobs(entries, prefix))
+        fields.save()
+        return list(replay(entries, prefix, states, today or dt.date.today()))
     finally:
         repo.close()
 
 
-def _branch_commit(repo: git.Repo, root: Path, branch: str | None) -> str | None:
+def _store(root: Path) -> Store | None:
+    from registry.cache import Store
+
+    return Store.open(root)
+
+
+def _system_blobs(entries: Iterable[gitio.LogEntry], prefix: str) -> Iterator[tuple[str, str]]:
+    """(blob id, path) of every system record blob the history adds or changes."""
+    for entry in entries:
+        for change in entry.changes:
+            path = _system_path(change.path, prefix)
+            if path is not None and change.new_blob is not None and change.regular_file:
+                yield change.new_blob, path
+
+
+def _branch_commit(repo: gitio.Repo, root: Path, branch: str | None) -> str | None:
     if branch is not None:
         return gitio.require_branch(repo, branch)
+    from registry.loader import load_config
+
     base = load_config(root).base_branch
     return gitio.resolve_branch(repo, base) or gitio.resolve_commit(repo, "HEAD")
 
 
-class SystemState(NamedTuple):
-    """What the history needs of one system record."""
-
-    unit: str
-    active: bool
-    retired_on: dt.date | None  # a retirement still to come keeps the system in use until then
-
-    def in_use_on(self, day: dt.date) -> bool:
-        return self.active or (self.retired_on is not None and self.retired_on > day)
-
-
-class _BlobReader:
-    """The :class:`SystemState` of a system blob, each blob parsed once however many commits share it."""
-
-    def __init__(self, repo: git.Repo) -> None:
-        self.repo = repo
-        self._seen: dict[str, SystemState | None] = {}
-
-    def system(self, path: str, blob: str) -> SystemState | None:
-        if blob not in self._seen:
-            self._seen[blob] = system_state(path, gitio.read_blob(self.repo, blob, path))
-        return self._seen[blob]
-
-
 def system_state(path: str, raw: bytes) -> SystemState | None:
     """The state of a valid system record file; None for anything the loader rejects."""
-    record = load_record(path, raw)
-    if not isinstance(record, System):
-        return None
-    return SystemState(record.unit, record.active, None if record.active else record.retired_on)
+    return _state_of(raw, fast=False)
 
 
-def replay(entries: Iterable[gitio.LogEntry], prefix: str, blobs: _BlobReader, today: dt.date) -> Iterator[InventoryPoint]:
+def replay(entries: Iterable[gitio.LogEntry], prefix: str, states: Mapping[str, SystemState | None],
+           today: dt.date) -> Iterator[InventoryPoint]:
     """Apply each commit's changed system files to running counts; yield the counts after it."""
     state: dict[str, SystemState] = {}  # record path → state
     active: Counter[str] = Counter()
@@ -130,7 +131,7 @@ def replay(entries: Iterable[gitio.LogEntry], prefix: str, blobs: _BlobReader, t
                 held[before.unit] -= 1
                 active[before.unit] -= before.active
             if change.new_blob is not None and change.regular_file:
-                after = blobs.system(path, change.new_blob)
+                after = states[change.new_blob]
                 if after is not None:
                     state[path] = after
                     held[after.unit] += 1

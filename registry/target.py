@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
-import git
-
 from registry import gitio, gittree
 from registry.cache import SourceFile
 from registry.findings import Message
@@ -43,7 +41,7 @@ class Target:
     """A resolved ``--base REV``: REV's commit and the merge of HEAD into it."""
 
     root: Path
-    repo: git.Repo
+    repo: gitio.Repo
     rev: str
     commit: str  # REV's commit id
     head: str | None  # HEAD's commit id; None before the first commit
@@ -72,7 +70,7 @@ class Target:
 
     def target_records(self) -> list[SourceFile]:
         """Every record file of REV, read in one pass (``git cat-file --batch``)."""
-        return [self._source(path, oid) for path, oid in sorted(self.target_files.records.items())]
+        return self._sources(sorted(self.target_files.records.items()))
 
     def target_config(self) -> bytes | None:
         oid = self.target_files.config
@@ -96,7 +94,9 @@ class Target:
             elif _regular(self.root / path):
                 merged[path] = ours
                 problems.pop(path, None)
-        records = [v if isinstance(v, SourceFile) else self._source(p, v) for p, v in sorted(merged.items())]
+        from_git = dict(zip((p for p, v in sorted(merged.items()) if isinstance(v, str)),
+                            self._sources([(p, v) for p, v in sorted(merged.items()) if isinstance(v, str)])))
+        records = [v if isinstance(v, SourceFile) else from_git[p] for p, v in sorted(merged.items())]
         return MergedFiles(records, self._merged_config(working_config), sorted(problems.values(), key=lambda p: p.path))
 
     def _merged_config(self, working_config: bytes) -> bytes | None:
@@ -107,8 +107,10 @@ class Target:
         oid = self._merged_listing.config
         return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
 
-    def _source(self, path: str, oid: str) -> SourceFile:
-        return SourceFile(path, gitio.read_blob(self.repo, oid, path), oid)
+    def _sources(self, files: Sequence[tuple[str, str]]) -> list[SourceFile]:
+        """(path, blob id) → source files, every blob through one ``git cat-file --batch``."""
+        blobs = gitio.read_blobs(self.repo, [(oid, path) for path, oid in files])
+        return [SourceFile(path, data, oid) for (path, oid), (_oid, data) in zip(files, blobs)]
 
 
 def _regular(path: Path) -> bool:
@@ -120,29 +122,29 @@ def _regular(path: Path) -> bool:
         return False
 
 
-def resolve(root: Path, repo: git.Repo, rev: str) -> Target:
+def resolve(root: Path, repo: gitio.Repo, rev: str) -> Target:
     """REV and the merge of HEAD into it; :class:`ConfigError` (exit 2) when REV is unknown,
     shares no history with HEAD, or the merge conflicts."""
     commit = gitio.resolve_commit(repo, rev)
     head = gitio.resolve_commit(repo, "HEAD")
     prefix = gitio.root_prefix(repo, root)
-    if commit is None and head is None and not repo.git.rev_list("--all", "-n", "1").strip():
+    if commit is None and head is None and not repo.text("rev-list", "--all", "-n", "1"):
         # A repository without a single commit: nothing can be compared yet, the first commit
         # is the first import (it is what pre-commit checks before that commit exists).
         return Target(root, repo, rev, EMPTY_TREE, None, EMPTY_TREE, prefix)
     if commit is None:
         raise gitio.unresolvable(repo, rev)
     if head is None:  # no commit yet: what would land is the working tree on top of REV
-        tree = repo.git.rev_parse(f"{commit}^{{tree}}").strip()
+        tree = repo.text("rev-parse", f"{commit}^{{tree}}")
         return Target(root, repo, rev, commit, None, tree, prefix)
-    if not repo.git.merge_base("--all", commit, head, with_exceptions=False).strip():
+    if not repo.status("merge-base", "--all", commit, head)[1].strip():
         raise gitio.no_common_ancestor(rev)
     try:
         tree = gittree.merge_tree(repo, commit, head)
     except gittree.Conflict as conflict:
         raise _conflict(rev, conflict.paths) from None
-    except git.GitCommandError as exc:
-        detail = str(exc.stderr or "").strip()
+    except gitio.GitFailed as exc:
+        detail = exc.stderr.strip()
         raise ConfigError(Message(
             f"无法计算与 {rev} 合并后的结果（需要 git 2.38 或更高版本）：{detail}",
             f"cannot compute the merge with {rev} (git 2.38 or later is needed): {detail}",

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-
-import git
+from typing import TYPE_CHECKING
 
 from registry import gitio
+from registry.blobfields import BlobFields
 from registry.findings import Message, Report, Summary
 from registry.loader import ConfigError, load_config
 
@@ -31,6 +31,9 @@ from registry.audit.records import MilestoneChange, milestone_changes, project_r
 from registry.audit.rules import AUDIT_RULES, AUTHORITY_OF_MILESTONE, AuditRule
 from registry.audit.signatures import Verifier
 from registry.audit.walker import TRUST_MODES, Auditor
+
+if TYPE_CHECKING:
+    from registry.cache import Store
 
 __all__ = [
     "AUDIT_RULES", "AUTHORITY_OF_MILESTONE", "TRUST_MODES", "AuditRule", "MilestoneChange", "approved_by",
@@ -56,17 +59,19 @@ def run_audit(root: Path, *, branch: str | None = None, since_commit: str | None
             f"{root} 不在 git 仓库中：审计需要 git 历史",
             f"{root} is not inside a git repository: the audit needs git history",
         ), path=str(root))
-    repo.git.update_environment(GIT_NO_REPLACE_OBJECTS="1")  # refs/replace/* must not rewrite what is audited
+    repo.update_environment(GIT_NO_REPLACE_OBJECTS="1")  # refs/replace/* must not rewrite what is audited
     try:
         name = branch or config.base_branch
         log = gitio.first_parent_log(repo, _history_start(repo, name))
         start, dates_from, note = _audit_range(repo, log, name, since_commit, since)
+        fields = BlobFields(repo, _store(root))
         with Verifier() as verifier:
-            auditor = Auditor(repo, root, config, name, mode=trust, verifier=verifier)
+            auditor = Auditor(repo, root, config, name, mode=trust, verifier=verifier, fields=fields)
             if note is not None:
                 auditor.note(note.zh, note.en)
             findings = auditor.walk(log, start, dates_from)
             notices = auditor.summary()
+        fields.save()
     finally:
         repo.close()
     summary = Summary(records=len(auditor.records), profiles=list(config.profiles), notices=notices, trust=trust)
@@ -78,7 +83,13 @@ def approved_by(entry: gitio.LogEntry, approvers: list[str]) -> bool:
     return matches([entry.author.email, entry.committer.email], approvers)
 
 
-def _history_start(repo: git.Repo, branch: str) -> str:
+def _store(root: Path) -> Store | None:
+    from registry.cache import Store
+
+    return Store.open(root)
+
+
+def _history_start(repo: gitio.Repo, branch: str) -> str:
     if gitio.is_shallow(repo):
         raise ConfigError(Message(
             "当前是浅克隆，历史不完整，无法审计：请先 git fetch --unshallow，或在 GitHub Actions 的 checkout 中设置 "
@@ -89,7 +100,7 @@ def _history_start(repo: git.Repo, branch: str) -> str:
     return gitio.require_branch(repo, branch)
 
 
-def _audit_range(repo: git.Repo, log: list[gitio.LogEntry], branch: str, since_commit: str | None,
+def _audit_range(repo: gitio.Repo, log: list[gitio.LogEntry], branch: str, since_commit: str | None,
                  since: dt.date | None) -> tuple[int, int, Message | None]:
     """(first audited index, first index whose date order is checked, notice). The root commit
     is the initial import and is never audited."""

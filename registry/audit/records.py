@@ -11,11 +11,11 @@ Symbolic links and submodules themselves are reported (AUD006): their targets ar
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from registry import gitio
+from registry.blobfields import ProjectFields, canonical, project_fields
 from registry.layout import is_record_path
 from registry.loader import CONFIG_FILE, RECORD_FOLDERS
 from registry.yamlio import YamlError, parse
@@ -55,13 +55,21 @@ def linked_entries(changes: Iterable[gitio.FileChange], prefix: str) -> list[git
             and registry_file(relative(c.path, prefix))]
 
 
-_Side = dict[str, list[tuple[str, dict[str, Any]]]]  # project id → [(path, milestones)]
+_Side = dict[str, list[tuple[str, dict[str, str]]]]  # project id → [(path, milestone → canonical value)]
+Reader = Callable[[str, str], "tuple[str, dict[str, str]] | None"]  # (path, blob id) → project
 
 
 def milestone_changes(
     changes: Iterable[gitio.FileChange], prefix: str, read: Callable[[str], bytes]
 ) -> Iterator[MilestoneChange]:
-    """Authority milestones that differ between the two sides of a commit, per project id.
+    """Authority milestones that differ between the two sides of a commit, per project id,
+    each blob read with ``read(blob id)`` (see :func:`changes_in` for blobs read beforehand)."""
+    return changes_in(changes, prefix, lambda path, oid: record_of(path, project_fields(read(oid), fast=False)))
+
+
+def changes_in(changes: Iterable[gitio.FileChange], prefix: str, record: Reader) -> Iterator[MilestoneChange]:
+    """Authority milestones that differ between the two sides of a commit, per project id;
+    ``record(path, blob id)`` is the blob read as a project (:func:`record_of`).
 
     Projects are matched by ``id`` across the commit, so a move (deletion plus addition) is no
     change; all blobs carrying one id are compared together, so a stale copy elsewhere cannot
@@ -71,9 +79,9 @@ def milestone_changes(
     for change in changes:
         path = relative(change.path, prefix)
         if change.old_blob is not None and change.old_regular_file:
-            _collect(before, path, read(change.old_blob))
+            _collect(before, path, record(path, change.old_blob))
         if change.new_blob is not None and change.regular_file:
-            _collect(after, path, read(change.new_blob))
+            _collect(after, path, record(path, change.new_blob))
     for project in sorted(set(before) | set(after)):
         old, new = before.get(project, []), after.get(project, [])
         path = _shown_path(new or old)
@@ -84,14 +92,24 @@ def milestone_changes(
                 yield MilestoneChange(path, project, milestone, action, frozenset(now))
 
 
-def _collect(side: _Side, path: str, raw: bytes) -> None:
-    found = project_record(path, raw)
+def blobs_read(changes: Iterable[gitio.FileChange], prefix: str) -> Iterator[tuple[str, str, bool]]:
+    """(blob id, path, at a project path) of every blob :func:`changes_in` reads."""
+    for change in changes:
+        path = relative(change.path, prefix)
+        at = at_project_path(path)
+        if change.old_blob is not None and change.old_regular_file:
+            yield change.old_blob, path, at
+        if change.new_blob is not None and change.regular_file:
+            yield change.new_blob, path, at
+
+
+def _collect(side: _Side, path: str, found: tuple[str, dict[str, str]] | None) -> None:
     if found is not None:
         project, milestones = found
         side.setdefault(project, []).append((path, milestones))
 
 
-def _shown_path(entries: list[tuple[str, dict[str, Any]]]) -> str:
+def _shown_path(entries: list[tuple[str, dict[str, str]]]) -> str:
     """Where to report: the record path if one of the blobs is at one."""
     paths = sorted(p for p, _ in entries)
     return next((p for p in paths if is_record_path(p) and p.startswith("projects/")), paths[0])
@@ -100,20 +118,30 @@ def _shown_path(entries: list[tuple[str, dict[str, Any]]]) -> str:
 def milestone_value(path: str, raw: bytes, milestone: str) -> str | None:
     """The canonical value of ``milestone`` in a blob read as a project ('' when absent), None
     when the blob is not a project."""
-    found = project_record(path, raw)
-    if found is None:
-        return None
-    value = found[1].get(milestone)
-    return "" if value is None else _canonical(value)
+    return value_in(record_of(path, project_fields(raw, fast=False)), milestone)
 
 
-def _values(entries: list[tuple[str, dict[str, Any]]], milestone: str) -> set[str]:
+def value_in(found: tuple[str, dict[str, str]] | None, milestone: str) -> str | None:
+    """The canonical value of ``milestone`` of a blob read as a project ('' when absent)."""
+    return None if found is None else found[1].get(milestone, "")
+
+
+def _values(entries: list[tuple[str, dict[str, str]]], milestone: str) -> set[str]:
     """The distinct values the blobs give ``milestone`` (absent: none)."""
-    return {_canonical(m[milestone]) for _, m in entries if m.get(milestone) is not None}
+    return {m[milestone] for _, m in entries if milestone in m}
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+def at_project_path(path: str) -> bool:
+    return path.startswith("projects/") and is_record_path(path)
+
+
+def record_of(path: str, fields: ProjectFields) -> tuple[str, dict[str, str]] | None:
+    """(project id, milestone → canonical value) of a blob at ``path`` read as a project, else
+    None: :func:`project_record` from the blob's :class:`~registry.blobfields.ProjectFields`."""
+    at = at_project_path(path)
+    if not fields.mapping or not (at or fields.has_milestones):
+        return (_stem(path), {}) if at else None
+    return (fields.id or _stem(path)), fields.milestones
 
 
 def project_record(path: str, raw: bytes) -> tuple[str, dict[str, Any]] | None:
@@ -121,15 +149,15 @@ def project_record(path: str, raw: bytes) -> tuple[str, dict[str, Any]] | None:
 
     Read leniently: an unreadable file at a project path has no milestones, so a milestone
     that reappears once the file is repaired still counts as added."""
-    at_project_path = path.startswith("projects/") and is_record_path(path)
-    if b"\0" in raw[:8000] and not at_project_path:
+    at_project = at_project_path(path)
+    if b"\0" in raw[:8000] and not at_project:
         return None  # binary (a PDF, an image): git's own test
     try:
         data: Any = parse(raw).data
     except (YamlError, ValueError, RecursionError):
         data = None
-    if not isinstance(data, dict) or not (at_project_path or "milestones" in data):
-        return (_stem(path), {}) if at_project_path else None
+    if not isinstance(data, dict) or not (at_project or "milestones" in data):
+        return (_stem(path), {}) if at_project else None
     return project_milestones(path, data)
 
 

@@ -23,18 +23,16 @@ import dataclasses
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 
-import git
-from pydantic import ValidationError
-
 from registry import gitio
+from registry.blobfields import BlobFields
 from registry.findings import Finding, Message
 from registry.layout import is_record_path
 from registry.loader import CONFIG_FILE
 from registry.models import RegistryConfig
 from registry.models.config import Approver
-from registry.yamlio import YamlError, parse
 
 from registry.audit import governance, identity, records, report
+from registry.audit.reading import HistoryReading, read_history
 from registry.audit.signatures import UNSIGNED, Signature, Verifier, fingerprint
 
 TRUST_MODES = ("signatures", "identities")
@@ -61,9 +59,10 @@ class Proof:
 class Auditor:
     """Replays the history commit by commit, keeping the effective configuration."""
 
-    def __init__(self, repo: git.Repo, root: Path, config: RegistryConfig, branch: str, *,
-                 mode: str, verifier: Verifier) -> None:
+    def __init__(self, repo: gitio.Repo, root: Path, config: RegistryConfig, branch: str, *,
+                 mode: str, verifier: Verifier, fields: BlobFields | None = None) -> None:
         self.repo = repo
+        self.fields = fields or BlobFields(repo)
         self.config = config  # the current registry.yaml: trust anchor, and fallback
         self.branch = branch
         self.mode = mode
@@ -73,7 +72,7 @@ class Auditor:
         self.records: set[str] = set()
         self.notices: list[Message] = []
         self.counts = {"commits": 0, "merges": 0, "direct": 0}
-        self._configs: dict[str, RegistryConfig | None] = {}
+        self._reading = HistoryReading({}, {}, [])
         self._signatures: dict[str, Signature] = {}
         # Fingerprints of the current registry.yaml's keys that the history accepted (None: not
         # known yet). A key added by a refused change is in the working tree but not in force.
@@ -88,7 +87,8 @@ class Auditor:
         The current registry.yaml's keys count only if the history put them in force, which the
         walk itself decides: walk again until the keys in force at the end no longer change (a
         key smuggled in by a refused change is then distrusted from the first commit on)."""
-        configs = self._configs_after(log)
+        self._reading = read_history(self.repo, self.prefix, log, start, self.fields)
+        configs = self._reading.configs
         if self.mode == "signatures":
             self._verify(log[start:], configs)
         findings: list[Finding] = []
@@ -149,7 +149,7 @@ class Auditor:
         for change in records.linked_entries(entry.changes, self.prefix):
             path = records.relative(change.path, self.prefix)
             yield self.locator.finding("AUD006", path, "", report.linked_file(entry, change, path))
-        for milestone in records.milestone_changes(entry.changes, self.prefix, self._read):
+        for milestone in self._reading.milestones.get(entry.commit, ()):
             approvers, unit_id, role = identity.approvers_for(config, milestone.milestone)
             if proof.approves(config, {unit_id}):
                 continue
@@ -266,45 +266,10 @@ class Auditor:
         wanted = change.values or frozenset({""})
         carriers = []
         for number, parent in enumerate(entry.parents[1:], start=2):
-            raw = self._blob_at(parent, change.path)
-            value = records.milestone_value(change.path, raw, change.milestone) if raw is not None else None
+            value = records.value_in(self._reading.parents.get((parent, change.path)), change.milestone)
             if (value if value is not None else "") in wanted:  # absent ('') carries a removal
                 carriers.append(number)
         return carriers
-
-    def _blob_at(self, commit: str, path: str) -> bytes | None:
-        try:
-            item = self.repo.commit(commit).tree / (self.prefix + path)
-        except (KeyError, ValueError, git.BadName):
-            return None
-        data: bytes = item.data_stream.read() if item.type == "blob" else b""
-        return data
-
-    # -- registry.yaml through history ------------------------------------------------------
-
-    def _configs_after(self, log: list[gitio.LogEntry]) -> list[RegistryConfig | None]:
-        """registry.yaml after each commit (None while it is missing, unreadable, or not a
-        regular file: a link's target is never trusted as configuration)."""
-        path = self.prefix + CONFIG_FILE
-        blob: str | None = None
-        found: list[RegistryConfig | None] = []
-        for entry in log:
-            for change in entry.changes:
-                if change.path == path:
-                    blob = change.new_blob if change.regular_file else None
-            found.append(self._config(blob) if blob is not None else None)
-        return found
-
-    def _config(self, blob: str) -> RegistryConfig | None:
-        if blob not in self._configs:
-            try:
-                self._configs[blob] = RegistryConfig.model_validate(parse(self._read(blob)).data)
-            except (YamlError, ValidationError, ValueError, RecursionError):
-                self._configs[blob] = None
-        return self._configs[blob]
-
-    def _read(self, blob: str) -> bytes:
-        return gitio.read_blob(self.repo, blob)
 
     # -- notices ----------------------------------------------------------------------------
 

@@ -7,7 +7,8 @@ import json
 import sys
 
 from registry.commands.common import iso_date
-from registry.diffing import as_json, compute_diff, render_markdown
+from registry.diffing import compute_diff
+from registry.diffrender import as_json, render_markdown
 
 NAME = "diff"
 HELP = "变更摘要：新增、修改、停用、整合、划转的记录，项目阶段与投资变化，各单位在用系统数量，引入和修复的问题"

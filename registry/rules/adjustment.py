@@ -79,6 +79,12 @@ class Adjustment:
         return [f for f in self.labels if f in found]
 
 
+def named(labels: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """``{"content": "建设内容"}`` → the :attr:`Adjustment.labels` of an article whose messages
+    name each field after its label: ``建设内容（content）`` (the English side: the field)."""
+    return {field: (f"{label}（{field}）", "") for field, label in labels.items()}
+
+
 def adjustments(ctx: Context, article: Adjustment, share: float | None = None) -> Iterator[Problem]:
     """The problems of ``article`` over every project approved at base; ``share`` is the part of
     the approved total the unit may move on its own (None: any adjustment needs re-approval)."""

@@ -44,6 +44,12 @@ def newcomer(ctx: Context, s: System) -> bool:
     return s.in_use_on(ctx.today) and (before is None or not before.in_use_on(ctx.today) or before.unit != s.unit)
 
 
+def allowance(ctx: Context, unit: str, pattern: str | None = None) -> int:
+    """How far the unit's count may grow: its newly in-use systems (:func:`newcomer`) excused by
+    a usable ``new_system_approval`` or a transfer (:func:`excused`). CHG001 and ``registry diff``."""
+    return sum(1 for n in ctx.head.systems_of(unit) if newcomer(ctx, n) and excused(ctx, n, pattern))
+
+
 def excused(ctx: Context, s: System, pattern: str | None = None) -> bool:
     """Approved as a net-new system by an approval that can be spent (a real, well-formed
     number not dated after today, claimed by one unit and by no more systems than its
@@ -109,8 +115,7 @@ def chg001(ctx: Context, params: DocNoParams) -> Iterator[Problem]:
         unit = s.unit
         before, after = in_use_count(base, unit, ctx.today), in_use_count(ctx.head, unit, ctx.today)
         if unit not in growth:
-            allowance = sum(1 for n in ctx.head.systems_of(unit) if newcomer(ctx, n) and excused(ctx, n, pattern))
-            growth[unit] = after - before - allowance
+            growth[unit] = after - before - allowance(ctx, unit, pattern)
         if growth[unit] > 0:
             void = _VOID_APPROVAL if s.new_system_approval is not None else ("", "")
             yield problem(

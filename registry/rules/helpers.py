@@ -1,9 +1,11 @@
 """Checks that many profile rules share: required documents, target systems, deadlines."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
+from registry.dates import add_months, month_day_in
 from registry.enums import CryptoAssessment, DocumentKind, EvaluationKind, Stage
 from registry.findings import Message
 from registry.models import Project, RegistryConfig, System
@@ -100,6 +102,41 @@ def system_shortfalls(s: System, *, duplicates: bool = True) -> list[Message]:
         risks = "；".join(s.security.major_risks)
         reasons.append(Message(f"存在重大安全隐患（{risks}）", f"has open major security risks ({risks})"))
     return reasons
+
+
+@dataclasses.dataclass(frozen=True)
+class EvaluationWindow:
+    """The months after a passed final acceptance in which a self evaluation is due."""
+
+    accepted: dt.date
+    opens: dt.date
+    closes: dt.date
+
+
+def missed_self_evaluation(ctx: Context, p: Project, opens_months: int, closes_months: int) -> EvaluationWindow | None:
+    """The window from ``opens_months`` to ``closes_months`` calendar months after ``p``'s passed
+    final acceptance (both ends inclusive) when it has closed before today without a
+    ``kind: self`` evaluation in it; None when nothing is missed (yet)."""
+    accepted = p.milestones.final_acceptance
+    if accepted is None or not accepted.passed:
+        return None
+    opens, closes = add_months(accepted.date, opens_months), add_months(accepted.date, closes_months)
+    if ctx.today <= closes or evaluations_between(p, EvaluationKind.self, opens, closes):
+        return None
+    return EvaluationWindow(accepted.date, opens, closes)
+
+
+def late_for_budget_year(ctx: Context, stage: Stage, month_day: str) -> Iterator[tuple[Project, dt.date, dt.date | None]]:
+    """(project, deadline, date of ``stage`` or None) for each budgeted project that did not
+    reach ``stage`` by ``month_day`` (``MM-DD``, that day included) of the year before its
+    budget year ``year`` — the "by October for next year's budget" articles."""
+    for p in ctx.projects:
+        if not p.reached(Stage.budgeted):
+            continue
+        deadline = month_day_in(p.year - 1, month_day)
+        when = p.milestones.date_of(stage)
+        if when is None or when > deadline:
+            yield p, deadline, when
 
 
 def percent(share: float) -> str:

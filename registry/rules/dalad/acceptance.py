@@ -20,7 +20,7 @@ from registry.rules.dalad.citations import (
 )
 from registry.rules.dalad.params import AcceptanceParams, SelfEvaluationParams
 from registry.rules.helpers import (
-    evaluations_between,
+    missed_self_evaluation,
     missing_documents,
     system_shortfalls,
     target_systems,
@@ -63,18 +63,15 @@ def dlt17(ctx: Context, params: SelfEvaluationParams) -> Iterator[Problem]:
 
 
 def _self_evaluation(ctx: Context, p: Project, months: int) -> Iterator[Problem]:
-    accepted = p.milestones.final_acceptance
-    if accepted is None or not accepted.passed:
+    window = missed_self_evaluation(ctx, p, SELF_EVALUATION_OPENS_MONTHS, months)
+    if window is None:
         return
-    opens = add_months(accepted.date, SELF_EVALUATION_OPENS_MONTHS)
-    closes = add_months(accepted.date, months)
-    if ctx.today <= closes or evaluations_between(p, EvaluationKind.self, opens, closes):
-        return
+    accepted, opens, closes = window.accepted, window.opens, window.closes
     yield problem(p, "evaluations",
-                  f"项目 {p.id} 于 {accepted.date} 通过竣工验收，应在验收后 {SELF_EVALUATION_OPENS_MONTHS}–{months} 个月内"
+                  f"项目 {p.id} 于 {accepted} 通过竣工验收，应在验收后 {SELF_EVALUATION_OPENS_MONTHS}–{months} 个月内"
                   f"（{opens} 至 {closes}）开展自评价，该期间没有自评价记录：请补做自评价，报送旗发改委、财政局、大数据中心，"
                   "并在 evaluations 中登记（kind: self）",
-                  f"project {p.id} passed final acceptance on {accepted.date}; no self evaluation between {opens} and "
+                  f"project {p.id} passed final acceptance on {accepted}; no self evaluation between {opens} and "
                   f"{closes} ({SELF_EVALUATION_OPENS_MONTHS}-{months} months after): carry one out and record it in evaluations")
 
 

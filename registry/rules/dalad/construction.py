@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from registry.enums import DocumentKind, Stage
-from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments
-from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments, named
+from registry.rules.base import Context, Kind, NoParams, Problem, rule
 from registry.rules.dalad import PROFILE
 from registry.rules.dalad.citations import (
     DLT13,
@@ -80,8 +80,7 @@ def dlt16(ctx: Context, params: NoParams) -> Iterator[Problem]:
 # What 第十九条、第二十条 leave to the registry's one adjustment mechanism (registry/rules/adjustment.py):
 # every adjustment is filed; re-approval when the total rises or moves by more than the share.
 ADJUSTMENT = Adjustment(
-    labels={"budget.total_wan": ("投资概算（budget.total_wan）", ""), "content": ("建设内容（content）", ""),
-            "systems": ("涉及系统（systems）", "")},
+    labels=named({"budget.total_wan": "投资概算", "content": "建设内容", "systems": "涉及系统"}),
     each_field=False,
     missing=Text(
         "项目 {id} 立项批复后调整了{what}，但 changes 中没有新增的变更记录：请登记变更（date、description、amount_wan），"

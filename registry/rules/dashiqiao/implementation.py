@@ -25,7 +25,7 @@ from registry.rules.dashiqiao.citations import (
 )
 from registry.rules.dashiqiao.params import ProgressParams, SelfEvaluationWindowParams, StableRunParams
 from registry.rules.dashiqiao.shared import _SELF_EVALUATION_EARLIEST_MONTHS
-from registry.rules.helpers import evaluations_between, missing_documents
+from registry.rules.helpers import missed_self_evaluation, missing_documents
 
 # What 第十五条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
 # a rise of the total, or any change of content or systems, needs re-approval; a cut does not.
@@ -296,20 +296,17 @@ def dsq19(ctx: Context, params: SelfEvaluationWindowParams) -> Iterator[Problem]
     """
     latest = params.self_evaluation_months
     for p in ctx.projects:
-        final = p.milestones.final_acceptance
-        if final is None or not final.passed:
+        window = missed_self_evaluation(ctx, p, _SELF_EVALUATION_EARLIEST_MONTHS, latest)
+        if window is None:
             continue
-        opens = add_months(final.date, _SELF_EVALUATION_EARLIEST_MONTHS)
-        closes = add_months(final.date, latest)
-        if ctx.today <= closes or evaluations_between(p, EvaluationKind.self, opens, closes):
-            continue
+        accepted, opens, closes = window.accepted, window.opens, window.closes
         others = [e.date for e in p.evaluations if e.kind is EvaluationKind.self]
         note = f"（已登记的自评价 {'、'.join(map(str, others))} 不在该期间内）" if others else ""
         yield problem(
             p, "evaluations",
-            f"项目 {p.id} 于 {final.date} 通过验收，应在验收后 {_SELF_EVALUATION_EARLIEST_MONTHS} 至 {latest} 个月内"
+            f"项目 {p.id} 于 {accepted} 通过验收，应在验收后 {_SELF_EVALUATION_EARLIEST_MONTHS} 至 {latest} 个月内"
             f"（{opens} 至 {closes}）开展自评价{note}，今天 {ctx.today} 已过期限：请开展自评价并报送市数据局和市财政局，"
             "在 evaluations 中登记 {kind: self, date, ref}",
-            f"project {p.id} passed acceptance on {final.date}: a self evaluation was due between {opens} and {closes}; "
+            f"project {p.id} passed acceptance on {accepted}: a self evaluation was due between {opens} and {closes}; "
             "carry it out, report it to the data and finance bureaus and add evaluations: {kind: self, date, ref}",
         )

@@ -8,7 +8,7 @@ from registry.dates import TODAY_FIRST, add_months
 from registry.enums import (
     EvaluationKind,
 )
-from registry.rules.adjustment import Adjustment, Text, adjustments
+from registry.rules.adjustment import Adjustment, Text, adjustments, named
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
     evaluations_between,
@@ -24,8 +24,7 @@ from registry.rules.jinxiang.citations import (
 # What 第三十三条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
 # every change of an approved project's budget, content or systems needs re-approval.
 ADJUSTMENT = Adjustment(
-    labels={"budget.total_wan": ("项目预算（budget.total_wan）", ""), "content": ("主要建设内容（content）", ""),
-            "systems": ("涉及系统（systems）", "")},
+    labels=named({"budget.total_wan": "项目预算", "content": "主要建设内容", "systems": "涉及系统"}),
     each_field=False,
     missing=Text(
         "项目 {id} 立项批复后调整了{what}：须事先提交调整申请、重新履行审批手续，请在 changes 中登记本次变更"

@@ -51,22 +51,28 @@ def jx28(ctx: Context, params: ContractDaysParams) -> Iterator[Problem]:
             yield from _filed_in_time(ctx, days, p, contracted.date, contracted.filed_on, n)
 
 
+def _late(ctx: Context, days: Calendar, p: Project, start: dt.date, end: dt.date | None, n: int) -> tuple[str, str] | None:
+    """How late ``end`` came after ``start`` in words (zh, en), or None when on time. A step
+    not yet taken is measured to today, and is no one's concern once the project terminated."""
+    if end is None and p.milestones.terminated is not None:
+        return None
+    verdict = _verdict(ctx, days, start, ctx.today if end is None else end, n)
+    return None if verdict.on_time else _lateness(verdict, n)
+
+
 def _signed_in_time(ctx: Context, days: Calendar, p: Project, awarded: dt.date, signed: dt.date | None,
                     n: int) -> Iterator[Problem]:
-    if signed is None:
-        if p.milestones.terminated is None:
-            verdict = _verdict(ctx, days, awarded, ctx.today, n)
-            if not verdict.on_time:
-                zh, en = _lateness(verdict, n)
-                yield _overdue(p, "milestones.awarded",
-                               f"项目 {p.id} 中标（成交）通知书于 {awarded} 发出，至今（{ctx.today}）{zh}，仍未登记合同签订："
-                               "请尽快签订合同并登记 milestones.contracted",
-                               f"project {p.id} was awarded on {awarded}; today ({ctx.today}) is {en} and no contract is "
-                               "recorded: sign the contract and record milestones.contracted")
+    late = _late(ctx, days, p, awarded, signed, n)
+    if late is None:
         return
-    verdict = _verdict(ctx, days, awarded, signed, n)
-    if not verdict.on_time:
-        zh, en = _lateness(verdict, n)
+    zh, en = late
+    if signed is None:
+        yield _overdue(p, "milestones.awarded",
+                       f"项目 {p.id} 中标（成交）通知书于 {awarded} 发出，至今（{ctx.today}）{zh}，仍未登记合同签订："
+                       "请尽快签订合同并登记 milestones.contracted",
+                       f"project {p.id} was awarded on {awarded}; today ({ctx.today}) is {en} and no contract is "
+                       "recorded: sign the contract and record milestones.contracted")
+    else:
         yield problem(p, "milestones.contracted.date",
                       f"合同签订日期 {signed} 距中标（成交）{awarded} {zh}：请核实日期；确属逾期的，请在 notes 中说明原因",
                       f"contract signed on {signed}, award on {awarded}: {en}; check the dates, and if it was late give the "
@@ -76,24 +82,21 @@ def _signed_in_time(ctx: Context, days: Calendar, p: Project, awarded: dt.date, 
 def _filed_in_time(ctx: Context, days: Calendar, p: Project, signed: dt.date, filed: dt.date | None,
                    n: int) -> Iterator[Problem]:
     field = "milestones.contracted.filed_on"
-    if filed is None:
-        if p.milestones.terminated is None:
-            verdict = _verdict(ctx, days, signed, ctx.today, n)
-            if not verdict.on_time:
-                zh, en = _lateness(verdict, n)
-                yield _overdue(p, "milestones.contracted",
-                               f"项目 {p.id} 合同于 {signed} 签订，至今（{ctx.today}）{zh}，仍未登记备案日期："
-                               "请向县大数据局备案合同并填写 milestones.contracted.filed_on",
-                               f"project {p.id}'s contract was signed on {signed}; today ({ctx.today}) is {en} and no filing "
-                               "date is recorded: file the contract with the data bureau and record milestones.contracted.filed_on")
-        return
-    if filed < signed:
+    if filed is not None and filed < signed:
         yield problem(p, field, f"合同备案日期 {filed} 早于签订日期 {signed}：请核实日期",
                       f"contract filed on {filed}, before it was signed on {signed}: check the dates")
         return
-    verdict = _verdict(ctx, days, signed, filed, n)
-    if not verdict.on_time:
-        zh, en = _lateness(verdict, n)
+    late = _late(ctx, days, p, signed, filed, n)
+    if late is None:
+        return
+    zh, en = late
+    if filed is None:
+        yield _overdue(p, "milestones.contracted",
+                       f"项目 {p.id} 合同于 {signed} 签订，至今（{ctx.today}）{zh}，仍未登记备案日期："
+                       "请向县大数据局备案合同并填写 milestones.contracted.filed_on",
+                       f"project {p.id}'s contract was signed on {signed}; today ({ctx.today}) is {en} and no filing "
+                       "date is recorded: file the contract with the data bureau and record milestones.contracted.filed_on")
+    else:
         yield problem(p, field,
                       f"合同备案日期 {filed} 距签订 {signed} {zh}：合同应在签订后 {n} 个工作日内向县大数据局备案，请核实日期",
                       f"contract filed on {filed}, signed on {signed}: {en}; a contract is filed with the data bureau within "

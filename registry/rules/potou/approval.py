@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from registry.dates import month_day_in
 from registry.enums import (
     BasisKind,
     DocumentKind,
@@ -14,6 +13,7 @@ from registry.enums import (
 )
 from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
+from registry.rules.helpers import late_for_budget_year
 from registry.rules.potou import PROFILE
 from registry.rules.potou.citations import (
     PT10_2_4,
@@ -160,11 +160,9 @@ def pt14(ctx: Context, params: ApprovalDeadlineParams) -> Iterator[Problem]:
     第十四条：下年度项目原则上应于本年度 9 月底前完成立项，未按时立项的原则上不纳入下年度预算。
     例外是国家部委、省委省政府、市委市政府、区委区政府明确要求的项目（`kind: directive`）。
     """
-    for p in ctx.projects:
-        if not p.reached(Stage.budgeted) or p.has_basis(BasisKind.directive):
+    for p, deadline, approved in late_for_budget_year(ctx, Stage.approved, params.approval_deadline):
+        if p.has_basis(BasisKind.directive):
             continue
-        deadline = month_day_in(p.year - 1, params.approval_deadline)
-        approved = p.milestones.date_of(Stage.approved)
         if approved is None:
             yield problem(
                 p, "milestones.approved",
@@ -173,7 +171,7 @@ def pt14(ctx: Context, params: ApprovalDeadlineParams) -> Iterator[Problem]:
                 f"project {p.id} is budgeted for {p.year} without an approval: it had to be approved by {deadline}; "
                 "add milestones.approved",
             )
-        elif approved > deadline:
+        else:
             yield problem(
                 p, "milestones.approved.date",
                 f"项目 {p.id} 于 {approved} 立项，晚于 {p.year} 年度项目的立项截止日 {deadline}，却已纳入 {p.year} 年度预算："

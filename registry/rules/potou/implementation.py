@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.dates import add_months
 from registry.enums import (
     EvaluationKind,
     Scope,
     Track,
 )
-from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments
+from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments, named
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
-    evaluations_between,
+    missed_self_evaluation,
 )
 from registry.rules.potou import PROFILE
 from registry.rules.potou.citations import (
@@ -28,8 +27,7 @@ from registry.rules.potou.params import SelfAdjustParams, SelfEvaluationParams
 # every adjustment is filed; re-approval when the total rises, moves by more than the share,
 # or the goals change.
 ADJUSTMENT = Adjustment(
-    labels={"budget.total_wan": ("投资概算（budget.total_wan）", ""), "content": ("建设内容（content）", ""),
-            "systems": ("涉及系统（systems）", ""), "goals": ("绩效目标（goals）", "")},
+    labels=named({"budget.total_wan": "投资概算", "content": "建设内容", "systems": "涉及系统", "goals": "绩效目标"}),
     missing=Text(
         "项目 {id} 立项后调整了{what}，但 changes 中没有新增变更记录：请登记本次调整（日期、内容、金额变化），并报区政务服务数据管理局备案",
         "project {id} changed {what} after approval without a new changes entry: record and file the adjustment",
@@ -194,18 +192,16 @@ def pt24(ctx: Context, params: SelfEvaluationParams) -> Iterator[Problem]:
     """
     months = params.self_evaluation_months
     for p in ctx.projects:
-        final = p.milestones.final_acceptance
-        if final is None or not final.passed:
+        window = missed_self_evaluation(ctx, p, 0, months)
+        if window is None:
             continue
-        due = add_months(final.date, months)
-        if ctx.today <= due or evaluations_between(p, EvaluationKind.self, final.date, due):
-            continue
+        final, due = window.accepted, window.closes
         late = [e.date for e in p.evaluations if e.kind is EvaluationKind.self and e.date > due]
         note = f"（已有的自评价 {late[0]} 已逾期）" if late else ""
         yield problem(
             p, "evaluations",
-            f"项目 {p.id} 于 {final.date} 通过验收，应在 {months} 个月内（最迟 {due}）完成应用效果自评价{note}，今天 {ctx.today} 仍无按期的自评价："
+            f"项目 {p.id} 于 {final} 通过验收，应在 {months} 个月内（最迟 {due}）完成应用效果自评价{note}，今天 {ctx.today} 仍无按期的自评价："
             "请完成自评价并报送区政务服务数据管理局，在 evaluations 中登记 {kind: self, date, ref}",
-            f"project {p.id} passed acceptance on {final.date}: a self evaluation was due by {due} and none is recorded "
+            f"project {p.id} passed acceptance on {final}: a self evaluation was due by {due} and none is recorded "
             "in time; carry it out, report it to the data bureau and add evaluations: {kind: self, date, ref}",
         )

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.dates import month_day_in
 from registry.enums import (
     BasisKind,
     Delivery,
@@ -14,6 +13,7 @@ from registry.enums import (
 from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
+    late_for_budget_year,
     missing_documents,
 )
 from registry.rules.quxian import PROFILE
@@ -57,11 +57,7 @@ def qx6(ctx: Context, params: DeclarationParams) -> Iterator[Problem]:
     县大数据中心每年 10 月底前对下一年度的信息化项目摸底征集；
     未申报的项目“不予列入来年支出预算”。有预算却没有按时申报，说明绕过了年度计划。
     """
-    for p in ctx.projects:
-        if not p.reached(Stage.budgeted):
-            continue
-        deadline = month_day_in(p.year - 1, params.declaration_deadline)
-        declared = p.milestones.date_of(Stage.declared)
+    for p, deadline, declared in late_for_budget_year(ctx, Stage.declared, params.declaration_deadline):
         if declared is None:
             yield problem(
                 p, "milestones.declared",
@@ -70,7 +66,7 @@ def qx6(ctx: Context, params: DeclarationParams) -> Iterator[Problem]:
                 f"project {p.id} is budgeted for {p.year} but has no milestones.declared: it must have been "
                 f"declared by {deadline}; add the declaration date",
             )
-        elif declared > deadline:
+        else:
             yield problem(
                 p, "milestones.declared",
                 f"项目 {p.id} 申报日期 {declared} 晚于 {p.year} 年度预算的申报截止日 {deadline}：未按期申报的项目"

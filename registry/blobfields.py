@@ -1,0 +1,191 @@
+"""What the history commands need of a blob, by blob id: read once, remembered across runs.
+
+``inventory --history`` needs, of a system record blob, whether the loader accepts it and its
+unit, status and retirement date (:class:`SystemState`); ``audit`` needs, of any blob, whether
+it reads as a project and that project's id and milestones (:class:`ProjectFields`). Both depend
+on the blob's content alone, so they are kept by blob id:
+
+* in memory for the run, however many commits share a blob;
+* in the signed cache store (:class:`registry.cache.Store`, file ``history-fields``) across runs,
+  so a history read before costs one ``git log`` and no blob at all;
+* and worked out by :mod:`registry.fastyaml` where the blob is plain block YAML (the same data
+  the full parser would build, then the same validation), by the full loader otherwise.
+
+``REGISTRY_HISTORY_FULL=1`` turns the fast reader off (the benchmark compares both ways).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from registry.gitproc import Repo
+
+if TYPE_CHECKING:
+    from registry.cache import Store
+
+T = TypeVar("T")
+CACHE_NAME = "history-fields"
+FULL_ENV = "REGISTRY_HISTORY_FULL"
+_FORMAT = 1  # bump when what is kept per blob changes
+
+
+class SystemState(NamedTuple):
+    """What the inventory history needs of one valid system record."""
+
+    unit: str
+    active: bool
+    retired_on: dt.date | None  # a retirement still to come keeps the system in use until then
+
+    def in_use_on(self, day: dt.date) -> bool:
+        return self.active or (self.retired_on is not None and self.retired_on > day)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProjectFields:
+    """What the audit needs of a blob read as a project, whatever its path (see
+    :func:`registry.audit.records.project_record`, which adds what the path decides)."""
+
+    mapping: bool  # the blob reads as one YAML mapping
+    has_milestones: bool  # ... with a ``milestones`` key
+    id: str | None  # its ``id`` as the audit names projects (None: unusable, the file stem stands)
+    milestones: dict[str, str]  # milestone → its value as canonical JSON (empty values left out)
+
+
+NOT_A_MAPPING = ProjectFields(False, False, None, {})
+
+
+def fast_enabled() -> bool:
+    return os.environ.get(FULL_ENV, "").strip() in ("", "0")
+
+
+# -- one blob --------------------------------------------------------------------------------
+
+
+def _data(raw: bytes, fast: bool) -> dict[str, Any] | None:
+    """The blob's YAML mapping (None when it is not one): the fast reader where it is sure."""
+    from registry.yamlio import YamlError, decode, parse
+
+    try:
+        text = decode(raw)
+    except YamlError:
+        return None
+    if fast:
+        from registry.fastyaml import read_simple
+
+        found = read_simple(text)
+        if found is not None:
+            return found
+    try:
+        return parse(raw).data
+    except (YamlError, ValueError, RecursionError):
+        return None
+
+
+def system_state(raw: bytes, fast: bool = True) -> SystemState | None:
+    """The state of a valid system record; None for anything the loader rejects."""
+    from pydantic import ValidationError
+
+    from registry.models import System
+
+    data = _data(raw, fast)
+    if data is None:
+        return None
+    try:
+        record = System.model_validate(data)
+    except ValidationError:
+        return None
+    return SystemState(record.unit, record.active, None if record.active else record.retired_on)
+
+
+def project_fields(raw: bytes, fast: bool = True) -> ProjectFields:
+    """:class:`ProjectFields` of a blob (lenient: an unreadable blob is simply no mapping)."""
+    data = _data(raw, fast)
+    if not isinstance(data, dict):
+        return NOT_A_MAPPING
+    milestones = data.get("milestones")
+    if not isinstance(milestones, dict):
+        milestones = {}
+    normal = {str(k): canonical(v if isinstance(v, dict) else {"date": v}) for k, v in milestones.items() if v is not None}
+    project_id = data.get("id")
+    usable = str(project_id) if isinstance(project_id, (str, int)) and str(project_id) else None
+    return ProjectFields(True, "milestones" in data, usable, normal)
+
+
+def canonical(value: Any) -> str:
+    """A milestone value as text that compares equal exactly when the values do."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def may_hold_milestones(raw: bytes) -> bool:
+    """Whether a blob can read as a mapping with a ``milestones`` key: the key must be written
+    out, unless a double-quoted escape spells it (then parse to be sure)."""
+    return b"milestones" in raw or b"\\" in raw
+
+
+# -- many blobs ------------------------------------------------------------------------------
+
+
+class BlobFields:
+    """Fields per blob id for one run: from memory, the cache store, or one ``cat-file`` pass."""
+
+    def __init__(self, repo: Repo, store: Store | None = None, *, fast: bool | None = None) -> None:
+        self.repo = repo
+        self.store = store
+        self.fast = fast_enabled() if fast is None else fast
+        self._known: dict[str, Any] = self._load()
+        self._new = 0
+
+    def _load(self) -> dict[str, Any]:
+        if self.store is None or not self.fast:
+            return {}
+        found = self.store.read(CACHE_NAME)
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == _FORMAT and isinstance(found[1], dict):
+            return found[1]
+        return {}
+
+    def systems(self, wanted: Iterable[tuple[str, str]]) -> dict[str, SystemState | None]:
+        """Blob id → :class:`SystemState` (None: not a valid system) of every (blob id, path)."""
+        return self._fields("s:", [(oid, path, True) for oid, path in wanted], system_state)
+
+    def projects(self, wanted: Iterable[tuple[str, str, bool]]) -> dict[str, ProjectFields]:
+        """Blob id → :class:`ProjectFields` of every (blob id, path, at a project path). A blob
+        that cannot hold a ``milestones`` key is no project anywhere else, so it is only read
+        (for its id) where a path makes it one."""
+        return self._fields("p:", wanted, project_fields)
+
+    def known_project(self, oid: str) -> ProjectFields | None:
+        """The fields of a blob already worked out (this run or an earlier one), else None."""
+        found = self._known.get("p:" + oid)
+        return found if isinstance(found, ProjectFields) else None
+
+    def _fields(self, kind: str, wanted: Iterable[tuple[str, str, bool]], extract: Callable[[bytes, bool], T]
+                ) -> dict[str, T]:
+        from registry import gitio
+
+        out: dict[str, Any] = {}  # T, or NOT_A_MAPPING for a blob no path makes a project
+        missing: dict[str, str] = {}
+        needed: set[str] = set()
+        for oid, path, needs in wanted:
+            if kind + oid in self._known:
+                out[oid] = self._known[kind + oid]
+                continue
+            missing.setdefault(oid, path)
+            if needs:
+                needed.add(oid)
+        for oid, raw in gitio.read_blobs(self.repo, missing.items()):
+            if oid not in needed and not may_hold_milestones(raw):
+                out[oid] = NOT_A_MAPPING  # as good as any answer here; not remembered
+                continue
+            out[oid] = self._known[kind + oid] = extract(raw, self.fast)
+            self._new += 1
+        return out
+
+    def save(self) -> None:
+        """Remember what this run worked out (nothing to do when nothing is new)."""
+        if self.store is not None and self._new and self.fast:
+            self.store.write(CACHE_NAME, (_FORMAT, self._known))
+            self._new = 0

@@ -1,0 +1,194 @@
+"""A fast reader for the plain block YAML records are written in — or "not sure".
+
+History reads thousands of record blobs; :func:`registry.yamlio.parse` builds each from the C
+parser's events, about half a millisecond a file, which is most of the history's cost. Records
+are written in a small part of YAML: block mappings and lists, ``key: value`` lines, one-line
+flow lists and mappings of scalars, comment lines. :func:`read_simple` reads exactly that part
+line by line and returns the same data :func:`registry.yamlio.parse` would — the same scalars
+through the same :func:`registry.yamlio.resolve_plain` — and returns None for anything else
+(quotes with escapes, multi-line scalars, anchors, tags, a comment after a quoted value, tabs,
+control characters, duplicate keys …): the caller then uses the full parser, which also gives the
+error message. It never guesses: every construct it does not fully understand means None.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from registry.yamlio import resolve_plain
+from registry.yamltext import CONTROL, ODD_BREAK
+
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?\Z")
+_FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): +(.*)\Z")
+# A plain scalar may not start with an indicator (YAML 1.2, 7.3.3): leave those to the parser.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_UNSURE_TEXT = re.compile("[\t\r\ufeff\\\\]")
+_FLOW_FORBIDDEN = frozenset("?:,[]{}#&*!|>'\"%@`")  # libyaml refuses some of these inside flow scalars
+# Keys that are not text once resolved (``null:``, ``true:`` …): the only ones a key of letters,
+# digits and underscores can be, since numbers and dates start with a digit or a sign.
+_NOT_TEXT_KEYS = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"})
+_RESOLVED: dict[str, Any] = {}  # plain scalar → value: resolving is a pure function, values are immutable
+_MAX_RESOLVED = 50_000
+_MAX_DEPTH = 16  # records are a few levels deep; the parser's own limit is 32
+
+
+class _Unsure(Exception):
+    """Outside the simple part: use the full parser."""
+
+
+def read_simple(text: str) -> dict[str, Any] | None:
+    """The data of ``text`` if it is simple block YAML (see the module), else None."""
+    if _UNSURE_TEXT.search(text) or CONTROL.search(text) or ODD_BREAK.search(text):
+        return None
+    lines = _lines(text)
+    if not lines or lines[0][0] != 0:
+        return None
+    try:
+        data, end = _block(lines, 0, 0, 1)
+    except (_Unsure, ValueError, RecursionError):
+        return None
+    if end != len(lines) or not isinstance(data, dict):
+        return None
+    return data
+
+
+Line = tuple[int, str]  # (indent, content without the indent)
+
+
+def _lines(text: str) -> list[Line]:
+    out: list[Line] = []
+    for raw in text.split("\n"):
+        stripped = raw.rstrip(" ")
+        content = stripped.lstrip(" ")
+        if not content or content.startswith("#"):
+            continue  # blank and comment lines, at any indentation
+        indent = len(stripped) - len(content)
+        if " #" in content and '"' not in content:  # a comment after the value ends the line
+            content = content[:content.index(" #")].rstrip(" ")
+        out.append((indent, content))
+    return out
+
+
+def _block(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int]:
+    if depth >= _MAX_DEPTH or lines[i][1] == "-":
+        raise _Unsure
+    if lines[i][1].startswith("- "):
+        return _sequence(lines, i, indent, depth)
+    return _mapping(lines, i, indent, depth, lines[i][1])
+
+
+def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> tuple[dict[str, Any], int]:
+    """The mapping whose first key line is ``lines[i]`` (its content given as ``first``: a
+    mapping that starts a list item begins after the item's ``- ``)."""
+    out: dict[str, Any] = {}
+    content = first
+    while True:
+        match = _KEY.match(content)
+        if match is None:
+            raise _Unsure
+        key, value = match.group(1), (match.group(2) or "")
+        if key in out or key in _NOT_TEXT_KEYS:
+            raise _Unsure  # duplicates are errors; ``null:``/``true:`` keys are not plain text
+        i += 1
+        if value:
+            out[key] = _scalar_or_flow(value)
+        elif i < len(lines) and lines[i][0] > indent:
+            out[key], i = _block(lines, i, lines[i][0], depth + 1)
+        elif i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
+            out[key], i = _sequence(lines, i, indent, depth + 1)  # a list written at the key's indent
+        else:
+            out[key] = None
+        if i >= len(lines) or lines[i][0] < indent:
+            return out, i
+        if lines[i][0] > indent or lines[i][1].startswith("-"):
+            raise _Unsure
+        content = lines[i][1]
+
+
+def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[Any], int]:
+    out: list[Any] = []
+    while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
+        rest = lines[i][1][2:]
+        if not rest or rest.startswith((" ", "-")):
+            raise _Unsure
+        if _KEY.match(rest) and not rest.startswith(("{", "[")):
+            item, i = _mapping(lines, i, indent + 2, depth + 1, rest)
+            out.append(item)
+            continue
+        out.append(_scalar_or_flow(rest))
+        i += 1
+        if i < len(lines) and lines[i][0] > indent:
+            raise _Unsure  # a continuation line: a multi-line scalar
+    if i < len(lines) and lines[i][0] > indent:
+        raise _Unsure
+    return out, i
+
+
+def _scalar_or_flow(value: str) -> Any:
+    if value.startswith("["):
+        return _flow_list(value)
+    if value.startswith("{"):
+        return _flow_map(value)
+    if value.startswith('"'):
+        return _quoted(value)
+    return _plain(value, flow=False)
+
+
+def _plain(value: str, *, flow: bool) -> Any:
+    if not value or value[0] in _INDICATORS and not _signed_number(value):
+        raise _Unsure
+    if value.endswith(":") or ": " in value:
+        raise _Unsure
+    if flow and not _FLOW_FORBIDDEN.isdisjoint(value):
+        raise _Unsure
+    try:
+        return _RESOLVED[value]
+    except KeyError:
+        pass
+    resolved = resolve_plain(value)
+    if len(_RESOLVED) >= _MAX_RESOLVED:
+        _RESOLVED.clear()
+    _RESOLVED[value] = resolved
+    return resolved
+
+
+def _signed_number(value: str) -> bool:
+    """``-1``, ``-0.5``: a minus sign followed by a digit starts a plain scalar."""
+    return len(value) > 1 and value[0] == "-" and value[1].isdigit()
+
+
+def _quoted(value: str) -> str:
+    """A double-quoted scalar without escapes, alone on its line."""
+    if len(value) < 2 or not value.endswith('"') or '"' in value[1:-1]:
+        raise _Unsure
+    return value[1:-1]
+
+
+def _flow_items(value: str, close: str) -> list[str]:
+    if not value.endswith(close):
+        raise _Unsure
+    inner = value[1:-1]
+    if not inner.strip(" "):
+        return []
+    items = [item.strip(" ") for item in inner.split(",")]
+    if any(not item for item in items):
+        raise _Unsure  # ``[a, , b]``, a trailing comma: leave them to the parser
+    return items
+
+
+def _flow_list(value: str) -> list[Any]:
+    return [_quoted(item) if item.startswith('"') and "," not in item else _plain(item, flow=True)
+            for item in _flow_items(value, "]")]
+
+
+def _flow_map(value: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in _flow_items(value, "}"):
+        match = _FLOW_KEY.match(item)
+        if match is None:
+            raise _Unsure
+        key, raw = match.group(1), match.group(2)
+        if key in out or key in _NOT_TEXT_KEYS:
+            raise _Unsure
+        out[key] = _quoted(raw) if raw.startswith('"') else _plain(raw, flow=True)
+    return out

@@ -1,0 +1,177 @@
+"""git through its own command line: one process per question, and ONE ``git cat-file --batch``
+per batch of blobs (not one round trip each).
+
+gitpython costs a tenth of a second to import and reads blobs one round trip at a time; the
+history commands (``inventory --history``, ``audit``, ``diff``) only need a handful of git
+processes and one stream of blobs, so they talk to git directly. Failures raise
+:class:`GitFailed` with git's own message; :mod:`registry.gitio` turns them into configuration
+errors with a hint.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO
+
+from registry.findings import Message
+from registry.loader import ConfigError
+
+_MISSING = b" missing"
+
+
+class GitFailed(ConfigError):
+    """A git command exited non-zero (or could not be started). Callers that know what went
+    wrong say it better; one that reaches the command line is still exit 2 with git's own
+    words (a damaged or partial repository, a missing object), never an internal error."""
+
+    def __init__(self, args: Iterable[str], status: int, stderr: bytes | str) -> None:
+        self.command = list(args)
+        self.status = status
+        self.stderr = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+        shown = f"git {' '.join(self.command)[:200]}"
+        detail = self.stderr.strip()[:500]
+        super().__init__(Message(
+            f"{shown} 失败（退出码 {status}）：{detail}。仓库可能缺少对象或已损坏：请运行 git fsck 检查；浅克隆请先 git fetch --unshallow",
+            f"{shown} failed (exit {status}): {detail}. The repository may lack objects or be damaged: run git fsck; "
+            "in a shallow clone, git fetch --unshallow first",
+        ), path="git")
+
+    def __str__(self) -> str:
+        return self.message.en
+
+
+@dataclasses.dataclass(frozen=True)
+class Blob:
+    """One answer of ``cat-file --batch``: the object's id, type and content (None when the
+    object is missing, or the name names nothing)."""
+
+    name: str  # what was asked for (an object id, or ``<commit>:<path>``)
+    oid: str
+    kind: str  # blob | tree | commit | tag | missing
+    data: bytes | None
+
+
+class Repo:
+    """A repository found by git itself (``git rev-parse``), driven by plain git processes."""
+
+    def __init__(self, work_tree: Path | None, git_dir: Path) -> None:
+        self.working_tree_dir: str | None = str(work_tree) if work_tree is not None else None
+        self.git_dir = str(git_dir)
+        self._env: dict[str, str] = {}
+
+    @classmethod
+    def discover(cls, start: Path) -> Repo | None:
+        """The repository holding ``start`` (searching parent folders), or None."""
+        if not start.exists():
+            return None
+        where = start if start.is_dir() else start.parent
+        try:
+            git_dir = _run(where, ["rev-parse", "--absolute-git-dir"], {}).decode("utf-8", "surrogateescape").strip()
+        except GitFailed:
+            return None
+        try:
+            top = _run(where, ["rev-parse", "--show-toplevel"], {}).decode("utf-8", "surrogateescape").strip()
+        except GitFailed:
+            top = ""  # a bare repository, or inside .git
+        return cls(Path(top) if top else None, Path(git_dir))
+
+    @property
+    def cwd(self) -> str:
+        return self.working_tree_dir or self.git_dir
+
+    def update_environment(self, **values: str) -> None:
+        """Extra environment for every later git process (e.g. ``GIT_NO_REPLACE_OBJECTS``)."""
+        self._env.update(values)
+
+    def git(self, *args: str, input: bytes | None = None) -> bytes:
+        """Standard output of ``git ARGS``; :class:`GitFailed` on a non-zero exit."""
+        return _run(self.cwd, list(args), self._env, input)
+
+    def text(self, *args: str) -> str:
+        """:meth:`git`, decoded (undecodable bytes kept as surrogate escapes), stripped."""
+        return self.git(*args).decode("utf-8", "surrogateescape").strip()
+
+    def status(self, *args: str) -> tuple[int, bytes, bytes]:
+        """(exit status, stdout, stderr) of ``git ARGS``, whatever the status."""
+        done = subprocess.run(["git", *args], cwd=self.cwd, env=_environment(self._env),
+                              capture_output=True, check=False)
+        return done.returncode, done.stdout, done.stderr
+
+    def blobs(self, names: Iterable[str]) -> Iterator[Blob]:
+        """Every object of ``names``, in order, through ONE ``git cat-file --batch``.
+
+        The names are written by a thread while this one reads the answers, so neither side
+        waits for the other (git answers as it reads; with everything written first, both
+        pipes could fill and each side would wait forever). A name holding a line break cannot
+        be asked for in a line-based protocol: it is answered as missing."""
+        wanted = list(names)
+        if not wanted:
+            return
+        proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.cwd, env=_environment(self._env),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdin is not None and proc.stdout is not None
+        writer = threading.Thread(target=_feed, args=(proc.stdin, wanted), daemon=True)
+        writer.start()
+        finished = False
+        try:
+            for name in wanted:
+                yield _answer(proc.stdout, name) if "\n" not in name else Blob(name, "", "missing", None)
+            finished = True
+        finally:
+            if not finished:  # the reader stopped early: never leave git (or the writer) waiting
+                proc.kill()
+            writer.join()
+            proc.stdout.close()
+            stderr = proc.stderr.read() if proc.stderr else b""
+            if proc.stderr:
+                proc.stderr.close()
+            status = proc.wait()
+        if finished and status != 0:
+            raise GitFailed(["cat-file", "--batch"], status, stderr)
+
+    def close(self) -> None:
+        """Nothing stays open between calls; kept so that callers read like gitpython's."""
+
+
+def _feed(stdin: IO[bytes], names: list[str]) -> None:
+    try:
+        for start in range(0, len(names), 512):
+            chunk = names[start:start + 512]
+            stdin.write(b"".join(n.encode("utf-8", "surrogateescape") + b"\n" for n in chunk if "\n" not in n))
+        stdin.close()
+    except OSError:  # git died early: the reader reports it
+        pass
+
+
+def _answer(stdout: IO[bytes], name: str) -> Blob:
+    header = stdout.readline()
+    if not header:
+        raise GitFailed(["cat-file", "--batch"], -1, f"no answer for {name}")
+    if header.rstrip(b"\n").endswith(_MISSING) or header.rstrip(b"\n").endswith(b" ambiguous"):
+        return Blob(name, "", "missing", None)
+    oid, kind, size = header.split()
+    data = stdout.read(int(size))
+    stdout.read(1)  # the line feed after the content
+    return Blob(name, oid.decode(), kind.decode(), data)
+
+
+def _environment(extra: Mapping[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    env.setdefault("GIT_TERMINAL_PROMPT", "0")
+    return env
+
+
+def _run(cwd: str | Path, args: list[str], extra: Mapping[str, str], input: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, env=_environment(extra), input=input,
+                              capture_output=True, check=False)
+    except OSError as exc:  # git not installed, or the folder vanished
+        raise GitFailed(args, -1, str(exc)) from None
+    if done.returncode != 0:
+        raise GitFailed(args, done.returncode, done.stderr)
+    return done.stdout
