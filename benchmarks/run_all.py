@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import subprocess
 import sys
 import time
@@ -50,7 +51,12 @@ def run_script(name: str, quick: bool, sizes: str | None) -> Section:
             continue
         if option not in help_text:
             return Section(name, f"不支持 {option}，未运行")
-        args += [option] if value is None else [option, value]
+        if value is None:
+            args.append(option)
+        elif re.search(rf"{option} \S+ \[\S+ \.\.\.\]", help_text):  # nargs="+": one value each
+            args += [option, *value.split(",")]
+        else:
+            args += [option, value]
     started = time.perf_counter()
     done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
