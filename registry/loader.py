@@ -232,10 +232,19 @@ class FieldNames(set[str]):
         return set(self)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return FieldNames, (tuple(self),)
+        return shared_field_names, (tuple(self),)  # unpickled (from the record cache) as the shared one
 
 
 _SHARED_NAMES: dict[frozenset[str], FieldNames] = {}  # a few hundred distinct sets
+
+
+def shared_field_names(names: Iterable[str]) -> FieldNames:
+    """The one :class:`FieldNames` object holding exactly ``names``."""
+    key = frozenset(names)
+    shared = _SHARED_NAMES.get(key)
+    if shared is None:
+        shared = _SHARED_NAMES[key] = FieldNames(key)
+    return shared
 
 
 def share_field_sets(model: BaseModel) -> None:
@@ -244,11 +253,7 @@ def share_field_sets(model: BaseModel) -> None:
     while pending:
         value = pending.pop()
         if isinstance(value, BaseModel):
-            names = frozenset(value.__pydantic_fields_set__)
-            shared = _SHARED_NAMES.get(names)
-            if shared is None:
-                shared = _SHARED_NAMES[names] = FieldNames(names)
-            object.__setattr__(value, "__pydantic_fields_set__", shared)
+            object.__setattr__(value, "__pydantic_fields_set__", shared_field_names(value.__pydantic_fields_set__))
             pending.extend(value.__dict__.values())
         elif isinstance(value, (list, tuple)):
             pending.extend(value)

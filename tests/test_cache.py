@@ -346,6 +346,9 @@ def test_loaded_records_share_field_name_sets_and_still_behave_as_models(root: P
 
     first, second = (run_check(root, today=TODAY, use_cache=False).context.head.systems for _ in range(2))
     assert first[0].__pydantic_fields_set__ is second[0].__pydantic_fields_set__
+    run_check(root, today=TODAY)
+    cached = run_check(root, today=TODAY).context.head.systems  # unpickled from the record cache
+    assert cached[0].__pydantic_fields_set__ is first[0].__pydantic_fields_set__
     record = first[0]
     dumped = record.model_dump(mode="python", exclude_unset=True)
     assert dumped and set(dumped) == set(record.__pydantic_fields_set__)
