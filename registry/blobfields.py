@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 CACHE_NAME = "history-fields"
 FULL_ENV = "REGISTRY_HISTORY_FULL"
-_FORMAT = 1  # bump when what is kept per blob changes
+_FORMAT = 2  # bump when what is kept per blob changes
 
 
 class SystemState(NamedTuple):
@@ -52,7 +52,7 @@ class ProjectFields:
     mapping: bool  # the blob reads as one YAML mapping
     has_milestones: bool  # ... with a ``milestones`` key
     id: str | None  # its ``id`` as the audit names projects (None: unusable, the file stem stands)
-    milestones: dict[str, str]  # milestone → its value as canonical JSON (empty values left out)
+    milestones: dict[str, str]  # authority milestone → its value as canonical JSON (empty values left out)
 
 
 NOT_A_MAPPING = ProjectFields(False, False, None, {})
@@ -109,15 +109,22 @@ def project_fields(raw: bytes, fast: bool = True) -> ProjectFields:
     milestones = data.get("milestones")
     if not isinstance(milestones, dict):
         milestones = {}
-    normal = {str(k): canonical(v if isinstance(v, dict) else {"date": v}) for k, v in milestones.items() if v is not None}
+    from registry.audit.rules import AUTHORITY_OF_MILESTONE  # the only milestones the audit compares
+
+    normal = {key: canonical(v if isinstance(v, dict) else {"date": v}) for k, v in milestones.items()
+              if v is not None and (key := str(k)) in AUTHORITY_OF_MILESTONE}
     project_id = data.get("id")
     usable = str(project_id) if isinstance(project_id, (str, int)) and str(project_id) else None
     return ProjectFields(True, "milestones" in data, usable, normal)
 
 
+# json.dumps(value, sort_keys=True, ensure_ascii=False, default=str), without building an encoder per call
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
+
 def canonical(value: Any) -> str:
     """A milestone value as text that compares equal exactly when the values do."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)
 
 
 def may_hold_milestones(raw: bytes) -> bool:

@@ -26,7 +26,7 @@ from registry.cachestore import DISABLE_ENV as DISABLE_ENV
 from registry.cachestore import Store as Store
 from registry.cachestore import enabled as enabled
 from registry.cachestore import fingerprint as fingerprint
-from registry.layout import Unreadable
+from registry.findings import Unreadable
 
 _KEEP_RUNS = 32
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from registry import gitio
 from registry.findings import Message
 from registry.loader import CONFIG_FILE, ConfigError, position
 from registry.models import RegistryConfig, Unit
@@ -101,6 +100,8 @@ def _position(root: Path, loc: tuple[str | int, ...]) -> tuple[int, int]:
 
 def repository_top(root: Path) -> Path:
     """Where CODEOWNERS lives: the git top level (the registry root outside git)."""
+    from registry import gitio  # git only when a CODEOWNERS file is placed (`registry init` renders without it)
+
     return gitio.top_level(root) or root
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar, Union
@@ -175,7 +176,7 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
         base_files = gitio.tree_paths(repo, commit, root) if commit else set()  # "" : no commit yet
     finally:
         repo.close()
-    old = base_findings(run, before, tree_resolver(base_files))
+    old = _kept_base_findings(root, run, before, commit, base_files)
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
     old_keys = {_key(f.rule, f.path, f.field, f.message) for f in old}
     proposed = change.proposed_config or change.config
@@ -190,6 +191,36 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
         config=config_changes(change.config, proposed),
         total=registry_count(change, before, after),
     )
+
+
+_KEEP_BASE_FINDINGS = 16
+
+
+def _kept_base_findings(root: Path, run: Run, before: Snapshot, commit: str, files: set[str]) -> list[BaseFinding]:
+    """:func:`base_findings`, kept in the cache store under everything that decides them: the
+    target commit (its records and files), the configuration the rules run with, the date (and,
+    through the store's own fingerprint, the tool). The target moves: they are worked out again."""
+    from registry.cache import Store
+
+    store = Store.open(root) if commit else None
+    inputs = f"{commit}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
+    name = f"diff-base/{hashlib.sha256(inputs.encode()).hexdigest()[:40]}"
+    found = store.read(name) if store is not None else None
+    if isinstance(found, list) and all(isinstance(f, BaseFinding) for f in found):
+        return found
+    old = base_findings(run, before, tree_resolver(files))
+    if store is not None and store.write(name, old):
+        kept = sorted(store.names("diff-base/*"), key=lambda n: _mtime(store.directory / n), reverse=True)
+        for stale in kept[_KEEP_BASE_FINDINGS:]:
+            store.remove(stale)
+    return old
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _key(rule: str, path: str, field: str, message: Message) -> Key:

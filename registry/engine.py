@@ -3,25 +3,21 @@ rule ID, severity, citation and the position of each problem."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from registry.findings import Finding, Message, Report, Summary
-from registry.layout import UnreadableFile, read_regular
-from registry.loader import CONFIG_FILE, ConfigError, position
+from registry.findings import Finding, Message, Report, RuleInfo, Summary
+from registry.loader import CONFIG_FILE, ConfigError
 from registry.models import RegistryConfig
 from registry.rules import RULES
 from registry.rules.base import ConfigSite, Context, Kind, Problem, Rule, allowed_values
 from registry.rules.profiles import SELECTABLE
+from registry.positions import FilePositions
 from registry.snapshot import Snapshot, Unreadable
-from registry.yamlio import YamlError, dump_value, parse
-
-_FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
+from registry.yamlio import dump_value
 
 @dataclasses.dataclass
 class Selection:
@@ -125,18 +121,18 @@ class Locator:
     def __init__(self, root: Path, change: Context | None = None) -> None:
         self.root = root
         self.change = change
-        self._positions: dict[str, Any] = {}
+        self._positions = FilePositions(root)
 
     def locate(self, ctx: Context, problem: Problem) -> tuple[str, int, int]:
         record = problem.record
         if isinstance(record, Unreadable):
             return record.path, record.line, record.column
         if isinstance(record, ConfigSite):
-            return (CONFIG_FILE, *self._find(CONFIG_FILE, field_path(problem.field)))
+            return (CONFIG_FILE, *self._positions.of_field(CONFIG_FILE, problem.field))
         for snapshot in self._snapshots(ctx):
             if snapshot.owns(record):
                 path = snapshot.path_of(record)
-                return (path, *self._find(path, field_path(problem.field)))
+                return (path, *self._positions.of_field(path, problem.field))
         raise LookupError(f"record {record.id} is in no snapshot of this run")
 
     def _snapshots(self, ctx: Context) -> Iterator[Snapshot]:
@@ -146,23 +142,6 @@ class Locator:
         for context in (self.change, ctx):
             if context is not None and context.base is not None:
                 yield context.base  # a record of the target only (a deleted file): line 1
-
-    def _find(self, path: str, loc: tuple[str | int, ...]) -> tuple[int, int]:
-        if not loc:
-            return 1, 1
-        if path not in self._positions:
-            try:
-                # a regular working-tree file of that path, never followed through a link
-                self._positions[path] = parse(read_regular(self.root, path), positions=True)
-            except (UnreadableFile, YamlError):
-                self._positions[path] = None
-        parsed = self._positions[path]
-        return position(parsed, loc) if parsed is not None else (1, 1)
-
-
-def field_path(field: str) -> tuple[str | int, ...]:
-    """``budget.sources[0].kind`` → ``('budget', 'sources', 0, 'kind')``."""
-    return tuple(name if name else int(index) for name, index in _FIELD_PART.findall(field))
 
 
 def findings_of(
@@ -195,7 +174,16 @@ def _order(f: Finding) -> tuple[str, int, int, str, str]:
 
 
 def report(selection: Selection, ctx: Context, findings: list[Finding]) -> Report:
+    """The run's report, carrying what reporters print about each rule that has findings."""
+    cited = {f.rule for f in findings}
+    profiles = ctx.config.profiles
     return Report(findings, Summary(
         records=ctx.head.records + len({u.path for u in ctx.head.invalid}),
         profiles=selection.profiles, disabled=selection.disabled, notices=ctx.notices,
-    ))
+    ), rules={r.id: rule_info(r, profiles) for r, _ in selection.rules if r.id in cited})
+
+
+def rule_info(rule: Rule[Any], profiles: list[str] | None) -> RuleInfo:
+    """What a report says about ``rule`` to a registry that chose ``profiles``."""
+    return RuleInfo(rule.id, rule.title, rule.summary, rule.citation_for(profiles), rule.quote_for(profiles),
+                    rule.name, rule.severity, rule.profile)

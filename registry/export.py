@@ -22,7 +22,7 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -257,11 +257,15 @@ def table_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 
 
 def export_files(config: RegistryConfig, head: Snapshot, today: dt.date,
-                 *, meta: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """Every open-data file by name (the site's ``data/`` folder)."""
-    return {
-        "catalog.json": to_json(config, head, today, meta=meta),
+                 *, meta: dict[str, Any] | Callable[[dict[str, bytes]], dict[str, Any]] | None = None,
+                 ) -> dict[str, bytes]:
+    """Every open-data file by name (the site's ``data/`` folder). ``meta`` goes before the
+    records of catalog.json; a callable gets the other files (to describe their sizes and
+    checksums), so that catalog.json is written once."""
+    others = {
         **to_csv(config, head),
         "catalog.xlsx": to_xlsx(config, head, today),
         "dictionary.csv": to_dictionary_csv(config),
     }
+    described = meta(others) if callable(meta) else meta
+    return {"catalog.json": to_json(config, head, today, meta=described), **others}

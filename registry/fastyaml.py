@@ -55,17 +55,18 @@ def read_simple(text: str) -> dict[str, Any] | None:
 Line = tuple[int, str]  # (indent, content without the indent)
 
 
+_LINE = re.compile(r"^( *)([^ \n#][^\n]*)", re.M)  # blank and comment lines never match
+
+
 def _lines(text: str) -> list[Line]:
     out: list[Line] = []
-    for raw in text.split("\n"):
-        stripped = raw.rstrip(" ")
-        content = stripped.lstrip(" ")
-        if not content or content.startswith("#"):
-            continue  # blank and comment lines, at any indentation
-        indent = len(stripped) - len(content)
+    for match in _LINE.finditer(text):
+        indent, content = match.groups()
+        if content.endswith(" "):
+            content = content.rstrip(" ")
         if " #" in content and '"' not in content:  # a comment after the value ends the line
             content = content[:content.index(" #")].rstrip(" ")
-        out.append((indent, content))
+        out.append((len(indent), content))
     return out
 
 

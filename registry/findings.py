@@ -21,6 +21,20 @@ class Message:
         return self.en if lang == "en" else self.zh
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class Unreadable:
+    """A file that is not a valid record: REG001 (cannot be read as one), REG002 (schema) or
+    REG003 (not where, or not what, a record must be). Here, below both the file layout and
+    the snapshot, so that each can name it without importing the other."""
+
+    path: str
+    rule: str
+    line: int
+    column: int
+    field: str
+    message: Message
+
+
 @dataclasses.dataclass(frozen=True, order=True)
 class Finding:
     """One problem at a place. Orders by position, then rule (as yamllint's LintProblem)."""
@@ -48,6 +62,21 @@ class Finding:
         }
 
 
+@dataclasses.dataclass(frozen=True)
+class RuleInfo:
+    """What a report says about a rule it cites, stamped by whoever ran the rule (the engine
+    for record rules, the audit for AUD rules), so that reporters need no rule registry."""
+
+    id: str
+    title: str = ""
+    summary: str = ""  # what the rule checks
+    citation: str = ""  # the regulation articles, as the registry's own profiles cite them
+    quote: str = ""  # the cited sentence, word for word
+    name: str = ""  # the rule's function-style name (SARIF ``name``), if it has one
+    severity: Severity = Severity.error  # the default severity
+    tag: str = "registry"  # the profile (quxian, potou …), "common", or "audit"
+
+
 @dataclasses.dataclass
 class Summary:
     records: int
@@ -63,6 +92,7 @@ class Report:
 
     findings: list[Finding]
     summary: Summary
+    rules: dict[str, RuleInfo] = dataclasses.field(default_factory=dict)  # every rule with findings, by ID
 
     @property
     def errors(self) -> int:

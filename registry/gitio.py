@@ -254,11 +254,16 @@ def _file_change(meta: str, path: str) -> FileChange:
 
 
 def read_blob(repo: Repo, blob: str, path: str = "") -> bytes:
-    """One blob's content; a missing or damaged object is a :class:`ConfigError` naming it
-    (exit 2), never a traceback. Many blobs: :func:`read_blobs`."""
-    for _oid, data in read_blobs(repo, [(blob, path)]):
-        return data
-    raise missing_object(repo, blob, path, LookupError(blob))  # pragma: no cover (one asked, one read)
+    """One blob's content (through the repository's long-lived ``cat-file``); a missing or
+    damaged object is a :class:`ConfigError` naming it (exit 2), never a traceback. Many blobs
+    known beforehand: :func:`read_blobs` (one stream)."""
+    try:
+        found = repo.blob(blob)
+    except GitFailed as exc:
+        raise missing_object(repo, blob, path, exc) from None
+    if found.data is None:
+        raise missing_object(repo, blob, path, LookupError(blob))
+    return found.data
 
 
 def read_blobs(repo: Repo, wanted: Iterable[tuple[str, str]]) -> Iterator[tuple[str, bytes]]:

@@ -62,6 +62,7 @@ class Repo:
         self.working_tree_dir: str | None = str(work_tree) if work_tree is not None else None
         self.git_dir = str(git_dir)
         self._env: dict[str, str] = {}
+        self._reader: subprocess.Popen[bytes] | None = None  # a long-lived cat-file for one-off reads
 
     @classmethod
     def discover(cls, start: Path) -> Repo | None:
@@ -133,8 +134,37 @@ class Repo:
         if finished and status != 0:
             raise GitFailed(["cat-file", "--batch"], status, stderr)
 
+    def blob(self, name: str) -> Blob:
+        """One object through a ``git cat-file --batch`` kept open between calls (one question,
+        one answer: nothing to deadlock), for callers that read blobs one at a time."""
+        if "\n" in name:
+            return Blob(name, "", "missing", None)
+        if self._reader is None or self._reader.poll() is not None:
+            self._reader = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.cwd, env=_environment(self._env),
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self._reader.stdin is not None and self._reader.stdout is not None
+        try:
+            self._reader.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+            self._reader.stdin.flush()
+            return _answer(self._reader.stdout, name)
+        except (OSError, ValueError, GitFailed):
+            self.close()
+            raise GitFailed(["cat-file", "--batch"], -1, f"cannot read {name}") from None
+
     def close(self) -> None:
-        """Nothing stays open between calls; kept so that callers read like gitpython's."""
+        """Stop the long-lived reader, if one was started."""
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            for stream in (reader.stdin, reader.stdout):
+                if stream is not None:
+                    stream.close()
+            reader.wait()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001  (interpreter shutdown)
+            pass
 
 
 def _feed(stdin: IO[bytes], names: list[str]) -> None:

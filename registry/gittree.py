@@ -95,6 +95,8 @@ def _sort(files: TreeFiles, entry: Entry) -> None:
 
 def _printable(path: str) -> bool:
     """Valid UTF-8 (no surrogate escapes from decoding) without control characters."""
+    if path.isascii() and path.isprintable():
+        return True  # the common case, without a look-up per character
     return not any(unicodedata.category(c) in ("Cc", "Cs") for c in path)
 
 

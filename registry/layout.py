@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from registry.errors import CONFIG_FILE, ConfigError
-from registry.findings import Message
+from registry.findings import Message, Unreadable
 
 MAX_CONFIG_BYTES = 16 << 20  # thousands of units fit in a few hundred kilobytes
 RECORD_DIRS = ("systems", "projects")
@@ -41,19 +41,6 @@ SYNTAX = "REG001"  # the file cannot be read as a record
 LOCATION = "REG003"  # the file is not where (or not what) a record must be
 
 _O_SAFE = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class Unreadable:
-    """A file that is not a valid record: REG001 (``syntax``) or REG002 (``schema``), or REG003
-    (not where or not what a record must be)."""
-
-    path: str
-    rule: str
-    line: int
-    column: int
-    field: str
-    message: Message
 
 
 Stat = tuple[int, int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device, mode

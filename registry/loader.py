@@ -24,9 +24,9 @@ from registry.findings import Message
 from registry.layout import MAX_CONFIG_BYTES as MAX_CONFIG_BYTES
 from registry.layout import UnreadableFile, read_regular, scan_tree
 from registry.layout import read_config as read_config
+from registry.gcpause import paused_gc
 from registry.models import Project, RegistryConfig, System
 from registry.schema_errors import dotted, translate
-from registry.gcpause import paused_gc
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Union
 
+from registry.findings import Unreadable as Unreadable
 from registry.gcpause import paused_gc
-from registry.layout import Unreadable as Unreadable
 from registry.models import Project, System
 
 Record = Union[System, Project]

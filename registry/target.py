@@ -108,7 +108,9 @@ class Target:
         return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
 
     def _sources(self, files: Sequence[tuple[str, str]]) -> list[SourceFile]:
-        """(path, blob id) → source files, every blob through one ``git cat-file --batch``."""
+        """(path, blob id) → source files, every blob through one ``git cat-file --batch``. Even a
+        blob the working tree holds is read: a missing or damaged object in the target is the
+        repository's problem to report (exit 2), not to paper over."""
         blobs = gitio.read_blobs(self.repo, [(oid, path) for path, oid in files])
         return [SourceFile(path, data, oid) for (path, oid), (_oid, data) in zip(files, blobs)]
 

@@ -17,4 +17,7 @@ if command -v npm >/dev/null 2>&1; then
   echo "安装网页表单测试所需的 decap-server（npm ci，版本见 tests/cms/package-lock.json）…"
   npm ci --prefix tests/cms --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
+# Tests never write into the project (tests/conftest.py checks it): Python's bytecode goes to a
+# folder outside it, for tests/conftest.py itself too (pytest compiles it before it can say so).
+export PYTHONPYCACHEPREFIX="${PYTHONPYCACHEPREFIX:-${TMPDIR:-/tmp}/registry-tests-$(id -u)/pycache}"
 exec .venv/bin/python -m pytest -q "$@"

@@ -34,14 +34,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from casekit import REGISTRY, merge
+from casekit import DEFAULT_TODAY, REGISTRY, build_registry, merge
+from registry.engine import Locator, findings_of, select_rules
+from registry.findings import Finding
 from registry.models import Project, System
-from registry.rules.base import Kind, Rule
+from registry.rules.base import Context, Kind, Rule
 
 RECORD_PATH = r"(?:systems|projects)/[\w.-]+/[\w.-]+\.yaml"
 _DIRECTIVE = re.compile(
@@ -132,8 +135,11 @@ def _body(text: str) -> dict[str, Any] | None:
 
 
 def _record_path(fields: dict[str, Any]) -> str:
-    unit = str(fields.get("unit", "czj"))
-    if PROJECT_ONLY & set(fields) or re.match(r"\d{4}-", str(fields.get("id", ""))):
+    """Where a record with these fields belongs: its id and unit decide, as REG003 says (a
+    project id ``2025-sjj-002`` names its unit)."""
+    project_id = re.fullmatch(r"(\d{4})-([a-z0-9]+)-\d{3}", str(fields.get("id", "")))
+    unit = str(fields.get("unit", project_id.group(2) if project_id else "czj"))
+    if PROJECT_ONLY & set(fields) or project_id:
         year = fields.get("year", 2025)
         return f"projects/{unit}/{fields.get('id', f'{year}-{unit}-001')}.yaml"
     return f"systems/{unit}/{fields.get('id', f'{unit}-budget')}.yaml"
@@ -193,3 +199,18 @@ def _units(names: set[str]) -> list[dict[str, str]]:
     known = {u["id"] for u in REGISTRY["units"]}
     return [*REGISTRY["units"], *({"id": n, "name": f"测试县{n}", "kind": "department"}
                                   for n in sorted(names - known))]
+
+
+def common_findings(root: Path, case: dict[str, Any], *, besides: str) -> list[Finding]:
+    """Build ``case`` under ``root`` and return what the common record and registry rules other
+    than ``besides`` find in it: a passing example must show a record the registry accepts."""
+    from registry.checking import document_resolver, load_head
+    from registry.loader import load_config
+
+    build_registry(root, case)
+    config = load_config(root)
+    ctx = Context(config=config, head=load_head(root), today=case.get("today", DEFAULT_TODAY),
+                  document_status=document_resolver(root))
+    chosen = [(r, p) for r, p in select_rules(config).rules
+              if r.profile == "common" and r.kind is not Kind.change and r.id != besides]
+    return findings_of(((r, found) for r, p in chosen for found in r.run(ctx, p)), ctx, Locator(root))

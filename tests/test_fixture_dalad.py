@@ -28,7 +28,7 @@ OM = "projects/dsj/2026-dsj-001.yaml"  # O&M of dsj-bigdata and dsj-command
 
 
 def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY)
+    run = run_check(FIXTURE, today=TODAY, use_cache=False)
     assert found(run) == [], messages(run)
     assert run.report.summary.records == 15
     assert run.report.summary.profiles == [PROFILE]
@@ -91,8 +91,8 @@ def test_one_break_fires_one_rule(
 def test_dlt17_new_year_asks_for_last_years_performance_evaluations() -> None:
     """The three projects approved in 2026 are under construction: on 2026-12-31 the year's
     report is still due that day; on 2027-01-01 each lacks its 2026 performance evaluation."""
-    assert found(run_check(FIXTURE, today=dt.date(2026, 12, 31))) == []
-    run = run_check(FIXTURE, today=dt.date(2027, 1, 1))
+    assert found(run_check(FIXTURE, today=dt.date(2026, 12, 31), use_cache=False)) == []
+    run = run_check(FIXTURE, today=dt.date(2027, 1, 1), use_cache=False)
     assert found(run) == [("DLT17", path, "evaluations") for path in sorted([BUDGET, OM, VIDEO])], messages(run)
     assert {f.severity for f in run.report.findings} == {Severity.warning}
     assert run.report.exit_code(strict=False) == 0  # time passing never blocks a change

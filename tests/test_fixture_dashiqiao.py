@@ -28,7 +28,7 @@ APPROVAL_SYSTEM = "systems/yshj/yshj-approval.yaml"
 
 
 def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY)
+    run = run_check(FIXTURE, today=TODAY, use_cache=False)
     assert found(run) == [], messages(run)
     assert run.report.summary.records == 14
     assert run.report.summary.profiles == [PROFILE]
@@ -91,7 +91,7 @@ def test_one_break_fires_one_rule(
 
 def test_dsq16_exactly_three_months_after_the_last_report() -> None:
     """2025-wjj-001 last reported on 2026-09-08: 2026-12-08 is still on time."""
-    assert found(run_check(FIXTURE, today=dt.date(2026, 12, 8))) == []
+    assert found(run_check(FIXTURE, today=dt.date(2026, 12, 8), use_cache=False)) == []
 
 
 CHANGES = [

@@ -31,7 +31,7 @@ AUDIT = "projects/sjj/2025-sjj-001.yaml"  # terminated after approval
 
 
 def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY)
+    run = run_check(FIXTURE, today=TODAY, use_cache=False)
     assert found(run) == [], messages(run)
     assert run.report.summary.records == 15
     assert run.report.summary.profiles == [PROFILE]
@@ -108,8 +108,8 @@ def test_jx9_is_a_warning(tmp_path: Path) -> None:
 
 def test_jx35_implementation_period_ends() -> None:
     """2025-zwfw-001 was signed on 2025-07-25 for 18 months: 2027-01-25 is the last day."""
-    assert found(run_check(FIXTURE, today=dt.date(2027, 1, 25))) == []
-    run = run_check(FIXTURE, today=dt.date(2027, 1, 26))
+    assert found(run_check(FIXTURE, today=dt.date(2027, 1, 25), use_cache=False)) == []
+    run = run_check(FIXTURE, today=dt.date(2027, 1, 26), use_cache=False)
     assert found(run) == [("JX35", ONE_NETWORK, "milestones.contracted.implementation_months")], messages(run)
     assert run.report.exit_code(strict=False) == 0
 

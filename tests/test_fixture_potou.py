@@ -28,7 +28,7 @@ COLLAB = "projects/zsj/2025-zsj-001.yaml"  # public project accepted 2026-02-05
 
 
 def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY)
+    run = run_check(FIXTURE, today=TODAY, use_cache=False)
     assert found(run) == [], messages(run)
     assert run.report.summary.records == 14
     assert run.report.summary.profiles == [PROFILE]
@@ -89,7 +89,7 @@ def test_one_break_fires_one_rule(
 
 def test_pt24_exactly_twelve_months_after_acceptance() -> None:
     """2025-zsj-001 passed acceptance on 2026-02-05: 2027-02-05 is the last day of the period."""
-    assert found(run_check(FIXTURE, today=dt.date(2027, 2, 5))) == []
+    assert found(run_check(FIXTURE, today=dt.date(2027, 2, 5), use_cache=False)) == []
 
 
 CHANGES = [

@@ -26,7 +26,7 @@ TODAY = dt.date(2026, 11, 20)
 
 
 def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY)
+    run = run_check(FIXTURE, today=TODAY, use_cache=False)
     assert found(run) == [], messages(run)
     assert run.report.summary.records == 15
     assert run.report.summary.profiles == ["quxian"]
@@ -103,8 +103,8 @@ def test_one_break_fires_one_rule(
 
 def test_qx36d_exactly_at_the_end_of_the_period() -> None:
     """2026-wjj-001 was signed on 2026-04-08 for at most 12 months: 2027-04-08 is on time."""
-    assert found(run_check(FIXTURE, today=dt.date(2027, 4, 8))) == []
-    assert found(run_check(FIXTURE, today=dt.date(2027, 4, 9))) == [
+    assert found(run_check(FIXTURE, today=dt.date(2027, 4, 8), use_cache=False)) == []
+    assert found(run_check(FIXTURE, today=dt.date(2027, 4, 9), use_cache=False)) == [
         ("QX36D", "projects/wjj/2026-wjj-001.yaml", "milestones.contracted"),
     ]
 

@@ -18,6 +18,7 @@ from gitrepo import GitRepo, yaml_text
 from registry import gitio
 from registry.audit import run_audit
 from registry.audit.records import project_record, record_of
+from registry.audit.rules import AUTHORITY_OF_MILESTONE
 from registry.blobfields import canonical, project_fields, system_state
 from registry.findings import Report
 from registry.gitproc import Repo
@@ -157,7 +158,8 @@ def test_every_blob_reads_as_the_full_loader_reads_it(tmp_path: Path, build: Any
             if isinstance(loaded, System) else None
         assert system_state(raw, fast=True) == system_state(raw, fast=False) == expected, path
         old = project_record(path, raw)
-        expected_project = None if old is None else (old[0], {k: canonical(v) for k, v in old[1].items()})
+        expected_project = None if old is None else (  # the audit compares authority milestones only
+            old[0], {k: canonical(v) for k, v in old[1].items() if k in AUTHORITY_OF_MILESTONE})
         assert record_of(path, project_fields(raw, fast=True)) == record_of(path, project_fields(raw, fast=False)), path
         assert record_of(path, project_fields(raw, fast=True)) == expected_project, path
 
@@ -177,3 +179,51 @@ def test_one_cat_file_answers_thousands_of_names_without_waiting_on_a_pipe(tmp_p
     assert [a.kind for a in answers[3000:]] == ["missing", "blob", "missing", "missing"]
     first = next(git.blobs(ids))  # a reader that stops early leaves no process waiting
     assert first.data is not None
+
+
+def test_one_at_a_time_reads_share_one_long_lived_cat_file(tmp_path: Path) -> None:
+    repo = GitRepo.init(tmp_path / "r")
+    for i in range(20):
+        repo.write(f"f{i}.txt", f"{i}\n")
+    repo.commit("blobs")
+    git = Repo.discover(repo.path)
+    assert git is not None
+    ids = repo.git("ls-tree", "-r", "--format=%(objectname)", "HEAD").split()
+    assert gitio.read_blob(git, ids[0]) in {f"{i}\n".encode() for i in range(20)}
+    reader = git._reader
+    assert reader is not None
+    assert sorted(gitio.read_blob(git, oid) for oid in ids) == sorted(f"{i}\n".encode() for i in range(20))
+    assert git._reader is reader  # no process per blob
+    with pytest.raises(Exception) as missing:
+        gitio.read_blob(git, "0" * 40, "systems/x.yaml")
+    assert "systems/x.yaml" in str(missing.value.message.zh)  # type: ignore[attr-defined]
+    git.close()
+    assert git._reader is None and reader.poll() is not None
+
+
+def diff_json(root: Path, base: str, capsys: pytest.CaptureFixture[str]) -> str:
+    from registry.cli import main
+
+    code = main(["--root", str(root), "diff", "--base", base, "--today", TODAY.isoformat(), "--format", "json"])
+    assert code in (0, 1)
+    return capsys.readouterr().out
+
+
+def test_diff_cold_warm_and_uncached_agree_and_follow_a_moving_target(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = synthetic(tmp_path)
+    monkeypatch.delenv("REGISTRY_NO_CACHE", raising=False)
+    cold = diff_json(repo.path, "HEAD~20", capsys)
+    assert diff_json(repo.path, "HEAD~20", capsys) == cold
+    assert list((repo.path / ".registry-cache").rglob("diff-base/*"))  # the base's findings were kept
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert diff_json(repo.path, "HEAD~20", capsys) == cold
+    monkeypatch.delenv("REGISTRY_NO_CACHE")
+    # the target moves: an invalid record lands on the base branch; the kept findings must not stand in
+    repo.git("switch", "--quiet", "-c", "target", "HEAD~20")
+    repo.write("systems/czj/czj-broken.yaml", "id: czj-broken\nunit: czj\nstatus: flying\n")
+    repo.commit("目标分支上的无效记录")
+    repo.git("switch", "--quiet", "main")
+    moved = diff_json(repo.path, "target", capsys)
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    assert diff_json(repo.path, "target", capsys) == moved != cold

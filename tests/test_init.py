@@ -133,6 +133,19 @@ def test_a_county_ci_installs_the_pinned_checker(tmp_path: Path) -> None:
     assert f"pip install \"{PIN}\"" in (root / "README.md").read_text("utf-8")
 
 
+def test_the_county_readme_asks_the_data_authority_for_the_merge_signing_key(tmp_path: Path) -> None:
+    """Without ``trust.merge_keys`` every merge is unverifiable to ``registry audit``: the new
+    county's README says so, and how to configure it, before the first audit surprises anyone."""
+    root = init(tmp_path, "jinxiang")
+    readme = (root / "README.md").read_text("utf-8")
+    data_authority = next(line for line in (root / "registry.yaml").read_text("utf-8").splitlines()
+                          if line.strip().startswith("data_authority:")).split(":", 1)[1].split("#")[0].strip()
+    section = readme.split("## 审批审计", 1)[1].split("\n## ", 1)[0]
+    assert data_authority and f"（`{data_authority}`）" in section
+    assert "trust:\n  merge_keys:" in section and "AUD003" in section
+    assert "registry audit --trust identities" in section
+
+
 def test_init_refuses_a_non_empty_directory_and_force_never_overwrites(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "county"

@@ -12,9 +12,12 @@ import jsonschema
 import pytest
 
 from casekit import REGISTRY, record_data, write_yaml
+from registry.audit.rules import AUDIT_RULES
 from registry.cli import main
-from registry.findings import Finding, Message, Report, Severity, Summary
+from registry.engine import rule_info
+from registry.findings import Finding, Message, Report, RuleInfo, Severity, Summary
 from registry.reporters import REPORTERS
+from registry.rules import RULES
 
 junitparser = pytest.importorskip("junitparser", reason="test dependency: pip install junitparser")
 
@@ -42,7 +45,10 @@ def sample_report() -> Report:
     ]
     summary = Summary(records=42, profiles=["potou"], disabled=[("JX37", "常务会议决定暂缓")],
                       notices=[Message("已审计 main 的 3 个首父提交", "audited 3 commits")])
-    return Report(findings, summary)
+    # what the engine and the audit stamp into their reports: the reporters know no rule registry
+    rules = {"CHG001": rule_info(RULES["CHG001"], ["potou"]), "PT24": rule_info(RULES["PT24"], ["potou"]),
+             "AUD002": AUDIT_RULES["AUD002"].info()}
+    return Report(findings, summary, rules)
 
 
 def test_sarif_validates_against_the_2_1_0_schema_and_locates_results() -> None:
@@ -72,6 +78,22 @@ def test_sarif_validates_against_the_2_1_0_schema_and_locates_results() -> None:
     assert len(fingerprints) == 3
     notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
     assert "已停用规则 JX37: 常务会议决定暂缓" in notes and notes[-1].startswith("共检查 42 条记录")
+
+
+def test_sarif_describes_a_rule_from_the_report_alone() -> None:
+    """A rule the report carries no metadata for is still a valid descriptor (its ID); one it
+    does carry is described from that metadata only, whatever the rule registry holds."""
+    finding = Finding("a.yaml", 1, 1, "XYZ9", Severity.warning, "", Message("问题", "problem"))
+    bare = json.loads(REPORTERS["sarif"](Report([finding], Summary(records=1, profiles=[])), "zh"))
+    jsonschema.Draft7Validator(sarif_schema()).validate(bare)
+    rule = bare["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["shortDescription"]["text"] == "XYZ9" and rule["properties"]["tags"] == ["registry"]
+    info = RuleInfo("XYZ9", "标题", "检查什么", "某办法 第一条", "原文。", "xyz", Severity.warning, "demo")
+    log = json.loads(REPORTERS["sarif"](Report([finding], Summary(records=1, profiles=[]), {"XYZ9": info}), "zh"))
+    rule = log["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["name"] == "xyz" and rule["shortDescription"]["text"] == "标题"
+    assert rule["help"]["text"] == "检查什么\n\n某办法 第一条\n\n原文。"
+    assert rule["defaultConfiguration"]["level"] == "warning" and rule["properties"]["tags"] == ["registry", "demo"]
 
 
 def test_sarif_of_a_clean_run_is_valid_and_empty() -> None:

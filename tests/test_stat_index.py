@@ -204,3 +204,10 @@ def test_attachment_folders_are_listed_again_only_when_they_change(repo: GitRepo
     (repo.path / "docs/2025-czj-001/可研.pdf").symlink_to("批复.pdf")  # a link is never a document
     report = same_as_uncached(repo.path)
     assert {"REG003", "REG010"} <= {f.rule for f in report.findings}
+
+
+def test_the_warm_paths_name_for_registry_yaml_is_the_models_one() -> None:
+    from registry import errors
+    from registry.models import config
+
+    assert errors.CONFIG_FILE == config.CONFIG_FILE

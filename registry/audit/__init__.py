@@ -75,7 +75,8 @@ def run_audit(root: Path, *, branch: str | None = None, since_commit: str | None
     finally:
         repo.close()
     summary = Summary(records=len(auditor.records), profiles=list(config.profiles), notices=notices, trust=trust)
-    return Report(sorted(findings), summary)
+    cited = {f.rule for f in findings}
+    return Report(sorted(findings), summary, rules={r.id: r.info() for r in AUDIT_RULES.values() if r.id in cited})
 
 
 def approved_by(entry: gitio.LogEntry, approvers: list[str]) -> bool:

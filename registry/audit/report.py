@@ -4,24 +4,24 @@ where a reviewer will look."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from registry import gitio
 from registry.enums import Stage
 from registry.findings import Finding, Message, Severity
 from registry.layout import is_record_path
-from registry.loader import CONFIG_FILE, position
+from registry.loader import CONFIG_FILE
 from registry.models import Authorities
-from registry.yamlio import YamlError, parse
+from registry.positions import FilePositions
 
 from registry.audit.governance import GovernanceChange
 from registry.audit.records import MilestoneChange
 from registry.audit.rules import AUDIT_RULES
 
+if TYPE_CHECKING:
+    from registry import gitio
+
 _ACTIONS = {"added": ("新增", "added"), "changed": ("修改", "changed"), "removed": ("删除", "removed")}
-_INDEX = re.compile(r"\[(\d+)\]")
 
 
 def commit_label(entry: gitio.LogEntry) -> tuple[str, str]:
@@ -32,23 +32,13 @@ def commit_label(entry: gitio.LogEntry) -> tuple[str, str]:
 
 
 class Locator:
-    """Line and column of a field in the working tree's files (parsed once each)."""
+    """Audit findings placed in the working tree's files (see :mod:`registry.positions`)."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self._parsed: dict[str, Any] = {}
+        self.positions = FilePositions(root)
 
     def locate(self, path: str, field: str) -> tuple[int, int]:
-        if not field:
-            return 1, 1
-        if path not in self._parsed:
-            try:
-                self._parsed[path] = parse((self.root / path).read_bytes(), positions=True)
-            except (OSError, YamlError, ValueError, RecursionError):
-                self._parsed[path] = None
-        parsed = self._parsed[path]
-        loc = tuple(int(p) if p.isdigit() else p for p in _INDEX.sub(r".\1", field).split("."))
-        return position(parsed, loc) if parsed is not None else (1, 1)
+        return self.positions.of_field(path, field)
 
     def finding(self, rule_id: str, path: str, field: str, message: Message) -> Finding:
         rule = AUDIT_RULES[rule_id]

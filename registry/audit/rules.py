@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from registry.findings import RuleInfo, Severity
+
 # Milestone → the authority role (registry.yaml ``authorities``) whose decision it records.
 AUTHORITY_OF_MILESTONE: dict[str, str] = {
     "reviewed": "data_authority",
@@ -29,6 +31,10 @@ class AuditRule:
     summary: str
     citation: str
     quote: str
+
+    def info(self) -> RuleInfo:
+        """What a report says about this kind (every audit finding is an error)."""
+        return RuleInfo(self.id, self.title, self.summary, self.citation, self.quote, severity=Severity.error, tag="audit")
 
 
 _MERGE_PROCEDURE = (

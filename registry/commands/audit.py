@@ -26,12 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     since.add_argument("--since", type=iso_date, default=None, metavar="YYYY-MM-DD",
                        help="已弃用：日期只用于定位起始提交（首个提交日期不早于该日的首父提交），之后按顺序全部审计；"
                             "请改用 --since-commit")
-    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式")
+    REPORTERS.add_argument(parser)
     parser.add_argument("--strict", action="store_true", help="警告也视为失败（退出码 1）")
 
 
 def run(args: argparse.Namespace) -> int:
     report = run_audit(args.root, branch=args.base_branch, since_commit=args.since_commit, since=args.since,
                        trust=args.trust)
-    sys.stdout.write(REPORTERS[args.format](report, args.lang))
+    sys.stdout.write(REPORTERS.render(args.format, report, args.lang))
     return report.exit_code(strict=args.strict)

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="只报告这些文件的问题（交叉引用仍按整个登记簿解析）")
     parser.add_argument("--base", metavar="REV", help="同时运行变更规则：把本分支（含未提交的改动）合并进该版本后的结果与该版本当前的内容比较，规则配置取自该版本；该版本移动后须重新检查")
     parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
-    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式")
+    REPORTERS.add_argument(parser)
     parser.add_argument("--strict", action="store_true", help="警告也视为失败（退出码 1）")
     parser.add_argument("--changes-only", action="store_true",
                         help="只报告变更规则（需 --base）的问题：pre-commit 的 registry-check-base 钩子用它，"
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         report = _report(args, args.today or dt.date.today(), paths)
     if args.changes_only:
         report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
-    sys.stdout.write(REPORTERS[args.format](report, args.lang))
+    sys.stdout.write(REPORTERS.render(args.format, report, args.lang))
     return report.exit_code(strict=args.strict)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -15,6 +16,7 @@ from registry.findings import Message
 from registry.inventory import InventoryPoint, current_counts, history, units_of
 from registry.loader import ConfigError, load_config
 from registry.models import RegistryConfig
+from registry.reporters.formats import Renderers
 
 NAME = "inventory"
 HELP = "各单位在用政务信息系统数量（“只减不增”）；--history 给出主分支每个首父提交时的数量"
@@ -24,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--history", action="store_true", help="按主分支的首父提交逐个列出各单位数量")
     parser.add_argument("--base-branch", metavar="B", default=None,
                         help="--history 读取的分支（默认 registry.yaml 的 base_branch，不存在时用 HEAD）")
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text", help="输出格式")
+    FORMATS.add_argument(parser)
     parser.add_argument("--today", type=iso_date, default=None,
                         help="按此日期计数（默认今天）：停用日期在此日期之后的系统仍计为在用")
 
@@ -37,14 +39,71 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
                 f"{args.root} is not inside a git repository: --history needs git history",
             ), path=str(args.root))
-        points = history(args.root, args.base_branch, args.today)
-        sys.stdout.write(_render_history(points, config, args.format, args.lang))
+        inventory = Inventory(config, history=history(args.root, args.base_branch, args.today))
     else:
         from registry.checking import load_head  # the rules engine: not needed for the history
 
-        counts = current_counts(load_head(args.root), args.today)
-        sys.stdout.write(_render_now(counts, config, args.format, args.lang))
+        inventory = Inventory(config, counts=current_counts(load_head(args.root), args.today))
+    sys.stdout.write(FORMATS.render(args.format, inventory, args.lang))
     return 0
+
+
+@dataclasses.dataclass
+class Inventory:
+    """Active systems per unit: now (``counts``) or at every first-parent commit (``history``)."""
+
+    config: RegistryConfig
+    counts: dict[str, int] | None = None
+    history: list[InventoryPoint] | None = None
+
+
+def render_text(inventory: Inventory, lang: str) -> str:
+    if inventory.history is not None:
+        points = inventory.history
+        return "".join(_history_line(prev, p, lang) + "\n" for prev, p in zip([None, *points], points))
+    rows = _rows(inventory.counts or {}, inventory.config)
+    label = "total" if lang == "en" else "合计"
+    width = max([_width(u) for u, _, _ in rows] + [_width(label)])
+    lines = [f"{_pad(u, width)}  {n:>4}  {name}" for u, name, n in rows]
+    lines.append(f"{_pad(label, width)}  {sum(n for _, _, n in rows):>4}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(inventory: Inventory, lang: str) -> str:
+    payload: dict[str, Any]
+    if inventory.history is not None:
+        points = inventory.history
+        names = {u.id: u.name for u in inventory.config.units}
+        payload = {
+            "units": [{"unit": u, "name": names.get(u, "")} for u in units_of(points)],
+            "history": [
+                {"commit": p.commit, "date": p.date.isoformat(), "subject": p.subject,
+                 "counts": p.counts, "total": p.total}
+                for p in points
+            ],
+        }
+    else:
+        rows = _rows(inventory.counts or {}, inventory.config)
+        payload = {"units": [{"unit": u, "name": name, "active": n} for u, name, n in rows],
+                   "total": sum(n for _, _, n in rows)}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csv(inventory: Inventory, lang: str) -> str:
+    if inventory.history is not None:
+        points = inventory.history
+        units = units_of(points)
+        header = ["date", "commit", "subject", "total", *units]
+        return _csv([header, *[[p.date.isoformat(), p.commit, p.subject, p.total, *[p.counts.get(u, 0) for u in units]]
+                               for p in points]])
+    rows = _rows(inventory.counts or {}, inventory.config)
+    return _csv([["unit", "name", "active"], *[[u, name, n] for u, name, n in rows]])
+
+
+FORMATS: Renderers[Inventory, str] = Renderers(default="text")
+FORMATS.add("text", "对齐的文本表（--history：每个提交一行，只列数量变化的单位）", render_text)
+FORMATS.add("json", "JSON，供程序读取", render_json)
+FORMATS.add("csv", "CSV 表（--history：每个提交一行、每个单位一列）", render_csv)
 
 
 # -- now ----------------------------------------------------------------------------------------
@@ -57,21 +116,6 @@ def _rows(counts: dict[str, int], config: RegistryConfig) -> list[tuple[str, str
     return [(u, names.get(u, ""), counts.get(u, 0)) for u in units]
 
 
-def _render_now(counts: dict[str, int], config: RegistryConfig, fmt: str, lang: str) -> str:
-    rows = _rows(counts, config)
-    total = sum(n for _, _, n in rows)
-    if fmt == "json":
-        payload = {"units": [{"unit": u, "name": name, "active": n} for u, name, n in rows], "total": total}
-        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        return _csv([["unit", "name", "active"], *[[u, name, n] for u, name, n in rows]])
-    label = "total" if lang == "en" else "合计"
-    width = max([_width(u) for u, _, _ in rows] + [_width(label)])
-    lines = [f"{_pad(u, width)}  {n:>4}  {name}" for u, name, n in rows]
-    lines.append(f"{_pad(label, width)}  {total:>4}")
-    return "\n".join(lines) + "\n"
-
-
 def _width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
@@ -82,27 +126,6 @@ def _pad(text: str, width: int) -> str:
 
 
 # -- history ------------------------------------------------------------------------------------
-
-
-def _render_history(points: list[InventoryPoint], config: RegistryConfig, fmt: str, lang: str) -> str:
-    units = units_of(points)
-    names = {u.id: u.name for u in config.units}
-    if fmt == "json":
-        payload: dict[str, Any] = {
-            "units": [{"unit": u, "name": names.get(u, "")} for u in units],
-            "history": [
-                {"commit": p.commit, "date": p.date.isoformat(), "subject": p.subject,
-                 "counts": p.counts, "total": p.total}
-                for p in points
-            ],
-        }
-        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        header = ["date", "commit", "subject", "total", *units]
-        rows = [[p.date.isoformat(), p.commit, p.subject, p.total, *[p.counts.get(u, 0) for u in units]]
-                for p in points]
-        return _csv([header, *rows])
-    return "".join(_history_line(prev, p, lang) + "\n" for prev, p in zip([None, *points], points))
 
 
 def _history_line(prev: InventoryPoint | None, point: InventoryPoint, lang: str) -> str:

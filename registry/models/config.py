@@ -9,6 +9,8 @@ from pydantic import AfterValidator, StringConstraints, field_validator, model_v
 from registry.enums import CmsBackend, UnitKind
 from registry.models.base import Contact, Date, Flag, Strict, field
 
+CONFIG_FILE = "registry.yaml"  # the instance file this module models, at the registry root
+
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
 
 # A public key the audit may trust (registry.audit.signatures reads them): an OpenSSH public key

@@ -2,18 +2,19 @@
 
 Paths are relative to the registry root (``uriBaseId: %SRCROOT%``), which is the repository
 root in the usual layout. Each result carries a ``partialFingerprints`` entry made from rule,
-path, field and message, so an alert keeps its identity when lines move.
+path, field and message, so an alert keeps its identity when lines move. What the log says
+about each rule (title, summary, citation, default level, profile tag) comes from the report's
+``rules``, stamped by the engine or the audit: this module knows no rule registry.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
 from registry import __version__
-from registry.findings import Finding, Report, Severity
+from registry.findings import Finding, Report, RuleInfo, Severity
 from registry.reporters.basic import disabled_lines, notice_lines, summary_line
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -29,7 +30,7 @@ def render_sarif(report: Report, lang: str) -> str:
             "fullName": "政务信息化项目与政务信息系统登记簿校验" if lang != "en" else "Government informatization registry checker",
             "version": __version__,
             "semanticVersion": __version__,
-            "rules": [rule_descriptor(rule_id, lang, report.summary.profiles) for rule_id in rule_ids],
+            "rules": [rule_descriptor(report.rules.get(rule_id) or RuleInfo(rule_id), lang) for rule_id in rule_ids],
         }},
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "登记簿根目录" if lang != "en" else "registry root"}}},
         "columnKind": "unicodeCodePoints",  # ruamel reports columns in characters
@@ -73,43 +74,17 @@ def _fingerprint(f: Finding) -> str:
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
 
-class RuleInfo(NamedTuple):
-    title: str
-    summary: str
-    citation: str
-    quote: str
-    name: str
-    level: str
-    tag: str  # the profile (quxian, potou …), "common" or "audit"
-
-
-def rule_descriptor(rule_id: str, lang: str, profiles: Collection[str] | None = None) -> dict[str, Any]:
+def rule_descriptor(info: RuleInfo, lang: str) -> dict[str, Any]:
     """A ``reportingDescriptor``: GitHub shows shortDescription, fullDescription and help."""
-    info = rule_info(rule_id, profiles)
     help_text = "\n\n".join(part for part in (info.summary, info.citation, info.quote) if part)
     descriptor: dict[str, Any] = {
-        "id": rule_id,
-        "shortDescription": {"text": info.title or rule_id},
-        "fullDescription": {"text": info.summary or info.title or rule_id},
-        "help": {"text": help_text or info.title or rule_id},
-        "defaultConfiguration": {"level": info.level},
-        "properties": {"tags": ["registry", info.tag]},
+        "id": info.id,
+        "shortDescription": {"text": info.title or info.id},
+        "fullDescription": {"text": info.summary or info.title or info.id},
+        "help": {"text": help_text or info.title or info.id},
+        "defaultConfiguration": {"level": str(info.severity)},
+        "properties": {"tags": list(dict.fromkeys(["registry", info.tag]))},  # SARIF: tags are unique
     }
     if info.name:
         descriptor["name"] = info.name
     return descriptor
-
-
-def rule_info(rule_id: str, profiles: Collection[str] | None = None) -> RuleInfo:
-    """What the rule registry (or, for AUD rules, the audit) says about ``rule_id``."""
-    from registry.audit import AUDIT_RULES  # imported here: only SARIF needs audit metadata
-    from registry.rules import RULES
-
-    rule = RULES.get(rule_id)
-    if rule is not None:
-        return RuleInfo(rule.title, rule.summary, rule.citation_for(profiles), rule.quote_for(profiles), rule.name,
-                        str(rule.severity), rule.profile)
-    audit = AUDIT_RULES.get(rule_id)
-    if audit is not None:
-        return RuleInfo(audit.title, audit.summary, audit.citation, audit.quote, "", "error", "audit")
-    return RuleInfo("", "", "", "", "", "error", "registry")

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from registry.configdiff import config_changes
 from registry.findings import Message, Severity
-from registry.loader import CONFIG_FILE
+from registry.models.config import CONFIG_FILE
 from registry.models import System
 from registry.rules.base import CONFIGURATION, Citation, Context, Kind, NoParams, Params, Problem, problem, rule
 from registry.rules.change import approved, excused, in_use_count, initial_registration, newcomer

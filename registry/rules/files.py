@@ -59,13 +59,13 @@ def reg002(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 @rule("REG003", name="file-location", title="文件位置与编号、单位一致", kind=Kind.record, profile="common",
       fails="""
-      # 文件 systems/czj/budget.yaml
-      id: czj-budget
+      # 文件 systems/czj/archive.yaml
+      id: czj-archive
       unit: czj
       """,
       passes="""
-      # 文件 systems/czj/czj-budget.yaml
-      id: czj-budget
+      # 文件 systems/czj/czj-archive.yaml
+      id: czj-archive
       unit: czj
       """)
 def reg003(ctx: Context, params: NoParams) -> Iterator[Problem]:

@@ -116,7 +116,7 @@ ROLES = {"creates": "新建", "upgrades": "升级", "maintains": "运维", "reti
 @rule("REG011", name="no-om-after-retirement", title="已停用、已整合系统不再安排经费", kind=Kind.registry, profile="common",
       cite=[PT8, DLT24, QX43],
       fails="""
-      # systems/czj/czj-old.yaml: status: retired, retired_on: 2024-06-30
+      # systems/czj/czj-old.yaml: status: retired, retired_on: 2024-06-30, retirement_ref: 金大数据发〔2024〕8号
       id: 2024-czj-003
       year: 2024
       nature: upgrade

@@ -18,7 +18,9 @@ from registry.enums import Stage, SystemStatus
 from registry.export import INTERNAL_FIELDS
 from registry.models import Project, System
 from registry.site.pagecache import PageCache
-from registry.yamlio import YamlError, parse
+from registry.blobfields import fast_enabled
+from registry.fastyaml import read_simple
+from registry.yamlio import YamlError, decode, parse
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,7 +34,8 @@ class RecordChange:
 def record_changes(root: Path, history: dict[str, list[gitio.LogEntry]],
                    cache: PageCache | None = None) -> dict[str, list[RecordChange]]:
     """Record path → its changes, newest first ({} outside git). A change's sentences depend
-    only on the blobs before and after it: ``cache`` keeps them by those blob ids."""
+    only on the blobs before and after it: ``cache`` keeps them by those blob ids, and the
+    blobs of the others are read through one ``git cat-file --batch``."""
     if not history:
         return {}
     repo = gitio.try_open_repo(root)
@@ -40,36 +43,57 @@ def record_changes(root: Path, history: dict[str, list[gitio.LogEntry]],
         return {}
     try:
         prefix = gitio.root_prefix(repo, root)
-        return {path: [_describe(repo, prefix + path, path, e, cache) for e in reversed(entries)]
-                for path, entries in history.items()}
+        steps = {path: [(e, _change(e, prefix + path)) for e in reversed(entries)] for path, entries in history.items()}
+        wanted = {oid: path for path, pairs in steps.items() for _, change in pairs if change is not None
+                  and (cache is None or not cache.known(_WHAT, _inputs(path, change)))
+                  for oid in (change.old_blob, change.new_blob) if oid is not None}
+        blobs = dict(gitio.read_blobs(repo, [(oid, prefix + path) for oid, path in wanted.items()]))
     finally:
         repo.close()
+    return {path: [_describe(path, entry, change, blobs, cache) for entry, change in pairs]
+            for path, pairs in steps.items()}
 
 
-def _describe(repo: Any, repo_path: str, path: str, entry: gitio.LogEntry, cache: PageCache | None) -> RecordChange:
-    change = next((c for c in entry.changes if c.path == repo_path), None)
+_WHAT = "change"
+
+
+def _change(entry: gitio.LogEntry, repo_path: str) -> gitio.FileChange | None:
+    return next((c for c in entry.changes if c.path == repo_path), None)
+
+
+def _model(path: str) -> type[Project] | type[System]:
+    return Project if path.startswith("projects/") else System
+
+
+def _inputs(path: str, change: gitio.FileChange) -> tuple[str, str, str]:
+    return (_model(path).__name__, change.old_blob or "-", change.new_blob or "-")
+
+
+def _describe(path: str, entry: gitio.LogEntry, change: gitio.FileChange | None, blobs: dict[str, bytes],
+              cache: PageCache | None) -> RecordChange:
     who = entry.author.name
     if change is None:
         return RecordChange(entry.date, ["更新登记信息"], who, entry.merge)
-    model: type[Project] | type[System] = Project if path.startswith("projects/") else System
 
     def sentences() -> list[str]:
-        before = _mapping(repo, change.old_blob)
-        after = _mapping(repo, change.new_blob)
-        return list(describe(model, before, after)) or ["更新登记信息"]
+        before, after = _mapping(blobs, change.old_blob), _mapping(blobs, change.new_blob)
+        return list(describe(_model(path), before, after)) or ["更新登记信息"]
 
-    inputs = (model.__name__, change.old_blob or "-", change.new_blob or "-")
-    what = cache.sentences("change", inputs, sentences) if cache is not None else sentences()
+    what = cache.sentences(_WHAT, _inputs(path, change), sentences) if cache is not None else sentences()
     return RecordChange(entry.date, what, who, entry.merge)
 
 
-def _mapping(repo: Any, blob: str | None) -> dict[str, Any] | None:
-    if blob is None:
+def _mapping(blobs: dict[str, bytes], oid: str | None) -> dict[str, Any] | None:
+    """The blob's YAML mapping ({} when it is not one): the fast reader where it is sure."""
+    if oid is None:
         return None
     try:
-        return parse(gitio.read_blob(repo, blob)).data
-    except (YamlError, ValueError):
+        text = decode(blobs[oid])
+        found = read_simple(text) if fast_enabled() else None
+        data = found if found is not None else parse(blobs[oid]).data
+    except (YamlError, ValueError, RecursionError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 def describe(model: type[Project] | type[System], before: dict[str, Any] | None,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from registry.privacy import redact
 
 _ENTITIES = {char: f"&#{ord(char)};" for char in "&<>\"'`*_[](){}|#!~^\\$:"}
 _TABLE = str.maketrans(_ENTITIES)
+_SPECIAL = re.compile("[" + re.escape("".join(_ENTITIES)) + "\n]")
 
 
 def esc(value: object) -> str:
@@ -38,6 +40,8 @@ def esc(value: object) -> str:
 def esc_identity(value: object) -> str:
     """:func:`esc` without the redaction: only for identities a registry chose to publish."""
     text = "" if value is None else str(value)
+    if _SPECIAL.search(text) is None:  # most values (names, ids, dates, amounts): nothing to do
+        return text
     return "<br>".join(line.translate(_TABLE) for line in text.replace("\r\n", "\n").split("\n"))
 
 

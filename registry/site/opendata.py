@@ -106,8 +106,7 @@ def inputs(data: SiteData, others: dict[str, bytes]) -> Iterator[str]:
 
 
 def _assets(data: SiteData, others: dict[str, bytes]) -> dict[str, bytes]:
-    files = export.export_files(data.config, data.head, data.today)
-    files["catalog.json"] = export.to_json(data.config, data.head, data.today, meta=dcat(data, files))
+    files = export.export_files(data.config, data.head, data.today, meta=lambda others: dcat(data, others))
     for filename, (model, title) in SCHEMAS.items():
         # Redacted like every published file (the phone field's example looks like a number).
         text = json.dumps(redact_all(schema_of(model, title)), ensure_ascii=False, indent=2) + "\n"

@@ -62,6 +62,10 @@ class PageCache:
         """Sentences that depend on ``inputs`` alone (not on the date or the configuration)."""
         return list(cast(list[str], self._get(_key(self._plain, what, inputs), _is_sentences, compute)))
 
+    def known(self, what: str, inputs: Iterable[str]) -> bool:
+        """Whether :meth:`sentences` has these inputs stored (to fetch only what is missing)."""
+        return _is_sentences(self._known.get(_key(self._plain, what, inputs)))
+
     def _get(self, key: str, valid: Callable[[object], bool], compute: Callable[[], object]) -> object:
         found = self._known.get(key)
         if found is None or not valid(found):

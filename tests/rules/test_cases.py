@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from casekit import load_case_files, run_case
-from examplekit import example_case
+from examplekit import common_findings, example_case
 from registry.rules import RULES
 
 CASES = load_case_files()
@@ -38,6 +38,13 @@ def test_rule_example(tmp_path: Path, rule_id: str, which: str) -> None:
     else:
         assert findings, f"{rule_id}'s failing example yields no problem"
         assert all(f.rule == rule_id and f.message.zh and f.message.en for f in findings)
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_passing_example_is_a_record_the_registry_accepts(tmp_path: Path, rule_id: str) -> None:
+    """The passing example is what a unit may copy: no common rule objects to it either."""
+    findings = common_findings(tmp_path, example_case(RULES[rule_id], "passes"), besides=rule_id)
+    assert findings == [], [f"{f.rule} {f.path} {f.message.zh}" for f in findings]
 
 
 def test_every_rule_has_a_failing_and_a_passing_case() -> None:

@@ -139,6 +139,7 @@ def pt12(ctx: Context, params: FilingParams) -> Iterator[Problem]:
 @rule("PT14", name="approval-deadline", title="下年度项目须于本年度9月底前完成立项", kind=Kind.record,
       profile=PROFILE.id, cite=[PT14], params=ApprovalDeadlineParams,
       fails="""
+      # 今天 2026-03-01
       id: 2026-wjj-001
       year: 2026
       milestones:
@@ -146,6 +147,7 @@ def pt12(ctx: Context, params: FilingParams) -> Iterator[Problem]:
         budgeted: {date: 2026-01-20, amount_wan: 90}
       """,
       passes="""
+      # 今天 2026-03-01
       id: 2026-wjj-001
       year: 2026
       milestones:

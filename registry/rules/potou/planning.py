@@ -89,12 +89,14 @@ def _on_system(p: Project, field: str, s: System, what: str, what_en: str, fix: 
 @rule("PT8.1", name="target-in-catalogue", title="运维、升级项目涉及的系统须在系统目录中", kind=Kind.record,
       profile=PROFILE.id, cite=[PT8_1],
       fails="""
-      # systems/wjj/wjj-old-his.yaml: status: merged, merged_into: wjj-health
+      # systems/wjj/wjj-health.yaml: status: operating
+      # systems/wjj/wjj-old-his.yaml: status: merged, retired_on: 2024-12-31, merged_into: wjj-health
       nature: om
       milestones: {planned: 2025-01-10}
       systems: {maintains: [wjj-old-his]}
       """,
       passes="""
+      # systems/wjj/wjj-health.yaml: status: operating
       nature: om
       milestones: {planned: 2025-01-10}
       systems: {maintains: [wjj-health]}   # 在用系统

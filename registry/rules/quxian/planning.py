@@ -37,6 +37,7 @@ def blank(text: str | None) -> bool:
 @rule("QX6", name="declared-before-deadline", title="列入预算的项目须在上年10月底前申报", kind=Kind.record,
       profile=PROFILE.id, cite=[QX6], params=DeclarationParams,
       fails="""
+      # 今天 2026-03-01
       id: 2026-czj-001
       year: 2026
       milestones:
@@ -44,6 +45,7 @@ def blank(text: str | None) -> bool:
         budgeted: {date: 2026-02-20, amount_wan: 80}
       """,
       passes="""
+      # 今天 2026-03-01
       id: 2026-czj-001
       year: 2026
       milestones:

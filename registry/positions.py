@@ -1,0 +1,47 @@
+"""Where a field is in a working-tree file: ``budget.sources[0].kind`` → line and column.
+
+Findings are placed after the rules ran, by re-reading only the files that have findings (the
+fast load keeps no positions). One lookup serves the engine (record and change rules) and the
+audit (findings in history, shown where a reviewer will look: the working tree's file)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from registry.layout import UnreadableFile, read_regular
+from registry.loader import position
+from registry.yamlio import Parsed, YamlError, parse
+
+_FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def field_path(field: str) -> tuple[str | int, ...]:
+    """``budget.sources[0].kind`` → ``('budget', 'sources', 0, 'kind')``."""
+    return tuple(name if name else int(index) for name, index in _FIELD_PART.findall(field))
+
+
+class FilePositions:
+    """Line/column of fields in the files below ``root``, each file parsed at most once.
+
+    A file is read as a regular file of that path, never through a symbolic link; a file that
+    is missing, unreadable or not YAML places everything on its line 1."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._parsed: dict[str, Parsed | None] = {}
+
+    def find(self, path: str, loc: tuple[str | int, ...]) -> tuple[int, int]:
+        """The position of the deepest part of ``loc`` present in ``path`` (else 1, 1)."""
+        if not loc:
+            return 1, 1
+        if path not in self._parsed:
+            try:
+                self._parsed[path] = parse(read_regular(self.root, path), positions=True)
+            except (UnreadableFile, YamlError, OSError, ValueError, RecursionError):
+                self._parsed[path] = None
+        parsed = self._parsed[path]
+        return position(parsed, loc) if parsed is not None else (1, 1)
+
+    def of_field(self, path: str, field: str) -> tuple[int, int]:
+        """The position of a dotted field (``units[2].approvers``) in ``path``."""
+        return self.find(path, field_path(field))
