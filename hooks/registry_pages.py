@@ -96,7 +96,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(file)
     for path, content in admin.items():
         files.append(File.generated(config, path, content=content))
-    log.info("登记簿页面：生成 %d 个文件", len(site.files) + len(admin))
+    log.info("登记簿页面：生成 %d 个文件（缓存中取用 %d 项，重新生成 %d 项）",
+             len(site.files) + len(admin), site.reused, site.rendered)
     return files
 
 

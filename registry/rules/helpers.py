@@ -126,6 +126,16 @@ def missed_self_evaluation(ctx: Context, p: Project, opens_months: int, closes_m
     return EvaluationWindow(accepted.date, opens, closes)
 
 
+def unaccepted_past(ctx: Context, p: Project, start: dt.date, months: int) -> dt.date | None:
+    """The day ``months`` calendar months after ``start`` if today is later and ``p`` is neither
+    finally accepted nor terminated (a construction period run out); None otherwise. The day
+    itself is still in time."""
+    if p.milestones.final_acceptance is not None or p.milestones.terminated is not None:
+        return None
+    due = add_months(start, months)
+    return due if ctx.today > due else None
+
+
 def late_for_budget_year(ctx: Context, stage: Stage, month_day: str) -> Iterator[tuple[Project, dt.date, dt.date | None]]:
     """(project, deadline, date of ``stage`` or None) for each budgeted project that did not
     reach ``stage`` by ``month_day`` (``MM-DD``, that day included) of the year before its

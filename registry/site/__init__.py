@@ -23,6 +23,8 @@ Content = str | bytes
 class GeneratedSite:
     files: dict[str, Content]  # path → Markdown page or asset bytes
     sources: dict[str, str]  # page path → the registry file it shows (its "edit" link)
+    reused: int = 0  # pages, file sets and change descriptions taken from the cache
+    rendered: int = 0  # … and made afresh (with the cache on)
 
 
 def build(data: SiteData) -> GeneratedSite:
@@ -34,7 +36,7 @@ def build(data: SiteData) -> GeneratedSite:
     files.update(assets)
     sources = {**records.sources(data), **units.sources(data)}
     data.cache.save()
-    return GeneratedSite(files, sources)
+    return GeneratedSite(files, sources, data.cache.reused, data.cache.rendered)
 
 
 def generate_site(root: Path, *, today: dt.date, use_cache: bool = True) -> GeneratedSite:

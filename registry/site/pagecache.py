@@ -45,6 +45,7 @@ class PageCache:
         self._known: dict[str, object] = stored if isinstance(stored, dict) else {}
         self._used: dict[str, object] = {}
         self.rendered = 0  # values computed in this build (cache misses)
+        self.reused = 0  # values taken from the cache
 
     @classmethod
     def open(cls, root: Path, salt: Iterable[str], *, use_cache: bool = True) -> PageCache:
@@ -71,6 +72,8 @@ class PageCache:
         if found is None or not valid(found):
             found = compute()
             self.rendered += 1
+        else:
+            self.reused += 1
         self._used[key] = found
         return found
 

@@ -12,6 +12,7 @@ from registry.rules.adjustment import Adjustment, Text, adjustments, named
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
     evaluations_between,
+    unaccepted_past,
 )
 from registry.rules.jinxiang import PROFILE
 from registry.rules.jinxiang.citations import (
@@ -89,10 +90,8 @@ def jx35(ctx: Context, params: NoParams) -> Iterator[Problem]:
         c = p.milestones.contracted
         if c is None or c.implementation_months is None:
             continue
-        if p.milestones.final_acceptance is not None or p.milestones.terminated is not None:
-            continue
-        due = add_months(c.date, c.implementation_months)
-        if ctx.today > due:
+        due = unaccepted_past(ctx, p, c.date, c.implementation_months)
+        if due is not None:
             yield problem(p, "milestones.contracted.implementation_months",
                           f"项目 {p.id} 合同于 {c.date} 签订、实施周期 {c.implementation_months} 个月，已于 {due} 届满，至今未竣工验收："
                           "请提出竣工验收申请，或向县大数据局提出延期验收申请",

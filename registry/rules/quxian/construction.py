@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.dates import add_months
 from registry.enums import (
     Builder,
     FundSource,
@@ -13,6 +12,7 @@ from registry.enums import (
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.models import Project
 from registry.rules.adjustment import Adjustment, Text, adjustments
+from registry.rules.helpers import unaccepted_past
 from registry.rules.quxian import PROFILE
 from registry.rules.quxian.citations import (
     QX34,
@@ -145,10 +145,10 @@ def qx36d(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
     limit = params.max_build_months
     for p in ctx.projects:
         m = p.milestones
-        if m.contracted is None or m.final_acceptance is not None or m.terminated is not None:
+        if m.contracted is None:
             continue
-        due = add_months(m.contracted.date, limit)
-        if ctx.today > due:
+        due = unaccepted_past(ctx, p, m.contracted.date, limit)
+        if due is not None:
             yield problem(
                 p, "milestones.contracted",
                 f"项目 {p.id} 合同签订于 {m.contracted.date}，{limit} 个月的建设周期已于 {due} 届满，至今（{ctx.today}）"
