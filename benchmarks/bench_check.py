@@ -1,178 +1,87 @@
-"""How fast is ``registry check`` on a large registry? Prints figures; it is not a test.
+"""How fast is ``registry check`` where people wait? Prints figures; it is not a test.
 
-Generates a synthetic registry (default 10,000 systems + 10,000 projects, see synth.py),
-commits it to a temporary git repository, then times, each as a separate process (wall
-clock, CPU time and peak memory of the process and its children):
+For each size (``--sizes``, records; half systems, half projects) a synthetic registry (see
+synth.py) is committed to a temporary git repository and each row is timed as separate
+processes (wall clock, CPU of the process and its children, peak memory), beside its yardstick
+and its aim (issue #14):
 
-1. ``registry check --no-cache``           the pipeline itself, nothing cached
-2. ``registry check`` with an empty cache  cold: same work, and the cache gets written
-3. ``registry check`` again                nothing changed
-4. ``registry check PATH PATH PATH``       three files edited (all records still load)
-5. ``registry check`` (all files)          after those edits, the whole registry
-6. ``check-jsonschema --schemafile …``     the same files against the exported JSON Schema,
-                                           in xargs-sized batches (what a user would
-                                           otherwise put in pre-commit)
+=============================================  ================================  ==========================
+row                                            aim                               yardstick
+=============================================  ================================  ==========================
+cold check (``--no-cache``, and empty cache)   ≤ 300 MB peak RSS; ≤ 0.15× CPU    check-jsonschema, all files
+unchanged re-check                             ≤ 0.3 s CPU                       check-jsonschema, all files
+``registry check`` 3 edited files, warm cache  ≤ 0.4 s wall                      check-jsonschema, 3 files
+pre-commit, 3 staged files (cold, warm cache)  ≤ 0.4 s wall (warm)               pre-commit + check-jsonschema
+=============================================  ================================  ==========================
 
-and prints the ratios against the aims (cold ≤ 1/5 of check-jsonschema; unchanged and
-three-file runs under 1 s). ``--stages`` adds an in-process breakdown of a cold run and
-``--profile`` the top of a cProfile of one. See benchmarks/README.md.
+Also the imports of the warm paths (``python -X importtime``), and the staleness proof
+(staleness.py): cached and uncached output identical after edits, renames, ``touch``, a same-
+second edit and a ``git checkout`` (exit 1 otherwise). ``--quick`` runs one small size (CI).
+See benchmarks/README.md.
 """
 from __future__ import annotations
 
 import argparse
-import cProfile
-import dataclasses
 import datetime as dt
-import gc
-import io
-import json
-import os
-import pstats
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synth  # noqa: E402  (sibling module; benchmarks/ is not a package)
+import staleness  # noqa: E402  (sibling modules; benchmarks/ is not a package)
+import synth  # noqa: E402
+from benchkit import VENV_BIN, Timing, batches, child_env, pad, run_timed, snapshot_code  # noqa: E402,F401
 
-VENV_BIN = Path(sys.executable).parent
-XARGS_BYTES = 128 * 1024  # GNU xargs' default command-line buffer
-
-
-@dataclasses.dataclass
-class Timing:
-    label: str
-    wall: float
-    cpu: float  # user + system, the process and all its children
-    peak_rss_mb: float  # largest single process (getrusage semantics)
-    tree_rss_mb: float | None  # largest sum over the process tree, sampled every 20 ms
-    exit_codes: list[int]
-    stdout: bytes = b""
-    runs: int = 1
-
-
-def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: dict[str, str]) -> Timing:
-    """Run ``commands`` one after another; wall clock, CPU and memory over all of them."""
-    wall = cpu = peak = 0.0
-    tree: float | None = 0.0
-    codes, out = [], b""
-    for command in commands:
-        with tempfile.TemporaryFile() as sink:
-            start = time.perf_counter()
-            proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.PIPE)
-            sampler = TreeSampler(proc.pid)
-            sampler.start()
-            _pid, status, usage = os.wait4(proc.pid, 0)
-            wall += time.perf_counter() - start
-            sampler.stop()
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            stderr = proc.stderr.read() if proc.stderr else b""
-            sink.seek(0)
-            out += sink.read()
-        cpu += usage.ru_utime + usage.ru_stime
-        peak = max(peak, usage.ru_maxrss / 1024)
-        tree = None if sampler.peak is None or tree is None else max(tree, sampler.peak)
-        codes.append(proc.returncode)
-        if proc.returncode not in (0, 1):
-            sys.stderr.write(f"{label}: exit {proc.returncode}\n{stderr.decode(errors='replace')}\n")
-    return Timing(label, wall, cpu, peak, tree, codes, out, len(commands))
+SIZES = (2_000, 5_000, 10_000, 20_000)
+QUICK_SIZES = (300,)
+HEAVY = ("pydantic", "ruamel", "git", "jieba", "mkdocs")  # what a warm run should not need to import
+PRE_COMMIT_CONFIG = """\
+repos:
+  - repo: local
+    hooks:
+      - id: registry-check
+        name: registry check
+        entry: registry check --today {today}
+        language: system
+        files: ^(registry\\.yaml|(systems|projects)/.+\\.ya?ml)$
+        require_serial: true
+      - id: jsonschema-systems
+        name: check-jsonschema (systems)
+        entry: check-jsonschema --schemafile {schema}/system.schema.json
+        language: system
+        files: ^systems/.+\\.yaml$
+      - id: jsonschema-projects
+        name: check-jsonschema (projects)
+        entry: check-jsonschema --schemafile {schema}/project.schema.json
+        language: system
+        files: ^projects/.+\\.yaml$
+"""
 
 
-class TreeSampler(threading.Thread):
-    """Peak resident memory of a process and its descendants (Linux /proc), sampled."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak: float | None = 0.0 if Path("/proc/self/stat").exists() else None
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        while self.peak is not None and not self._done.wait(0.02):
-            self.peak = max(self.peak, self._tree_mb())
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
-
-    def _tree_mb(self) -> float:
-        children: dict[int, list[int]] = {}
-        for entry in os.scandir("/proc"):
-            if entry.name.isdigit():
-                try:
-                    stat = Path(entry.path, "stat").read_text()
-                except OSError:
-                    continue
-                ppid = int(stat.rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry.name))
-        total, todo = 0, [self.pid]
-        while todo:
-            pid = todo.pop()
-            todo.extend(children.get(pid, []))
-            try:
-                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            except (OSError, IndexError, ValueError):
-                continue
-        return total / 2**20
+def units_for(records: int) -> int:
+    """About 200 records per unit (100 units at 20,000), never fewer than the core units the
+    synthetic registry.yaml names as authorities."""
+    return max(len(synth.CORE_UNITS), records // 200)
 
 
-def batches(paths: Sequence[str], limit: int = XARGS_BYTES) -> list[list[str]]:
-    """Split arguments the way xargs does: each command line under ``limit`` bytes."""
-    out: list[list[str]] = [[]]
-    size = 0
-    for path in paths:
-        length = len(path.encode()) + 1
-        if out[-1] and size + length > limit:
-            out.append([])
-            size = 0
-        out[-1].append(path)
-        size += length
-    return out
+class Row:
+    """One line of the report: a measured run, its aim, and its yardstick."""
 
+    def __init__(self, label: str, run: Timing, aim: str = "", met: bool | None = None,
+                 yardstick: Timing | None = None) -> None:
+        self.label, self.run, self.aim, self.met, self.yardstick = label, run, aim, met, yardstick
 
-def snapshot_code(dest: Path) -> Path:
-    """A copy of the registry package for the children to run: every timed run uses the same
-    code even while the working tree is being edited (the cache is keyed on the tool's source,
-    so an edit between two runs would otherwise turn an "unchanged" run into a cold one)."""
-    import registry
-
-    shutil.copytree(Path(registry.__file__).parent, dest / "registry",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".registry-cache"))
-    return dest
-
-
-def child_env(pycache: Path | None, code: Path) -> dict[str, str]:
-    """The children's environment: the snapshot of the code first on the path, and — as an
-    installed tool has its bytecode compiled — a bytecode cache outside the source tree
-    (unless ``--no-bytecode-cache``)."""
-    env = dict(os.environ)
-    env.pop("REGISTRY_NO_CACHE", None)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
-    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-    if pycache is not None:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    return env
-
-
-def touch_three(root: Path, written: synth.Written, edition: int) -> list[str]:
-    """Edit one system and two projects (a text field: still valid) and return their paths;
-    each ``edition`` gives new content, so no earlier run's result applies."""
-    chosen = [written.systems[len(written.systems) // 3], written.projects[len(written.projects) // 2],
-              written.projects[-7]]
-    for path in chosen:
-        file = root / path
-        text = file.read_text(encoding="utf-8")
-        field = "description: " if path.startswith("systems/") else "necessity: "
-        file.write_text(text.replace(field, f"{field}（第{edition}次修改）", 1), encoding="utf-8")
-    return chosen
+    def cells(self) -> list[str]:
+        r, y = self.run, self.yardstick
+        ratio = f"{r.cpu / y.cpu:.2f}×" if y is not None and y.cpu > 0 else "-"
+        verdict = "" if self.met is None else ("达标" if self.met else "未达标")
+        return [f"{r.wall:.2f}", f"{r.cpu:.2f}", f"{r.peak_rss_mb:.0f}",
+                f"{y.wall:.2f}" if y else "-", f"{y.cpu:.2f}" if y else "-", ratio, self.aim, verdict]
 
 
 def best_of(timings: list[Timing]) -> Timing:
@@ -182,165 +91,188 @@ def best_of(timings: list[Timing]) -> Timing:
     return best
 
 
-def findings_count(out: bytes) -> str:
-    try:
-        summary = json.loads(out)["summary"]
-    except (ValueError, KeyError):
-        return "?"
-    return f"{summary['errors']} 错误 / {summary['warnings']} 警告"
+def edit_three(root: Path, written: synth.Written, edition: int) -> list[str]:
+    """Edit one system and two projects (a text field: still valid) and return their paths;
+    each ``edition`` gives new content, so no earlier run's result applies."""
+    chosen = [written.systems[len(written.systems) // 3], written.projects[len(written.projects) // 2],
+              written.projects[-7]]
+    for path in chosen:
+        file = root / path
+        field = "description: " if path.startswith("systems/") else "necessity: "
+        file.write_text(file.read_text(encoding="utf-8").replace(field, f"{field}（第{edition}次修改）", 1),
+                        encoding="utf-8")
+    return chosen
 
 
-def print_table(rows: list[Timing], files: int) -> None:
-    columns = ("墙钟 s", "CPU s", "文件/秒", "峰值RSS MB", "进程树 MB")
-    print("\n" + _pad("运行", 42) + "".join(_pad(c, 12, right=True) for c in columns) + "  结果")
-    for t in rows:
-        tree = f"{t.tree_rss_mb:.0f}" if t.tree_rss_mb is not None else "-"
-        result = findings_count(t.stdout) if t.label.startswith("registry") else f"{t.runs} 次调用"
-        if t.label.startswith("registry") and t.runs > 1:
-            result += f"（{t.runs} 次中最快）"
-        cells = (f"{t.wall:.2f}", f"{t.cpu:.2f}", f"{files / t.wall:.0f}", f"{t.peak_rss_mb:.0f}", tree)
-        print(_pad(t.label, 42) + "".join(_pad(c, 12, right=True) for c in cells) + f"  {result}")
+def jsonschema_commands(schema: Path, paths: Sequence[str]) -> list[list[str]]:
+    """check-jsonschema over ``paths`` in xargs-sized batches, one schema per folder."""
+    return [[str(VENV_BIN / "check-jsonschema"), "--schemafile", str(schema / f"{kind}.schema.json"), *batch]
+            for kind, folder in (("system", "systems/"), ("project", "projects/"))
+            for batch in batches([p for p in paths if p.startswith(folder)]) if batch]
 
 
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    """Pad to a display width: CJK characters take two columns in a terminal."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    fill = " " * max(0, width - shown)
-    return fill + text if right else text + fill
+def import_profile(command: Sequence[str], root: Path, env: dict[str, str]) -> str:
+    """Total import time of a run (``-X importtime``) and which heavy libraries it imported."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "registry", *command], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+    total, modules = 0, set()
+    for line in done.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[0].strip().isdigit():
+            total += int(parts[0])
+            modules.add(parts[2].strip().split(".")[0])
+    heavy = [m for m in HEAVY if m in modules]
+    return f"{total / 1e6:.3f} s，{len(modules)} 个顶层包；重型库：{'、'.join(heavy) or '无'}"
 
 
-def stages(root: Path, today: dt.date) -> None:
-    """Where a cold run's time goes, in this process (no cache)."""
-    from registry.checking import load_snapshot, scan
-    from registry.engine import Locator, findings_of, run_rules, select_rules
-    from registry.loader import load_config
-    from registry.rules.base import Context
+def bench_size(records: int, args: argparse.Namespace, work: Path, env: dict[str, str]) -> tuple[list[Row], list[str], bool]:
+    """Every row at one size; (rows, notes, staleness proof passed)."""
+    root, schema = work / f"registry-{records}", work / f"schema-{records}"
+    started = time.perf_counter()
+    written = synth.generate(root, systems=records // 2, projects=records - records // 2,
+                             units=units_for(records), profiles=args.profiles.split(","), today=synth.TODAY)
+    registry = str(VENV_BIN / "registry")
+    subprocess.run([registry, "--root", str(root), "schema", "--out", str(schema)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # also compiles the bytecode once
+    notes = [f"{records} 条记录（{len(written.systems)} 个系统，{len(written.projects)} 个项目，"
+             f"{units_for(records)} 个单位，{written.attachments} 个附件），生成用时 {time.perf_counter() - started:.1f} s"]
+    check = [registry, "check", "--today", synth.TODAY.isoformat(), "--format", "json"]
+    everything = written.systems + written.projects
 
-    clock = time.perf_counter()
+    def timed(label: str, *extra: str) -> Timing:
+        return run_timed(label, [[*check, *extra]], cwd=root, env=env)
 
-    def lap(label: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        print(f"  {label:<36}{now - clock:8.2f} s")
-        clock = now
+    all_schema = run_timed("check-jsonschema", jsonschema_commands(schema, everything), cwd=root, env=env) \
+        if not args.skip_jsonschema else None
+    nocache = timed("no-cache", "--no-cache")
+    shutil.rmtree(root / ".registry-cache", ignore_errors=True)
+    cold = timed("cold")
+    unchanged = best_of([timed("unchanged") for _ in range(args.repeat)])
+    notes.append(f"导入（未改动）：{import_profile(check[1:], root, env)}")
+    same = nocache.stdout == cold.stdout == unchanged.stdout
+    rows = [
+        Row("冷检查 --no-cache", nocache, "≤300 MB，≤0.15× CPU",
+            nocache.peak_rss_mb <= 300 and (all_schema is None or nocache.cpu <= 0.15 * all_schema.cpu), all_schema),
+        Row("冷检查（空缓存，写入缓存）", cold, "≤300 MB", cold.peak_rss_mb <= 300, all_schema),
+        Row("未改动，再次检查", unchanged, "≤0.3 s CPU", unchanged.cpu <= 0.3, all_schema),
+    ]
+    threes, edited = [], []
+    for edition in range(1, args.repeat + 1):
+        edited = edit_three(root, written, edition)
+        threes.append(timed("3 files", *edited))
+    three = best_of(threes)
+    reference = timed("3 files no-cache", *edited, "--no-cache")
+    same = same and three.stdout == reference.stdout
+    three_schema = run_timed("check-jsonschema 3", jsonschema_commands(schema, edited), cwd=root, env=env) \
+        if not args.skip_jsonschema else None
+    rows.append(Row("registry check 3 个改动文件（热缓存）", three, "≤0.4 s 墙钟",
+                    three.wall <= 0.4 and (three_schema is None or three.wall <= three_schema.wall), three_schema))
+    edit_three(root, written, args.repeat + 1)  # content no run has seen: the rules run again
+    notes.append(f"导入（3 个改动文件）：{import_profile([*check[1:], *edited], root, env)}")
+    if not args.skip_pre_commit:
+        rows += pre_commit_rows(root, written, schema, env, args.repeat)
+    if not same:
+        notes.append("缓存与无缓存输出不一致！")
+    if records <= args.staleness_max:
+        proof = staleness.prove(root, check, env)
+        notes += [f"无过期：{name} {'一致' if ok else '不一致！'}" for name, ok in proof]
+        same = same and all(ok for _name, ok in proof)
+    return rows, notes, same
 
-    print("\n各阶段耗时（本进程内，无缓存；与 registry check 一样暂停循环垃圾回收）：")
-    gc.disable()
-    config = load_config(root)
-    selection = select_rules(config)
-    lap("registry.yaml + 规则选择")
-    files = scan(root)
-    lap(f"列出并读取 {len(files)} 个文件、计算 blob id")
-    head = load_snapshot(files, None)
-    lap("解析 + 校验（1000 个文件以上时多进程）")
-    ctx = Context(config=config, head=head, today=today)
-    problems = run_rules(selection, ctx)
-    lap(f"运行 {len(selection.rules)} 条规则")
-    findings = findings_of(problems, ctx, Locator(root))
-    lap(f"定位 {len(findings)} 个问题的行列号")
-    gc.enable()
+
+def pre_commit_rows(root: Path, written: synth.Written, schema: Path, env: dict[str, str], repeat: int) -> list[Row]:
+    """A real ``pre-commit run`` (hooks of language ``system``) on 3 staged files: with an empty
+    cache, with a warm one, and check-jsonschema's hooks on the same files."""
+    (root / ".pre-commit-config.yaml").write_text(
+        PRE_COMMIT_CONFIG.format(today=synth.TODAY.isoformat(), schema=schema), encoding="utf-8")
+    git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    subprocess.run([*git, "add", ".pre-commit-config.yaml"], check=True)
+    subprocess.run([*git, "commit", "-q", "--no-verify", "-am", "pre-commit"], check=True)
+    env = {**env, "PRE_COMMIT_HOME": str(root.parent / "pre-commit-home")}
+    hook = [str(VENV_BIN / "pre-commit"), "run"]
+    subprocess.run([*hook, "registry-check", "--files", ".gitignore"], cwd=root, env=env, capture_output=True)
+
+    def staged(edition: int) -> None:
+        paths = edit_three(root, written, edition)
+        subprocess.run([*git, "add", *paths], check=True)
+
+    staged(100)
+    shutil.rmtree(root / ".registry-cache", ignore_errors=True)
+    cold = run_timed("pre-commit cold", [[*hook, "registry-check"]], cwd=root, env=env)
+    warm = []
+    for edition in range(101, 101 + repeat):
+        staged(edition)
+        warm.append(run_timed("pre-commit warm", [[*hook, "registry-check"]], cwd=root, env=env))
+    yardstick = run_timed("pre-commit jsonschema", [[*hook, "jsonschema-systems"], [*hook, "jsonschema-projects"]],
+                          cwd=root, env=env)
+    best = best_of(warm)
+    return [Row("pre-commit 3 个暂存文件（空缓存）", cold, "", None, yardstick),
+            Row("pre-commit 3 个暂存文件（热缓存）", best, "≤0.4 s 墙钟，≤ 对照", best.wall <= 0.4 and best.wall <= yardstick.wall,
+                yardstick)]
 
 
-def profile(root: Path, today: dt.date, top: int) -> None:
-    from registry.checking import check_report
+HEADER = ["墙钟 s", "CPU s", "峰值RSS MB", "对照墙钟", "对照CPU", "CPU 比", "目标", "结果"]
 
-    profiler = cProfile.Profile()
-    profiler.enable()
-    check_report(root, today=today, use_cache=False)
-    profiler.disable()
-    for order in ("cumulative", "tottime"):
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(top)
-        print(f"\ncProfile（无缓存冷运行，按 {order} 排序，前 {top} 项；分析器本身使运行变慢数倍）：")
-        print(text.getvalue().split("\n\n", 1)[-1].rstrip())
+
+def print_rows(rows: list[Row]) -> None:
+    print(pad("项目", 40) + "".join(pad(c, 11, right=True) for c in HEADER[:6]) + "  " + "  ".join(HEADER[6:]))
+    for row in rows:
+        cells = row.cells()
+        print(pad(row.label, 40) + "".join(pad(c, 11, right=True) for c in cells[:6]) + "  " + "  ".join(cells[6:]))
+
+
+def print_side_by_side(results: dict[int, list[Row]]) -> None:
+    """Each row's CPU seconds (and wall) at every size, in one table."""
+    sizes = sorted(results)
+    print("\n各规模并列（CPU s / 墙钟 s；峰值 RSS MB）")
+    print(pad("项目", 40) + "".join(pad(f"{n} 条", 22, right=True) for n in sizes))
+    for i, row in enumerate(results[sizes[0]]):
+        cells = []
+        for n in sizes:
+            r = results[n][i].run
+            cells.append(f"{r.cpu:.2f}/{r.wall:.2f}；{r.peak_rss_mb:.0f}")
+        print(pad(row.label, 40) + "".join(pad(c, 22, right=True) for c in cells))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="registry check 在大型登记簿上的性能测试（输出数据，不是测试用例）")
-    parser.add_argument("--systems", type=int, default=10_000)
-    parser.add_argument("--projects", type=int, default=10_000)
-    parser.add_argument("--units", type=int, default=100)
-    parser.add_argument("--profiles", default=",".join(synth.SELECTABLE), help="逗号分隔（默认全部五个配置，使每条规则都运行）")
-    parser.add_argument("--workdir", type=Path, default=None, help="工作目录（默认临时目录，结束后删除）")
-    parser.add_argument("--keep", action="store_true", help="保留工作目录")
-    parser.add_argument("--no-bytecode-cache", action="store_true", help="子进程不使用字节码缓存（每次重新编译源码）")
-    parser.add_argument("--skip-jsonschema", action="store_true", help="不运行 check-jsonschema")
-    parser.add_argument("--repeat", type=int, default=3, metavar="N",
-                        help="未改动和 3 个文件两项各运行 N 次，取最快一次（默认 3）")
-    parser.add_argument("--stages", action="store_true", help="另外在本进程内分阶段计时一次冷运行")
-    parser.add_argument("--profile", type=int, nargs="?", const=30, default=0, metavar="N",
-                        help="另外用 cProfile 分析一次冷运行，打印前 N 项（默认 30）")
+    parser = argparse.ArgumentParser(description="registry check 的性能测试（输出数据，不是测试用例）")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="记录数（系统、项目各半），逗号分隔")
+    parser.add_argument("--quick", action="store_true", help=f"只测一个小规模（{QUICK_SIZES[0]} 条，CI 用）")
+    parser.add_argument("--profiles", default=",".join(synth.SELECTABLE), help="逗号分隔（默认全部五个配置）")
+    parser.add_argument("--repeat", type=int, default=3, metavar="N", help="热路径各运行 N 次取最快（默认 3）")
+    parser.add_argument("--staleness-max", type=int, default=5_000, metavar="N",
+                        help="在不超过 N 条记录的规模上做无过期验证（最小规模总是做）")
+    parser.add_argument("--skip-jsonschema", action="store_true", help="不运行 check-jsonschema 对照")
+    parser.add_argument("--skip-pre-commit", action="store_true", help="不运行真实的 pre-commit")
+    parser.add_argument("--workdir", type=Path, default=None, help="工作目录（保留；默认临时目录，结束后删除）")
+    parser.add_argument("--no-bytecode-cache", action="store_true", help="子进程不使用字节码缓存")
     args = parser.parse_args(argv)
-
+    sizes = list(QUICK_SIZES) if args.quick else [int(n) for n in args.sizes.split(",")]
+    args.repeat = 1 if args.quick else args.repeat
+    args.staleness_max = max(args.staleness_max, min(sizes))
     work = args.workdir or Path(tempfile.mkdtemp(prefix="registry-bench-"))
-    root = work / "registry"
-    today = synth.TODAY
+    work.mkdir(parents=True, exist_ok=True)
+    ok = True
+    results: dict[int, list[Row]] = {}
     try:
-        started = time.perf_counter()
-        written = synth.generate(root, systems=args.systems, projects=args.projects, units=args.units,
-                                 profiles=args.profiles.split(","), today=today)
-        print(f"合成登记簿：{root}（{len(written.systems)} 个系统，{len(written.projects)} 个项目，"
-              f"{args.units} 个单位，{written.attachments} 个附件；规则配置 {args.profiles}；"
-              f"生成并提交用时 {time.perf_counter() - started:.1f} s）")
         env = child_env(None if args.no_bytecode_cache else work / "pycache", snapshot_code(work / "src"))
-        registry = str(VENV_BIN / "registry")
-        schema_dir = work / "schema"
-        subprocess.run([registry, "--root", str(root), "schema", "--out", str(schema_dir)], env=env,
-                       check=True, stdout=subprocess.DEVNULL)  # also compiles the bytecode once
-        check = [registry, "--root", str(root), "check", "--today", today.isoformat(), "--format", "json"]
-        files = len(written.systems) + len(written.projects)
-
-        rows = [run_timed("registry check --no-cache", [[*check, "--no-cache"]], cwd=root, env=env)]
-        shutil.rmtree(root / ".registry-cache", ignore_errors=True)
-        rows.append(run_timed("registry check 冷运行（空缓存，写入缓存）", [check], cwd=root, env=env))
-        rows.append(best_of([run_timed("registry check 未改动（再次运行）", [check], cwd=root, env=env)
-                             for _ in range(args.repeat)]))
-        three = []
-        for edition in range(1, args.repeat + 1):
-            edited = touch_three(root, written, edition)
-            three.append(run_timed("registry check PATHS（改动 3 个文件）", [[*check, *edited]], cwd=root, env=env))
-        last_three = three[-1].stdout  # the same edition as the --no-cache reference below
-        rows.append(best_of(three))
-        reference = run_timed("registry check PATHS --no-cache", [[*check, *edited, "--no-cache"]], cwd=root, env=env)
-        rows.append(reference)
-        rows.append(run_timed("registry check 全部（改动 3 个文件后）", [check], cwd=root, env=env))
-        same_cold = rows[0].stdout == rows[1].stdout == rows[2].stdout
-        same_paths = last_three == reference.stdout
-        if not args.skip_jsonschema:
-            jsonschema = str(VENV_BIN / "check-jsonschema")
-            commands = [[jsonschema, "--schemafile", str(schema_dir / f"{kind}.schema.json"), *batch]
-                        for kind, paths in (("system", written.systems), ("project", written.projects))
-                        for batch in batches(paths)]
-            rows.append(run_timed("check-jsonschema（同样的文件）", commands, cwd=root, env=env))
-        print_table(rows, files)
-        print(f"\n缓存与无缓存结果一致：全部检查 {'是' if same_cold else '否'}；3 个文件 {'是' if same_paths else '否'}")
-        summarize(rows, args.skip_jsonschema)
-        cache_size = sum(p.stat().st_size for p in (root / ".registry-cache").rglob("*") if p.is_file())
-        print(f"缓存目录 .registry-cache/ 大小：{cache_size / 2**20:.1f} MB")
-        if args.stages:
-            stages(root, today)
-        if args.profile:
-            profile(root, today, args.profile)
-        return 0 if same_cold and same_paths else 1
+        print(f"registry check 性能（{dt.datetime.now():%Y-%m-%d %H:%M}；规则配置 {args.profiles}；"
+              f"CPU 为进程及其子进程的用户态 + 内核态时间）")
+        for records in sizes:
+            rows, notes, same = bench_size(records, args, work, env)
+            results[records] = rows
+            print(f"\n## {records} 条记录\n" + "\n".join(notes))
+            print_rows(rows)
+            ok = ok and same
+        if len(results) > 1:
+            print_side_by_side(results)
+        print(f"\n缓存结果与无缓存结果{'全部一致' if ok else '不一致（见上文）'}")
+        return 0 if ok else 1
     finally:
-        if args.keep or args.workdir:
-            print(f"\n工作目录保留在 {work}")
-        else:
+        if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-
-
-def summarize(rows: list[Timing], skip_jsonschema: bool) -> None:
-    by = {t.label: t for t in rows}
-    cold = by["registry check 冷运行（空缓存，写入缓存）"]
-    unchanged = by["registry check 未改动（再次运行）"]
-    three = by["registry check PATHS（改动 3 个文件）"]
-    print(f"未改动 / 冷运行 = {unchanged.wall / cold.wall:.3f}；3 个文件 / 冷运行 = {three.wall / cold.wall:.3f}")
-    if not skip_jsonschema:
-        reference = by["check-jsonschema（同样的文件）"]
-        print(f"冷运行 / check-jsonschema = {cold.wall / reference.wall:.3f}（目标 ≤ 0.200）；"
-              f"--no-cache / check-jsonschema = {by['registry check --no-cache'].wall / reference.wall:.3f}；"
-              f"CPU 时间之比 {cold.cpu / reference.cpu:.3f}")
-    print(f"未改动 {unchanged.wall:.2f} s，3 个文件 {three.wall:.2f} s（目标均 < 1 s）")
+        else:
+            print(f"工作目录保留在 {work}")
 
 
 if __name__ == "__main__":

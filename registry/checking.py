@@ -1,37 +1,35 @@
 """One check run: load the registry, resolve the base, run the rules, collect findings.
 
 Shared by ``registry check``, ``registry diff``, the site and the exports, so that all of
-them see the same findings. Record files are loaded through the content-keyed cache
-(:mod:`registry.cache`); ``registry check`` also reuses a whole report when none of its
-inputs changed (:func:`check_report`).
+them see the same findings. Record files are scanned through the stat index and loaded
+through the content-keyed record cache (:mod:`registry.cache`); ``registry check`` also
+reuses a whole report when none of its inputs changed (:func:`check_report`, and
+:mod:`registry.warm` for the path that imports nothing else).
 """
 from __future__ import annotations
 
 import contextlib
 import dataclasses
 import datetime as dt
-import errno
-import os
-import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from registry.cache import RecordCache, RecordingResolver, RunCache, SourceFile, Store, blob_id, run_key
+from registry.cache import RecordingResolver, RunCache, SourceFile, blob_id
+from registry.cachestore import StaleCache, Store
 from registry.engine import Locator, Selection, findings_of, report, run_rules, select_rules
 from registry.findings import Message, Report
-from registry.layout import UnreadableFile, read_regular, scan_tree
-from registry.loader import (
-    ConfigError,
-    config_from,
-    load_all,
-    paused_gc,
-    read_config,
-    snapshot_of,
-)
+from registry.gcpause import paused_gc
+from registry.layout import read_regular
+from registry.loader import ConfigError, config_from, load_all, read_config, snapshot_of
 from registry.models import RegistryConfig
+from registry.recordcache import INDEX as RECORD_INDEX
+from registry.recordcache import RecordCache
 from registry.rules.base import Context
 from registry.snapshot import Snapshot
+from registry.warm import Inputs, gather, reused_report
+from registry.warm import document_resolver as document_resolver
+from registry.warm import scan as scan
 
 if TYPE_CHECKING:
     from registry.target import Target
@@ -46,29 +44,15 @@ class Run:
     change: Context | None = None  # change rules: the target against the merge result
 
 
-def scan(root: Path) -> list[SourceFile]:
-    """Every record file of the working tree, read once, with its blob id; and every file that
-    cannot be a record (a link, a FIFO, a misplaced YAML file, no permission …), with its
-    problem (see :mod:`registry.layout`)."""
-    tree = scan_tree(root)
-    files = [SourceFile.refused(problem) for problem in tree.problems]
-    for path in tree.records:
-        try:
-            files.append(SourceFile.of(path, read_regular(root, path)))
-        except UnreadableFile as exc:
-            files.append(SourceFile.refused(exc.problem))
-    return files
-
-
 def load_head(root: Path, store: Store | None = None) -> Snapshot:
-    return load_snapshot(scan(root), store)
+    return load_snapshot(scan(root, store), RecordCache(store, root))
 
 
-def load_snapshot(files: Sequence[SourceFile], store: Store | None = None) -> Snapshot:
-    """The snapshot of ``files``; each file's load result comes from ``store`` when its
-    content is known there."""
+def load_snapshot(files: Sequence[SourceFile], records: RecordCache | None = None) -> Snapshot:
+    """The snapshot of ``files``; each file's load result comes from ``records`` (the record
+    cache) when its content is known there."""
     with paused_gc():
-        results = RecordCache(store).load(files, load_all)
+        results = (records or RecordCache(None)).load(files, load_all)
         return snapshot_of([f.path for f in files], results)
 
 
@@ -97,10 +81,9 @@ def run_check(
 ) -> Run:
     """Check the registry at ``root``; with ``paths`` (relative to root), report only on those.
     ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``)."""
-    config_raw = read_config(root)
-    store = Store.open(root) if use_cache else None
+    inputs = gather(root, use_cache=use_cache)
     with _target(root, base) as resolved:
-        return _check(root, config_raw, scan(root), today, resolved, paths, store).run
+        return _check_retrying(inputs, today, resolved, paths).run
 
 
 def check_report(
@@ -110,26 +93,24 @@ def check_report(
     base: str | None = None,
     paths: Sequence[str] | None = None,
     use_cache: bool = True,
+    inputs: Inputs | None = None,
 ) -> Report:
     """The report of ``registry check``. With the cache, a report whose inputs are all
     unchanged (every record file's content, registry.yaml, the arguments, the date, the target
     commit, the merge result's tree and HEAD, and how each document path resolves) is reused
-    instead of recomputed."""
-    config_raw = read_config(root)
-    store = Store.open(root) if use_cache else None
-    files = scan(root)
+    instead of recomputed. ``inputs``: what :func:`registry.warm.gather` already read."""
+    inputs = inputs or gather(root, use_cache=use_cache)
     with _target(root, base) as resolved:
-        if store is None:
-            return _check(root, config_raw, files, today, resolved, paths, None).run.report
-        key = run_key(config=config_raw, files=files, today=today.isoformat(),
-                      base=resolved.identity if resolved else "", targets=paths)
-        runs = RunCache(store)
-        reused = runs.get(key, document_resolver(root))
-        if isinstance(reused, Report):
+        if inputs.store is None:
+            return _check_retrying(inputs, today, resolved, paths).run.report
+        identity = resolved.identity if resolved else ""
+        reused = reused_report(inputs, today=today.isoformat(), base=identity, paths=paths)
+        if reused is not None:
             return reused
-        checked = _check(root, config_raw, files, today, resolved, paths, store)
-        if _still_current(root, config_raw, files, checked.run.report):
-            runs.put(key, checked.run.report, checked.documents)
+        checked = _check_retrying(inputs, today, resolved, paths)
+        if checked.complete and _still_current(root, inputs.config_raw, inputs.files, checked.run.report):
+            key = inputs.run_key(today=today.isoformat(), base=identity, paths=paths)
+            RunCache(inputs.store).put(key, checked.run.report, checked.documents)
         return checked.run.report
 
 
@@ -137,16 +118,31 @@ def check_report(
 class _Checked:
     run: Run
     documents: dict[str, str | None]  # every document reference the rules resolved, and how
+    complete: bool = True  # False: the record cache failed during the run (its report is not kept)
 
 
-def _check(root: Path, config_raw: bytes, files: Sequence[SourceFile], today: dt.date,
-           target: Target | None, paths: Sequence[str] | None, store: Store | None) -> _Checked:
+def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None) -> _Checked:
+    """:func:`_check` with the record cache; if a cache entry turns out damaged or a file
+    changed while the run used it (:class:`StaleCache`), the records' cache is dropped and the
+    run starts again from a fresh scan without it."""
+    try:
+        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.root))
+    except StaleCache:
+        if inputs.store is not None:
+            inputs.store.remove(RECORD_INDEX)
+        fresh = dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
+        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(None, inputs.root)), complete=False)
+
+
+def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
+           records: RecordCache) -> _Checked:
+    root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
     working_config = config_from(config_raw)
-    head = load_snapshot(files, store)
-    documents = RecordingResolver(document_resolver(root))
+    head = load_snapshot(files, records)
+    documents = RecordingResolver(document_resolver(root, inputs.attachments))
     ctx = Context(config=working_config, head=head, today=today,
                   targets=frozenset(paths) if paths is not None else None, document_status=documents)
-    change = _change_context(ctx, target, files, config_raw, store) if target is not None else None
+    change = _change_context(ctx, target, files, config_raw, records) if target is not None else None
     if change is not None:
         ctx.config = record_config(change.config, working_config)
         ctx.base = change.base  # the target, for callers that look; record rules never do
@@ -156,7 +152,7 @@ def _check(root: Path, config_raw: bytes, files: Sequence[SourceFile], today: dt
 
 
 def _change_context(ctx: Context, target: Target, files: Sequence[SourceFile], config_raw: bytes,
-                    store: Store | None) -> Context:
+                    records: RecordCache) -> Context:
     """The ONE context every change rule runs on: ``base`` is the target's snapshot, ``head``
     the merge result's (the working tree's snapshot itself when they hold the same files),
     ``config`` the target's registry.yaml, ``proposed_config`` the merge result's.
@@ -165,12 +161,12 @@ def _change_context(ctx: Context, target: Target, files: Sequence[SourceFile], c
     reported as REG003 on the working tree's side, once per path."""
     merged = target.merged(files, config_raw)
     same = {f.path: f.blob for f in merged.records} == {f.path: f.blob for f in files}
-    head = ctx.head if same else load_snapshot(merged.records, store)
+    head = ctx.head if same else load_snapshot(merged.records, records)
     known = {u.path for u in ctx.head.invalid}
     ctx.head.add_invalid(p for p in merged.problems if p.path not in known)
     if head is not ctx.head:
         head.add_invalid(merged.problems)
-    before = load_snapshot(target.target_records(), store)
+    before = load_snapshot(target.target_records(), records)
     proposed = _config_of(merged.config, "合并后的", "the merged") if merged.config is not None else ctx.config
     config = _target_config(ctx, target, proposed)
     return Context(config=config, head=head, today=ctx.today, base=before, targets=ctx.targets,
@@ -229,42 +225,3 @@ def _still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], r
     except Exception:  # noqa: BLE001  (unreadable now: simply do not keep this report)
         return False
     return True
-
-
-def document_resolver(root: Path) -> Callable[[str], str | None]:
-    """How a document path resolves inside ``root`` (see ``Context.document_status``): None
-    for a regular file reached without any symbolic link, else why not. Links are never
-    followed (a link inside the registry can still publish another file's content), and an
-    operating-system error (a path too long, a folder without permission) is a status too."""
-
-    def status(ref: str) -> str | None:
-        if ref.startswith(("/", "~")) or (len(ref) > 1 and ref[1] == ":"):
-            return "absolute"
-        parts = ref.replace("\\", "/").split("/")
-        if ".." in parts:
-            return "parent"
-        return _lstat_status(root, parts)
-
-    return status
-
-
-def _lstat_status(root: Path, parts: list[str]) -> str | None:
-    """The status of a path below ``root``, from one ``lstat`` per part (thousands of
-    attachments are looked up on every run, so no ``Path.resolve``)."""
-    path = os.fspath(root)
-    mode = 0
-    for part in parts:
-        if part in ("", "."):
-            continue
-        path = os.path.join(path, part)
-        try:
-            mode = os.lstat(path).st_mode
-        except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL byte
-            return "missing"
-        except OSError as exc:
-            return "too_long" if exc.errno == errno.ENAMETOOLONG else "unreadable"
-        if stat.S_ISLNK(mode):
-            return "symlink"
-    if stat.S_ISDIR(mode):
-        return "missing"
-    return None if stat.S_ISREG(mode) else "special"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from registry import DISTRIBUTION, __version__
 from registry.argparse_zh import Formatter, lang_of, localise_metavars, translated
-from registry.loader import ConfigError
+from registry.errors import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms",

@@ -1,13 +1,18 @@
 """The error that ends a command with exit code 2: registry.yaml or the command line cannot be
 used. Raised at any depth (loading, git, a command's options) and turned into one line of text
 by :func:`registry.cli.main`; defined here, below everything that raises it, so that raising it
-imports nothing else (``registry.loader`` re-exports it for its many callers)."""
+imports nothing else (``registry.loader`` re-exports it for its many callers) — in particular
+not the models: the command line and the warm path of ``registry check`` name it without
+loading pydantic."""
 from __future__ import annotations
 
 import dataclasses
 
 from registry.findings import Message
-from registry.models.config import CONFIG_FILE
+
+# registry.models.config.CONFIG_FILE, spelt out: importing the models package here would load
+# pydantic wherever an error can be raised (tests/test_stat_index.py checks they agree)
+CONFIG_FILE = "registry.yaml"
 
 
 @dataclasses.dataclass

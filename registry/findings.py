@@ -21,6 +21,20 @@ class Message:
         return self.en if lang == "en" else self.zh
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class Unreadable:
+    """A file that is not a valid record: REG001 (cannot be read as one), REG002 (schema) or
+    REG003 (not where, or not what, a record must be). Here, below both the file layout and
+    the snapshot, so that each can name it without importing the other."""
+
+    path: str
+    rule: str
+    line: int
+    column: int
+    field: str
+    message: Message
+
+
 @dataclasses.dataclass(frozen=True, order=True)
 class Finding:
     """One problem at a place. Orders by position, then rule (as yamllint's LintProblem)."""

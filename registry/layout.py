@@ -20,11 +20,13 @@ import errno
 import os
 import stat
 import unicodedata
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from registry.findings import Message
-from registry.snapshot import Unreadable
+from registry.errors import CONFIG_FILE, ConfigError
+from registry.findings import Message, Unreadable
 
+MAX_CONFIG_BYTES = 16 << 20  # thousands of units fit in a few hundred kilobytes
 RECORD_DIRS = ("systems", "projects")
 ATTACHMENT_DIRS = ("docs",)
 RECORD_SUFFIX = ".yaml"
@@ -41,12 +43,23 @@ LOCATION = "REG003"  # the file is not where (or not what) a record must be
 _O_SAFE = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
+Stat = tuple[int, int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device, mode
+# a folder outside systems/ and projects/ as listed: its lstat, its sub-folders (path, stray),
+# its regular files, the problems of its entries
+Listing = tuple[Stat, list[tuple[str, bool]], list[str], list[Unreadable]]
+
+
 @dataclasses.dataclass
 class TreeScan:
-    """The record files of a working tree (sorted posix paths) and the problems of the rest."""
+    """The record files of a working tree (sorted posix paths) and the problems of the rest;
+    ``stats`` holds each record file's ``lstat`` from the scan (for the stat index)."""
 
     records: list[str]
     problems: list[Unreadable]
+    stats: dict[str, os.stat_result] = dataclasses.field(default_factory=dict)
+    # regular files under docs/ reached without a link: documents that resolve (no lstat needed)
+    attachments: set[str] = dataclasses.field(default_factory=set)
+    listings: dict[str, Listing] = dataclasses.field(default_factory=dict)  # see scan_tree
 
 
 class UnreadableFile(Exception):
@@ -63,15 +76,26 @@ def shown(path: str) -> str:
     return "".join(c if unicodedata.category(c)[0] != "C" else repr(c)[1:-1] for c in raw)
 
 
-def scan_tree(root: Path) -> TreeScan:
-    """One ``scandir`` per folder of ``systems/``, ``projects/``, ``docs/`` and the look-alikes."""
+def stat_key(info: os.stat_result) -> Stat:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev, info.st_mode
+
+
+def scan_tree(root: Path, listings: Mapping[str, Listing] | None = None,
+              trusted: Callable[[os.stat_result], bool] | None = None) -> TreeScan:
+    """One ``scandir`` per folder of ``systems/``, ``projects/``, ``docs/`` and the look-alikes.
+
+    ``listings``: what earlier scans found in the folders outside systems/ and projects/ (where
+    only names and kinds of entries matter, not contents), by the folder's ``lstat``: a folder
+    whose ``lstat`` is unchanged (and that ``trusted`` accepts: not racily clean) has the same
+    entries — adding, removing, renaming or replacing an entry changes the folder's times — so
+    it is not listed again. ``TreeScan.listings`` holds this scan's, for the next one."""
     found = TreeScan([], [])
     for folder in RECORD_DIRS:
         _walk(root, folder, found, records=True)
     for folder in ATTACHMENT_DIRS:
-        _walk(root, folder, found, records=False)
+        _walk(root, folder, found, records=False, listings=listings, trusted=trusted)
     for name in _lookalike_folders(root):
-        _walk(root, name, found, records=False, stray=True)
+        _walk(root, name, found, records=False, stray=True, listings=listings, trusted=trusted)
     found.records.sort()
     found.problems.sort(key=lambda p: p.path)
     return found
@@ -89,7 +113,8 @@ def _lookalike_folders(root: Path) -> list[str]:
     )
 
 
-def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool = False) -> None:
+def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool = False,
+          listings: Mapping[str, Listing] | None = None, trusted: Callable[[os.stat_result], bool] | None = None) -> None:
     """Depth-first over ``top`` with an explicit stack (no recursion, links never followed).
     Inside a hidden folder (``.git`` of a nested clone, an editor's ``.history``) only YAML
     files and special files are reported, not every file such a folder holds."""
@@ -100,42 +125,68 @@ def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool =
         try:
             if relative == top and not os.path.lexists(directory):  # no such folder: nothing to report
                 continue
-            mode = os.lstat(directory).st_mode
-            if not stat.S_ISDIR(mode):
-                found.problems.append(_not_regular(relative, mode, records))
+            info = os.lstat(directory) if relative == top or not records else None
+            if info is not None and not stat.S_ISDIR(info.st_mode):
+                found.problems.append(_not_regular(relative, info.st_mode, records))
+                continue
+            if info is not None and not records and _reuse(relative, info, found, pending, listings, trusted):
                 continue
             with os.scandir(directory) as scanner:
-                entries = sorted(scanner, key=lambda e: e.name)
+                entries = list(scanner)  # the order does not matter: the results are sorted
         except OSError as exc:
             found.problems.append(os_problem(relative, exc, folder=True))
             continue
+        if records or info is None:
+            for entry in entries:
+                _visit(relative, entry, found, pending, records=records, stray=stray)
+            continue
+        here, below = TreeScan([], []), list[tuple[str, bool]]()  # this folder's own listing, kept for the next scan
         for entry in entries:
-            _visit(relative, entry, found, pending, records=records, stray=stray)
+            _visit(relative, entry, here, below, records=False, stray=stray)
+        found.listings[relative] = (stat_key(info), below, sorted(here.attachments), here.problems)
+        pending.extend(below)
+        found.attachments.update(here.attachments)
+        found.problems.extend(here.problems)
+
+
+def _reuse(relative: str, info: os.stat_result, found: TreeScan, pending: list[tuple[str, bool]],
+           listings: Mapping[str, Listing] | None, trusted: Callable[[os.stat_result], bool] | None) -> bool:
+    """Take a folder's entries from an earlier listing if its ``lstat`` vouches for them."""
+    known = listings.get(relative) if listings is not None else None
+    if known is None or known[0] != stat_key(info) or trusted is None or not trusted(info):
+        return False
+    found.listings[relative] = known
+    pending.extend(known[1])
+    found.attachments.update(known[2])
+    found.problems.extend(known[3])
+    return True
 
 
 def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: list[tuple[str, bool]], *,
            records: bool, stray: bool) -> None:
+    """One directory entry. The entry's type comes from the directory itself (``d_type``, no
+    system call); only record files are ``lstat``-ed, for the stat index."""
     path = f"{relative}/{entry.name}"
     if not _printable(entry.name):
         found.problems.append(_bad_name(path))
         return
     try:
-        mode = entry.stat(follow_symlinks=False).st_mode
-    except OSError as exc:
-        found.problems.append(os_problem(path, exc))
-        return
-    if stat.S_ISDIR(mode):
-        pending.append((path, stray or (records and entry.name.startswith("."))))
-    elif not stat.S_ISREG(mode):
-        found.problems.append(_not_regular(path, mode, records or stray))
-    elif stray:
-        if entry.name.casefold().endswith(YAML_SUFFIXES):
-            found.problems.append(_not_a_record(path))
-    elif records:
-        if is_record_path(path):
+        if entry.is_dir(follow_symlinks=False):
+            pending.append((path, stray or (records and entry.name.startswith("."))))
+        elif not entry.is_file(follow_symlinks=False):
+            found.problems.append(_not_regular(path, entry.stat(follow_symlinks=False).st_mode, records or stray))
+        elif stray:
+            if entry.name.casefold().endswith(YAML_SUFFIXES):
+                found.problems.append(_not_a_record(path))
+        elif not records:
+            found.attachments.add(path)
+        elif relative.count("/") == 1 and _record_name(entry.name):  # is_record_path, knowing the folder
+            found.stats[path] = entry.stat(follow_symlinks=False)
             found.records.append(path)
         elif not (entry.name.startswith(".") and not entry.name.casefold().endswith(YAML_SUFFIXES)):
             found.problems.append(_not_a_record(path))  # hidden non-YAML files (.gitkeep) are fine
+    except OSError as exc:
+        found.problems.append(os_problem(path, exc))
 
 
 def is_record_path(path: str) -> bool:
@@ -148,14 +199,27 @@ def is_record_path(path: str) -> bool:
     )
 
 
+def _record_name(name: str) -> bool:
+    return name.endswith(RECORD_SUFFIX) and len(name) > len(RECORD_SUFFIX) and not name.startswith(".")
+
+
 def _printable(name: str) -> bool:
     """A name that is valid UTF-8 (no surrogate escapes) without control characters."""
+    if name.isprintable():  # the usual name, at C speed: no character of category C at all
+        return True
     return not any(unicodedata.category(c) in ("Cc", "Cs") for c in name)
 
 
-def read_regular(root: Path, path: str, *, limit: int = MAX_RECORD_BYTES) -> bytes:
+def read_regular(root: Path, path: str, *, limit: int | None = MAX_RECORD_BYTES) -> bytes:
     """The bytes of the regular file ``root/path``; :class:`UnreadableFile` for anything else
-    (a link, a FIFO, a device, no permission, too large), never blocking, never following."""
+    (a link, a FIFO, a device, no permission, larger than ``limit``), never blocking, never
+    following a link."""
+    return read_regular_stat(root, path, limit=limit)[0]
+
+
+def read_regular_stat(root: Path | str, path: str, *, limit: int | None = MAX_RECORD_BYTES) -> tuple[bytes, os.stat_result]:
+    """:func:`read_regular`, with the ``fstat`` of the file read: the stat index records it,
+    taken from the open file so that it describes the bytes read (not a file swapped in after)."""
     try:
         fd = os.open(os.path.join(root, path), _O_SAFE)
     except OSError as exc:
@@ -164,20 +228,33 @@ def read_regular(root: Path, path: str, *, limit: int = MAX_RECORD_BYTES) -> byt
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFile(_not_regular(path, info.st_mode, True))
-        if info.st_size > limit:
+        if limit is not None and info.st_size > limit:
             raise UnreadableFile(_too_large(path, info.st_size, limit))
         chunks = []
         size = 0
-        while chunk := os.read(fd, 1 << 20):
+        while chunk := os.read(fd, max(info.st_size + 1, 1 << 16)):
             size += len(chunk)
-            if size > limit:  # grew while being read
+            if limit is not None and size > limit:  # grew while being read
                 raise UnreadableFile(_too_large(path, size, limit))
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), info
     except OSError as exc:
         raise UnreadableFile(os_problem(path, exc)) from None
     finally:
         os.close(fd)
+
+
+def read_config(root: Path) -> bytes:
+    """The bytes of registry.yaml: a regular file (never a link, a FIFO or a device)."""
+    if not os.path.lexists(root / CONFIG_FILE):
+        raise ConfigError(Message(
+            f"找不到或无法读取 {CONFIG_FILE}（文件不存在）：请在登记簿根目录运行，或用 --root 指定",
+            f"cannot find {CONFIG_FILE}: run in the registry root or pass --root",
+        ))
+    try:
+        return read_regular(root, CONFIG_FILE, limit=MAX_CONFIG_BYTES)
+    except UnreadableFile as exc:
+        raise ConfigError(exc.problem.message) from None
 
 
 # -- messages ---------------------------------------------------------------------------------

@@ -1,16 +1,15 @@
 """A snapshot: every valid record of one revision (working tree or base), with look-ups."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import pickle
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Union
 
-from registry.findings import Message
+from registry.findings import Unreadable as Unreadable
+from registry.gcpause import paused_gc
 from registry.models import Project, System
 
 Record = Union[System, Project]
@@ -40,35 +39,40 @@ class Origin:
         return name[: -len(".yaml")] if name.endswith(".yaml") else name
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
 class Deferred:
-    """A record kept as its pickle (from the record cache) until a run actually looks at it,
-    with the few fields the snapshot's indexes need. Unpickling every record of a large
-    registry costs more than a ``check PATHS`` run spends on everything else."""
+    """A record kept in the record cache until a run actually looks at it, with the few fields
+    the snapshot's indexes need. Unpickling every record of a large registry costs more than a
+    ``check PATHS`` run spends on everything else, and so would reading every record's bytes:
+    ``fetch`` reads (and verifies) this one record's pickle only when it is loaded."""
 
-    kind: str  # "systems" | "projects": the folder, which decides the model
-    id: str
-    unit: str
-    active: bool  # System.active; False for projects
-    creates: tuple[str, ...]  # Project.systems.creates; () for systems
-    data: bytes
+    __slots__ = ("kind", "id", "unit", "active", "creates", "approval", "fetch")
+
+    def __init__(self, kind: str, id: str, unit: str, active: bool, creates: tuple[str, ...],
+                 approval: str | None, fetch: Callable[[], bytes]) -> None:
+        self.kind = kind  # "systems" | "projects": the folder, which decides the model
+        self.id = id
+        self.unit = unit
+        self.active = active  # System.active; False for projects
+        self.creates = creates  # Project.systems.creates; () for systems
+        self.approval = approval  # System.new_system_approval.doc_no as written; None for projects
+        self.fetch = fetch
 
     def load(self) -> Record:
-        record: Record = pickle.loads(self.data)
+        record: Record = pickle.loads(self.fetch())
         return record
 
 
 class _Slot:
     """One record file's record, materialised on first use (then always the same object)."""
 
-    __slots__ = ("path", "id", "unit", "active", "creates", "value")
+    __slots__ = ("path", "id", "unit", "active", "creates", "approval", "value")
 
     def __init__(self, path: str, value: Record | Deferred) -> None:
         self.path = path
         self.value = value
         self.id = value.id
         self.unit = value.unit
-        self.active, self.creates = _light_fields(value)
+        self.active, self.creates, self.approval = light_fields(value)
 
 
 class Snapshot:
@@ -111,11 +115,11 @@ class Snapshot:
         return value
 
     def _systems_in(self, slots: Iterable[_Slot]) -> list[System]:
-        with _gc_paused():  # many objects at once, none of them garbage
+        with paused_gc():  # many objects at once, none of them garbage
             return [self._record(slot) for slot in slots]  # type: ignore[misc]
 
     def _projects_in(self, slots: Iterable[_Slot]) -> list[Project]:
-        with _gc_paused():
+        with paused_gc():
             return [self._record(slot) for slot in slots]  # type: ignore[misc]
 
     @cached_property
@@ -195,6 +199,12 @@ class Snapshot:
                 index[system_id].append(slot)
         return dict(index)
 
+    def systems_approved_by(self, wanted: Callable[[str], bool]) -> list[System]:
+        """The systems whose ``new_system_approval.doc_no`` (as written) ``wanted`` accepts, in
+        file order; only those are loaded (the approvals ledger of the whole registry comes
+        from the record cache's index, not from every record)."""
+        return self._systems_in(slot for slot in self._system_slots if slot.approval is not None and wanted(slot.approval))
+
     def active_count(self, unit: str) -> int:
         return sum(1 for slot in self._system_units.get(unit, ()) if slot.active)
 
@@ -206,13 +216,14 @@ class Snapshot:
         return len(self._system_slots) + len(self._project_slots)
 
 
-def _light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...]]:
-    """``active`` and ``creates`` of a record, cached or loaded, for the indexes."""
+def light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...], str | None]:
+    """``active``, ``creates`` and the new-system approval's document number of a record,
+    cached or loaded: what the snapshot's look-ups need without the record itself."""
     if isinstance(value, Deferred):
-        return value.active, value.creates
+        return value.active, value.creates, value.approval
     if isinstance(value, System):
-        return value.active, ()
-    return False, tuple(value.systems.creates)
+        return value.active, (), value.new_system_approval.doc_no if value.new_system_approval else None
+    return False, tuple(value.systems.creates), None
 
 
 def _index(slots: Iterable[_Slot], key: Callable[[_Slot], str]) -> dict[str, list[_Slot]]:
@@ -220,27 +231,3 @@ def _index(slots: Iterable[_Slot], key: Callable[[_Slot], str]) -> dict[str, lis
     for slot in slots:
         index[key(slot)].append(slot)
     return dict(index)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """As ``registry.loader.paused_gc`` (which imports this module, hence the copy)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class Unreadable:
-    """A file that is not a valid record: REG001 (``syntax``) or REG002 (``schema``)."""
-
-    path: str
-    rule: str
-    line: int
-    column: int
-    field: str
-    message: Message

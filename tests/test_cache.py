@@ -16,7 +16,7 @@ import pytest
 
 from casekit import build_registry
 from gitrepo import GitRepo
-from registry import cache, checking, loader
+from registry import cache, cachestore, checking, loader, recordcache
 from registry.cache import CACHE_DIR, Store
 from registry.checking import check_report, run_check
 from registry.cli import main
@@ -185,44 +185,60 @@ def test_corrupt_entries_are_ignored_and_rebuilt(root: Path) -> None:
     check(root)
     damaged = cache_files(root)
     for path in damaged:
-        if path.name.endswith((".pack", ".run")):
+        if path.name.endswith((".index", ".data", ".run")):
             data = bytearray(path.read_bytes())
             data[len(data) // 2] ^= 0xFF
             path.write_bytes(bytes(data))
     (next(root.glob(f"{CACHE_DIR}/*/runs"))).joinpath("truncated.run").write_bytes(b"registry")
     assert rendered(check(root)) == expected
-    pack = next(root.glob(f"{CACHE_DIR}/*/records.pack"))
-    store = Store(pack.parent, cache._signing_key() or b"")
-    parts = store.read_parts("records.pack")  # rewritten, and valid again
-    assert parts and all(isinstance(part, dict) for part in parts)
+    directory = next(root.glob(f"{CACHE_DIR}/*/records.index")).parent
+    store = Store(directory, cachestore._signing_key() or b"")
+    index = store.read(recordcache.INDEX)  # rewritten, and valid again
+    assert isinstance(index, tuple) and len(index[2]) == 6
+
+
+def test_a_damaged_data_file_restarts_the_run_without_the_cache(root: Path) -> None:
+    """The index is signed, the data files are not: a record whose bytes no longer match the
+    digest in the index is never unpickled; the run starts again and rebuilds the cache."""
+    expected = rendered(check(root, use_cache=False))
+    check(root)
+    for data in root.glob(f"{CACHE_DIR}/*/records-*.data"):
+        data.write_bytes(b"\x80" + data.read_bytes()[1:])
+    for run in (root / CACHE_DIR).rglob("*.run"):
+        run.unlink()
+    assert rendered(check(root)) == expected
+    for run in (root / CACHE_DIR).rglob("*.run"):
+        run.unlink()
+    assert rendered(check(root)) == expected  # from the rebuilt cache
 
 
 def test_a_planted_cache_is_never_unpickled(root: Path) -> None:
     """A cache committed into a pull request is not signed with this machine's key: it is
     ignored, so its pickles never run."""
     check(root)
-    pack = next(root.glob(f"{CACHE_DIR}/*/records.pack"))
+    directory = next(root.glob(f"{CACHE_DIR}/*/records.index")).parent
 
     class Payload:
         def __reduce__(self) -> tuple[Any, ...]:
             return (exec, ("import builtins; builtins.registry_cache_pwned = True",))
 
     forged = pickle.dumps({"systems/" + "0" * 40: Payload()})
-    pack.write_bytes(cache._MAGIC + b"\0" * 32 + forged)
-    for run in (root / CACHE_DIR).rglob("*.run"):
-        run.write_bytes(cache._MAGIC + b"\0" * 32 + forged)
+    for path in [directory / "records.index", directory / "stat.index", *directory.glob("records-*.data"),
+                 *(root / CACHE_DIR).rglob("*.run")]:
+        path.write_bytes(cachestore._MAGIC + b"\0" * 32 + forged)
     check(root)
     assert not hasattr(builtins, "registry_cache_pwned")
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_a_planted_link_is_not_followed(root: Path) -> None:
-    """A link to /dev/zero in place of the pack would never finish reading if followed."""
+    """A link to /dev/zero in place of an index would never finish reading if followed."""
     expected = rendered(check(root, use_cache=False))
     check(root)
-    pack = next(root.glob(f"{CACHE_DIR}/*/records.pack"))
-    pack.unlink()
-    pack.symlink_to("/dev/zero")
+    for name in ("records.index", "stat.index"):
+        planted = next(root.glob(f"{CACHE_DIR}/*/{name}"))
+        planted.unlink()
+        planted.symlink_to("/dev/zero")
     for run in (root / CACHE_DIR).rglob("*.run"):
         run.unlink()
     assert rendered(check(root)) == expected
@@ -265,19 +281,28 @@ def test_an_unwritable_cache_is_not_an_error(root: Path) -> None:
     assert rendered(check(root)) == rendered(check(root, use_cache=False))
 
 
-def test_new_content_goes_to_deltas_which_are_merged_then_packed(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_records_are_appended_and_compacted_when_mostly_stale(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     check(root)
-    directory = next(root.glob(f"{CACHE_DIR}/*/records.pack")).parent
-    monkeypatch.setattr(cache, "_COMPACT_MIN", 4)
-    monkeypatch.setattr(cache, "_MAX_DELTA_FILES", 2)
+    directory = next(root.glob(f"{CACHE_DIR}/*/records.index")).parent
+    [first] = directory.glob("records-*.data")
+    size = first.stat().st_size
     project = root / "projects/czj/2025-czj-001.yaml"
-    delta_files = []
-    for n in range(5):
+
+    def edit(n: int) -> list[Path]:
         project.write_text(project.read_text(encoding="utf-8").replace("name:", f"name: 第{n}版", 1), encoding="utf-8")
         assert rendered(check(root)) == rendered(check(root, use_cache=False))
-        delta_files.append(len(list(directory.glob("*.delta"))))
-    # two deltas; the third merges them into one; a fourth; the fifth entry is over the limit
-    assert delta_files == [1, 2, 1, 2, 0]
+        return list(directory.glob("records-*.data"))
+
+    assert edit(1) == [first] and first.stat().st_size > size  # the new record appended
+    assert len(list(directory.glob("records-*.delta"))) == 1  # its entry: a small signed delta
+    monkeypatch.setattr(recordcache, "_MAX_DELTAS", 1)
+    assert edit(3) == [first] and not list(directory.glob("records-*.delta"))  # merged into the index
+    monkeypatch.setattr(recordcache, "_COMPACT_MIN_BYTES", 0)
+    monkeypatch.setattr(recordcache, "_SLACK", 1)  # the earlier versions of the project are waste now
+    [compacted] = edit(2)
+    assert compacted != first
+    index = Store(directory, cachestore._signing_key() or b"").read(recordcache.INDEX)
+    assert index[0] == [compacted.name] and index[1] == [compacted.stat().st_size]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parallel loading forks, on Linux only")
@@ -312,3 +337,23 @@ def test_the_check_command_does_not_import_git_or_the_publishing_tools(root: Pat
     assert done.returncode == 0, done.stderr
     assert "REG001" in done.stdout  # it did check the registry found from the working directory
     assert done.stdout.splitlines()[-1] == "imported: "
+
+
+def test_loaded_records_share_field_name_sets_and_still_behave_as_models(root: Path) -> None:
+    """Memory: one field-name set per distinct set of names, not one per model; pydantic's
+    dump (exclude_unset), copy with update, deep copy and pickling behave as before."""
+    import copy
+
+    first, second = (run_check(root, today=TODAY, use_cache=False).context.head.systems for _ in range(2))
+    assert first[0].__pydantic_fields_set__ is second[0].__pydantic_fields_set__
+    run_check(root, today=TODAY)
+    cached = run_check(root, today=TODAY).context.head.systems  # unpickled from the record cache
+    assert cached[0].__pydantic_fields_set__ is first[0].__pydantic_fields_set__
+    record = first[0]
+    dumped = record.model_dump(mode="python", exclude_unset=True)
+    assert dumped and set(dumped) == set(record.__pydantic_fields_set__)
+    changed = record.model_copy(update={"name": "改名"})
+    assert changed.name == "改名" and "name" in changed.model_fields_set and record.name != "改名"
+    assert copy.deepcopy(record) == record and pickle.loads(pickle.dumps(record)) == record
+    with pytest.raises(TypeError):
+        record.__pydantic_fields_set__.add("name")

@@ -4,13 +4,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import gc
 import sys
 
-from registry.checking import check_report
 from registry.commands.common import iso_date, missing_paths, relative_paths
-from registry.findings import Message
-from registry.loader import CONFIG_FILE, ConfigError
+from registry.errors import CONFIG_FILE, ConfigError
+from registry.findings import Message, Report
+from registry.gcpause import paused_gc
 from registry.reporters import REPORTERS
 
 NAME = "check"
@@ -32,21 +31,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # A short-lived process that builds a few million objects and no garbage cycles worth
-    # collecting: each automatic collection would only walk the whole registry again.
-    gc.disable()
     missing_paths(args.paths)
     paths = relative_paths(args.root, args.paths) if args.paths else None
     if paths is not None and CONFIG_FILE in paths:
         paths = None  # registry.yaml changed: profiles or units may change any finding
-    report = check_report(args.root, today=args.today or dt.date.today(), base=args.base, paths=paths,
-                          use_cache=not args.no_cache)
+    if args.changes_only and args.base is None:
+        raise ConfigError(Message("--changes-only 需要同时指定 --base", "--changes-only needs --base"), path="--base")
+    # A short-lived run that builds a few million objects and no garbage cycles worth
+    # collecting: each automatic collection would only walk the whole registry again.
+    with paused_gc():
+        report = _report(args, args.today or dt.date.today(), paths)
     if args.changes_only:
-        if args.base is None:
-            raise ConfigError(Message("--changes-only 需要同时指定 --base", "--changes-only needs --base"), path="--base")
         report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
     sys.stdout.write(REPORTERS.render(args.format, report, args.lang))
     return report.exit_code(strict=args.strict)
+
+
+def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None) -> Report:
+    """The stored report when nothing changed (:mod:`registry.warm`: the models, the parser and
+    the rules are not even imported), else a check run."""
+    from registry import warm
+
+    inputs = warm.gather(args.root, use_cache=not args.no_cache)
+    if args.base is None:
+        reused = warm.reused_report(inputs, today=today.isoformat(), base="", paths=paths)
+        if reused is not None:
+            return reused
+    from registry.checking import check_report
+
+    return check_report(args.root, today=today, base=args.base, paths=paths, inputs=inputs)
 
 
 def _is_change(rule_id: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from registry.dates import TODAY_FIRST, TODAY_LAST, today_in_range
 from registry.findings import Message
-from registry.loader import ConfigError
+from registry.errors import ConfigError
 
 
 def iso_date(text: str) -> dt.date:

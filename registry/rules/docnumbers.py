@@ -41,7 +41,8 @@ def normalised(text: str) -> str:
     """How two spellings of one number compare: NFKC (full width → half width), no whitespace
     or invisible characters, lower case, and every bracket variant of the year as 〔〕."""
     folded = unicodedata.normalize("NFKC", text)
-    folded = "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
+    if not folded.isprintable() or " " in folded:  # (a printable text has no Cc, Cf or space but " ")
+        folded = "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
     folded = re.sub(r"[\[(【]", "〔", folded)
     folded = re.sub(r"[\])】]", "〕", folded)
     folded = folded.replace("〕第", "〕")  # 〔2024〕第80号 is 〔2024〕80号

@@ -183,9 +183,10 @@ def reg014(ctx: Context, params: NoParams) -> Iterator[Problem]:
     if not wanted:
         return
     claims: dict[str, list[System]] = {}
-    for s in ctx.head.systems:
-        if s.new_system_approval is not None and normalised(s.new_system_approval.doc_no) in wanted:
-            claims.setdefault(normalised(s.new_system_approval.doc_no), []).append(s)
+    # the approvals ledger: only the systems naming one of these documents are loaded
+    for s in ctx.head.systems_approved_by(lambda doc_no: normalised(doc_no) in wanted):
+        assert s.new_system_approval is not None
+        claims.setdefault(normalised(s.new_system_approval.doc_no), []).append(s)
     for s in ctx.systems:
         if s.new_system_approval is not None:
             yield from _overspent(s, claims[normalised(s.new_system_approval.doc_no)])

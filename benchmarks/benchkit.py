@@ -1,0 +1,142 @@
+"""Shared helpers of the benchmark scripts: timed child processes (wall clock, CPU time of the
+process and its children, peak memory), the code snapshot the children run, xargs-sized
+batches and tables that line up with Chinese text. Not a test; see benchmarks/README.md."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+VENV_BIN = Path(sys.executable).parent
+XARGS_BYTES = 128 * 1024  # GNU xargs' default command-line buffer
+
+
+@dataclasses.dataclass
+class Timing:
+    label: str
+    wall: float
+    cpu: float  # user + system, the process and all its children
+    peak_rss_mb: float  # largest single process (getrusage semantics)
+    tree_rss_mb: float | None  # largest sum over the process tree, sampled every 20 ms
+    exit_codes: list[int]
+    stdout: bytes = b""
+    runs: int = 1
+
+
+def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: dict[str, str]) -> Timing:
+    """Run ``commands`` one after another; wall clock, CPU and memory over all of them."""
+    wall = cpu = peak = 0.0
+    tree: float | None = 0.0
+    codes, out = [], b""
+    for command in commands:
+        with tempfile.TemporaryFile() as sink:
+            start = time.perf_counter()
+            proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.PIPE)
+            sampler = TreeSampler(proc.pid)
+            sampler.start()
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            wall += time.perf_counter() - start
+            sampler.stop()
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            stderr = proc.stderr.read() if proc.stderr else b""
+            sink.seek(0)
+            out += sink.read()
+        cpu += usage.ru_utime + usage.ru_stime
+        peak = max(peak, usage.ru_maxrss / 1024)
+        tree = None if sampler.peak is None or tree is None else max(tree, sampler.peak)
+        codes.append(proc.returncode)
+        if proc.returncode not in (0, 1):
+            sys.stderr.write(f"{label}: exit {proc.returncode}\n{stderr.decode(errors='replace')}\n")
+    return Timing(label, wall, cpu, peak, tree, codes, out, len(commands))
+
+
+class TreeSampler(threading.Thread):
+    """Peak resident memory of a process and its descendants (Linux /proc), sampled."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak: float | None = 0.0 if Path("/proc/self/stat").exists() else None
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while self.peak is not None and not self._done.wait(0.02):
+            self.peak = max(self.peak, self._tree_mb())
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def _tree_mb(self) -> float:
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    stat = Path(entry.path, "stat").read_text()
+                except OSError:
+                    continue
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+        total, todo = 0, [self.pid]
+        while todo:
+            pid = todo.pop()
+            todo.extend(children.get(pid, []))
+            try:
+                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, IndexError, ValueError):
+                continue
+        return total / 2**20
+
+
+def batches(paths: Sequence[str], limit: int = XARGS_BYTES) -> list[list[str]]:
+    """Split arguments the way xargs does: each command line under ``limit`` bytes."""
+    out: list[list[str]] = [[]]
+    size = 0
+    for path in paths:
+        length = len(path.encode()) + 1
+        if out[-1] and size + length > limit:
+            out.append([])
+            size = 0
+        out[-1].append(path)
+        size += length
+    return out
+
+
+def snapshot_code(dest: Path) -> Path:
+    """A copy of the registry package for the children to run: every timed run uses the same
+    code even while the working tree is being edited (the cache is keyed on the tool's source,
+    so an edit between two runs would otherwise turn an "unchanged" run into a cold one)."""
+    import registry
+
+    shutil.copytree(Path(registry.__file__).parent, dest / "registry",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".registry-cache"))
+    return dest
+
+
+def child_env(pycache: Path | None, code: Path) -> dict[str, str]:
+    """The children's environment: the snapshot of the code first on the path, and — as an
+    installed tool has its bytecode compiled — a bytecode cache outside the source tree
+    (unless ``--no-bytecode-cache``)."""
+    env = dict(os.environ)
+    env.pop("REGISTRY_NO_CACHE", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), env.get("PYTHONPATH", "")]))
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """Pad to a display width: CJK characters take two columns in a terminal."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    fill = " " * max(0, width - shown)
+    return fill + text if right else text + fill

@@ -1,0 +1,315 @@
+"""The cache directory: where it lives, how its files are signed and written.
+
+Everything cached lives in ``<root>/.registry-cache/<fingerprint>/``. The fingerprint names the
+tool's own source code and the versions of the libraries that shape results, so any code
+change starts a fresh directory. Entries are pickles, so each file is signed (HMAC-SHA256)
+with a key kept outside the repository (``~/.cache/registry/cache.key``): a cache committed
+into a pull request, or damaged on disk, fails the signature and is ignored, never unpickled.
+Files are written to a temporary name and renamed, so parallel runs (pre-commit, an editor,
+CI) never see a half-written file. ``REGISTRY_NO_CACHE=1`` turns caching off.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import re
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import registry
+from registry.layout import UnreadableFile, read_regular
+
+CACHE_DIR = ".registry-cache"
+DISABLE_ENV = "REGISTRY_NO_CACHE"
+FORMAT = 3  # bump when the layout of entries changes
+_MAGIC = b"registry-cache\x00\x01"
+_KEY_BYTES = 32
+_DIGEST = hashlib.sha256().digest_size
+# Libraries whose version can change what a record loads to or what a rule says.
+_DISTRIBUTIONS = ("pydantic", "pydantic-core", "ruamel.yaml", "ruamel.yaml.clib", "chinesecalendar")
+_KEEP_FINGERPRINTS = 3  # older tool versions' directories beyond this are removed
+
+
+def enabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "").strip() in ("", "0")
+
+
+@functools.cache
+def fingerprint() -> str:
+    """Hash of everything besides the input files that decides a result: this package's
+    source files, the versions of the libraries it builds on, and the Python version."""
+    digest = hashlib.sha256(f"{FORMAT}\0{registry.__version__}\0{sys.version}\0".encode())
+    for name in _DISTRIBUTIONS:
+        digest.update(f"{name}={_version(name)}\0".encode())
+    package = Path(registry.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
+            continue
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    """The installed version of ``distribution``: from the name of its ``<name>-<version>.dist-info``
+    folder, found the way ``importlib.metadata`` finds it (the first on ``sys.path``), without
+    importing ``importlib.metadata`` (which costs more than the rest of an unchanged run's setup);
+    through it only for another kind of installation."""
+    wanted = _normalised(distribution)
+    for folder in sys.path:
+        for name in _listing(folder or "."):
+            project, _, version = name.removesuffix(".dist-info").partition("-")
+            if name.endswith(".dist-info") and version and _normalised(project) == wanted:
+                return version
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.cache
+def _listing(folder: str) -> tuple[str, ...]:
+    try:
+        return tuple(os.listdir(folder))
+    except OSError:
+        return ()
+
+
+def _signing_key() -> bytes | None:
+    """The per-user secret that signs cache files; created on first use. None if unusable."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "registry" / "cache.key"
+    try:
+        key = path.read_bytes()
+        if len(key) == _KEY_BYTES:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = os.urandom(_KEY_BYTES)
+        _write_atomically(path, fresh, mode=0o600)
+        return path.read_bytes() if path.stat().st_size == _KEY_BYTES else None  # another run may have won
+    except OSError:
+        return None
+
+
+def _write_atomically(path: Path, data: bytes | Iterable[bytes | memoryview], *, mode: int = 0o644) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for piece in [data] if isinstance(data, bytes) else data:
+                out.write(piece)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with _quietly():
+            os.unlink(tmp)
+        raise
+
+
+def _quietly() -> contextlib.suppress:
+    """``with _quietly(): …`` ignores OSError: the cache is an optimisation, never an error."""
+    return contextlib.suppress(OSError)
+
+
+class Store:
+    """The cache directory of one registry root, for this build of the tool."""
+
+    def __init__(self, directory: Path, key: bytes) -> None:
+        self.directory = directory
+        self._key = key
+
+    @classmethod
+    def open(cls, root: Path) -> Store | None:
+        """The store under ``root``, created if needed; None when caching is off or the
+        directory cannot be used (read-only checkout, a symlink planted in its place …)."""
+        if not enabled():
+            return None
+        top = root / CACHE_DIR
+        try:
+            if top.is_symlink() or (top.exists() and not top.is_dir()):
+                return None
+            key = _signing_key()
+            if key is None:
+                return None
+            directory = top / fingerprint()[:20]
+            if directory.is_symlink():
+                return None
+            fresh = not directory.is_dir()
+            directory.mkdir(parents=True, exist_ok=True)
+            _mark_as_cache(top)
+            if fresh:
+                _forget_old_fingerprints(top)
+            return cls(directory, key)
+        except OSError:
+            return None
+
+    def read(self, name: str) -> Any | None:
+        """The value stored under ``name``; None if absent, unreadable, tampered or corrupt."""
+        parts = self.read_parts(name)
+        return parts[0] if parts is not None and len(parts) == 1 else None
+
+    def write(self, name: str, value: Any) -> bool:
+        """Store ``value`` under ``name`` atomically; False (and nothing written) on failure."""
+        return self.write_parts(name, [value])
+
+    def read_parts(self, name: str) -> list[Any] | None:
+        """The values :meth:`write_parts` stored under ``name``, or None (as :meth:`read`)."""
+        try:
+            data = read_regular(self.directory, name, limit=None)
+        except UnreadableFile:
+            return None
+        header = len(_MAGIC) + _DIGEST
+        if len(data) < header or not data.startswith(_MAGIC):
+            return None
+        payload = memoryview(data)[header:]
+        expected = hmac.new(self._key, payload, hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, data[len(_MAGIC):header]):
+            return None
+        stream = io.BytesIO(payload)
+        parts = []
+        try:
+            while stream.tell() < len(payload):
+                parts.append(pickle.Unpickler(stream).load())
+        except Exception:  # noqa: BLE001  (signed but unloadable, e.g. a class renamed: rebuild)
+            return None
+        return parts
+
+    def write_parts(self, name: str, parts: Iterable[Any]) -> bool:
+        """Store several values as one file, each pickled on its own: pickling remembers every
+        object it has written, so one pickle of 20,000 records would hold them all twice."""
+        stream = io.BytesIO()
+        try:
+            for part in parts:
+                pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump(part)
+        except Exception:  # noqa: BLE001  (an unpicklable value is simply not cached)
+            return False
+        payload = stream.getbuffer()
+        mac = hmac.new(self._key, payload, hashlib.sha256).digest()
+        path = self.directory / name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent.is_symlink():  # only this tool creates folders in here
+                return False
+            _write_atomically(path, [_MAGIC, mac, payload])
+            return True
+        except OSError:
+            return False
+
+    def write_raw(self, name: str, chunks: Iterable[bytes]) -> bool:
+        """Write unsigned bytes (streamed, never all in memory), for data whose digests a signed
+        entry holds (see :mod:`registry.recordcache`); False on failure."""
+        try:
+            _write_atomically(self.directory / name, chunks)
+            return True
+        except OSError:
+            return False
+
+    def append_raw(self, name: str, data: bytes) -> int | None:
+        """Append ``data`` to an existing regular file of the store in one ``write`` (parallel
+        appenders never interleave); the offset where it starts, or None on failure."""
+        try:
+            fd = os.open(self.directory / name, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode) or os.write(fd, data) != len(data):
+                return None
+            return os.lseek(fd, 0, os.SEEK_CUR) - len(data)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    def open_raw(self, name: str) -> int | None:
+        """A read-only descriptor of a regular file of the store (never through a link)."""
+        try:
+            fd = os.open(self.directory / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        except OSError:
+            return None
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                return fd
+        except OSError:
+            pass
+        os.close(fd)
+        return None
+
+    def remove(self, name: str) -> None:
+        with _quietly():
+            (self.directory / name).unlink()
+
+    def clock_ns(self) -> int | None:
+        """The file system's clock now, in nanoseconds: the modification time a file written
+        now gets (its granularity and its skew, e.g. on a network drive). None if unusable."""
+        with _quietly():
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".clock-")
+            try:
+                return os.fstat(fd).st_mtime_ns
+            finally:
+                os.close(fd)
+                os.unlink(tmp)
+        return None
+
+    def names(self, pattern: str) -> list[str]:
+        try:
+            return sorted(p.relative_to(self.directory).as_posix() for p in self.directory.glob(pattern))
+        except OSError:
+            return []
+
+
+def _mark_as_cache(top: Path) -> None:
+    """``.gitignore`` (``*``) so users need not ignore the directory, and the standard
+    CACHEDIR.TAG so backup tools skip it. Existing files are left alone."""
+    for name, text in ((".gitignore", "# registry check 的缓存目录，可随时删除\n*\n"),
+                       ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                                        "# This file is a cache directory tag created by registry check.\n")):
+        path = top / name
+        if not path.exists():
+            with _quietly():
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(text)
+
+
+def _forget_old_fingerprints(top: Path) -> None:
+    """Keep the newest few tool builds' directories (two versions may share a checkout)."""
+    with _quietly():
+        builds = sorted((p for p in top.iterdir() if p.is_dir() and not p.is_symlink()),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in builds[_KEEP_FINGERPRINTS:]:
+            _remove_tree(old)
+
+
+def _remove_tree(directory: Path) -> None:
+    """Delete a cache build directory, deepest entries first; links are removed, not followed."""
+    for path in sorted(directory.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        with _quietly():
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()
+    with _quietly():
+        directory.rmdir()
+
+
+class StaleCache(Exception):
+    """A cache entry failed its check while a run was using it (a data file damaged or removed
+    after the index was read): the run starts again without the cache's records."""

@@ -1,0 +1,255 @@
+"""Load results of record files, kept by content in the cache store (:mod:`registry.cachestore`).
+
+A record file's load result (the validated model, or its REG001/REG002 problems) is keyed by
+the file's folder (it decides the model) and its git blob id. Two kinds of files hold them:
+
+* ``records.index`` — signed, small (plus ``records-*.delta``, the entries later runs added): for every key the few fields the snapshot's look-ups
+  need (id, unit, active, the systems a project creates) and where the record's pickle lies
+  (data file, offset, length, SHA-256). A run reads this one file, not the records.
+* ``records-<pid>-<ns>.data`` — the pickles, back to back, written once and never changed.
+  A record is read with one ``pread`` when a run looks at it, and used only if its SHA-256 is
+  the one the signed index holds: an unsigned data file cannot smuggle a pickle in. A digest
+  that no longer matches (a data file damaged during a run) raises
+  :class:`~registry.cachestore.StaleCache` and the run starts again without the cache.
+
+Later runs append their new records to the newest data file (in one ``write`` with
+``O_APPEND``, so parallel runs never interleave); when the data files hold much more than the
+current records need, one run writes a new data file with exactly its own records and the
+others are removed. Descriptors of the data files are opened as soon as
+the index is read, so a file removed by a parallel run stays readable by this one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import os
+import pickle
+import time
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from registry.cache import SourceFile, blob_id
+from registry.cachestore import StaleCache, Store
+from registry.layout import UnreadableFile, read_regular
+from registry.snapshot import Deferred, light_fields
+
+
+Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
+INDEX = "records.index"
+_MAX_DELTAS = 16  # more delta files, and the next run merges them into the index
+_SLACK = 2  # compact when the data files hold more than twice the bytes the current records need
+_COMPACT_MIN_BYTES = 1 << 20  # small caches are never worth compacting for slack
+# an index entry: ``list[Unreadable]`` (path-free) for a file that failed to load, or
+# (id, unit, active, creates, approval, data file number, offset, length, sha256): see
+# ``registry.snapshot.light_fields``
+Entry = Any
+
+
+class _Shelf:
+    """The open data files of one index; closed when no record of it is referenced any more."""
+
+    def __init__(self, store: Store, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.fds = [store.open_raw(name) for name in self.names]
+        weakref.finalize(self, _close_all, list(self.fds))
+
+    def read(self, file: int, offset: int, length: int, digest: bytes) -> bytes:
+        fd = self.fds[file] if 0 <= file < len(self.fds) else None
+        try:
+            data = os.pread(fd, length, offset) if fd is not None else b""
+        except OSError:
+            data = b""
+        if len(data) != length or hashlib.sha256(data).digest() != digest:
+            raise StaleCache(f"record at {self.names[file] if 0 <= file < len(self.names) else file}:{offset}")
+        return data
+
+
+def _close_all(fds: list[int | None]) -> None:
+    for fd in fds:
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+@dataclasses.dataclass
+class _Known:
+    entries: dict[str, Entry] = dataclasses.field(default_factory=dict)
+    shelf: _Shelf | None = None
+    sizes: list[int] = dataclasses.field(default_factory=list)  # bytes of each data file
+    deltas: list[str] = dataclasses.field(default_factory=list)  # delta files read
+
+
+class RecordCache:
+    """Load results of record files, by content. Without a store it only delegates."""
+
+    def __init__(self, store: Store | None, root: Path | None = None) -> None:
+        self.store = store
+        self.root = root  # where files the scan did not read are read from, when not cached
+
+    @functools.cached_property
+    def _known(self) -> _Known:
+        """The index and its deltas, read once per run (every snapshot of the run shares it)."""
+        known = _Known()
+        if self.store is None:
+            return known
+        index = self.store.read(INDEX)
+        if not (isinstance(index, tuple) and len(index) == 3 and isinstance(index[2], dict)):
+            return known
+        names, sizes, entries = index
+        known.shelf = _Shelf(self.store, names)
+        known.sizes = list(sizes)
+        known.entries = entries
+        for name in self.store.names("records-*.delta"):
+            delta = self.store.read(name)
+            known.deltas.append(name)
+            if isinstance(delta, tuple) and len(delta) == 3 and delta[0] == names[-1] and isinstance(delta[2], dict):
+                known.entries.update(delta[2])  # records appended to the newest data file
+                known.sizes[-1] = max(known.sizes[-1], delta[1])
+        return known
+
+    def load(self, files: Sequence[SourceFile],
+             load_many: Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]]) -> list[Loaded]:
+        """The load result of every file, in order: from the cache where the content is
+        known, else from ``load_many`` (and then remembered)."""
+        results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
+        readable = [i for i, f in enumerate(files) if f.problem is None]
+        known = self._known
+        misses: list[int] = []
+        entries, read = known.entries, known.shelf.read if known.shelf is not None else None
+        for i in readable:
+            f = files[i]
+            kind = f.path.split("/", 1)[0]
+            found = entries.get(f"{kind}/{f.blob}")
+            if found is None or read is None:
+                misses.append(i)
+            elif isinstance(found, list):
+                results[i] = [dataclasses.replace(u, path=f.path) for u in found]
+            else:
+                # a Deferred per file: two files with the same content still get two record
+                # objects when loaded (Snapshot keys on object identity)
+                results[i] = Deferred(kind, found[0], found[1], found[2], found[3], found[4],
+                                      functools.partial(read, found[5], found[6], found[7], found[8]))
+        if misses:
+            pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
+            for i, result in zip(misses, load_many(pairs)):
+                results[i] = result
+            if self.store is not None:
+                self._remember(files, results, misses)
+        return results
+
+    def _bytes(self, f: SourceFile) -> bytes | Callable[[], bytes]:
+        """The file's bytes, or how to read them where they are parsed (a loader worker): the
+        scan hashed them and let them go; a file changed since the scan restarts the run."""
+        if f.raw is not None:
+            return f.raw
+        if self.root is None:
+            raise StaleCache(f"{f.path}: its bytes were not kept")
+        return functools.partial(read_verified, self.root, f.path, f.blob)
+
+    def _remember(self, files: Sequence[SourceFile], results: list[Loaded], misses: list[int]) -> None:
+        """Append this run's new records to the newest data file; or, when the data files hold
+        too much that no current file needs (or are too many), write one holding exactly this
+        run's records, and remove the others."""
+        assert self.store is not None
+        known = self._known
+        live = {f.key: i for i, f in enumerate(files) if f.problem is None}
+        live_bytes = sum(e[7] for k, e in known.entries.items() if k in live and isinstance(e, tuple))
+        if known.shelf is not None and known.sizes and sum(known.sizes) <= max(_COMPACT_MIN_BYTES, _SLACK * live_bytes):
+            if self._append(sorted((files[i].key, i) for i in misses), files, results, known):
+                return
+        name = f"records-{os.getpid()}-{time.time_ns()}.data"
+        entries: dict[str, Entry] = {}
+        writer = _DataWriter(0)
+        if not self.store.write_raw(name, writer.pieces(self._pieces(sorted(live.items()), files, results, known), entries)):
+            return
+        if self.store.write(INDEX, ([name], [writer.offset], entries)):
+            for old in [*(set(known.shelf.names) - {name} if known.shelf else ()), *known.deltas]:
+                self.store.remove(old)  # merged into the new one
+
+    def _append(self, chosen: list[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
+                known: _Known) -> bool:
+        """New records at the end of the newest data file (one ``write``, so that parallel
+        runs appending to it never interleave), their entries in a small signed delta file
+        (so that a run with three new records does not rewrite the whole index); the deltas
+        are merged into the index when they pile up."""
+        assert self.store is not None and known.shelf is not None
+        new: dict[str, Entry] = {}
+        writer = _DataWriter(len(known.sizes) - 1)
+        data = b"".join(writer.pieces(self._pieces(chosen, files, results, known), new))
+        start = self.store.append_raw(known.shelf.names[-1], data)
+        if start is None:
+            return False
+        for key, entry in new.items():  # offsets were counted from 0: shift them to where the bytes went
+            if isinstance(entry, tuple):
+                new[key] = (*entry[:6], entry[6] + start, *entry[7:])
+        end = start + len(data)
+        if len(known.deltas) < _MAX_DELTAS:
+            return self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (known.shelf.names[-1], end, new))
+        sizes = [*known.sizes[:-1], max(known.sizes[-1], end)]
+        if not self.store.write(INDEX, (known.shelf.names, sizes, {**known.entries, **new})):
+            return False
+        for name in known.deltas:  # merged (a delta a parallel run wrote meanwhile stays)
+            self.store.remove(name)
+        return True
+
+    def _pieces(self, chosen: Iterable[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
+                known: _Known) -> Iterator[tuple[str, Loaded | Entry, bytes | None]]:
+        """(key, result or entry, pickle) for each chosen file: the pickle of a new record, or
+        of a known one read back from its data file (when compacting)."""
+        seen: set[str] = set()
+        for key, i in chosen:
+            if key in seen:
+                continue
+            seen.add(key)
+            result = results[i]
+            if isinstance(result, list):
+                yield key, [dataclasses.replace(u, path="") for u in result], None
+            elif isinstance(result, Deferred):
+                try:
+                    yield key, result, result.fetch()
+                except StaleCache:
+                    continue
+            else:
+                try:
+                    yield key, result, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # noqa: BLE001  (a record that cannot be pickled is not cached)
+                    continue
+
+
+class _DataWriter:
+    """Streams pickles into a data file while filling in their index entries."""
+
+    def __init__(self, file: int) -> None:
+        self.file = file
+        self.offset = 0
+
+    def pieces(self, items: Iterable[tuple[str, Any, bytes | None]], entries: dict[str, Entry]) -> Iterator[bytes]:
+        for key, result, data in items:
+            if data is None:
+                entries[key] = result
+                continue
+            entries[key] = (*_light(result), self.file, self.offset, len(data), hashlib.sha256(data).digest())
+            self.offset += len(data)
+            yield data
+
+
+def _light(result: Any) -> tuple[str, str, bool, tuple[str, ...], str | None]:
+    """id, unit and the light fields: what the snapshot's look-ups need without the record."""
+    return (result.id, result.unit, *light_fields(result))
+
+
+def read_verified(root: Path, path: str, blob: str) -> bytes:
+    """The bytes of ``root/path`` if they still have the blob id the scan saw, else
+    :class:`StaleCache` (the file changed during the run)."""
+    try:
+        raw = read_regular(root, path)
+    except UnreadableFile:
+        raise StaleCache(f"{path} is no longer readable") from None
+    if blob_id(raw) != blob:
+        raise StaleCache(f"{path} changed during the run")
+    return raw

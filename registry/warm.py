@@ -1,0 +1,138 @@
+"""The warm path of ``registry check``: the working tree's files and, when none of a run's
+inputs changed, the stored report — without importing the models (pydantic), the YAML parser
+or the rules, which a run that reuses its report never needs.
+
+:func:`scan` lists the record files and takes each one's blob id from the stat index when the
+file is unchanged (:mod:`registry.statindex`), reading and hashing only the others.
+:func:`reused_report` looks the run up in the run cache (:mod:`registry.cache`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import errno
+import os
+import stat
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from registry.cache import RunCache, SourceFile, run_key
+from registry.cachestore import Store
+from registry.findings import Report
+from registry.layout import UnreadableFile, read_config, read_regular_stat, scan_tree
+from registry.statindex import StatIndex
+
+
+@dataclasses.dataclass
+class Inputs:
+    """What a check run reads from the working tree before anything is parsed."""
+
+    root: Path
+    config_raw: bytes  # registry.yaml
+    store: Store | None  # the cache, None when off or unusable
+    files: list[SourceFile]
+    attachments: frozenset[str] = frozenset()  # regular files under docs/ the scan found
+    _keys: dict[tuple[str, str, tuple[str, ...] | None], str] = dataclasses.field(default_factory=dict)
+
+    def run_key(self, *, today: str, base: str, paths: Sequence[str] | None) -> str:
+        """The run cache's key of a check of these inputs (see :func:`registry.cache.run_key`)."""
+        wanted = (today, base, tuple(paths) if paths is not None else None)
+        if wanted not in self._keys:
+            self._keys[wanted] = run_key(config=self.config_raw, files=self.files, today=today, base=base, targets=paths)
+        return self._keys[wanted]
+
+
+def gather(root: Path, *, use_cache: bool = True) -> Inputs:
+    """registry.yaml, the cache store and every record file of ``root`` (see :func:`scan`)."""
+    config_raw = read_config(root)
+    store = Store.open(root) if use_cache else None
+    files, attachments = scan_with_attachments(root, store, keep_bytes=False)
+    return Inputs(root, config_raw, store, files, attachments)
+
+
+def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
+    """Every record file of the working tree with its blob id, and every file that cannot be a
+    record (a link, a FIFO, a misplaced YAML file, no permission …) with its problem (see
+    :mod:`registry.layout`). With a store, a file the stat index vouches for is not read (its
+    ``raw`` is None); every other file is read once and hashed."""
+    return scan_with_attachments(root, store)[0]
+
+
+def scan_with_attachments(root: Path, store: Store | None = None, *,
+                          keep_bytes: bool = True) -> tuple[list[SourceFile], frozenset[str]]:
+    """:func:`scan`, and the regular files found under docs/ (see :func:`document_resolver`).
+    ``keep_bytes=False``: the bytes are hashed and dropped (``raw`` None), so that a large
+    registry's bytes are not held beside its records: the loader reads again the few files it
+    parses (:class:`registry.recordcache.RecordCache`, checking the blob id)."""
+    index = StatIndex(store)  # its clock is read before any file is looked at
+    tree = scan_tree(root, index.old_listings, index.trusted)
+    index.listings = tree.listings
+    files = [SourceFile.refused(problem) for problem in tree.problems]
+    for path in tree.records:
+        blob = index.blob_of(path, tree.stats[path])
+        if blob is not None:
+            files.append(SourceFile(path, None, blob))
+            continue
+        try:
+            raw, info = read_regular_stat(root, path)
+        except UnreadableFile as exc:
+            files.append(SourceFile.refused(exc.problem))
+            continue
+        source = SourceFile.of(path, raw)
+        index.remember(path, info, source.blob)
+        files.append(source if keep_bytes else dataclasses.replace(source, raw=None))
+    index.save()
+    return files, frozenset(tree.attachments)
+
+
+def reused_report(inputs: Inputs, *, today: str, base: str, paths: Sequence[str] | None) -> Report | None:
+    """The stored report of a run with exactly these inputs, if there is one and every
+    document path it looked at still resolves as it did; ``base`` is the resolved target's
+    identity ('' without ``--base``)."""
+    if inputs.store is None:
+        return None
+    key = inputs.run_key(today=today, base=base, paths=paths)
+    reused = RunCache(inputs.store).get(key, document_resolver(inputs.root, inputs.attachments))
+    return reused if isinstance(reused, Report) else None
+
+
+def document_resolver(root: Path, found: frozenset[str] = frozenset()) -> Callable[[str], str | None]:
+    """How a document path resolves inside ``root`` (see ``Context.document_status``): None
+    for a regular file reached without any symbolic link, else why not. Links are never
+    followed (a link inside the registry can still publish another file's content), and an
+    operating-system error (a path too long, a folder without permission) is a status too.
+    ``found``: regular files the scan just listed without following links (written exactly as
+    a reference names them, they need no ``lstat``)."""
+
+    def status(ref: str) -> str | None:
+        if ref in found:
+            return None
+        if ref.startswith(("/", "~")) or (len(ref) > 1 and ref[1] == ":"):
+            return "absolute"
+        parts = ref.replace("\\", "/").split("/")
+        if ".." in parts:
+            return "parent"
+        return _lstat_status(root, parts)
+
+    return status
+
+
+def _lstat_status(root: Path, parts: list[str]) -> str | None:
+    """The status of a path below ``root``, from one ``lstat`` per part (thousands of
+    attachments are looked up on every run, so no ``Path.resolve``)."""
+    path = os.fspath(root)
+    mode = 0
+    for part in parts:
+        if part in ("", "."):
+            continue
+        path = os.path.join(path, part)
+        try:
+            mode = os.lstat(path).st_mode
+        except (FileNotFoundError, NotADirectoryError, ValueError):  # ValueError: a NUL byte
+            return "missing"
+        except OSError as exc:
+            return "too_long" if exc.errno == errno.ENAMETOOLONG else "unreadable"
+        if stat.S_ISLNK(mode):
+            return "symlink"
+    if stat.S_ISDIR(mode):
+        return "missing"
+    return None if stat.S_ISREG(mode) else "special"

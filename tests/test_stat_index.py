@@ -1,0 +1,213 @@
+"""The stat index (registry/statindex.py) in real git repositories: an unchanged file is never
+read, and nothing is ever served stale — working-tree edits not staged, new untracked records,
+deletions, renames, ``touch``, a branch checkout and an edit within the same second are all
+seen, with exactly the report of a run without any cache."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casekit import build_registry
+from gitrepo import GitRepo
+from registry import cache, warm
+from registry.cache import CACHE_DIR, Store
+from registry.checking import check_report
+from registry.findings import Report
+from registry.reporters import REPORTERS
+from registry.statindex import INDEX, StatIndex
+
+TODAY = dt.date(2025, 12, 1)
+CASE: dict[str, Any] = {
+    "registry": {"profiles": ["potou"]},
+    "records": {
+        "systems/czj/czj-budget.yaml": {},
+        "systems/czj/czj-pay.yaml": {},
+        "systems/wjw/wjw-his.yaml": {},
+        "projects/czj/2025-czj-001.yaml": {"systems": {"upgrades": ["czj-budget"]}},
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _own_signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    root = tmp_path / "registry"
+    build_registry(root, CASE)
+    repo = GitRepo.init(root)
+    repo.commit("登记")
+    return repo
+
+
+class Reads:
+    """Counts the record files the scan reads (and so hashes)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[str] = []
+        real = warm.read_regular_stat
+
+        def counting(root: Any, path: str, **kwargs: Any) -> Any:
+            self.paths.append(path)
+            return real(root, path, **kwargs)
+
+        monkeypatch.setattr(warm, "read_regular_stat", counting)
+
+
+def rendered(report: Report) -> str:
+    return "".join(render(report, lang) for render in REPORTERS.values() for lang in ("zh", "en"))
+
+
+def same_as_uncached(root: Path, **kwargs: Any) -> Report:
+    """The cached report, asserted equal to a run without any cache."""
+    cached = check_report(root, today=TODAY, **kwargs)
+    assert rendered(cached) == rendered(check_report(root, today=TODAY, use_cache=False, **kwargs))
+    return cached
+
+
+def next_second() -> None:
+    """Wait until the clock's whole second has moved on (file times older than a new index)."""
+    time.sleep(1.05 - time.time() % 1)
+
+
+def test_an_unchanged_file_is_neither_read_nor_hashed(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = Reads(monkeypatch)
+    next_second()  # the files' times lie in a second before the index's clock: not racy
+    same_as_uncached(repo.path)
+    for run in (repo.path / CACHE_DIR).rglob("*.run"):
+        run.unlink()  # the rules run again: the records come from the record cache
+    reads.paths.clear()
+    check_report(repo.path, today=TODAY)
+    assert reads.paths == []  # every file vouched for by the stat index
+    next_second()
+    repo.write("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").read_text(encoding="utf-8") + "# 备注\n")
+    reads.paths.clear()
+    check_report(repo.path, today=TODAY)
+    assert reads.paths == ["systems/czj/czj-pay.yaml"]
+
+
+def test_a_same_second_edit_of_the_same_size_and_times_is_seen(repo: GitRepo) -> None:
+    """Racily clean: a file written in the second its index was made may change again without
+    its size or modification time changing; it is hashed again, as git does."""
+    path = repo.path / "systems/czj/czj-pay.yaml"
+    same_as_uncached(repo.path)
+    before = path.stat()
+    text = path.read_bytes()
+    path.write_bytes(text.replace(b"status: ", b"status:x", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    report = same_as_uncached(repo.path)
+    assert any(f.path == "systems/czj/czj-pay.yaml" and f.rule == "REG001" for f in report.findings)
+
+
+def test_an_entry_as_new_as_its_index_is_not_trusted(repo: GitRepo) -> None:
+    store = Store.open(repo.path)
+    assert store is not None
+    info = (repo.path / "systems/czj/czj-pay.yaml").stat()
+    first = StatIndex(store)
+    first.remember("systems/czj/czj-pay.yaml", info, "0" * 40)
+    first.started_ns = info.st_mtime_ns  # the index's clock in the very second of the file's times
+    first.save()
+    assert StatIndex(store).blob_of("systems/czj/czj-pay.yaml", info) is None
+    first.started_ns = max(info.st_mtime_ns, info.st_ctime_ns) + 1_000_000_000
+    first.hashed = 1
+    first.save()
+    assert StatIndex(store).blob_of("systems/czj/czj-pay.yaml", info) == "0" * 40
+    os.utime(repo.path / "systems/czj/czj-pay.yaml")  # touch: other times, so no longer vouched for
+    assert StatIndex(store).blob_of("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").stat()) is None
+
+
+def test_unstaged_edits_new_untracked_records_and_deletions_are_seen(repo: GitRepo) -> None:
+    same_as_uncached(repo.path)
+    next_second()
+    repo.write("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").read_text(encoding="utf-8")
+               .replace("status: operating", "status: retired"))
+    assert any(f.path == "systems/czj/czj-pay.yaml" for f in same_as_uncached(repo.path).findings)
+    repo.write("systems/czj/czj-new.yaml", (repo.path / "systems/czj/czj-budget.yaml").read_bytes())
+    assert {f.rule for f in same_as_uncached(repo.path).findings if f.path == "systems/czj/czj-new.yaml"}
+    repo.remove("systems/czj/czj-budget.yaml")
+    report = same_as_uncached(repo.path)
+    assert not any(f.path == "systems/czj/czj-budget.yaml" for f in report.findings)
+    assert report.summary.records == 4
+
+
+def test_touch_and_renames_are_seen(repo: GitRepo) -> None:
+    expected = same_as_uncached(repo.path)
+    now = time.time_ns()
+    os.utime(repo.path / "projects/czj/2025-czj-001.yaml", ns=(now, now))
+    assert rendered(same_as_uncached(repo.path)) == rendered(expected)
+    repo.move("systems/wjw/wjw-his.yaml", "systems/czj/wjw-his.yaml")  # now in another unit's folder
+    moved = same_as_uncached(repo.path)
+    assert any(f.path == "systems/czj/wjw-his.yaml" for f in moved.findings)
+    # two files swap names: same sizes and times move with them, the inodes tell them apart
+    a, b = repo.path / "systems/czj/czj-pay.yaml", repo.path / "systems/czj/czj-budget.yaml"
+    a.rename(repo.path / "swap.tmp")
+    b.rename(a)
+    (repo.path / "swap.tmp").rename(b)
+    assert {f.path for f in same_as_uncached(repo.path).findings} >= {"systems/czj/czj-pay.yaml", "systems/czj/czj-budget.yaml"}
+
+
+def test_a_checkout_of_another_branch_is_seen(repo: GitRepo) -> None:
+    repo.branch("other")
+    repo.write("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").read_text(encoding="utf-8")
+               .replace("status: operating", "status: retired"))
+    repo.commit("停用")
+    on_other = same_as_uncached(repo.path)
+    repo.switch("main")
+    on_main = same_as_uncached(repo.path)
+    assert rendered(on_main) != rendered(on_other)
+    repo.switch("other")
+    assert rendered(same_as_uncached(repo.path)) == rendered(on_other)
+
+
+def test_the_index_is_signed_and_lives_in_the_cache(repo: GitRepo) -> None:
+    same_as_uncached(repo.path)
+    [index] = (repo.path / CACHE_DIR).glob(f"*/{INDEX}")
+    index.write_bytes(index.read_bytes()[:-1] + b"\0")  # damaged: ignored, every file hashed again
+    repo.write("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").read_text(encoding="utf-8") + "# 改\n")
+    same_as_uncached(repo.path)
+
+
+def test_attachment_folders_are_listed_again_only_when_they_change(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under docs/ only the names and kinds of entries matter: a folder whose lstat is unchanged
+    (and not racily clean) is not listed again; adding, removing or replacing an entry changes
+    the folder's times, so the change is seen."""
+    repo.write("docs/2025-czj-001/可研.pdf", b"%PDF")
+    repo.write("docs/2025-czj-001/批复.pdf", b"%PDF")
+    repo.write("projects/czj/2025-czj-001.yaml", (repo.path / "projects/czj/2025-czj-001.yaml").read_text(encoding="utf-8")
+               + "documents: {feasibility_study: docs/2025-czj-001/可研.pdf}\n")
+    listed: list[str] = []
+    real = os.scandir
+
+    def counting(path: Any) -> Any:
+        listed.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", counting)
+    next_second()
+    before = same_as_uncached(repo.path)
+    assert not any(f.rule == "REG010" for f in before.findings)
+    listed.clear()
+    for run in (repo.path / CACHE_DIR).rglob("*.run"):
+        run.unlink()
+    assert rendered(check_report(repo.path, today=TODAY)) == rendered(before)
+    assert not any("docs" in path for path in listed)  # docs/ and its folder: from the index
+    (repo.path / "docs/2025-czj-001/可研.pdf").unlink()
+    (repo.path / "docs/2025-czj-001/可研.pdf").symlink_to("批复.pdf")  # a link is never a document
+    report = same_as_uncached(repo.path)
+    assert {"REG003", "REG010"} <= {f.rule for f in report.findings}
+
+
+def test_the_warm_paths_name_for_registry_yaml_is_the_models_one() -> None:
+    from registry import errors
+    from registry.models import config
+
+    assert errors.CONFIG_FILE == config.CONFIG_FILE
