@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ruamel.yaml import YAML
 
 from gitrepo import GitRepo, yaml_text
 from registry.checking import Run, run_check
+from registry.rules import RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -56,6 +58,58 @@ def edit(root: Path, relpath: str, *changes: Edit) -> None:
         change(data)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml_text(data), encoding="utf-8")
+
+
+def check_clean_fixture(profile: str, today: dt.date, *, records: int) -> Run:
+    """The fixture as it is (read only: checked without the cache, which would be written into
+    the source tree): no findings, no notices, ``records`` records, every rule of its profile
+    in force."""
+    run = run_check(FIXTURES / profile, today=today, use_cache=False)
+    assert found(run) == [], messages(run)
+    assert run.report.summary.records == records
+    assert run.report.summary.profiles == [profile]
+    assert run.report.summary.notices == []
+    in_force = {r.id for r, _ in run.selection.rules}
+    assert {r for r in RULES if RULES[r].profile == profile} <= in_force
+    return run
+
+
+def check_change(profile: str, tmp_path: Path, today: dt.date, *edits: tuple[str, Edit]) -> Run:
+    """The fixture committed on ``main``, then ``edits`` (path, change) made in the working
+    tree, checked with ``--base main`` (the change rules do run)."""
+    root, _repo = committed_fixture(profile, tmp_path)
+    for path, change in edits:
+        edit(root, path, change)
+    run = run_check(root, today=today, base="main")
+    assert run.context.base is not None
+    return run
+
+
+def profile_fixture_tests(profile: str, today: dt.date, *, records: int, harmless: Sequence[tuple[str, Edit]],
+                          breaks: Sequence[Any]) -> tuple[Callable[..., None], ...]:
+    """The three tests every profile's fixture registry (``tests/fixtures/<profile>``) passes,
+    for its test module to bind to its own names:
+
+    * the fixture as it is has no findings (:func:`check_clean_fixture`);
+    * ``harmless`` edits (path, change), committed against ``main``, add none;
+    * each of ``breaks`` — ``pytest.param(path, change, today, expected findings)`` — breaks
+      one record (``path=None``: none, only the date moves) and makes exactly the expected
+      rules fire, at exactly those places.
+    """
+    def test_fixture_has_no_findings() -> None:
+        check_clean_fixture(profile, today, records=records)
+
+    def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
+        run = check_change(profile, tmp_path, today, *harmless)
+        assert found(run) == [], messages(run)
+
+    @pytest.mark.parametrize(("path", "change", "when", "expected"), breaks)
+    def test_one_break_fires_one_rule(tmp_path: Path, path: str | None, change: Edit | None, when: dt.date,
+                                      expected: list[Found]) -> None:
+        run = check_with_break(profile, tmp_path, path, change, when)
+        assert found(run) == expected, messages(run)
+
+    return test_fixture_has_no_findings, test_harmless_change_against_base_has_no_findings, test_one_break_fires_one_rule
 
 
 def check_with_break(profile: str, tmp_path: Path, path: str | None, change: Edit | None, today: dt.date) -> Run:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "registry"
+MAX_LINES = 400  # a module longer than this is split by meaning (ARCHITECTURE.md)
 
 # Standard and third-party modules that read or write files, run processes, talk to the
 # network or the terminal: none of them belongs in a rule or a model.
@@ -210,3 +211,11 @@ def test_gitpython_only_on_the_git_side() -> None:
         for imp in imports_of(module) if imp.target.split(".")[0] in ("git", "gitdb")
     ]
     _report(problems, "gitpython is imported only on the git side:")
+
+
+def test_modules_stay_under_400_lines() -> None:
+    """Modules are split by meaning before they grow past 400 lines."""
+    long = [f"{path.relative_to(PACKAGE.parent)}: {n} lines"
+            for path in modules().values()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
+    _report(long, f"modules over {MAX_LINES} lines:")

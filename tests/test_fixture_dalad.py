@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from fixturekit import Edit, Found, both, check_with_break, committed_fixture, copy_fixture, drop, edit, found, messages, set_at
+from fixturekit import (
+    Edit, Found, both, check_change, copy_fixture, drop, edit, found, messages, profile_fixture_tests, set_at,
+)
 from registry.checking import run_check
 from registry.findings import Severity
-from registry.rules import RULES
 
 PROFILE = "dalad"
 FIXTURE = Path(__file__).parent / "fixtures" / PROFILE
@@ -27,24 +28,11 @@ VIDEO = "projects/gaj/2026-gaj-001.yaml"  # new system gaj-video, in trial run
 OM = "projects/dsj/2026-dsj-001.yaml"  # O&M of dsj-bigdata and dsj-command
 
 
-def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY, use_cache=False)
-    assert found(run) == [], messages(run)
-    assert run.report.summary.records == 15
-    assert run.report.summary.profiles == [PROFILE]
-    assert run.report.summary.notices == []
-    in_force = {r.id for r, _ in run.selection.rules}
-    assert {r for r in RULES if RULES[r].profile == PROFILE} <= in_force
-
-
-def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, "systems/sjj/sjj-audit.yaml", set_at("description", "审计项目计划、现场实施、审计文书、整改跟踪和结果公告管理"))
-    edit(root, BUDGET, set_at("progress_reports", [dt.date(2026, 8, 28), dt.date(2026, 11, 18)]))
-    edit(root, VIDEO, set_at("milestones.trial_run", {"start": dt.date(2026, 10, 15), "end": dt.date(2026, 11, 15)}))
-    run = run_check(root, today=TODAY, base="main")
-    assert run.context.base is not None  # the change rules did run
-    assert found(run) == [], messages(run)
+HARMLESS = [  # edits that break no rule, committed against main
+    ("systems/sjj/sjj-audit.yaml", set_at("description", "审计项目计划、现场实施、审计文书、整改跟踪和结果公告管理")),
+    (BUDGET, set_at("progress_reports", [dt.date(2026, 8, 28), dt.date(2026, 11, 18)])),
+    (VIDEO, set_at("milestones.trial_run", {"start": dt.date(2026, 10, 15), "end": dt.date(2026, 11, 15)})),
+]
 
 
 BREAKS = [
@@ -80,12 +68,8 @@ BREAKS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "change", "today", "expected"), BREAKS)
-def test_one_break_fires_one_rule(
-    tmp_path: Path, path: str, change: Edit, today: dt.date, expected: list[Found]
-) -> None:
-    run = check_with_break(PROFILE, tmp_path, path, change, today)
-    assert found(run) == expected, messages(run)
+test_fixture_has_no_findings, test_harmless_change_against_base_has_no_findings, test_one_break_fires_one_rule = (
+    profile_fixture_tests(PROFILE, TODAY, records=15, harmless=HARMLESS, breaks=BREAKS))
 
 
 def test_dlt17_new_year_asks_for_last_years_performance_evaluations() -> None:
@@ -134,9 +118,7 @@ CHANGES = [
 
 @pytest.mark.parametrize(("path", "change", "expected"), CHANGES)
 def test_change_against_base(tmp_path: Path, path: str, change: Edit, expected: list[Found]) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, path, change)
-    run = run_check(root, today=TODAY, base="main")
+    run = check_change(PROFILE, tmp_path, TODAY, (path, change))
     assert found(run) == expected, messages(run)
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from fixturekit import Edit, Found, both, check_with_break, committed_fixture, drop, edit, found, messages, set_at
+from fixturekit import (
+    Edit, Found, both, check_change, drop, found, messages, profile_fixture_tests, set_at,
+)
 from registry.checking import run_check
-from registry.rules import RULES
 
 PROFILE = "dashiqiao"
 FIXTURE = Path(__file__).parent / "fixtures" / PROFILE
@@ -27,28 +28,14 @@ ALLIANCE_SYSTEM = "systems/wjj/wjj-medical-alliance.yaml"
 APPROVAL_SYSTEM = "systems/yshj/yshj-approval.yaml"
 
 
-def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY, use_cache=False)
-    assert found(run) == [], messages(run)
-    assert run.report.summary.records == 14
-    assert run.report.summary.profiles == [PROFILE]
-    in_force = {r.id for r, _ in run.selection.rules}
-    assert {r for r in RULES if RULES[r].profile == PROFILE} <= in_force
-
-
-def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, "systems/sjj/sjj-city-ops.yaml",
-         set_at("description", "城市部件事件、市政设施和城市运行体征的统一监测、调度与处置"))
-    edit(root, ALLIANCE, lambda p: p["progress_reports"].append(dt.date(2026, 11, 18)))
-    edit(root, "projects/czj/2027-czj-001.yaml",
-         set_at("milestones.reviewed", {"date": dt.date(2026, 11, 12), "ref": "石数据评〔2026〕19号"}))
-    edit(root, "projects/czj/2027-czj-001.yaml", set_at("documents", {
+HARMLESS = [  # edits that break no rule, committed against main
+    ("systems/sjj/sjj-city-ops.yaml", set_at("description", "城市部件事件、市政设施和城市运行体征的统一监测、调度与处置")),
+    (ALLIANCE, lambda p: p["progress_reports"].append(dt.date(2026, 11, 18))),
+    ("projects/czj/2027-czj-001.yaml", set_at("milestones.reviewed", {"date": dt.date(2026, 11, 12), "ref": "石数据评〔2026〕19号"})),
+    ("projects/czj/2027-czj-001.yaml", set_at("documents", {
         "mlps_plan": "石财〔2026〕40号", "crypto_plan": "石财〔2026〕41号", "data_sharing_plan": "石财〔2026〕42号",
-    }))
-    run = run_check(root, today=TODAY, base="main")
-    assert run.context.base is not None  # the change rules did run
-    assert found(run) == [], messages(run)
+    })),
+]
 
 
 BREAKS = [
@@ -81,12 +68,8 @@ BREAKS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "change", "today", "expected"), BREAKS)
-def test_one_break_fires_one_rule(
-    tmp_path: Path, path: str | None, change: Edit | None, today: dt.date, expected: list[Found]
-) -> None:
-    run = check_with_break(PROFILE, tmp_path, path, change, today)
-    assert found(run) == expected, messages(run)
+test_fixture_has_no_findings, test_harmless_change_against_base_has_no_findings, test_one_break_fires_one_rule = (
+    profile_fixture_tests(PROFILE, TODAY, records=14, harmless=HARMLESS, breaks=BREAKS))
 
 
 def test_dsq16_exactly_three_months_after_the_last_report() -> None:
@@ -108,7 +91,5 @@ CHANGES = [
 
 @pytest.mark.parametrize(("change", "expected"), CHANGES)
 def test_change_against_base_fires_dsq15(tmp_path: Path, change: Edit, expected: list[Found]) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, ALLIANCE, change)
-    run = run_check(root, today=TODAY, base="main")
+    run = check_change(PROFILE, tmp_path, TODAY, (ALLIANCE, change))
     assert found(run) == expected, messages(run)

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from fixturekit import Edit, Found, both, check_with_break, committed_fixture, copy_fixture, drop, edit, found, messages, set_at
+from fixturekit import (
+    Edit, Found, both, check_change, copy_fixture, drop, edit, found, messages, profile_fixture_tests, set_at,
+)
 from registry.checking import run_check
 from registry.findings import Severity
-from registry.rules import RULES
 
 PROFILE = "jinxiang"
 FIXTURE = Path(__file__).parent / "fixtures" / PROFILE
@@ -30,27 +31,13 @@ OM = "projects/dsj/2026-dsj-001.yaml"  # O&M of dsj-bigdata and dsj-portal
 AUDIT = "projects/sjj/2025-sjj-001.yaml"  # terminated after approval
 
 
-def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY, use_cache=False)
-    assert found(run) == [], messages(run)
-    assert run.report.summary.records == 15
-    assert run.report.summary.profiles == [PROFILE]
-    assert run.report.summary.notices == []
-    in_force = {r.id for r, _ in run.selection.rules}
-    assert {r for r in RULES if RULES[r].profile == PROFILE} <= in_force
-
-
-def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, "systems/scjg/scjg-inspect.yaml",
-         set_at("description", "“双随机、一公开”抽查、行政处罚案件办理、信用监管和执法监管数据推送"))
-    edit(root, ONE_NETWORK, set_at("progress_reports", [
+HARMLESS = [  # edits that break no rule, committed against main
+    ("systems/scjg/scjg-inspect.yaml", set_at("description", "“双随机、一公开”抽查、行政处罚案件办理、信用监管和执法监管数据推送")),
+    (ONE_NETWORK, set_at("progress_reports", [
         dt.date(2025, 10, 10), dt.date(2026, 1, 9), dt.date(2026, 4, 10), dt.date(2026, 7, 10),
-        dt.date(2026, 10, 9), dt.date(2026, 11, 18)]))
-    edit(root, GRID, set_at("milestones.awarded", {"date": dt.date(2026, 11, 16), "method": "competitive_consultation"}))
-    run = run_check(root, today=TODAY, base="main")
-    assert run.context.base is not None  # the change rules did run
-    assert found(run) == [], messages(run)
+        dt.date(2026, 10, 9), dt.date(2026, 11, 18)])),
+    (GRID, set_at("milestones.awarded", {"date": dt.date(2026, 11, 16), "method": "competitive_consultation"})),
+]
 
 
 BREAKS = [
@@ -89,12 +76,8 @@ BREAKS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "change", "today", "expected"), BREAKS)
-def test_one_break_fires_one_rule(
-    tmp_path: Path, path: str, change: Edit, today: dt.date, expected: list[Found]
-) -> None:
-    run = check_with_break(PROFILE, tmp_path, path, change, today)
-    assert found(run) == expected, messages(run)
+test_fixture_has_no_findings, test_harmless_change_against_base_has_no_findings, test_one_break_fires_one_rule = (
+    profile_fixture_tests(PROFILE, TODAY, records=15, harmless=HARMLESS, breaks=BREAKS))
 
 
 def test_jx9_is_a_warning(tmp_path: Path) -> None:
@@ -144,9 +127,7 @@ CHANGES = [
 
 @pytest.mark.parametrize(("change", "expected"), CHANGES)
 def test_change_against_base(tmp_path: Path, change: Edit, expected: list[Found]) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, GRID, change)
-    run = run_check(root, today=TODAY, base="main")
+    run = check_change(PROFILE, tmp_path, TODAY, (GRID, change))
     assert found(run) == expected, messages(run)
 
 

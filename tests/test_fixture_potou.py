@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from fixturekit import Edit, Found, both, check_with_break, committed_fixture, drop, edit, found, messages, set_at
+from fixturekit import (
+    Edit, Found, both, check_change, drop, found, messages, profile_fixture_tests, set_at,
+)
 from registry.checking import run_check
-from registry.rules import RULES
 
 PROFILE = "potou"
 FIXTURE = Path(__file__).parent / "fixtures" / PROFILE
@@ -27,24 +28,11 @@ EMPLOYMENT = "projects/rsj/2025-rsj-001.yaml"  # new system, preliminary accepta
 COLLAB = "projects/zsj/2025-zsj-001.yaml"  # public project accepted 2026-02-05
 
 
-def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY, use_cache=False)
-    assert found(run) == [], messages(run)
-    assert run.report.summary.records == 14
-    assert run.report.summary.profiles == [PROFILE]
-    in_force = {r.id for r, _ in run.selection.rules}
-    assert {r for r in RULES if RULES[r].profile == PROFILE} <= in_force
-
-
-def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, "systems/czj/czj-asset.yaml",
-         set_at("description", "全区行政事业单位国有资产配置、使用、处置的登记、审批与统计报表"))
-    edit(root, COLLAB, set_at("evaluations", [{"kind": "self", "date": dt.date(2026, 11, 18), "ref": "坡政数评〔2026〕12号"}]))
-    edit(root, HEALTH_EXPANSION, set_at("milestones.trial_run", {"start": dt.date(2026, 11, 16)}))
-    run = run_check(root, today=TODAY, base="main")
-    assert run.context.base is not None  # the change rules did run
-    assert found(run) == [], messages(run)
+HARMLESS = [  # edits that break no rule, committed against main
+    ("systems/czj/czj-asset.yaml", set_at("description", "全区行政事业单位国有资产配置、使用、处置的登记、审批与统计报表")),
+    (COLLAB, set_at("evaluations", [{"kind": "self", "date": dt.date(2026, 11, 18), "ref": "坡政数评〔2026〕12号"}])),
+    (HEALTH_EXPANSION, set_at("milestones.trial_run", {"start": dt.date(2026, 11, 16)})),
+]
 
 
 BREAKS = [
@@ -79,12 +67,8 @@ BREAKS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "change", "today", "expected"), BREAKS)
-def test_one_break_fires_one_rule(
-    tmp_path: Path, path: str | None, change: Edit | None, today: dt.date, expected: list[Found]
-) -> None:
-    run = check_with_break(PROFILE, tmp_path, path, change, today)
-    assert found(run) == expected, messages(run)
+test_fixture_has_no_findings, test_harmless_change_against_base_has_no_findings, test_one_break_fires_one_rule = (
+    profile_fixture_tests(PROFILE, TODAY, records=14, harmless=HARMLESS, breaks=BREAKS))
 
 
 def test_pt24_exactly_twelve_months_after_acceptance() -> None:
@@ -106,7 +90,5 @@ CHANGES = [
 
 @pytest.mark.parametrize(("change", "expected"), CHANGES)
 def test_change_against_base_fires_pt21(tmp_path: Path, change: Edit, expected: list[Found]) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, EMPLOYMENT, change)
-    run = run_check(root, today=TODAY, base="main")
+    run = check_change(PROFILE, tmp_path, TODAY, (EMPLOYMENT, change))
     assert found(run) == expected, messages(run)

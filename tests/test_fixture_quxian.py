@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from fixturekit import (
-    Edit, Found, FIXTURES, check_with_break, committed_fixture, drop, edit, found, messages, replace_with, set_at,
+    FIXTURES, committed_fixture, drop, edit, found, messages, profile_fixture_tests, replace_with, set_at,
 )
 from registry.checking import run_check
-from registry.rules import RULES
 
 PROFILE = "quxian"
 FIXTURE = FIXTURES / PROFILE
@@ -25,26 +24,11 @@ TODAY = dt.date(2026, 11, 20)
 # -- the clean fixture ----------------------------------------------------------------------
 
 
-def test_fixture_has_no_findings() -> None:
-    run = run_check(FIXTURE, today=TODAY, use_cache=False)
-    assert found(run) == [], messages(run)
-    assert run.report.summary.records == 15
-    assert run.report.summary.profiles == ["quxian"]
-    in_force = {r.id for r, _ in run.selection.rules}
-    assert {r for r in RULES if RULES[r].profile == "quxian"} <= in_force
-
-
-def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
-    root, _repo = committed_fixture(PROFILE, tmp_path)
-    edit(root, "systems/zwzx/zwzx-approval.yaml",
-         set_at("description", "县政务服务大厅、网上办事和自助终端的统一受理、分办和办结反馈"))
-    edit(root, "projects/czj/2026-czj-001.yaml",
-         lambda p: p["progress_reports"].append(dt.date(2026, 11, 18)))
-    edit(root, "projects/zwzx/2027-zwzx-001.yaml",
-         set_at("milestones.reviewed", {"date": dt.date(2026, 11, 18), "ref": "渠大数据评〔2026〕21号"}))
-    run = run_check(root, today=TODAY, base="main")
-    assert run.context.base is not None  # the change rules did run
-    assert found(run) == [], messages(run)
+HARMLESS = [  # edits that break no rule, committed against main
+    ("systems/zwzx/zwzx-approval.yaml", set_at("description", "县政务服务大厅、网上办事和自助终端的统一受理、分办和办结反馈")),
+    ("projects/czj/2026-czj-001.yaml", lambda p: p["progress_reports"].append(dt.date(2026, 11, 18))),
+    ("projects/zwzx/2027-zwzx-001.yaml", set_at("milestones.reviewed", {"date": dt.date(2026, 11, 18), "ref": "渠大数据评〔2026〕21号"})),
+]
 
 
 # -- one rule broken at a time --------------------------------------------------------------
@@ -93,12 +77,8 @@ BREAKS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "change", "today", "expected"), BREAKS)
-def test_one_break_fires_one_rule(
-    tmp_path: Path, path: str | None, change: Edit | None, today: dt.date, expected: list[Found]
-) -> None:
-    run = check_with_break(PROFILE, tmp_path, path, change, today)
-    assert found(run) == expected, messages(run)
+test_fixture_has_no_findings, test_harmless_change_against_base_has_no_findings, test_one_break_fires_one_rule = (
+    profile_fixture_tests(PROFILE, TODAY, records=15, harmless=HARMLESS, breaks=BREAKS))
 
 
 def test_qx36d_exactly_at_the_end_of_the_period() -> None:

@@ -21,15 +21,6 @@ NAME = "export"
 HELP = "导出公开目录（JSON、CSV 或 XLSX；不含备注、联系人等内部信息）"
 
 
-@dataclasses.dataclass(frozen=True)
-class Catalog:
-    """What is exported: the registry's configuration and records, as of ``today``."""
-
-    config: RegistryConfig
-    head: Snapshot
-    today: dt.date
-
-
 # Each format renders the catalog as files by name (registry.export, which needs openpyxl and
 # the rule texts, is imported only when exporting). One file is written to --out (JSON: to
 # standard output without --out), several into the folder --out.
@@ -49,6 +40,15 @@ def _xlsx(catalog: Catalog, lang: str) -> dict[str, bytes]:
     from registry import export
 
     return {"catalog.xlsx": export.to_xlsx(catalog.config, catalog.head, catalog.today)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Catalog:
+    """What is exported: the registry's configuration and records, as of ``today``."""
+
+    config: RegistryConfig
+    head: Snapshot
+    today: dt.date
 
 
 FORMATS: Renderers[Catalog, dict[str, bytes]] = Renderers()
