@@ -311,5 +311,18 @@ def _remove_tree(directory: Path) -> None:
 
 
 class StaleCache(Exception):
-    """A cache entry failed its check while a run was using it (a data file damaged or removed
-    after the index was read): the run starts again without the cache's records."""
+    """A run cannot go on with what it read: a cache entry failed its check while the run was
+    using it (a data file damaged or removed after the index was read: ``damaged``, the entry
+    is dropped), or a record file changed between the scan and its parsing. Either way the run
+    starts again without the record cache."""
+
+    def __init__(self, what: str, *, damaged: bool = False) -> None:
+        super().__init__(what)
+        self.damaged = damaged
+
+    def __reduce__(self) -> tuple[object, ...]:  # raised in a loader worker, re-raised here
+        return _stale, (str(self), self.damaged)
+
+
+def _stale(what: str, damaged: bool) -> StaleCache:
+    return StaleCache(what, damaged=damaged)

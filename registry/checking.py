@@ -127,8 +127,8 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
     run starts again from a fresh scan without it."""
     try:
         return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.root))
-    except StaleCache:
-        if inputs.store is not None:
+    except StaleCache as exc:
+        if inputs.store is not None and exc.damaged:
             inputs.store.remove(RECORD_INDEX)
         fresh = dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
         return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(None, inputs.root)), complete=False)

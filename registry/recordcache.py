@@ -63,7 +63,7 @@ class _Shelf:
         except OSError:
             data = b""
         if len(data) != length or hashlib.sha256(data).digest() != digest:
-            raise StaleCache(f"record at {self.names[file] if 0 <= file < len(self.names) else file}:{offset}")
+            raise StaleCache(f"record at {self.names[file] if 0 <= file < len(self.names) else file}:{offset}", damaged=True)
         return data
 
 

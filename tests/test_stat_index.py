@@ -211,3 +211,17 @@ def test_the_warm_paths_name_for_registry_yaml_is_the_models_one() -> None:
     from registry.models import config
 
     assert errors.CONFIG_FILE == config.CONFIG_FILE
+
+
+def test_a_file_saved_during_the_run_restarts_it_and_keeps_the_record_cache(repo: GitRepo) -> None:
+    """The scan hashes a file and lets its bytes go; if the file changes before it is parsed,
+    the run starts again from a fresh scan (never the old blob id with the new bytes), and the
+    record cache, which is not damaged, stays."""
+    same_as_uncached(repo.path)
+    path = repo.path / "systems/czj/czj-pay.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 第一次保存\n", encoding="utf-8")
+    inputs = warm.gather(repo.path)
+    path.write_text(path.read_text(encoding="utf-8").replace("status: operating", "status: retired"), encoding="utf-8")
+    report = check_report(repo.path, today=TODAY, inputs=inputs)
+    assert rendered(report) == rendered(check_report(repo.path, today=TODAY, use_cache=False))
+    assert list((repo.path / CACHE_DIR).glob("*/records.index"))
