@@ -43,7 +43,9 @@ def record_changes(root: Path, history: dict[str, list[gitio.LogEntry]],
         return {}
     try:
         prefix = gitio.root_prefix(repo, root)
-        steps = {path: [(e, _change(e, prefix + path)) for e in reversed(entries)] for path, entries in history.items()}
+        by_path = _changes_by_path(history)
+        steps = {path: [(e, by_path[id(e)].get(prefix + path)) for e in reversed(entries)]
+                 for path, entries in history.items()}
         wanted = {oid: path for path, pairs in steps.items() for _, change in pairs if change is not None
                   and (cache is None or not cache.known(_WHAT, _inputs(path, change)))
                   for oid in (change.old_blob, change.new_blob) if oid is not None}
@@ -57,8 +59,17 @@ def record_changes(root: Path, history: dict[str, list[gitio.LogEntry]],
 _WHAT = "change"
 
 
-def _change(entry: gitio.LogEntry, repo_path: str) -> gitio.FileChange | None:
-    return next((c for c in entry.changes if c.path == repo_path), None)
+def _changes_by_path(history: dict[str, list[gitio.LogEntry]]) -> dict[int, dict[str, gitio.FileChange]]:
+    """Each commit's changes by path, built once per commit: the first import commit names
+    every record, and looking each record up in it one by one would take quadratic time."""
+    out: dict[int, dict[str, gitio.FileChange]] = {}
+    for entries in history.values():
+        for e in entries:
+            if id(e) not in out:
+                out[id(e)] = {}
+                for c in e.changes:
+                    out[id(e)].setdefault(c.path, c)  # the first, as next() over the changes found
+    return out
 
 
 def _model(path: str) -> type[Project] | type[System]:

@@ -59,8 +59,19 @@ class SiteData:
     def units(self) -> list[Unit]:
         return list(self.config.units)
 
+    def unit(self, unit_id: str) -> Unit | None:
+        """``config.unit(unit_id)`` by a dictionary: pages look a unit up for every record."""
+        return self._units_by_id.get(unit_id)
+
+    @cached_property
+    def _units_by_id(self) -> dict[str, Unit]:
+        out: dict[str, Unit] = {}
+        for u in self.config.units:
+            out.setdefault(u.id, u)  # the first, as config.unit() finds it
+        return out
+
     def unit_name(self, unit_id: str) -> str:
-        unit = self.config.unit(unit_id)
+        unit = self.unit(unit_id)
         return unit.name if unit is not None else unit_id
 
     @cached_property

@@ -39,7 +39,7 @@ def project_ref(data: SiteData, source: str, project_id: str) -> str:
 
 
 def unit_link(data: SiteData, source: str, unit_id: str) -> str:
-    if data.config.unit(unit_id) is None:
+    if data.unit(unit_id) is None:
         return f"<code>{esc(unit_id)}</code>"
     return link(urls.href(source, urls.unit(unit_id)), data.unit_name(unit_id))
 

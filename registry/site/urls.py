@@ -59,5 +59,18 @@ def href(source: str, target: str) -> str:
     path, _, anchor = target.partition("#")
     if path.endswith(".md"):
         path = path[: -len(".md")] + ".html"
-    relative = posixpath.relpath(path, posixpath.dirname(source) or ".")
+    relative = _relpath(path, posixpath.dirname(source))
     return relative + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start or ".")`` for site paths, without its two ``abspath``
+    calls (each asks the OS for the working directory): a catalog links thousands of pages."""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    base = [p for p in start.split("/") if p not in ("", ".")]
+    if path.startswith("/") or start.startswith("/") or ".." in parts or ".." in base:
+        return posixpath.relpath(path, start or ".")
+    common = 0
+    while common < min(len(parts), len(base)) and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
