@@ -11,7 +11,7 @@ from pathlib import Path
 
 from registry import DISTRIBUTION, __version__
 from registry.argparse_zh import Formatter, lang_of, localise_metavars, translated
-from registry.errors import ConfigError
+from registry.errors import ConfigError, ProfileError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms",
@@ -75,17 +75,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 internal error (a bug:
     never 0 or 1, so that CI cannot mistake a crash for a pass or for ordinary findings)."""
     given = list(sys.argv[1:] if argv is None else argv)
-    with translated(lang_of(given)):
-        parser = build_parser(given)
-        if lang_of(given) != "en":
-            localise_metavars(parser)
-        args = parser.parse_args(given)
+    try:
+        with translated(lang_of(given)):
+            parser = build_parser(given)
+            if lang_of(given) != "en":
+                localise_metavars(parser)
+            args = parser.parse_args(given)
+    except ProfileError as exc:  # a command's module imports the rules: a broken profile package
+        return profile_failure(exc, lang_of(given))
     try:
         args.root = resolve_root(args.root)
         code: int = args.handler(args)
     except ConfigError as exc:
         print(exc.text(args.lang), file=sys.stderr)
         return 2
+    except ProfileError as exc:  # rules imported lazily by the command
+        return profile_failure(exc, args.lang)
     except BrokenPipeError:  # `registry … | head` is not an error
         return 0
     except KeyboardInterrupt:
@@ -124,6 +129,15 @@ def git_failure(exc: BaseException, lang: str, *, debug: bool) -> int:
               "git fetch --unshallow", file=sys.stderr)
     else:
         print(f"git 操作失败：{detail}。请用 git fsck 检查仓库；浅克隆请先运行 git fetch --unshallow", file=sys.stderr)
+    return 2
+
+
+def profile_failure(exc: ProfileError, lang: str) -> int:
+    """A rule profile package is broken (see CONTRIBUTING.md): exit 2 naming it, no traceback."""
+    if lang == "en":
+        print(f"a rule profile package is broken (see CONTRIBUTING.md): {exc}", file=sys.stderr)
+    else:
+        print(f"规则配置包有误（见 CONTRIBUTING.md）：{exc}", file=sys.stderr)
     return 2
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,8 @@ from registry.models.config import Authorities
 from registry.rules import RULES
 from registry.rules.base import Citation
 from registry.rules.profiles import AUTHORITY_ROLES, PROFILES, SELECTABLE
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 DECLARATION = '''from registry.rules.profiles import Profile
 
@@ -106,6 +109,17 @@ def test_a_mistaken_profile_is_an_error_at_import(tmp_path: Path, case: str, kwa
     done = python(plug_in(tmp_path, **kwargs), "import registry.rules")
     assert done.returncode != 0, f"{case}: imported without error"
     assert "ProfileError" in done.stderr and message in done.stderr, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("command", [["rules"], ["check"], ["schema"], ["--lang", "en", "rules"]])
+def test_the_command_line_names_a_broken_profile_without_a_traceback(tmp_path: Path, command: list[str]) -> None:
+    path = plug_in(tmp_path, rules="")
+    registry = shutil.copytree(FIXTURES / "quxian", tmp_path / "registry")  # check must reach the rules
+    argv = ["--root", str(registry), *command]
+    done = python(path, f"from registry.cli import main; raise SystemExit(main({argv!r}))")
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "没有注册任何规则" in done.stderr
+    assert ("broken" if "en" in command else "规则配置包有误") in done.stderr
 
 
 def test_a_broken_plug_in_names_itself(tmp_path: Path) -> None:
