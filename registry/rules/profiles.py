@@ -54,6 +54,10 @@ class Profile:
     # The other authorities whose reviews the regulation requires (registry.yaml ``authorities``):
     # finance, development_reform, audit, cyberspace, crypto.
     authorities: tuple[str, ...] = ()
+    # Whether the regulation manages the jurisdiction's systems as one whole (统一规划、全域目录…),
+    # so that CHG008 (全域在用系统总量) is on by default under this profile; cite the article in
+    # CHG008's docstring and ``cite`` when setting it.
+    whole_jurisdiction: bool = False
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):

@@ -14,4 +14,5 @@ PROFILE = Profile(
     short_names=("达拉特旗", "达拉特"),
     data_authority="大数据中心",
     authorities=("finance", "development_reform", "audit", "cyberspace"),
+    whole_jurisdiction=True,
 )

@@ -13,4 +13,5 @@ PROFILE = Profile(
     short_names=("大石桥市", "大石桥"),
     data_authority="数据局",
     authorities=("finance", "development_reform", "audit", "cyberspace", "crypto"),
+    whole_jurisdiction=True,
 )

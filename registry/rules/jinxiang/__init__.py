@@ -11,4 +11,5 @@ PROFILE = Profile(
     short_names=("金乡县", "金乡"),
     data_authority="大数据局",
     authorities=("finance", "audit", "cyberspace", "crypto"),
+    whole_jurisdiction=True,
 )

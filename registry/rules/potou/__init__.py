@@ -11,4 +11,5 @@ PROFILE = Profile(
     short_names=("坡头区", "坡头"),
     data_authority="政务服务数据管理局",
     authorities=("finance", "development_reform", "audit", "crypto"),
+    whole_jurisdiction=True,
 )

@@ -15,4 +15,5 @@ PROFILE = Profile(
     short_names=("渠县",),
     data_authority="大数据中心",
     authorities=("finance", "development_reform", "audit", "cyberspace"),
+    whole_jurisdiction=True,
 )
