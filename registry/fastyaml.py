@@ -18,8 +18,6 @@ from typing import Any
 from registry.yamlio import resolve_plain
 from registry.yamltext import CONTROL, ODD_BREAK
 
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?\Z")
-_FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): +(.*)\Z")
 # A plain scalar may not start with an indicator (YAML 1.2, 7.3.3): leave those to the parser.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _UNSURE_TEXT = re.compile("[\t\r\ufeff\\\\]")
@@ -84,10 +82,7 @@ def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> 
     out: dict[str, Any] = {}
     content = first
     while True:
-        match = _KEY.match(content)
-        if match is None:
-            raise _Unsure
-        key, value = match.group(1), (match.group(2) or "")
+        key, value = _key_value(content)
         if key in out or key in _NOT_TEXT_KEYS:
             raise _Unsure  # duplicates are errors; ``null:``/``true:`` keys are not plain text
         i += 1
@@ -106,13 +101,31 @@ def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> 
         content = lines[i][1]
 
 
+def _is_key_line(content: str) -> bool:
+    key, colon, rest = content.partition(":")
+    return bool(colon) and _simple_key(key) and (not rest or rest[0] == " ")
+
+
+def _simple_key(key: str) -> bool:
+    """``[A-Za-z_][A-Za-z0-9_]*``: a key that is plain text however it is resolved."""
+    return key.isascii() and key.isidentifier()
+
+
+def _key_value(content: str) -> tuple[str, str]:
+    """``key: value`` (or ``key:``) → (key, value); anything else is not sure."""
+    key, colon, rest = content.partition(":")
+    if not colon or not _simple_key(key) or (rest and rest[0] != " "):
+        raise _Unsure
+    return key, rest.lstrip(" ")
+
+
 def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[Any], int]:
     out: list[Any] = []
     while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
         rest = lines[i][1][2:]
         if not rest or rest.startswith((" ", "-")):
             raise _Unsure
-        if _KEY.match(rest) and not rest.startswith(("{", "[")):
+        if _is_key_line(rest):
             item, i = _mapping(lines, i, indent + 2, depth + 1, rest)
             out.append(item)
             continue
@@ -138,7 +151,7 @@ def _scalar_or_flow(value: str) -> Any:
 def _plain(value: str, *, flow: bool) -> Any:
     if not value or value[0] in _INDICATORS and not _signed_number(value):
         raise _Unsure
-    if value.endswith(":") or ": " in value:
+    if value.endswith(":") or ": " in value or " #" in value:  # " #": a comment the line kept (it holds a quote)
         raise _Unsure
     if flow and not _FLOW_FORBIDDEN.isdisjoint(value):
         raise _Unsure
@@ -185,10 +198,10 @@ def _flow_list(value: str) -> list[Any]:
 def _flow_map(value: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in _flow_items(value, "}"):
-        match = _FLOW_KEY.match(item)
-        if match is None:
+        key, colon, raw = item.partition(": ")
+        if not colon or not _simple_key(key):
             raise _Unsure
-        key, raw = match.group(1), match.group(2)
+        raw = raw.lstrip(" ")
         if key in out or key in _NOT_TEXT_KEYS:
             raise _Unsure
         out[key] = _quoted(raw) if raw.startswith('"') else _plain(raw, flow=True)

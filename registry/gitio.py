@@ -10,7 +10,7 @@ from pathlib import Path
 from registry.findings import Message
 from registry.gitproc import Blob, GitFailed, Repo
 from registry.layout import is_record_path
-from registry.loader import ConfigError
+from registry.errors import ConfigError
 
 _SHALLOW_HINT_ZH = "若在浅克隆中运行（CI 默认只取最近一次提交），请先 git fetch --unshallow，或在 GitHub Actions 的 checkout 中设置 fetch-depth: 0"
 _SHALLOW_HINT_EN = "in a shallow clone (CI's default), run git fetch --unshallow first, or set fetch-depth: 0 in the GitHub Actions checkout"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from registry.findings import Message
-from registry.loader import ConfigError
+from registry.errors import ConfigError
 
 _MISSING = b" missing"
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from registry.cache import RunCache, SourceFile, run_key
 from registry.cachestore import Store
+from registry.docrefs import split_reference
 from registry.findings import Report
 from registry.layout import UnreadableFile, read_config, read_regular_stat, scan_tree
 from registry.statindex import StatIndex
@@ -106,12 +107,8 @@ def document_resolver(root: Path, found: frozenset[str] = frozenset()) -> Callab
     def status(ref: str) -> str | None:
         if ref in found:
             return None
-        if ref.startswith(("/", "~")) or (len(ref) > 1 and ref[1] == ":"):
-            return "absolute"
-        parts = ref.replace("\\", "/").split("/")
-        if ".." in parts:
-            return "parent"
-        return _lstat_status(root, parts)
+        parts = split_reference(ref)  # "absolute" / "parent": outside the registry
+        return parts if isinstance(parts, str) else _lstat_status(root, parts)
 
     return status
 
