@@ -2,7 +2,8 @@
 of the common rules.
 
 A profile is a package ``registry/rules/<id>/`` whose ``__init__.py`` declares ``PROFILE =
-Profile(...)`` (and nothing else: its modules import it). Importing :mod:`registry.rules` imports
+Profile(...)`` (and nothing else: its modules import it) — or ``PROFILE =
+Profile.declared_beside(__file__)``, the same fields written as data in the package's ``profile.toml``. Importing :mod:`registry.rules` imports
 every module under it — plain modules hold the common and change rules, packages are profiles —
 so adding a profile is adding a package; no list of imports or profiles is kept anywhere.
 A profile shipped as a separate distribution names its package in the entry-point group
@@ -20,7 +21,9 @@ import importlib
 import importlib.metadata
 import pkgutil
 import re
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from registry.rules.base import Rule
 
 ENTRY_POINT_GROUP = "registry.profiles"
+DECLARATION_FILE = "profile.toml"  # see Profile.declared_beside
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 _PREFIX = re.compile(r"^[A-Z]{1,8}$")
 _COMMON_PREFIXES = ("REG", "CHG")  # the common rules' IDs; no profile may take them
@@ -64,6 +68,32 @@ class Profile:
             raise ProfileError(f"规则配置的 id {self.id!r} 须为小写字母开头的小写字母、数字或下划线（2–32 个）")
         if not _PREFIX.match(self.prefix):
             raise ProfileError(f"规则配置 {self.id} 的规则编号前缀 {self.prefix!r} 须为 1–8 个大写字母")
+
+    @classmethod
+    def declared_beside(cls, init_file: str) -> Profile:
+        """The declaration written as data in ``profile.toml`` next to a package's ``__init__.py``
+        (``PROFILE = Profile.declared_beside(__file__)``): the same fields, as TOML keys."""
+        path = Path(init_file).with_name(DECLARATION_FILE)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ProfileError(f"无法读取规则配置声明 {path}：{exc}") from exc
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - fields)
+        if unknown:
+            raise ProfileError(f"规则配置声明 {path} 中有未知的字段：{'、'.join(unknown)}（可用：{'、'.join(sorted(fields))}）")
+        for f in dataclasses.fields(cls):
+            value = data.get(f.name)
+            kind = type(f.default) if f.default is not dataclasses.MISSING else str
+            if value is not None and not (isinstance(value, list) if kind is tuple else type(value) is kind) or (
+                    isinstance(value, list) and not all(isinstance(item, str) for item in value)):
+                expected = {str: "字符串", bool: "true 或 false", tuple: "字符串列表"}[kind]
+                raise ProfileError(f"规则配置声明 {path} 的字段 {f.name} 应为{expected}，而不是 {value!r}")
+        values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
+        try:
+            return cls(**values)
+        except TypeError as exc:
+            raise ProfileError(f"规则配置声明 {path} 不完整或有误：{exc}") from exc
 
     @property
     def label(self) -> str:
