@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from cachekit import own_signing_key, registry_of  # noqa: F401  (autouse fixture)
 from casekit import build_registry
 from gitrepo import GitRepo
 from registry import cache, cachestore, checking, loader, recordcache
@@ -43,18 +44,9 @@ CASE: dict[str, Any] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _own_signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cache keys live under XDG_CACHE_HOME: keep the tests' away from the user's."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    path = tmp_path / "registry"
-    build_registry(path, CASE)
-    return path
+    return registry_of(tmp_path, CASE)
 
 
 def rendered(report: Report) -> str:

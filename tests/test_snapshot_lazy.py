@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casekit import build_registry
-from registry import cache
+from cachekit import own_signing_key, registry_of  # noqa: F401  (autouse fixture)
 from registry.checking import run_check
 from registry.snapshot import Deferred, Snapshot
 
@@ -24,17 +23,9 @@ CASE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _own_signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    path = tmp_path / "registry"
-    build_registry(path, CASE)
-    return path
+    return registry_of(tmp_path, CASE)
 
 
 def loaded(snapshot: Snapshot) -> int:

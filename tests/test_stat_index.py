@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from casekit import build_registry
+from cachekit import own_signing_key, registry_of  # noqa: F401  (autouse fixture)
 from gitrepo import GitRepo
-from registry import cache, warm
+from registry import warm
 from registry.cache import CACHE_DIR, Store
 from registry.checking import check_report
 from registry.findings import Report
@@ -33,17 +33,9 @@ CASE: dict[str, Any] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _own_signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
-    root = tmp_path / "registry"
-    build_registry(root, CASE)
-    repo = GitRepo.init(root)
+    repo = GitRepo.init(registry_of(tmp_path, CASE))
     repo.commit("登记")
     return repo
 
