@@ -9,7 +9,7 @@ import pytest
 import registry.rules  # noqa: F401  (fills PROFILES)
 from registry.rules.profiles import PROFILES, Profile, ProfileError
 
-BASE = 'id = "yunxi"\njurisdiction = "示例县"\nregulation = "示例办法"\ndocument = "示例"\nprefix = "YX"\n'
+BASE = 'id = "yunxi"\njurisdiction = "示例县"\nregulation = "示例办法"\ndocument = "示例"\nprefix = "YX"\nshort_names = ["云溪"]\n'
 
 
 def _declare(tmp_path: Path, text: str) -> Profile:
@@ -18,7 +18,7 @@ def _declare(tmp_path: Path, text: str) -> Profile:
 
 
 def test_declaration_as_data_fills_every_field(tmp_path: Path) -> None:
-    declared = _declare(tmp_path, BASE + 'short_names = ["云溪"]\nauthorities = ["finance"]\nwhole_jurisdiction = true\n')
+    declared = _declare(tmp_path, BASE + 'authorities = ["finance"]\nwhole_jurisdiction = true\n')
     assert declared == Profile("yunxi", "示例县", "示例办法", "示例", "YX", short_names=("云溪",),
                                authorities=("finance",), whole_jurisdiction=True)
     assert _declare(tmp_path, BASE).whole_jurisdiction is False  # CHG008 is off unless declared
@@ -33,7 +33,8 @@ def test_built_in_profiles_keep_their_declared_values() -> None:
 @pytest.mark.parametrize(("text", "says"), [
     (BASE + "colour = 1\n", "未知的字段：colour"),
     (BASE + "whole_jurisdiction = \"yes\"\n", "whole_jurisdiction 应为true 或 false"),
-    (BASE + "short_names = [1]\n", "short_names 应为字符串列表"),
+    (BASE.replace('["云溪"]', "[1]"), "short_names 应为字符串列表"),
+    (BASE.replace('["云溪"]', '"云溪"'), "short_names 应为字符串列表"),
     (BASE.replace('"示例县"', "3"), "jurisdiction 应为字符串"),
     ('id = "yunxi"\n', "不完整或有误"),
     ("id = [\n", "无法读取"),

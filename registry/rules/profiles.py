@@ -84,7 +84,7 @@ class Profile:
             raise ProfileError(f"规则配置声明 {path} 中有未知的字段：{'、'.join(unknown)}（可用：{'、'.join(sorted(fields))}）")
         for f in dataclasses.fields(cls):
             value = data.get(f.name)
-            kind = type(f.default) if f.default is not dataclasses.MISSING else str
+            kind = tuple if str(f.type).startswith("tuple") else bool if f.type == "bool" else str
             if value is not None and not (isinstance(value, list) if kind is tuple else type(value) is kind) or (
                     isinstance(value, list) and not all(isinstance(item, str) for item in value)):
                 expected = {str: "字符串", bool: "true 或 false", tuple: "字符串列表"}[kind]
