@@ -13,8 +13,7 @@ BASE = 'id = "yunxi"\njurisdiction = "示例县"\nregulation = "示例办法"\nd
 
 
 def _declare(tmp_path: Path, text: str) -> Profile:
-    (tmp_path / "profile.toml").write_text(text, encoding="utf-8")
-    return Profile.declared_beside(str(tmp_path / "__init__.py"))
+    return Profile.from_toml(text, str(tmp_path / "profile.toml"))
 
 
 def test_declaration_as_data_fills_every_field(tmp_path: Path) -> None:
@@ -45,6 +44,6 @@ def test_mistaken_declaration_names_file_and_field(tmp_path: Path, text: str, sa
     assert says in str(caught.value)
 
 
-def test_missing_declaration_file_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ProfileError, match="无法读取规则配置声明"):
-        Profile.declared_beside(str(tmp_path / "__init__.py"))
+def test_missing_declaration_file_is_an_error() -> None:
+    with pytest.raises(ProfileError, match="无法读取规则配置声明 registry/models/profile.toml"):
+        Profile.declared_in("registry.models")

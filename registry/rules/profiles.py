@@ -3,7 +3,7 @@ of the common rules.
 
 A profile is a package ``registry/rules/<id>/`` whose ``__init__.py`` declares ``PROFILE =
 Profile(...)`` (and nothing else: its modules import it) — or ``PROFILE =
-Profile.declared_beside(__file__)``, the same fields written as data in the package's ``profile.toml``. Importing :mod:`registry.rules` imports
+Profile.declared_in(__name__)``, the same fields written as data in the package's ``profile.toml``. Importing :mod:`registry.rules` imports
 every module under it — plain modules hold the common and change rules, packages are profiles —
 so adding a profile is adding a package; no list of imports or profiles is kept anywhere.
 A profile shipped as a separate distribution names its package in the entry-point group
@@ -19,11 +19,11 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import importlib.metadata
+import importlib.resources
 import pkgutil
 import re
 import tomllib
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from registry.rules.base import Rule
 
 ENTRY_POINT_GROUP = "registry.profiles"
-DECLARATION_FILE = "profile.toml"  # see Profile.declared_beside
+DECLARATION_FILE = "profile.toml"  # see Profile.declared_in
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 _PREFIX = re.compile(r"^[A-Z]{1,8}$")
 _COMMON_PREFIXES = ("REG", "CHG")  # the common rules' IDs; no profile may take them
@@ -70,13 +70,22 @@ class Profile:
             raise ProfileError(f"规则配置 {self.id} 的规则编号前缀 {self.prefix!r} 须为 1–8 个大写字母")
 
     @classmethod
-    def declared_beside(cls, init_file: str) -> Profile:
-        """The declaration written as data in ``profile.toml`` next to a package's ``__init__.py``
-        (``PROFILE = Profile.declared_beside(__file__)``): the same fields, as TOML keys."""
-        path = Path(init_file).with_name(DECLARATION_FILE)
+    def declared_in(cls, package: str) -> Profile:
+        """The declaration written as data in the package's ``profile.toml``
+        (``PROFILE = Profile.declared_in(__name__)``): the same fields, as TOML keys."""
+        where = f"{package.replace('.', '/')}/{DECLARATION_FILE}"
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            text = importlib.resources.files(package).joinpath(DECLARATION_FILE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"无法读取规则配置声明 {where}：{exc}") from exc
+        return cls.from_toml(text, where)
+
+    @classmethod
+    def from_toml(cls, text: str, path: str) -> Profile:
+        """A declaration from the TOML ``text`` of ``path`` (named in every error)."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             raise ProfileError(f"无法读取规则配置声明 {path}：{exc}") from exc
         fields = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - fields)

@@ -4,4 +4,4 @@
 """
 from registry.rules.profiles import Profile
 
-PROFILE = Profile.declared_beside(__file__)  # the fields are in profile.toml
+PROFILE = Profile.declared_in(__name__)  # the fields are in profile.toml

@@ -6,4 +6,4 @@ RULES.md 的表格与条文不一致时，规则以条文为准，并在其文�
 """
 from registry.rules.profiles import Profile
 
-PROFILE = Profile.declared_beside(__file__)  # the fields are in profile.toml
+PROFILE = Profile.declared_in(__name__)  # the fields are in profile.toml
