@@ -11,7 +11,7 @@ from pathlib import Path
 
 from registry import DISTRIBUTION, __version__
 from registry.argparse_zh import Formatter, lang_of, localise_metavars, translated
-from registry.errors import ConfigError, ProfileError
+from registry.errors import ConfigError
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms",
@@ -81,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if lang_of(given) != "en":
                 localise_metavars(parser)
             args = parser.parse_args(given)
-    except ProfileError as exc:  # a command's module imports the rules: a broken profile package
+    except Exception as exc:  # a command's module imports the rules: a broken profile package
+        if not broken_profile(exc):
+            raise
         return profile_failure(exc, lang_of(given))
     try:
         args.root = resolve_root(args.root)
@@ -89,13 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc.text(args.lang), file=sys.stderr)
         return 2
-    except ProfileError as exc:  # rules imported lazily by the command
-        return profile_failure(exc, args.lang)
     except BrokenPipeError:  # `registry … | head` is not an error
         return 0
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001  (the one place that turns a bug into exit code 3)
+        if broken_profile(exc):  # rules imported lazily by the command
+            return profile_failure(exc, args.lang)
         if from_git(exc):
             return git_failure(exc, args.lang, debug=args.debug or debug_enabled())
         return internal_error(args.lang, debug=args.debug or debug_enabled())
@@ -132,7 +134,14 @@ def git_failure(exc: BaseException, lang: str, *, debug: bool) -> int:
     return 2
 
 
-def profile_failure(exc: ProfileError, lang: str) -> int:
+def broken_profile(exc: BaseException) -> bool:
+    """A :class:`registry.rules.profiles.ProfileError`, told without importing the rules (which
+    is what raised it): if one was raised, its module is loaded."""
+    profiles = sys.modules.get("registry.rules.profiles")
+    return profiles is not None and isinstance(exc, profiles.ProfileError)
+
+
+def profile_failure(exc: BaseException, lang: str) -> int:
     """A rule profile package is broken (see CONTRIBUTING.md): exit 2 naming it, no traceback."""
     if lang == "en":
         print(f"a rule profile package is broken (see CONTRIBUTING.md): {exc}", file=sys.stderr)

@@ -35,8 +35,3 @@ class ConfigError(Exception):
             return message
         return f"{self.path}: {message}"
 
-
-class ProfileError(RuntimeError):
-    """A rule profile package is not declared, or declared inconsistently with its rules
-    (:mod:`registry.rules.profiles`): the installation, not registry.yaml, needs fixing. Raised
-    while the rules are imported; :func:`registry.cli.main` turns it into exit code 2."""

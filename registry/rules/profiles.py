@@ -27,8 +27,6 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from registry.errors import ProfileError as ProfileError  # raised here; defined below the CLI's reach
-
 if TYPE_CHECKING:
     from registry.rules.base import Rule
 
@@ -39,6 +37,11 @@ _PREFIX = re.compile(r"^[A-Z]{1,8}$")
 _COMMON_PREFIXES = ("REG", "CHG")  # the common rules' IDs; no profile may take them
 # The roles of registry.yaml ``authorities`` besides the data authority (models.config.Authorities).
 AUTHORITY_ROLES = ("finance", "development_reform", "audit", "cyberspace", "crypto")
+
+
+class ProfileError(RuntimeError):
+    """A profile package that is not declared, or declared inconsistently with its rules: the
+    installation, not registry.yaml, needs fixing (the command line exits 2 naming it)."""
 
 
 @dataclasses.dataclass(frozen=True)
