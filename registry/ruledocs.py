@@ -66,9 +66,9 @@ def rule_entry(rule: Rule[Any], *, in_force: bool | None = None, values: dict[st
     return entry
 
 
-# How rule texts and field descriptions refer to a regulation in passing: "（坡头 第五条、金乡 第二条）".
-SHORT_NAMES = {"quxian": ("渠县",), "potou": ("坡头区", "坡头"), "dashiqiao": ("大石桥市", "大石桥"),
-               "dalad": ("达拉特旗", "达拉特"), "jinxiang": ("金乡县", "金乡")}
+# How rule texts and field descriptions refer to a regulation in passing: "（坡头 第五条、金乡 第二条）"
+# (each profile declares its short names).
+SHORT_NAMES = {p.id: p.short_names for p in PROFILES.values() if p.id != "common"}
 _ASIDE = re.compile(r"（[^（）]*(?:（[^（）]*）[^（）]*)*）")
 
 

@@ -37,7 +37,35 @@ def schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
             _label_enum(definition, _ENUMS[name])
     if "Milestones" in defs:
         _admit_bare_dates(defs["Milestones"])
-    return schema
+    if model is RegistryConfig:
+        _list_profiles(schema["properties"]["profiles"])
+    neutral: dict[str, Any] = _neutral(schema)
+    return neutral
+
+
+def _list_profiles(prop: dict[str, Any]) -> None:
+    """The profiles this installation knows, from their declarations (models import nothing of
+    ours, so the list is added here, where the schema is generated)."""
+    from registry.rules.profiles import PROFILES, SELECTABLE
+
+    listed = " | ".join(f"{p} {PROFILES[p].label}" for p in SELECTABLE)
+    prop["description"] = f"{prop.get('description', '')}：{listed}"
+    titles = [f"{PROFILES[p].jurisdiction}《{PROFILES[p].regulation}》" for p in SELECTABLE]
+    prop["items"] = {"type": "string", "enum": list(SELECTABLE), "enumDescriptions": titles,
+                     "markdownEnumDescriptions": titles}
+
+
+def _neutral(node: Any) -> Any:
+    """The schema serves every county: field descriptions lose their asides citing one
+    regulation ("（渠县 第三十四条）"); a county's own site shows them (ruledocs.own_text)."""
+    from registry.ruledocs import own_text
+
+    if isinstance(node, dict):
+        return {k: own_text(v, ()) if k == "description" and isinstance(v, str) else _neutral(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_neutral(v) for v in node]
+    return node
 
 
 def _label_enum(definition: dict[str, Any], enum: type[Enum]) -> None:

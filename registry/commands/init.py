@@ -18,9 +18,10 @@ RECORD_FOLDERS = ("systems", "projects", "docs")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", type=Path, metavar="目录", help="新登记簿的目录（不存在时创建）")
-    parser.add_argument("--profile", required=True, metavar="配置",
-                        help="适用的管理办法，多个用逗号分隔：quxian 渠县、potou 坡头区、dashiqiao 大石桥市、"
-                             "dalad 达拉特旗、jinxiang 金乡县")
+    from registry.rules.profiles import PROFILES, SELECTABLE
+
+    choices = "、".join(f"{p} {PROFILES[p].label}" for p in SELECTABLE)
+    parser.add_argument("--profile", required=True, metavar="配置", help=f"适用的管理办法，多个用逗号分隔：{choices}")
     parser.add_argument("--name", required=True, metavar="名称", help="本登记簿所属地区，例如 某某县")
     parser.add_argument("--units", type=Path, metavar="文件",
                         help="单位表（.xlsx 或 .csv）：列 单位代码、单位名称，可选 单位类型、上级单位、审核人")

@@ -130,7 +130,7 @@ class CmsConfig(Strict):
 
     backend: CmsBackend = field("代码托管平台", "github | gitlab | gitea | forgejo：网页表单在此平台上为每次保存开合并请求")
     repo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")] = field(
-        "仓库", "平台上的仓库路径，例如 jinxiang/registry（GitLab 可含子组）"
+        "仓库", "平台上的仓库路径，例如 linhe/registry（GitLab 可含子组）"
     )
     branch: str | None = field("目标分支", "合并请求的目标分支；默认与 base_branch 相同", default=None)
     base_url: HttpUrl | None = field("平台地址", "自建平台的根地址（GitLab/Gitea/Forgejo），或 GitHub 的 OAuth 服务地址", default=None)
@@ -145,7 +145,7 @@ class CmsConfig(Strict):
 class RegistryConfig(Strict):
     jurisdiction: str = field("行政区划", "本登记簿所属地区，例如 金乡县")
     profiles: list[str] = field(
-        "规则配置", "适用的管理办法：quxian 渠县 | potou 坡头区 | dashiqiao 大石桥市 | dalad 达拉特旗 | jinxiang 金乡县"
+        "规则配置", "适用的管理办法（规则配置的 id，可选多个，规则取并集）"
     )
     base_branch: str = field("主分支", "变更规则默认比较的分支", default="main")
     units: list[Unit] = field("单位", "本地区各单位（部门、乡镇、园区等）")

@@ -31,6 +31,8 @@ ENTRY_POINT_GROUP = "registry.profiles"
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 _PREFIX = re.compile(r"^[A-Z]{1,8}$")
 _COMMON_PREFIXES = ("REG", "CHG")  # the common rules' IDs; no profile may take them
+# The roles of registry.yaml ``authorities`` besides the data authority (models.config.Authorities).
+AUTHORITY_ROLES = ("finance", "development_reform", "audit", "cyberspace", "crypto")
 
 
 class ProfileError(RuntimeError):
@@ -49,7 +51,7 @@ class Profile:
     prefix: str  # rule ID prefix: every rule of the profile is <prefix><article number>…
     # How rule texts and field descriptions refer to the regulation in passing ("（渠县 第三十四条）");
     # the first is the profile's short label in help texts.
-    short_names: tuple[str, ...] = ()
+    short_names: tuple[str, ...]
     data_authority: str = "大数据局"  # what the regulation calls the data authority (县大数据中心 …)
     # The other authorities whose reviews the regulation requires (registry.yaml ``authorities``):
     # finance, development_reform, audit, cyberspace, crypto.
@@ -60,14 +62,19 @@ class Profile:
             raise ProfileError(f"规则配置的 id {self.id!r} 须为小写字母开头的小写字母、数字或下划线（2–32 个）")
         if not _PREFIX.match(self.prefix):
             raise ProfileError(f"规则配置 {self.id} 的规则编号前缀 {self.prefix!r} 须为 1–8 个大写字母")
+        unknown = [role for role in self.authorities if role not in AUTHORITY_ROLES]
+        if unknown:
+            raise ProfileError(f"规则配置 {self.id} 的 authorities 含未知角色 {'、'.join(unknown)}：可选 {'、'.join(AUTHORITY_ROLES)}")
+        if not self.short_names:
+            raise ProfileError(f"规则配置 {self.id} 须有 short_names（条文中提到本办法时的简称，如 (\"渠县\",)）")
 
     @property
     def label(self) -> str:
         """``渠县`` — how help texts name the profile next to its id."""
-        return self.short_names[0] if self.short_names else self.jurisdiction
+        return self.short_names[0]
 
 
-COMMON = Profile("common", "通用", "通用规则", "", "REG")
+COMMON = Profile("common", "通用", "通用规则", "", "REG", short_names=("通用",))
 # Filled by discover() (called once by registry.rules): "common" first, then the profiles by id.
 PROFILES: dict[str, Profile] = {COMMON.id: COMMON}
 # The profiles a registry may choose (every one but the common rules), in PROFILES' order.

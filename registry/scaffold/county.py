@@ -14,17 +14,6 @@ from registry.rules.profiles import PROFILES, SELECTABLE
 from registry.scaffold.yamltext import dump_roundtrip
 from registry.tables import Sheet, header_key, read_table
 
-# What each regulation calls its data authority (县大数据中心, 区政务服务数据管理局 …).
-DATA_AUTHORITY = {"quxian": "大数据中心", "potou": "政务服务数据管理局", "dashiqiao": "数据局",
-                  "dalad": "大数据中心", "jinxiang": "大数据局"}
-# The other authorities whose reviews each regulation requires (registry.yaml ``authorities``).
-ROLES_OF = {
-    "quxian": ("finance", "development_reform", "audit", "cyberspace"),
-    "potou": ("finance", "development_reform", "audit", "crypto"),
-    "dashiqiao": ("finance", "development_reform", "audit", "cyberspace", "crypto"),
-    "dalad": ("finance", "development_reform", "audit", "cyberspace"),
-    "jinxiang": ("finance", "audit", "cyberspace", "crypto"),
-}
 # role → (default unit code, unit name after the county's name, name endings that identify it)
 ROLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "data_authority": ("dsj", "", ("大数据局", "大数据中心", "数据局", "政务服务数据管理局", "大数据发展局")),
@@ -80,7 +69,7 @@ def cyberspace_name(county: str) -> str:
 
 def role_name(role: str, county: str, profiles: list[str]) -> str:
     if role == "data_authority":
-        return county + DATA_AUTHORITY[profiles[0]]
+        return county + PROFILES[profiles[0]].data_authority
     if role == "cyberspace":
         return cyberspace_name(county)
     return county + ROLES[role][1]
@@ -89,7 +78,8 @@ def role_name(role: str, county: str, profiles: list[str]) -> str:
 def county_config(county: str, profiles: list[str], units: list[dict[str, Any]]) -> dict[str, Any]:
     """The data of ``registry.yaml``; units of the spreadsheet are matched to the authorities
     by name ending (…财政局), the missing authorities are added."""
-    roles = ["data_authority", *dict.fromkeys(r for p in profiles for r in ROLES_OF[p])]
+    # the other authorities whose reviews the chosen regulations require, as each profile declares
+    roles = ["data_authority", *dict.fromkeys(r for p in profiles for r in PROFILES[p].authorities)]
     units = [dict(u) for u in units]
     authorities: dict[str, str] = {}
     for role in roles:
