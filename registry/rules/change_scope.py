@@ -9,23 +9,14 @@ from registry.configdiff import config_changes
 from registry.findings import Message, Severity
 from registry.models.config import CONFIG_FILE
 from registry.models import System
-from registry.rules.base import CONFIGURATION, Citation, Context, Kind, NoParams, Params, Problem, problem, rule
+from registry.rules.base import CONFIGURATION, Context, Kind, NoParams, Params, Problem, problem, rule
 from registry.rules.change import approved, excused, in_use_count, initial_registration, newcomer
 from registry.rules.dalad.citations import DLT4
 from registry.rules.dashiqiao.citations import DSQ2
 from registry.rules.jinxiang.citations import JX4
 from registry.rules.potou.citations import PT7, PT8
+from registry.rules.profiles import PROFILES
 from registry.rules.quxian.citations import QX3, QX10, QX12
-
-# How each regulation is read (see CHG008's docstring): the profiles whose text speaks of the
-# whole jurisdiction's systems, not only of each unit's, and the article that says so.
-WHOLE_JURISDICTION: dict[str, Citation] = {
-    "quxian": QX10,
-    "potou": PT8,
-    "dashiqiao": DSQ2,
-    "dalad": DLT4,
-    "jinxiang": JX4,
-}
 
 
 @rule("CHG007", name="config-change", title="变更修改了规则配置", kind=Kind.change, profile="common",
@@ -109,7 +100,7 @@ def chg008(ctx: Context, params: CountyParams) -> Iterator[Problem]:
     """
     wanted = params.county_total
     if wanted is None:
-        wanted = any(profile in WHOLE_JURISDICTION for profile in ctx.config.profiles)
+        wanted = any(PROFILES[p].whole_jurisdiction for p in ctx.config.profiles if p in PROFILES)
     if not wanted or initial_registration(ctx):
         return
     base = ctx.base

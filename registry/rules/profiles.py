@@ -2,7 +2,8 @@
 of the common rules.
 
 A profile is a package ``registry/rules/<id>/`` whose ``__init__.py`` declares ``PROFILE =
-Profile(...)`` (and nothing else: its modules import it). Importing :mod:`registry.rules` imports
+Profile(...)`` (and nothing else: its modules import it) — or ``PROFILE =
+Profile.declared_in(__name__)``, the same fields written as data in the package's ``profile.toml``. Importing :mod:`registry.rules` imports
 every module under it — plain modules hold the common and change rules, packages are profiles —
 so adding a profile is adding a package; no list of imports or profiles is kept anywhere.
 A profile shipped as a separate distribution names its package in the entry-point group
@@ -18,8 +19,10 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import importlib.metadata
+import importlib.resources
 import pkgutil
 import re
+import tomllib
 from collections.abc import Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from registry.rules.base import Rule
 
 ENTRY_POINT_GROUP = "registry.profiles"
+DECLARATION_FILE = "profile.toml"  # see Profile.declared_in
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 _PREFIX = re.compile(r"^[A-Z]{1,8}$")
 _COMMON_PREFIXES = ("REG", "CHG")  # the common rules' IDs; no profile may take them
@@ -56,6 +60,10 @@ class Profile:
     # The other authorities whose reviews the regulation requires (registry.yaml ``authorities``):
     # finance, development_reform, audit, cyberspace, crypto.
     authorities: tuple[str, ...] = ()
+    # Whether the regulation manages the jurisdiction's systems as one whole (统一规划、全域目录…),
+    # so that CHG008 (全域在用系统总量) is on by default under this profile; cite the article in
+    # CHG008's docstring and ``cite`` when setting it.
+    whole_jurisdiction: bool = False
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
@@ -67,6 +75,41 @@ class Profile:
             raise ProfileError(f"规则配置 {self.id} 的 authorities 含未知角色 {'、'.join(unknown)}：可选 {'、'.join(AUTHORITY_ROLES)}")
         if not self.short_names:
             raise ProfileError(f"规则配置 {self.id} 须有 short_names（条文中提到本办法时的简称，如 (\"渠县\",)）")
+
+    @classmethod
+    def declared_in(cls, package: str) -> Profile:
+        """The declaration written as data in the package's ``profile.toml``
+        (``PROFILE = Profile.declared_in(__name__)``): the same fields, as TOML keys."""
+        where = f"{package.replace('.', '/')}/{DECLARATION_FILE}"
+        try:
+            text = importlib.resources.files(package).joinpath(DECLARATION_FILE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"无法读取规则配置声明 {where}：{exc}") from exc
+        return cls.from_toml(text, where)
+
+    @classmethod
+    def from_toml(cls, text: str, path: str) -> Profile:
+        """A declaration from the TOML ``text`` of ``path`` (named in every error)."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ProfileError(f"无法读取规则配置声明 {path}：{exc}") from exc
+        fields = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - fields)
+        if unknown:
+            raise ProfileError(f"规则配置声明 {path} 中有未知的字段：{'、'.join(unknown)}（可用：{'、'.join(sorted(fields))}）")
+        for f in dataclasses.fields(cls):
+            value = data.get(f.name)
+            kind = tuple if str(f.type).startswith("tuple") else bool if f.type == "bool" else str
+            if value is not None and not (isinstance(value, list) if kind is tuple else type(value) is kind) or (
+                    isinstance(value, list) and not all(isinstance(item, str) for item in value)):
+                expected = {str: "字符串", bool: "true 或 false", tuple: "字符串列表"}[kind]
+                raise ProfileError(f"规则配置声明 {path} 的字段 {f.name} 应为{expected}，而不是 {value!r}")
+        values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
+        try:
+            return cls(**values)
+        except TypeError as exc:
+            raise ProfileError(f"规则配置声明 {path} 不完整或有误：{exc}") from exc
 
     @property
     def label(self) -> str:

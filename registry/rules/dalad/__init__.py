@@ -5,13 +5,4 @@
 """
 from registry.rules.profiles import Profile
 
-PROFILE = Profile(
-    id="dalad",
-    jurisdiction="内蒙古达拉特旗",
-    regulation="达拉特旗数字城市建设项目管理办法",
-    document="征求意见稿",
-    prefix="DLT",
-    short_names=("达拉特旗", "达拉特"),
-    data_authority="大数据中心",
-    authorities=("finance", "development_reform", "audit", "cyberspace"),
-)
+PROFILE = Profile.declared_in(__name__)  # the fields are in profile.toml

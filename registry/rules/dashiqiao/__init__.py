@@ -4,13 +4,4 @@
 """
 from registry.rules.profiles import Profile
 
-PROFILE = Profile(
-    id="dashiqiao",
-    jurisdiction="辽宁省大石桥市",
-    regulation="大石桥市政务信息化项目管理暂行办法",
-    document="2025年4月15日印发",
-    prefix="DSQ",
-    short_names=("大石桥市", "大石桥"),
-    data_authority="数据局",
-    authorities=("finance", "development_reform", "audit", "cyberspace", "crypto"),
-)
+PROFILE = Profile.declared_in(__name__)  # the fields are in profile.toml

@@ -6,13 +6,4 @@ RULES.md 的表格与条文不一致时，规则以条文为准，并在其文�
 """
 from registry.rules.profiles import Profile
 
-PROFILE = Profile(
-    id="quxian",
-    jurisdiction="四川省渠县",
-    regulation="渠县信息化项目管理办法",
-    document="渠府发〔2022〕12号",
-    prefix="QX",
-    short_names=("渠县",),
-    data_authority="大数据中心",
-    authorities=("finance", "development_reform", "audit", "cyberspace"),
-)
+PROFILE = Profile.declared_in(__name__)  # the fields are in profile.toml
