@@ -5,6 +5,7 @@ site shows them instead of the English codes.
 """
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 
@@ -22,6 +23,19 @@ class LabeledEnum(StrEnum):
     @classmethod
     def labels(cls) -> dict[str, str]:
         return {m.value: m.label for m in cls}
+
+
+def plain_label(value: object) -> str | None:
+    """How the site and the exports write a label, a yes/no or a date for people: enums by
+    their Chinese label, booleans 是/否, dates as YYYY-MM-DD; None for any other value (each
+    caller writes numbers and text its own way)."""
+    if isinstance(value, LabeledEnum):
+        return value.label
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return None
 
 
 class UnitKind(LabeledEnum):

@@ -25,7 +25,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from registry.enums import FundSource, LabeledEnum
+from registry.enums import FundSource, LabeledEnum, plain_label
 from registry.models import Project, RegistryConfig, System, Unit
 from registry.models.project import FundingSource
 
@@ -174,12 +174,9 @@ def _plain(value: Any) -> Any:
 
 
 def _scalar_text(value: Any) -> str:
-    if isinstance(value, LabeledEnum):
-        return value.label
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    plain = plain_label(value)
+    if plain is not None:
+        return plain
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -18,12 +18,15 @@ _SHALLOW_HINT_EN = "in a shallow clone (CI's default), run git fetch --unshallow
 __all__ = ["Blob", "GitFailed", "Repo"]
 
 
-def open_repo(root: Path) -> Repo:
+def open_repo(root: Path, needed_by: tuple[str, str] = ("--base ", "--base")) -> Repo:
+    """The repository holding ``root``; outside git, a configuration error (exit 2) saying
+    what needs the history (``needed_by``: its Chinese and English names)."""
     repo = Repo.discover(root)
     if repo is None:
+        zh, en = needed_by
         raise ConfigError(Message(
-            f"{root} 不在 git 仓库中：--base 需要 git 历史",
-            f"{root} is not inside a git repository: --base needs git history",
+            f"{root} 不在 git 仓库中：{zh}需要 git 历史",
+            f"{root} is not inside a git repository: {en} needs git history",
         ), path=str(root))
     return repo
 

@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from enum import Enum
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -14,6 +14,7 @@ from registry.findings import Message
 from registry.yamlio import dump_value
 
 Loc = tuple[str | int, ...]
+_T = TypeVar("_T")
 _BRANCH = re.compile(r"[^a-z0-9_]|^(str|int|float|bool|date|list|dict|none)$")
 
 
@@ -37,26 +38,18 @@ def _model_at(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None,
         if isinstance(part, int) or current is None:
             continue
         info = current.model_fields.get(part)
-        current = _inner_model(info.annotation) if info else None
+        current = _inner(info.annotation, BaseModel) if info else None
     last = loc[-1] if loc and isinstance(loc[-1], str) else ""
     return current, str(last)
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def _inner(annotation: Any, kind: type[_T]) -> type[_T] | None:
+    """The first subclass of ``kind`` in ``annotation``, looking inside ``X | None``,
+    ``list[X]`` and the like."""
+    if isinstance(annotation, type) and issubclass(annotation, kind):
         return annotation
     for arg in get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _enum_of(annotation: Any) -> type[Enum] | None:
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return annotation
-    for arg in get_args(annotation):
-        found = _enum_of(arg)
+        found = _inner(arg, kind)
         if found is not None:
             return found
     return None
@@ -129,7 +122,7 @@ def _bad_enum(model: type[BaseModel], loc: Loc, label: str, value: Any) -> Messa
     if holder and key not in holder.model_fields and isinstance(loc[-1], int):
         holder, key = _model_at(model, loc[:-1])
     info = holder.model_fields.get(key) if holder else None
-    enum = _enum_of(info.annotation) if info else None
+    enum = _inner(info.annotation, Enum) if info else None
     if enum is None:
         return Message(f"{label} 的取值 {dump_value(value)} 不在可选值中", f"{dotted(loc)}: {value!r} is not an allowed value")
     options = "、".join(f"{m.value}（{getattr(m, 'label', m.value)}）" for m in enum)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from sitebuild import Built, built, built_demo
-from test_browser import ARGS, CHROMIUM, Session, search, serve
+from test_browser import Session, browser, search, serve  # noqa: F401  (browser: a shared fixture)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,14 +70,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site: Built = built("hostile", tmp_path_factory)
     yield from serve(site.public)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
 
 
 def session(browser: Any, server: str, tmp_path: Path, width: int) -> Session:

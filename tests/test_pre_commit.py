@@ -57,17 +57,19 @@ def test_hooks_pass_on_a_clean_registry(registry_repo: Path) -> None:
     assert "登记簿校验（registry check）" in result.stdout and "Passed" in result.stdout
 
 
+def staged_and_run(repo: Path, path: str, text: str) -> subprocess.CompletedProcess[str]:
+    """Write ``text`` to ``path``, stage it and run every hook on all files."""
+    (repo / path).write_text(text, encoding="utf-8")
+    git(repo, "add", ".")
+    return pre_commit(repo, "run", "--all-files")
+
+
 def test_hooks_block_a_bad_record_and_an_unapproved_new_system(registry_repo: Path) -> None:
-    (registry_repo / "systems/czj/czj-new.yaml").write_text(
-        "id: czj-new\nname: 新系统\nunit: czj\nstatus: building\ndeployment: county_cloud\nnmae: 错字\n", encoding="utf-8")
-    git(registry_repo, "add", ".")
-    result = pre_commit(registry_repo, "run", "--all-files")
+    new_system = "id: czj-new\nname: 新系统\nunit: czj\nstatus: building\ndeployment: county_cloud\n"
+    result = staged_and_run(registry_repo, "systems/czj/czj-new.yaml", new_system + "nmae: 错字\n")
     assert result.returncode == 1
     assert "REG002" in result.stdout and "nmae" in result.stdout
-    (registry_repo / "systems/czj/czj-new.yaml").write_text(
-        "id: czj-new\nname: 新系统\nunit: czj\nstatus: building\ndeployment: county_cloud\n", encoding="utf-8")
-    git(registry_repo, "add", ".")
-    result = pre_commit(registry_repo, "run", "--all-files")
+    result = staged_and_run(registry_repo, "systems/czj/czj-new.yaml", new_system)
     assert result.returncode == 1
     assert "CHG001" in result.stdout and "只减不增" in result.stdout
 

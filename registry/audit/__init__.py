@@ -53,12 +53,7 @@ def run_audit(root: Path, *, branch: str | None = None, since_commit: str | None
         raise ConfigError(Message(f"未知的信任模式 {trust}：可选 {'、'.join(TRUST_MODES)}",
                                   f"unknown trust mode {trust}: {', '.join(TRUST_MODES)}"), path="--trust")
     config = load_config(root)
-    repo = gitio.try_open_repo(root)
-    if repo is None:
-        raise ConfigError(Message(
-            f"{root} 不在 git 仓库中：审计需要 git 历史",
-            f"{root} is not inside a git repository: the audit needs git history",
-        ), path=str(root))
+    repo = gitio.open_repo(root, needed_by=("审计", "the audit"))
     repo.update_environment(GIT_NO_REPLACE_OBJECTS="1")  # refs/replace/* must not rewrite what is audited
     try:
         name = branch or config.base_branch

@@ -12,7 +12,7 @@ from typing import Any
 from registry import gitio, inventory
 from registry.checking import Run, run_check
 from registry.engine import Locator, findings_of, run_rules
-from registry.findings import Finding, Severity
+from registry.findings import Finding
 from registry.models import Project, RegistryConfig, System, Unit
 from registry.rules import RULES
 from registry.rules.base import Kind, Rule
@@ -118,11 +118,11 @@ class SiteData:
 
     @cached_property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.error)
+        return self.run.report.errors
 
     @cached_property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.warning)
+        return self.run.report.warnings
 
     @cached_property
     def in_force(self) -> dict[str, Any]:

@@ -1,12 +1,11 @@
 """Chinese labels for fields and values, shared by every page and by the exports."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel
 
-from registry.enums import LabeledEnum
+from registry.enums import plain_label
 from registry.site.markup import esc
 
 
@@ -20,12 +19,9 @@ def label(value: object) -> str:
     """Plain-text label of one value: enums by their Chinese label, booleans 是/否."""
     if value is None:
         return "—"
-    if isinstance(value, LabeledEnum):
-        return value.label
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    plain = plain_label(value)
+    if plain is not None:
+        return plain
     if isinstance(value, float):
         return money(value)
     return str(value)
