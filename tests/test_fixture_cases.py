@@ -16,13 +16,14 @@ from fixturekit import (
     FIXTURES, Edit, Found, case_profiles, check_change, check_clean_fixture, check_with_break, found, load_cases,
     messages,
 )
-from registry.rules.profiles import SELECTABLE
+from registry.rules import RULES
 
 TABLES = {profile: load_cases(profile) for profile in case_profiles()}
 
 
 def test_every_fixture_registry_has_its_case_table() -> None:
-    fixtures = {p.name for p in FIXTURES.iterdir() if p.name in SELECTABLE}
+    profiles = {rule.profile for rule in RULES.values()}
+    fixtures = {p.name for p in FIXTURES.iterdir() if p.name in profiles}
     assert fixtures and sorted(fixtures) == sorted(TABLES)
 
 
