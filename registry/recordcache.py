@@ -67,6 +67,14 @@ class _Shelf:
         return data
 
 
+def _copy(loaded: Loaded, path: str) -> Loaded:
+    """Another file's load result for a file with the same content: its problems under this
+    file's path, or a copy of its record (a snapshot tells records apart by identity)."""
+    if isinstance(loaded, list):
+        return [dataclasses.replace(u, path=path) for u in loaded]
+    return loaded.model_copy()
+
+
 def _close_all(fds: list[int | None]) -> None:
     for fd in fds:
         if fd is not None:
@@ -91,6 +99,10 @@ class RecordCache:
         self.store = store
         self.root = root  # where files the scan did not read are read from, when not cached
         self._hit_bytes = 0
+        # what this run loaded itself, by key: a later snapshot of the run (the target's and the
+        # merge result's under --base share most files with the working tree's) takes a copy
+        # instead of parsing the same content again (with the store only, like the rest)
+        self._fresh: dict[str, Loaded] = {}
 
     @functools.cached_property
     def _known(self) -> _Known:
@@ -123,10 +135,15 @@ class RecordCache:
         misses: list[int] = []
         entries, read = known.entries, known.shelf.read if known.shelf is not None else None
         hit_bytes = 0
+        fresh = self._fresh
         for i in readable:
             f = files[i]
             kind = f.path.split("/", 1)[0]
-            found = entries.get(f"{kind}/{f.blob}")
+            key = f"{kind}/{f.blob}"
+            if key in fresh:
+                results[i] = _copy(fresh[key], f.path)
+                continue
+            found = entries.get(key)
             if found is None or read is None:
                 misses.append(i)
             elif isinstance(found, list):
@@ -143,7 +160,11 @@ class RecordCache:
             for i, result in zip(misses, load_many(pairs)):
                 results[i] = result
             if self.store is not None:
+                fresh.update((files[i].key, results[i]) for i in misses)
                 self._remember(files, results, misses)
+                # a later load of this run must see what was just written (else its own write
+                # would replace this one's index entries); its records are in ``fresh`` anyway
+                self.__dict__.pop("_known", None)
         return results
 
     def _bytes(self, f: SourceFile) -> bytes | Callable[[], bytes]:
