@@ -25,6 +25,16 @@ def missing_documents(p: Project, kinds: Iterable[DocumentKind], *, when: str, w
             )
 
 
+def documents_from(ctx: Context, stage: Stage, kinds: Iterable[DocumentKind], *, when: str,
+                   when_en: str) -> Iterator[Problem]:
+    """:func:`missing_documents` for every project that has reached ``stage``: the articles that
+    want a document with (or from) a step of the procedure."""
+    kinds = tuple(kinds)
+    for p in ctx.projects:
+        if p.reached(stage):
+            yield from missing_documents(p, kinds, when=when, when_en=when_en)
+
+
 def stage_label(stage: Stage) -> str:
     return f"{stage.label}（{stage.value}）"
 

@@ -11,7 +11,7 @@ from registry.enums import (
 from registry.findings import Message
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
-    missing_documents,
+    documents_from,
     system_shortfalls,
     target_systems,
 )
@@ -76,10 +76,8 @@ def jx24(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第二十四条规定，项目预算下达后，建设单位须签署《项目建设主体责任书》并向县大数据局备案，
     按照“谁建设谁负责，谁使用谁负责”的原则落实建设责任。
     """
-    for p in ctx.projects:
-        if p.reached(Stage.budgeted):
-            yield from missing_documents(p, (DocumentKind.responsibility_letter,),
-                                         when="预算下达后", when_en="from budget release")
+    yield from documents_from(ctx, Stage.budgeted, (DocumentKind.responsibility_letter,),
+                              when="预算下达后", when_en="from budget release")
 
 
 OM_NATURES = frozenset({Nature.om, Nature.operation_service})
