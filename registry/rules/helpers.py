@@ -12,6 +12,8 @@ from registry.models import Project, RegistryConfig, System
 from registry.rules.base import Context, Problem, problem
 from registry.workdays import Arrangement, Calendar
 
+AMOUNT_TOLERANCE = 0.005  # 万元: amounts are compared to the cent (half of 0.01 万元 = 50 元)
+
 
 def missing_documents(p: Project, kinds: Iterable[DocumentKind], *, when: str, when_en: str) -> Iterator[Problem]:
     """One problem per document of ``kinds`` the project lacks; ``when`` says at which stage
@@ -74,7 +76,7 @@ def approved_before(ctx: Context, p: Project) -> Project | None:
 def changed_scope(before: Project, after: Project) -> list[str]:
     """Which of :data:`SCOPE_FIELDS` differ between two versions of a project."""
     changed = []
-    if abs(before.budget.total_wan - after.budget.total_wan) > 0.005:
+    if abs(before.budget.total_wan - after.budget.total_wan) > AMOUNT_TOLERANCE:
         changed.append("budget.total_wan")
     if _words(before.content) != _words(after.content):
         changed.append("content")

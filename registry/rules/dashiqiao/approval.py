@@ -19,8 +19,7 @@ from registry.rules.dashiqiao.citations import (
     DSQ12,
 )
 from registry.rules.dashiqiao.params import MergeLimitParams
-from registry.rules.dashiqiao.shared import _AMOUNT_TOLERANCE
-from registry.rules.helpers import missing_documents
+from registry.rules.helpers import AMOUNT_TOLERANCE, missing_documents
 from registry.rules.precedence import out_of_order
 
 _DESIGNED_NATURES = frozenset({Nature.new, Nature.upgrade, Nature.expansion, Nature.rebuild})
@@ -66,7 +65,7 @@ def dsq10(ctx: Context, params: MergeLimitParams) -> Iterator[Problem]:
         if not missing:
             continue
         urgent = p.has_basis(BasisKind.urgent)
-        small = p.budget.total_wan < limit - _AMOUNT_TOLERANCE
+        small = p.budget.total_wan < limit - AMOUNT_TOLERANCE
         has_plan = bool(p.documents.get(DocumentKind.implementation_plan))
         if (small or urgent) and has_plan:
             continue
