@@ -79,6 +79,8 @@ def _block(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int
 def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> tuple[dict[str, Any], int]:
     """The mapping whose first key line is ``lines[i]`` (its content given as ``first``: a
     mapping that starts a list item begins after the item's ``- ``)."""
+    if depth >= _MAX_DEPTH:  # every container counts (a list written at its key's indent too)
+        raise _Unsure
     out: dict[str, Any] = {}
     content = first
     while True:
@@ -120,6 +122,8 @@ def _key_value(content: str) -> tuple[str, str]:
 
 
 def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[Any], int]:
+    if depth >= _MAX_DEPTH:
+        raise _Unsure
     out: list[Any] = []
     while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
         rest = lines[i][1][2:]

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from registry.errors import CONFIG_FILE as CONFIG_FILE
+from registry.fastyaml import read_simple
 from registry.errors import ConfigError as ConfigError
 from registry.findings import Message
 from registry.layout import MAX_CONFIG_BYTES as MAX_CONFIG_BYTES
@@ -189,11 +190,24 @@ def _worker_count(files: int) -> int:
 def load_record(path: str, raw: bytes) -> Record | list[Unreadable]:
     """A valid record, or the REG001 problem / every REG002 problem of the file."""
     model = RECORD_FOLDERS[path.split("/", 1)[0]]
+    data = _plain_block_data(raw)
+    if data is None:
+        try:
+            data = parse(raw).data
+        except YamlError as exc:
+            return [Unreadable(path, "REG001", exc.line, exc.column, exc.field, exc.message)]
+    return validate(path, raw, model, data)
+
+
+def _plain_block_data(raw: bytes) -> dict[str, Any] | None:
+    """The data of a record written in plain block YAML, as :func:`registry.yamlio.parse`
+    builds it, read about twice as fast (:mod:`registry.fastyaml`); None for anything else,
+    which the full parser then reads (and explains, if it is not YAML)."""
     try:
-        parsed = parse(raw)
-    except YamlError as exc:
-        return [Unreadable(path, "REG001", exc.line, exc.column, exc.field, exc.message)]
-    return validate(path, raw, model, parsed.data)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return read_simple(text)
 
 
 def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]) -> Record | list[Unreadable]:
