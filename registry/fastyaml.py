@@ -108,9 +108,14 @@ def _is_key_line(content: str) -> bool:
     return bool(colon) and _simple_key(key) and (not rest or rest[0] == " ")
 
 
+# YAML limits a key written without ``?`` to 1024 characters (the parser refuses longer ones);
+# record keys are short names, so anything long is left to the parser.
+_MAX_KEY = 128
+
+
 def _simple_key(key: str) -> bool:
     """``[A-Za-z_][A-Za-z0-9_]*``: a key that is plain text however it is resolved."""
-    return key.isascii() and key.isidentifier()
+    return len(key) <= _MAX_KEY and key.isascii() and key.isidentifier()
 
 
 def _key_value(content: str) -> tuple[str, str]:

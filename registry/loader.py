@@ -216,7 +216,10 @@ def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]
         share_field_sets(record)
         return record
     except ValidationError as exc:
-        located = parse(raw, positions=True)  # positions only for the files that need them
+        try:
+            located = parse(raw, positions=True)  # positions only for the files that need them
+        except YamlError as error:  # (read by the fast reader, refused by the parser: the parser decides)
+            return [Unreadable(path, "REG001", error.line, error.column, error.field, error.message)]
         return [
             Unreadable(path, "REG002", *position(located, loc), dotted(loc), message)
             for loc, message in translate(model, exc)

@@ -106,7 +106,8 @@ HOSTILE = [
     "id: czj-a\nname: >\n  x\n", "id: czj-a\nname: x\n  y\n", "id: czj-a\nname: 预算\u200b系统\n", "id: czj-a\nname: \x07\n",
     "id: czj-a\nname: a\x85b\n", "id: czj-a\nname: a\u2028b\n", "a:\n" + "".join("  " * i + "- x:\n" for i in range(40)),
     "id: czj-a\nname: " + "9" * 400 + "\n", "id: czj-a\nnull: x\n", "id: czj-a\ntrue: x\n", "id: czj-a\n? name\n: x\n",
-    "- id\n", "", "# nothing\n", "id: czj-a\nplatforms: [a, , b]\n", "id: czj-a\nplatforms: [\"a, b\"]\n",
+    "- id\n", "", "# nothing\n", "id: czj-a\n" + "k" * 1025 + ": 1\n", "id: czj-a\n" + "k" * 200 + ": 1\n",
+    "id: czj-a\nsecurity: {" + "k" * 1100 + ": 1}\n", "id: czj-a\nname: " + "长" * 5000 + "\n", "id: czj-a\nplatforms: [a, , b]\n", "id: czj-a\nplatforms: [\"a, b\"]\n",
 ]
 
 
