@@ -50,13 +50,73 @@ def fingerprint() -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{registry.__version__}\0{sys.version}\0".encode())
     for name in _DISTRIBUTIONS:
         digest.update(f"{name}={_version(name)}\0".encode())
-    package = Path(registry.__file__).parent
-    for path in sorted(package.rglob("*")):
+    _add_sources(digest, Path(registry.__file__).parent)
+    # A plug-in rule profile decides results as much as the built-in ones, and a reused report
+    # imports no rule that could notice it changed: its declaration and its code count too.
+    for declaration, packages in _plug_in_profiles():
+        digest.update(declaration + b"\0")
+        for package in packages:
+            _add_sources(digest, package)
+    return digest.hexdigest()
+
+
+def _add_sources(digest: Any, package: Path) -> None:
+    """The names and contents of the files under ``package`` (a folder, or one module file)."""
+    paths = sorted(package.rglob("*")) if package.is_dir() else [package]
+    for path in paths:
         if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
             continue
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.relative_to(package.parent).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+
+
+_PLUG_IN_GROUP = b"[registry.profiles]"  # registry.rules.profiles.ENTRY_POINT_GROUP
+
+
+def _plug_in_profiles() -> list[tuple[bytes, list[Path]]]:
+    """Each installed distribution that declares a rule profile (entry point group
+    ``registry.profiles``): its ``<name>-<version>.dist-info`` name and entry points, and where
+    the packages they name lie — found the way :func:`_version` finds distributions, without
+    importing ``importlib.metadata`` or the plug-ins (about a millisecond)."""
+    found: list[tuple[bytes, list[Path]]] = []
+    for folder in sys.path:
+        for name in _listing(folder or "."):
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder or ".", name, "entry_points.txt"), "rb") as file:
+                    text = file.read()
+            except OSError:
+                continue
+            if _PLUG_IN_GROUP in text:
+                found.append((name.encode() + b"\0" + text, [_where(module) for module in _entry_modules(text)]))
+    return found
+
+
+def _entry_modules(text: bytes) -> list[str]:
+    """The top-level modules the ``registry.profiles`` entry points of ``entry_points.txt`` name."""
+    modules: list[str] = []
+    section = b""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith(b"["):
+            section = line
+        elif section == _PLUG_IN_GROUP and b"=" in line:
+            value = line.partition(b"=")[2].strip().decode("utf-8", "replace")
+            modules.append(value.partition(":")[0].strip().split(".")[0])
+    return modules
+
+
+def _where(module: str) -> Path:
+    """The package folder (or module file) ``module`` is imported from, without importing it."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec(module) if module.isidentifier() else None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    if spec is not None and spec.origin:
+        return Path(spec.origin)
+    return Path(os.devnull)  # not importable: the profile is broken, the rules will say so
 
 
 def _version(distribution: str) -> str:

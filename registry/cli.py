@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -101,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return profile_failure(exc, args.lang)
         if from_git(exc):
             return git_failure(exc, args.lang, debug=args.debug or debug_enabled())
+        if out_of_space(exc):
+            return write_failure(exc, args.lang)
         return internal_error(args.lang, debug=args.debug or debug_enabled())
     return code
 
@@ -122,8 +125,8 @@ def entry() -> NoReturn:
         sys.stderr.flush()
     except BrokenPipeError:  # `registry check | head`: the reader left, nothing more to say
         pass
-    except OSError:  # the report could not be written (a full disk): never a pass
-        code = 120  # what Python itself exits with when it cannot flush the standard streams
+    except OSError as exc:  # the report could not be written (a full disk): never a pass
+        code = write_failure(exc, lang_of(sys.argv[1:]))
     os._exit(code)
 
 
@@ -154,6 +157,25 @@ def git_failure(exc: BaseException, lang: str, *, debug: bool) -> int:
               "git fetch --unshallow", file=sys.stderr)
     else:
         print(f"git 操作失败：{detail}。请用 git fsck 检查仓库；浅克隆请先运行 git fetch --unshallow", file=sys.stderr)
+    return 2
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """A write refused for want of space (a full disk or quota, a file too large): the machine
+    needs attention, not the tool."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def write_failure(exc: BaseException, lang: str) -> int:
+    """Output that could not be written is exit 2 with the reason, never a pass nor a "bug"."""
+    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    try:
+        if lang == "en":
+            print(f"registry: could not write the output ({detail}): free some space and run again", file=sys.stderr)
+        else:
+            print(f"registry：无法写出结果（{detail}）：磁盘已满或超出配额，请腾出空间后重新运行", file=sys.stderr)
+    except OSError:  # standard error is on the full disk too: the exit code still says it
+        pass
     return 2
 
 

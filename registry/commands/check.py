@@ -5,6 +5,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import gc
+import os
 import sys
 
 from registry.commands.common import iso_date, missing_paths, relative_paths
@@ -45,8 +46,22 @@ def run(args: argparse.Namespace) -> int:
         _promote_survivors()
     if args.changes_only:
         report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
-    sys.stdout.write(REPORTERS.render(args.format, report, args.lang))
-    return report.exit_code(strict=args.strict)
+    code = report.exit_code(strict=args.strict)
+    try:
+        sys.stdout.write(REPORTERS.render(args.format, report, args.lang))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `registry check | head`: the reader left, the verdict stands (never a pass)
+        quiet_stdout()
+    return code
+
+
+def quiet_stdout() -> None:
+    """Send what is left of standard output nowhere: its reader is gone, and flushing the rest
+    at exit would only fail again (Python's advice for SIGPIPE, ``signal`` module docs)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (output captured in-process): nothing to flush
+        pass
 
 
 def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None) -> Report:

@@ -209,7 +209,10 @@ def discover(rules_package: ModuleType, rules: dict[str, Rule[Any]]) -> None:
 
 def _import_rules(package: ModuleType) -> None:
     for name in _submodules(package):
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # a profile's module that fails names itself (exit 2), as a plug-in's entry point does
+            raise ProfileError(f"无法导入规则配置 {package.__name__} 的模块 {name}：{type(exc).__name__}: {exc}") from exc
 
 
 def load(profiles: Iterable[str]) -> None:
