@@ -15,9 +15,8 @@ from registry.models import Project
 from registry.models.project import Change
 from registry.rules.base import Context, Problem, problem
 from registry.rules.change import new_changes
+from registry.rules.helpers import AMOUNT_TOLERANCE as TOLERANCE
 from registry.rules.helpers import approved_before, changed_scope, percent
-
-TOLERANCE = 0.005  # 万元: amounts are compared to the cent (half of 0.01 万元 = 50 元)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from registry.dates import TODAY_FIRST, add_months, year_end
-from registry.enums import DocumentKind, EvaluationKind, Nature, SystemStatus
+from registry.enums import DocumentKind, EvaluationKind, Nature, Stage, SystemStatus
 from registry.findings import Message
 from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
@@ -25,6 +25,7 @@ from registry.rules.helpers import (
     system_shortfalls,
     target_systems,
 )
+from registry.rules.precedence import out_of_order_projects, passed_final_acceptance
 
 SELF_EVALUATION_OPENS_MONTHS = 12  # 第十七条 “12-24个月内”: the window opens 12 months after acceptance
 
@@ -204,21 +205,18 @@ def dlt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：RULES.md 只写“须有档案验收”；条文把档案验收作为通过项目验收的前提，
     因此档案验收日期晚于竣工验收的，同样不合格。
     """
-    for p in ctx.projects:
-        accepted = p.milestones.final_acceptance
-        if accepted is None or not accepted.passed:
-            continue
-        archive = p.milestones.archive_acceptance
+    for p, archive, accepted in out_of_order_projects(ctx, Stage.archive_acceptance, Stage.final_acceptance,
+                                                      where=passed_final_acceptance):
         if archive is None:
             yield problem(p, "milestones.archive_acceptance",
-                          f"项目 {p.id} 于 {accepted.date} 通过竣工验收，但没有档案验收（milestones.archive_acceptance）："
+                          f"项目 {p.id} 于 {accepted} 通过竣工验收，但没有档案验收（milestones.archive_acceptance）："
                           "未进行档案验收的不得通过项目验收，请补录档案验收日期，或将竣工验收改为未通过（passed: false）",
-                          f"project {p.id} passed final acceptance on {accepted.date} without archive_acceptance: no acceptance "
+                          f"project {p.id} passed final acceptance on {accepted} without archive_acceptance: no acceptance "
                           "without archive acceptance; record its date, or set the final acceptance to passed: false")
-        elif archive.date > accepted.date:
+        else:
             yield problem(p, "milestones.archive_acceptance",
-                          f"项目 {p.id} 档案验收 {archive.date} 晚于竣工验收 {accepted.date}：档案验收须在通过项目验收之前完成，请核实日期",
-                          f"project {p.id}: archive acceptance {archive.date} is after the final acceptance {accepted.date}: the "
+                          f"项目 {p.id} 档案验收 {archive} 晚于竣工验收 {accepted}：档案验收须在通过项目验收之前完成，请核实日期",
+                          f"project {p.id}: archive acceptance {archive} is after the final acceptance {accepted}: the "
                           "archives are accepted before the project passes; check the dates")
 
 

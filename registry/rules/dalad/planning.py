@@ -14,6 +14,7 @@ from registry.rules.dalad.citations import (
 from registry.rules.helpers import (
     missing_documents,
 )
+from registry.rules.precedence import out_of_order
 
 
 @rule("DLT5", name="annual-plan-contents", title="年度项目计划内容齐全", kind=Kind.record, profile=PROFILE.id,
@@ -84,20 +85,19 @@ def dlt8(ctx: Context, params: NoParams) -> Iterator[Problem]:
         if not p.reached(Stage.started):
             continue
         start_stage = _first_present(p, Stage.started)
-        field = f"milestones.{start_stage.value}"
-        approved = p.milestones.approved
-        start = p.milestones.date_of(start_stage)
-        if approved is None:
-            yield problem(p, field,
-                          f"项目 {p.id} 的{start_stage.label}日期为 {start}，但没有立项批复（milestones.approved）："
-                          "初步设计方案和投资概算未获批复前不得开工建设，请补录批复文号和日期，或核实开工日期",
-                          f"project {p.id} reached {start_stage.value} ({start}) without approval (milestones.approved): "
-                          "no construction before the design and estimate are approved; record the approval or check the date")
-        elif start is not None and start < approved.date:
-            yield problem(p, field,
-                          f"项目 {p.id} 于 {start} {start_stage.label}，早于立项批复 {approved.date}：获批前不得开工建设，请核实日期",
-                          f"project {p.id} {start_stage.value} on {start}, before its approval on {approved.date}: no construction "
-                          "before approval; check the dates")
+        for approved, start in out_of_order(p, Stage.approved, start_stage):
+            field = f"milestones.{start_stage.value}"
+            if approved is None:
+                yield problem(p, field,
+                              f"项目 {p.id} 的{start_stage.label}日期为 {start}，但没有立项批复（milestones.approved）："
+                              "初步设计方案和投资概算未获批复前不得开工建设，请补录批复文号和日期，或核实开工日期",
+                              f"project {p.id} reached {start_stage.value} ({start}) without approval (milestones.approved): "
+                              "no construction before the design and estimate are approved; record the approval or check the date")
+            else:
+                yield problem(p, field,
+                              f"项目 {p.id} 于 {start} {start_stage.label}，早于立项批复 {approved}：获批前不得开工建设，请核实日期",
+                              f"project {p.id} {start_stage.value} on {start}, before its approval on {approved}: no construction "
+                              "before approval; check the dates")
         if not (p.documents.get(DocumentKind.preliminary_design) or p.documents.get(DocumentKind.implementation_plan)):
             yield problem(p, "documents.preliminary_design",
                           f"项目 {p.id} 已开工，须提供获批的初步设计方案（documents.preliminary_design），"

@@ -1,7 +1,6 @@
 """DSQ 规则：第十条至第十二条（办法不分章）：可研和初步设计、评估论证与审核。"""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from registry.enums import (
@@ -20,8 +19,8 @@ from registry.rules.dashiqiao.citations import (
     DSQ12,
 )
 from registry.rules.dashiqiao.params import MergeLimitParams
-from registry.rules.dashiqiao.shared import _AMOUNT_TOLERANCE
-from registry.rules.helpers import missing_documents
+from registry.rules.helpers import AMOUNT_TOLERANCE, missing_documents
+from registry.rules.precedence import out_of_order
 
 _DESIGNED_NATURES = frozenset({Nature.new, Nature.upgrade, Nature.expansion, Nature.rebuild})
 
@@ -66,7 +65,7 @@ def dsq10(ctx: Context, params: MergeLimitParams) -> Iterator[Problem]:
         if not missing:
             continue
         urgent = p.has_basis(BasisKind.urgent)
-        small = p.budget.total_wan < limit - _AMOUNT_TOLERANCE
+        small = p.budget.total_wan < limit - AMOUNT_TOLERANCE
         has_plan = bool(p.documents.get(DocumentKind.implementation_plan))
         if (small or urgent) and has_plan:
             continue
@@ -160,27 +159,24 @@ def dsq12(ctx: Context, params: NoParams) -> Iterator[Problem]:
     市国家密码管理局对密码应用方案进行合法性审核，然后才予批复。批复日期早于这两个程序，说明程序被跳过。
     """
     for p in ctx.projects:
-        approved = p.milestones.date_of(Stage.approved)
-        if approved is None:
-            continue
-        yield from _preceded(p, Stage.third_party_assessed, approved, "第三方评估论证", "third-party assessment")
+        yield from _preceded(p, Stage.third_party_assessed, "第三方评估论证", "third-party assessment")
         if p.documents.get(DocumentKind.crypto_plan):
-            yield from _preceded(p, Stage.crypto_reviewed, approved, "市国家密码管理局密码应用方案合法性审核", "crypto review")
+            yield from _preceded(p, Stage.crypto_reviewed, "市国家密码管理局密码应用方案合法性审核", "crypto review")
 
 
-def _preceded(p: Project, stage: Stage, approved: dt.date, what: str, what_en: str) -> Iterator[Problem]:
-    when = p.milestones.date_of(stage)
-    if when is None:
-        yield problem(
-            p, f"milestones.{stage.value}",
-            f"项目 {p.id} 已于 {approved} 立项批复，但未登记{what}：批复前须完成该程序，请补登 milestones.{stage.value}（日期和意见编号）",
-            f"project {p.id} was approved on {approved} without a {what_en}: it must precede the approval; add "
-            f"milestones.{stage.value} (date and reference)",
-        )
-    elif when > approved:
-        yield problem(
-            p, f"milestones.{stage.value}.date",
-            f"项目 {p.id} 的{what}日期 {when} 晚于立项批复 {approved}：须先完成{what}再批复，请核对日期",
-            f"project {p.id}: {what_en} on {when} is after the approval on {approved}; it must come first, so check "
-            "the dates",
-        )
+def _preceded(p: Project, stage: Stage, what: str, what_en: str) -> Iterator[Problem]:
+    for when, approved in out_of_order(p, stage, Stage.approved):
+        if when is None:
+            yield problem(
+                p, f"milestones.{stage.value}",
+                f"项目 {p.id} 已于 {approved} 立项批复，但未登记{what}：批复前须完成该程序，请补登 milestones.{stage.value}（日期和意见编号）",
+                f"project {p.id} was approved on {approved} without a {what_en}: it must precede the approval; add "
+                f"milestones.{stage.value} (date and reference)",
+            )
+        else:
+            yield problem(
+                p, f"milestones.{stage.value}.date",
+                f"项目 {p.id} 的{what}日期 {when} 晚于立项批复 {approved}：须先完成{what}再批复，请核对日期",
+                f"project {p.id}: {what_en} on {when} is after the approval on {approved}; it must come first, so check "
+                "the dates",
+            )

@@ -11,7 +11,7 @@ from registry.enums import (
 from registry.findings import Message
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
-    missing_documents,
+    documents_from,
     system_shortfalls,
     target_systems,
 )
@@ -23,6 +23,7 @@ from registry.rules.jinxiang.citations import (
     JX25,
 )
 from registry.rules.jinxiang.shared import GOVERNMENT_CLOUDS
+from registry.rules.precedence import out_of_order_projects
 
 
 @rule("JX22", name="budget-only-for-approved-projects", title="未立项（未入项目库）的项目不安排预算", kind=Kind.record,
@@ -42,20 +43,17 @@ def jx22(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第十八条规定立项的项目纳入项目库统一管理，第二十二条规定未纳入项目库的项目一律不安排年度预算：
     先立项、后安排资金，不能反过来。
     """
-    for p in ctx.projects:
-        budgeted, approved = p.milestones.budgeted, p.milestones.approved
-        if budgeted is None:
-            continue
+    for p, approved, budgeted in out_of_order_projects(ctx, Stage.approved, Stage.budgeted):
         if approved is None:
             yield problem(p, "milestones.budgeted",
-                          f"项目 {p.id} 于 {budgeted.date} 下达预算，但没有立项批复（milestones.approved）：未纳入项目库的项目一律不安排年度预算，"
+                          f"项目 {p.id} 于 {budgeted} 下达预算，但没有立项批复（milestones.approved）：未纳入项目库的项目一律不安排年度预算，"
                           "请补录立项批复文号和日期",
-                          f"project {p.id} was budgeted on {budgeted.date} without approval: no budget outside the project library; "
+                          f"project {p.id} was budgeted on {budgeted} without approval: no budget outside the project library; "
                           "record the approval (milestones.approved)")
-        elif budgeted.date < approved.date:
+        else:
             yield problem(p, "milestones.budgeted",
-                          f"项目 {p.id} 预算下达 {budgeted.date} 早于立项批复 {approved.date}：须先立项纳入项目库再安排预算，请核实日期",
-                          f"project {p.id} was budgeted on {budgeted.date}, before its approval on {approved.date}: approval comes "
+                          f"项目 {p.id} 预算下达 {budgeted} 早于立项批复 {approved}：须先立项纳入项目库再安排预算，请核实日期",
+                          f"project {p.id} was budgeted on {budgeted}, before its approval on {approved}: approval comes "
                           "first; check the dates")
 
 
@@ -78,10 +76,8 @@ def jx24(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第二十四条规定，项目预算下达后，建设单位须签署《项目建设主体责任书》并向县大数据局备案，
     按照“谁建设谁负责，谁使用谁负责”的原则落实建设责任。
     """
-    for p in ctx.projects:
-        if p.reached(Stage.budgeted):
-            yield from missing_documents(p, (DocumentKind.responsibility_letter,),
-                                         when="预算下达后", when_en="from budget release")
+    yield from documents_from(ctx, Stage.budgeted, (DocumentKind.responsibility_letter,),
+                              when="预算下达后", when_en="from budget release")
 
 
 OM_NATURES = frozenset({Nature.om, Nature.operation_service})

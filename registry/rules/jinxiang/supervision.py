@@ -12,6 +12,7 @@ from registry.rules.jinxiang import PROFILE
 from registry.rules.jinxiang.citations import (
     JX44,
 )
+from registry.rules.precedence import out_of_order
 
 BUILDING_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.awarded):]
 
@@ -51,8 +52,7 @@ def jx44(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           "no project is built without approval; record the approval (doc_no and date)")
             continue
         for stage in DATED_BUILDING_STEPS:
-            when = p.milestones.date_of(stage)
-            if when is not None and when < approved.date:
+            for _, when in out_of_order(p, Stage.approved, stage):
                 yield problem(p, f"milestones.{stage.value}",
                               f"项目 {p.id} {stage.label}日期 {when} 早于立项批复 {approved.date}：未经立项不准建设，请核实日期",
                               f"project {p.id}: {stage.value} on {when} is before its approval on {approved.date}: nothing is built "

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from registry.enums import (
     EvaluationKind,
     Scope,
+    Stage,
     Track,
 )
 from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments, named
@@ -22,6 +23,7 @@ from registry.rules.potou.citations import (
     PT24,
 )
 from registry.rules.potou.params import SelfAdjustParams, SelfEvaluationParams
+from registry.rules.precedence import out_of_order_projects, passed_final_acceptance
 
 # What 第二十一条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
 # every adjustment is filed; re-approval when the total rises, moves by more than the share,
@@ -104,24 +106,22 @@ def pt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：条文写的是“验收前”和“审核通过后……自行组织验收”，是先后顺序，
     因此审查须严格早于验收，同一天不算。
     """
-    for p in ctx.projects:
-        final = p.milestones.final_acceptance
-        if final is None or p.scope is not Scope.professional or p.track is not Track.approval:
-            continue
-        review = p.milestones.conformity_review
+    breaches = out_of_order_projects(ctx, Stage.conformity_review, Stage.final_acceptance, same_day=False,
+                                     where=lambda p: p.scope is Scope.professional and p.track is Track.approval)
+    for p, review, final in breaches:
         if review is None:
             yield problem(
                 p, "milestones.conformity_review",
-                f"审批制专业类项目 {p.id} 已于 {final.date} 验收，但未登记符合性审查：验收前须经区政务服务数据管理局符合性审查，"
+                f"审批制专业类项目 {p.id} 已于 {final} 验收，但未登记符合性审查：验收前须经区政务服务数据管理局符合性审查，"
                 "请补登 milestones.conformity_review（日期和审查意见编号）",
-                f"professional approval-track project {p.id} was accepted on {final.date} without a conformity review: "
+                f"professional approval-track project {p.id} was accepted on {final} without a conformity review: "
                 "add milestones.conformity_review (date and reference)",
             )
-        elif review.date >= final.date:
+        else:
             yield problem(
                 p, "milestones.conformity_review.date",
-                f"项目 {p.id} 的符合性审查日期 {review.date} 不早于验收日期 {final.date}：符合性审查须在验收之前通过，请核对日期",
-                f"project {p.id}: conformity review on {review.date} is not before the acceptance on {final.date}; "
+                f"项目 {p.id} 的符合性审查日期 {review} 不早于验收日期 {final}：符合性审查须在验收之前通过，请核对日期",
+                f"project {p.id}: conformity review on {review} is not before the acceptance on {final}; "
                 "it must come first, so check the dates",
             )
 
@@ -144,24 +144,21 @@ def pt23(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第二十三条：未进行档案验收或档案验收不合格的，不得通过项目验收。
     档案验收可以与项目验收在同一天进行。
     """
-    for p in ctx.projects:
-        final = p.milestones.final_acceptance
-        if final is None or not final.passed:
-            continue
-        archive = p.milestones.archive_acceptance
+    for p, archive, final in out_of_order_projects(ctx, Stage.archive_acceptance, Stage.final_acceptance,
+                                                   where=passed_final_acceptance):
         if archive is None:
             yield problem(
                 p, "milestones.archive_acceptance",
-                f"项目 {p.id} 于 {final.date} 通过验收，但未登记档案验收：未进行档案验收的不得通过项目验收，"
+                f"项目 {p.id} 于 {final} 通过验收，但未登记档案验收：未进行档案验收的不得通过项目验收，"
                 "请补登 milestones.archive_acceptance",
-                f"project {p.id} passed acceptance on {final.date} without an archive acceptance: add "
+                f"project {p.id} passed acceptance on {final} without an archive acceptance: add "
                 "milestones.archive_acceptance",
             )
-        elif archive.date > final.date:
+        else:
             yield problem(
                 p, "milestones.archive_acceptance.date",
-                f"项目 {p.id} 的档案验收日期 {archive.date} 晚于验收通过日期 {final.date}：档案验收须在项目验收之前（或当日）完成，请核对日期",
-                f"project {p.id}: archive acceptance on {archive.date} is after the acceptance on {final.date}; it "
+                f"项目 {p.id} 的档案验收日期 {archive} 晚于验收通过日期 {final}：档案验收须在项目验收之前（或当日）完成，请核对日期",
+                f"project {p.id}: archive acceptance on {archive} is after the acceptance on {final}; it "
                 "must come first (or on the same day), so check the dates",
             )
 
