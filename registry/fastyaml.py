@@ -20,12 +20,18 @@ from registry.yamltext import CONTROL, ODD_BREAK
 
 # A plain scalar may not start with an indicator (YAML 1.2, 7.3.3): leave those to the parser.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_UNSURE_TEXT = re.compile("[\t\r\ufeff\\\\]")
+_UNSURE_TEXT = "\t\r\ufeff\\\\"
 _FLOW_FORBIDDEN = frozenset("?:,[]{}#&*!|>'\"%@`")  # libyaml refuses some of these inside flow scalars
+# One search for every character the reader leaves to the parser: tabs, CR, BOM, backslashes,
+# control characters (yamltext.CONTROL) and the line breaks editors do not count (ODD_BREAK).
+_UNSURE_CHARACTER = re.compile(f"[{_UNSURE_TEXT}{CONTROL.pattern.strip('[]')}{ODD_BREAK.pattern.strip('[]')}]")
 # Keys that are not text once resolved (``null:``, ``true:`` …): the only ones a key of letters,
 # digits and underscores can be, since numbers and dates start with a digit or a sign.
 _NOT_TEXT_KEYS = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"})
-_RESOLVED: dict[str, Any] = {}  # plain scalar → value: resolving is a pure function, values are immutable
+# plain scalar → value, in a block and in a flow collection (where fewer characters may appear):
+# checking and resolving are pure functions, and the values immutable
+_RESOLVED: dict[str, Any] = {}
+_RESOLVED_FLOW: dict[str, Any] = {}
 _MAX_RESOLVED = 50_000
 _MAX_DEPTH = 16  # records are a few levels deep; the parser's own limit is 32
 
@@ -36,7 +42,7 @@ class _Unsure(Exception):
 
 def read_simple(text: str) -> dict[str, Any] | None:
     """The data of ``text`` if it is simple block YAML (see the module), else None."""
-    if _UNSURE_TEXT.search(text) or CONTROL.search(text) or ODD_BREAK.search(text):
+    if _UNSURE_CHARACTER.search(text):
         return None
     lines = _lines(text)
     if not lines or lines[0][0] != 0:
@@ -57,15 +63,18 @@ _LINE = re.compile(r"^( *)([^ \n#][^\n]*)", re.M)  # blank and comment lines nev
 
 
 def _lines(text: str) -> list[Line]:
-    out: list[Line] = []
-    for match in _LINE.finditer(text):
-        indent, content = match.groups()
-        if content.endswith(" "):
-            content = content.rstrip(" ")
-        if " #" in content and '"' not in content:  # a comment after the value ends the line
-            content = content[:content.index(" #")].rstrip(" ")
-        out.append((len(indent), content))
-    return out
+    found = _LINE.findall(text)
+    if " #" in text or " \n" in text or text.endswith(" "):  # (a record seldom has either)
+        return [_cleaned(indent, content) for indent, content in found]
+    return [(len(indent), content) for indent, content in found]
+
+
+def _cleaned(indent: str, content: str) -> Line:
+    if content.endswith(" "):
+        content = content.rstrip(" ")
+    if " #" in content and '"' not in content:  # a comment after the value ends the line
+        content = content[:content.index(" #")].rstrip(" ")
+    return len(indent), content
 
 
 def _block(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int]:
@@ -79,47 +88,55 @@ def _block(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int
 def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> tuple[dict[str, Any], int]:
     """The mapping whose first key line is ``lines[i]`` (its content given as ``first``: a
     mapping that starts a list item begins after the item's ``- ``)."""
+    if depth >= _MAX_DEPTH:  # every container counts (a list written at its key's indent too)
+        raise _Unsure
     out: dict[str, Any] = {}
     content = first
+    end = len(lines)
     while True:
-        key, value = _key_value(content)
+        match = _KEY_LINE.fullmatch(content)
+        if match is None:
+            raise _Unsure
+        key, value = match.groups()
         if key in out or key in _NOT_TEXT_KEYS:
             raise _Unsure  # duplicates are errors; ``null:``/``true:`` keys are not plain text
         i += 1
         if value:
             out[key] = _scalar_or_flow(value)
-        elif i < len(lines) and lines[i][0] > indent:
+        elif i < end and lines[i][0] > indent:
             out[key], i = _block(lines, i, lines[i][0], depth + 1)
-        elif i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
+        elif i < end and lines[i][0] == indent and lines[i][1].startswith("- "):
             out[key], i = _sequence(lines, i, indent, depth + 1)  # a list written at the key's indent
         else:
             out[key] = None
-        if i >= len(lines) or lines[i][0] < indent:
+        if i >= end:
             return out, i
-        if lines[i][0] > indent or lines[i][1].startswith("-"):
+        below, content = lines[i]
+        if below < indent:
+            return out, i
+        if below > indent or content.startswith("-"):
             raise _Unsure
-        content = lines[i][1]
+
+
+# YAML limits a key written without ``?`` to 1024 characters (the parser refuses longer ones);
+# record keys are short names, so anything long is left to the parser.
+_MAX_KEY = 128
+# ``key: value`` or ``key:``, the key ``[A-Za-z_][A-Za-z0-9_]*`` (plain text however it is resolved)
+_KEY_LINE = re.compile(f"([A-Za-z_][A-Za-z0-9_]{{0,{_MAX_KEY - 1}}}):(?: +(.*))?")
 
 
 def _is_key_line(content: str) -> bool:
-    key, colon, rest = content.partition(":")
-    return bool(colon) and _simple_key(key) and (not rest or rest[0] == " ")
+    return _KEY_LINE.fullmatch(content) is not None
 
 
 def _simple_key(key: str) -> bool:
     """``[A-Za-z_][A-Za-z0-9_]*``: a key that is plain text however it is resolved."""
-    return key.isascii() and key.isidentifier()
-
-
-def _key_value(content: str) -> tuple[str, str]:
-    """``key: value`` (or ``key:``) → (key, value); anything else is not sure."""
-    key, colon, rest = content.partition(":")
-    if not colon or not _simple_key(key) or (rest and rest[0] != " "):
-        raise _Unsure
-    return key, rest.lstrip(" ")
+    return len(key) <= _MAX_KEY and key.isascii() and key.isidentifier()
 
 
 def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[Any], int]:
+    if depth >= _MAX_DEPTH:
+        raise _Unsure
     out: list[Any] = []
     while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
         rest = lines[i][1][2:]
@@ -139,30 +156,32 @@ def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[
 
 
 def _scalar_or_flow(value: str) -> Any:
-    if value.startswith("["):
+    first = value[0]
+    if first == "[":
         return _flow_list(value)
-    if value.startswith("{"):
+    if first == "{":
         return _flow_map(value)
-    if value.startswith('"'):
+    if first == '"':
         return _quoted(value)
     return _plain(value, flow=False)
 
 
 def _plain(value: str, *, flow: bool) -> Any:
+    known = _RESOLVED_FLOW if flow else _RESOLVED
+    try:
+        return known[value]  # (read before: the checks below passed)
+    except KeyError:
+        pass
     if not value or value[0] in _INDICATORS and not _signed_number(value):
         raise _Unsure
     if value.endswith(":") or ": " in value or " #" in value:  # " #": a comment the line kept (it holds a quote)
         raise _Unsure
     if flow and not _FLOW_FORBIDDEN.isdisjoint(value):
         raise _Unsure
-    try:
-        return _RESOLVED[value]
-    except KeyError:
-        pass
     resolved = resolve_plain(value)
-    if len(_RESOLVED) >= _MAX_RESOLVED:
-        _RESOLVED.clear()
-    _RESOLVED[value] = resolved
+    if len(known) >= _MAX_RESOLVED:
+        known.clear()
+    known[value] = resolved
     return resolved
 
 

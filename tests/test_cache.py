@@ -305,6 +305,7 @@ def test_parallel_loading_gives_the_same_records_in_the_same_order(root: Path, m
     files = list(loader.read_files(root, loader.record_files(root)))
     sequential = loader.load_all(files)
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 4)
+    monkeypatch.setattr(loader, "MIN_POOL_CORES", 2)
     monkeypatch.setattr(loader, "_CHUNK", 5)
     assert loader._worker_count(len(files)) >= 2 or len(os.sched_getaffinity(0)) < 2
     parallel = loader.load_all(files)

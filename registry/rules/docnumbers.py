@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from pydantic import Field, field_validator
 
+from registry.enums import Stage
 from registry.models import Project, RegistryConfig, System
 from registry.models.system import NewSystemApproval
 from registry.rules.base import Params
@@ -37,25 +38,45 @@ PLACEHOLDERS = frozenset({
 })
 
 
+# Every bracket variant of the year becomes 〔〕 (after NFKC, which turns （［ into ([).
+_BRACKETS = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "]": "〕", ")": "〕", "】": "〕"})
+_ANY_BRACKET = re.compile(r"[\[(【\])】]")
+# Zeros before a digit, not after one: "(?<![0-9])0+(?=[0-9])" written to start with the
+# literal 0, which the regular expression engine finds by a fast scan.
+_LEADING_ZEROS = re.compile(r"0(?<![0-9]0)0*(?=[0-9])")
+# A letter or a number: ``\w`` is ``str.isalnum()`` plus "_", and isalnum() holds for exactly the
+# code points of Unicode categories L* and N* (checked over every code point by the tests).
+_LETTER_OR_NUMBER = re.compile(r"[^\W_]")
+
+
 def normalised(text: str) -> str:
     """How two spellings of one number compare: NFKC (full width → half width), no whitespace
     or invisible characters, lower case, and every bracket variant of the year as 〔〕."""
     folded = unicodedata.normalize("NFKC", text)
     if not folded.isprintable() or " " in folded:  # (a printable text has no Cc, Cf or space but " ")
         folded = "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
-    folded = re.sub(r"[\[(【]", "〔", folded)
-    folded = re.sub(r"[\])】]", "〕", folded)
+    if _ANY_BRACKET.search(folded):
+        folded = folded.translate(_BRACKETS)
     folded = folded.replace("〕第", "〕")  # 〔2024〕第80号 is 〔2024〕80号
-    folded = re.sub(r"(?<![0-9])0+(?=[0-9])", "", folded)  # 080号 is 80号 (under a looser pattern)
+    if "0" in folded:
+        folded = _LEADING_ZEROS.sub("", folded)  # 080号 is 80号 (under a looser pattern)
     return folded.casefold()
+
+
+_PLACEHOLDER: dict[str, bool] = {}  # text → is_placeholder(text): references repeat across records
+_MAX_REMEMBERED = 100_000
 
 
 def is_placeholder(text: str) -> bool:
     """Blank, a word that means "none" (无, 待定, N/A …), or nothing but punctuation (-, /, ……)."""
-    key = normalised(text).rstrip(".。")
-    if key in PLACEHOLDERS:
-        return True
-    return not any(unicodedata.category(ch)[0] in "LN" for ch in key)
+    known = _PLACEHOLDER.get(text)
+    if known is None:
+        key = normalised(text).rstrip(".。")
+        known = key in PLACEHOLDERS or _LETTER_OR_NUMBER.search(key) is None
+        if len(_PLACEHOLDER) >= _MAX_REMEMBERED:
+            _PLACEHOLDER.clear()
+        _PLACEHOLDER[text] = known
+    return known
 
 
 class DocNoParams(Params):
@@ -119,6 +140,9 @@ def project_approval_numbers(p: Project) -> Iterator[tuple[str, str, dt.date | N
             yield f"changes[{i}].approval.doc_no", c.approval.doc_no, c.approval.date
 
 
+_STAGES = tuple(stage.value for stage in Stage)  # the milestones' field names, in their order
+
+
 def other_references(record: System | Project) -> Iterator[tuple[str, str]]:
     """(field, text) of document references that may be a path, a report name or a number:
     they need not follow the 文号 pattern, but "无" or "-" is no document either."""
@@ -129,13 +153,17 @@ def other_references(record: System | Project) -> Iterator[tuple[str, str]]:
     for i, b in enumerate(record.basis):
         if b.doc_no is not None:
             yield f"basis[{i}].doc_no", b.doc_no
-    for kind, ref in record.documents:
+    # the models' own dicts (fields only: extra keys are refused): this runs for every reference
+    # of every project, and pydantic's attribute look-ups cost more than the check itself
+    for kind, ref in record.documents.__dict__.items():
         if ref is not None:
             yield f"documents.{kind}", ref
-    for stage in record.milestones.present():
-        ref = getattr(record.milestones.get(stage), "ref", None)
+    milestones = record.milestones.__dict__
+    for stage in _STAGES:
+        milestone = milestones[stage]
+        ref = milestone.__dict__.get("ref") if milestone is not None else None
         if ref is not None:
-            yield f"milestones.{stage.value}.ref", ref
+            yield f"milestones.{stage}.ref", ref
     for i, e in enumerate(record.evaluations):
         if e.ref is not None:
             yield f"evaluations[{i}].ref", e.ref

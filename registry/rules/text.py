@@ -55,6 +55,8 @@ def reg012(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 
 def _hidden_in(record: Record) -> Iterator[Problem]:
+    if not _may_hide(record):
+        return
     for field, text in _texts(record, exclude=_INTERNAL):
         found = _HIDDEN.search(text)
         if found is None:
@@ -76,6 +78,23 @@ def _hidden_in(record: Record) -> Iterator[Problem]:
                 "（可用来冒充其他系统、躲过查重）；请删除该字符（常见于从网页或 Word 复制的文字）",
                 f"{field} holds the invisible character {code} {name}: remove it",
             )
+
+
+def _may_hide(record: Record) -> bool:
+    """Whether any text in ``record`` (internal fields included) holds a hidden character: one
+    search over all its texts at once, so that the field-by-field walk, which builds every
+    field's path, runs only for the rare record that has something to report."""
+    texts: list[str] = []
+    pending: list[Any] = [record]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, BaseModel):
+            pending.extend(value.__dict__.values())  # the fields (extra keys are refused)
+        elif isinstance(value, list):
+            pending.extend(value)
+    return _HIDDEN.search("\n".join(texts)) is not None
 
 
 def _texts(model: BaseModel, prefix: str = "", exclude: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:

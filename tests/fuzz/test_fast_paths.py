@@ -1,0 +1,179 @@
+"""The cold check's fast paths give exactly what the slow ones give (differential fuzzing).
+
+* :func:`registry.loader.load_record` reads plain block YAML with :mod:`registry.fastyaml` and
+  everything else with the full parser: on any bytes — records generated from the models,
+  mutated as data and as text (duplicate lines, truncation, flipped and inserted bytes), and
+  hand-picked hostile texts — its result (the validated record, or every REG001/REG002 problem
+  with line, column, field and message) equals the full parser's, and whenever the fast reader
+  answers, the parser builds the same data (same types, same key order).
+* Document numbers: :func:`registry.rules.docnumbers.normalised` and ``is_placeholder`` equal
+  the reference spelling they replaced, on any text.
+* REG012's screen (one search over all of a record's texts) never misses a text the
+  field-by-field walk would report.
+
+CI runs ``REGISTRY_FUZZ_EXAMPLES`` (default 300) examples per property, derandomized; a
+campaign: ``REGISTRY_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -q -p no:cacheprovider
+tests/fuzz/test_fast_paths.py``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import sys
+import unicodedata
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+from fuzz.strategies import ANY_TEXT, fuzzed_record, record_data
+from registry import loader
+from registry.fastyaml import read_simple
+from registry.models import Project, System
+from registry.rules import docnumbers, text
+from registry.snapshot import Unreadable
+from registry.yamlio import YamlError, decode, parse
+
+EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "300"))
+CAMPAIGN = "REGISTRY_FUZZ_EXAMPLES" in os.environ
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not CAMPAIGN,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+KINDS = {"systems/czj/czj-fuzz.yaml": (System, {"id": "czj-fuzz", "unit": "czj"}),
+         "projects/czj/2025-czj-001.yaml": (Project, {"id": "2025-czj-001", "unit": "czj", "year": 2025})}
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of equal types, all the way down (dict key order included)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and a != a:
+        return b != b
+    return bool(a == b)
+
+
+def full_reading(path: str, raw: bytes) -> BaseModel | list[Unreadable]:
+    """What loading gave before the fast reader: the full parser, then validation."""
+    model = loader.RECORD_FOLDERS[path.split("/", 1)[0]]
+    try:
+        data = parse(raw).data
+    except YamlError as exc:
+        return [Unreadable(path, "REG001", exc.line, exc.column, exc.field, exc.message)]
+    return loader.validate(path, raw, model, data)
+
+
+def assert_loads_the_same(path: str, raw: bytes) -> None:
+    try:
+        fast = read_simple(decode(raw))
+    except YamlError:
+        fast = None
+    if fast is not None:
+        try:
+            full = parse(raw).data
+        except YamlError as exc:
+            raise AssertionError(f"fast reader accepted what the parser refuses ({exc.message.en}):\n{raw!r}") from None
+        assert same(fast, full), f"different data:\nfast {fast!r}\nfull {full!r}"
+    got, want = loader.load_record(path, raw), full_reading(path, raw)
+    if isinstance(want, list):
+        assert isinstance(got, list)
+        assert [dataclasses.astuple(u) for u in got] == [dataclasses.astuple(u) for u in want]
+    else:
+        assert isinstance(got, BaseModel) and got == want
+        assert same(got.model_dump(), want.model_dump())
+
+
+@FUZZ
+@given(path=st.sampled_from(sorted(KINDS)), data=st.data())
+def test_loading_a_record_fast_gives_what_the_full_parser_gives(path: str, data: st.DataObject) -> None:
+    model, fixed = KINDS[path]
+    raw, _applied = data.draw(fuzzed_record(model, fixed), label="record")
+    assert_loads_the_same(path, raw)
+
+
+HOSTILE = [
+    "id: czj-a\nid: czj-b\n", "id: &a czj-a\nname: *a\n", "id: !!str czj-a\n", "id: czj-a\n---\nid: czj-b\n",
+    "id:\tczj-a\n", "\ufeffid: czj-a\n", "id: czj-a\r\nname: x\r\n", "id: czj-a\nname: 'x'\n", "id: czj-a\nname: \"x\\u200by\"\n",
+    "id: czj-a\nenforcement: yes\n", "id: czj-a\nenforcement: on\n", "id: czj-a\nsecurity: {mlps_level: 0o17}\n",
+    "id: czj-a\nsecurity: {mlps_level: 1_000}\n", "id: czj-a\nsecurity: {mlps_level: .inf}\n",
+    "id: czj-a\nonline_since: 2025-01-02T10:00:00\n", "id: czj-a\nonline_since: 2025-02-30\n",
+    "id: czj-a\nname: x # y\n", "id: czj-a\nname: \"x\" # y\n", "id: czj-a\nname: x#y\n", "id: czj-a\nname: |\n  x\n  y\n",
+    "id: czj-a\nname: >\n  x\n", "id: czj-a\nname: x\n  y\n", "id: czj-a\nname: 预算\u200b系统\n", "id: czj-a\nname: \x07\n",
+    "id: czj-a\nname: a\x85b\n", "id: czj-a\nname: a\u2028b\n", "a:\n" + "".join("  " * i + "- x:\n" for i in range(40)),
+    "id: czj-a\nname: " + "9" * 400 + "\n", "id: czj-a\nnull: x\n", "id: czj-a\ntrue: x\n", "id: czj-a\n? name\n: x\n",
+    "- id\n", "", "# nothing\n", "id: czj-a\n" + "k" * 1025 + ": 1\n", "id: czj-a\n" + "k" * 200 + ": 1\n",
+    "id: czj-a\nsecurity: {" + "k" * 1100 + ": 1}\n", "id: czj-a\nname: " + "长" * 5000 + "\n", "id: czj-a\nplatforms: [a, , b]\n", "id: czj-a\nplatforms: [\"a, b\"]\n",
+]
+
+
+@pytest.mark.parametrize("text_", HOSTILE)
+@pytest.mark.parametrize("path", sorted(KINDS))
+def test_hostile_texts_load_the_same(path: str, text_: str) -> None:
+    assert_loads_the_same(path, text_.encode("utf-8"))
+    assert_loads_the_same(path, text_.encode("utf-8") + b"\xff")
+
+
+# ------------------------------------------------------------------ document numbers
+
+
+def reference_normalised(text_: str) -> str:
+    """docnumbers.normalised as it was written before it was made faster."""
+    folded = unicodedata.normalize("NFKC", text_)
+    folded = "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
+    folded = re.sub(r"[\[(【]", "〔", folded)
+    folded = re.sub(r"[\])】]", "〕", folded)
+    folded = folded.replace("〕第", "〕")
+    folded = re.sub(r"(?<![0-9])0+(?=[0-9])", "", folded)
+    return folded.casefold()
+
+
+def reference_is_placeholder(text_: str) -> bool:
+    key = reference_normalised(text_).rstrip(".。")
+    if key in docnumbers.PLACEHOLDERS:
+        return True
+    return not any(unicodedata.category(ch)[0] in "LN" for ch in key)
+
+
+DOC_TEXT = st.text(st.sampled_from(list("金政字发〔〕[]［］()（）【】第号0０1１2２9９ .。-/无待定NnAa\u200b\u3000\t\ufeff﹝﹞")) | st.characters(),
+                   max_size=24)
+
+
+@FUZZ
+@given(DOC_TEXT)
+def test_document_numbers_normalise_as_before(value: str) -> None:
+    assert docnumbers.normalised(value) == reference_normalised(value)
+    assert docnumbers.is_placeholder(value) == reference_is_placeholder(value)
+    assert docnumbers.is_placeholder(value) == reference_is_placeholder(value)  # remembered: same answer
+
+
+def test_letters_and_numbers_are_exactly_what_the_pattern_finds() -> None:
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    found = set(re.findall(r"[^\W_]", every))
+    assert found == {ch for ch in every if unicodedata.category(ch)[0] in "LN"}
+
+
+# ------------------------------------------------------------------ REG012's screen
+
+
+@FUZZ
+@given(data=st.data(), inserted=st.lists(ANY_TEXT | st.sampled_from(["\u200b", "\u202e", "a\u00adb", "\U000e0041"]),
+                                         min_size=1, max_size=3))
+def test_the_hidden_character_screen_misses_nothing(data: st.DataObject, inserted: list[str]) -> None:
+    model = data.draw(st.sampled_from([System, Project]))
+    raw = data.draw(record_data(model))
+    texts = [k for k, v in raw.items() if isinstance(v, str) and k not in ("id", "unit")]
+    for value, key in zip(inserted, texts):
+        raw[key] = value
+    try:
+        record = model.model_validate(raw)
+    except ValidationError:
+        return
+    walked = any(text._HIDDEN.search(value) for _field, value in text._texts(record))
+    assert text._may_hide(record) or not walked
+    if not text._may_hide(record):
+        assert list(text._hidden_in(record)) == []
