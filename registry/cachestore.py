@@ -89,7 +89,8 @@ def _plug_in_profiles() -> list[tuple[bytes, list[Path]]]:
             except OSError:
                 continue
             if _PLUG_IN_GROUP in text:
-                found.append((name.encode() + b"\0" + text, [_where(module) for module in _entry_modules(text)]))
+                places = [path for module in _entry_modules(text) for path in _where(module)]
+                found.append((name.encode() + b"\0" + text, places))
     return found
 
 
@@ -107,16 +108,20 @@ def _entry_modules(text: bytes) -> list[str]:
     return modules
 
 
-def _where(module: str) -> Path:
-    """The package folder (or module file) ``module`` is imported from, without importing it."""
-    from importlib.machinery import PathFinder
+def _where(module: str) -> list[Path]:
+    """Where the top-level ``module`` is imported from (its package's folders, or its file),
+    found by every finder (an editable install's too) without importing it."""
+    from importlib.util import find_spec
 
-    spec = PathFinder.find_spec(module) if module.isidentifier() else None
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    if spec is not None and spec.origin:
-        return Path(spec.origin)
-    return Path(os.devnull)  # not importable: the profile is broken, the rules will say so
+    try:
+        spec = find_spec(module) if module.isidentifier() else None
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return []  # not importable: the profile is broken, and loading the rules says so
+    if spec.submodule_search_locations:
+        return [Path(folder) for folder in spec.submodule_search_locations]
+    return [Path(spec.origin)] if spec.origin else []
 
 
 def _version(distribution: str) -> str:
