@@ -50,35 +50,34 @@ def fingerprint() -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{registry.__version__}\0{sys.version}\0".encode())
     for name in _DISTRIBUTIONS:
         digest.update(f"{name}={_version(name)}\0".encode())
-    _add_sources(digest, Path(registry.__file__).parent)
+    _add_sources(digest, os.path.dirname(registry.__file__))
     # A plug-in rule profile decides results as much as the built-in ones, and a reused report
     # imports no rule that could notice it changed: its declaration and its code count too.
-    for declaration, packages in _plug_in_profiles():
+    for declaration, places in _plug_in_profiles():
         digest.update(declaration + b"\0")
-        for package in packages:
-            _add_sources(digest, package)
+        for place in places:
+            _add_sources(digest, place)
     return digest.hexdigest()
 
 
-def _add_sources(digest: Any, package: Path) -> None:
-    """The names and contents of the files under ``package`` (a folder, or one module file)."""
-    paths = sorted(package.rglob("*")) if package.is_dir() else [package]
-    for path in paths:
-        if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
-            continue
-        digest.update(path.relative_to(package.parent).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+def _add_sources(digest: Any, place: str) -> None:
+    """The names and contents of the files of a package folder (or of one module file)."""
+    files = _source_files(place) if os.path.isdir(place) else [(os.path.basename(place), place)]
+    for relative, path in files:
+        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        with contextlib.suppress(OSError), open(path, "rb") as source:
+            digest.update(hashlib.sha256(source.read()).digest())
 
 
 _PLUG_IN_GROUP = b"[registry.profiles]"  # registry.rules.profiles.ENTRY_POINT_GROUP
 
 
-def _plug_in_profiles() -> list[tuple[bytes, list[Path]]]:
+def _plug_in_profiles() -> list[tuple[bytes, list[str]]]:
     """Each installed distribution that declares a rule profile (entry point group
     ``registry.profiles``): its ``<name>-<version>.dist-info`` name and entry points, and where
     the packages they name lie — found the way :func:`_version` finds distributions, without
     importing ``importlib.metadata`` or the plug-ins (about a millisecond)."""
-    found: list[tuple[bytes, list[Path]]] = []
+    found: list[tuple[bytes, list[str]]] = []
     for folder in sys.path:
         for name in _listing(folder or "."):
             if not name.endswith((".dist-info", ".egg-info")):
@@ -108,7 +107,7 @@ def _entry_modules(text: bytes) -> list[str]:
     return modules
 
 
-def _where(module: str) -> list[Path]:
+def _where(module: str) -> list[str]:
     """Where the top-level ``module`` is imported from (its package's folders, or its file),
     found by every finder (an editable install's too) without importing it."""
     from importlib.util import find_spec
@@ -120,8 +119,23 @@ def _where(module: str) -> list[Path]:
     if spec is None:
         return []  # not importable: the profile is broken, and loading the rules says so
     if spec.submodule_search_locations:
-        return [Path(folder) for folder in spec.submodule_search_locations]
-    return [Path(spec.origin)] if spec.origin else []
+        return list(spec.submodule_search_locations)
+    return [spec.origin] if spec.origin and os.path.isfile(spec.origin) else []
+
+
+def _source_files(package: str) -> list[tuple[str, str]]:
+    """(path relative to ``package`` with ``/``, full path) of every file of the package but
+    bytecode, sorted (``os.walk``: every run computes the fingerprint, and pathlib's objects
+    cost more than reading the 200 files)."""
+    found = []
+    for folder, folders, names in os.walk(package):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        prefix = os.path.relpath(folder, package).replace(os.sep, "/")
+        for name in names:
+            path = os.path.join(folder, name)
+            if not name.endswith(".pyc") and os.path.isfile(path):
+                found.append((name if prefix == "." else f"{prefix}/{name}", path))
+    return sorted(found)
 
 
 def _version(distribution: str) -> str:
