@@ -27,6 +27,8 @@ from typing import Any
 
 import registry
 from registry.layout import UnreadableFile, read_regular
+from registry.pluginsources import listing as _listing
+from registry.pluginsources import plug_in_profiles
 
 CACHE_DIR = ".registry-cache"
 DISABLE_ENV = "REGISTRY_NO_CACHE"
@@ -53,7 +55,7 @@ def fingerprint() -> str:
     _add_sources(digest, os.path.dirname(registry.__file__))
     # A plug-in rule profile decides results as much as the built-in ones, and a reused report
     # imports no rule that could notice it changed: its declaration and its code count too.
-    for declaration, places in _plug_in_profiles():
+    for declaration, places in plug_in_profiles():
         digest.update(declaration + b"\0")
         for place in places:
             _add_sources(digest, place)
@@ -67,60 +69,6 @@ def _add_sources(digest: Any, place: str) -> None:
         digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
         with contextlib.suppress(OSError), open(path, "rb") as source:
             digest.update(hashlib.sha256(source.read()).digest())
-
-
-_PLUG_IN_GROUP = b"[registry.profiles]"  # registry.rules.profiles.ENTRY_POINT_GROUP
-
-
-def _plug_in_profiles() -> list[tuple[bytes, list[str]]]:
-    """Each installed distribution that declares a rule profile (entry point group
-    ``registry.profiles``): its ``<name>-<version>.dist-info`` name and entry points, and where
-    the packages they name lie — found the way :func:`_version` finds distributions, without
-    importing ``importlib.metadata`` or the plug-ins (about a millisecond)."""
-    found: list[tuple[bytes, list[str]]] = []
-    for folder in sys.path:
-        for name in _listing(folder or "."):
-            if not name.endswith((".dist-info", ".egg-info")):
-                continue
-            try:
-                with open(os.path.join(folder or ".", name, "entry_points.txt"), "rb") as file:
-                    text = file.read()
-            except OSError:
-                continue
-            if _PLUG_IN_GROUP in text:
-                places = [path for module in _entry_modules(text) for path in _where(module)]
-                found.append((name.encode() + b"\0" + text, places))
-    return found
-
-
-def _entry_modules(text: bytes) -> list[str]:
-    """The top-level modules the ``registry.profiles`` entry points of ``entry_points.txt`` name."""
-    modules: list[str] = []
-    section = b""
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith(b"["):
-            section = line
-        elif section == _PLUG_IN_GROUP and b"=" in line:
-            value = line.partition(b"=")[2].strip().decode("utf-8", "replace")
-            modules.append(value.partition(":")[0].strip().split(".")[0])
-    return modules
-
-
-def _where(module: str) -> list[str]:
-    """Where the top-level ``module`` is imported from (its package's folders, or its file),
-    found by every finder (an editable install's too) without importing it."""
-    from importlib.util import find_spec
-
-    try:
-        spec = find_spec(module) if module.isidentifier() else None
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None:
-        return []  # not importable: the profile is broken, and loading the rules says so
-    if spec.submodule_search_locations:
-        return list(spec.submodule_search_locations)
-    return [spec.origin] if spec.origin and os.path.isfile(spec.origin) else []
 
 
 def _source_files(package: str) -> list[tuple[str, str]]:
@@ -159,14 +107,6 @@ def _version(distribution: str) -> str:
 
 def _normalised(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name).lower()
-
-
-@functools.cache
-def _listing(folder: str) -> tuple[str, ...]:
-    try:
-        return tuple(os.listdir(folder))
-    except OSError:
-        return ()
 
 
 def _signing_key() -> bytes | None:

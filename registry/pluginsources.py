@@ -1,0 +1,71 @@
+"""Where the installed plug-in rule profiles lie, for the cache's fingerprint
+(:func:`registry.cachestore.fingerprint`): a reused report imports no rule, so a plug-in
+upgraded, removed or edited in place must change the fingerprint as the tool's own code does.
+Found without importing ``importlib.metadata`` or the plug-ins themselves."""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+_PLUG_IN_GROUP = b"[registry.profiles]"  # registry.rules.profiles.ENTRY_POINT_GROUP
+
+
+def plug_in_profiles() -> list[tuple[bytes, list[str]]]:
+    """Each installed distribution that declares a rule profile (entry point group
+    ``registry.profiles``): its ``<name>-<version>.dist-info`` name and entry points, and where
+    the packages they name lie — found the way :func:`registry.cachestore._version` finds
+    distributions, without importing ``importlib.metadata`` or the plug-ins (about a millisecond)."""
+    found: list[tuple[bytes, list[str]]] = []
+    for folder in sys.path:
+        for name in listing(folder or "."):
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder or ".", name, "entry_points.txt"), "rb") as file:
+                    text = file.read()
+            except OSError:
+                continue
+            if _PLUG_IN_GROUP in text:
+                places = [path for module in _entry_modules(text) for path in _where(module)]
+                found.append((name.encode() + b"\0" + text, places))
+    return found
+
+
+def _entry_modules(text: bytes) -> list[str]:
+    """The top-level modules the ``registry.profiles`` entry points of ``entry_points.txt`` name."""
+    modules: list[str] = []
+    section = b""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith(b"["):
+            section = line
+        elif section == _PLUG_IN_GROUP and b"=" in line:
+            value = line.partition(b"=")[2].strip().decode("utf-8", "replace")
+            modules.append(value.partition(":")[0].strip().split(".")[0])
+    return modules
+
+
+def _where(module: str) -> list[str]:
+    """Where the top-level ``module`` is imported from (its package's folders, or its file),
+    found by every finder (an editable install's too) without importing it."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module) if module.isidentifier() else None
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return []  # not importable: the profile is broken, and loading the rules says so
+    if spec.submodule_search_locations:
+        return list(spec.submodule_search_locations)
+    return [spec.origin] if spec.origin and os.path.isfile(spec.origin) else []
+
+
+@functools.cache
+def listing(folder: str) -> tuple[str, ...]:
+    """The names in ``folder`` (none if it cannot be listed), read once per run."""
+    try:
+        return tuple(os.listdir(folder))
+    except OSError:
+        return ()
