@@ -10,6 +10,8 @@
   the reference spelling they replaced, on any text.
 * REG012's screen (one search over all of a record's texts) never misses a text the
   field-by-field walk would report.
+* Working days: :meth:`registry.workdays.Calendar.nth_after` (a year at a time) finds the day
+  the day-by-day walk found, with the same "estimated" flag, for any date and any N.
 
 CI runs ``REGISTRY_FUZZ_EXAMPLES`` (default 300) examples per property, derandomized; a
 campaign: ``REGISTRY_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -q -p no:cacheprovider
@@ -18,6 +20,7 @@ tests/fuzz/test_fast_paths.py``.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 import sys
@@ -30,7 +33,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from fuzz.strategies import ANY_TEXT, fuzzed_record, record_data
-from registry import loader
+from registry import loader, workdays
 from registry.fastyaml import read_simple
 from registry.models import Project, System
 from registry.rules import docnumbers, text
@@ -177,3 +180,56 @@ def test_the_hidden_character_screen_misses_nothing(data: st.DataObject, inserte
     assert text._may_hide(record) or not walked
     if not text._may_hide(record):
         assert list(text._hidden_in(record)) == []
+
+
+# ------------------------------------------------------------------ working days
+
+
+def reference_nth_after(calendar: workdays.Calendar, start: dt.date, n: int) -> workdays.Deadline:
+    """Calendar.nth_after as it was written before it was made faster: one day at a time."""
+    seen, estimated = 0, False
+    day = start
+    while seen < n:
+        if day == dt.date.max:
+            return workdays.Deadline(day, estimated=True)
+        day += dt.timedelta(days=1)
+        verdict = calendar.working_day(day)
+        seen += verdict.working
+        estimated = estimated or verdict.estimated
+    return workdays.Deadline(day, estimated)
+
+
+def calendars() -> list[workdays.Calendar]:
+    """chinesecalendar alone, and with the registry's own arrangements (one year the package
+    knows, overridden; one it may not know; one far ahead)."""
+    own = {
+        2024: workdays.Arrangement(frozenset({dt.date(2024, 10, 8)}), frozenset({dt.date(2024, 10, 12)})),
+        2027: workdays.Arrangement(frozenset({dt.date(2027, 1, 1), dt.date(2027, 2, 8)}), frozenset({dt.date(2027, 2, 20)})),
+        2031: workdays.Arrangement(frozenset(), frozenset({dt.date(2031, 1, 4)})),
+    }
+    return [workdays.Calendar(), workdays.Calendar(own)]
+
+
+def test_the_nth_working_day_is_found_as_before() -> None:
+    for calendar in calendars():
+        start = dt.date(2019, 12, 1)
+        while start < dt.date(2028, 2, 1):
+            for n in (1, 2, 5, 10, 20) if start.day % 5 else (3, 30, 250):
+                assert calendar.nth_after(start, n) == reference_nth_after(calendar, start, n), (start, n)
+            start += dt.timedelta(days=1)
+
+
+@FUZZ
+@given(start=st.dates(dt.date(1, 1, 1), dt.date.max),
+       n=st.integers(1, 400) | st.integers(1, workdays.MAX_WORKING_DAYS) if CAMPAIGN else st.integers(1, 400))
+def test_the_nth_working_day_of_any_date_is_found_as_before(start: dt.date, n: int) -> None:
+    for calendar in calendars():
+        assert calendar.nth_after(start, n) == reference_nth_after(calendar, start, n)
+
+
+def test_the_last_days_of_the_calendar() -> None:
+    for calendar in calendars():
+        for back in range(0, 20):
+            start = dt.date.max - dt.timedelta(days=back)
+            for n in (1, 2, 5, 10, 14, 15, 100):
+                assert calendar.nth_after(start, n) == reference_nth_after(calendar, start, n)
