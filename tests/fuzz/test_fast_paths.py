@@ -61,6 +61,16 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def models_in(value: Any) -> list[BaseModel]:
+    if isinstance(value, BaseModel):
+        return [value, *(m for inner in value.__dict__.values() for m in models_in(inner))]
+    if isinstance(value, (list, tuple)):
+        return [m for inner in value for m in models_in(inner)]
+    if isinstance(value, dict):
+        return [m for inner in value.values() for m in models_in(inner)]
+    return []
+
+
 def full_reading(path: str, raw: bytes) -> BaseModel | list[Unreadable]:
     """What loading gave before the fast reader: the full parser, then validation."""
     model = loader.RECORD_FOLDERS[path.split("/", 1)[0]]
@@ -83,6 +93,8 @@ def assert_loads_the_same(path: str, raw: bytes) -> None:
             raise AssertionError(f"fast reader accepted what the parser refuses ({exc.message.en}):\n{raw!r}") from None
         assert same(fast, full), f"different data:\nfast {fast!r}\nfull {full!r}"
     got, want = loader.load_record(path, raw), full_reading(path, raw)
+    if isinstance(got, BaseModel):  # every model inside shares its field names (memory)
+        assert all(isinstance(m.__pydantic_fields_set__, loader.FieldNames) for m in models_in(got))
     if isinstance(want, list):
         assert isinstance(got, list)
         assert [dataclasses.astuple(u) for u in got] == [dataclasses.astuple(u) for u in want]
