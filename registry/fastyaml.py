@@ -129,11 +129,6 @@ def _is_key_line(content: str) -> bool:
     return _KEY_LINE.fullmatch(content) is not None
 
 
-def _simple_key(key: str) -> bool:
-    """``[A-Za-z_][A-Za-z0-9_]*``: a key that is plain text however it is resolved."""
-    return len(key) <= _MAX_KEY and key.isascii() and key.isidentifier()
-
-
 def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[Any], int]:
     if depth >= _MAX_DEPTH:
         raise _Unsure
@@ -214,14 +209,23 @@ def _flow_list(value: str) -> list[Any]:
             for item in _flow_items(value, "]")]
 
 
+# One ``key: value`` of a flow mapping, spaces around it (the key as in a block mapping)
+_FLOW_ENTRY = re.compile(f" *([A-Za-z_][A-Za-z0-9_]{{0,{_MAX_KEY - 1}}}): +(.*?) *")
+
+
 def _flow_map(value: str) -> dict[str, Any]:
+    if not value.endswith("}"):
+        raise _Unsure
+    inner = value[1:-1]
     out: dict[str, Any] = {}
-    for item in _flow_items(value, "}"):
-        key, colon, raw = item.partition(": ")
-        if not colon or not _simple_key(key):
+    if not inner.strip(" "):
+        return out
+    for item in inner.split(","):
+        match = _FLOW_ENTRY.fullmatch(item)
+        if match is None:
+            raise _Unsure  # not ``key: value`` (``[a, , b]``, a trailing comma …): the parser decides
+        key, raw = match.groups()
+        if not raw or key in out or key in _NOT_TEXT_KEYS:
             raise _Unsure
-        raw = raw.lstrip(" ")
-        if key in out or key in _NOT_TEXT_KEYS:
-            raise _Unsure
-        out[key] = _quoted(raw) if raw.startswith('"') else _plain(raw, flow=True)
+        out[key] = _quoted(raw) if raw[0] == '"' else _plain(raw, flow=True)
     return out
