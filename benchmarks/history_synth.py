@@ -23,6 +23,10 @@ import synth
 
 _MILESTONES_ADDED = ("started", "preliminary_acceptance", "archive_acceptance", "price_inquiry",
                      "budgeted", "final_acceptance", "reviewed")
+# What each milestone takes besides its date (the project model's milestone types): the edits
+# write what the schema accepts, as staff do (check refuses anything else before it lands).
+_MILESTONE_EXTRA = {"reviewed": ", ref: 金大数据〔2026〕{number}号", "final_acceptance": ", ref: 金验字〔2026〕{number}号",
+                    "budgeted": ", amount_wan: {number}"}
 _IDENTITIES = [("张三", "zhangsan@jinxiang.gov.cn"), ("李四", "lisi@jinxiang.gov.cn"),
                ("王五", "wangwu@jinxiang.gov.cn"), ("数据局", "dsj@jinxiang.gov.cn")]
 
@@ -160,7 +164,8 @@ class _Editor:
         text = _sub(r"^id: .*$", f"id: {sid}", template)
         text = _sub(r"^status: .*$", "status: operating", text)
         if self.rng.random() < 0.5:
-            text += f"new_system_approval: 金大数据函〔2026〕{self.new_systems}号\n"
+            text += (f"new_system_approval:\n  doc_no: 金大数据函〔2026〕{self.new_systems}号\n"
+                     f"  date: {self._date()}\n")
         return {f"systems/{unit}/{sid}.yaml": text}
 
     def _project(self, path: str, number: int) -> dict[str, str | None]:
@@ -172,7 +177,7 @@ class _Editor:
             return {path: _sub(r"^  total_wan: ([0-9.]+)$", f"  total_wan: {self.rng.randint(10, 900)}.{number % 100:02d}", text)}
         milestone = self.rng.choice(_MILESTONES_ADDED)
         line = re.search(rf"^  {milestone}: .*$", text, flags=re.M)
-        value = f"{{date: {self._date()}, ref: 金大数据〔2026〕{number}号}}"
+        value = f"{{date: {self._date()}{_MILESTONE_EXTRA.get(milestone, '').format(number=number)}}}"
         if line is not None:
             return {path: text[:line.start()] + f"  {milestone}: {value}" + text[line.end():]}
         if "\nmilestones:\n" in text:

@@ -1,3 +1,3 @@
-from registry.cli import main
+from registry.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -81,7 +81,7 @@ def render_markdown(diff: Diff, lang: str) -> str:
 
 def _headline(diff: Diff, zh: bool) -> str:
     base = f"`{_plain(diff.base_rev)}` @ `{diff.base_commit[:8]}`"
-    counts = [(GROUP_LABELS[g][0 if zh else 1], len(_listed(diff, g))) for g in GROUPS]
+    counts = [(GROUP_LABELS[g] if zh else g, len(_listed(diff, g))) for g in GROUPS]
     counts += [(("阶段变化", "stage moves")[0 if zh else 1], len(diff.stages)),
                (("投资变化", "budget changes")[0 if zh else 1], len(diff.budgets))]
     parts = [f"{label} {n}" for label, n in counts if n]
@@ -95,14 +95,14 @@ def _headline(diff: Diff, zh: bool) -> str:
     return f"Against {base} (the merge result compared with the target's tip): " + " · ".join(parts)
 
 
-GROUP_LABELS = {
-    "added": ("新增", "added"),
-    "retired": ("停用", "retired"),
-    "merged": ("整合", "merged"),
-    "transferred": ("划转", "transferred"),
-    "terminated": ("终止", "terminated"),
-    "deleted": ("删除", "deleted"),
-    "changed": ("修改", "changed"),
+GROUP_LABELS = {  # in English, the group's own name
+    "added": "新增",
+    "retired": "停用",
+    "merged": "整合",
+    "transferred": "划转",
+    "terminated": "终止",
+    "deleted": "删除",
+    "changed": "修改",
 }
 
 VERDICTS = {
@@ -137,7 +137,7 @@ def _records_section(diff: Diff, zh: bool) -> list[str]:
         changes = _listed(diff, group)
         if not changes:
             continue
-        label = GROUP_LABELS[group][0 if zh else 1]
+        label = GROUP_LABELS[group] if zh else group
         lines += ["", f"**{label}**" if zh else f"**{label.capitalize()}**", *_bullets([_change_line(c, zh) for c in changes], zh)]
     return ["### 记录" if zh else "### Records", *lines] if lines else []
 

@@ -59,11 +59,12 @@ def current_counts(snapshot: Snapshot, today: dt.date | None = None) -> dict[str
 
 
 def history(root: Path, branch: str | None = None, today: dt.date | None = None, *,
-            fast: bool | None = None) -> list[InventoryPoint]:
+            fast: bool | None = None, base_branch: str | None = None) -> list[InventoryPoint]:
     """Counts after every first-parent commit of ``branch``, oldest first.
 
     ``branch`` defaults to registry.yaml's ``base_branch`` (or ``origin/<base_branch>``), and
     to HEAD when neither exists; an explicit ``branch`` that does not exist is a usage error.
+    ``base_branch`` is registry.yaml's, when the caller has read it already.
     Outside a git repository, or in one without commits, the history is empty. ``fast=False``
     reads every blob with the full loader and no cache (the same result, only slower).
     """
@@ -71,7 +72,7 @@ def history(root: Path, branch: str | None = None, today: dt.date | None = None,
     if repo is None:
         return []
     try:
-        commit = _branch_commit(repo, root, branch)
+        commit = _branch_commit(repo, root, branch, base_branch, cached=fast is not False)
         if commit is None:
             return []
         entries = gitio.first_parent_log(repo, commit)
@@ -99,12 +100,14 @@ def _system_blobs(entries: Iterable[gitio.LogEntry], prefix: str) -> Iterator[tu
                 yield change.new_blob, path
 
 
-def _branch_commit(repo: gitio.Repo, root: Path, branch: str | None) -> str | None:
+def _branch_commit(repo: gitio.Repo, root: Path, branch: str | None, base: str | None, *,
+                   cached: bool) -> str | None:
     if branch is not None:
         return gitio.require_branch(repo, branch)
-    from registry.loader import load_config
+    if base is None:
+        from registry.configfacts import config_facts
 
-    base = load_config(root).base_branch
+        base = config_facts(root, cached=cached).base_branch
     return gitio.resolve_branch(repo, base) or gitio.resolve_commit(repo, "HEAD")
 
 
@@ -119,28 +122,36 @@ def replay(entries: Iterable[gitio.LogEntry], prefix: str, states: Mapping[str, 
     state: dict[str, SystemState] = {}  # record path → state
     active: Counter[str] = Counter()
     held: Counter[str] = Counter()  # system records per unit, active or not
-    retiring: dict[str, SystemState] = {}  # record path → inactive state with a retired_on (few)
+    # retired with a retired_on still to come on ``today`` (the same day for every point)
+    pending: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     for entry in entries:
+        changed = False
         for change in entry.changes:
             path = _system_path(change.path, prefix)
             if path is None:
                 continue
+            changed = True
             before = state.pop(path, None)
-            retiring.pop(path, None)
             if before is not None:
                 held[before.unit] -= 1
                 active[before.unit] -= before.active
+                pending[before.unit] -= _pending(before, today)
             if change.new_blob is not None and change.regular_file:
                 after = states[change.new_blob]
                 if after is not None:
                     state[path] = after
                     held[after.unit] += 1
                     active[after.unit] += after.active
-                    if after.retired_on is not None:
-                        retiring[path] = after
-        pending = Counter(s.unit for s in retiring.values() if s.in_use_on(today))
-        counts = {unit: active[unit] + pending[unit] for unit in sorted(held) if held[unit] > 0}
-        yield InventoryPoint(entry.commit, entry.date, entry.subject, counts)
+                    pending[after.unit] += _pending(after, today)
+        if changed:
+            counts = {unit: active[unit] + pending[unit] for unit in sorted(held) if held[unit] > 0}
+        yield InventoryPoint(entry.commit, entry.date, entry.subject, dict(counts))
+
+
+def _pending(state: SystemState, today: dt.date) -> int:
+    """1 for a retired system still in use on ``today`` (its retired_on to come), else 0."""
+    return 0 if state.active else int(state.in_use_on(today))
 
 
 def _system_path(repo_path: str, prefix: str) -> str | None:

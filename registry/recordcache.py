@@ -67,6 +67,14 @@ class _Shelf:
         return data
 
 
+def _copy(loaded: Loaded, path: str) -> Loaded:
+    """Another file's load result for a file with the same content: its problems under this
+    file's path, or a copy of its record (a snapshot tells records apart by identity)."""
+    if isinstance(loaded, list):
+        return [dataclasses.replace(u, path=path) for u in loaded]
+    return loaded.model_copy()
+
+
 def _close_all(fds: list[int | None]) -> None:
     for fd in fds:
         if fd is not None:
@@ -90,6 +98,11 @@ class RecordCache:
     def __init__(self, store: Store | None, root: Path | None = None) -> None:
         self.store = store
         self.root = root  # where files the scan did not read are read from, when not cached
+        self._hit_bytes = 0
+        # what this run loaded itself, by key: a later snapshot of the run (the target's and the
+        # merge result's under --base share most files with the working tree's) takes a copy
+        # instead of parsing the same content again (with the store only, like the rest)
+        self._fresh: dict[str, Loaded] = {}
 
     @functools.cached_property
     def _known(self) -> _Known:
@@ -121,10 +134,16 @@ class RecordCache:
         known = self._known
         misses: list[int] = []
         entries, read = known.entries, known.shelf.read if known.shelf is not None else None
+        hit_bytes = 0
+        fresh = self._fresh
         for i in readable:
             f = files[i]
             kind = f.path.split("/", 1)[0]
-            found = entries.get(f"{kind}/{f.blob}")
+            key = f"{kind}/{f.blob}"
+            if key in fresh:
+                results[i] = _copy(fresh[key], f.path)
+                continue
+            found = entries.get(key)
             if found is None or read is None:
                 misses.append(i)
             elif isinstance(found, list):
@@ -134,12 +153,18 @@ class RecordCache:
                 # objects when loaded (Snapshot keys on object identity)
                 results[i] = Deferred(kind, found[0], found[1], found[2], found[3], found[4],
                                       functools.partial(read, found[5], found[6], found[7], found[8]))
+                hit_bytes += found[7]
+        self._hit_bytes = hit_bytes  # what the current records use of the data files (see _remember)
         if misses:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
             for i, result in zip(misses, load_many(pairs)):
                 results[i] = result
             if self.store is not None:
+                fresh.update((files[i].key, results[i]) for i in misses)
                 self._remember(files, results, misses)
+                # a later load of this run must see what was just written (else its own write
+                # would replace this one's index entries); its records are in ``fresh`` anyway
+                self.__dict__.pop("_known", None)
         return results
 
     def _bytes(self, f: SourceFile) -> bytes | Callable[[], bytes]:
@@ -157,11 +182,11 @@ class RecordCache:
         run's records, and remove the others."""
         assert self.store is not None
         known = self._known
-        live = {f.key: i for i, f in enumerate(files) if f.problem is None}
-        live_bytes = sum(e[7] for k, e in known.entries.items() if k in live and isinstance(e, tuple))
-        if known.shelf is not None and known.sizes and sum(known.sizes) <= max(_COMPACT_MIN_BYTES, _SLACK * live_bytes):
+        if known.shelf is not None and known.sizes and \
+                sum(known.sizes) <= max(_COMPACT_MIN_BYTES, _SLACK * self._hit_bytes):
             if self._append(sorted((files[i].key, i) for i in misses), files, results, known):
                 return
+        live = {f.key: i for i, f in enumerate(files) if f.problem is None}
         name = f"records-{os.getpid()}-{time.time_ns()}.data"
         entries: dict[str, Entry] = {}
         writer = _DataWriter(0)

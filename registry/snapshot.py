@@ -6,6 +6,7 @@ import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cached_property
+from operator import attrgetter
 from typing import Union
 
 from registry.findings import Unreadable as Unreadable
@@ -73,6 +74,23 @@ class _Slot:
         self.id = value.id
         self.unit = value.unit
         self.active, self.creates, self.approval = light_fields(value)
+
+
+class _SlotIndex:
+    """A snapshot's slots of one kind (``slots`` names the list) by one of their fields, built
+    on first use and then kept on the snapshot, as :func:`functools.cached_property` does."""
+
+    def __init__(self, slots: str, field: str) -> None:
+        self._slots = slots
+        self._field = attrgetter(field)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, snapshot: Snapshot, owner: type | None = None) -> dict[str, list[_Slot]]:
+        index = _index(getattr(snapshot, self._slots), self._field)
+        snapshot.__dict__[self._name] = index  # later look-ups find it there, not here
+        return index
 
 
 class Snapshot:
@@ -147,21 +165,10 @@ class Snapshot:
     def owns(self, record: Record) -> bool:
         return id(record) in self._paths
 
-    @cached_property
-    def _system_index(self) -> dict[str, list[_Slot]]:
-        return _index(self._system_slots, lambda slot: slot.id)
-
-    @cached_property
-    def _project_index(self) -> dict[str, list[_Slot]]:
-        return _index(self._project_slots, lambda slot: slot.id)
-
-    @cached_property
-    def _system_units(self) -> dict[str, list[_Slot]]:
-        return _index(self._system_slots, lambda slot: slot.unit)
-
-    @cached_property
-    def _project_units(self) -> dict[str, list[_Slot]]:
-        return _index(self._project_slots, lambda slot: slot.unit)
+    _system_index = _SlotIndex("_system_slots", "id")
+    _project_index = _SlotIndex("_project_slots", "id")
+    _system_units = _SlotIndex("_system_slots", "unit")
+    _project_units = _SlotIndex("_project_slots", "unit")
 
     def system(self, system_id: str) -> System | None:
         found = self._system_index.get(system_id)

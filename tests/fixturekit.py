@@ -7,9 +7,10 @@ a temporary git repository, change one record in one place, and list what the ch
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,31 +86,91 @@ def check_change(profile: str, tmp_path: Path, today: dt.date, *edits: tuple[str
     return run
 
 
-def profile_fixture_tests(profile: str, today: dt.date, *, records: int, harmless: Sequence[tuple[str, Edit]],
-                          breaks: Sequence[Any]) -> tuple[Callable[..., None], ...]:
-    """The three tests every profile's fixture registry (``tests/fixtures/<profile>``) passes,
-    for its test module to bind to its own names:
+# -- the case tables (tests/fixture_cases/<profile>.yaml) ------------------------------------
 
-    * the fixture as it is has no findings (:func:`check_clean_fixture`);
-    * ``harmless`` edits (path, change), committed against ``main``, add none;
-    * each of ``breaks`` — ``pytest.param(path, change, today, expected findings)`` — breaks
-      one record (``path=None``: none, only the date moves) and makes exactly the expected
-      rules fire, at exactly those places.
+CASE_TABLES = Path(__file__).parent / "fixture_cases"
+_CASE_KEYS = {"path", "today", "expect"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ProfileCases:
+    """One profile's case table, as the shared tests of ``tests/test_fixture_cases.py`` run it:
+
+    * ``records``: how many records the clean fixture has (it has no findings on ``today``);
+    * ``harmless``: edits (path, change) that, committed against ``main``, add no finding;
+    * ``breaks``: ``pytest.param(path, change, today, expected findings)``, one record broken
+      (``path=None``: none, only the date moves), making exactly the expected rules fire;
+    * ``changes``: ``pytest.param(path, change, expected findings)``, an edit in the working
+      tree checked with ``--base main`` (the change rules run).
+
+    Every param's id is ``<profile>-<case name>``."""
+
+    profile: str
+    today: dt.date
+    records: int
+    harmless: list[tuple[str, Edit]]
+    breaks: list[Any]
+    changes: list[Any]
+
+
+def case_profiles() -> list[str]:
+    return sorted(p.stem for p in CASE_TABLES.glob("*.yaml"))
+
+
+def load_cases(profile: str) -> ProfileCases:
+    """Read ``tests/fixture_cases/<profile>.yaml``: ``today``, ``records``, ``paths`` (YAML
+    anchors for the records the cases name), ``harmless`` (a list of edits), ``breaks`` and
+    ``changes`` (case name → edit, ``expect``; a break may move ``today`` instead of editing).
+    An edit is ``path`` plus what to do to that record, in the order written (see :func:`edit_of`);
+    an expected finding is ``[rule, path, field]``."""
+    table = YAML(typ="safe", pure=True).load((CASE_TABLES / f"{profile}.yaml").read_text(encoding="utf-8"))
+    today: dt.date = table["today"]
+
+    def expected(case: dict[str, Any]) -> list[Found]:
+        return [(rule, path, field) for rule, path, field in case["expect"]]
+
+    def one_break(name: str, case: dict[str, Any]) -> Any:
+        edited = case.keys() - _CASE_KEYS
+        assert ("path" in case) == bool(edited), f"{profile} {name}: a break edits a path, or only moves the date"
+        change = edit_of(case) if edited else None
+        return pytest.param(case.get("path"), change, case.get("today", today), expected(case), id=f"{profile}-{name}")
+
+    return ProfileCases(
+        profile=profile, today=today, records=table["records"],
+        harmless=[(case["path"], edit_of(case)) for case in table["harmless"]],
+        breaks=[one_break(name, case) for name, case in table["breaks"].items()],
+        changes=[pytest.param(case["path"], edit_of(case), expected(case), id=f"{profile}-{name}")
+                 for name, case in table.get("changes", {}).items()],
+    )
+
+
+def edit_of(case: dict[str, Any]) -> Edit:
+    """A case's edit of one record, written as data, its steps applied in the order written:
+
+    * ``set: {dotted.key: value, …}`` (:func:`set_at`);
+    * ``drop: dotted.key`` or a list of them (:func:`drop`);
+    * ``append: {dotted.key: item}``: add ``item`` at the end of that list;
+    * ``pop: dotted.key``: remove the last item of that list;
+    * ``replace: {…}``: overwrite the record's fields (:func:`replace_with`).
     """
-    def test_fixture_has_no_findings() -> None:
-        check_clean_fixture(profile, today, records=records)
-
-    def test_harmless_change_against_base_has_no_findings(tmp_path: Path) -> None:
-        run = check_change(profile, tmp_path, today, *harmless)
-        assert found(run) == [], messages(run)
-
-    @pytest.mark.parametrize(("path", "change", "when", "expected"), breaks)
-    def test_one_break_fires_one_rule(tmp_path: Path, path: str | None, change: Edit | None, when: dt.date,
-                                      expected: list[Found]) -> None:
-        run = check_with_break(profile, tmp_path, path, change, when)
-        assert found(run) == expected, messages(run)
-
-    return test_fixture_has_no_findings, test_harmless_change_against_base_has_no_findings, test_one_break_fires_one_rule
+    steps: list[Edit] = []
+    for step, argument in case.items():
+        if step in _CASE_KEYS:
+            continue
+        if step == "set":
+            steps += [set_at(keys, value) for keys, value in argument.items()]
+        elif step == "drop":
+            steps += [drop(keys) for keys in ([argument] if isinstance(argument, str) else argument)]
+        elif step == "append":
+            steps += [append_at(keys, item) for keys, item in argument.items()]
+        elif step == "pop":
+            steps.append(pop_at(argument))
+        elif step == "replace":
+            steps.append(replace_with(argument))
+        else:
+            raise AssertionError(f"unknown edit {step!r} in {case}")  # a typo must not make a case pass
+    assert steps, f"an edit that changes nothing: {case}"
+    return both(*steps)
 
 
 def check_with_break(profile: str, tmp_path: Path, path: str | None, change: Edit | None, today: dt.date) -> Run:
@@ -150,6 +211,21 @@ def drop(keys: str) -> Edit:
         del parent[last]
     return change
 
+
+def append_at(keys: str, item: Any) -> Edit:
+    """Add ``item`` at the end of the list at the dotted ``keys`` (which must exist)."""
+    def change(data: dict[str, Any]) -> None:
+        parent, last = _parent(data, keys, create=False)
+        parent[last].append(item)
+    return change
+
+
+def pop_at(keys: str) -> Edit:
+    """Remove the last item of the list at the dotted ``keys`` (which must exist)."""
+    def change(data: dict[str, Any]) -> None:
+        parent, last = _parent(data, keys, create=False)
+        parent[last].pop()
+    return change
 
 
 def replace_with(record: dict[str, Any]) -> Edit:

@@ -56,6 +56,13 @@ def seeded(tmp_path: Path, keys: Keys, **trust: Any) -> GitRepo:
     return repo
 
 
+def approved(tmp_path: Path, keys: Keys, *, sign_with: Path | None) -> tuple[GitRepo, str]:
+    """The seeded registry after the project's approval, merged by the data authority's
+    approver and signed with ``sign_with``: (the repository, the approval's merge commit)."""
+    repo = seeded(tmp_path, keys)
+    return repo, pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=sign_with)
+
+
 def pull_request(repo: GitRepo, name: str, files: dict[str, Any], *, merged_by: Who, sign_with: Path | None,
                  committer: Who | None = None) -> str:
     """A branch with one commit by the clerk, merged into main with a (signed) merge commit."""
@@ -82,8 +89,7 @@ def one(report: Report, rule: str, field: str = "") -> str:
 
 
 def test_verified_approver_and_forge_merges_pass(tmp_path: Path, keys: Keys) -> None:
-    repo = seeded(tmp_path, keys)
-    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    repo, _ = approved(tmp_path, keys, sign_with=keys.admin)
     web_merge(repo, keys, "budget", {PROJECT: project(milestones=BUDGETED)}, FINANCE)
     report = run_audit(repo.path)
     assert report.findings == [] and report.exit_code(strict=False) == 0
@@ -92,8 +98,7 @@ def test_verified_approver_and_forge_merges_pass(tmp_path: Path, keys: Keys) -> 
 
 
 def test_the_same_history_without_the_forge_key_reports_the_unverifiable_merges(tmp_path: Path, keys: Keys) -> None:
-    repo = seeded(tmp_path, keys)
-    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    repo, _ = approved(tmp_path, keys, sign_with=keys.admin)
     forge_merge = web_merge(repo, keys, "budget", {PROJECT: project(milestones=BUDGETED)}, FINANCE)
     repo.write("registry.yaml", config(keys, forge=False))  # the auditor no longer trusts the forge key
     report = run_audit(repo.path)
@@ -103,8 +108,7 @@ def test_the_same_history_without_the_forge_key_reports_the_unverifiable_merges(
 
 
 def test_case1_a_merge_in_an_approvers_name_pushed_by_someone_else(tmp_path: Path, keys: Keys) -> None:
-    repo = seeded(tmp_path, keys)
-    unsigned = pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=None)
+    repo, unsigned = approved(tmp_path, keys, sign_with=None)
     report = run_audit(repo.path)
     assert found(report) == [("AUD001", PROJECT, "milestones.approved"), ("AUD003", PROJECT, "")]
     assert unsigned[:8] in one(report, "AUD001") and "立项批复" in one(report, "AUD001")
@@ -188,9 +192,8 @@ def test_case5_an_authority_cannot_seize_another_authoritys_approval(tmp_path: P
 
 
 def test_a_unit_changes_its_own_approvers_and_trust_needs_the_data_authority(tmp_path: Path, keys: Keys) -> None:
-    repo = seeded(tmp_path, keys)
+    repo, _ = approved(tmp_path, keys, sign_with=keys.admin)
     newcomer = Who("财政局新批准人", "second@czj.test.gov.cn")
-    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
     added = config(keys)
     added["units"][1]["approvers"].append(newcomer.email)
     web_merge(repo, keys, "czj-adds", {"registry.yaml": added}, FINANCE)
@@ -209,8 +212,7 @@ def test_a_unit_changes_its_own_approvers_and_trust_needs_the_data_authority(tmp
 
 
 def test_case6_a_record_behind_a_symlink_into_docs_is_still_audited(tmp_path: Path, keys: Keys) -> None:
-    repo = seeded(tmp_path, keys)
-    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    repo, _ = approved(tmp_path, keys, sign_with=keys.admin)
     repo.branch("hide", start="main")
     target = "docs/2025-wjw-001/record.yaml"
     repo.move(PROJECT, target)
@@ -226,8 +228,7 @@ def test_case6_a_record_behind_a_symlink_into_docs_is_still_audited(tmp_path: Pa
 
 
 def test_a_stale_copy_with_the_same_id_cannot_mask_an_edit(tmp_path: Path, keys: Keys) -> None:
-    repo = seeded(tmp_path, keys)
-    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    repo, _ = approved(tmp_path, keys, sign_with=keys.admin)
     rewritten = {**APPROVED, "approved": {"date": "2024-09-21", "doc_no": "测大数据发〔2024〕99号"}}
     web_merge(repo, keys, "mask", {PROJECT: project(milestones=rewritten),
                                    "docs/2025-wjw-001/copy.yaml": project(milestones=APPROVED)}, CLERK)
@@ -270,8 +271,7 @@ def test_a_signed_non_merge_commit_is_still_a_direct_push(tmp_path: Path, keys: 
 
 
 def test_every_format_says_which_trust_mode_ran(tmp_path: Path, keys: Keys, capsys: pytest.CaptureFixture[str]) -> None:
-    repo = seeded(tmp_path, keys)
-    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    repo, _ = approved(tmp_path, keys, sign_with=keys.admin)
     for mode, words in (("signatures", "签名验证"), ("identities", "身份比对")):
         for fmt in ("text", "json", "github", "sarif", "junit"):
             assert main(["--root", str(repo.path), "audit", "--trust", mode, "--format", fmt]) == 0
@@ -368,8 +368,7 @@ def test_a_merge_that_writes_a_milestone_itself_is_named_as_such(tmp_path: Path,
 
 
 def test_replace_refs_cannot_disguise_a_direct_push(tmp_path: Path, keys: Keys) -> None:
-    repo = seeded(tmp_path, keys)
-    approve = pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    repo, approve = approved(tmp_path, keys, sign_with=keys.admin)
     repo.write(PROJECT, project(milestones={**APPROVED, "final_acceptance": {"date": "2025-06-30"}}))
     pushed = repo.commit("直接推送竣工验收", as_=CLERK)
     # a replacement object that claims the push is a signed merge of the approver's
@@ -398,8 +397,7 @@ def test_a_registry_added_after_the_first_commit_founds_the_configuration(tmp_pa
 
 def test_moving_a_role_away_from_an_authority_needs_that_authoritys_approvers(tmp_path: Path, keys: Keys) -> None:
     """Case 5 through the other door: the data authority points ``authorities.finance`` at itself."""
-    repo = seeded(tmp_path, keys)
-    pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.admin)
+    repo, _ = approved(tmp_path, keys, sign_with=keys.admin)
     moved = config(keys)
     moved["authorities"]["finance"] = "dsj"
     first = pull_request(repo, "move-role", {"registry.yaml": moved}, merged_by=ADMIN, sign_with=keys.admin)
@@ -416,8 +414,7 @@ def test_moving_a_role_away_from_an_authority_needs_that_authoritys_approvers(tm
 
 
 def test_a_key_smuggled_in_later_does_not_vouch_for_earlier_merges(tmp_path: Path, keys: Keys) -> None:
-    repo = seeded(tmp_path, keys)
-    forged = pull_request(repo, "approve", {PROJECT: project(milestones=APPROVED)}, merged_by=ADMIN, sign_with=keys.clerk)
+    repo, forged = approved(tmp_path, keys, sign_with=keys.clerk)
     widened = config(keys)
     widened["trust"]["merge_keys"].append(keys.clerk_pub)  # the working tree now "trusts" the clerk's key
     web_merge(repo, keys, "trust", {"registry.yaml": widened}, CLERK)

@@ -8,6 +8,7 @@ runs ``npm ci``); without it the accessibility test is skipped, except under CI.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -72,10 +73,15 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serve(site.public)
 
 
-def session(browser: Any, server: str, tmp_path: Path, width: int) -> Session:
+@contextlib.contextmanager
+def session(browser: Any, server: str, tmp_path: Path, width: int) -> Iterator[Session]:
+    """A browser context on ``server`` at ``width`` pixels, closed when the block ends."""
     s = Session(browser, server, tmp_path)
-    s.page.set_viewport_size({"width": width, "height": 860})
-    return s
+    try:
+        s.page.set_viewport_size({"width": width, "height": 860})
+        yield s
+    finally:
+        s.context.close()
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -83,28 +89,22 @@ def session(browser: Any, server: str, tmp_path: Path, width: int) -> Session:
 def test_no_page_scrolls_sideways_or_breaks_words_per_character(
         browser: Any, request: pytest.FixtureRequest, tmp_path: Path, which: str, width: int) -> None:
     server = request.getfixturevalue(which)
-    s = session(browser, server, tmp_path, width)
-    try:
+    with session(browser, server, tmp_path, width) as s:
         for path in DEMO_PAGES if which == "demo" else HOSTILE_PAGES:
             page = s.open(path)
             document_width = page.evaluate("document.documentElement.scrollWidth")
             assert document_width <= width, (path, width, document_width)
             assert page.evaluate(NARROW_CELLS) == [], (path, width)
             s.assert_nothing_ran()
-    finally:
-        s.context.close()
 
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_chart_labels_never_overlap(browser: Any, demo: str, tmp_path: Path, width: int) -> None:
-    s = session(browser, demo, tmp_path, width)
-    try:
+    with session(browser, demo, tmp_path, width) as s:
         for path in ("index.html", "units/dsj.html", "units/wjj.html", "inventory.html"):
             page = s.open(path)
             assert page.locator("article svg").count() >= 1, path
             assert page.evaluate(OVERLAPS) == [], path
-    finally:
-        s.context.close()
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(browser: Any, demo: str, hostile: str,
@@ -115,8 +115,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(browser: An
         pytest.skip("未安装 axe-core（npm ci --prefix tests/axe 后运行）")
     found: dict[str, list[str]] = {}
     for server, pages in ((demo, DEMO_PAGES), (hostile, HOSTILE_PAGES)):
-        s = session(browser, server, tmp_path, 1280)
-        try:
+        with session(browser, server, tmp_path, 1280) as s:
             for path in pages:
                 page = s.open(path)
                 assert page.evaluate("document.documentElement.lang") == "zh-CN"
@@ -126,14 +125,11 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(browser: An
                        if v["impact"] in ("serious", "critical")]
                 if bad:
                     found[path] = bad
-        finally:
-            s.context.close()
     assert found == {}
 
 
 def test_search_ranks_full_names_and_aliases_first(browser: Any, demo: str, tmp_path: Path) -> None:
-    s = session(browser, demo, tmp_path, 1280)
-    try:
+    with session(browser, demo, tmp_path, 1280) as s:
         for query, target in (("政务云", "systems/dsj-gov-cloud.html"), ("卫健局", "units/wjj.html"),
                               ("金乡县政务云平台", "systems/dsj-gov-cloud.html")):
             page = s.open("index.html")
@@ -141,13 +137,10 @@ def test_search_ranks_full_names_and_aliases_first(browser: Any, demo: str, tmp_
             first = page.locator("a.md-search-result__link").first
             first.wait_for(timeout=15_000)
             assert (first.get_attribute("href") or "").split("?")[0].endswith(target), (query, first.get_attribute("href"))
-    finally:
-        s.context.close()
 
 
 def test_filtered_catalog_shows_the_total_of_the_rows_shown(browser: Any, demo: str, tmp_path: Path) -> None:
-    s = session(browser, demo, tmp_path, 1280)
-    try:
+    with session(browser, demo, tmp_path, 1280) as s:
         page = s.open("projects.html")
         count = page.locator(".registry-count").first
         assert "投资概算合计" in count.inner_text()
@@ -161,18 +154,13 @@ def test_filtered_catalog_shows_the_total_of_the_rows_shown(browser: Any, demo: 
         page = s.open("deadlines.html")
         assert page.locator(".registry-filters label", has_text="单位").count() >= 1
         s.assert_nothing_ran()
-    finally:
-        s.context.close()
 
 
 def test_one_page_summary_prints_on_one_a4_sheet(browser: Any, demo: str, tmp_path: Path) -> None:
-    s = session(browser, demo, tmp_path, 1280)
-    try:
+    with session(browser, demo, tmp_path, 1280) as s:
         page = s.open("summary.html")
         page.emulate_media(media="print")
         assert not page.locator(".md-header").is_visible()  # the print style leaves out the navigation
         pdf = page.pdf(format="A4", print_background=True)
         assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1  # one sheet of paper
         assert "数据截至" in page.inner_text("article")
-    finally:
-        s.context.close()

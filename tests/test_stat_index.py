@@ -217,3 +217,105 @@ def test_a_file_saved_during_the_run_restarts_it_and_keeps_the_record_cache(repo
     report = check_report(repo.path, today=TODAY, inputs=inputs)
     assert rendered(report) == rendered(check_report(repo.path, today=TODAY, use_cache=False))
     assert list((repo.path / CACHE_DIR).glob("*/records.index"))
+
+
+def _store_dir(root: Path) -> Path:
+    return next((root / CACHE_DIR).glob(f"*/{INDEX}")).parent
+
+
+def _fresh_report(root: Path, reads: Reads | None = None) -> Report:
+    """A cached run whose rules run again (the stored reports removed), asserted as uncached;
+    ``reads`` is cleared and then holds what the cached run read."""
+    for run in (root / CACHE_DIR).rglob("*.run"):
+        run.unlink()
+    if reads is not None:
+        reads.paths.clear()
+    cached = check_report(root, today=TODAY)
+    seen = list(reads.paths) if reads is not None else []
+    assert rendered(cached) == rendered(check_report(root, today=TODAY, use_cache=False))
+    if reads is not None:
+        reads.paths[:] = seen
+    return cached
+
+
+def test_a_run_that_hashed_a_few_files_writes_a_delta_not_the_whole_index(repo: GitRepo,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = Reads(monkeypatch)
+    next_second()
+    same_as_uncached(repo.path)
+    index = _store_dir(repo.path) / INDEX
+    whole = index.read_bytes()
+    next_second()
+    repo.write("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").read_text(encoding="utf-8") + "# 备注\n")
+    next_second()  # the edit lies in a second before the run: its entry is stored
+    same_as_uncached(repo.path)
+    assert index.read_bytes() == whole  # not rewritten
+    assert len(list(_store_dir(repo.path).glob("stat-*.delta"))) == 1
+    _fresh_report(repo.path, reads)
+    assert reads.paths == []  # the delta vouches for the edited file
+
+
+def test_deltas_that_pile_up_are_merged_into_the_index(repo: GitRepo) -> None:
+    from registry.statindex import _MAX_DELTAS
+
+    path = repo.path / "systems/czj/czj-pay.yaml"
+    same_as_uncached(repo.path)
+    for n in range(_MAX_DELTAS + 2):
+        next_second()
+        path.write_text(path.read_text(encoding="utf-8") + f"# 第{n}次\n", encoding="utf-8")
+        _fresh_report(repo.path)
+        assert len(list(_store_dir(repo.path).glob("stat-*.delta"))) <= _MAX_DELTAS
+    assert len(list(_store_dir(repo.path).glob("stat-*.delta"))) < _MAX_DELTAS  # merged at least once
+    stored = StatIndex(Store.open(repo.path))
+    assert stored.blob_of("systems/czj/czj-pay.yaml", path.stat()) in (None, warm.SourceFile.of("", path.read_bytes()).blob)
+
+
+def test_a_racily_clean_file_is_not_remembered(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file changed in the very second the run started is read again by the next run (and
+    whatever it holds then is what the next run reports)."""
+    reads = Reads(monkeypatch)
+    next_second()
+    same_as_uncached(repo.path)
+    path = repo.path / "systems/czj/czj-pay.yaml"
+    store = Store.open(repo.path)
+    assert store is not None
+    index = StatIndex(store)
+    now_s = (index.started_ns or 0) // 1_000_000_000
+    path.write_text(path.read_text(encoding="utf-8") + "# 同一秒\n", encoding="utf-8")
+    if path.stat().st_mtime_ns // 1_000_000_000 != now_s:
+        pytest.skip("the clock moved on between the index's clock and the edit")
+    index.remember("systems/czj/czj-pay.yaml", path.stat(), warm.SourceFile.of("", path.read_bytes()).blob)
+    index.save()
+    assert StatIndex(store).blob_of("systems/czj/czj-pay.yaml", path.stat()) is None
+    _fresh_report(repo.path, reads)
+    assert reads.paths == ["systems/czj/czj-pay.yaml"]
+
+
+def test_a_damaged_or_planted_delta_is_ignored(repo: GitRepo) -> None:
+    next_second()
+    same_as_uncached(repo.path)
+    path = repo.path / "systems/czj/czj-pay.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 改\n", encoding="utf-8")
+    next_second()
+    _fresh_report(repo.path)
+    [delta] = _store_dir(repo.path).glob("stat-*.delta")
+    delta.write_bytes(delta.read_bytes()[:-1] + b"\0")
+    path.write_text(path.read_text(encoding="utf-8").replace("status: operating", "status: retired"), encoding="utf-8")
+    assert any(f.path == "systems/czj/czj-pay.yaml" for f in _fresh_report(repo.path).findings)
+
+
+def test_a_deleted_file_leaves_the_index_and_a_new_one_in_its_place_is_read(repo: GitRepo,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    reads = Reads(monkeypatch)
+    next_second()
+    same_as_uncached(repo.path)
+    path = repo.path / "systems/czj/czj-pay.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    _fresh_report(repo.path)
+    store = Store.open(repo.path)
+    assert store is not None
+    assert "systems/czj/czj-pay.yaml" not in StatIndex(store)._old
+    path.write_text(text.replace("status: operating", "status: retired"), encoding="utf-8")
+    assert any(f.path == "systems/czj/czj-pay.yaml" for f in _fresh_report(repo.path, reads).findings)
+    assert reads.paths == ["systems/czj/czj-pay.yaml"]

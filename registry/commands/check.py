@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import gc
 import sys
 
 from registry.commands.common import iso_date, missing_paths, relative_paths
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     # collecting: each automatic collection would only walk the whole registry again.
     with paused_gc():
         report = _report(args, args.today or dt.date.today(), paths)
+        _promote_survivors()
     if args.changes_only:
         report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
     sys.stdout.write(REPORTERS.render(args.format, report, args.lang))
@@ -60,6 +62,15 @@ def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None) -
     from registry.checking import check_report
 
     return check_report(args.root, today=today, base=args.base, paths=paths, inputs=inputs)
+
+
+def _promote_survivors() -> None:
+    """Move every object to the oldest generation (``gc.freeze`` and ``gc.unfreeze``: two list
+    splices): otherwise the first allocation after the pause starts a collection that walks
+    each object the run made (tens of milliseconds at 20,000 records) only to find them alive.
+    Garbage among them is collected with the oldest generation, as survivors would have been."""
+    gc.freeze()
+    gc.unfreeze()
 
 
 def _is_change(rule_id: str) -> bool:

@@ -12,10 +12,10 @@ from typing import Any
 
 from registry import gitio
 from registry.commands.common import iso_date
+from registry.configfacts import config_facts
+from registry.errors import ConfigError
 from registry.findings import Message
 from registry.inventory import InventoryPoint, current_counts, history, units_of
-from registry.loader import ConfigError, load_config
-from registry.models import RegistryConfig
 from registry.reporters.formats import Renderers
 
 NAME = "inventory"
@@ -32,18 +32,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args.root)
     if args.history:
-        if gitio.top_level(args.root) is None:
+        # registry.yaml validated as everywhere, remembered by its content (the cache lives in git repositories only)
+        in_git = gitio.top_level(args.root) is not None
+        facts = config_facts(args.root, cached=in_git)
+        if not in_git:
             raise ConfigError(Message(
                 f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
                 f"{args.root} is not inside a git repository: --history needs git history",
             ), path=str(args.root))
-        inventory = Inventory(config, history=history(args.root, args.base_branch, args.today))
+        points = history(args.root, args.base_branch, args.today, base_branch=facts.base_branch)
+        inventory = Inventory(facts.unit_names, history=points)
     else:
         from registry.checking import load_head  # the rules engine: not needed for the history
+        from registry.loader import load_config
 
-        inventory = Inventory(config, counts=current_counts(load_head(args.root), args.today))
+        names = {u.id: u.name for u in load_config(args.root).units}
+        inventory = Inventory(names, counts=current_counts(load_head(args.root), args.today))
     sys.stdout.write(FORMATS.render(args.format, inventory, args.lang))
     return 0
 
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 class Inventory:
     """Active systems per unit: now (``counts``) or at every first-parent commit (``history``)."""
 
-    config: RegistryConfig
+    unit_names: dict[str, str]  # unit id → name, registry.yaml's units
     counts: dict[str, int] | None = None
     history: list[InventoryPoint] | None = None
 
@@ -61,7 +66,7 @@ def render_text(inventory: Inventory, lang: str) -> str:
     if inventory.history is not None:
         points = inventory.history
         return "".join(_history_line(prev, p, lang) + "\n" for prev, p in zip([None, *points], points))
-    rows = _rows(inventory.counts or {}, inventory.config)
+    rows = _rows(inventory.counts or {}, inventory.unit_names)
     label = "total" if lang == "en" else "合计"
     width = max([_width(u) for u, _, _ in rows] + [_width(label)])
     lines = [f"{_pad(u, width)}  {n:>4}  {name}" for u, name, n in rows]
@@ -73,7 +78,7 @@ def render_json(inventory: Inventory, lang: str) -> str:
     payload: dict[str, Any]
     if inventory.history is not None:
         points = inventory.history
-        names = {u.id: u.name for u in inventory.config.units}
+        names = inventory.unit_names
         payload = {
             "units": [{"unit": u, "name": names.get(u, "")} for u in units_of(points)],
             "history": [
@@ -83,7 +88,7 @@ def render_json(inventory: Inventory, lang: str) -> str:
             ],
         }
     else:
-        rows = _rows(inventory.counts or {}, inventory.config)
+        rows = _rows(inventory.counts or {}, inventory.unit_names)
         payload = {"units": [{"unit": u, "name": name, "active": n} for u, name, n in rows],
                    "total": sum(n for _, _, n in rows)}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
@@ -96,7 +101,7 @@ def render_csv(inventory: Inventory, lang: str) -> str:
         header = ["date", "commit", "subject", "total", *units]
         return _csv([header, *[[p.date.isoformat(), p.commit, p.subject, p.total, *[p.counts.get(u, 0) for u in units]]
                                for p in points]])
-    rows = _rows(inventory.counts or {}, inventory.config)
+    rows = _rows(inventory.counts or {}, inventory.unit_names)
     return _csv([["unit", "name", "active"], *[[u, name, n] for u, name, n in rows]])
 
 
@@ -109,9 +114,8 @@ FORMATS.add("csv", "CSV 表（--history：每个提交一行、每个单位一�
 # -- now ----------------------------------------------------------------------------------------
 
 
-def _rows(counts: dict[str, int], config: RegistryConfig) -> list[tuple[str, str, int]]:
+def _rows(counts: dict[str, int], names: dict[str, str]) -> list[tuple[str, str, int]]:
     """(unit, name, active) for every configured unit and every unit holding systems."""
-    names = {u.id: u.name for u in config.units}
     units = sorted(set(names) | set(counts))
     return [(u, names.get(u, ""), counts.get(u, 0)) for u in units]
 

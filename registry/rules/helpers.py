@@ -13,6 +13,14 @@ from registry.rules.base import Context, Problem, problem
 from registry.workdays import Arrangement, Calendar
 
 
+@dataclasses.dataclass(frozen=True)
+class Text:
+    """A message as two ``str.format`` templates (zh, en); each user names its placeholders."""
+
+    zh: str
+    en: str
+
+
 def missing_documents(p: Project, kinds: Iterable[DocumentKind], *, when: str, when_en: str) -> Iterator[Problem]:
     """One problem per document of ``kinds`` the project lacks; ``when`` says at which stage
     (e.g. "立项批复后" / "from approval")."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from registry.rules.base import Params
+from registry.rules.paramtypes import Share
 
 
 class SelfEvaluationParams(Params):
@@ -13,10 +14,7 @@ class SelfEvaluationParams(Params):
 
 
 class SelfAdjustParams(Params):
-    self_adjust_share: float = Field(
-        0.10, ge=0, le=1,
-        description="建设单位可自行调整（备案即可）的资金调整上限，占基准版本投资概算的比例（“不超过概算总投资10%”，含本数）",
-    )
+    self_adjust_share: Share = Field(0.10, description="建设单位可自行调整（备案即可）的资金调整上限，占基准版本投资概算的比例（“不超过概算总投资10%”，含本数）")
 
 
 class AcceptanceParams(Params):

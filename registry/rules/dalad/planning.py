@@ -12,8 +12,10 @@ from registry.rules.dalad.citations import (
     DLT8,
 )
 from registry.rules.helpers import (
+    Text,
     missing_documents,
 )
+from registry.rules.precedence import Precedence, precedence_problems
 
 
 @rule("DLT5", name="annual-plan-contents", title="年度项目计划内容齐全", kind=Kind.record, profile=PROFILE.id,
@@ -58,6 +60,25 @@ def dlt5(ctx: Context, params: NoParams) -> Iterator[Problem]:
                                      when="纳入年度建设计划后", when_en="from planned")
 
 
+# 第八条 on the registry's one precedence check (registry/rules/precedence.py): the later milestone
+# is the start, or the first registered stage after it when the start is not registered.
+APPROVED_FIRST = Precedence(
+    first=Stage.approved, then=Stage.started,
+    missing_field="milestones.{then_stage.value}", late_field="milestones.{then_stage.value}",
+    missing=Text(
+        "项目 {id} 的{then_stage.label}日期为 {then}，但没有立项批复（milestones.approved）："
+        "初步设计方案和投资概算未获批复前不得开工建设，请补录批复文号和日期，或核实开工日期",
+        "project {id} reached {then_stage.value} ({then}) without approval (milestones.approved): "
+        "no construction before the design and estimate are approved; record the approval or check the date",
+    ),
+    late=Text(
+        "项目 {id} 于 {then} {then_stage.label}，早于立项批复 {first}：获批前不得开工建设，请核实日期",
+        "project {id} {then_stage.value} on {then}, before its approval on {first}: no construction "
+        "before approval; check the dates",
+    ),
+)
+
+
 @rule("DLT8", name="no-start-before-approval", title="初步设计和概算获批前不得开工", kind=Kind.record,
       profile=PROFILE.id, cite=[DLT8],
       fails="""
@@ -83,21 +104,7 @@ def dlt8(ctx: Context, params: NoParams) -> Iterator[Problem]:
     for p in ctx.projects:
         if not p.reached(Stage.started):
             continue
-        start_stage = _first_present(p, Stage.started)
-        field = f"milestones.{start_stage.value}"
-        approved = p.milestones.approved
-        start = p.milestones.date_of(start_stage)
-        if approved is None:
-            yield problem(p, field,
-                          f"项目 {p.id} 的{start_stage.label}日期为 {start}，但没有立项批复（milestones.approved）："
-                          "初步设计方案和投资概算未获批复前不得开工建设，请补录批复文号和日期，或核实开工日期",
-                          f"project {p.id} reached {start_stage.value} ({start}) without approval (milestones.approved): "
-                          "no construction before the design and estimate are approved; record the approval or check the date")
-        elif start is not None and start < approved.date:
-            yield problem(p, field,
-                          f"项目 {p.id} 于 {start} {start_stage.label}，早于立项批复 {approved.date}：获批前不得开工建设，请核实日期",
-                          f"project {p.id} {start_stage.value} on {start}, before its approval on {approved.date}: no construction "
-                          "before approval; check the dates")
+        yield from precedence_problems(p, APPROVED_FIRST, then=_first_present(p, Stage.started))
         if not (p.documents.get(DocumentKind.preliminary_design) or p.documents.get(DocumentKind.implementation_plan)):
             yield problem(p, "documents.preliminary_design",
                           f"项目 {p.id} 已开工，须提供获批的初步设计方案（documents.preliminary_design），"

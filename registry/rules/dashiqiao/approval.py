@@ -1,7 +1,7 @@
 """DSQ 规则：第十条至第十二条（办法不分章）：可研和初步设计、评估论证与审核。"""
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from collections.abc import Iterator
 
 from registry.enums import (
@@ -21,7 +21,8 @@ from registry.rules.dashiqiao.citations import (
 )
 from registry.rules.dashiqiao.params import MergeLimitParams
 from registry.rules.dashiqiao.shared import _AMOUNT_TOLERANCE
-from registry.rules.helpers import missing_documents
+from registry.rules.helpers import Text, missing_documents
+from registry.rules.precedence import Precedence, precedence_problems
 
 _DESIGNED_NATURES = frozenset({Nature.new, Nature.upgrade, Nature.expansion, Nature.rebuild})
 
@@ -135,6 +136,24 @@ def dsq11(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
+# 第十二条 on the registry's one precedence check (registry/rules/precedence.py): both steps come
+# before the approval, in the same words ({what}).
+ASSESSED_FIRST = Precedence(
+    first=Stage.third_party_assessed, then=Stage.approved,
+    missing=Text(
+        "项目 {id} 已于 {then} 立项批复，但未登记{what}：批复前须完成该程序，请补登 milestones.{first_stage.value}（日期和意见编号）",
+        "project {id} was approved on {then} without a {what_en}: it must precede the approval; add "
+        "milestones.{first_stage.value} (date and reference)",
+    ),
+    late=Text(
+        "项目 {id} 的{what}日期 {first} 晚于立项批复 {then}：须先完成{what}再批复，请核对日期",
+        "project {id}: {what_en} on {first} is after the approval on {then}; it must come first, so check "
+        "the dates",
+    ),
+)
+CRYPTO_REVIEWED_FIRST = dataclasses.replace(ASSESSED_FIRST, first=Stage.crypto_reviewed)
+
+
 @rule("DSQ12", name="assessed-before-approval", title="批复前须经第三方评估论证和密码应用合法性审核",
       kind=Kind.record, profile=PROFILE.id, cite=[DSQ12],
       fails="""
@@ -160,27 +179,7 @@ def dsq12(ctx: Context, params: NoParams) -> Iterator[Problem]:
     市国家密码管理局对密码应用方案进行合法性审核，然后才予批复。批复日期早于这两个程序，说明程序被跳过。
     """
     for p in ctx.projects:
-        approved = p.milestones.date_of(Stage.approved)
-        if approved is None:
-            continue
-        yield from _preceded(p, Stage.third_party_assessed, approved, "第三方评估论证", "third-party assessment")
+        yield from precedence_problems(p, ASSESSED_FIRST, what="第三方评估论证", what_en="third-party assessment")
         if p.documents.get(DocumentKind.crypto_plan):
-            yield from _preceded(p, Stage.crypto_reviewed, approved, "市国家密码管理局密码应用方案合法性审核", "crypto review")
-
-
-def _preceded(p: Project, stage: Stage, approved: dt.date, what: str, what_en: str) -> Iterator[Problem]:
-    when = p.milestones.date_of(stage)
-    if when is None:
-        yield problem(
-            p, f"milestones.{stage.value}",
-            f"项目 {p.id} 已于 {approved} 立项批复，但未登记{what}：批复前须完成该程序，请补登 milestones.{stage.value}（日期和意见编号）",
-            f"project {p.id} was approved on {approved} without a {what_en}: it must precede the approval; add "
-            f"milestones.{stage.value} (date and reference)",
-        )
-    elif when > approved:
-        yield problem(
-            p, f"milestones.{stage.value}.date",
-            f"项目 {p.id} 的{what}日期 {when} 晚于立项批复 {approved}：须先完成{what}再批复，请核对日期",
-            f"project {p.id}: {what_en} on {when} is after the approval on {approved}; it must come first, so check "
-            "the dates",
-        )
+            yield from precedence_problems(p, CRYPTO_REVIEWED_FIRST, what="市国家密码管理局密码应用方案合法性审核",
+                                           what_en="crypto review")

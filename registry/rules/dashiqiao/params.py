@@ -4,14 +4,12 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from registry.rules.base import Params
+from registry.rules.paramtypes import AmountWan
 from registry.rules.dashiqiao.shared import _SELF_EVALUATION_EARLIEST_MONTHS
 
 
 class MergeLimitParams(Params):
-    merge_limit_wan: float = Field(
-        200, gt=0, le=1_000_000,
-        description="可合并编报可研和初设的投资上限（万元，不含本数）：总投资额200万元(不含)以下的项目可以合并编报",
-    )
+    merge_limit_wan: AmountWan = Field(200, description="可合并编报可研和初设的投资上限（万元，不含本数）：总投资额200万元(不含)以下的项目可以合并编报")
 
 
 class ProgressParams(Params):

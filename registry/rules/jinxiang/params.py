@@ -4,12 +4,11 @@ from __future__ import annotations
 from pydantic import Field
 
 from registry.rules.base import Params
+from registry.rules.paramtypes import AmountWan, Share
 
 
 class MajorProjectParams(Params):
-    major_project_wan: float = Field(
-        500, gt=0, le=1_000_000, description="重大项目标准（万元）：投资达到或超过此数（“500万元及以上”）须提供可行性研究报告和初步设计",
-    )
+    major_project_wan: AmountWan = Field(500, description="重大项目标准（万元）：投资达到或超过此数（“500万元及以上”）须提供可行性研究报告和初步设计")
 
 
 class ContractDaysParams(Params):
@@ -20,6 +19,4 @@ class ContractDaysParams(Params):
 
 
 class SecurityShareParams(Params):
-    min_security_share: float = Field(
-        0.05, ge=0, le=1, description="新建项目网络安全预算占项目总预算的最低比例（“不低于5%”，恰好等于仍合格）",
-    )
+    min_security_share: Share = Field(0.05, description="新建项目网络安全预算占项目总预算的最低比例（“不低于5%”，恰好等于仍合格）")

@@ -1,22 +1,14 @@
 """QX 规则：规则参数（registry.yaml 中 rules.<ID> 下可改的值）。"""
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from registry.dates import parse_month_day
 from registry.rules.base import Params
+from registry.rules.paramtypes import MonthDay, Months
 
 
 class DeclarationParams(Params):
-    declaration_deadline: str = Field(
-        "10-31", description="申报截止日（月-日，MM-DD）：安排某年度预算的项目须在上一年度该日（含）前申报（第六条“每年10月底前”）",
-    )
-
-    @field_validator("declaration_deadline")
-    @classmethod
-    def _month_day(cls, value: str) -> str:
-        parse_month_day(value)  # raises ValueError with a Chinese message
-        return value
+    declaration_deadline: MonthDay = Field("10-31", description="申报截止日（月-日，MM-DD）：安排某年度预算的项目须在上一年度该日（含）前申报（第六条“每年10月底前”）")
 
 
 class SelfBuildParams(Params):
@@ -26,9 +18,7 @@ class SelfBuildParams(Params):
 
 
 class BuildPeriodParams(Params):
-    max_build_months: int = Field(
-        12, ge=1, le=120, description="建设周期上限（月，含本数），自合同签订日起算（第三十六条“原则上建设周期不超过1年”）",
-    )
+    max_build_months: Months = Field(12, description="建设周期上限（月，含本数），自合同签订日起算（第三十六条“原则上建设周期不超过1年”）")
 
 
 class TrialParams(Params):

@@ -1,0 +1,101 @@
+"""What the history commands need of registry.yaml, remembered by its content.
+
+``inventory --history`` needs two facts of the configuration: the base branch and the units'
+names. Reading them the usual way (:func:`registry.loader.load_config`) validates the whole
+file with pydantic and selects the rules, which costs more than the rest of the command on a
+history read before (importing pydantic, the models, ruamel and every rule module). The
+outcome of that validation depends only on
+
+* the bytes of registry.yaml,
+* the tool's own code and library versions (the cache directory's fingerprint), and
+* the installed distributions (a rule profile may come from a plug-in's entry point),
+
+so a configuration that passed is remembered under a key made of all three, in the signed
+cache store (:class:`registry.cachestore.Store`). A key is content, never a time stamp: a
+changed byte, tool or installation is a different key and is validated again, the usual way.
+A configuration that fails is never remembered, so every error is reported exactly as
+:func:`load_config` reports it (exit 2, file, line and field). ``REGISTRY_NO_CACHE=1`` turns
+the memory off.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from registry.layout import read_config
+
+if TYPE_CHECKING:
+    from registry.cachestore import Store
+
+CACHE_NAME = "config-facts"
+_FORMAT = 1  # bump when ConfigFacts changes
+_KEEP = 8  # distinct registry.yaml contents remembered (the newest)
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfigFacts:
+    """The facts of a registry.yaml that passed :func:`registry.loader.load_config`."""
+
+    base_branch: str
+    unit_names: dict[str, str]  # unit id → name, in registry.yaml's order
+
+
+def config_facts(root: Path, *, cached: bool = True) -> ConfigFacts:
+    """The facts of ``root``'s registry.yaml, validated (:class:`ConfigError` as
+    :func:`load_config` raises it); from the cache when this content passed before."""
+    raw = read_config(root)
+    store = _store(root) if cached else None
+    key = _key(raw) if store is not None else ""
+    remembered = _remembered(store)
+    found = remembered.get(key)
+    if isinstance(found, ConfigFacts):
+        return found
+    from registry.loader import config_from  # pydantic, the models and the rules: only here
+
+    config = config_from(raw)
+    facts = ConfigFacts(config.base_branch, {unit.id: unit.name for unit in config.units})
+    if store is not None:
+        newest = {k: v for k, v in remembered.items() if k != key}
+        newest = dict(list(newest.items())[-(_KEEP - 1):])
+        newest[key] = facts
+        store.write(CACHE_NAME, (_FORMAT, newest))
+    return facts
+
+
+def _store(root: Path) -> Store | None:
+    from registry.cachestore import Store
+
+    return Store.open(root)
+
+
+def _remembered(store: Store | None) -> dict[str, object]:
+    if store is None:
+        return {}
+    found = store.read(CACHE_NAME)
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == _FORMAT and isinstance(found[1], dict):
+        return found[1]
+    return {}
+
+
+def _key(raw: bytes) -> str:
+    """The content of registry.yaml and the names of every installed distribution (name and
+    version: installing, removing or upgrading a profile plug-in changes them)."""
+    digest = hashlib.sha256(raw)
+    digest.update(b"\0")
+    for folder in sys.path:
+        found = _distributions(folder or ".")
+        if found:  # where nothing is installed, how the tool was started does not matter
+            digest.update(os.path.abspath(folder).encode("utf-8", "surrogateescape") + b"\0")
+            digest.update("\0".join(sorted(found)).encode("utf-8", "surrogateescape") + b"\n")
+    return digest.hexdigest()
+
+
+def _distributions(folder: str) -> list[str]:
+    try:
+        return [name for name in os.listdir(folder) if name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))]
+    except OSError:
+        return []
