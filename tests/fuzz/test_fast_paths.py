@@ -28,7 +28,7 @@ import unicodedata
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
@@ -175,20 +175,34 @@ def test_letters_and_numbers_are_exactly_what_the_pattern_finds() -> None:
 # ------------------------------------------------------------------ REG012's screen
 
 
+def text_leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, str) and path:
+        return [path]
+    if isinstance(value, dict):
+        return [leaf for key, inner in value.items() for leaf in text_leaves(inner, (*path, key))]
+    if isinstance(value, list):
+        return [leaf for i, inner in enumerate(value) for leaf in text_leaves(inner, (*path, i))]
+    return []
+
+
 @FUZZ
 @given(data=st.data(), inserted=st.lists(ANY_TEXT | st.sampled_from(["\u200b", "\u202e", "a\u00adb", "\U000e0041"]),
                                          min_size=1, max_size=3))
 def test_the_hidden_character_screen_misses_nothing(data: st.DataObject, inserted: list[str]) -> None:
     model = data.draw(st.sampled_from([System, Project]))
     raw = data.draw(record_data(model))
-    texts = [k for k, v in raw.items() if isinstance(v, str) and k not in ("id", "unit")]
-    for value, key in zip(inserted, texts):
-        raw[key] = value
+    leaves = [path for path in text_leaves(raw) if path[0] not in ("id", "unit")]  # at any depth
+    for value, path in zip(inserted, data.draw(st.permutations(leaves)) if leaves else []):
+        holder = raw
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = value
     try:
         record = model.model_validate(raw)
     except ValidationError:
         return
     walked = any(text._HIDDEN.search(value) for _field, value in text._texts(record))
+    event("a hidden character to report" if walked else "nothing to report")
     assert text._may_hide(record) or not walked
     if not text._may_hide(record):
         assert list(text._hidden_in(record)) == []
