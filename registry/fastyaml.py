@@ -94,21 +94,15 @@ def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> 
     content = first
     end = len(lines)
     while True:
-        match = _KEY_LINE.fullmatch(content)
-        if match is None:
-            raise _Unsure
-        key, value = match.groups()
-        if key in out or key in _NOT_TEXT_KEYS:
-            raise _Unsure  # duplicates are errors; ``null:``/``true:`` keys are not plain text
-        i += 1
-        if value:
-            out[key] = _scalar_or_flow(value)
-        elif i < end and lines[i][0] > indent:
-            out[key], i = _block(lines, i, lines[i][0], depth + 1)
-        elif i < end and lines[i][0] == indent and lines[i][1].startswith("- "):
-            out[key], i = _sequence(lines, i, indent, depth + 1)  # a list written at the key's indent
+        known = _SCALAR_LINES.get(content)
+        if known is not None:  # a ``key: scalar`` line read before (its checks passed)
+            key, value = known
+            if key in out:
+                raise _Unsure  # duplicates are errors
+            out[key] = value
+            i += 1
         else:
-            out[key] = None
+            i = _entry(lines, i, indent, depth, content, out)
         if i >= end:
             return out, i
         below, content = lines[i]
@@ -116,6 +110,36 @@ def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> 
             return out, i
         if below > indent or content.startswith("-"):
             raise _Unsure
+
+
+# ``key: value`` lines whose value is a scalar (immutable: shared by every file that has the line)
+_SCALAR_LINES: dict[str, tuple[str, Any]] = {}
+
+
+def _entry(lines: list[Line], i: int, indent: int, depth: int, content: str, out: dict[str, Any]) -> int:
+    """Reads the mapping entry that starts on line ``i`` (``content``) into ``out``; returns
+    the index of the line after it."""
+    match = _KEY_LINE.fullmatch(content)
+    if match is None:
+        raise _Unsure
+    key, value = match.groups()
+    if key in out or key in _NOT_TEXT_KEYS:
+        raise _Unsure  # duplicates are errors; ``null:``/``true:`` keys are not plain text
+    i += 1
+    end = len(lines)
+    if value:
+        out[key] = _scalar_or_flow(value)
+        if value[0] not in "[{":
+            if len(_SCALAR_LINES) >= _MAX_RESOLVED:
+                _SCALAR_LINES.clear()
+            _SCALAR_LINES[content] = key, out[key]
+    elif i < end and lines[i][0] > indent:
+        out[key], i = _block(lines, i, lines[i][0], depth + 1)
+    elif i < end and lines[i][0] == indent and lines[i][1].startswith("- "):
+        out[key], i = _sequence(lines, i, indent, depth + 1)  # a list written at the key's indent
+    else:
+        out[key] = None
+    return i
 
 
 # YAML limits a key written without ``?`` to 1024 characters (the parser refuses longer ones);
