@@ -94,12 +94,13 @@ def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> 
     content = first
     end = len(lines)
     while True:
-        known = _SCALAR_LINES.get(content)
-        if known is not None:  # a ``key: scalar`` line read before (its checks passed)
+        known = _VALUE_LINES.get(content)
+        if known is not None:  # a ``key: value`` line read before (its checks passed)
             key, value = known
             if key in out:
                 raise _Unsure  # duplicates are errors
-            out[key] = value
+            # a flow collection holds scalars only: a shallow copy is a new one
+            out[key] = value.copy() if type(value) is dict or type(value) is list else value
             i += 1
         else:
             i = _entry(lines, i, indent, depth, content, out)
@@ -112,8 +113,9 @@ def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> 
             raise _Unsure
 
 
-# ``key: value`` lines whose value is a scalar (immutable: shared by every file that has the line)
-_SCALAR_LINES: dict[str, tuple[str, Any]] = {}
+# ``key: value`` lines (the value on the line) read before: the same line means the same wherever
+# it stands; a scalar is immutable and shared, a flow collection is copied (see _mapping)
+_VALUE_LINES: dict[str, tuple[str, Any]] = {}
 
 
 def _entry(lines: list[Line], i: int, indent: int, depth: int, content: str, out: dict[str, Any]) -> int:
@@ -128,11 +130,11 @@ def _entry(lines: list[Line], i: int, indent: int, depth: int, content: str, out
     i += 1
     end = len(lines)
     if value:
-        out[key] = _scalar_or_flow(value)
-        if value[0] not in "[{":
-            if len(_SCALAR_LINES) >= _MAX_RESOLVED:
-                _SCALAR_LINES.clear()
-            _SCALAR_LINES[content] = key, out[key]
+        read = _scalar_or_flow(value)
+        if len(_VALUE_LINES) >= _MAX_RESOLVED:
+            _VALUE_LINES.clear()
+        _VALUE_LINES[content] = key, read
+        out[key] = read.copy() if type(read) is dict or type(read) is list else read
     elif i < end and lines[i][0] > indent:
         out[key], i = _block(lines, i, lines[i][0], depth + 1)
     elif i < end and lines[i][0] == indent and lines[i][1].startswith("- "):
