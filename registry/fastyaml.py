@@ -32,6 +32,7 @@ _NOT_TEXT_KEYS = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "fal
 # checking and resolving are pure functions, and the values immutable
 _RESOLVED: dict[str, Any] = {}
 _RESOLVED_FLOW: dict[str, Any] = {}
+_FLOWS: dict[str, Any] = {}  # flow collections read before (their checks passed)
 _MAX_RESOLVED = 50_000
 _MAX_DEPTH = 16  # records are a few levels deep; the parser's own limit is 32
 
@@ -178,10 +179,14 @@ def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[
 
 def _scalar_or_flow(value: str) -> Any:
     first = value[0]
-    if first == "[":
-        return _flow_list(value)
-    if first == "{":
-        return _flow_map(value)
+    if first == "[" or first == "{":
+        read = _FLOWS.get(value)
+        if read is None:
+            read = _flow_list(value) if first == "[" else _flow_map(value)
+            if len(_FLOWS) >= _MAX_RESOLVED:
+                _FLOWS.clear()
+            _FLOWS[value] = read
+        return read.copy()  # (of scalars only: a shallow copy is a new collection)
     if first == '"':
         return _quoted(value)
     return _plain(value, flow=False)
