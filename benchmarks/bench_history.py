@@ -49,6 +49,14 @@ class Row:
     timing: Timing
     aim: float | None = None
     yardstick: float | None = None  # CPU seconds of git log --first-parent --raw
+    factor: float | None = None  # aim as a multiple of the yardstick
+
+    def ratio(self) -> str:
+        if not self.yardstick:
+            return ""
+        ratio = self.timing.cpu / self.yardstick
+        mark = "" if self.factor is None else f"（≤ {self.factor:g}× {'✓' if ratio <= self.factor else '✗'}）"
+        return f"{ratio:.1f}×{mark}"
 
 
 def commands(root: Path, today: str) -> dict[str, list[str]]:
@@ -108,7 +116,8 @@ def measure(size: int, merges: int, work: Path, env: dict[str, str], repeat: int
         if not same:
             print(f"!! {name}: 快速路径与完整路径结果不同", file=sys.stderr)
         aim = AIMS[name] if size <= 1000 else None
-        rows += [Row(size, cold.label, cold, aim, literal.cpu), Row(size, warm.label, warm, aim, literal.cpu),
+        factor = YARDSTICK_FACTOR if name == "inventory" else None
+        rows += [Row(size, cold.label, cold, aim, literal.cpu, factor), Row(size, warm.label, warm, aim, literal.cpu, factor),
                  Row(size, full.label, full, None, literal.cpu)]
         print(f"{name}：{imports(command, env, root)}；结果一致：{'是' if same else '否'}")
     return rows, identical
@@ -119,9 +128,26 @@ def print_rows(rows: list[Row]) -> None:
     print("|---:|---|---:|---:|---:|---:|---|")
     for row in rows:
         t = row.timing
-        ratio = f"{t.cpu / row.yardstick:.1f}×" if row.yardstick else ""
         aim = f"≤ {row.aim}" + (" ✓" if t.cpu <= row.aim else " ✗") if row.aim is not None else ""
-        print(f"| {row.size} | {row.label} | {t.cpu:.3f} | {t.wall:.3f} | {t.peak_rss_mb:.0f} | {ratio} | {aim} |")
+        print(f"| {row.size} | {row.label} | {t.cpu:.3f} | {t.wall:.3f} | {t.peak_rss_mb:.0f} | {row.ratio()} | {aim} |")
+
+
+def print_side_by_side(rows: list[Row]) -> None:
+    """Every measurement at every size in one table: CPU s (÷ yardstick); peak RSS."""
+    sizes = sorted({row.size for row in rows})
+    if len(sizes) < 2:
+        return
+    found = {(row.size, row.label): row for row in rows}
+    print("\n并列（CPU s，÷ git log --first-parent --raw 的 CPU；峰值 RSS MB）：\n")
+    print("| 测量 | " + " | ".join(f"{size} 条" for size in sizes) + " |")
+    print("|---|" + "---:|" * len(sizes))
+    for label in dict.fromkeys(row.label for row in rows):
+        cells = []
+        for size in sizes:
+            row = found.get((size, label))
+            ratio = f"（{row.ratio()}）" if row is not None and row.yardstick else ""
+            cells.append("" if row is None else f"{row.timing.cpu:.3f}{ratio}；{row.timing.peak_rss_mb:.0f}")
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += found
             identical &= same
         print_rows(rows)
+        print_side_by_side(rows)
         print(f"\n快速路径与完整路径结果一致：{'是' if identical else '否'}")
         return 0 if identical else 1
     finally:

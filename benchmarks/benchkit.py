@@ -31,26 +31,41 @@ class Timing:
     runs: int = 1
 
 
+LAUNCHER = Path(__file__).with_name("launch.py")
+
+
 def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: dict[str, str]) -> Timing:
-    """Run ``commands`` one after another; wall clock, CPU and memory over all of them."""
+    """Run ``commands`` one after another; wall clock, CPU and memory over all of them. Each
+    command is started by the small launcher (launch.py), so its peak RSS is its own and not
+    this script's (Linux carries the high-water mark across ``exec``)."""
     wall = cpu = peak = 0.0
     tree: float | None = 0.0
     codes, out = [], b""
     for command in commands:
-        with tempfile.TemporaryFile() as sink:
+        with tempfile.TemporaryFile() as sink, tempfile.TemporaryFile() as errors, \
+                tempfile.NamedTemporaryFile(prefix="launch-", suffix=".txt") as report:
             start = time.perf_counter()
-            proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.PIPE)
-            sampler = TreeSampler(proc.pid)
+            proc = subprocess.Popen([sys.executable, "-I", "-S", str(LAUNCHER), report.name, *command],
+                                    cwd=cwd, env=env, stdout=sink, stderr=errors)
+            sampler = TreeSampler(proc.pid, include_root=False)
             sampler.start()
             _pid, status, usage = os.wait4(proc.pid, 0)
-            wall += time.perf_counter() - start
+            outer_wall = time.perf_counter() - start
             sampler.stop()
             proc.returncode = os.waitstatus_to_exitcode(status)
-            stderr = proc.stderr.read() if proc.stderr else b""
+            own = Path(report.name).read_text(encoding="ascii").split()
+            errors.seek(0)
+            stderr = errors.read()
             sink.seek(0)
             out += sink.read()
-        cpu += usage.ru_utime + usage.ru_stime
-        peak = max(peak, usage.ru_maxrss / 1024)
+        if len(own) == 4:  # the command's own figures
+            wall += float(own[0])
+            cpu += float(own[1]) + float(own[2])
+            peak = max(peak, int(own[3]) / 1024)
+        else:  # the launcher failed (the command could not be started): what there is
+            wall += outer_wall
+            cpu += usage.ru_utime + usage.ru_stime
+            peak = max(peak, usage.ru_maxrss / 1024)
         tree = None if sampler.peak is None or tree is None else max(tree, sampler.peak)
         codes.append(proc.returncode)
         if proc.returncode not in (0, 1):
@@ -61,9 +76,10 @@ def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: 
 class TreeSampler(threading.Thread):
     """Peak resident memory of a process and its descendants (Linux /proc), sampled."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, *, include_root: bool = True) -> None:
         super().__init__(daemon=True)
         self.pid = pid
+        self.include_root = include_root  # False: the launcher itself is not counted
         self.peak: float | None = 0.0 if Path("/proc/self/stat").exists() else None
         self._done = threading.Event()
 
@@ -85,7 +101,7 @@ class TreeSampler(threading.Thread):
                     continue
                 ppid = int(stat.rsplit(")", 1)[1].split()[1])
                 children.setdefault(ppid, []).append(int(entry.name))
-        total, todo = 0, [self.pid]
+        total, todo = 0, [self.pid] if self.include_root else list(children.get(self.pid, []))
         while todo:
             pid = todo.pop()
             todo.extend(children.get(pid, []))

@@ -37,7 +37,7 @@ def select_rules(config: RegistryConfig) -> Selection:
                 f"unknown profile {profile}: choose from {', '.join(SELECTABLE)}",
             ), loc=("profiles", i))
     wanted = {"common", *config.profiles}
-    in_profiles = [r for r in RULES.values() if r.profile in wanted]
+    in_profiles = RULES.of_profiles(wanted)  # only these profiles' rule modules are imported
     disabled = _disabled(config)
     params = _parameters(config, in_profiles)
     selected = [(r, params[r.id]) for r in in_profiles if r.id not in disabled]

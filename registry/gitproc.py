@@ -70,6 +70,13 @@ class Repo:
         if not start.exists():
             return None
         where = start if start.is_dir() else start.parent
+        try:  # the usual case in one process: a work tree (else git fails, and each is asked apart)
+            both = _run(where, ["rev-parse", "--absolute-git-dir", "--show-toplevel"], {}).decode("utf-8", "surrogateescape")
+            lines = both.split("\n")
+            if len(lines) == 3 and not lines[2] and lines[0] and lines[1]:
+                return cls(Path(lines[1]), Path(lines[0]))
+        except GitFailed:
+            pass
         try:
             git_dir = _run(where, ["rev-parse", "--absolute-git-dir"], {}).decode("utf-8", "surrogateescape").strip()
         except GitFailed:

@@ -59,16 +59,19 @@ def current_counts(snapshot: Snapshot, today: dt.date | None = None) -> dict[str
 
 
 def history(root: Path, branch: str | None = None, today: dt.date | None = None, *,
-            fast: bool | None = None, base_branch: str | None = None) -> list[InventoryPoint]:
+            fast: bool | None = None, base_branch: str | None = None,
+            repo: gitio.Repo | None = None) -> list[InventoryPoint]:
     """Counts after every first-parent commit of ``branch``, oldest first.
 
     ``branch`` defaults to registry.yaml's ``base_branch`` (or ``origin/<base_branch>``), and
     to HEAD when neither exists; an explicit ``branch`` that does not exist is a usage error.
-    ``base_branch`` is registry.yaml's, when the caller has read it already.
+    ``base_branch`` is registry.yaml's, and ``repo`` the repository holding ``root`` (left open),
+    when the caller has them already.
     Outside a git repository, or in one without commits, the history is empty. ``fast=False``
     reads every blob with the full loader and no cache (the same result, only slower).
     """
-    repo = gitio.try_open_repo(root)
+    own = repo is None
+    repo = gitio.try_open_repo(root) if repo is None else repo
     if repo is None:
         return []
     try:
@@ -82,7 +85,8 @@ def history(root: Path, branch: str | None = None, today: dt.date | None = None,
         fields.save()
         return list(replay(entries, prefix, states, today or dt.date.today()))
     finally:
-        repo.close()
+        if own:
+            repo.close()
 
 
 def _store(root: Path) -> Store | None:

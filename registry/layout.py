@@ -136,6 +136,9 @@ def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool =
         except OSError as exc:
             found.problems.append(os_problem(relative, exc, folder=True))
             continue
+        if records and not stray and relative.count("/") == 1:
+            _visit_unit(relative, entries, found, pending)
+            continue
         if records or info is None:
             for entry in entries:
                 _visit(relative, entry, found, pending, records=records, stray=stray)
@@ -187,6 +190,25 @@ def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: lis
             found.problems.append(_not_a_record(path))  # hidden non-YAML files (.gitkeep) are fine
     except OSError as exc:
         found.problems.append(os_problem(path, exc))
+
+
+def _visit_unit(relative: str, entries: list[os.DirEntry[str]], found: TreeScan, pending: list[tuple[str, bool]]) -> None:
+    """The entries of a unit's folder (``systems/<unit>/``): :func:`_visit`, with its usual case
+    — a record file — taken first in one loop (20,000 entries on every run); any other entry,
+    or an error, goes through :func:`_visit`, which names its problem."""
+    stats, records, suffix = found.stats, found.records, len(RECORD_SUFFIX)
+    for entry in entries:
+        name = entry.name
+        try:
+            if name.endswith(RECORD_SUFFIX) and len(name) > suffix and name[0] != "." and name.isprintable() \
+                    and entry.is_file(follow_symlinks=False):
+                path = f"{relative}/{name}"
+                stats[path] = entry.stat(follow_symlinks=False)
+                records.append(path)
+                continue
+        except OSError:
+            pass
+        _visit(relative, entry, found, pending, records=True, stray=False)
 
 
 def is_record_path(path: str) -> bool:

@@ -48,7 +48,7 @@ from registry.layout import Listing
 INDEX = "stat.index"
 DELTAS = "stat-*.delta"
 _NS = 1_000_000_000
-_MAX_DELTAS = 8  # more delta files, and the next run writes the whole index again
+_MAX_DELTAS = 16  # more delta files, and the next run writes the whole index again
 _DELTA_SHARE = 8  # a run that learnt more than 1/8 of the entries writes the whole index
 # an entry, packed into one bytes object (20,000 of them load several times faster than as
 # tuples of numbers): size, mtime_ns, ctime_ns, inode, device, mode; then the blob id's 20 bytes

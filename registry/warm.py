@@ -70,9 +70,10 @@ def scan_with_attachments(root: Path, store: Store | None = None, *,
     index.listings = tree.listings
     files = [SourceFile.refused(problem) for problem in tree.problems]
     top = os.fspath(root)
+    vouched = SourceFile.vouched
     for path, blob in zip(tree.records, index.blobs_of(tree.records, tree.stats)):
         if blob is not None:
-            files.append(SourceFile(path, None, blob))
+            files.append(vouched(path, blob))
             continue
         try:
             raw, info = read_regular_stat(top, path)

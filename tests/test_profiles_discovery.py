@@ -168,3 +168,64 @@ def test_every_cited_article_is_the_one_quote_of_its_profile() -> None:
             module = importlib.import_module(f"registry.rules.{citation.profile}.citations")
             own = [c for c in vars(module).values() if isinstance(c, Citation) and c.article == citation.article]
             assert len(own) == 1 and own[0] is citation, f"{rule.id} cites {citation.profile} {citation.article} not from its citations.py"
+
+
+LOADED = ("import sys\n"
+          "def loaded():\n"
+          "    return sorted({m.split('.')[2] for m in sys.modules if m.startswith('registry.rules.') and m.count('.') >= 3\n"
+          "                   and m.split('.')[3] != 'citations'})\n")  # citations: data the common rules quote
+
+
+def test_a_profiles_rule_modules_are_imported_when_its_rules_are_first_needed() -> None:
+    done = python(FIXTURES, LOADED + "from registry.rules import RULES\n"
+                                     "from registry.rules.profiles import SELECTABLE\n"
+                                     "print(loaded(), len(SELECTABLE))\n"
+                                     "print('QX6' in RULES, loaded())\n"
+                                     "print([r.profile for r in RULES.of_profiles({'common', 'potou'})][-1], loaded())\n"
+                                     "print('NO1' in RULES, len(loaded()) == len(SELECTABLE), len(RULES))\n")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "[] 5"  # declarations only: every profile is known, none of its rules imported
+    assert lines[1] == "True ['quxian']"  # a rule ID imports its profile's modules (its prefix says which)
+    assert lines[2] == "potou ['potou', 'quxian']"
+    assert lines[3] == f"False True {len(RULES)}"  # an unknown ID is unknown to every profile
+
+
+def test_listing_the_rules_sees_every_profile_in_order() -> None:
+    done = python(FIXTURES, "from registry.rules import RULES\nprint(' '.join(RULES))")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == list(RULES)  # the same rules in the same order as a process that loaded them all
+    listed = python(FIXTURES, "from registry.cli import main; raise SystemExit(main(['rules', '--all', '--format', 'json']))")
+    assert listed.returncode == 0, listed.stderr
+    assert all(rule_id in listed.stdout for rule_id in RULES)
+
+
+def test_a_check_imports_only_the_profiles_its_registry_selects(tmp_path: Path) -> None:
+    root = shutil.copytree(FIXTURES / "potou", tmp_path / "registry")
+    done = python(FIXTURES, LOADED + "import io, contextlib\nfrom registry.cli import main\n"
+                            f"with contextlib.redirect_stdout(io.StringIO()):\n"
+                            f"    code = main(['--root', {str(root)!r}, 'check', '--no-cache', '--today', '2026-06-30'])\n"
+                            "print(code, loaded())\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "0 ['potou']"
+
+
+def test_a_profile_switched_in_registry_yaml_runs_the_new_profiles_rules(tmp_path: Path) -> None:
+    """With a warm cache from a check under one profile, a check after registry.yaml switched
+    to another imports and runs the other's rules: the output is the uncached one's."""
+    root = shutil.copytree(FIXTURES / "quxian", tmp_path / "registry")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    env.pop("REGISTRY_NO_CACHE", None)
+
+    def check(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "registry", "--root", str(root), "check", "--today", "2026-06-30",
+                               "--format", "json", *extra], env=env, capture_output=True, text=True, check=False,
+                              timeout=300)
+
+    before = check()
+    assert before.returncode in (0, 1), before.stderr
+    config = root / "registry.yaml"
+    config.write_text(re.sub(r"^profiles: \[quxian\]", "profiles: [potou]", config.read_text("utf-8"), flags=re.M), "utf-8")
+    after, uncached = check(), check("--no-cache")
+    assert (after.returncode, after.stdout) == (uncached.returncode, uncached.stdout), after.stderr
+    assert '"rule": "PT' in after.stdout and '"rule": "QX' not in after.stdout

@@ -33,15 +33,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.history:
-        # registry.yaml validated as everywhere, remembered by its content (the cache lives in git repositories only)
-        in_git = gitio.top_level(args.root) is not None
-        facts = config_facts(args.root, cached=in_git)
-        if not in_git:
-            raise ConfigError(Message(
-                f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
-                f"{args.root} is not inside a git repository: --history needs git history",
-            ), path=str(args.root))
-        points = history(args.root, args.base_branch, args.today, base_branch=facts.base_branch)
+        repo = gitio.try_open_repo(args.root)
+        try:
+            in_git = repo is not None and bool(repo.working_tree_dir)
+            # registry.yaml validated as everywhere, remembered by its content (the cache: in git only)
+            facts = config_facts(args.root, cached=in_git)
+            if not in_git:
+                raise ConfigError(Message(
+                    f"{args.root} 不在 git 仓库中：--history 需要 git 历史",
+                    f"{args.root} is not inside a git repository: --history needs git history",
+                ), path=str(args.root))
+            points = history(args.root, args.base_branch, args.today, base_branch=facts.base_branch, repo=repo)
+        finally:
+            if repo is not None:
+                repo.close()
         inventory = Inventory(facts.unit_names, history=points)
     else:
         from registry.checking import load_head  # the rules engine: not needed for the history

@@ -15,17 +15,19 @@ from registry.models import Project
 from registry.models.project import Change
 from registry.rules.base import Context, Problem, problem
 from registry.rules.change import new_changes
-from registry.rules.helpers import Text, approved_before, changed_scope, percent
-
-__all__ = ["Adjustment", "Reasons", "Text", "adjustments", "named"]
-
-TOLERANCE = 0.005  # 万元: amounts are compared to the cent (half of 0.01 万元 = 50 元)
+from registry.rules.helpers import AMOUNT_TOLERANCE as TOLERANCE
+from registry.rules.helpers import approved_before, changed_scope, percent
 
 
-# The placeholders of an adjustment's :class:`Text`: ``id``, ``field`` (the field the problem is
-# on), ``what`` (the changed fields' labels), ``reasons`` (why it needs re-approval),
-# ``approved_date``, ``approved_doc``, and the budget figures ``old``, ``new``, ``delta``,
-# ``moved`` (the share moved, with its comma), ``share``, ``share_wan``.
+@dataclasses.dataclass(frozen=True)
+class Text:
+    """A message as two ``str.format`` templates. Placeholders: ``id``, ``field`` (the field the
+    problem is on), ``what`` (the changed fields' labels), ``reasons`` (why it needs re-approval),
+    ``approved_date``, ``approved_doc``, and the budget figures ``old``, ``new``, ``delta``,
+    ``moved`` (the share moved, with its comma), ``share``, ``share_wan``."""
+
+    zh: str
+    en: str
 
 
 @dataclasses.dataclass(frozen=True)

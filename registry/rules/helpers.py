@@ -12,13 +12,7 @@ from registry.models import Project, RegistryConfig, System
 from registry.rules.base import Context, Problem, problem
 from registry.workdays import Arrangement, Calendar
 
-
-@dataclasses.dataclass(frozen=True)
-class Text:
-    """A message as two ``str.format`` templates (zh, en); each user names its placeholders."""
-
-    zh: str
-    en: str
+AMOUNT_TOLERANCE = 0.005  # 万元: amounts are compared to the cent (half of 0.01 万元 = 50 元)
 
 
 def missing_documents(p: Project, kinds: Iterable[DocumentKind], *, when: str, when_en: str) -> Iterator[Problem]:
@@ -31,6 +25,16 @@ def missing_documents(p: Project, kinds: Iterable[DocumentKind], *, when: str, w
                 f"项目 {p.id} {when}须提供{kind.label}（documents.{kind.value}）：请填写 docs/ 下的文件路径或文件编号",
                 f"project {p.id} needs documents.{kind.value} ({when_en}): give a path under docs/ or a document number",
             )
+
+
+def documents_from(ctx: Context, stage: Stage, kinds: Iterable[DocumentKind], *, when: str,
+                   when_en: str) -> Iterator[Problem]:
+    """:func:`missing_documents` for every project that has reached ``stage``: the articles that
+    want a document with (or from) a step of the procedure."""
+    kinds = tuple(kinds)
+    for p in ctx.projects:
+        if p.reached(stage):
+            yield from missing_documents(p, kinds, when=when, when_en=when_en)
 
 
 def stage_label(stage: Stage) -> str:
@@ -72,7 +76,7 @@ def approved_before(ctx: Context, p: Project) -> Project | None:
 def changed_scope(before: Project, after: Project) -> list[str]:
     """Which of :data:`SCOPE_FIELDS` differ between two versions of a project."""
     changed = []
-    if abs(before.budget.total_wan - after.budget.total_wan) > 0.005:
+    if abs(before.budget.total_wan - after.budget.total_wan) > AMOUNT_TOLERANCE:
         changed.append("budget.total_wan")
     if _words(before.content) != _words(after.content):
         changed.append("content")

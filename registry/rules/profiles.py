@@ -3,16 +3,22 @@ of the common rules.
 
 A profile is a package ``registry/rules/<id>/`` whose ``__init__.py`` declares ``PROFILE =
 Profile(...)`` (and nothing else: its modules import it) — or ``PROFILE =
-Profile.declared_in(__name__)``, the same fields written as data in the package's ``profile.toml``. Importing :mod:`registry.rules` imports
-every module under it — plain modules hold the common and change rules, packages are profiles —
-so adding a profile is adding a package; no list of imports or profiles is kept anywhere.
-A profile shipped as a separate distribution names its package in the entry-point group
-``registry.profiles`` (``newprofile = "newprofile_rules"``); it is loaded the same way.
+Profile.declared_in(__name__)``, the same fields written as data in the package's ``profile.toml``.
+Importing :mod:`registry.rules` imports every plain module under it (the common and change
+rules) and every profile package's declaration — packages are profiles — so adding a profile is
+adding a package; no list of imports or profiles is kept anywhere. A profile's rule modules are
+imported when its rules are first needed (:func:`load`: a registry selects one profile or a
+few, and a ``registry check`` of three files should not import the rest); everything that lists
+rules (``registry rules``, the docs, the site) reaches them through :data:`registry.rules.RULES`,
+which imports what it has not yet. A profile shipped as a separate distribution names its
+package in the entry-point group ``registry.profiles`` (``newprofile = "newprofile_rules"``); it
+is loaded as a whole at import.
 
-A mistake is an error at import time, never a profile silently missing: a package without a
-declaration, a declaration whose id is not its package's name, two profiles with one id or one
-rule-ID prefix, a profile that registers no rule, a rule whose ID does not carry its profile's
-prefix, or a rule registered by one profile's package for another.
+A mistake is an error, never a profile silently missing: a package without a declaration, a
+declaration whose id is not its package's name, two profiles with one id or one rule-ID prefix
+(at import); a profile that registers no rule, a rule whose ID does not carry its profile's
+prefix, or a rule registered by one profile's package for another (when that profile's rules
+are loaded: at import for a plug-in, at the latest when the profile is used or its rules listed).
 """
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ import importlib.resources
 import pkgutil
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -142,11 +148,12 @@ def _submodules(package: ModuleType) -> Iterator[str]:
         yield info.name
 
 
-def _profile_packages(rules_package: ModuleType) -> Iterator[tuple[ModuleType, str | None]]:
-    """(package, the id its name requires) for every profile: built in, then by entry point."""
+def _profile_packages(rules_package: ModuleType) -> Iterator[tuple[ModuleType, str | None, bool]]:
+    """(package, the id its name requires, whether it is a plug-in) for every profile: built
+    in, then by entry point."""
     for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
         if info.ispkg:
-            yield importlib.import_module(f"{rules_package.__name__}.{info.name}"), info.name
+            yield importlib.import_module(f"{rules_package.__name__}.{info.name}"), info.name, False
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
             loaded = entry.load()
@@ -154,29 +161,83 @@ def _profile_packages(rules_package: ModuleType) -> Iterator[tuple[ModuleType, s
             raise ProfileError(f"无法加载规则配置入口点 {entry.name} = {entry.value}：{exc}") from exc
         if not isinstance(loaded, ModuleType) or not hasattr(loaded, "__path__"):
             raise ProfileError(f"规则配置入口点 {entry.name} = {entry.value} 须指向一个包（含 __init__.py 的目录）")
-        yield loaded, entry.name
+        yield loaded, entry.name, True
+
+
+@dataclasses.dataclass
+class _Discovered:
+    """What :func:`discover` found, for :func:`load` to finish."""
+
+    rules: dict[str, Rule[Any]] = dataclasses.field(default_factory=dict)  # the registry (base.RULES)
+    packages: dict[str, str] = dataclasses.field(default_factory=dict)  # profile id -> its package's name
+    pending: dict[str, ModuleType] = dataclasses.field(default_factory=dict)  # built-in profiles not loaded yet
+
+
+_FOUND = _Discovered()
 
 
 def discover(rules_package: ModuleType, rules: dict[str, Rule[Any]]) -> None:
-    """Import every rule module under ``rules_package`` and every profile package, fill
-    :data:`PROFILES`, check each profile against the rules it registered, and put ``rules``
-    (the registry, keyed by ID) in a stable order: common rules, then each profile's."""
+    """Import every plain rule module under ``rules_package`` and every profile package's
+    declaration (a plug-in's rule modules too), fill :data:`PROFILES`, check the rules
+    registered so far, and put ``rules`` (the registry, keyed by ID) in a stable order: common
+    rules, then each profile's. The built-in profiles' rule modules wait for :func:`load`."""
     for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
         if not info.ispkg:
             importlib.import_module(f"{rules_package.__name__}.{info.name}")
     declared: dict[str, Profile] = {}
     packages: dict[str, str] = {}
-    for package, expected in _profile_packages(rules_package):
+    plug_ins: list[ModuleType] = []
+    pending: dict[str, ModuleType] = {}
+    for package, expected, plug_in in _profile_packages(rules_package):
         profile = _declaration(package, expected)
         _register(profile, declared, package.__name__, packages)
-        for name in _submodules(package):
-            importlib.import_module(name)
-    _check(declared, packages, rules)
+        if plug_in:
+            plug_ins.append(package)
+        else:
+            pending[profile.id] = package
     PROFILES.clear()
     PROFILES[COMMON.id] = COMMON
     PROFILES.update(sorted(declared.items()))
     global SELECTABLE
     SELECTABLE = tuple(declared_id for declared_id, _ in sorted(declared.items()))
+    _FOUND.rules, _FOUND.packages, _FOUND.pending = rules, packages, pending
+    for package in plug_ins:
+        _import_rules(package)
+    _check(packages, rules, loaded=[pid for pid in declared if pid not in pending])
+    _reorder(rules)
+
+
+def _import_rules(package: ModuleType) -> None:
+    for name in _submodules(package):
+        importlib.import_module(name)
+
+
+def load(profiles: Iterable[str]) -> None:
+    """Import the rule modules of ``profiles`` (ids; unknown ones and the common rules are
+    skipped) that are not imported yet, and check each profile against the rules it registered
+    (:class:`ProfileError` otherwise, every time it is asked for)."""
+    wanted = [pid for pid in dict.fromkeys(profiles) if pid in _FOUND.pending]
+    if not wanted:
+        return
+    for pid in wanted:
+        _import_rules(_FOUND.pending[pid])
+    _check(_FOUND.packages, _FOUND.rules, loaded=wanted)
+    for pid in wanted:
+        del _FOUND.pending[pid]
+    _reorder(_FOUND.rules)
+
+
+def load_all() -> None:
+    """Import every profile's rule modules (:func:`load` of them all)."""
+    load(list(_FOUND.pending))
+
+
+def profile_of_rule(rule_id: str) -> str | None:
+    """The profile whose rule-ID prefix ``rule_id`` carries (``QX15.3`` → quxian), if any."""
+    return next((p.id for p in PROFILES.values() if p.id != COMMON.id and re.match(rf"^{p.prefix}\d", rule_id)), None)
+
+
+def _reorder(rules: dict[str, Rule[Any]]) -> None:
     ordered = sorted(rules.values(), key=_rule_order)
     rules.clear()
     rules.update((r.id, r) for r in ordered)
@@ -194,8 +255,10 @@ def _register(profile: Profile, declared: dict[str, Profile], package: str, pack
     packages[profile.id] = package
 
 
-def _check(declared: dict[str, Profile], packages: dict[str, str], rules: dict[str, Rule[Any]]) -> None:
-    counts = dict.fromkeys(declared, 0)
+def _check(packages: dict[str, str], rules: dict[str, Rule[Any]], *, loaded: Iterable[str]) -> None:
+    """Every rule registered so far against the profiles: its package's, a declared one, with
+    its prefix; and each profile in ``loaded`` (its rule modules imported) with a rule at least."""
+    counts = dict.fromkeys(loaded, 0)
     for rule in rules.values():
         module = rule.check.__module__
         home = next((pid for pid, pkg in packages.items() if module == pkg or module.startswith(pkg + ".")), None)
@@ -203,12 +266,13 @@ def _check(declared: dict[str, Profile], packages: dict[str, str], rules: dict[s
             raise ProfileError(f"规则 {rule.id}（{module}）在规则配置 {home} 的包中，却声明 profile={rule.profile!r}")
         if rule.profile == COMMON.id:
             continue
-        profile = declared.get(rule.profile)
-        if profile is None:
+        profile = PROFILES.get(rule.profile)
+        if profile is None or profile.id == COMMON.id:
             raise ProfileError(f"规则 {rule.id}（{module}）声明的规则配置 {rule.profile!r} 不存在")
         if not re.match(rf"^{profile.prefix}\d", rule.id):
             raise ProfileError(f"规则 {rule.id} 属于规则配置 {profile.id}，编号须以前缀 {profile.prefix} 加条号开头")
-        counts[profile.id] += 1
+        if profile.id in counts:
+            counts[profile.id] += 1
     empty = [pid for pid, n in counts.items() if n == 0]
     if empty:
         raise ProfileError(f"规则配置 {'、'.join(empty)} 已声明，但没有注册任何规则（{'、'.join(packages[p] for p in empty)}）")

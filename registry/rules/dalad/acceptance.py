@@ -20,13 +20,12 @@ from registry.rules.dalad.citations import (
 )
 from registry.rules.dalad.params import AcceptanceParams, SelfEvaluationParams
 from registry.rules.helpers import (
-    Text,
     missed_self_evaluation,
     missing_documents,
     system_shortfalls,
     target_systems,
 )
-from registry.rules.precedence import Precedence, passed_final_acceptance, precedences
+from registry.rules.precedence import out_of_order_projects, passed_final_acceptance
 
 SELF_EVALUATION_OPENS_MONTHS = 12  # 第十七条 “12-24个月内”: the window opens 12 months after acceptance
 
@@ -186,23 +185,6 @@ def dlt21d(ctx: Context, params: AcceptanceParams) -> Iterator[Problem]:
                           f"acceptance {preliminary.date} (due by {due}): if the application was made in time, say so in notes")
 
 
-# 第二十二条 on the registry's one precedence check (registry/rules/precedence.py).
-ARCHIVE_FIRST = Precedence(
-    first=Stage.archive_acceptance, then=Stage.final_acceptance, late_field="milestones.archive_acceptance",
-    missing=Text(
-        "项目 {id} 于 {then} 通过竣工验收，但没有档案验收（milestones.archive_acceptance）："
-        "未进行档案验收的不得通过项目验收，请补录档案验收日期，或将竣工验收改为未通过（passed: false）",
-        "project {id} passed final acceptance on {then} without archive_acceptance: no acceptance "
-        "without archive acceptance; record its date, or set the final acceptance to passed: false",
-    ),
-    late=Text(
-        "项目 {id} 档案验收 {first} 晚于竣工验收 {then}：档案验收须在通过项目验收之前完成，请核实日期",
-        "project {id}: archive acceptance {first} is after the final acceptance {then}: the "
-        "archives are accepted before the project passes; check the dates",
-    ),
-)
-
-
 @rule("DLT22", name="archive-acceptance", title="未经档案验收不得通过项目验收", kind=Kind.record, profile=PROFILE.id,
       cite=[DLT22],
       fails="""
@@ -223,7 +205,19 @@ def dlt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：RULES.md 只写“须有档案验收”；条文把档案验收作为通过项目验收的前提，
     因此档案验收日期晚于竣工验收的，同样不合格。
     """
-    yield from precedences(ctx, ARCHIVE_FIRST, where=passed_final_acceptance)
+    for p, archive, accepted in out_of_order_projects(ctx, Stage.archive_acceptance, Stage.final_acceptance,
+                                                      where=passed_final_acceptance):
+        if archive is None:
+            yield problem(p, "milestones.archive_acceptance",
+                          f"项目 {p.id} 于 {accepted} 通过竣工验收，但没有档案验收（milestones.archive_acceptance）："
+                          "未进行档案验收的不得通过项目验收，请补录档案验收日期，或将竣工验收改为未通过（passed: false）",
+                          f"project {p.id} passed final acceptance on {accepted} without archive_acceptance: no acceptance "
+                          "without archive acceptance; record its date, or set the final acceptance to passed: false")
+        else:
+            yield problem(p, "milestones.archive_acceptance",
+                          f"项目 {p.id} 档案验收 {archive} 晚于竣工验收 {accepted}：档案验收须在通过项目验收之前完成，请核实日期",
+                          f"project {p.id}: archive acceptance {archive} is after the final acceptance {accepted}: the "
+                          "archives are accepted before the project passes; check the dates")
 
 
 EXPANDING_NATURES = frozenset({Nature.new, Nature.rebuild, Nature.expansion})

@@ -12,10 +12,9 @@ from registry.rules.dalad.citations import (
     DLT8,
 )
 from registry.rules.helpers import (
-    Text,
     missing_documents,
 )
-from registry.rules.precedence import Precedence, precedence_problems
+from registry.rules.precedence import out_of_order
 
 
 @rule("DLT5", name="annual-plan-contents", title="年度项目计划内容齐全", kind=Kind.record, profile=PROFILE.id,
@@ -60,25 +59,6 @@ def dlt5(ctx: Context, params: NoParams) -> Iterator[Problem]:
                                      when="纳入年度建设计划后", when_en="from planned")
 
 
-# 第八条 on the registry's one precedence check (registry/rules/precedence.py): the later milestone
-# is the start, or the first registered stage after it when the start is not registered.
-APPROVED_FIRST = Precedence(
-    first=Stage.approved, then=Stage.started,
-    missing_field="milestones.{then_stage.value}", late_field="milestones.{then_stage.value}",
-    missing=Text(
-        "项目 {id} 的{then_stage.label}日期为 {then}，但没有立项批复（milestones.approved）："
-        "初步设计方案和投资概算未获批复前不得开工建设，请补录批复文号和日期，或核实开工日期",
-        "project {id} reached {then_stage.value} ({then}) without approval (milestones.approved): "
-        "no construction before the design and estimate are approved; record the approval or check the date",
-    ),
-    late=Text(
-        "项目 {id} 于 {then} {then_stage.label}，早于立项批复 {first}：获批前不得开工建设，请核实日期",
-        "project {id} {then_stage.value} on {then}, before its approval on {first}: no construction "
-        "before approval; check the dates",
-    ),
-)
-
-
 @rule("DLT8", name="no-start-before-approval", title="初步设计和概算获批前不得开工", kind=Kind.record,
       profile=PROFILE.id, cite=[DLT8],
       fails="""
@@ -104,7 +84,20 @@ def dlt8(ctx: Context, params: NoParams) -> Iterator[Problem]:
     for p in ctx.projects:
         if not p.reached(Stage.started):
             continue
-        yield from precedence_problems(p, APPROVED_FIRST, then=_first_present(p, Stage.started))
+        start_stage = _first_present(p, Stage.started)
+        for approved, start in out_of_order(p, Stage.approved, start_stage):
+            field = f"milestones.{start_stage.value}"
+            if approved is None:
+                yield problem(p, field,
+                              f"项目 {p.id} 的{start_stage.label}日期为 {start}，但没有立项批复（milestones.approved）："
+                              "初步设计方案和投资概算未获批复前不得开工建设，请补录批复文号和日期，或核实开工日期",
+                              f"project {p.id} reached {start_stage.value} ({start}) without approval (milestones.approved): "
+                              "no construction before the design and estimate are approved; record the approval or check the date")
+            else:
+                yield problem(p, field,
+                              f"项目 {p.id} 于 {start} {start_stage.label}，早于立项批复 {approved}：获批前不得开工建设，请核实日期",
+                              f"project {p.id} {start_stage.value} on {start}, before its approval on {approved}: no construction "
+                              "before approval; check the dates")
         if not (p.documents.get(DocumentKind.preliminary_design) or p.documents.get(DocumentKind.implementation_plan)):
             yield problem(p, "documents.preliminary_design",
                           f"项目 {p.id} 已开工，须提供获批的初步设计方案（documents.preliminary_design），"

@@ -1,7 +1,6 @@
 """DSQ 规则：第十条至第十二条（办法不分章）：可研和初步设计、评估论证与审核。"""
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from registry.enums import (
@@ -20,9 +19,8 @@ from registry.rules.dashiqiao.citations import (
     DSQ12,
 )
 from registry.rules.dashiqiao.params import MergeLimitParams
-from registry.rules.dashiqiao.shared import _AMOUNT_TOLERANCE
-from registry.rules.helpers import Text, missing_documents
-from registry.rules.precedence import Precedence, precedence_problems
+from registry.rules.helpers import AMOUNT_TOLERANCE, missing_documents
+from registry.rules.precedence import out_of_order
 
 _DESIGNED_NATURES = frozenset({Nature.new, Nature.upgrade, Nature.expansion, Nature.rebuild})
 
@@ -67,7 +65,7 @@ def dsq10(ctx: Context, params: MergeLimitParams) -> Iterator[Problem]:
         if not missing:
             continue
         urgent = p.has_basis(BasisKind.urgent)
-        small = p.budget.total_wan < limit - _AMOUNT_TOLERANCE
+        small = p.budget.total_wan < limit - AMOUNT_TOLERANCE
         has_plan = bool(p.documents.get(DocumentKind.implementation_plan))
         if (small or urgent) and has_plan:
             continue
@@ -136,24 +134,6 @@ def dsq11(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
-# 第十二条 on the registry's one precedence check (registry/rules/precedence.py): both steps come
-# before the approval, in the same words ({what}).
-ASSESSED_FIRST = Precedence(
-    first=Stage.third_party_assessed, then=Stage.approved,
-    missing=Text(
-        "项目 {id} 已于 {then} 立项批复，但未登记{what}：批复前须完成该程序，请补登 milestones.{first_stage.value}（日期和意见编号）",
-        "project {id} was approved on {then} without a {what_en}: it must precede the approval; add "
-        "milestones.{first_stage.value} (date and reference)",
-    ),
-    late=Text(
-        "项目 {id} 的{what}日期 {first} 晚于立项批复 {then}：须先完成{what}再批复，请核对日期",
-        "project {id}: {what_en} on {first} is after the approval on {then}; it must come first, so check "
-        "the dates",
-    ),
-)
-CRYPTO_REVIEWED_FIRST = dataclasses.replace(ASSESSED_FIRST, first=Stage.crypto_reviewed)
-
-
 @rule("DSQ12", name="assessed-before-approval", title="批复前须经第三方评估论证和密码应用合法性审核",
       kind=Kind.record, profile=PROFILE.id, cite=[DSQ12],
       fails="""
@@ -179,7 +159,24 @@ def dsq12(ctx: Context, params: NoParams) -> Iterator[Problem]:
     市国家密码管理局对密码应用方案进行合法性审核，然后才予批复。批复日期早于这两个程序，说明程序被跳过。
     """
     for p in ctx.projects:
-        yield from precedence_problems(p, ASSESSED_FIRST, what="第三方评估论证", what_en="third-party assessment")
+        yield from _preceded(p, Stage.third_party_assessed, "第三方评估论证", "third-party assessment")
         if p.documents.get(DocumentKind.crypto_plan):
-            yield from precedence_problems(p, CRYPTO_REVIEWED_FIRST, what="市国家密码管理局密码应用方案合法性审核",
-                                           what_en="crypto review")
+            yield from _preceded(p, Stage.crypto_reviewed, "市国家密码管理局密码应用方案合法性审核", "crypto review")
+
+
+def _preceded(p: Project, stage: Stage, what: str, what_en: str) -> Iterator[Problem]:
+    for when, approved in out_of_order(p, stage, Stage.approved):
+        if when is None:
+            yield problem(
+                p, f"milestones.{stage.value}",
+                f"项目 {p.id} 已于 {approved} 立项批复，但未登记{what}：批复前须完成该程序，请补登 milestones.{stage.value}（日期和意见编号）",
+                f"project {p.id} was approved on {approved} without a {what_en}: it must precede the approval; add "
+                f"milestones.{stage.value} (date and reference)",
+            )
+        else:
+            yield problem(
+                p, f"milestones.{stage.value}.date",
+                f"项目 {p.id} 的{what}日期 {when} 晚于立项批复 {approved}：须先完成{what}再批复，请核对日期",
+                f"project {p.id}: {what_en} on {when} is after the approval on {approved}; it must come first, so check "
+                "the dates",
+            )

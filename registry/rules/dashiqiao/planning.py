@@ -18,7 +18,7 @@ from registry.rules.dashiqiao.citations import (
     DSQ5,
     DSQ6_4_5,
 )
-from registry.rules.helpers import missing_documents
+from registry.rules.helpers import documents_from
 
 _GOV_CLOUDS = frozenset({Deployment.city_cloud, Deployment.province_cloud})
 
@@ -129,6 +129,4 @@ def dsq6(ctx: Context, params: NoParams) -> Iterator[Problem]:
     “同步设计”意味着项目评审时这些方案就应已编制完成。
     """
     kinds = [DocumentKind.mlps_plan, DocumentKind.crypto_plan, DocumentKind.data_sharing_plan]
-    for p in ctx.projects:
-        if p.reached(Stage.reviewed):
-            yield from missing_documents(p, kinds, when="通过评审（reviewed）后", when_en="from review")
+    yield from documents_from(ctx, Stage.reviewed, kinds, when="通过评审（reviewed）后", when_en="from review")

@@ -11,8 +11,7 @@ from registry.enums import (
 from registry.findings import Message
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
-    Text,
-    missing_documents,
+    documents_from,
     system_shortfalls,
     target_systems,
 )
@@ -24,25 +23,7 @@ from registry.rules.jinxiang.citations import (
     JX25,
 )
 from registry.rules.jinxiang.shared import GOVERNMENT_CLOUDS
-from registry.rules.precedence import Precedence, precedences
-
-
-# 第二十二条 on the registry's one precedence check (registry/rules/precedence.py).
-APPROVED_FIRST = Precedence(
-    first=Stage.approved, then=Stage.budgeted,
-    missing_field="milestones.budgeted", late_field="milestones.budgeted",
-    missing=Text(
-        "项目 {id} 于 {then} 下达预算，但没有立项批复（milestones.approved）：未纳入项目库的项目一律不安排年度预算，"
-        "请补录立项批复文号和日期",
-        "project {id} was budgeted on {then} without approval: no budget outside the project library; "
-        "record the approval (milestones.approved)",
-    ),
-    late=Text(
-        "项目 {id} 预算下达 {then} 早于立项批复 {first}：须先立项纳入项目库再安排预算，请核实日期",
-        "project {id} was budgeted on {then}, before its approval on {first}: approval comes "
-        "first; check the dates",
-    ),
-)
+from registry.rules.precedence import out_of_order_projects
 
 
 @rule("JX22", name="budget-only-for-approved-projects", title="未立项（未入项目库）的项目不安排预算", kind=Kind.record,
@@ -62,7 +43,18 @@ def jx22(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第十八条规定立项的项目纳入项目库统一管理，第二十二条规定未纳入项目库的项目一律不安排年度预算：
     先立项、后安排资金，不能反过来。
     """
-    yield from precedences(ctx, APPROVED_FIRST)
+    for p, approved, budgeted in out_of_order_projects(ctx, Stage.approved, Stage.budgeted):
+        if approved is None:
+            yield problem(p, "milestones.budgeted",
+                          f"项目 {p.id} 于 {budgeted} 下达预算，但没有立项批复（milestones.approved）：未纳入项目库的项目一律不安排年度预算，"
+                          "请补录立项批复文号和日期",
+                          f"project {p.id} was budgeted on {budgeted} without approval: no budget outside the project library; "
+                          "record the approval (milestones.approved)")
+        else:
+            yield problem(p, "milestones.budgeted",
+                          f"项目 {p.id} 预算下达 {budgeted} 早于立项批复 {approved}：须先立项纳入项目库再安排预算，请核实日期",
+                          f"project {p.id} was budgeted on {budgeted}, before its approval on {approved}: approval comes "
+                          "first; check the dates")
 
 
 @rule("JX24", name="responsibility-letter", title="预算下达后签署项目建设主体责任书", kind=Kind.record,
@@ -84,10 +76,8 @@ def jx24(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第二十四条规定，项目预算下达后，建设单位须签署《项目建设主体责任书》并向县大数据局备案，
     按照“谁建设谁负责，谁使用谁负责”的原则落实建设责任。
     """
-    for p in ctx.projects:
-        if p.reached(Stage.budgeted):
-            yield from missing_documents(p, (DocumentKind.responsibility_letter,),
-                                         when="预算下达后", when_en="from budget release")
+    yield from documents_from(ctx, Stage.budgeted, (DocumentKind.responsibility_letter,),
+                              when="预算下达后", when_en="from budget release")
 
 
 OM_NATURES = frozenset({Nature.om, Nature.operation_service})

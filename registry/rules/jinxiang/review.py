@@ -16,6 +16,7 @@ from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
     created_systems,
+    documents_from,
     missing_documents,
 )
 from registry.rules.jinxiang import PROFILE
@@ -100,10 +101,8 @@ def jx7(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第七条要求项目采用安全可靠的技术和产品，项目建设单位须对产品的安全可靠情况作出说明，
     并与项目建设方案一并提交技术评审。
     """
-    for p in ctx.projects:
-        if p.reached(Stage.reviewed):
-            yield from missing_documents(p, (DocumentKind.trusted_products_statement,),
-                                         when="技术评审时", when_en="from technical review")
+    yield from documents_from(ctx, Stage.reviewed, (DocumentKind.trusted_products_statement,),
+                              when="技术评审时", when_en="from technical review")
 
 
 @rule("JX8", name="party-committee-decision", title="经本单位党委（党组）会议集体研究", kind=Kind.record,
@@ -123,10 +122,8 @@ def jx8(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第八条要求项目建设单位经本单位党委（党组）会议集体研究，统筹建设需求形成整体方案，再提交评审；
     会议纪要就是集体研究的证明。
     """
-    for p in ctx.projects:
-        if p.reached(Stage.reviewed):
-            yield from missing_documents(p, (DocumentKind.party_committee_decision,),
-                                         when="技术评审时", when_en="from technical review")
+    yield from documents_from(ctx, Stage.reviewed, (DocumentKind.party_committee_decision,),
+                              when="技术评审时", when_en="from technical review")
 
 
 def _live_created(ctx: Context) -> Iterator[tuple[Project, str, System]]:

@@ -7,36 +7,17 @@ from registry.enums import (
     STAGE_ORDER,
     Stage,
 )
-from registry.rules.base import Context, Kind, NoParams, Problem, rule
-from registry.rules.helpers import Text
+from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.jinxiang import PROFILE
 from registry.rules.jinxiang.citations import (
     JX44,
 )
-from registry.rules.precedence import Precedence, precedence_problems
+from registry.rules.precedence import out_of_order
 
 BUILDING_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.awarded):]
 
 
 DATED_BUILDING_STEPS = (Stage.awarded, Stage.contracted, Stage.started)
-
-# 第四十四条 on the registry's one precedence check (registry/rules/precedence.py): the later
-# milestone is each building step in turn.
-APPROVED_FIRST = Precedence(
-    first=Stage.approved, then=Stage.awarded,
-    missing_field="milestones.{then_stage.value}", late_field="milestones.{then_stage.value}",
-    missing=Text(
-        "项目 {id} 的{then_stage.label}日期为 {then}，但没有立项批复（milestones.approved）："
-        "未经立项的政务信息化项目一律不准建设，请补录立项批复文号和日期",
-        "project {id} reached {then_stage.value} without approval (milestones.approved): "
-        "no project is built without approval; record the approval (doc_no and date)",
-    ),
-    late=Text(
-        "项目 {id} {then_stage.label}日期 {then} 早于立项批复 {first}：未经立项不准建设，请核实日期",
-        "project {id}: {then_stage.value} on {then} is before its approval on {first}: nothing is built "
-        "before approval; check the dates",
-    ),
-)
 
 
 @rule("JX44", name="no-building-without-approval", title="未经立项一律不准建设", kind=Kind.record, profile=PROFILE.id,
@@ -59,7 +40,20 @@ def jx44(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """
     for p in ctx.projects:
         reached = [s for s in BUILDING_STAGES if p.milestones.get(s) is not None]
-        # Without an approval the first building step is reported; with one, every dated step.
-        steps = DATED_BUILDING_STEPS if p.milestones.approved is not None else reached[:1]
-        for stage in steps:
-            yield from precedence_problems(p, APPROVED_FIRST, then=stage)
+        if not reached:
+            continue
+        approved = p.milestones.approved
+        if approved is None:
+            first = reached[0]
+            yield problem(p, f"milestones.{first.value}",
+                          f"项目 {p.id} 的{first.label}日期为 {p.milestones.date_of(first)}，但没有立项批复（milestones.approved）："
+                          "未经立项的政务信息化项目一律不准建设，请补录立项批复文号和日期",
+                          f"project {p.id} reached {first.value} without approval (milestones.approved): "
+                          "no project is built without approval; record the approval (doc_no and date)")
+            continue
+        for stage in DATED_BUILDING_STEPS:
+            for _, when in out_of_order(p, Stage.approved, stage):
+                yield problem(p, f"milestones.{stage.value}",
+                              f"项目 {p.id} {stage.label}日期 {when} 早于立项批复 {approved.date}：未经立项不准建设，请核实日期",
+                              f"project {p.id}: {stage.value} on {when} is before its approval on {approved.date}: nothing is built "
+                              "before approval; check the dates")

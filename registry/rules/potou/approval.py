@@ -13,7 +13,7 @@ from registry.enums import (
 )
 from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.rules.helpers import late_for_budget_year
+from registry.rules.helpers import AMOUNT_TOLERANCE, late_for_budget_year
 from registry.rules.potou import PROFILE
 from registry.rules.potou.citations import (
     PT10_2_4,
@@ -22,7 +22,6 @@ from registry.rules.potou.citations import (
     PT14,
 )
 from registry.rules.potou.params import ApprovalDeadlineParams, FilingParams
-from registry.rules.potou.shared import _AMOUNT_TOLERANCE
 
 
 def _uses_crypto(p: Project) -> bool:
@@ -125,7 +124,7 @@ def pt12(ctx: Context, params: FilingParams) -> Iterator[Problem]:
     for p in ctx.projects:
         if p.track is not Track.filing or p.nature in _FILING_ANY_AMOUNT:
             continue
-        if p.budget.total_wan >= limit - _AMOUNT_TOLERANCE:
+        if p.budget.total_wan >= limit - AMOUNT_TOLERANCE:
             yield problem(
                 p, "track",
                 f"项目 {p.id} 为备案制，但性质为{p.nature.label}且投资 {p.budget.total_wan:g} 万元已达到政府采购限额 {limit:g} 万元："

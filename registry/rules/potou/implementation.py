@@ -9,10 +9,9 @@ from registry.enums import (
     Stage,
     Track,
 )
-from registry.rules.adjustment import Adjustment, Reasons, adjustments, named
+from registry.rules.adjustment import Adjustment, Reasons, Text, adjustments, named
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
-    Text,
     missed_self_evaluation,
 )
 from registry.rules.potou import PROFILE
@@ -24,7 +23,7 @@ from registry.rules.potou.citations import (
     PT24,
 )
 from registry.rules.potou.params import SelfAdjustParams, SelfEvaluationParams
-from registry.rules.precedence import Precedence, passed_final_acceptance, precedences
+from registry.rules.precedence import out_of_order_projects, passed_final_acceptance
 
 # What 第二十一条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
 # every adjustment is filed; re-approval when the total rises, moves by more than the share,
@@ -81,37 +80,6 @@ def pt21(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
     yield from adjustments(ctx, ADJUSTMENT, params.self_adjust_share)
 
 
-# 第二十二条、第二十三条 on the registry's one precedence check (registry/rules/precedence.py).
-REVIEW_FIRST = Precedence(
-    first=Stage.conformity_review, then=Stage.final_acceptance, same_day=False,
-    missing=Text(
-        "审批制专业类项目 {id} 已于 {then} 验收，但未登记符合性审查：验收前须经区政务服务数据管理局符合性审查，"
-        "请补登 milestones.conformity_review（日期和审查意见编号）",
-        "professional approval-track project {id} was accepted on {then} without a conformity review: "
-        "add milestones.conformity_review (date and reference)",
-    ),
-    late=Text(
-        "项目 {id} 的符合性审查日期 {first} 不早于验收日期 {then}：符合性审查须在验收之前通过，请核对日期",
-        "project {id}: conformity review on {first} is not before the acceptance on {then}; "
-        "it must come first, so check the dates",
-    ),
-)
-ARCHIVE_FIRST = Precedence(
-    first=Stage.archive_acceptance, then=Stage.final_acceptance,
-    missing=Text(
-        "项目 {id} 于 {then} 通过验收，但未登记档案验收：未进行档案验收的不得通过项目验收，"
-        "请补登 milestones.archive_acceptance",
-        "project {id} passed acceptance on {then} without an archive acceptance: add "
-        "milestones.archive_acceptance",
-    ),
-    late=Text(
-        "项目 {id} 的档案验收日期 {first} 晚于验收通过日期 {then}：档案验收须在项目验收之前（或当日）完成，请核对日期",
-        "project {id}: archive acceptance on {first} is after the acceptance on {then}; it "
-        "must come first (or on the same day), so check the dates",
-    ),
-)
-
-
 @rule("PT22", name="conformity-review", title="审批制专业类项目验收前须经符合性审查", kind=Kind.record,
       profile=PROFILE.id, cite=[PT22],
       fails="""
@@ -138,7 +106,24 @@ def pt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：条文写的是“验收前”和“审核通过后……自行组织验收”，是先后顺序，
     因此审查须严格早于验收，同一天不算。
     """
-    yield from precedences(ctx, REVIEW_FIRST, where=lambda p: p.scope is Scope.professional and p.track is Track.approval)
+    breaches = out_of_order_projects(ctx, Stage.conformity_review, Stage.final_acceptance, same_day=False,
+                                     where=lambda p: p.scope is Scope.professional and p.track is Track.approval)
+    for p, review, final in breaches:
+        if review is None:
+            yield problem(
+                p, "milestones.conformity_review",
+                f"审批制专业类项目 {p.id} 已于 {final} 验收，但未登记符合性审查：验收前须经区政务服务数据管理局符合性审查，"
+                "请补登 milestones.conformity_review（日期和审查意见编号）",
+                f"professional approval-track project {p.id} was accepted on {final} without a conformity review: "
+                "add milestones.conformity_review (date and reference)",
+            )
+        else:
+            yield problem(
+                p, "milestones.conformity_review.date",
+                f"项目 {p.id} 的符合性审查日期 {review} 不早于验收日期 {final}：符合性审查须在验收之前通过，请核对日期",
+                f"project {p.id}: conformity review on {review} is not before the acceptance on {final}; "
+                "it must come first, so check the dates",
+            )
 
 
 @rule("PT23", name="archive-before-acceptance", title="通过验收前须完成档案验收", kind=Kind.record,
@@ -159,7 +144,23 @@ def pt23(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第二十三条：未进行档案验收或档案验收不合格的，不得通过项目验收。
     档案验收可以与项目验收在同一天进行。
     """
-    yield from precedences(ctx, ARCHIVE_FIRST, where=passed_final_acceptance)
+    for p, archive, final in out_of_order_projects(ctx, Stage.archive_acceptance, Stage.final_acceptance,
+                                                   where=passed_final_acceptance):
+        if archive is None:
+            yield problem(
+                p, "milestones.archive_acceptance",
+                f"项目 {p.id} 于 {final} 通过验收，但未登记档案验收：未进行档案验收的不得通过项目验收，"
+                "请补登 milestones.archive_acceptance",
+                f"project {p.id} passed acceptance on {final} without an archive acceptance: add "
+                "milestones.archive_acceptance",
+            )
+        else:
+            yield problem(
+                p, "milestones.archive_acceptance.date",
+                f"项目 {p.id} 的档案验收日期 {archive} 晚于验收通过日期 {final}：档案验收须在项目验收之前（或当日）完成，请核对日期",
+                f"project {p.id}: archive acceptance on {archive} is after the acceptance on {final}; it "
+                "must come first (or on the same day), so check the dates",
+            )
 
 
 @rule("PT24", name="self-evaluation", title="通过验收后12个月内完成应用效果自评价", kind=Kind.deadline,
