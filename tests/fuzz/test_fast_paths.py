@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from fuzz.strategies import ANY_TEXT, fuzzed_record, record_data
+from test_fastyaml import same
 from registry import loader, workdays
 from registry.fastyaml import read_simple
 from registry.models import Project, System
@@ -46,19 +47,6 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 KINDS = {"systems/czj/czj-fuzz.yaml": (System, {"id": "czj-fuzz", "unit": "czj"}),
          "projects/czj/2025-czj-001.yaml": (Project, {"id": "2025-czj-001", "unit": "czj", "year": 2025})}
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal values of equal types, all the way down (dict key order included)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and a != a:
-        return b != b
-    return bool(a == b)
 
 
 def models_in(value: Any) -> list[BaseModel]:
@@ -189,7 +177,7 @@ def text_leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]
 @given(data=st.data(), inserted=st.lists(ANY_TEXT | st.sampled_from(["\u200b", "\u202e", "a\u00adb", "\U000e0041"]),
                                          min_size=1, max_size=3))
 def test_the_hidden_character_screen_misses_nothing(data: st.DataObject, inserted: list[str]) -> None:
-    model = data.draw(st.sampled_from([System, Project]))
+    model: type[BaseModel] = data.draw(st.sampled_from([System, Project]))
     raw = data.draw(record_data(model))
     leaves = [path for path in text_leaves(raw) if path[0] not in ("id", "unit")]  # at any depth
     for value, path in zip(inserted, data.draw(st.permutations(leaves)) if leaves else []):
