@@ -40,6 +40,7 @@ from registry.models import Project, RegistryConfig, System
 from registry.privacy import redact, redact_all
 from registry.ruledocs import own_text
 from registry.snapshot import Snapshot
+from registry.xlsxrows import stream_rows
 
 FILES = ("catalog.json", "units.csv", "systems.csv", "projects.csv", "catalog.xlsx", "dictionary.csv")
 DICTIONARY_SHEET = "数据字典"
@@ -232,6 +233,7 @@ def _sheet(book: Any, title: str, header: list[str], rows: Iterator[list[Any]], 
         sheet.column_dimensions[get_column_letter(index)].width = 18
     bold = Font(bold=True)
     sheet.append([_cell(sheet, name, font=bold) for name in header])
+    stream_rows(sheet)  # the same bytes, written without a cell object per value
     for row in rows:
         sheet.append([_cell(sheet, v) if isinstance(v, _Text) else v for v in row])
 

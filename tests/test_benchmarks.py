@@ -38,3 +38,9 @@ def test_run_all_quick_runs_every_benchmark_and_prints_their_rows(tmp_path: Path
         section = next(s for s in sections if s.startswith(script))
         if "未运行" not in section.splitlines()[0]:
             assert section.split("\n", 1)[1].strip(), f"{script} printed nothing"
+    site = next(s for s in sections if s.startswith("bench_site.py"))
+    assert "通过" in site.splitlines()[0]
+    side_by_side = site.split("各规模并列")[1].splitlines()
+    row = next(line for line in side_by_side if line.startswith("500 "))
+    assert len(row.split()) == 12, row  # pages, CPU of ours cold/warm and plain, three ratios, three peaks, the aim
+    assert "缓存一致" in site

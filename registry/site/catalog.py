@@ -1,14 +1,17 @@
 """系统目录 and 项目目录: complete HTML tables that tables.js makes sortable and filterable."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from registry.models import Project, System
 from registry.site import urls
 from registry.site.data import SiteData
 from registry.site.labels import label, money, title_of
 from registry.site.markup import NOT_SEARCHED, Cell, Column, Table, esc, page, paragraph
-from registry.site.parts import count, findings_summary, project_link, status_badge, system_link, unit_link
+from registry.site.parts import count, findings_summary, record_link, status_badge, unit_link
+
+Record = TypeVar("Record", bound=System | Project)
 
 
 def pages(data: SiteData) -> dict[str, str]:
@@ -28,37 +31,18 @@ def systems_page(data: SiteData) -> str:
 def systems_table(data: SiteData, source: str, systems: list[System], *, interactive: bool = True,
                   with_unit: bool = True) -> str:
     columns = [
-        Column(title_of(System, "name")),
-        Column(title_of(System, "id"), nowrap=True),
-        Column(title_of(System, "unit"), filter=interactive),
         Column(title_of(System, "status"), filter=interactive, nowrap=True),
         Column(title_of(System, "deployment"), filter=interactive),
         Column(title_of(System, "scope"), filter=interactive, nowrap=True),
         Column(title_of(System, "online_since"), nowrap=True),
-        Column("问题", numeric=True, nowrap=True),
     ]
-    rows: list[Sequence[Cell]] = []
-    for s in systems:
-        errors, warnings = count(data.findings_on(s))
-        rows.append([
-            Cell(system_link(source, s)),
-            Cell(f"<code>{esc(s.id)}</code>"),
-            Cell(unit_link(data, source, s.unit)),
-            Cell(status_badge(s.status)),
-            Cell.text(label(s.deployment)),
-            Cell.text(label(s.scope)),
-            Cell.text(label(s.online_since)),
-            Cell(findings_summary(errors, warnings), str(errors * 1000 + warnings)),
-        ])
-    return _table(columns, rows, interactive=interactive, with_unit=with_unit, empty="暂无登记的系统。")
 
+    def cells(s: System) -> list[Cell]:
+        return [Cell(status_badge(s.status)), Cell.text(label(s.deployment)), Cell.text(label(s.scope)),
+                Cell.text(label(s.online_since))]
 
-def _table(columns: list[Column], rows: list[Sequence[Cell]], *, interactive: bool, with_unit: bool, empty: str) -> str:
-    """A catalog table; on a unit's own page the unit column (always that unit) is left out."""
-    if not with_unit:
-        columns = columns[:2] + columns[3:]
-        rows = [[*row[:2], *row[3:]] for row in rows]
-    return Table(columns, rows, interactive=interactive, empty=empty).render()
+    return _table(data, source, System, systems, columns, cells,
+                  interactive=interactive, with_unit=with_unit, empty="暂无登记的系统。")
 
 
 def projects_page(data: SiteData) -> str:
@@ -80,26 +64,35 @@ def stage_label(p: Project) -> str:
 def projects_table(data: SiteData, source: str, projects: list[Project], *, interactive: bool = True,
                    with_unit: bool = True) -> str:
     columns = [
-        Column(title_of(Project, "name")),
-        Column(title_of(Project, "id"), nowrap=True),
-        Column(title_of(Project, "unit"), filter=interactive),
         Column(title_of(Project, "year"), filter=interactive, numeric=True, nowrap=True),
         Column(title_of(Project, "nature"), filter=interactive),
         Column("阶段", filter=interactive),
         Column("投资概算（万元）", numeric=True, total=interactive),
-        Column("问题", numeric=True, nowrap=True),
     ]
+
+    def cells(p: Project) -> list[Cell]:
+        return [Cell.text(p.year), Cell.text(p.nature.label), Cell.text(stage_label(p)),
+                Cell(esc(money(p.budget.total_wan)), repr(p.budget.total_wan))]
+
+    return _table(data, source, Project, projects, columns, cells,
+                  interactive=interactive, with_unit=with_unit, empty="暂无登记的项目。")
+
+
+def _table(data: SiteData, source: str, kind: type[Record], records: Sequence[Record], own: list[Column],
+           cells: Callable[[Record], list[Cell]], *, interactive: bool, with_unit: bool, empty: str) -> str:
+    """A catalog table: the record's name, id and unit, the columns of its own kind, its problems.
+    On a unit's own page the unit column (always that unit) is left out."""
+    unit = [Column(title_of(kind, "unit"), filter=interactive)] if with_unit else []
+    columns = [Column(title_of(kind, "name")), Column(title_of(kind, "id"), nowrap=True), *unit, *own,
+               Column("问题", numeric=True, nowrap=True)]
     rows: list[Sequence[Cell]] = []
-    for p in projects:
-        errors, warnings = count(data.findings_on(p))
+    for r in records:
+        errors, warnings = count(data.findings_on(r))
         rows.append([
-            Cell(project_link(source, p)),
-            Cell(f"<code>{esc(p.id)}</code>"),
-            Cell(unit_link(data, source, p.unit)),
-            Cell.text(p.year),
-            Cell.text(p.nature.label),
-            Cell.text(stage_label(p)),
-            Cell(esc(money(p.budget.total_wan)), repr(p.budget.total_wan)),
+            Cell(record_link(source, r)),
+            Cell(f"<code>{esc(r.id)}</code>"),
+            *([Cell(unit_link(data, source, r.unit))] if with_unit else []),
+            *cells(r),
             Cell(findings_summary(errors, warnings), str(errors * 1000 + warnings)),
         ])
-    return _table(columns, rows, interactive=interactive, with_unit=with_unit, empty="暂无登记的项目。")
+    return Table(columns, rows, interactive=interactive, empty=empty).render()

@@ -116,11 +116,12 @@ def describe(model: type[Project] | type[System], before: dict[str, Any] | None,
     if before is None:
         yield "新增登记"
         before = {}
-    if before.get("status") != after.get("status") and after.get("status") in SystemStatus.labels():
-        old = SystemStatus.labels().get(str(before.get("status")), "")
-        yield f"状态：{old} → {SystemStatus.labels()[after['status']]}" if old else f"状态：{SystemStatus.labels()[after['status']]}"
+    statuses, stages = SystemStatus.labels(), Stage.labels()  # each call builds its dict anew
+    if before.get("status") != after.get("status") and after.get("status") in statuses:
+        old = statuses.get(str(before.get("status")), "")
+        yield f"状态：{old} → {statuses[after['status']]}" if old else f"状态：{statuses[after['status']]}"
     old_stages, new_stages = _stages(before), _stages(after)
-    reached = [Stage.labels()[s] for s in Stage.labels() if s in new_stages and s not in old_stages]
+    reached = [stages[s] for s in stages if s in new_stages and s not in old_stages]
     if reached and before and "milestones" in model.model_fields:
         yield "进入阶段：" + "、".join(reached)
     hidden = INTERNAL_FIELDS[model] | {"status", "milestones", "id"}

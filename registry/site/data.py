@@ -140,6 +140,12 @@ class SiteData:
         return index
 
     @cached_property
+    def active_counts(self) -> dict[str, int]:
+        """Unit id → systems in use now (:func:`inventory.current_counts`), counted once: the
+        inventory page and every unit page's chart show it."""
+        return inventory.current_counts(self.head)
+
+    @cached_property
     def merged_from(self) -> dict[str, list[System]]:
         index: dict[str, list[System]] = defaultdict(list)
         for s in self.systems:

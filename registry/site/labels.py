@@ -11,8 +11,15 @@ from registry.site.markup import esc
 
 def title_of(model: type[BaseModel], name: str) -> str:
     """The Chinese title of a model field (every field carries one, see models/base.py)."""
-    info = model.model_fields[name]
-    return info.title or name
+    key = (model, name)
+    found = _TITLES.get(key)
+    if found is None:  # asked for every cell of every table: looked up once (fields never change)
+        info = model.model_fields[name]
+        found = _TITLES[key] = info.title or name
+    return found
+
+
+_TITLES: dict[tuple[type[BaseModel], str], str] = {}
 
 
 def label(value: object) -> str:

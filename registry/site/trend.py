@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from registry.inventory import InventoryPoint, current_counts
+from registry.inventory import InventoryPoint
 from registry.rules import RULES
 from registry.site import urls
 from registry.site.data import SiteData
@@ -29,7 +29,7 @@ def series(data: SiteData, unit: str | None = None) -> list[Point]:
     from the first commit that registered a system (of the unit): the trend starts at the
     registry's first record, not at the empty repository before it."""
     points = [(p.date, count_of(p, unit)) for p in data.history if unit is None or unit in p.counts]
-    now = current_counts(data.head)
+    now = data.active_counts
     points.append((data.today, sum(now.values()) if unit is None else now.get(unit, 0)))
     first = next((i for i, (_, value) in enumerate(points) if value), len(points) - 1)
     return points[first:]
@@ -62,7 +62,7 @@ def pages(data: SiteData) -> dict[str, str]:
 
 def inventory_page(data: SiteData) -> str:
     source = urls.INVENTORY
-    now = current_counts(data.head)
+    now = data.active_counts
     total_now = sum(now.values())
     total_start = start_of_year(data, None)
     summary = paragraph(esc(

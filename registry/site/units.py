@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.inventory import current_counts
 from registry.models import Unit
 from registry.site import catalog, figures, trend, urls
 from registry.site.data import SiteData
@@ -28,7 +27,7 @@ def sources(data: SiteData) -> dict[str, str]:
 
 def units_page(data: SiteData) -> str:
     source = urls.UNITS
-    now = current_counts(data.head)
+    now = data.active_counts
     table = Table(
         [Column("单位"), Column(title_of(Unit, "id")), Column(title_of(Unit, "kind"), filter=True),
          Column(title_of(Unit, "parent")), Column("在用系统", numeric=True), Column("系统总数", numeric=True),

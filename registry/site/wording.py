@@ -108,8 +108,9 @@ def field_label(path: str, model: type[BaseModel] | None = None) -> str:
 def _value_label(name: str, value: str) -> tuple[str, str] | None:
     """(field title, value label) for ``name: value`` where value is one of the field's codes."""
     for title, enum in _field_index().get(name.split(".")[-1].split("[")[0], []):
-        if enum is not None and value in enum.labels():
-            return title, enum.labels()[value]
+        labels = enum.labels() if enum is not None else {}
+        if value in labels:
+            return title, labels[value]
     return None
 
 
