@@ -173,9 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         identical = True
         for size in sizes:
             found, same = measure(size, merges, work, env, repeat)
+            print_rows(found)  # each size as soon as it is measured (the largest take long)
+            sys.stdout.flush()
             rows += found
             identical &= same
-        print_rows(rows)
+        if len(sizes) > 1:
+            print_rows(rows)
         print_side_by_side(rows)
         print(f"\n快速路径与完整路径结果一致：{'是' if identical else '否'}")
         return 0 if identical else 1
