@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 
 # The dates a run can be "as of" (--today, REGISTRY_TODAY): e-government registers start in
 # the 1990s, and a date centuries ahead is a typo that would only make every deadline rule
@@ -15,6 +16,7 @@ def today_in_range(day: dt.date) -> bool:
     return TODAY_FIRST <= day <= TODAY_LAST
 
 
+@functools.lru_cache(maxsize=1 << 16)  # deadline rules ask about the same few thousand dates again and again
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus whole calendar months; the 31st becomes the month's last day (1-31 + 1 = 2-28).
 

@@ -32,6 +32,7 @@ _NOT_TEXT_KEYS = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "fal
 # checking and resolving are pure functions, and the values immutable
 _RESOLVED: dict[str, Any] = {}
 _RESOLVED_FLOW: dict[str, Any] = {}
+_FLOWS: dict[str, Any] = {}  # flow collections read before (their checks passed)
 _MAX_RESOLVED = 50_000
 _MAX_DEPTH = 16  # records are a few levels deep; the parser's own limit is 32
 
@@ -94,21 +95,16 @@ def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> 
     content = first
     end = len(lines)
     while True:
-        match = _KEY_LINE.fullmatch(content)
-        if match is None:
-            raise _Unsure
-        key, value = match.groups()
-        if key in out or key in _NOT_TEXT_KEYS:
-            raise _Unsure  # duplicates are errors; ``null:``/``true:`` keys are not plain text
-        i += 1
-        if value:
-            out[key] = _scalar_or_flow(value)
-        elif i < end and lines[i][0] > indent:
-            out[key], i = _block(lines, i, lines[i][0], depth + 1)
-        elif i < end and lines[i][0] == indent and lines[i][1].startswith("- "):
-            out[key], i = _sequence(lines, i, indent, depth + 1)  # a list written at the key's indent
+        known = _VALUE_LINES.get(content)
+        if known is not None:  # a ``key: value`` line read before (its checks passed)
+            key, value = known
+            if key in out:
+                raise _Unsure  # duplicates are errors
+            # a flow collection holds scalars only: a shallow copy is a new one
+            out[key] = value.copy() if type(value) is dict or type(value) is list else value
+            i += 1
         else:
-            out[key] = None
+            i = _entry(lines, i, indent, depth, content, out)
         if i >= end:
             return out, i
         below, content = lines[i]
@@ -116,6 +112,37 @@ def _mapping(lines: list[Line], i: int, indent: int, depth: int, first: str) -> 
             return out, i
         if below > indent or content.startswith("-"):
             raise _Unsure
+
+
+# ``key: value`` lines (the value on the line) read before: the same line means the same wherever
+# it stands; a scalar is immutable and shared, a flow collection is copied (see _mapping)
+_VALUE_LINES: dict[str, tuple[str, Any]] = {}
+
+
+def _entry(lines: list[Line], i: int, indent: int, depth: int, content: str, out: dict[str, Any]) -> int:
+    """Reads the mapping entry that starts on line ``i`` (``content``) into ``out``; returns
+    the index of the line after it."""
+    match = _KEY_LINE.fullmatch(content)
+    if match is None:
+        raise _Unsure
+    key, value = match.groups()
+    if key in out or key in _NOT_TEXT_KEYS:
+        raise _Unsure  # duplicates are errors; ``null:``/``true:`` keys are not plain text
+    i += 1
+    end = len(lines)
+    if value:
+        read = _scalar_or_flow(value)
+        if len(_VALUE_LINES) >= _MAX_RESOLVED:
+            _VALUE_LINES.clear()
+        _VALUE_LINES[content] = key, read
+        out[key] = read.copy() if type(read) is dict or type(read) is list else read
+    elif i < end and lines[i][0] > indent:
+        out[key], i = _block(lines, i, lines[i][0], depth + 1)
+    elif i < end and lines[i][0] == indent and lines[i][1].startswith("- "):
+        out[key], i = _sequence(lines, i, indent, depth + 1)  # a list written at the key's indent
+    else:
+        out[key] = None
+    return i
 
 
 # YAML limits a key written without ``?`` to 1024 characters (the parser refuses longer ones);
@@ -127,11 +154,6 @@ _KEY_LINE = re.compile(f"([A-Za-z_][A-Za-z0-9_]{{0,{_MAX_KEY - 1}}}):(?: +(.*))?
 
 def _is_key_line(content: str) -> bool:
     return _KEY_LINE.fullmatch(content) is not None
-
-
-def _simple_key(key: str) -> bool:
-    """``[A-Za-z_][A-Za-z0-9_]*``: a key that is plain text however it is resolved."""
-    return len(key) <= _MAX_KEY and key.isascii() and key.isidentifier()
 
 
 def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[Any], int]:
@@ -157,10 +179,14 @@ def _sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[list[
 
 def _scalar_or_flow(value: str) -> Any:
     first = value[0]
-    if first == "[":
-        return _flow_list(value)
-    if first == "{":
-        return _flow_map(value)
+    if first == "[" or first == "{":
+        read = _FLOWS.get(value)
+        if read is None:
+            read = _flow_list(value) if first == "[" else _flow_map(value)
+            if len(_FLOWS) >= _MAX_RESOLVED:
+                _FLOWS.clear()
+            _FLOWS[value] = read
+        return read.copy()  # (of scalars only: a shallow copy is a new collection)
     if first == '"':
         return _quoted(value)
     return _plain(value, flow=False)
@@ -214,14 +240,23 @@ def _flow_list(value: str) -> list[Any]:
             for item in _flow_items(value, "]")]
 
 
+# One ``key: value`` of a flow mapping, spaces around it (the key as in a block mapping)
+_FLOW_ENTRY = re.compile(f" *([A-Za-z_][A-Za-z0-9_]{{0,{_MAX_KEY - 1}}}): +(.*?) *")
+
+
 def _flow_map(value: str) -> dict[str, Any]:
+    if not value.endswith("}"):
+        raise _Unsure
+    inner = value[1:-1]
     out: dict[str, Any] = {}
-    for item in _flow_items(value, "}"):
-        key, colon, raw = item.partition(": ")
-        if not colon or not _simple_key(key):
+    if not inner.strip(" "):
+        return out
+    for item in inner.split(","):
+        match = _FLOW_ENTRY.fullmatch(item)
+        if match is None:
+            raise _Unsure  # not ``key: value`` (``[a, , b]``, a trailing comma …): the parser decides
+        key, raw = match.groups()
+        if not raw or key in out or key in _NOT_TEXT_KEYS:
             raise _Unsure
-        raw = raw.lstrip(" ")
-        if key in out or key in _NOT_TEXT_KEYS:
-            raise _Unsure
-        out[key] = _quoted(raw) if raw.startswith('"') else _plain(raw, flow=True)
+        out[key] = _quoted(raw) if raw[0] == '"' else _plain(raw, flow=True)
     return out

@@ -8,10 +8,14 @@ collection would walk them all again.
 """
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import multiprocessing
 import os
 import sys
 import threading
+import types
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -277,12 +281,47 @@ def share_field_sets(model: BaseModel) -> None:
     while pending:
         value = pending.pop()
         if isinstance(value, BaseModel):
-            object.__setattr__(value, "__pydantic_fields_set__", shared_field_names(value.__pydantic_fields_set__))
-            pending.extend(value.__dict__.values())
+            names, kind = value.__pydantic_fields_set__, type(value)
+            shared = _LAST_SHARED.get(kind)
+            if shared is None or shared != names:  # (models of a kind mostly set the same fields)
+                shared = _LAST_SHARED[kind] = shared_field_names(names)
+            object.__setattr__(value, "__pydantic_fields_set__", shared)
+            holders = _holders(kind)
+            if holders:
+                fields = value.__dict__
+                pending += [inner for name in holders if (inner := fields[name]) is not None]
         elif isinstance(value, (list, tuple)):
             pending.extend(value)
         elif isinstance(value, dict):
             pending.extend(value.values())
+
+
+_LAST_SHARED: dict[type[BaseModel], FieldNames] = {}  # per model class, the set its last model shared
+_HOLDERS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _holders(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that may hold a model (a record has some 30 models and 150
+    values: only these are walked)."""
+    found = _HOLDERS.get(model)
+    if found is None:
+        found = _HOLDERS[model] = tuple(name for name, info in model.model_fields.items()
+                                        if not _plain_value(info.annotation))
+    return found
+
+
+_PLAIN_TYPES = (str, int, float, bool, dt.date, type(None))
+
+
+def _plain_value(annotation: Any) -> bool:
+    """Whether a value of this type annotation can never be or contain a model: texts,
+    numbers, dates, enumerations, and optional values or lists of these."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _plain_value(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list):
+        return all(_plain_value(arg) for arg in typing.get_args(annotation))
+    return isinstance(annotation, type) and (issubclass(annotation, _PLAIN_TYPES) or issubclass(annotation, enum.Enum))
 
 
 def position(parsed: Parsed, loc: tuple[str | int, ...]) -> tuple[int, int]:

@@ -18,6 +18,7 @@ after working day N is already late.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import functools
@@ -25,7 +26,7 @@ from collections.abc import Mapping
 
 import chinese_calendar
 
-_ONE_DAY = dt.timedelta(days=1)
+_LAST_DAY = dt.date.max.toordinal()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,19 +143,30 @@ class Calendar:
 
     def nth_after(self, start: dt.date, n: int) -> Deadline:
         """The ``n``-th working day after ``start`` (``start`` itself not counted); 1 ≤ n ≤
-        :data:`MAX_WORKING_DAYS`. A deadline past 9999-12-31 (a mistyped date) is that day."""
+        :data:`MAX_WORKING_DAYS`. A deadline past 9999-12-31 (a mistyped date) is that day.
+
+        One step per calendar year: in a year whose days are known, the running totals give
+        the day by bisection; a year neither source knows is walked by weekday (estimated)."""
         if not 1 <= n <= MAX_WORKING_DAYS:
             raise ValueError(f"n must be between 1 and {MAX_WORKING_DAYS}, got {n}")
-        seen, estimated = 0, False
-        day = start
-        while seen < n:  # at most n working days plus the weekends and holidays between them
-            if day == dt.date.max:
-                return Deadline(day, estimated=True)
-            day += _ONE_DAY
-            verdict = self.working_day(day)
-            seen += verdict.working
-            estimated = estimated or verdict.estimated
-        return Deadline(day, estimated)
+        done, remaining, estimated = start.toordinal(), n, False  # ``done``: the last day counted
+        while done < _LAST_DAY:
+            year = dt.date.fromordinal(done + 1).year
+            jan1, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            running = self._running(year)
+            if running is None:
+                estimated = True
+                for day in range(done + 1, last + 1):
+                    remaining -= (day - 1) % 7 < 5  # ordinal 1 (0001-01-01) is a Monday
+                    if remaining == 0:
+                        return Deadline(dt.date.fromordinal(day), estimated)
+            else:
+                wanted = running[done - jan1 + 1] + remaining
+                if wanted <= running[-1]:
+                    return Deadline(dt.date.fromordinal(jan1 - 1 + bisect.bisect_left(running, wanted)), estimated)
+                remaining = wanted - running[-1]
+            done = last
+        return Deadline(dt.date.max, estimated=True)
 
     def within(self, start: dt.date, end: dt.date, n: int) -> Verdict:
         """``end`` is on or before the ``n``-th working day after ``start`` (see the module docstring)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from registry.enums import STAGE_ORDER, SystemStatus
+from registry.enums import STAGE_ORDER, Stage, SystemStatus
 from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.jinxiang.citations import JX2
@@ -71,18 +71,29 @@ def reg007(ctx: Context, params: NoParams) -> Iterator[Problem]:
     日期在未来，则是把尚未办理的环节写成了已完成。
     """
     for p in ctx.projects:
-        yield from _order(p)
-        yield from _future(ctx, p)
+        dates = _milestone_dates(p)
+        yield from _order(p, dates)
+        yield from _future(ctx, p, dates)
         trial = p.milestones.trial_run
         if trial is not None and trial.end is not None and trial.end < trial.start:
             yield problem(p, "milestones.trial_run.end", f"试运行结束 {trial.end} 早于开始 {trial.start}",
                           f"trial run ends {trial.end} before it starts {trial.start}")
 
 
-def _order(p: Project) -> Iterator[Problem]:
+_STAGES = tuple((stage, stage.value) for stage in Stage)  # (stage, its field in milestones)
+
+
+def _milestone_dates(p: Project) -> dict[Stage, dt.date]:
+    """The date of every milestone the project has, in stage order (``milestones.date_of``,
+    read once per project from the model's own fields)."""
+    milestones = p.milestones.__dict__
+    return {stage: milestone.date for stage, name in _STAGES if (milestone := milestones[name]) is not None}
+
+
+def _order(p: Project, dates: dict[Stage, dt.date]) -> Iterator[Problem]:
     latest = None
     for stage in STAGE_ORDER:
-        when = p.milestones.date_of(stage)
+        when = dates.get(stage)
         if when is None:
             continue
         if latest is not None and when < latest[1]:
@@ -96,11 +107,10 @@ def _order(p: Project) -> Iterator[Problem]:
 EARLIEST_PLAUSIBLE = dt.date(1990, 1, 1)  # before e-government projects existed: a mistyped year
 
 
-def _future(ctx: Context, p: Project) -> Iterator[Problem]:
+def _future(ctx: Context, p: Project, dates: dict[Stage, dt.date]) -> Iterator[Problem]:
     """Milestone dates outside what can have happened: before 1990 (a mistyped year) or after today."""
-    for stage in p.milestones.present():
-        when = p.milestones.date_of(stage)
-        if when is None:
+    for stage, when in dates.items():
+        if EARLIEST_PLAUSIBLE <= when <= ctx.today:
             continue
         field = f"milestones.{stage.value}"
         if when < EARLIEST_PLAUSIBLE:

@@ -66,8 +66,10 @@ def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
     则是在公开网站上执行脚本的常见手法：它们都不是可归档、可审核的文件。
     """
     for p in ctx.projects:
-        for kind, ref in p.documents:
-            scheme = url_scheme(ref) if ref else None
+        for kind, ref in p.documents.__dict__.items():  # the fields (extra keys are refused)
+            if not ref:
+                continue
+            scheme = url_scheme(ref)
             if scheme is not None:
                 yield problem(
                     p, f"documents.{kind}",
@@ -75,7 +77,7 @@ def reg010(ctx: Context, params: NoParams) -> Iterator[Problem]:
                     "请把文件提交到 docs/ 下并填写其路径，或填写文件编号",
                     f"document reference {ref} is a URL ({scheme}:): commit the file under docs/ and give its path, or give a document number",
                 )
-            elif ref and is_path_reference(ref):
+            elif is_path_reference(ref):
                 status = ctx.document_status(ref)
                 if status is not None:
                     zh, en = _DOC_PROBLEMS[status]

@@ -35,8 +35,11 @@ _SYSTEM_DATES = {
 }
 
 
-def _dotted(record: object, path: str) -> object:
-    for part in path.split("."):
+_SYSTEM_DATE_PARTS = tuple((path, tuple(path.split(".")), label) for path, label in _SYSTEM_DATES.items())
+
+
+def _dotted(record: object, parts: tuple[str, ...]) -> object:
+    for part in parts:
         record = getattr(record, part, None)
         if record is None:
             return None
@@ -45,8 +48,8 @@ def _dotted(record: object, path: str) -> object:
 
 def system_event_dates(s: System) -> Iterator[tuple[str, str, dt.date]]:
     """(field, label, date) of every event a system record says has happened."""
-    for path, label in _SYSTEM_DATES.items():
-        when = _dotted(s, path)
+    for path, parts, label in _SYSTEM_DATE_PARTS:
+        when = _dotted(s, parts)
         if isinstance(when, dt.date):
             yield path, label, when
 
@@ -93,7 +96,8 @@ def reg012(ctx: Context, params: NoParams) -> Iterator[Problem]:
     for record in records:
         dates = system_event_dates(record) if isinstance(record, System) else project_event_dates(record)
         for field, label, when in dates:
-            yield from _implausible(record, field, label, when, ctx.today)
+            if not EARLIEST_PLAUSIBLE <= when <= ctx.today:
+                yield from _implausible(record, field, label, when, ctx.today)
 
 
 def _implausible(record: System | Project, field: str, label: str, when: dt.date, today: dt.date) -> Iterator[Problem]:

@@ -1,7 +1,11 @@
 """通用规则 REG012：公开文本中不得含不可见字符或双向文本控制字符。"""
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import re
+import types
+import typing
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -81,20 +85,56 @@ def _hidden_in(record: Record) -> Iterator[Problem]:
 
 
 def _may_hide(record: Record) -> bool:
-    """Whether any text in ``record`` (internal fields included) holds a hidden character: one
-    search over all its texts at once, so that the field-by-field walk, which builds every
-    field's path, runs only for the rare record that has something to report."""
+    """Whether any text in ``record`` (internal fields included) may hold a hidden character:
+    one search over all its texts at once, so that the field-by-field walk, which builds every
+    field's path, runs only for the rare record that has something to report. Only the fields
+    that can hold text are visited (:func:`_text_fields`)."""
     texts: list[str] = []
     pending: list[Any] = [record]
     while pending:
         value = pending.pop()
-        if isinstance(value, str):
+        if isinstance(value, BaseModel):
+            fields = value.__dict__
+            for name in _text_fields(type(value)):
+                inner = fields[name]
+                if type(inner) is str:
+                    texts.append(inner)
+                elif inner is not None:
+                    pending.append(inner)
+        elif isinstance(value, str):
             texts.append(value)
-        elif isinstance(value, BaseModel):
-            pending.extend(value.__dict__.values())  # the fields (extra keys are refused)
         elif isinstance(value, list):
             pending.extend(value)
     return _HIDDEN.search("\n".join(texts)) is not None
+
+
+_TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` whose values can be or hold text: not the dates, numbers, flags,
+    enumerations (whose values hold no hidden character) and models without any text."""
+    found = _TEXT_FIELDS.get(model)
+    if found is None:
+        _TEXT_FIELDS[model] = tuple(model.model_fields)  # (while it is worked out: every field)
+        found = _TEXT_FIELDS[model] = tuple(name for name, info in model.model_fields.items()
+                                            if _may_hold_text(info.annotation))
+    return found
+
+
+def _may_hold_text(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _may_hold_text(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list):
+        return any(_may_hold_text(arg) for arg in typing.get_args(annotation))
+    if annotation in (int, float, bool, dt.date, type(None)):
+        return False
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return any(_HIDDEN.search(str(member.value)) for member in annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return bool(_text_fields(annotation))
+    return True  # text, or a type not worked out here: looked at
 
 
 def _texts(model: BaseModel, prefix: str = "", exclude: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:

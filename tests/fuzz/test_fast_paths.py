@@ -10,6 +10,8 @@
   the reference spelling they replaced, on any text.
 * REG012's screen (one search over all of a record's texts) never misses a text the
   field-by-field walk would report.
+* Working days: :meth:`registry.workdays.Calendar.nth_after` (a year at a time) finds the day
+  the day-by-day walk found, with the same "estimated" flag, for any date and any N.
 
 CI runs ``REGISTRY_FUZZ_EXAMPLES`` (default 300) examples per property, derandomized; a
 campaign: ``REGISTRY_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -q -p no:cacheprovider
@@ -18,6 +20,7 @@ tests/fuzz/test_fast_paths.py``.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 import sys
@@ -25,12 +28,13 @@ import unicodedata
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from fuzz.strategies import ANY_TEXT, fuzzed_record, record_data
-from registry import loader
+from test_fastyaml import same
+from registry import loader, workdays
 from registry.fastyaml import read_simple
 from registry.models import Project, System
 from registry.rules import docnumbers, text
@@ -45,17 +49,14 @@ KINDS = {"systems/czj/czj-fuzz.yaml": (System, {"id": "czj-fuzz", "unit": "czj"}
          "projects/czj/2025-czj-001.yaml": (Project, {"id": "2025-czj-001", "unit": "czj", "year": 2025})}
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equal values of equal types, all the way down (dict key order included)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and a != a:
-        return b != b
-    return bool(a == b)
+def models_in(value: Any) -> list[BaseModel]:
+    if isinstance(value, BaseModel):
+        return [value, *(m for inner in value.__dict__.values() for m in models_in(inner))]
+    if isinstance(value, (list, tuple)):
+        return [m for inner in value for m in models_in(inner)]
+    if isinstance(value, dict):
+        return [m for inner in value.values() for m in models_in(inner)]
+    return []
 
 
 def full_reading(path: str, raw: bytes) -> BaseModel | list[Unreadable]:
@@ -80,6 +81,8 @@ def assert_loads_the_same(path: str, raw: bytes) -> None:
             raise AssertionError(f"fast reader accepted what the parser refuses ({exc.message.en}):\n{raw!r}") from None
         assert same(fast, full), f"different data:\nfast {fast!r}\nfull {full!r}"
     got, want = loader.load_record(path, raw), full_reading(path, raw)
+    if isinstance(got, BaseModel):  # every model inside shares its field names (memory)
+        assert all(isinstance(m.__pydantic_fields_set__, loader.FieldNames) for m in models_in(got))
     if isinstance(want, list):
         assert isinstance(got, list)
         assert [dataclasses.astuple(u) for u in got] == [dataclasses.astuple(u) for u in want]
@@ -160,20 +163,87 @@ def test_letters_and_numbers_are_exactly_what_the_pattern_finds() -> None:
 # ------------------------------------------------------------------ REG012's screen
 
 
+def text_leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, str) and path:
+        return [path]
+    if isinstance(value, dict):
+        return [leaf for key, inner in value.items() for leaf in text_leaves(inner, (*path, key))]
+    if isinstance(value, list):
+        return [leaf for i, inner in enumerate(value) for leaf in text_leaves(inner, (*path, i))]
+    return []
+
+
 @FUZZ
 @given(data=st.data(), inserted=st.lists(ANY_TEXT | st.sampled_from(["\u200b", "\u202e", "a\u00adb", "\U000e0041"]),
                                          min_size=1, max_size=3))
 def test_the_hidden_character_screen_misses_nothing(data: st.DataObject, inserted: list[str]) -> None:
-    model = data.draw(st.sampled_from([System, Project]))
+    model: type[BaseModel] = data.draw(st.sampled_from([System, Project]))
     raw = data.draw(record_data(model))
-    texts = [k for k, v in raw.items() if isinstance(v, str) and k not in ("id", "unit")]
-    for value, key in zip(inserted, texts):
-        raw[key] = value
+    leaves = [path for path in text_leaves(raw) if path[0] not in ("id", "unit")]  # at any depth
+    for value, path in zip(inserted, data.draw(st.permutations(leaves)) if leaves else []):
+        holder = raw
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = value
     try:
         record = model.model_validate(raw)
     except ValidationError:
         return
     walked = any(text._HIDDEN.search(value) for _field, value in text._texts(record))
+    event("a hidden character to report" if walked else "nothing to report")
     assert text._may_hide(record) or not walked
     if not text._may_hide(record):
         assert list(text._hidden_in(record)) == []
+
+
+# ------------------------------------------------------------------ working days
+
+
+def reference_nth_after(calendar: workdays.Calendar, start: dt.date, n: int) -> workdays.Deadline:
+    """Calendar.nth_after as it was written before it was made faster: one day at a time."""
+    seen, estimated = 0, False
+    day = start
+    while seen < n:
+        if day == dt.date.max:
+            return workdays.Deadline(day, estimated=True)
+        day += dt.timedelta(days=1)
+        verdict = calendar.working_day(day)
+        seen += verdict.working
+        estimated = estimated or verdict.estimated
+    return workdays.Deadline(day, estimated)
+
+
+def calendars() -> list[workdays.Calendar]:
+    """chinesecalendar alone, and with the registry's own arrangements (one year the package
+    knows, overridden; one it may not know; one far ahead)."""
+    own = {
+        2024: workdays.Arrangement(frozenset({dt.date(2024, 10, 8)}), frozenset({dt.date(2024, 10, 12)})),
+        2027: workdays.Arrangement(frozenset({dt.date(2027, 1, 1), dt.date(2027, 2, 8)}), frozenset({dt.date(2027, 2, 20)})),
+        2031: workdays.Arrangement(frozenset(), frozenset({dt.date(2031, 1, 4)})),
+    }
+    return [workdays.Calendar(), workdays.Calendar(own)]
+
+
+def test_the_nth_working_day_is_found_as_before() -> None:
+    for calendar in calendars():
+        start = dt.date(2019, 12, 1)
+        while start < dt.date(2028, 2, 1):
+            for n in (1, 2, 5, 10, 20) if start.day % 5 else (3, 30, 250):
+                assert calendar.nth_after(start, n) == reference_nth_after(calendar, start, n), (start, n)
+            start += dt.timedelta(days=1)
+
+
+@FUZZ
+@given(start=st.dates(dt.date(1, 1, 1), dt.date.max),
+       n=st.integers(1, 400) | st.integers(1, workdays.MAX_WORKING_DAYS) if CAMPAIGN else st.integers(1, 400))
+def test_the_nth_working_day_of_any_date_is_found_as_before(start: dt.date, n: int) -> None:
+    for calendar in calendars():
+        assert calendar.nth_after(start, n) == reference_nth_after(calendar, start, n)
+
+
+def test_the_last_days_of_the_calendar() -> None:
+    for calendar in calendars():
+        for back in range(0, 20):
+            start = dt.date.max - dt.timedelta(days=back)
+            for n in (1, 2, 5, 10, 14, 15, 100):
+                assert calendar.nth_after(start, n) == reference_nth_after(calendar, start, n)
