@@ -143,6 +143,7 @@ def import_profile(command: Sequence[str], root: Path, env: dict[str, str]) -> s
 def bench_size(records: int, args: argparse.Namespace, work: Path, env: dict[str, str]) -> tuple[list[Row], list[str], bool]:
     """Every row at one size; (rows, notes, staleness proof passed)."""
     root, schema = work / f"registry-{records}", work / f"schema-{records}"
+    shutil.rmtree(root, ignore_errors=True)  # a reused --workdir: generated afresh
     started = time.perf_counter()
     written = synth.generate(root, systems=records // 2, projects=records - records // 2,
                              units=units_for(records), profiles=args.profiles.split(","), today=synth.TODAY)

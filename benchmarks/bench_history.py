@@ -93,6 +93,7 @@ def imports(command: Sequence[str], env: dict[str, str], cwd: Path) -> str:
 
 def measure(size: int, merges: int, work: Path, env: dict[str, str], repeat: int) -> tuple[list[Row], bool]:
     root = work / f"history-{size}"
+    shutil.rmtree(root, ignore_errors=True)  # a reused --workdir: generated afresh
     started = time.perf_counter()
     built = history_synth.build(root, records=size, merges=merges)
     print(f"\n## {size} 条记录，{built.merges} 次首父合并（生成 {time.perf_counter() - started:.1f} s）：{root}")

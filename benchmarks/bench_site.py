@@ -174,6 +174,7 @@ def warm_up(work: Path, env: dict[str, str]) -> None:
     MkDocs, Material, jieba, the registry…) and jieba its dictionary cache once, so the first
     measured build does not pay for what an installed tool has done at installation."""
     registry = work / "warm-up"
+    shutil.rmtree(registry, ignore_errors=True)  # a reused --keep directory: generated afresh
     synth.generate(registry, systems=20, projects=20, units=10)  # 10: the authorities' units exist
     stage_site(registry)
     mkdocs_build("预热（不计入）", 40, registry / "mkdocs.yml", work / "warm-up-site", env)
@@ -184,6 +185,7 @@ def one_size(records: int, args: argparse.Namespace, work: Path, env: dict[str, 
     print(f"\n{records} 条记录（{records // 2} 个系统 + {records - records // 2} 个项目，{args.units} 个单位）", flush=True)
     base = work / str(records)
     registry = base / "registry"
+    shutil.rmtree(registry, ignore_errors=True)  # a reused --keep directory: generated afresh
     synth.generate(registry, systems=records // 2, projects=records - records // 2, units=args.units)
     stage_site(registry)
     config = registry / "mkdocs.yml"

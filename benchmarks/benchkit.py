@@ -132,6 +132,8 @@ def snapshot_code(dest: Path) -> Path:
     so an edit between two runs would otherwise turn an "unchanged" run into a cold one)."""
     import registry
 
+    # a kept --workdir is reused: the previous run's copy would be stale code
+    shutil.rmtree(dest / "registry", ignore_errors=True)
     shutil.copytree(Path(registry.__file__).parent, dest / "registry",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".registry-cache"))
     return dest
