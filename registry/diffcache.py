@@ -26,17 +26,20 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from registry import gitio
 from registry.cache import RecordingResolver, RunCache
+from registry.cachestore import Store
 from registry.target import Target, resolve
 from registry.warm import Inputs, document_resolver, gather
 
 if TYPE_CHECKING:
     from registry.diffing import Diff
 
+T = TypeVar("T")
 _FORMAT = 1  # bump when what decides a diff's text changes
+_KEEP_BASE_FINDINGS = 16
 
 
 def diff_text(root: Path, *, base: str, today: dt.date, render: Callable[[Diff], str], variant: str) -> str:
@@ -71,3 +74,26 @@ def _key(inputs: Inputs, target: Target, today: dt.date, variant: str) -> str:
     digest = hashlib.sha256(f"diff\0{_FORMAT}\0{run}\0{variant}\0".encode())
     digest.update(target.rev.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def kept_base_findings(store: Store | None, decided_by: str, kind: type[T], compute: Callable[[], list[T]]) -> list[T]:
+    """The target's findings (:func:`registry.diffing.base_findings`), kept in the store under
+    ``decided_by`` (everything that decides them; the store's fingerprint adds the tool): a
+    new commit on the branch reuses them, the target moving works them out again."""
+    name = f"diff-base/{hashlib.sha256(decided_by.encode('utf-8', 'surrogateescape')).hexdigest()[:40]}"
+    found = store.read(name) if store is not None else None
+    if isinstance(found, list) and all(isinstance(f, kind) for f in found):
+        return found
+    fresh = compute()
+    if store is not None and store.write(name, fresh):
+        kept = sorted(store.names("diff-base/*"), key=lambda n: _mtime(store.directory / n), reverse=True)
+        for stale in kept[_KEEP_BASE_FINDINGS:]:
+            store.remove(stale)
+    return fresh
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar, Union
@@ -37,6 +36,7 @@ from registry.findings import Finding, Message, Severity
 from registry.models import Project, System
 from registry.models.project import Budget, Milestones
 from registry.configdiff import ConfigChange, config_changes
+from registry.diffcache import kept_base_findings
 from registry.rules.base import ConfigSite, Context
 from registry.rules.change import allowance, approved, in_use_count, newcomer
 from registry.snapshot import Snapshot
@@ -186,7 +186,11 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     before, after = change.base, change.head
     commit = "" if target.commit == EMPTY_TREE else target.commit  # "": no commit yet
     base_files = gitio.tree_paths(target.repo, commit, root) if commit else set()
-    old = _kept_base_findings(root, run, before, target.target_identity if commit else "", base_files)
+    # kept under everything that decides them: the target (its commit and tree: its records and
+    # files), the configuration the rules run with, the date; nothing kept before a first commit
+    decided_by = f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
+    old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding,
+                             lambda: base_findings(run, before, tree_resolver(base_files)))
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
     old_keys = {_key(f.rule, f.path, f.field, f.message) for f in old}
     proposed = change.proposed_config or change.config
@@ -202,37 +206,6 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
         total=registry_count(change, before, after),
     )
     return diff, run
-
-
-_KEEP_BASE_FINDINGS = 16
-
-
-def _kept_base_findings(root: Path, run: Run, before: Snapshot, target: str, files: set[str]) -> list[BaseFinding]:
-    """:func:`base_findings`, kept in the cache store under everything that decides them: the
-    target (its commit and tree: its records and files), the configuration the rules run with,
-    the date (and, through the store's own fingerprint, the tool). The target moves: they are
-    worked out again. ``target`` '': no commit yet, nothing kept."""
-    from registry.cache import Store
-
-    store = Store.open(root) if target else None
-    inputs = f"{target}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
-    name = f"diff-base/{hashlib.sha256(inputs.encode()).hexdigest()[:40]}"
-    found = store.read(name) if store is not None else None
-    if isinstance(found, list) and all(isinstance(f, BaseFinding) for f in found):
-        return found
-    old = base_findings(run, before, tree_resolver(files))
-    if store is not None and store.write(name, old):
-        kept = sorted(store.names("diff-base/*"), key=lambda n: _mtime(store.directory / n), reverse=True)
-        for stale in kept[_KEEP_BASE_FINDINGS:]:
-            store.remove(stale)
-    return old
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 def _key(rule: str, path: str, field: str, message: Message) -> Key:
