@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, TypeVar
 from registry import gitio
 from registry.cache import RecordingResolver, RunCache
 from registry.cachestore import Store
+from registry.gcpause import paused_gc
 from registry.target import Target, resolve
 from registry.warm import Inputs, document_resolver, gather
 
@@ -58,8 +59,9 @@ def diff_text(root: Path, *, base: str, today: dt.date, render: Callable[[Diff],
         from registry.checking import still_current  # the models and rules: only to compute
         from registry.diffing import diff_and_run
 
-        diff, run = diff_and_run(inputs, target, today)
-        text = render(diff)
+        with paused_gc():  # two snapshots and their findings: many objects, no cycles worth collecting
+            diff, run = diff_and_run(inputs, target, today)
+            text = render(diff)
         documents = run.context.document_status
         if (runs is not None and run.complete and isinstance(documents, RecordingResolver)
                 and still_current(root, inputs.config_raw, inputs.files, run.report)):
