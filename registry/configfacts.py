@@ -85,8 +85,9 @@ def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
         data = read_simple(decode(raw))
     except YamlError:
         return None
-    if data is None or not surely_valid("RegistryConfig", data) or data.get("parameters") or data.get("disabled_rules"):
-        return None  # (parameters and disabled rules are checked against the rules themselves)
+    if (data is None or not surely_valid("RegistryConfig", data)
+            or data.get("parameters") or data.get("disabled_rules") or data.get("calendar")):
+        return None  # parameters and disabled rules are checked against the rules, a calendar day by day
     units = data["units"]
     ids = [unit["id"] for unit in units]
     listed = set(ids)

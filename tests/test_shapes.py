@@ -157,6 +157,7 @@ def test_shipped_registry_yaml_agree_and_most_are_sure() -> None:
     ("- id: czj", "- id: czj\n    parent: nosuch"), ("data_authority:", "data_authority: nosuch\n  x:"),
     ("units:", "parameters: {max_days: 3}\nunits:"), ("units:", "disabled_rules: [{rule: REG001, reason: x}]\nunits:"),
     ("units:", "publish_identities: yes\nunits:"), ("units:", "trust: {merge_keys: [not-a-key]}\nunits:"),
+    ("units:", "calendar:\n  \"2025\": {holidays: [2024-01-01]}\nunits:"), ("- id: czj", "- id: czj\n    id: x"),
 ])
 def test_a_doubtful_or_wrong_registry_yaml_is_left_to_the_loader(edit: tuple[str, str]) -> None:
     for raw in shipped_configs():
