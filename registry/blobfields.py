@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -109,13 +110,18 @@ def system_state(raw: bytes, fast: bool = True) -> SystemState | None:
 
 def _state_of_valid(data: dict[str, Any]) -> SystemState:
     """:class:`SystemState` of data the System model surely accepts, as the model reads it."""
-    from registry.enums import ACTIVE_STATUSES
-
-    active = data["status"] in {status.value for status in ACTIVE_STATUSES}
+    active = data["status"] in _active_values()
     retired_on = data.get("retired_on")
     if type(retired_on) is str:  # quoted "YYYY-MM-DD" (models.base.Date)
         retired_on = dt.date.fromisoformat(retired_on)
     return SystemState(data["unit"], active, None if active else retired_on)
+
+
+@functools.cache
+def _active_values() -> frozenset[str]:
+    from registry.enums import ACTIVE_STATUSES
+
+    return frozenset(status.value for status in ACTIVE_STATUSES)
 
 
 def project_fields(raw: bytes, fast: bool = True) -> ProjectFields:

@@ -25,8 +25,10 @@ import functools
 import hashlib
 import json
 import math
+import operator
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,33 +75,205 @@ def shapes() -> dict[str, Any] | None:
 
 def surely_valid(model: str, data: Any) -> bool:
     """True only if ``model`` (a key of :data:`MODELS`) accepts ``data`` for sure."""
-    found = shapes()
-    if found is None or model not in found["models"]:
+    check = _checker(model)
+    if check is None:
         return False
     try:
-        _check(found["defs"], found["models"][model], data)
+        check(data)
     except (_Unsure, RecursionError):
         return False
     return True
 
 
-def _check(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    """Raises :class:`_Unsure` unless ``node`` surely accepts ``value``; returns the value as
-    the validators before the type check would pass it on (a date written as text)."""
-    kind = node["t"]
-    check = _CHECKS.get(kind)
-    if check is None:
-        raise _Unsure
-    return check(defs, node, value)
+Check = Callable[[Any], None]  # raises _Unsure unless its shape surely accepts the value
 
 
-def _str(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if type(value) is not str or (not value.isascii() and not _encodable(value)):
-        raise _Unsure  # (a lone surrogate, from an escape, is no text pydantic accepts)
-    if "pattern" in node and ("\n" in value or re.search(node["pattern"], value) is None):
-        raise _Unsure  # a line break: where ``$`` matches differs between regex engines
-    _length(node, value)
-    return value
+@functools.cache
+def _checker(model: str) -> Check | None:
+    """The shape of ``model`` made into nested functions, once per run."""
+    found = shapes()
+    if found is None or model not in found["models"]:
+        return None
+    return _Compiler(found["defs"]).compile(found["models"][model])
+
+
+class _Compiler:
+    def __init__(self, defs: dict[str, Any]) -> None:
+        self.defs = defs
+        self.named: dict[str, Check] = {}
+
+    def compile(self, node: dict[str, Any]) -> Check:
+        make = getattr(self, "_" + str(node.get("t")), None)
+        return make(node) if make is not None else _never
+
+    def _ref(self, node: dict[str, Any]) -> Check:
+        name = node["name"]
+        if name not in self.named:
+            self.named[name] = _never  # (a model reaching itself: not sure)
+            self.named[name] = self.compile(self.defs[name])
+        return self.named[name]
+
+    def _str(self, node: dict[str, Any]) -> Check:
+        pattern = re.compile(node["pattern"]).search if "pattern" in node else None
+        shortest, longest = node.get("min_length", 0), node.get("max_length", math.inf)
+
+        def check(value: Any) -> None:
+            if type(value) is not str or (not value.isascii() and not _encodable(value)):
+                raise _Unsure  # (a lone surrogate, from an escape, is no text pydantic accepts)
+            if pattern is not None and ("\n" in value or pattern(value) is None):
+                raise _Unsure  # a line break: where ``$`` matches differs between regex engines
+            if not shortest <= len(value) <= longest:
+                raise _Unsure
+        return check
+
+    def _int(self, node: dict[str, Any]) -> Check:
+        return _number(node, int)
+
+    def _float(self, node: dict[str, Any]) -> Check:
+        return _number(node, float)
+
+    def _bool(self, node: dict[str, Any]) -> Check:
+        return _of_type(bool)
+
+    def _date(self, node: dict[str, Any]) -> Check:
+        return _of_type(dt.date)  # exactly a date: never a date with a time
+
+    def _any(self, node: dict[str, Any]) -> Check:
+        return _anything
+
+    def _date_text(self, node: dict[str, Any]) -> Check:
+        """models.base._date_from_text: text ``YYYY-MM-DD`` that is a date is that date."""
+        inner = self.compile(node["s"])
+
+        def check(value: Any) -> None:
+            if type(value) is str and _ISO_DATE.fullmatch(value):
+                try:
+                    value = dt.date.fromisoformat(value)
+                except ValueError:
+                    pass
+            inner(value)
+        return check
+
+    def _whole_number(self, node: dict[str, Any]) -> Check:
+        inner = self.compile(node["s"])
+
+        def check(value: Any) -> None:
+            if type(value) is float:
+                raise _Unsure  # 3.0 would become 3: rare enough to leave to pydantic
+            inner(value)
+        return check
+
+    def _non_empty(self, node: dict[str, Any]) -> Check:
+        inner = self.compile(node["s"])
+
+        def check(value: Any) -> None:
+            inner(value)
+            if not value:
+                raise _Unsure
+        return check
+
+    def _nullable(self, node: dict[str, Any]) -> Check:
+        inner = self.compile(node["s"])
+
+        def check(value: Any) -> None:
+            if value is not None:
+                inner(value)
+        return check
+
+    def _list(self, node: dict[str, Any]) -> Check:
+        item = self.compile(node["s"])
+        shortest, longest = node.get("min_length", 0), node.get("max_length", math.inf)
+
+        def check(value: Any) -> None:
+            if type(value) is not list or not shortest <= len(value) <= longest:
+                raise _Unsure
+            for one in value:
+                item(one)
+        return check
+
+    def _dict(self, node: dict[str, Any]) -> Check:
+        key, item = self.compile(node["k"]), self.compile(node["v"])
+        shortest, longest = node.get("min_length", 0), node.get("max_length", math.inf)
+
+        def check(value: Any) -> None:
+            if type(value) is not dict or not shortest <= len(value) <= longest:
+                raise _Unsure
+            for k, v in value.items():
+                key(k)
+                item(v)
+        return check
+
+    def _model(self, node: dict[str, Any]) -> Check:
+        fields = {name: self.compile(shape) for name, (_, shape) in node["fields"].items()}
+        required = frozenset(name for name, (needed, _) in node["fields"].items() if needed)
+
+        def check(value: Any) -> None:
+            if type(value) is not dict:
+                raise _Unsure
+            for name, one in value.items():
+                field = fields.get(name) if type(name) is str else None
+                if field is None:
+                    raise _Unsure  # unknown keys are refused (extra="forbid"); pydantic says which
+                field(one)
+            if not required <= value.keys():
+                raise _Unsure
+        return check
+
+    def _union(self, node: dict[str, Any]) -> Check:
+        choices = [self.compile(choice) for choice in node["of"]]
+
+        def check(value: Any) -> None:
+            for choice in choices:
+                try:
+                    choice(value)
+                    return
+                except _Unsure:
+                    continue
+            raise _Unsure
+        return check
+
+    def _literal(self, node: dict[str, Any]) -> Check:
+        options = [(type(option), option) for option in node["values"]]
+
+        def check(value: Any) -> None:
+            if not any(type(value) is kind and value == option for kind, option in options):
+                raise _Unsure
+        return check
+
+    def _enum(self, node: dict[str, Any]) -> Check:
+        values = frozenset(node["values"])
+
+        def check(value: Any) -> None:
+            if type(value) is not str or value not in values:
+                raise _Unsure
+        return check
+
+
+def _never(value: Any) -> None:
+    raise _Unsure  # an opaque part, or one this module does not know
+
+
+def _anything(value: Any) -> None:
+    return None
+
+
+def _of_type(kind: type) -> Check:
+    def check(value: Any) -> None:
+        if type(value) is not kind:
+            raise _Unsure
+    return check
+
+
+def _number(node: dict[str, Any], kind: Any) -> Check:
+    bounds = [(test, node[name]) for name, test in (("ge", operator.ge), ("le", operator.le),
+                                                     ("gt", operator.gt), ("lt", operator.lt)) if name in node]
+
+    def check(value: Any) -> None:
+        if type(value) is not kind or (kind is float and not math.isfinite(value)):
+            raise _Unsure
+        if not all(test(value, bound) is True for test, bound in bounds):  # exact for any size of int
+            raise _Unsure
+    return check
 
 
 def _encodable(value: str) -> bool:
@@ -108,126 +282,6 @@ def _encodable(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _length(node: dict[str, Any], value: Any) -> None:
-    if len(value) < node.get("min_length", 0) or len(value) > node.get("max_length", math.inf):
-        raise _Unsure
-
-
-def _number(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    wanted = (int,) if node["t"] == "int" else (float,)
-    if type(value) not in wanted or (type(value) is float and not math.isfinite(value)):
-        raise _Unsure
-    for bound, holds in (("ge", value.__ge__), ("le", value.__le__), ("gt", value.__gt__), ("lt", value.__lt__)):
-        if bound in node and holds(node[bound]) is not True:
-            raise _Unsure
-    return value
-
-
-def _bool(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if type(value) is not bool:
-        raise _Unsure
-    return value
-
-
-def _date(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if type(value) is not dt.date:
-        raise _Unsure
-    return value
-
-
-def _date_text(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    """models.base._date_from_text: text ``YYYY-MM-DD`` that is a date becomes that date."""
-    if type(value) is str and _ISO_DATE.fullmatch(value):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    return _check(defs, node["s"], value)
-
-
-def _whole_number(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if type(value) is float:
-        raise _Unsure  # 3.0 would become 3: rare enough to leave to pydantic
-    return _check(defs, node["s"], value)
-
-
-def _non_empty(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    value = _check(defs, node["s"], value)
-    if not value:
-        raise _Unsure
-    return value
-
-
-def _nullable(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    return None if value is None else _check(defs, node["s"], value)
-
-
-def _list(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if type(value) is not list:
-        raise _Unsure
-    _length(node, value)
-    return [_check(defs, node["s"], item) for item in value]
-
-
-def _dict(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if type(value) is not dict:
-        raise _Unsure
-    _length(node, value)
-    return {_check(defs, node["k"], k): _check(defs, node["v"], v) for k, v in value.items()}
-
-
-def _model(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if type(value) is not dict:
-        raise _Unsure
-    fields = node["fields"]
-    if any(type(key) is not str or key not in fields for key in value):
-        raise _Unsure  # unknown keys are refused (extra="forbid"); pydantic says which
-    out = {}
-    for name, (required, shape) in fields.items():
-        if name in value:
-            out[name] = _check(defs, shape, value[name])
-        elif required:
-            raise _Unsure
-    return out
-
-
-def _union(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    for choice in node["of"]:
-        try:
-            return _check(defs, choice, value)
-        except _Unsure:
-            continue
-    raise _Unsure
-
-
-def _literal(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if not any(type(value) is type(option) and value == option for option in node["values"]):
-        raise _Unsure
-    return value
-
-
-def _enum(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    if type(value) is not str or value not in node["values"]:
-        raise _Unsure
-    return value
-
-
-def _ref(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    return _check(defs, defs[node["name"]], value)
-
-
-def _any(defs: dict[str, Any], node: dict[str, Any], value: Any) -> Any:
-    return value
-
-
-_CHECKS = {
-    "str": _str, "int": _number, "float": _number, "bool": _bool, "date": _date, "date_text": _date_text,
-    "whole_number": _whole_number, "non_empty": _non_empty, "nullable": _nullable, "list": _list,
-    "dict": _dict, "model": _model, "union": _union, "literal": _literal, "enum": _enum, "ref": _ref,
-    "any": _any,
-}
 
 
 # -- generating (imports pydantic and the models: tests and ``python -m registry.shapes``) ------
