@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from registry.fastpositions import simple_positions
 from registry.positions import FilePositions
 from registry.yamlio import YamlError, decode, parse
-from test_fastyaml import LINES, ODD, ROOT, shipped_yaml
+from test_fastyaml import LINES, ODD, ROOT, mutated, shipped_yaml
 
 
 def agrees(raw: bytes) -> bool | None:
@@ -89,12 +89,7 @@ def test_record_like_texts_have_the_same_positions(lines: list[str]) -> None:
                      "\n- ", "\n\n", "x: 1\n", "  - y\n", "中", "a,b", " ,"]),
     st.booleans()), min_size=1, max_size=3))
 def test_mutated_records_have_the_same_positions(pick: int, edits: list[tuple[int, str, bool]]) -> None:
-    files = [p for p in shipped_yaml() if p.stat().st_size < 20_000]
-    text = files[pick % len(files)].read_text(encoding="utf-8", errors="replace")
-    for at, piece, insert in edits:
-        at %= len(text) + 1
-        text = text[:at] + piece + text[at:] if insert else text[:at] + text[at + len(piece):]
-    agrees(text.encode("utf-8", "surrogatepass"))
+    agrees(mutated(pick, edits).encode("utf-8", "surrogatepass"))
 
 
 def test_file_positions_are_the_parsers_for_plain_and_for_odd_files(tmp_path: Path) -> None:
