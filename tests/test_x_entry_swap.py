@@ -71,3 +71,25 @@ def test_diff_base_findings_copied_over_another_commits_name_are_not_its_finding
     warm = run(root, capsys, monkeypatch, *args)
     cold = run(root, capsys, monkeypatch, *args, cached=False)
     assert warm == cold
+
+
+def test_a_records_delta_copied_over_the_records_index_is_a_miss_not_a_crash(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both are signed tuples of three with a dict last: only their shapes tell them apart."""
+    root, _repo = committed_fixture("quxian", tmp_path)
+    args = ("check", "--today", TODAY, "--format", "json")
+    run(root, capsys, monkeypatch, *args)
+    path = root / RECORD
+    path.write_text(path.read_text("utf-8") + "# 改\n", "utf-8")
+    run(root, capsys, monkeypatch, *args)  # a new record: appended, with a delta
+    (delta,) = entries(root, "records-*.delta")
+    (index,) = entries(root, "records.index")
+    shutil.copyfile(delta, index)
+    for stored in entries(root, "runs/*.run"):
+        stored.unlink()  # the report is worked out again, through the record cache
+    other = root / "systems/czj/czj-budget.yaml"
+    other.write_text(other.read_text("utf-8") + "# 改\n", "utf-8")
+    warm = run(root, capsys, monkeypatch, *args)
+    cold = run(root, capsys, monkeypatch, *args, cached=False)
+    assert cold[0] == 0
+    assert warm == cold
