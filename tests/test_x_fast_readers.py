@@ -22,7 +22,7 @@ from fuzz.test_fast_paths import assert_loads_the_same
 from test_fastyaml import agrees
 from registry import blobfields
 
-EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 derandomize="REGISTRY_FUZZ_EXAMPLES" not in os.environ,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
