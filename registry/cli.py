@@ -8,12 +8,15 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import IO, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from pathlib import Path
 
 from registry import DISTRIBUTION, __version__
 from registry.argparse_zh import Formatter, lang_of, localise_metavars, translated
 from registry.errors import ConfigError
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms",
@@ -27,7 +30,7 @@ class Parser(argparse.ArgumentParser):
     and Python's buffered output fails only later, at exit. A reader that left (a broken
     pipe, ``registry --help | head``) is still no error."""
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if not message:
             return
         out = file or sys.stderr
@@ -35,7 +38,9 @@ class Parser(argparse.ArgumentParser):
             return
         try:
             out.write(message)
-            out.flush()
+            flush = getattr(out, "flush", None)
+            if flush is not None:
+                flush()
         except BrokenPipeError:
             pass
 
