@@ -175,8 +175,8 @@ def _move_rows(summary: Summary, take: list[int], files: Sequence[SourceFile]) -
     moved["paths"] = [f.path for f in files]
     summary.columns = Columns(**moved)
     size = _WHERE.size
-    old = bytes(summary.where) + _NOWHERE
-    summary.where = bytearray(b"".join([old[j * size:(j + 1) * size] for j in take]))
+    old = bytes(summary.where)
+    summary.where = bytearray(b"".join([old[j * size:(j + 1) * size] if j >= 0 else _NOWHERE for j in take]))
     blobs = summary.blobs + [""]
     summary.blobs = list(map(blobs.__getitem__, take))
 
