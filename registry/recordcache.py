@@ -42,6 +42,16 @@ INDEX = "records.index"
 _MAX_DELTAS = 16  # more delta files, and the next run merges them into the index
 _SLACK = 2  # compact when the data files hold more than twice the bytes the current records need
 _COMPACT_MIN_BYTES = 1 << 20  # small caches are never worth compacting for slack
+def _is_index(value: Any) -> bool:
+    """The shape of ``records.index``: (data file names, their sizes, entries by key)."""
+    if not (isinstance(value, tuple) and len(value) == 3):
+        return False
+    names, sizes, entries = value
+    return (isinstance(names, list) and isinstance(sizes, list) and isinstance(entries, dict)
+            and len(names) == len(sizes) > 0 and all(isinstance(n, str) for n in names)
+            and all(isinstance(n, int) for n in sizes))
+
+
 def due_for_compaction(data_bytes: int, live_bytes: int) -> bool:
     """Whether data files of ``data_bytes`` hold much more than ``live_bytes`` (what the
     current records use): then a run that remembers a record writes them again."""
@@ -165,8 +175,8 @@ class RecordCache:
         if self.store is None:
             return known
         index = self.store.read(INDEX)
-        if not (isinstance(index, tuple) and len(index) == 3 and isinstance(index[2], dict)):
-            return known
+        if not _is_index(index):
+            return known  # absent, damaged, or another signed entry copied in its place: a miss
         names, sizes, entries = index
         known.shelf = _Shelf(self.store, names)
         known.sizes = list(sizes)
@@ -174,7 +184,8 @@ class RecordCache:
         for name in self.store.names("records-*.delta"):
             delta = self.store.read(name)
             known.deltas.append(name)
-            if isinstance(delta, tuple) and len(delta) == 3 and delta[0] == names[-1] and isinstance(delta[2], dict):
+            if isinstance(delta, tuple) and len(delta) == 3 and delta[0] == names[-1] and isinstance(delta[1], int) \
+                    and isinstance(delta[2], dict):
                 known.entries.update(delta[2])  # records appended to the newest data file
                 known.sizes[-1] = max(known.sizes[-1], delta[1])
         return known

@@ -238,3 +238,20 @@ def test_many_changes_and_compaction_build_the_summary_again(repo: GitRepo, caps
     same(repo, capsys, edit(repo, "projects/czj/2025-czj-003.yaml", name="再次"))
     assert len(list(store_dir(repo).glob("records-*.data"))) == 1
     same(repo, capsys)
+
+
+def test_signed_entries_copied_over_each_other_are_misses(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every cache file is signed with the same key: one copied over another (a records delta
+    over the index, the summary's delta over the summary, and back) is a miss, never a crash or
+    a wrong answer."""
+    same(repo, capsys)
+    same(repo, capsys, edit(repo, "systems/czj/czj-sys1.yaml", name="一"))
+    directory = store_dir(repo)
+    delta = next(directory.glob("records-*.delta"))
+    for source, target in ((delta, directory / "records.index"),
+                           (directory / recordsummary.DELTA, directory / recordsummary.SUMMARY),
+                           (directory / "stat.index", directory / recordsummary.DELTA)):
+        if source.exists():
+            target.write_bytes(source.read_bytes())
+        same(repo, capsys, edit(repo, "systems/czj/czj-sys1.yaml", name=f"改 {target.name}"), "systems/wjw/wjw-sys1.yaml")
+        same(repo, capsys)

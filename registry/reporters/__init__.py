@@ -9,10 +9,24 @@ from collections.abc import Callable
 from registry.findings import Report
 from registry.reporters.basic import render_github, render_json, render_text
 from registry.reporters.formats import Renderer, Renderers
-from registry.reporters.junit import render_junit
-from registry.reporters.sarif import render_sarif
 
 Reporter = Callable[[Report, str], str]
+
+
+def render_junit(report: Report, lang: str) -> str:
+    """:func:`registry.reporters.junit.render_junit`, imported when used (an XML library a
+    check that prints JSON or text does not need)."""
+    from registry.reporters import junit
+
+    return junit.render_junit(report, lang)
+
+
+def render_sarif(report: Report, lang: str) -> str:
+    """:func:`registry.reporters.sarif.render_sarif`, imported when used."""
+    from registry.reporters import sarif
+
+    return sarif.render_sarif(report, lang)
+
 
 REPORTERS: Renderers[Report, str] = Renderers(default="text")
 REPORTERS.add("github", "GitHub Actions 注释（在合并请求的文件上标出问题）", render_github)
