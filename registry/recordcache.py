@@ -175,7 +175,7 @@ class RecordCache:
         if self.store is None:
             return known
         index = self.store.read(INDEX)
-        if not _is_index(index):
+        if not isinstance(index, tuple) or not _is_index(index):
             return known  # absent, damaged, or another signed entry copied in its place: a miss
         names, sizes, entries = index
         known.shelf = _Shelf(self.store, names)
