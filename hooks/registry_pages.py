@@ -56,6 +56,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         # No hosting repository configured (REGISTRY_REPO_URL unset): no repository link and
         # no edit links, rather than links to a placeholder.
         config.edit_uri = None
+    from registry.site.rawhtml import RawBlocksExtension
+
+    # Generated pages are mostly one-line raw HTML blocks: stored as they are rather than parsed
+    # tag by tag, with the same HTML as a result (see registry/site/rawhtml.py).
+    extensions: list[Any] = config.markdown_extensions
+    extensions.append(RawBlocksExtension())
     return config
 
 

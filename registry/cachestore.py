@@ -32,7 +32,7 @@ from registry.pluginsources import plug_in_profiles
 
 CACHE_DIR = ".registry-cache"
 DISABLE_ENV = "REGISTRY_NO_CACHE"
-FORMAT = 3  # bump when the layout of entries changes
+FORMAT = 4  # bump when the layout of entries changes (4: the signature covers the entry's name)
 _MAGIC = b"registry-cache\x00\x01"
 _KEY_BYTES = 32
 _DIGEST = hashlib.sha256().digest_size
@@ -199,8 +199,7 @@ class Store:
         if len(data) < header or not data.startswith(_MAGIC):
             return None
         payload = memoryview(data)[header:]
-        expected = hmac.new(self._key, payload, hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, data[len(_MAGIC):header]):
+        if not hmac.compare_digest(self._signature(name, payload), data[len(_MAGIC):header]):
             return None
         stream = io.BytesIO(payload)
         parts = []
@@ -221,7 +220,7 @@ class Store:
         except Exception:  # noqa: BLE001  (an unpicklable value is simply not cached)
             return False
         payload = stream.getbuffer()
-        mac = hmac.new(self._key, payload, hashlib.sha256).digest()
+        mac = self._signature(name, payload)
         path = self.directory / name
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -231,6 +230,14 @@ class Store:
             return True
         except OSError:
             return False
+
+    def _signature(self, name: str, payload: bytes | memoryview) -> bytes:
+        """The HMAC of an entry: of its name as well as its content, since most entries are
+        named by a hash of their inputs (``runs/<key>.run``): a genuine entry copied over
+        another name must not answer for that name's inputs."""
+        mac = hmac.new(self._key, name.encode("utf-8", "surrogateescape") + b"\0", hashlib.sha256)
+        mac.update(payload)
+        return mac.digest()
 
     def write_raw(self, name: str, chunks: Iterable[bytes]) -> bool:
         """Write unsigned bytes (streamed, never all in memory), for data whose digests a signed

