@@ -13,19 +13,18 @@ from registry.reporters.formats import Renderer, Renderers
 Reporter = Callable[[Report, str], str]
 
 
+# JUnit (xml.etree, pyexpat) and SARIF are imported when asked for: every command that renders
+# anything imports this package, and most never write either.
 def render_junit(report: Report, lang: str) -> str:
-    """:func:`registry.reporters.junit.render_junit`, imported when used (an XML library a
-    check that prints JSON or text does not need)."""
-    from registry.reporters import junit
+    from registry.reporters.junit import render_junit as render
 
-    return junit.render_junit(report, lang)
+    return render(report, lang)
 
 
 def render_sarif(report: Report, lang: str) -> str:
-    """:func:`registry.reporters.sarif.render_sarif`, imported when used."""
-    from registry.reporters import sarif
+    from registry.reporters.sarif import render_sarif as render
 
-    return sarif.render_sarif(report, lang)
+    return render(report, lang)
 
 
 REPORTERS: Renderers[Report, str] = Renderers(default="text")
