@@ -50,7 +50,7 @@ class Params(BaseModel):
     declares its sensible range (``ge``/``gt`` and ``le``/``lt``) as data: a value outside it is
     a configuration error naming the range, and no date computation loops for long."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 def allowed_values(params: type[BaseModel], name: str) -> tuple[str, str] | None:
@@ -154,6 +154,12 @@ class Context:
     @functools.cached_property
     def projects(self) -> list[Project]:
         return list(self.head.projects) if self.targets is None else self.head.projects_where(self.wants)
+
+    @functools.cached_property
+    def projects_in_flight(self) -> list[Project]:
+        """The :attr:`projects` that are in flight (:attr:`Project.in_flight`), in order: a
+        dozen rules look at them alone, and each would otherwise ask every project again."""
+        return [p for p in self.projects if p.in_flight]
 
     def wants(self, path: str) -> bool:
         """Whether findings on ``path`` are reported (``check PATHS`` narrows this)."""
