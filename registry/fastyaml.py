@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from registry.hiddentext import SCREEN
 from registry.yamlio import resolve_plain
 from registry.yamltext import CONTROL, ODD_BREAK
 
@@ -25,6 +26,8 @@ _FLOW_FORBIDDEN = frozenset("?:,[]{}#&*!|>'\"%@`")  # libyaml refuses some of th
 # One search for every character the reader leaves to the parser: tabs, CR, BOM, backslashes,
 # control characters (yamltext.CONTROL) and the line breaks editors do not count (ODD_BREAK).
 _UNSURE_CHARACTER = re.compile(f"[{_UNSURE_TEXT}{CONTROL.pattern.strip('[]')}{ODD_BREAK.pattern.strip('[]')}]")
+# ... and the hidden characters a screen looks for (see read_screened): one search for both
+_UNSURE_OR_HIDDEN = re.compile(f"[{_UNSURE_CHARACTER.pattern.strip('[]')}{SCREEN}]")
 # Keys that are not text once resolved (``null:``, ``true:`` …): the only ones a key of letters,
 # digits and underscores can be, since numbers and dates start with a digit or a sign.
 _NOT_TEXT_KEYS = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"})
@@ -45,6 +48,24 @@ def read_simple(text: str) -> dict[str, Any] | None:
     """The data of ``text`` if it is simple block YAML (see the module), else None."""
     if _UNSURE_CHARACTER.search(text):
         return None
+    return _read(text)
+
+
+def read_screened(text: str) -> tuple[dict[str, Any] | None, bool]:
+    """:func:`read_simple`, and whether it read data from a text without any hidden character
+    (:data:`registry.hiddentext.SCREEN`; found by the same search). Every text this reader
+    returns is a piece of ``text`` as written (no escapes, no folding), so such data holds
+    none either; data it leaves to the full parser is never vouched for."""
+    found = _UNSURE_OR_HIDDEN.search(text)
+    if found is None:
+        data = _read(text)
+        return data, data is not None  # (what the full parser reads is not vouched for)
+    if _UNSURE_CHARACTER.search(text, found.start()):  # (none before the first hit)
+        return None, False
+    return _read(text), False
+
+
+def _read(text: str) -> dict[str, Any] | None:
     lines = _lines(text)
     if not lines or lines[0][0] != 0:
         return None

@@ -23,13 +23,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from registry.errors import CONFIG_FILE as CONFIG_FILE
-from registry.fastyaml import read_simple
+from registry.fastyaml import read_screened
 from registry.errors import ConfigError as ConfigError
 from registry.findings import Message
 from registry.layout import MAX_CONFIG_BYTES as MAX_CONFIG_BYTES
 from registry.layout import UnreadableFile, read_regular, scan_tree
 from registry.layout import read_config as read_config
 from registry.gcpause import paused_gc
+from registry.hiddentext import mark_screened
 from registry.models import Project, RegistryConfig, System
 from registry.schema_errors import dotted, translate
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
@@ -201,24 +202,28 @@ def _worker_count(files: int) -> int:
 def load_record(path: str, raw: bytes) -> Record | list[Unreadable]:
     """A valid record, or the REG001 problem / every REG002 problem of the file."""
     model = RECORD_FOLDERS[path.split("/", 1)[0]]
-    data = _plain_block_data(raw)
+    data, screened = _plain_block_data(raw)
     if data is None:
         try:
             data = parse(raw).data
         except YamlError as exc:
             return [Unreadable(path, "REG001", exc.line, exc.column, exc.field, exc.message)]
-    return validate(path, raw, model, data)
+    loaded = validate(path, raw, model, data)
+    if screened and not isinstance(loaded, list):
+        mark_screened(loaded)  # no hidden character in its file: REG012 need not look (registry.hiddentext)
+    return loaded
 
 
-def _plain_block_data(raw: bytes) -> dict[str, Any] | None:
+def _plain_block_data(raw: bytes) -> tuple[dict[str, Any] | None, bool]:
     """The data of a record written in plain block YAML, as :func:`registry.yamlio.parse`
     builds it, read about twice as fast (:mod:`registry.fastyaml`); None for anything else,
-    which the full parser then reads (and explains, if it is not YAML)."""
+    which the full parser then reads (and explains, if it is not YAML). And whether the data
+    was read from a text without any hidden character (see :func:`read_screened`)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return None
-    return read_simple(text)
+        return None, False
+    return read_screened(text)
 
 
 def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]) -> Record | list[Unreadable]:

@@ -168,10 +168,11 @@ class RecordCache:
         return results
 
     def _bytes(self, f: SourceFile) -> bytes | Callable[[], bytes]:
-        """The file's bytes, or how to read them where they are parsed (a loader worker): the
-        scan hashed them and let them go; a file changed since the scan restarts the run."""
+        """How to get the file's bytes where they are parsed (a loader worker): the bytes the
+        scan kept, handed over once (see :func:`_hand_over`), else read again and checked
+        against the blob id the scan saw (a file changed since the scan restarts the run)."""
         if f.raw is not None:
-            return f.raw
+            return functools.partial(_hand_over, f, self.root)
         if self.root is None:
             raise StaleCache(f"{f.path}: its bytes were not kept")
         return functools.partial(read_verified, self.root, f.path, f.blob)
@@ -266,6 +267,20 @@ class _DataWriter:
 def _light(result: Any) -> tuple[str, str, bool, tuple[str, ...], str | None]:
     """id, unit and the light fields: what the snapshot's look-ups need without the record."""
     return (result.id, result.unit, *light_fields(result))
+
+
+def _hand_over(f: SourceFile, root: Path | None) -> bytes:
+    """The bytes the scan kept for ``f``, taken off it: the loader parses one file at a time,
+    so a registry's bytes are let go file by file instead of all staying in memory beside the
+    records until the run ends. Taken already (the same file in a later snapshot of the run):
+    read again and checked, as for a file whose bytes were never kept."""
+    raw = f.raw
+    if raw is None:
+        if root is None:
+            raise StaleCache(f"{f.path}: its bytes were not kept")
+        return read_verified(root, f.path, f.blob)
+    object.__setattr__(f, "raw", None)  # (frozen: nothing else reads a file's bytes after this)
+    return raw
 
 
 def read_verified(root: Path, path: str, blob: str) -> bytes:

@@ -43,10 +43,13 @@ class Inputs:
 
 
 def gather(root: Path, *, use_cache: bool = True) -> Inputs:
-    """registry.yaml, the cache store and every record file of ``root`` (see :func:`scan`)."""
+    """registry.yaml, the cache store and every record file of ``root`` (see :func:`scan`).
+    Without a store every file is parsed: the scan keeps the bytes it read and hashed, and the
+    loader takes each file's bytes from it as it parses the file (never reading it twice);
+    with one, most files come from the cache and the scan lets the bytes go."""
     config_raw = read_config(root)
     store = Store.open(root) if use_cache else None
-    files, attachments = scan_with_attachments(root, store, keep_bytes=False)
+    files, attachments = scan_with_attachments(root, store, keep_bytes=store is None)
     return Inputs(root, config_raw, store, files, attachments)
 
 

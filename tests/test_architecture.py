@@ -26,7 +26,8 @@ IO_MODULES = frozenset({
 # (models, enums, the in-memory snapshot of records, the comparison of two configurations), the
 # findings it yields, and the calendars it counts with.
 RULES_MAY_IMPORT = ("registry.rules", "registry.models", "registry.enums", "registry.findings", "registry.dates",
-                    "registry.workdays", "registry.snapshot", "registry.configdiff", "registry.gcpause")
+                    "registry.workdays", "registry.snapshot", "registry.configdiff", "registry.gcpause",
+                    "registry.hiddentext")
 # Modules of the git side: only they may import gitpython.
 GIT_SIDE = ("registry.gitproc", "registry.gitio", "registry.gittree", "registry.target", "registry.blobfields",
             "registry.inventory", "registry.audit")

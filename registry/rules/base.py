@@ -155,6 +155,12 @@ class Context:
     def projects(self) -> list[Project]:
         return list(self.head.projects) if self.targets is None else self.head.projects_where(self.wants)
 
+    @functools.cached_property
+    def projects_in_flight(self) -> list[Project]:
+        """The :attr:`projects` that are in flight (:attr:`Project.in_flight`), in order: a
+        dozen rules look at them alone, and each would otherwise ask every project again."""
+        return [p for p in self.projects if p.in_flight]
+
     def wants(self, path: str) -> bool:
         """Whether findings on ``path`` are reported (``check PATHS`` narrows this)."""
         return self.targets is None or path in self.targets

@@ -13,21 +13,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from registry.findings import Severity
+from registry.hiddentext import BIDI, HIDDEN, screened
 from registry.rules.base import Context, Kind, NoParams, Problem, Record, problem, rule
 
-# Bidirectional controls: they reorder how the text around them is shown (U+202E turns
-# "czj-budget" into what reads as another name) — the "Trojan Source" class of tricks.
-BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-# Everything else of Unicode's "format" category Cf (zero-width space/joiners, word joiner,
-# invisible operators, BOM, soft hyphen, tag characters, …) plus letters and selectors that
-# render as nothing (Hangul fillers, combining grapheme joiner, variation selectors).
-INVISIBLE = (
-    "\u00ad\u034f\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
-    "\u180b-\u180f\u200b-\u200d\u2060-\u2065\u206a-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
-    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef"
-)
-_HIDDEN = re.compile(f"[{BIDI}{INVISIBLE}]")
+# The characters (registry.hiddentext: the loader screens files for the same ones)
+_HIDDEN = HIDDEN
 _BIDI = re.compile(f"[{BIDI}]")
 # FORMAT.md "Published vs internal": never shown, so nothing there can mislead a reader.
 _INTERNAL = frozenset({"notes", "contacts"})
@@ -59,7 +49,7 @@ def reg012(ctx: Context, params: NoParams) -> Iterator[Problem]:
 
 
 def _hidden_in(record: Record) -> Iterator[Problem]:
-    if not _may_hide(record):
+    if screened(record) or not _may_hide(record):  # (screened: read from a file without any)
         return
     for field, text in _texts(record, exclude=_INTERNAL):
         found = _HIDDEN.search(text)

@@ -9,7 +9,8 @@
 * Document numbers: :func:`registry.rules.docnumbers.normalised` and ``is_placeholder`` equal
   the reference spelling they replaced, on any text.
 * REG012's screen (one search over all of a record's texts) never misses a text the
-  field-by-field walk would report.
+  field-by-field walk would report; nor does the loader's (a record it marks as read from a
+  text without hidden characters has no text the walk would report).
 * Working days: :meth:`registry.workdays.Calendar.nth_after` (a year at a time) finds the day
   the day-by-day walk found, with the same "estimated" flag, for any date and any N.
 
@@ -32,10 +33,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from fuzz.strategies import ANY_TEXT, fuzzed_record, record_data
+from fuzz.strategies import ANY_TEXT, fuzzed_record, record_data, to_yaml
 from test_fastyaml import same
 from registry import loader, workdays
-from registry.fastyaml import read_simple
+from registry.fastyaml import read_screened, read_simple
+from registry.hiddentext import HIDDEN, screened
 from registry.models import Project, System
 from registry.rules import docnumbers, text
 from registry.snapshot import Unreadable
@@ -83,6 +85,7 @@ def assert_loads_the_same(path: str, raw: bytes) -> None:
     got, want = loader.load_record(path, raw), full_reading(path, raw)
     if isinstance(got, BaseModel):  # every model inside shares its field names (memory)
         assert all(isinstance(m.__pydantic_fields_set__, loader.FieldNames) for m in models_in(got))
+        assert_screen_is_sound(got)
     if isinstance(want, list):
         assert isinstance(got, list)
         assert [dataclasses.astuple(u) for u in got] == [dataclasses.astuple(u) for u in want]
@@ -194,6 +197,64 @@ def test_the_hidden_character_screen_misses_nothing(data: st.DataObject, inserte
     assert text._may_hide(record) or not walked
     if not text._may_hide(record):
         assert list(text._hidden_in(record)) == []
+
+
+def assert_screen_is_sound(record: BaseModel) -> None:
+    """A record the loader marked as screened has no text REG012's walk would report (and
+    every record it did not mark is walked: REG012 still reports it)."""
+    hidden = [field for field, value in text._texts(record) if HIDDEN.search(value)]
+    if screened(record):
+        assert not hidden, f"screened, yet {hidden} hold hidden characters"
+    else:
+        assert {p.field for p in text._hidden_in(record)} == {f for f in hidden if f.split(".")[0].split("[")[0] not in text._INTERNAL}
+
+
+HIDDEN_SAMPLES = ["\u200b", "\u202e", "\u00ad", "\U000e0041", "\u2066", "\ufe0f", "\U0001d173"]
+
+
+@FUZZ
+@given(data=st.data(), inserted=st.lists(st.sampled_from(HIDDEN_SAMPLES).map(lambda e: e.encode().decode("unicode_escape"))
+                                         | ANY_TEXT, min_size=1, max_size=3),
+       in_text=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(HIDDEN_SAMPLES)), max_size=2))
+def test_the_loaders_screen_never_vouches_for_a_hidden_character(
+        data: st.DataObject, inserted: list[str], in_text: list[tuple[int, str]]) -> None:
+    """Hidden characters put into values at any depth (as data: the dumper writes some raw,
+    some escaped), and raw anywhere in the text (a comment, a key, a value, between lines)."""
+    path = data.draw(st.sampled_from(sorted(KINDS)))
+    model, fixed = KINDS[path]
+    raw = {**data.draw(record_data(model)), **fixed}
+    leaves = [p for p in text_leaves(raw) if p[0] not in ("id", "unit")]
+    for value, leaf in zip(inserted, data.draw(st.permutations(leaves)) if leaves else []):
+        holder = raw
+        for step in leaf[:-1]:
+            holder = holder[step]
+        holder[leaf[-1]] = value
+    written = to_yaml(raw).decode("utf-8")
+    for at, escaped in in_text:
+        at = at % (len(written) + 1)
+        written = written[:at] + escaped.encode().decode("unicode_escape") + written[at:]
+    encoded = written.encode("utf-8", "surrogatepass")
+    data_, clean = read_screened(written)
+    if clean:
+        assert data_ is not None and not HIDDEN.search(written)
+    event("screened" if clean else "not screened")
+    record = loader.load_record(path, encoded)
+    if isinstance(record, BaseModel):
+        assert_screen_is_sound(record)
+        assert screened(record) == clean
+
+
+SYSTEM = "id: czj-a\nunit: czj\nstatus: planned\nscope: public\ndeployment: county_cloud\n"
+
+
+def test_a_copy_of_a_screened_record_is_not_screened() -> None:
+    record = loader.load_record("systems/czj/czj-a.yaml", f"{SYSTEM}name: x\n".encode())
+    assert isinstance(record, BaseModel) and screened(record)
+    assert not screened(record.model_copy()) and record.model_copy() == record
+    hidden = loader.load_record("systems/czj/czj-a.yaml", f"{SYSTEM}name: x\u200by\n".encode())
+    comment = loader.load_record("systems/czj/czj-a.yaml", f"{SYSTEM}# \u202e\nname: x\n".encode())
+    assert isinstance(hidden, BaseModel) and not screened(hidden) and [p.field for p in text._hidden_in(hidden)] == ["name"]
+    assert isinstance(comment, BaseModel) and not screened(comment) and list(text._hidden_in(comment)) == []
 
 
 # ------------------------------------------------------------------ working days

@@ -256,9 +256,7 @@ def dlt24(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：只有已投入使用（试运行或运行中）的系统才计入单位的问题，尚在建设中的系统还谈不上共享；
     项目本身涉及的系统有问题的，只在该系统上报告一次，不再作为单位的问题重复报告。
     """
-    for p in ctx.projects:
-        if not p.in_flight:
-            continue
+    for p in ctx.projects_in_flight:
         for field, s in target_systems(ctx, p):
             reasons = system_shortfalls(s)
             if reasons:

@@ -109,8 +109,8 @@ def jx25(ctx: Context, params: NoParams) -> Iterator[Problem]:
     依据说明：经批准的共享豁免也属于“按要求”共享（第十三条），因此有豁免的系统不因不共享而受限。
     本条没有提到重复采集数据，因此不检查 ``data.duplicate_collection``。
     """
-    for p in ctx.projects:
-        if not p.in_flight or p.nature not in OM_NATURES:
+    for p in ctx.projects_in_flight:
+        if p.nature not in OM_NATURES:
             continue
         for field, s in target_systems(ctx, p):
             reasons = system_shortfalls(s, duplicates=False)  # 第二十五条 does not name 重复采集

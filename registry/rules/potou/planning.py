@@ -70,8 +70,8 @@ def _existing_system_targets(ctx: Context, *, active_only: bool = True) -> Itera
     A retired or merged target is PT8.1's finding alone: once a system has left the catalogue,
     its sharing and security state no longer matters, so PT8.2–PT8.4 look at active ones only.
     """
-    for p in ctx.projects:
-        if p.in_flight and p.nature in EXISTING_SYSTEM_NATURES:
+    for p in ctx.projects_in_flight:
+        if p.nature in EXISTING_SYSTEM_NATURES:
             for field, s in target_systems(ctx, p):
                 if s.active or not active_only:
                     yield p, field, s

@@ -8,4 +8,4 @@ from registry.rules.base import Context
 
 
 def in_flight(ctx: Context) -> Iterator[Project]:
-    return (p for p in ctx.projects if p.in_flight)
+    return iter(ctx.projects_in_flight)
