@@ -42,6 +42,7 @@ class Run:
     context: Context  # record, registry and deadline rules: the working tree
     report: Report
     change: Context | None = None  # change rules: the target against the merge result
+    complete: bool = True  # False: the record cache failed during the run and it started again
 
 
 def load_head(root: Path, store: Store | None = None) -> Snapshot:
@@ -78,12 +79,22 @@ def run_check(
     base: str | None = None,
     paths: Sequence[str] | None = None,
     use_cache: bool = True,
+    inputs: Inputs | None = None,
+    target: Target | None = None,
 ) -> Run:
     """Check the registry at ``root``; with ``paths`` (relative to root), report only on those.
-    ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``)."""
-    inputs = gather(root, use_cache=use_cache)
-    with _target(root, base) as resolved:
-        return _check_retrying(inputs, today, resolved, paths).run
+    ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``).
+    ``inputs``: what :func:`registry.warm.gather` already read; ``target``: ``base`` already
+    resolved (:func:`registry.target.resolve`, its repository left open), so that a caller
+    keying a cache on them gets the run of exactly those (``registry diff``)."""
+    inputs = inputs or gather(root, use_cache=use_cache)
+    if target is not None:
+        checked = _check_retrying(inputs, today, target, paths)
+    else:
+        with _target(root, base) as resolved:
+            checked = _check_retrying(inputs, today, resolved, paths)
+    checked.run.complete = checked.complete
+    return checked.run
 
 
 def check_report(
@@ -108,7 +119,7 @@ def check_report(
         if reused is not None:
             return reused
         checked = _check_retrying(inputs, today, resolved, paths)
-        if checked.complete and _still_current(root, inputs.config_raw, inputs.files, checked.run.report):
+        if checked.complete and still_current(root, inputs.config_raw, inputs.files, checked.run.report):
             key = inputs.run_key(today=today.isoformat(), base=identity, paths=paths)
             RunCache(inputs.store).put(key, checked.run.report, checked.documents)
         return checked.run.report
@@ -211,7 +222,7 @@ def record_config(target: RegistryConfig, working: RegistryConfig) -> RegistryCo
     return target.model_copy(update={"units": [known.get(u.id, u) for u in working.units]})
 
 
-def _still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], result: Report) -> bool:
+def still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], result: Report) -> bool:
     """Whether registry.yaml and the files with findings still hold the bytes the run was keyed
     on: finding positions are read from disk after loading, so a file saved during the run
     must not leave its new line numbers under the old content's key."""

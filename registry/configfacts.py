@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from registry.blobfields import fast_enabled
 from registry.layout import read_config
 
 if TYPE_CHECKING:
@@ -54,16 +55,48 @@ def config_facts(root: Path, *, cached: bool = True) -> ConfigFacts:
     found = remembered.get(key)
     if isinstance(found, ConfigFacts):
         return found
-    from registry.loader import config_from  # pydantic, the models and the rules: only here
+    facts = surely_valid_facts(raw) if fast_enabled() else None
+    if facts is None:
+        from registry.loader import config_from  # pydantic, the models and the rules: only here
 
-    config = config_from(raw)
-    facts = ConfigFacts(config.base_branch, {unit.id: unit.name for unit in config.units})
+        config = config_from(raw)
+        facts = ConfigFacts(config.base_branch, {unit.id: unit.name for unit in config.units})
     if store is not None:
         newest = {k: v for k, v in remembered.items() if k != key}
         newest = dict(list(newest.items())[-(_KEEP - 1):])
         newest[key] = facts
         store.write(CACHE_NAME, (_FORMAT, newest))
     return facts
+
+
+def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
+    """The facts of a registry.yaml that :func:`registry.loader.config_from` surely accepts,
+    found without pydantic or the rules (:mod:`registry.shapes`); None when not sure — any
+    doubt, and every invalid file, goes the usual way (which gives the error)."""
+    from registry.fastyaml import read_simple
+    from registry.pluginsources import plug_in_profiles
+    from registry.shapes import KNOWN_CONFIG_CHECKS, shapes, surely_valid
+    from registry.yamlio import YamlError, decode
+
+    found = shapes()
+    if found is None or found.get("config_checks") != KNOWN_CONFIG_CHECKS or plug_in_profiles():
+        return None  # config_from checks more than what is re-stated here, or a plug-in may fail to load
+    try:
+        data = read_simple(decode(raw))
+    except YamlError:
+        return None
+    if (data is None or not surely_valid("RegistryConfig", data)
+            or data.get("parameters") or data.get("disabled_rules") or data.get("calendar")):
+        return None  # parameters and disabled rules are checked against the rules, a calendar day by day
+    units = data["units"]
+    ids = [unit["id"] for unit in units]
+    listed = set(ids)
+    references = [unit.get("parent") for unit in units] + list(data["authorities"].values())
+    if (len(listed) != len(ids) or not set(data["profiles"]) <= set(found["profiles"])
+            or any(unit_id is not None and unit_id not in listed for unit_id in references)):
+        return None  # config_reference_errors and select_rules would say more
+    return ConfigFacts(data.get("base_branch", found["defaults"]["RegistryConfig.base_branch"]),
+                       {unit["id"]: unit["name"] for unit in units})
 
 
 def _store(root: Path) -> Store | None:
