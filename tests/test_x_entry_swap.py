@@ -80,3 +80,37 @@ def test_a_records_delta_copied_over_the_records_index_is_a_miss_not_a_crash(
     cold = runner.run(root, *args, cached=False)
     assert cold[0] == 0
     assert warm == cold
+
+
+def test_entries_rolled_back_to_an_older_state_are_facts_or_misses(tmp_path: Path, runner: Runner) -> None:
+    """A CI cache restored from an earlier job, or one file of it: every entry under its own name
+    but from before the registry changed (a record broken, a file moved to another unit, a
+    commit, a file replaced by another record's content). Each is either still true or a miss."""
+    root, repo = committed_fixture("quxian", tmp_path)
+    commands = (("check", "--today", TODAY, "--format", "json"),
+                ("diff", "--today", TODAY, "--base", "HEAD", "--format", "json"),
+                ("inventory", "--history", "--today", TODAY, "--format", "json"))
+    for args in commands:
+        runner.run(root, *args)
+    (store,) = (root / CACHE_DIR).glob("*/")
+    old = shutil.copytree(store, tmp_path / "old")
+    path = root / RECORD
+    path.write_text(path.read_text("utf-8").replace("status: retired", "status: invalid"), "utf-8")
+    (root / "systems/czj/czj-budget.yaml").rename(root / "systems/dsj/czj-budget.yaml")
+    repo.commit("改动之后")
+    shutil.copyfile(root / "systems/wjj/wjj-clinic.yaml", path)
+    for args in commands:
+        runner.run(root, *args)
+    new = shutil.copytree(store, tmp_path / "new")
+    names = sorted(p.relative_to(old).as_posix() for p in old.rglob("*") if p.is_file())
+    assert len(names) > 5, names  # the index, deltas, records, runs, history fields, diff base …
+    for rolled_back in [names, *([name] for name in names)]:
+        shutil.rmtree(store)
+        shutil.copytree(new, store)
+        for name in rolled_back:
+            (store / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(old / name, store / name)
+        for args in commands:
+            cold = runner.run(root, *args, cached=False)
+            assert cold[0] in (0, 1)
+            assert runner.run(root, *args) == cold, (rolled_back, args)
