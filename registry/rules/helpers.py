@@ -32,9 +32,8 @@ def documents_from(ctx: Context, stage: Stage, kinds: Iterable[DocumentKind], *,
     """:func:`missing_documents` for every project that has reached ``stage``: the articles that
     want a document with (or from) a step of the procedure."""
     kinds = tuple(kinds)
-    for p in ctx.projects:
-        if p.reached(stage):
-            yield from missing_documents(p, kinds, when=when, when_en=when_en)
+    for p in ctx.projects_reached(stage):
+        yield from missing_documents(p, kinds, when=when, when_en=when_en)
 
 
 def stage_label(stage: Stage) -> str:
@@ -152,9 +151,7 @@ def late_for_budget_year(ctx: Context, stage: Stage, month_day: str) -> Iterator
     """(project, deadline, date of ``stage`` or None) for each budgeted project that did not
     reach ``stage`` by ``month_day`` (``MM-DD``, that day included) of the year before its
     budget year ``year`` — the "by October for next year's budget" articles."""
-    for p in ctx.projects:
-        if not p.reached(Stage.budgeted):
-            continue
+    for p in ctx.projects_reached(Stage.budgeted):
         deadline = month_day_in(p.year - 1, month_day)
         when = p.milestones.date_of(stage)
         if when is None or when > deadline:
