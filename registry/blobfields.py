@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -86,19 +87,41 @@ def _data(raw: bytes, fast: bool) -> dict[str, Any] | None:
 
 
 def system_state(raw: bytes, fast: bool = True) -> SystemState | None:
-    """The state of a valid system record; None for anything the loader rejects."""
+    """The state of a valid system record; None for anything the loader rejects. The fast
+    way: :mod:`registry.shapes` is sure the model accepts the data (no pydantic imported)."""
+    data = _data(raw, fast)
+    if data is None:
+        return None
+    if fast:
+        from registry.shapes import surely_valid
+
+        if surely_valid("System", data):
+            return _state_of_valid(data)
     from pydantic import ValidationError
 
     from registry.models import System
 
-    data = _data(raw, fast)
-    if data is None:
-        return None
     try:
         record = System.model_validate(data)
     except ValidationError:
         return None
     return SystemState(record.unit, record.active, None if record.active else record.retired_on)
+
+
+def _state_of_valid(data: dict[str, Any]) -> SystemState:
+    """:class:`SystemState` of data the System model surely accepts, as the model reads it."""
+    active = data["status"] in _active_values()
+    retired_on = data.get("retired_on")
+    if type(retired_on) is str:  # quoted "YYYY-MM-DD" (models.base.Date)
+        retired_on = dt.date.fromisoformat(retired_on)
+    return SystemState(data["unit"], active, None if active else retired_on)
+
+
+@functools.cache
+def _active_values() -> frozenset[str]:
+    from registry.enums import ACTIVE_STATUSES
+
+    return frozenset(status.value for status in ACTIVE_STATUSES)
 
 
 def project_fields(raw: bytes, fast: bool = True) -> ProjectFields:

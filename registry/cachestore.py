@@ -20,7 +20,6 @@ import pickle
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -130,6 +129,8 @@ def _signing_key() -> bytes | None:
 
 def _write_atomically(path: Path, data: bytes | Iterable[bytes | memoryview], *, mode: int = 0o644) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
+    import tempfile  # (only where something is written: a reused answer writes nothing)
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -285,6 +286,8 @@ class Store:
     def clock_ns(self) -> int | None:
         """The file system's clock now, in nanoseconds: the modification time a file written
         now gets (its granularity and its skew, e.g. on a network drive). None if unusable."""
+        import tempfile
+
         with _quietly():
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".clock-")
             try:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from registry.cache import RecordingResolver, RunCache, SourceFile, blob_id
 from registry.cachestore import StaleCache, Store
+from registry.configfacts import checked_config
 from registry.engine import Locator, Selection, findings_of, report, run_rules, select_rules
 from registry.findings import Message, Report
 from registry.gcpause import paused_gc
@@ -24,6 +25,7 @@ from registry.layout import read_regular
 from registry.loader import ConfigError, config_from, load_all, read_config, snapshot_of
 from registry.models import RegistryConfig
 from registry.recordcache import INDEX as RECORD_INDEX
+from registry import recordsummary
 from registry.recordcache import RecordCache
 from registry.rules.base import Context
 from registry.snapshot import Snapshot
@@ -42,10 +44,18 @@ class Run:
     context: Context  # record, registry and deadline rules: the working tree
     report: Report
     change: Context | None = None  # change rules: the target against the merge result
+    complete: bool = True  # False: the record cache failed during the run and it started again
 
 
 def load_head(root: Path, store: Store | None = None) -> Snapshot:
-    return load_snapshot(scan(root, store), RecordCache(store, root))
+    return load_tree(scan(root, store), RecordCache(store, root))
+
+
+def load_tree(files: Sequence[SourceFile], records: RecordCache) -> Snapshot:
+    """The working tree's snapshot from its scan (``files``): with the cache, from the stored
+    summary of the last scan, patched (see :mod:`registry.recordsummary`)."""
+    with paused_gc():
+        return recordsummary.snapshot(records, files, load_all)
 
 
 def load_snapshot(files: Sequence[SourceFile], records: RecordCache | None = None) -> Snapshot:
@@ -78,12 +88,22 @@ def run_check(
     base: str | None = None,
     paths: Sequence[str] | None = None,
     use_cache: bool = True,
+    inputs: Inputs | None = None,
+    target: Target | None = None,
 ) -> Run:
     """Check the registry at ``root``; with ``paths`` (relative to root), report only on those.
-    ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``)."""
-    inputs = gather(root, use_cache=use_cache)
-    with _target(root, base) as resolved:
-        return _check_retrying(inputs, today, resolved, paths).run
+    ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``).
+    ``inputs``: what :func:`registry.warm.gather` already read; ``target``: ``base`` already
+    resolved (:func:`registry.target.resolve`, its repository left open), so that a caller
+    keying a cache on them gets the run of exactly those (``registry diff``)."""
+    inputs = inputs or gather(root, use_cache=use_cache)
+    if target is not None:
+        checked = _check_retrying(inputs, today, target, paths)
+    else:
+        with _target(root, base) as resolved:
+            checked = _check_retrying(inputs, today, resolved, paths)
+    checked.run.complete = checked.complete
+    return checked.run
 
 
 def check_report(
@@ -108,7 +128,7 @@ def check_report(
         if reused is not None:
             return reused
         checked = _check_retrying(inputs, today, resolved, paths)
-        if checked.complete and _still_current(root, inputs.config_raw, inputs.files, checked.run.report):
+        if checked.complete and still_current(root, inputs.config_raw, inputs.files, checked.run.report):
             key = inputs.run_key(today=today.isoformat(), base=identity, paths=paths)
             RunCache(inputs.store).put(key, checked.run.report, checked.documents)
         return checked.run.report
@@ -128,17 +148,21 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
     try:
         return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.root))
     except StaleCache as exc:
+        store = None
         if inputs.store is not None and exc.damaged:
             inputs.store.remove(RECORD_INDEX)
+            inputs.store.remove(recordsummary.SUMMARY)
+            store = inputs.store  # rebuilt from the files alone: nothing of the damaged cache is read
+        # every file read again, its bytes kept: nothing is read twice, so nothing can change between
         fresh = dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
-        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(None, inputs.root)), complete=False)
+        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(store, inputs.root)), complete=False)
 
 
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
            records: RecordCache) -> _Checked:
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
-    working_config = config_from(config_raw)
-    head = load_snapshot(files, records)
+    working_config, selection = checked_config(config_raw, inputs.store)
+    head = load_tree(files, records)
     documents = RecordingResolver(document_resolver(root, inputs.attachments))
     ctx = Context(config=working_config, head=head, today=today,
                   targets=frozenset(paths) if paths is not None else None, document_status=documents)
@@ -146,7 +170,7 @@ def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequenc
     if change is not None:
         ctx.config = record_config(change.config, working_config)
         ctx.base = change.base  # the target, for callers that look; record rules never do
-    selection = select_rules(ctx.config)
+        selection = select_rules(ctx.config)
     findings = findings_of(run_rules(selection, ctx, change), ctx, Locator(root, change))
     return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change), documents.seen)
 
@@ -211,7 +235,7 @@ def record_config(target: RegistryConfig, working: RegistryConfig) -> RegistryCo
     return target.model_copy(update={"units": [known.get(u.id, u) for u in working.units]})
 
 
-def _still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], result: Report) -> bool:
+def still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], result: Report) -> bool:
     """Whether registry.yaml and the files with findings still hold the bytes the run was keyed
     on: finding positions are read from disk after loading, so a file saved during the run
     must not leave its new line numbers under the old content's key."""

@@ -8,12 +8,15 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from pathlib import Path
 
 from registry import DISTRIBUTION, __version__
 from registry.argparse_zh import Formatter, lang_of, localise_metavars, translated
 from registry.errors import ConfigError
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms",
@@ -21,11 +24,32 @@ COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners"
 MODULES = {"import": "import_table"}  # a command whose name is a Python keyword
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, except that help and version text that cannot be written (a full
+    disk) is an error, not a silent exit 0: argparse ignores every ``OSError`` while writing,
+    and Python's buffered output fails only later, at exit. A reader that left (a broken
+    pipe, ``registry --help | head``) is still no error."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if not message:
+            return
+        out = file or sys.stderr
+        if out is None:  # no console at all (pythonw): nothing to write to, as argparse does
+            return
+        try:
+            out.write(message)
+            flush = getattr(out, "flush", None)
+            if flush is not None:
+                flush()
+        except BrokenPipeError:
+            pass
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The full parser; given ``argv``, only the module of the command it names is imported
     (the others get a bare entry), so ``registry check`` does not load git, MkDocs or openpyxl."""
     wanted = _command_in(argv) if argv is not None else None
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="registry", formatter_class=Formatter,
         description="政务信息化项目与政务信息系统登记簿：校验、报告与发布",
     )
@@ -84,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 localise_metavars(parser)
             args = parser.parse_args(given)
     except Exception as exc:  # a command's module imports the rules: a broken profile package
+        if isinstance(exc, OSError):  # help or version text that could not be written
+            return write_failure(exc, lang_of(given))
         if not broken_profile(exc):
             raise
         return profile_failure(exc, lang_of(given))

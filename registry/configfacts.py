@@ -24,12 +24,15 @@ import hashlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from registry.blobfields import fast_enabled
 from registry.layout import read_config
 
 if TYPE_CHECKING:
     from registry.cachestore import Store
+    from registry.engine import Selection
+    from registry.models import RegistryConfig
 
 CACHE_NAME = "config-facts"
 _FORMAT = 1  # bump when ConfigFacts changes
@@ -50,14 +53,16 @@ def config_facts(root: Path, *, cached: bool = True) -> ConfigFacts:
     raw = read_config(root)
     store = _store(root) if cached else None
     key = _key(raw) if store is not None else ""
-    remembered = _remembered(store)
+    remembered = _remembered(store, CACHE_NAME)
     found = remembered.get(key)
     if isinstance(found, ConfigFacts):
         return found
-    from registry.loader import config_from  # pydantic, the models and the rules: only here
+    facts = surely_valid_facts(raw) if fast_enabled() else None
+    if facts is None:
+        from registry.loader import config_from  # pydantic, the models and the rules: only here
 
-    config = config_from(raw)
-    facts = ConfigFacts(config.base_branch, {unit.id: unit.name for unit in config.units})
+        config = config_from(raw)
+        facts = ConfigFacts(config.base_branch, {unit.id: unit.name for unit in config.units})
     if store is not None:
         newest = {k: v for k, v in remembered.items() if k != key}
         newest = dict(list(newest.items())[-(_KEEP - 1):])
@@ -66,16 +71,46 @@ def config_facts(root: Path, *, cached: bool = True) -> ConfigFacts:
     return facts
 
 
+def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
+    """The facts of a registry.yaml that :func:`registry.loader.config_from` surely accepts,
+    found without pydantic or the rules (:mod:`registry.shapes`); None when not sure — any
+    doubt, and every invalid file, goes the usual way (which gives the error)."""
+    from registry.fastyaml import read_simple
+    from registry.pluginsources import plug_in_profiles
+    from registry.shapes import KNOWN_CONFIG_CHECKS, shapes, surely_valid
+    from registry.yamlio import YamlError, decode
+
+    found = shapes()
+    if found is None or found.get("config_checks") != KNOWN_CONFIG_CHECKS or plug_in_profiles():
+        return None  # config_from checks more than what is re-stated here, or a plug-in may fail to load
+    try:
+        data = read_simple(decode(raw))
+    except YamlError:
+        return None
+    if (data is None or not surely_valid("RegistryConfig", data)
+            or data.get("parameters") or data.get("disabled_rules") or data.get("calendar")):
+        return None  # parameters and disabled rules are checked against the rules, a calendar day by day
+    units = data["units"]
+    ids = [unit["id"] for unit in units]
+    listed = set(ids)
+    references = [unit.get("parent") for unit in units] + list(data["authorities"].values())
+    if (len(listed) != len(ids) or not set(data["profiles"]) <= set(found["profiles"])
+            or any(unit_id is not None and unit_id not in listed for unit_id in references)):
+        return None  # config_reference_errors and select_rules would say more
+    return ConfigFacts(data.get("base_branch", found["defaults"]["RegistryConfig.base_branch"]),
+                       {unit["id"]: unit["name"] for unit in units})
+
+
 def _store(root: Path) -> Store | None:
     from registry.cachestore import Store
 
     return Store.open(root)
 
 
-def _remembered(store: Store | None) -> dict[str, object]:
+def _remembered(store: Store | None, name: str) -> dict[str, object]:
     if store is None:
         return {}
-    found = store.read(CACHE_NAME)
+    found = store.read(name)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == _FORMAT and isinstance(found[1], dict):
         return found[1]
     return {}
@@ -99,3 +134,55 @@ def _distributions(folder: str) -> list[str]:
         return [name for name in os.listdir(folder) if name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))]
     except OSError:
         return []
+
+
+CHECKED_NAME = "config-checked"  # the validated configuration and rule choice of ``registry check``
+
+
+def checked_config(raw: bytes, store: Store | None) -> tuple[RegistryConfig, Selection]:
+    """registry.yaml validated (:func:`registry.loader.config_from`) and the rules it selects
+    (:func:`registry.engine.select_rules`), for ``registry check``. A content that passed
+    before comes from the cache store (same key as :func:`config_facts`: the bytes and the
+    installed distributions; the store itself is per tool version): neither ruamel nor the
+    configuration's model and the rules' parameter models are built for it. An error is
+    never remembered, so it is reported exactly as the full validation reports it."""
+    key = _key(raw) if store is not None else ""
+    remembered = _remembered(store, CHECKED_NAME)
+    found = remembered.get(key)
+    if isinstance(found, _Checked):
+        selection = found.selection()
+        if selection is not None:
+            return found.config, selection
+    from registry.engine import select_rules
+    from registry.loader import config_from
+
+    config = config_from(raw)
+    selection = select_rules(config)
+    if store is not None:
+        newest = {k: v for k, v in remembered.items() if k != key}
+        newest = dict(list(newest.items())[-(_KEEP - 1):])
+        newest[key] = _Checked(config, {r.id: params for r, params in selection.rules}, selection.disabled)
+        store.write(CHECKED_NAME, (_FORMAT, newest))
+    return config, selection
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checked:
+    """What :func:`checked_config` remembers: the rules by ID (their code is the tool's, or a
+    plug-in's, which the key covers), each with its validated parameters."""
+
+    config: RegistryConfig
+    params: dict[str, Any]  # rule id -> its parameter model, for every rule in force
+    disabled: list[tuple[str, str]]
+
+    def selection(self) -> Selection | None:
+        """The :class:`~registry.engine.Selection` again; None if the rules in force are not
+        exactly the remembered ones (then the configuration is checked the usual way)."""
+        from registry.engine import Selection
+        from registry.rules import RULES
+
+        off = dict(self.disabled)
+        rules = [r for r in RULES.of_profiles({"common", *self.config.profiles}) if r.id not in off]
+        if {r.id for r in rules} != self.params.keys():
+            return None
+        return Selection([(r, self.params[r.id]) for r in rules], list(self.config.profiles), list(self.disabled))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar, Union
@@ -37,9 +36,12 @@ from registry.findings import Finding, Message, Severity
 from registry.models import Project, System
 from registry.models.project import Budget, Milestones
 from registry.configdiff import ConfigChange, config_changes
+from registry.diffcache import kept_base_findings
 from registry.rules.base import ConfigSite, Context
 from registry.rules.change import allowance, approved, in_use_count, newcomer
 from registry.snapshot import Snapshot
+from registry.target import EMPTY_TREE, Target, resolve
+from registry.warm import Inputs, gather
 
 Record = Union[System, Project]
 R = TypeVar("R", System, Project)
@@ -166,21 +168,33 @@ class Diff:
 def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
     """The summary of what merging the change into ``base`` would do to ``base``'s registry:
     the same target, merge result and configuration as ``registry check --base``."""
-    run = run_check(root, today=today, base=base)
+    inputs = gather(root)
+    repo = gitio.open_repo(root)
+    try:
+        return diff_and_run(inputs, resolve(root, repo, base), today)[0]
+    finally:
+        repo.close()
+
+
+def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, Run]:
+    """:func:`compute_diff` of exactly these working-tree inputs and this resolved target
+    (its repository open), with the check run it is made of."""
+    root, base = inputs.root, target.rev
+    run = run_check(root, today=today, base=base, inputs=inputs, target=target)
     change = run.change
     assert change is not None and change.base is not None  # run_check resolved it (or raised a usage error)
     before, after = change.base, change.head
-    repo = gitio.open_repo(root)
-    try:
-        commit = gitio.resolve_commit(repo, base) or ""
-        base_files = gitio.tree_paths(repo, commit, root) if commit else set()  # "" : no commit yet
-    finally:
-        repo.close()
-    old = _kept_base_findings(root, run, before, commit, base_files)
+    commit = "" if target.commit == EMPTY_TREE else target.commit  # "": no commit yet
+    base_files = gitio.tree_paths(target.repo, commit, root) if commit else set()
+    # kept under everything that decides them: the target (its commit and tree: its records and
+    # files), the configuration the rules run with, the date; nothing kept before a first commit
+    decided_by = f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
+    old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding,
+                             lambda: base_findings(run, before, tree_resolver(base_files)))
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
     old_keys = {_key(f.rule, f.path, f.field, f.message) for f in old}
     proposed = change.proposed_config or change.config
-    return Diff(
+    diff = Diff(
         base_rev=base, base_commit=commit,
         records=record_changes(before, after),
         stages=stage_moves(before, after),
@@ -191,36 +205,7 @@ def compute_diff(root: Path, *, base: str, today: dt.date) -> Diff:
         config=config_changes(change.config, proposed),
         total=registry_count(change, before, after),
     )
-
-
-_KEEP_BASE_FINDINGS = 16
-
-
-def _kept_base_findings(root: Path, run: Run, before: Snapshot, commit: str, files: set[str]) -> list[BaseFinding]:
-    """:func:`base_findings`, kept in the cache store under everything that decides them: the
-    target commit (its records and files), the configuration the rules run with, the date (and,
-    through the store's own fingerprint, the tool). The target moves: they are worked out again."""
-    from registry.cache import Store
-
-    store = Store.open(root) if commit else None
-    inputs = f"{commit}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
-    name = f"diff-base/{hashlib.sha256(inputs.encode()).hexdigest()[:40]}"
-    found = store.read(name) if store is not None else None
-    if isinstance(found, list) and all(isinstance(f, BaseFinding) for f in found):
-        return found
-    old = base_findings(run, before, tree_resolver(files))
-    if store is not None and store.write(name, old):
-        kept = sorted(store.names("diff-base/*"), key=lambda n: _mtime(store.directory / n), reverse=True)
-        for stale in kept[_KEEP_BASE_FINDINGS:]:
-            store.remove(stale)
-    return old
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+    return diff, run
 
 
 def _key(rule: str, path: str, field: str, message: Message) -> Key:

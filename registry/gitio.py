@@ -2,10 +2,10 @@
 configuration errors with a hint."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from registry.findings import Message
 from registry.gitproc import Blob, GitFailed, Repo
@@ -67,8 +67,7 @@ def root_prefix(repo: Repo, root: Path) -> str:
 # one ``git cat-file --batch`` (:func:`read_blobs`).
 
 
-@dataclasses.dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     """A git author or committer as recorded in a commit."""
 
     name: str
@@ -78,10 +77,11 @@ class Identity:
         return f"{self.name} <{self.email}>"
 
 
-@dataclasses.dataclass(frozen=True)
-class FileChange:
+class FileChange(NamedTuple):
     """One file of a commit's raw diff against its first parent. Renames are off, so a moved
-    file is a deletion plus an addition: callers pair them by record id where that matters."""
+    file is a deletion plus an addition: callers pair them by record id where that matters.
+    (A named tuple, as Identity: a long history has thousands of them, and a frozen
+    dataclass costs several times as much to make.)"""
 
     path: str  # repository path with '/' separators, never quoted
     status: str  # A added | M modified | D deleted | T type changed
@@ -101,8 +101,7 @@ class FileChange:
         return self.old_mode in ("100644", "100755")
 
 
-@dataclasses.dataclass(frozen=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     """A first-parent commit: who made it, and what it changed on the branch."""
 
     commit: str
@@ -246,14 +245,18 @@ def _log_entry(header: list[str], changes: list[FileChange]) -> LogEntry:
 
 def _file_change(meta: str, path: str) -> FileChange:
     old_mode, new_mode, old_blob, new_blob, status = meta[1:].split(" ", 4)
-    absent = set("0")
     return FileChange(
-        path=path, status=status[:1],
-        old_blob=None if set(old_blob) == absent else old_blob,
-        new_blob=None if set(new_blob) == absent else new_blob,
-        mode=old_mode if set(new_mode) == absent else new_mode,
-        old_mode="" if set(old_mode) == absent else old_mode,
+        path, status[:1],
+        None if _zero(old_blob) else old_blob,
+        None if _zero(new_blob) else new_blob,
+        old_mode if _zero(new_mode) else new_mode,
+        "" if _zero(old_mode) else old_mode,
     )
+
+
+def _zero(value: str) -> bool:
+    """An all-zero id or mode: no file on that side of the change."""
+    return bool(value) and not value.strip("0")
 
 
 def read_blob(repo: Repo, blob: str, path: str = "") -> bytes:

@@ -14,10 +14,9 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 
-from registry.findings import Message
+from registry.findings import Message, Unreadable
 from registry.gitproc import GitFailed, Repo
 from registry.layout import LOOKALIKE_PREFIXES, RECORD_DIRS, is_record_path
-from registry.snapshot import Unreadable
 
 WATCHED_DIRS = (*RECORD_DIRS, "docs")
 REGULAR_MODES = ("100644", "100755")

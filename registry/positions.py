@@ -1,16 +1,18 @@
 """Where a field is in a working-tree file: ``budget.sources[0].kind`` → line and column.
 
 Findings are placed after the rules ran, by re-reading only the files that have findings (the
-fast load keeps no positions). One lookup serves the engine (record and change rules) and the
+fast load keeps no positions): line by line where the file is plain block YAML
+(:mod:`registry.fastpositions`), through the parser otherwise. One lookup serves the engine (record and change rules) and the
 audit (findings in history, shown where a reviewer will look: the working tree's file)."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from registry.fastpositions import simple_positions
 from registry.layout import UnreadableFile, read_regular
 from registry.loader import position
-from registry.yamlio import Parsed, YamlError, parse
+from registry.yamlio import Parsed, YamlError, decode, parse
 
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -35,13 +37,22 @@ class FilePositions:
         if not loc:
             return 1, 1
         if path not in self._parsed:
-            try:
-                self._parsed[path] = parse(read_regular(self.root, path), positions=True)
-            except (UnreadableFile, YamlError, OSError, ValueError, RecursionError):
-                self._parsed[path] = None
+            self._parsed[path] = _positions_of(self.root, path)
         parsed = self._parsed[path]
         return position(parsed, loc) if parsed is not None else (1, 1)
 
     def of_field(self, path: str, field: str) -> tuple[int, int]:
         """The position of a dotted field (``units[2].approvers``) in ``path``."""
         return self.find(path, field_path(field))
+
+
+def _positions_of(root: Path, path: str) -> Parsed | None:
+    """The file's positions: worked out line by line for plain block YAML
+    (:mod:`registry.fastpositions`), by the parser otherwise; None for a file that is missing,
+    unreadable or not YAML."""
+    try:
+        raw = read_regular(root, path)
+        found = simple_positions(decode(raw))
+        return Parsed({}, found) if found is not None else parse(raw, positions=True)
+    except (UnreadableFile, YamlError, OSError, ValueError, RecursionError):
+        return None

@@ -42,10 +42,37 @@ INDEX = "records.index"
 _MAX_DELTAS = 16  # more delta files, and the next run merges them into the index
 _SLACK = 2  # compact when the data files hold more than twice the bytes the current records need
 _COMPACT_MIN_BYTES = 1 << 20  # small caches are never worth compacting for slack
+def _is_index(value: Any) -> bool:
+    """The shape of ``records.index``: (data file names, their sizes, entries by key)."""
+    if not (isinstance(value, tuple) and len(value) == 3):
+        return False
+    names, sizes, entries = value
+    return (isinstance(names, list) and isinstance(sizes, list) and isinstance(entries, dict)
+            and len(names) == len(sizes) > 0 and all(isinstance(n, str) for n in names)
+            and all(isinstance(n, int) for n in sizes))
+
+
+def due_for_compaction(data_bytes: int, live_bytes: int) -> bool:
+    """Whether data files of ``data_bytes`` hold much more than ``live_bytes`` (what the
+    current records use): then a run that remembers a record writes them again."""
+    return data_bytes > max(_COMPACT_MIN_BYTES, _SLACK * live_bytes)
+
+
 # an index entry: ``list[Unreadable]`` (path-free) for a file that failed to load, or
 # (id, unit, active, creates, approval, data file number, offset, length, sha256): see
 # ``registry.snapshot.light_fields``
 Entry = Any
+Where = tuple[int, int, int, bytes]  # a record's pickle: data file number, offset, length, SHA-256
+
+
+@dataclasses.dataclass
+class Located:
+    """What :meth:`RecordCache.locate` found: each file's load result, where its record's
+    pickle lies (None: not a record, or not written), and the data files the numbers name."""
+
+    results: list[Any]
+    where: list[Where | None]
+    names: list[str]
 
 
 class _Shelf:
@@ -103,6 +130,43 @@ class RecordCache:
         # merge result's under --base share most files with the working tree's) takes a copy
         # instead of parsing the same content again (with the store only, like the rest)
         self._fresh: dict[str, Loaded] = {}
+        self._written: dict[str, Where] = {}  # where this run's new records lie in the data files
+
+    @property
+    def names(self) -> list[str]:
+        """The data files the index names (read from the index)."""
+        shelf = self._known.shelf
+        return list(shelf.names) if shelf is not None else []
+
+    def load_appending(self, files: Sequence[SourceFile],
+                       load_many: Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]],
+                       names: list[str]) -> Located | None:
+        """:meth:`locate` for a few changed files without reading the index: they are parsed
+        (content just edited is not in the cache anyway), and their records appended to the
+        newest of ``names`` (the data files as the caller's summary knows them) and listed in
+        a delta file, as :meth:`_append` does. None when the deltas are due to be merged into
+        the index (then :meth:`locate`, which reads it)."""
+        assert self.store is not None
+        if not names or len(self.store.names("records-*.delta")) >= _MAX_DELTAS:
+            return None
+        results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
+        readable = [i for i, f in enumerate(files) if f.problem is None]
+        for i, result in zip(readable, load_many([(files[i].path, self._bytes(files[i])) for i in readable])):
+            results[i] = result
+        self._fresh.update((files[i].key, results[i]) for i in readable)
+        self.__dict__.pop("_known", None)  # a later load of the run reads the index and this delta
+        new: dict[str, Entry] = {}
+        writer = _DataWriter(len(names) - 1)
+        data = b"".join(writer.pieces(self._pieces(sorted((files[i].key, i) for i in readable), files, results), new))
+        start = self.store.append_raw(names[-1], data)
+        where: list[Where | None] = [None] * len(files)
+        if start is not None:
+            new = {key: (*entry[:6], entry[6] + start, *entry[7:]) if isinstance(entry, tuple) else entry
+                   for key, entry in new.items()}
+            if self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (names[-1], start + len(data), new)):
+                self._written.update((key, entry[5:9]) for key, entry in new.items() if isinstance(entry, tuple))
+                where = [self._written.get(f.key) if f.problem is None else None for f in files]
+        return Located(results, where, names)
 
     @functools.cached_property
     def _known(self) -> _Known:
@@ -111,8 +175,8 @@ class RecordCache:
         if self.store is None:
             return known
         index = self.store.read(INDEX)
-        if not (isinstance(index, tuple) and len(index) == 3 and isinstance(index[2], dict)):
-            return known
+        if not isinstance(index, tuple) or not _is_index(index):
+            return known  # absent, damaged, or another signed entry copied in its place: a miss
         names, sizes, entries = index
         known.shelf = _Shelf(self.store, names)
         known.sizes = list(sizes)
@@ -120,7 +184,8 @@ class RecordCache:
         for name in self.store.names("records-*.delta"):
             delta = self.store.read(name)
             known.deltas.append(name)
-            if isinstance(delta, tuple) and len(delta) == 3 and delta[0] == names[-1] and isinstance(delta[2], dict):
+            if isinstance(delta, tuple) and len(delta) == 3 and delta[0] == names[-1] and isinstance(delta[1], int) \
+                    and isinstance(delta[2], dict):
                 known.entries.update(delta[2])  # records appended to the newest data file
                 known.sizes[-1] = max(known.sizes[-1], delta[1])
         return known
@@ -129,7 +194,16 @@ class RecordCache:
              load_many: Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]]) -> list[Loaded]:
         """The load result of every file, in order: from the cache where the content is
         known, else from ``load_many`` (and then remembered)."""
+        return self.locate(files, load_many).results
+
+    def locate(self, files: Sequence[SourceFile],
+               load_many: Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]], *,
+               compact: bool = True) -> Located:
+        """:meth:`load`, and where each record's pickle lies in the data files once the run's
+        new records are remembered. ``compact=False``: ``files`` are only some of the current
+        files (see :mod:`registry.recordsummary`), so new records are only appended."""
         results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
+        where: list[Where | None] = [None] * len(files)
         readable = [i for i, f in enumerate(files) if f.problem is None]
         known = self._known
         misses: list[int] = []
@@ -142,6 +216,7 @@ class RecordCache:
             key = f"{kind}/{f.blob}"
             if key in fresh:
                 results[i] = _copy(fresh[key], f.path)
+                where[i] = self._written.get(key)
                 continue
             found = entries.get(key)
             if found is None or read is None:
@@ -153,19 +228,39 @@ class RecordCache:
                 # objects when loaded (Snapshot keys on object identity)
                 results[i] = Deferred(kind, found[0], found[1], found[2], found[3], found[4],
                                       functools.partial(read, found[5], found[6], found[7], found[8]))
+                where[i] = found[5:9]
                 hit_bytes += found[7]
         self._hit_bytes = hit_bytes  # what the current records use of the data files (see _remember)
+        names = list(known.shelf.names) if known.shelf is not None else []
         if misses:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
             for i, result in zip(misses, load_many(pairs)):
                 results[i] = result
             if self.store is not None:
                 fresh.update((files[i].key, results[i]) for i in misses)
-                self._remember(files, results, misses)
+                written = self._remember(files, results, misses, compact=compact)
+                if written is not None:
+                    names = self._place(written, files, where, names)
                 # a later load of this run must see what was just written (else its own write
                 # would replace this one's index entries); its records are in ``fresh`` anyway
                 self.__dict__.pop("_known", None)
-        return results
+        return Located(results, where, names)
+
+    def _place(self, written: tuple[list[str], dict[str, Entry]], files: Sequence[SourceFile],
+               where: list[Where | None], names: list[str]) -> list[str]:
+        """Fill in where the records just written lie; after a compaction every record lies in
+        the new data file (the old ones are removed)."""
+        new_names, entries = written
+        compacted = new_names != names
+        if compacted:
+            self._written.clear()  # what this run wrote before lies in a data file now removed
+        for key, entry in entries.items():
+            if isinstance(entry, tuple):
+                self._written[key] = entry[5:9]
+        for i, f in enumerate(files):
+            if f.problem is None and (compacted or where[i] is None):
+                where[i] = self._written.get(f.key)
+        return new_names
 
     def _bytes(self, f: SourceFile) -> bytes | Callable[[], bytes]:
         """How to get the file's bytes where they are parsed (a loader worker): the bytes the
@@ -177,28 +272,35 @@ class RecordCache:
             raise StaleCache(f"{f.path}: its bytes were not kept")
         return functools.partial(read_verified, self.root, f.path, f.blob)
 
-    def _remember(self, files: Sequence[SourceFile], results: list[Loaded], misses: list[int]) -> None:
+    def _remember(self, files: Sequence[SourceFile], results: list[Loaded], misses: list[int], *,
+                  compact: bool = True) -> tuple[list[str], dict[str, Entry]] | None:
         """Append this run's new records to the newest data file; or, when the data files hold
         too much that no current file needs (or are too many), write one holding exactly this
-        run's records, and remove the others."""
+        run's records, and remove the others (only with ``compact``: ``files`` are all the
+        current files). The data files' names and the entries written; None if nothing was."""
         assert self.store is not None
         known = self._known
-        if known.shelf is not None and known.sizes and \
-                sum(known.sizes) <= max(_COMPACT_MIN_BYTES, _SLACK * self._hit_bytes):
-            if self._append(sorted((files[i].key, i) for i in misses), files, results, known):
-                return
+        if known.shelf is not None and known.sizes and (
+                not compact or not due_for_compaction(sum(known.sizes), self._hit_bytes)):
+            appended = self._append(sorted((files[i].key, i) for i in misses), files, results, known)
+            if appended is not None or not compact:
+                return (list(known.shelf.names), appended) if appended is not None else None
+        if not compact:
+            return None
         live = {f.key: i for i, f in enumerate(files) if f.problem is None}
         name = f"records-{os.getpid()}-{time.time_ns()}.data"
         entries: dict[str, Entry] = {}
         writer = _DataWriter(0)
-        if not self.store.write_raw(name, writer.pieces(self._pieces(sorted(live.items()), files, results, known), entries)):
-            return
-        if self.store.write(INDEX, ([name], [writer.offset], entries)):
-            for old in [*(set(known.shelf.names) - {name} if known.shelf else ()), *known.deltas]:
-                self.store.remove(old)  # merged into the new one
+        if not self.store.write_raw(name, writer.pieces(self._pieces(sorted(live.items()), files, results), entries)):
+            return None
+        if not self.store.write(INDEX, ([name], [writer.offset], entries)):
+            return None
+        for old in [*(set(known.shelf.names) - {name} if known.shelf else ()), *known.deltas]:
+            self.store.remove(old)  # merged into the new one
+        return [name], entries
 
     def _append(self, chosen: list[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
-                known: _Known) -> bool:
+                known: _Known) -> dict[str, Entry] | None:
         """New records at the end of the newest data file (one ``write``, so that parallel
         runs appending to it never interleave), their entries in a small signed delta file
         (so that a run with three new records does not rewrite the whole index); the deltas
@@ -206,25 +308,26 @@ class RecordCache:
         assert self.store is not None and known.shelf is not None
         new: dict[str, Entry] = {}
         writer = _DataWriter(len(known.sizes) - 1)
-        data = b"".join(writer.pieces(self._pieces(chosen, files, results, known), new))
+        data = b"".join(writer.pieces(self._pieces(chosen, files, results), new))
         start = self.store.append_raw(known.shelf.names[-1], data)
         if start is None:
-            return False
+            return None
         for key, entry in new.items():  # offsets were counted from 0: shift them to where the bytes went
             if isinstance(entry, tuple):
                 new[key] = (*entry[:6], entry[6] + start, *entry[7:])
         end = start + len(data)
         if len(known.deltas) < _MAX_DELTAS:
-            return self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (known.shelf.names[-1], end, new))
+            written = self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (known.shelf.names[-1], end, new))
+            return new if written else None
         sizes = [*known.sizes[:-1], max(known.sizes[-1], end)]
         if not self.store.write(INDEX, (known.shelf.names, sizes, {**known.entries, **new})):
-            return False
+            return None
         for name in known.deltas:  # merged (a delta a parallel run wrote meanwhile stays)
             self.store.remove(name)
-        return True
+        return new
 
-    def _pieces(self, chosen: Iterable[tuple[str, int]], files: Sequence[SourceFile], results: list[Loaded],
-                known: _Known) -> Iterator[tuple[str, Loaded | Entry, bytes | None]]:
+    def _pieces(self, chosen: Iterable[tuple[str, int]], files: Sequence[SourceFile],
+                results: list[Loaded]) -> Iterator[tuple[str, Loaded | Entry, bytes | None]]:
         """(key, result or entry, pickle) for each chosen file: the pickle of a new record, or
         of a known one read back from its data file (when compacting)."""
         seen: set[str] = set()

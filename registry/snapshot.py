@@ -6,8 +6,9 @@ import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cached_property
-from operator import attrgetter
-from typing import Union
+from itertools import compress, repeat
+from operator import eq
+from typing import Any, Union
 
 from registry.findings import Unreadable as Unreadable
 from registry.gcpause import paused_gc
@@ -63,60 +64,153 @@ class Deferred:
         return record
 
 
-class _Slot:
-    """One record file's record, materialised on first use (then always the same object)."""
-
-    __slots__ = ("path", "id", "unit", "active", "creates", "approval", "value")
-
-    def __init__(self, path: str, value: Record | Deferred) -> None:
-        self.path = path
-        self.value = value
-        self.id = value.id
-        self.unit = value.unit
-        self.active, self.creates, self.approval = light_fields(value)
+SYSTEM, PROJECT = 1, 2  # a row's kind in :class:`Columns`; 0: a file that is not a valid record
 
 
-class _SlotIndex:
-    """A snapshot's slots of one kind (``slots`` names the list) by one of their fields, built
-    on first use and then kept on the snapshot, as :func:`functools.cached_property` does."""
+@dataclasses.dataclass
+class Columns:
+    """Every file of a snapshot in file order, one list per field (a row per file). A file
+    that is not a valid record has kind 0 and no fields. Columns rather than an object per
+    record: a large registry's snapshot is built from (and cached as) a few lists, and its
+    look-ups are list scans in C while they are few (see :class:`_Rows`)."""
 
-    def __init__(self, slots: str, field: str) -> None:
-        self._slots = slots
-        self._field = attrgetter(field)
+    paths: list[str] = dataclasses.field(default_factory=list)
+    kinds: list[int] = dataclasses.field(default_factory=list)
+    system_ids: list[str | None] = dataclasses.field(default_factory=list)
+    project_ids: list[str | None] = dataclasses.field(default_factory=list)
+    system_units: list[str | None] = dataclasses.field(default_factory=list)
+    project_units: list[str | None] = dataclasses.field(default_factory=list)
+    active: list[bool] = dataclasses.field(default_factory=list)  # System.active
+    creates: list[tuple[str, ...]] = dataclasses.field(default_factory=list)  # Project.systems.creates
+    approvals: list[str | None] = dataclasses.field(default_factory=list)  # new_system_approval.doc_no
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
+    def append(self, path: str, value: Record | Deferred | None) -> int:
+        """Add a row (``None``: not a valid record) and return its number."""
+        self.paths.append(path)
+        for column, field in zip(self._fielded(), _fields(value)):
+            column.append(field)
+        return len(self.paths) - 1
 
-    def __get__(self, snapshot: Snapshot, owner: type | None = None) -> dict[str, list[_Slot]]:
-        index = _index(getattr(snapshot, self._slots), self._field)
-        snapshot.__dict__[self._name] = index  # later look-ups find it there, not here
-        return index
+    def set_fields(self, row: int, value: Record | Deferred | None) -> None:
+        """The fields of ``row`` from a record (or none, for a file that is not one)."""
+        self.set_row(row, _fields(value))
+
+    def row(self, row: int) -> tuple[Any, ...]:
+        """The values of ``row`` in every column but ``paths``."""
+        return tuple(column[row] for column in self._fielded())
+
+    def set_row(self, row: int, values: tuple[Any, ...]) -> None:
+        for column, value in zip(self._fielded(), values):
+            column[row] = value
+
+    def _fielded(self) -> tuple[list[Any], ...]:
+        return (self.kinds, self.system_ids, self.project_ids, self.system_units, self.project_units, self.active,
+                self.creates, self.approvals)
+
+    def all(self) -> tuple[list[Any], ...]:
+        """Every column, ``paths`` first."""
+        return (self.paths, *self._fielded())
+
+
+class _Rows:
+    """The rows whose ``column`` holds a value: a scan of the column in C while the run asks
+    little (a check of three files asks a handful of times), a dict built once it asks more
+    (a check of the whole registry asks about every record)."""
+
+    SCANS = 8
+
+    def __init__(self, column: list[Any]) -> None:
+        self._column = column
+        self._scans = 0
+        self._index: dict[Any, list[int]] | None = None
+
+    def _scanning(self) -> bool:
+        if self._index is None and self._scans < self.SCANS:
+            self._scans += 1
+            return True
+        if self._index is None:
+            index: defaultdict[Any, list[int]] = defaultdict(list)
+            for row, found in enumerate(self._column):
+                if found is not None:
+                    index[found].append(row)
+            self._index = index
+        return False
+
+    def of(self, value: Any) -> list[int]:
+        if value is None:
+            return []
+        if self._scanning():
+            column = self._column
+            return list(compress(range(len(column)), map(eq, column, repeat(value)))) if value in column else []
+        assert self._index is not None
+        return self._index.get(value, [])
+
+    def first(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        if self._scanning():
+            try:
+                return self._column.index(value)
+            except ValueError:
+                return None
+        assert self._index is not None
+        found = self._index.get(value)
+        return found[0] if found else None
+
+    def count(self, value: Any) -> int:
+        if value is None:
+            return 0
+        if self._scanning():
+            return self._column.count(value)
+        assert self._index is not None
+        return len(self._index.get(value, ()))
 
 
 class Snapshot:
     """Records of one revision. Records with schema errors are not in it (they have findings).
 
-    Records from the cache arrive as :class:`Deferred` and are unpickled only when something
-    reaches them: ``systems``/``projects`` (all of them), the look-ups by id or unit, or
+    A record is materialised (loaded, or unpickled from the record cache) only when something
+    reaches it: ``systems``/``projects`` (all of them), the look-ups by id or unit, or
     :meth:`systems_where`/:meth:`projects_where` (only the paths asked for). Counting
-    look-ups (``count_system_id``, ``active_count`` …) never need to unpickle."""
+    look-ups (``count_system_id``, ``active_count`` …) never need a record: they read the
+    snapshot's :class:`Columns`."""
 
-    def __init__(self, records: Iterable[tuple[str, Record | Deferred]], invalid: Iterable[Unreadable] = ()) -> None:
-        self._system_slots: list[_Slot] = []
-        self._project_slots: list[_Slot] = []
-        self.invalid: list[Unreadable] = list(invalid)
-        self._paths: dict[int, str] = {id(u): u.path for u in self.invalid}
+    def __init__(self, records: Iterable[tuple[str, Record | Deferred]] = (), invalid: Iterable[Unreadable] = ()) -> None:
+        columns = Columns()
+        values: dict[int, Record] = {}
+        deferred: dict[int, Deferred] = {}
+        for path, record in records:
+            row = columns.append(path, record)
+            if isinstance(record, Deferred):
+                deferred[row] = record
+            else:
+                values[row] = record
+        self._setup(columns, list(invalid), values, lambda row: deferred[row].load())
+
+    @classmethod
+    def of_columns(cls, columns: Columns, invalid: list[Unreadable], values: dict[int, Record],
+                   fetch: Callable[[int], Record]) -> Snapshot:
+        """The snapshot of ``columns``; a row's record is ``values[row]`` or, when first reached,
+        ``fetch(row)`` (see :meth:`registry.recordcache.RecordCache.snapshot`)."""
+        snapshot = cls.__new__(cls)
+        snapshot._setup(columns, invalid, values, fetch)
+        return snapshot
+
+    def _setup(self, columns: Columns, invalid: list[Unreadable], values: dict[int, Record],
+               fetch: Callable[[int], Record]) -> None:
+        self._columns = columns
+        self._values = values
+        self._fetch = fetch
+        self.invalid = invalid
+        self._paths: dict[int, str] = {id(u): u.path for u in invalid}
+        self._paths.update((id(record), columns.paths[row]) for row, record in values.items())
+        self._by_system_id = _Rows(columns.system_ids)
+        self._by_project_id = _Rows(columns.project_ids)
+        self._by_system_unit = _Rows(columns.system_units)
+        self._by_project_unit = _Rows(columns.project_units)
         # filled per unit on first look-up, so that one unit loads only its own records
         self._systems_by_unit: dict[str, list[System]] = {}
         self._projects_by_unit: dict[str, list[Project]] = {}
-        for path, record in records:
-            slot = _Slot(path, record)
-            if isinstance(record, System) or (isinstance(record, Deferred) and record.kind == "systems"):
-                self._system_slots.append(slot)
-            else:
-                self._project_slots.append(slot)
-            if not isinstance(record, Deferred):
-                self._paths[id(record)] = path
 
     def add_invalid(self, problems: Iterable[Unreadable]) -> None:
         """Files found not to be records after loading (paths of a git tree, see
@@ -125,36 +219,44 @@ class Snapshot:
             self.invalid.append(problem)
             self._paths[id(problem)] = problem.path
 
-    def _record(self, slot: _Slot) -> Record:
-        value = slot.value
-        if isinstance(value, Deferred):
-            value = slot.value = value.load()
-            self._paths[id(value)] = slot.path
+    def _record(self, row: int) -> Record:
+        value = self._values.get(row)
+        if value is None:
+            value = self._values[row] = self._fetch(row)
+            self._paths[id(value)] = self._columns.paths[row]
         return value
 
-    def _systems_in(self, slots: Iterable[_Slot]) -> list[System]:
+    def _records(self, rows: Iterable[int]) -> list[Any]:
         with paused_gc():  # many objects at once, none of them garbage
-            return [self._record(slot) for slot in slots]  # type: ignore[misc]
+            return [self._record(row) for row in rows]
 
-    def _projects_in(self, slots: Iterable[_Slot]) -> list[Project]:
-        with paused_gc():
-            return [self._record(slot) for slot in slots]  # type: ignore[misc]
+    @cached_property
+    def _system_rows(self) -> list[int]:
+        kinds = self._columns.kinds
+        return list(compress(range(len(kinds)), map(eq, kinds, repeat(SYSTEM))))
+
+    @cached_property
+    def _project_rows(self) -> list[int]:
+        kinds = self._columns.kinds
+        return list(compress(range(len(kinds)), map(eq, kinds, repeat(PROJECT))))
 
     @cached_property
     def systems(self) -> list[System]:
-        return self._systems_in(self._system_slots)
+        return self._records(self._system_rows)
 
     @cached_property
     def projects(self) -> list[Project]:
-        return self._projects_in(self._project_slots)
+        return self._records(self._project_rows)
 
     def systems_where(self, wanted: Callable[[str], bool]) -> list[System]:
         """The systems whose file path ``wanted`` accepts, in file order; only those are loaded."""
-        return self._systems_in(slot for slot in self._system_slots if wanted(slot.path))
+        paths = self._columns.paths
+        return self._records(row for row in self._system_rows if wanted(paths[row]))
 
     def projects_where(self, wanted: Callable[[str], bool]) -> list[Project]:
         """The projects whose file path ``wanted`` accepts, in file order; only those are loaded."""
-        return self._projects_in(slot for slot in self._project_slots if wanted(slot.path))
+        paths = self._columns.paths
+        return self._records(row for row in self._project_rows if wanted(paths[row]))
 
     def path_of(self, record: Record | Unreadable) -> str:
         return self._paths[id(record)]
@@ -165,62 +267,81 @@ class Snapshot:
     def owns(self, record: Record) -> bool:
         return id(record) in self._paths
 
-    _system_index = _SlotIndex("_system_slots", "id")
-    _project_index = _SlotIndex("_project_slots", "id")
-    _system_units = _SlotIndex("_system_slots", "unit")
-    _project_units = _SlotIndex("_project_slots", "unit")
-
     def system(self, system_id: str) -> System | None:
-        found = self._system_index.get(system_id)
-        return self._record(found[0]) if found else None  # type: ignore[return-value]
+        found = self._by_system_id.first(system_id)
+        return self._record(found) if found is not None else None  # type: ignore[return-value]
 
     def project(self, project_id: str) -> Project | None:
-        found = self._project_index.get(project_id)
-        return self._record(found[0]) if found else None  # type: ignore[return-value]
+        found = self._by_project_id.first(project_id)
+        return self._record(found) if found is not None else None  # type: ignore[return-value]
 
     def count_system_id(self, system_id: str) -> int:
-        return len(self._system_index.get(system_id, ()))
+        return self._by_system_id.count(system_id)
 
     def count_project_id(self, project_id: str) -> int:
-        return len(self._project_index.get(project_id, ()))
+        return self._by_project_id.count(project_id)
 
     def systems_of(self, unit: str) -> list[System]:
         if unit not in self._systems_by_unit:
-            self._systems_by_unit[unit] = self._systems_in(self._system_units.get(unit, ()))
+            self._systems_by_unit[unit] = self._records(self._by_system_unit.of(unit))
         return self._systems_by_unit[unit]
 
     def projects_of(self, unit: str) -> list[Project]:
         if unit not in self._projects_by_unit:
-            self._projects_by_unit[unit] = self._projects_in(self._project_units.get(unit, ()))
+            self._projects_by_unit[unit] = self._records(self._by_project_unit.of(unit))
         return self._projects_by_unit[unit]
 
     def projects_creating(self, system_id: str) -> list[Project]:
         """The projects that list ``system_id`` in ``systems.creates``, in file order."""
-        return self._projects_in(self._creators.get(system_id, ()))
+        return self._records(self._creators.get(system_id, ()))
 
     @cached_property
-    def _creators(self) -> dict[str, list[_Slot]]:
-        index: dict[str, list[_Slot]] = defaultdict(list)
-        for slot in self._project_slots:
-            for system_id in slot.creates:
-                index[system_id].append(slot)
+    def _creators(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = defaultdict(list)
+        creates = self._columns.creates
+        for row in compress(range(len(creates)), creates):  # rows with a non-empty tuple
+            for system_id in creates[row]:
+                index[system_id].append(row)
         return dict(index)
 
     def systems_approved_by(self, wanted: Callable[[str], bool]) -> list[System]:
         """The systems whose ``new_system_approval.doc_no`` (as written) ``wanted`` accepts, in
         file order; only those are loaded (the approvals ledger of the whole registry comes
-        from the record cache's index, not from every record)."""
-        return self._systems_in(slot for slot in self._system_slots if slot.approval is not None and wanted(slot.approval))
+        from the snapshot's columns, not from every record)."""
+        approvals = self._columns.approvals
+        return self._records(row for row in self._system_rows
+                             if (approval := approvals[row]) is not None and wanted(approval))
 
     def active_count(self, unit: str) -> int:
-        return sum(1 for slot in self._system_units.get(unit, ()) if slot.active)
+        active = self._columns.active
+        return sum(1 for row in self._by_system_unit.of(unit) if active[row])
 
     def units(self) -> set[str]:
-        return set(self._system_units) | set(self._project_units)
+        found = set(self._columns.system_units) | set(self._columns.project_units)
+        found.discard(None)
+        return found  # type: ignore[return-value]
 
     @property
     def records(self) -> int:
-        return len(self._system_slots) + len(self._project_slots)
+        return len(self._system_rows) + len(self._project_rows)
+
+
+def _fields(value: Record | Deferred | None) -> tuple[Any, ...]:
+    """A row's values of every column but ``paths`` (see :meth:`Columns._fielded`)."""
+    if value is None:
+        return 0, None, None, None, None, False, (), None
+    kind = kind_of(value)
+    active, creates, approval = light_fields(value)
+    if kind == SYSTEM:
+        return kind, value.id, None, value.unit, None, active, creates, approval
+    return kind, None, value.id, None, value.unit, active, creates, approval
+
+
+def kind_of(value: Record | Deferred) -> int:
+    """SYSTEM or PROJECT: a cached record's folder, a loaded one's model."""
+    if isinstance(value, Deferred):
+        return SYSTEM if value.kind == "systems" else PROJECT
+    return SYSTEM if isinstance(value, System) else PROJECT
 
 
 def light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...], str | None]:
@@ -231,10 +352,3 @@ def light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...], str |
     if isinstance(value, System):
         return value.active, (), value.new_system_approval.doc_no if value.new_system_approval else None
     return False, tuple(value.systems.creates), None
-
-
-def _index(slots: Iterable[_Slot], key: Callable[[_Slot], str]) -> dict[str, list[_Slot]]:
-    index: dict[str, list[_Slot]] = defaultdict(list)
-    for slot in slots:
-        index[key(slot)].append(slot)
-    return dict(index)

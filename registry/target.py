@@ -18,9 +18,8 @@ from pathlib import Path
 
 from registry import gitio, gittree
 from registry.cache import SourceFile
-from registry.findings import Message
-from registry.loader import ConfigError
-from registry.snapshot import Unreadable
+from registry.errors import ConfigError
+from registry.findings import Message, Unreadable
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the tree with no entries
 _REBASE_HINT_ZH = "请先把目标分支合并进来（git fetch origin && git merge origin/{rev}）或变基（git rebase origin/{rev}），解决冲突并提交后再检查"
@@ -47,12 +46,21 @@ class Target:
     head: str | None  # HEAD's commit id; None before the first commit
     merged_tree: str  # the tree merging HEAD into REV would produce
     prefix: str  # the registry root inside the repository ('' or ending in '/')
+    target_tree: str = EMPTY_TREE  # REV's tree and HEAD's, as git reads them now (see identity)
+    head_tree: str = EMPTY_TREE
 
     @property
     def identity(self) -> str:
         """Fixes what the comparison sees besides the working tree's own files: the target
-        commit, the merge result, HEAD (the working tree's changes are taken against it)."""
-        return f"{self.commit}:{self.merged_tree}:{self.head or '-'}:{self.prefix}"
+        commit, the merge result, HEAD (the working tree's changes are taken against it), and
+        the trees the target and HEAD hold — a commit id alone does not fix its content when
+        ``git replace`` (or a graft) stands another commit in for it."""
+        return f"{self.target_identity}:{self.merged_tree}:{self.head or '-'}:{self.head_tree}"
+
+    @property
+    def target_identity(self) -> str:
+        """Fixes what the target alone holds under the registry root (its commit and tree)."""
+        return f"{self.commit}:{self.target_tree}:{self.prefix}"
 
     @cached_property
     def target_files(self) -> gittree.TreeFiles:
@@ -138,7 +146,7 @@ def resolve(root: Path, repo: gitio.Repo, rev: str) -> Target:
         raise gitio.unresolvable(repo, rev)
     if head is None:  # no commit yet: what would land is the working tree on top of REV
         tree = repo.text("rev-parse", f"{commit}^{{tree}}")
-        return Target(root, repo, rev, commit, None, tree, prefix)
+        return Target(root, repo, rev, commit, None, tree, prefix, tree)
     if not repo.status("merge-base", "--all", commit, head)[1].strip():
         raise gitio.no_common_ancestor(rev)
     try:
@@ -151,7 +159,8 @@ def resolve(root: Path, repo: gitio.Repo, rev: str) -> Target:
             f"无法计算与 {rev} 合并后的结果（需要 git 2.38 或更高版本）：{detail}",
             f"cannot compute the merge with {rev} (git 2.38 or later is needed): {detail}",
         ), path="--base") from None
-    return Target(root, repo, rev, commit, head, tree, prefix)
+    target_tree, head_tree = repo.text("rev-parse", f"{commit}^{{tree}}", f"{head}^{{tree}}").split()
+    return Target(root, repo, rev, commit, head, tree, prefix, target_tree, head_tree)
 
 
 def _conflict(rev: str, paths: Sequence[str]) -> ConfigError:

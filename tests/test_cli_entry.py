@@ -50,3 +50,44 @@ def test_other_commands_and_errors_exit_as_before(tmp_path: Path) -> None:
     missing = program("--root", str(tmp_path), "check")
     assert missing.returncode == 2 and "registry.yaml" in missing.stderr and "Traceback" not in missing.stderr
     assert program("check", "--help").returncode == 0
+
+
+FULL = Path("/dev/full")
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("argv", [["check", "--help"], ["--help"], ["--version"], ["inventory", "--help"],
+                                  ["--lang", "en", "rules", "--help"]])
+def test_help_or_version_that_cannot_be_written_is_exit_2(argv: list[str]) -> None:
+    """argparse ignores write errors and exits 0: help text lost on a full disk must not look
+    like success."""
+    with FULL.open("w", encoding="utf-8") as full:
+        done = program(*argv, stdout=full.fileno())
+    assert done.returncode == 2, done.stderr
+    expected = "could not write the output" if "en" in argv else "无法写出结果"
+    assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+class _Full:
+    """A standard output on a full disk: writes go into a buffer, the flush fails."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_help_lost_at_flush_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdout", _Full())
+    assert main(["check", "--help"]) == 2
+    assert "无法写出结果" in capsys.readouterr().err
+
+
+def test_help_to_a_reader_that_left_is_not_an_error() -> None:
+    done = subprocess.run(f"{sys.executable} -m registry check --help | head -c 10 >/dev/null", shell=True,
+                          env={**os.environ, "REGISTRY_NO_CACHE": "1"}, capture_output=True, text=True, check=False,
+                          executable="/bin/bash", timeout=300)
+    assert "Traceback" not in done.stderr
+    help_only = program("check", "--help")
+    assert help_only.returncode == 0 and "--today" in help_only.stdout

@@ -130,12 +130,17 @@ def test_record_like_texts_read_the_same(lines: list[str]) -> None:
                      "@", "`", "---\n", "x: 1\n", "中"]),
     st.booleans()), min_size=1, max_size=3))
 def test_mutated_records_read_the_same(pick: int, edits: list[tuple[int, str, bool]]) -> None:
+    agrees(mutated(pick, edits).encode("utf-8", "surrogatepass"))
+
+
+def mutated(pick: int, edits: list[tuple[int, str, bool]]) -> str:
+    """A shipped YAML file (the ``pick``-th, cycling) with ``edits``: (where, piece, insert or delete)."""
     files = [p for p in shipped_yaml() if p.stat().st_size < 20_000]
     text = files[pick % len(files)].read_text(encoding="utf-8", errors="replace")
     for at, piece, insert in edits:
         at %= len(text) + 1
         text = text[:at] + piece + text[at:] if insert else text[:at] + text[at + len(piece):]
-    agrees(text.encode("utf-8", "surrogatepass"))
+    return text
 
 
 def test_scalars_resolve_as_the_parser_resolves_them() -> None:

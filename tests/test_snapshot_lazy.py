@@ -9,7 +9,7 @@ import pytest
 
 from cachekit import own_signing_key, registry_of  # noqa: F401  (autouse fixture)
 from registry.checking import run_check
-from registry.snapshot import Deferred, Snapshot
+from registry.snapshot import Snapshot
 
 TODAY = dt.date(2026, 6, 30)
 CASE = {
@@ -29,8 +29,8 @@ def root(tmp_path: Path) -> Path:
 
 
 def loaded(snapshot: Snapshot) -> int:
-    """How many records of ``snapshot`` have been unpickled so far."""
-    return sum(not isinstance(slot.value, Deferred) for slot in snapshot._system_slots + snapshot._project_slots)
+    """How many records of ``snapshot`` have been materialised (loaded or unpickled) so far."""
+    return len(snapshot._values)
 
 
 def test_a_warm_paths_run_loads_only_what_it_touches(root: Path) -> None:

@@ -8,6 +8,7 @@ import io
 import json
 import sys
 import unicodedata
+from json.encoder import encode_basestring
 from typing import Any
 
 from registry import gitio
@@ -96,7 +97,42 @@ def render_json(inventory: Inventory, lang: str) -> str:
         rows = _rows(inventory.counts or {}, inventory.unit_names)
         payload = {"units": [{"unit": u, "name": name, "active": n} for u, name, n in rows],
                    "total": sum(n for _, _, n in rows)}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return indented_json(payload) + "\n"
+
+
+def indented_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, written directly: the history of a
+    thousand commits is a hundred thousand values, and the standard encoder's indenting way is
+    its slow pure-Python one. Anything but text keys, text, whole numbers, booleans, null,
+    lists and dicts goes to the standard encoder."""
+    try:
+        return _indented(value, "")
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def _indented(value: Any, level: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None or kind is bool:
+        return "null" if value is None else "true" if value else "false"
+    inner = level + "  "
+    if kind is dict:
+        if not value:
+            return "{}"
+        if any(type(key) is not str for key in value):
+            raise TypeError("a key that is not text")
+        items = ",\n".join(f"{inner}{encode_basestring(k)}: {_indented(v, inner)}" for k, v in value.items())
+        return f"{{\n{items}\n{level}}}"
+    if kind is list:
+        if not value:
+            return "[]"
+        items = ",\n".join(inner + _indented(v, inner) for v in value)
+        return f"[\n{items}\n{level}]"
+    raise TypeError(f"not written directly: {kind.__name__}")
 
 
 def render_csv(inventory: Inventory, lang: str) -> str:

@@ -59,7 +59,7 @@ date with a time, or other text."""
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors (REG002), values are not coerced to text."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, defer_build=True)
 
 
 def field(title: str, description: str = "", **kwargs: Any) -> Any:

@@ -9,10 +9,23 @@ from collections.abc import Callable
 from registry.findings import Report
 from registry.reporters.basic import render_github, render_json, render_text
 from registry.reporters.formats import Renderer, Renderers
-from registry.reporters.junit import render_junit
-from registry.reporters.sarif import render_sarif
 
 Reporter = Callable[[Report, str], str]
+
+
+# JUnit (xml.etree, pyexpat) and SARIF are imported when asked for: every command that renders
+# anything imports this package, and most never write either.
+def render_junit(report: Report, lang: str) -> str:
+    from registry.reporters.junit import render_junit as render
+
+    return render(report, lang)
+
+
+def render_sarif(report: Report, lang: str) -> str:
+    from registry.reporters.sarif import render_sarif as render
+
+    return render(report, lang)
+
 
 REPORTERS: Renderers[Report, str] = Renderers(default="text")
 REPORTERS.add("github", "GitHub Actions 注释（在合并请求的文件上标出问题）", render_github)

@@ -51,7 +51,7 @@ class Params(BaseModel):
     declares its sensible range (``ge``/``gt`` and ``le``/``lt``) as data: a value outside it is
     a configuration error naming the range, and no date computation loops for long."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 def allowed_values(params: type[BaseModel], name: str) -> tuple[str, str] | None:

@@ -1,0 +1,150 @@
+"""Where each key and list item of a plain block YAML record is — or "not sure".
+
+Findings are placed by re-reading the files that have them (:mod:`registry.positions`). The
+full parser builds every event of a file for that, about half a millisecond a file, which is
+most of what placing a few hundred findings costs. Records are written in the small part of
+YAML that :func:`registry.fastyaml.read_simple` reads line by line; for a file it reads, this
+module works out the same line/column map the parser's builder records
+(:class:`registry.yamlbuild.Builder` with positions):
+
+* a mapping key: where the key starts;
+* a list item: where the item starts — the scalar (its quote, if quoted), the ``[``/``{`` of
+  a flow collection, or the first key of a mapping written after ``- ``;
+* items and keys inside a one-line flow collection likewise.
+
+It returns None for any file ``read_simple`` does not read, and for any line it does not fully
+understand; the caller then asks the parser. tests/test_fastpositions.py compares both on every
+record the tests know and on generated ones.
+"""
+from __future__ import annotations
+
+import re
+
+from registry.fastyaml import read_simple
+from registry.yamlbuild import Path, Positions
+
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,127}):(?: +(.*))?")
+_FLOW_KEY = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]{0,127}): +")
+
+Line = tuple[int, int, str]  # (line number, indent, content without the indent)
+
+
+class _Unsure(Exception):
+    pass
+
+
+def simple_positions(text: str) -> Positions | None:
+    """The positions map of ``text`` (as the parser's builder records it), or None."""
+    if read_simple(text) is None:
+        return None
+    lines = _lines(text)
+    positions: Positions = {}
+    try:
+        end = _mapping(lines, 0, 0, (), positions, lines[0][2] if lines else "")
+    except (_Unsure, IndexError):
+        return None
+    return positions if end == len(lines) else None
+
+
+def _lines(text: str) -> list[Line]:
+    """(line number, indent, content) of every line that is not blank or a comment, the
+    content without trailing spaces or a comment after the value (as fastyaml reads lines)."""
+    out = []
+    for number, line in enumerate(text.split("\n"), 1):
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
+            continue
+        indent = len(line) - len(content)
+        if content[-1] == " ":
+            content = content.rstrip(" ")
+        if " #" in content and '"' not in content:  # a comment after the value ends the line
+            content = content[:content.index(" #")].rstrip(" ")
+        out.append((number, indent, content))
+    return out
+
+
+def _mapping(lines: list[Line], i: int, indent: int, path: Path, positions: Positions, first: str) -> int:
+    """The block mapping whose first key line is ``lines[i]`` (content ``first``, at column
+    ``indent``); returns the index of the line after it."""
+    content = first
+    while True:
+        number = lines[i][0]
+        match = _KEY_LINE.fullmatch(content)
+        if match is None:
+            raise _Unsure
+        key, value = match.groups()
+        here = path + (key,)
+        positions[here] = (number, indent + 1)
+        i += 1
+        if value:
+            _inline(value, number, indent + match.start(2), here, positions, in_list=False)
+        elif i < len(lines) and lines[i][1] > indent:
+            i = _block(lines, i, here, positions)
+        elif i < len(lines) and lines[i][1] == indent and lines[i][2].startswith("- "):
+            i = _sequence(lines, i, indent, here, positions)
+        if i >= len(lines) or lines[i][1] < indent:
+            return i
+        if lines[i][1] > indent or lines[i][2].startswith("-"):
+            raise _Unsure
+        content = lines[i][2]
+
+
+def _block(lines: list[Line], i: int, path: Path, positions: Positions) -> int:
+    _, indent, content = lines[i]
+    if content.startswith("- "):
+        return _sequence(lines, i, indent, path, positions)
+    return _mapping(lines, i, indent, path, positions, content)
+
+
+def _sequence(lines: list[Line], i: int, indent: int, path: Path, positions: Positions) -> int:
+    n = 0
+    while i < len(lines) and lines[i][1] == indent and lines[i][2].startswith("- "):
+        number, _, content = lines[i]
+        rest = content[2:]
+        item = path + (n,)
+        if not rest or rest.startswith((" ", "-")):
+            raise _Unsure
+        if _KEY_LINE.fullmatch(rest):
+            positions[item] = (number, indent + 3)  # the mapping starts at its first key
+            i = _mapping(lines, i, indent + 2, item, positions, rest)
+        else:
+            _inline(rest, number, indent + 2, item, positions, in_list=True)
+            i += 1
+        n += 1
+    return i
+
+
+def _inline(value: str, number: int, offset: int, path: Path, positions: Positions, *, in_list: bool) -> None:
+    """A value written on its line, starting at 0-based column ``offset``: a scalar or a
+    one-line flow collection of scalars. An item of a list has a position itself."""
+    if in_list:
+        positions[path] = (number, offset + 1)
+    first = value[0]
+    if first == "[":
+        _flow_list(value, number, offset, path, positions)
+    elif first == "{":
+        _flow_map(value, number, offset, path, positions)
+
+
+def _flow_list(value: str, number: int, offset: int, path: Path, positions: Positions) -> None:
+    inner = value[1:-1]
+    if not inner.strip(" "):
+        return
+    at = offset + 1
+    for n, item in enumerate(inner.split(",")):
+        start = len(item) - len(item.lstrip(" "))
+        positions[path + (n,)] = (number, at + start + 1)
+        at += len(item) + 1
+
+
+def _flow_map(value: str, number: int, offset: int, path: Path, positions: Positions) -> None:
+    inner = value[1:-1]
+    if not inner.strip(" "):
+        return
+    at = offset + 1
+    for item in inner.split(","):
+        match = _FLOW_KEY.match(item)
+        if match is None:
+            raise _Unsure
+        positions[path + (match.group(2),)] = (number, at + len(match.group(1)) + 1)
+        at += len(item) + 1

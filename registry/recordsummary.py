@@ -1,0 +1,294 @@
+"""The working tree's snapshot, cached by content: what ``registry check PATHS`` needs of the
+other 20,000 records without an object per record.
+
+A check of three files still answers questions about the whole registry (how many records
+carry this id, which systems a unit has, which project creates a system, the approvals
+ledger). Those answers come from a few fields of every record (see
+:class:`registry.snapshot.Columns`). This module keeps those columns of the last scanned working
+tree in the cache store (``records.summary``, signed like every entry), row by row with the
+path and blob id each row was made from, and where each record's pickle lies in the record
+cache's data files (:mod:`registry.recordcache`).
+
+A run compares the scan's paths and blob ids with the summary's, in C (list comparison): a
+row is reused only where both are equal, so it holds exactly the fields of the content now on
+disk (a record's fields depend on its folder and its bytes alone, as the record cache's keys
+do). Only the rows that differ are loaded (from the record cache, else parsed) and patched
+in. The rows patched since the summary was written are kept in a small signed delta
+(``records.summary.delta``), so that a run that changed three files does not rewrite the
+whole summary; a run that adds or removes files, or whose delta grew long, writes it all
+again. Too many changed rows, a data file gone
+(a parallel run compacted the record cache) or a damaged summary: the whole snapshot is built
+the usual way and a fresh summary written. A record is still unpickled only when a rule
+reaches it, and its pickle is checked against the SHA-256 the signed summary holds.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import struct
+from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, repeat
+from operator import eq, ne
+from typing import Any
+
+from registry.cache import SourceFile
+from registry.cachestore import StaleCache, Store
+from registry.recordcache import Loaded, Located, RecordCache, Where, _Shelf, due_for_compaction
+from registry.snapshot import Columns, Deferred, Snapshot, Unreadable
+
+SUMMARY = "records.summary"
+DELTA = "records.summary.delta"
+_FORMAT = 1
+_WHERE = struct.Struct("<IQI32s")  # a row's pickle: data file number, offset, length, SHA-256
+_NOWHERE = bytes(_WHERE.size)  # a row with no pickle (not a record)
+_PATCH_LIMIT = 256  # more changed rows than this (and than 1/8 of them): build it all again
+_PARSE_LIMIT = 16  # at most this many changed rows are parsed without looking in the record cache
+_DELTA_LIMIT = 64  # more rows patched since the summary was written: write it all again
+LoadMany = Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]]
+
+
+@dataclasses.dataclass
+class Summary:
+    """The columns of one scan of the working tree, and what each row was made from."""
+
+    names: list[str]  # the record cache's data files, as numbered in ``where``
+    blobs: list[str]  # each row's blob id as the scan saw it ('' : to be loaded again)
+    columns: Columns
+    where: bytearray  # _WHERE.size bytes per row
+    problems: dict[str, list[Unreadable]]  # load problems by record-cache key, without path
+    live: int  # bytes of the data files the rows use
+    token: str = ""  # this written summary's identity: the delta names the summary it patches
+    format: int = _FORMAT
+
+
+@dataclasses.dataclass
+class _Delta:
+    """Rows patched since the summary ``token`` was written, by path: (blob id, the row's
+    values, its ``where`` bytes); the summary's ``live`` and ``problems`` after them."""
+
+    token: str
+    rows: dict[str, tuple[str, tuple[Any, ...], bytes]]
+    live: int
+    problems: dict[str, list[Unreadable]]
+
+
+def snapshot(records: RecordCache, files: Sequence[SourceFile], load_many: LoadMany) -> Snapshot:
+    """The snapshot of the working tree's ``files`` (a scan: see :func:`registry.warm.scan`),
+    from the stored summary where it still holds, else built in full."""
+    store = records.store
+    if store is None:
+        return _of_results(files, records.load(files, load_many))
+    stored = _read(store)
+    if stored is not None:
+        summary, patched = stored
+        shelf = _Shelf(store, summary.names)
+        plan = _plan(summary, [f.path for f in files], [f.blob for f in files]) if None not in shelf.fds else None
+        # rows to load: not when the data files are due for compaction (a full build does it)
+        if plan is not None and (not plan.changed or not due_for_compaction(_size(shelf), summary.live)):
+            changed = _load_changed(records, summary, plan, files, load_many)
+            if changed is not None:
+                values = _patch(summary, plan, files, changed)
+                if plan.take is not None or len(patched | set(plan.changed_paths)) > _DELTA_LIMIT:
+                    _write(store, summary)
+                elif plan.changed:
+                    _write_delta(store, summary, patched | set(plan.changed_paths))
+                return _snapshot_of(summary, files, values, shelf)
+    located = records.locate(files, load_many)
+    summary, values = _summary_of(files, located)
+    _write(store, summary)
+    return _snapshot_of(summary, files, values, _Shelf(store, summary.names))
+
+
+@dataclasses.dataclass
+class _Plan:
+    """How the summary's rows map onto the scan's: ``take[i]`` is the summary row of the
+    scan's row ``i`` (None: the same rows), ``changed`` the scan rows to load again."""
+
+    take: list[int] | None
+    changed: list[int]
+    changed_paths: list[str]
+
+
+def _plan(summary: Summary, paths: list[str], blobs: list[str]) -> _Plan | None:
+    """Which rows changed since the summary; None when too many did."""
+    old_paths = summary.columns.paths
+    if paths == old_paths:
+        take = None
+        changed = list(compress(range(len(blobs)), map(ne, blobs, summary.blobs)))
+    else:
+        position = dict(zip(old_paths, range(len(old_paths))))
+        take = list(map(position.get, paths, repeat(-1)))
+        old_blobs = summary.blobs + [""]  # row -1 (a new path): never equal to a blob id
+        taken = list(map(old_blobs.__getitem__, take))
+        changed = list(compress(range(len(blobs)), map(ne, blobs, taken)))
+    if len(changed) > max(_PATCH_LIMIT, len(blobs) // 8):
+        return None
+    return _Plan(take, changed, [paths[i] for i in changed])
+
+
+def _load_changed(records: RecordCache, summary: Summary, plan: _Plan, files: Sequence[SourceFile],
+                  load_many: LoadMany) -> Located | None:
+    """The load results of the changed rows, their new records appended to the summary's
+    data files: parsed when they are few (edited content is new to the cache anyway), else
+    looked up in the record cache first. None when the record cache's data files are no
+    longer the summary's (then the snapshot is built in full)."""
+    if not plan.changed:
+        return Located([], [], summary.names)
+    subset = [files[i] for i in plan.changed]
+    located = records.load_appending(subset, load_many, summary.names) if len(subset) <= _PARSE_LIMIT else None
+    if located is None and records.names == summary.names:
+        located = records.locate(subset, load_many, compact=False)
+    return located
+
+
+def _patch(summary: Summary, plan: _Plan, files: Sequence[SourceFile], located: Located) -> dict[int, Any]:
+    """Make ``summary`` (just read, this run's own) the summary of ``files``: its unchanged
+    rows kept, the changed ones from their load results. The records loaded, by row."""
+    if plan.take is not None:
+        _move_rows(summary, plan.take, files)
+    values: dict[int, Any] = {}
+    for i, result, spot in zip(plan.changed, located.results, located.where):
+        summary.live -= _WHERE.unpack_from(summary.where, i * _WHERE.size)[2]
+        summary.blobs[i] = files[i].blob
+        summary.live += _place(summary, values, i, files[i], result, spot)
+    return values
+
+
+def _size(shelf: _Shelf) -> int:
+    """The bytes the data files hold now."""
+    try:
+        return sum(os.fstat(fd).st_size for fd in shelf.fds if fd is not None)
+    except OSError:
+        return 0
+
+
+def _move_rows(summary: Summary, take: list[int], files: Sequence[SourceFile]) -> None:
+    """The summary's rows rearranged to the scan's (``take``: the old row of each new one, -1
+    for a new path: a placeholder row, which the plan marks as changed)."""
+    placeholder = Columns()
+    placeholder.append("", None)
+    moved = {}
+    for f in dataclasses.fields(Columns):
+        column = getattr(summary.columns, f.name) + getattr(placeholder, f.name)  # row -1: the placeholder
+        moved[f.name] = list(map(column.__getitem__, take))
+    moved["paths"] = [f.path for f in files]
+    summary.columns = Columns(**moved)
+    size = _WHERE.size
+    old = bytes(summary.where)
+    summary.where = bytearray(b"".join([old[j * size:(j + 1) * size] if j >= 0 else _NOWHERE for j in take]))
+    blobs = summary.blobs + [""]
+    summary.blobs = list(map(blobs.__getitem__, take))
+
+
+def _place(summary: Summary, values: dict[int, Any], row: int, f: SourceFile, result: Loaded | Deferred,
+           spot: Where | None) -> int:
+    """Row ``row`` from its load result; the bytes of data file its pickle uses."""
+    columns, where = summary.columns, summary.where
+    span = slice(row * _WHERE.size, (row + 1) * _WHERE.size)
+    if isinstance(result, list):
+        columns.set_fields(row, None)
+        if f.problem is None:
+            summary.problems[f.key] = [dataclasses.replace(u, path="") for u in result]
+        where[span] = _NOWHERE
+        return 0
+    columns.set_fields(row, result)
+    if not isinstance(result, Deferred):
+        values[row] = result
+    if spot is None:  # a record not written to the record cache: the next run loads it again
+        summary.blobs[row] = ""
+        where[span] = _NOWHERE
+        return 0
+    where[span] = _WHERE.pack(*spot)
+    return spot[2]
+
+
+def _summary_of(files: Sequence[SourceFile], located: Located) -> tuple[Summary, dict[int, Any]]:
+    """The summary of every file, from their load results."""
+    columns = Columns()
+    for f in files:
+        columns.append(f.path, None)
+    summary = Summary(located.names, [f.blob for f in files], columns, bytearray(_NOWHERE * len(files)), {}, 0)
+    values: dict[int, Any] = {}
+    for i, (f, result, spot) in enumerate(zip(files, located.results, located.where)):
+        summary.live += _place(summary, values, i, f, result, spot)
+    return summary, values
+
+
+def _snapshot_of(summary: Summary, files: Sequence[SourceFile], values: dict[int, Any], shelf: _Shelf) -> Snapshot:
+    """The snapshot of the summary's rows: problems in file order, records fetched on use."""
+    columns, where = summary.columns, summary.where
+    invalid: list[Unreadable] = []
+    for row in compress(range(len(columns.kinds)), map(eq, columns.kinds, repeat(0))):
+        f = files[row]
+        if f.problem is not None:
+            invalid.append(f.problem)
+        else:
+            invalid += [dataclasses.replace(u, path=f.path) for u in summary.problems.get(f.key, ())]
+
+    def fetch(row: int) -> Any:
+        file, offset, length, digest = _WHERE.unpack_from(where, row * _WHERE.size)
+        if length == 0:
+            raise StaleCache(f"{columns.paths[row]}: no record in the summary", damaged=True)
+        return pickle.loads(shelf.read(file, offset, length, digest))
+
+    return Snapshot.of_columns(columns, invalid, values, fetch)
+
+
+def _of_results(files: Sequence[SourceFile], results: list[Loaded]) -> Snapshot:
+    from registry.loader import snapshot_of
+
+    return snapshot_of([f.path for f in files], results)
+
+
+def _read(store: Store) -> tuple[Summary, set[str]] | None:
+    """The stored summary with its delta applied, and the paths the delta patched."""
+    summary = store.read(SUMMARY)
+    if not (isinstance(summary, Summary) and summary.format == _FORMAT):
+        return None
+    delta = store.read(DELTA)
+    if not (isinstance(delta, _Delta) and delta.token == summary.token and delta.token):
+        return summary, set()
+    paths = summary.columns.paths
+    try:
+        rows = [(paths.index(path), row) for path, row in delta.rows.items()]
+    except ValueError:  # cannot be (a delta only patches rows of its summary): ignore it
+        return summary, set()
+    for i, (blob, values, where) in rows:
+        summary.blobs[i] = blob
+        summary.columns.set_row(i, values)
+        summary.where[i * _WHERE.size:(i + 1) * _WHERE.size] = where
+    summary.live = delta.live
+    summary.problems.update(delta.problems)
+    return summary, set(delta.rows)
+
+
+def _write(store: Store, summary: Summary) -> None:
+    """Store the whole summary (a new token: any delta is for an older one), with only the
+    problems its rows still have."""
+    summary.token = os.urandom(12).hex()
+    summary.problems = _problems_of(summary, range(len(summary.blobs)))
+    if store.write(SUMMARY, summary):
+        store.remove(DELTA)
+
+
+def _write_delta(store: Store, summary: Summary, paths: set[str]) -> None:
+    """Store the rows of ``paths`` as patched into the summary since it was written."""
+    positions = dict(zip(summary.columns.paths, range(len(summary.blobs)))) if len(paths) > 8 else None
+    rows: dict[str, tuple[str, tuple[Any, ...], bytes]] = {}
+    for path in paths:
+        i = positions[path] if positions is not None else summary.columns.paths.index(path)
+        rows[path] = (summary.blobs[i], summary.columns.row(i), bytes(summary.where[i * _WHERE.size:(i + 1) * _WHERE.size]))
+    problems = _problems_of(summary, [summary.columns.paths.index(path) for path in paths])
+    store.write(DELTA, _Delta(summary.token, rows, summary.live, problems))
+
+
+def _problems_of(summary: Summary, rows: Iterable[int]) -> dict[str, list[Unreadable]]:
+    """The load problems of those of ``rows`` that hold a file which is not a record."""
+    columns, found = summary.columns, {}
+    for row in rows:
+        if columns.kinds[row] == 0:
+            key = f"{columns.paths[row].split('/', 1)[0]}/{summary.blobs[row]}"
+            if key in summary.problems:
+                found[key] = summary.problems[key]
+    return found
