@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registry.site import generate, rawhtml
-from registry.site.rawhtml import RawBlocks, RawBlocksExtension, closed_blocks
+from mkdocs.structure.pages import _RawHTMLPreprocessor
+
+from registry.site.rawhtml import Anchors, RawBlocks, RawBlocksExtension, anchor_ids, closed_blocks
 from sitebuild import fixture_copy
 
 # The project's mkdocs.yml markdown_extensions.
@@ -34,12 +36,23 @@ class Counting(RawBlocks):
 
 class CountingExtension(RawBlocksExtension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        md.preprocessors.register(Counting(md, md.preprocessors["html_block"]), "html_block", 20)
+        super().extendMarkdown(md)
+        counting = Counting(md, md.preprocessors["html_block"].inner)
+        md.preprocessors.register(counting, "html_block", 20)
+        md.preprocessors.register(Anchors(md, counting), "registry_anchors", 21.5)
 
 
-def convert(text: str, *, fast: bool) -> str:
+def render(text: str, *, fast: bool) -> tuple[str, set[str | None]]:
+    """HTML and anchors as MkDocs' Page.render makes them (its anchor finder registered last)."""
     extensions = EXTENSIONS + [CountingExtension()] if fast else EXTENSIONS
-    return str(markdown.Markdown(extensions=extensions, extension_configs=CONFIGS).convert(text))
+    md = markdown.Markdown(extensions=extensions, extension_configs=CONFIGS)
+    finder = _RawHTMLPreprocessor()
+    finder._register(md)
+    return str(md.convert(text)), finder.present_anchor_ids
+
+
+def convert(text: str, *, fast: bool) -> tuple[str, set[str | None]]:
+    return render(text, fast=fast)
 
 
 def body(page: str) -> str:
@@ -158,6 +171,10 @@ FRAGMENTS = [
     "<span title=\"a\nb\">",
     "&amp;",
     "a < b",
+    '<div id="top&amp;1"><a name="n&#38;1" href="#top">x</a><span id>y</span><b name="b">z</b></div>',
+    '<p id="">空</p><p ID="Up">大写</p>',
+    "<a id=bare>x</a>",
+    '<span id="inline">x</span>',
     "",
     "",
     "",
@@ -171,8 +188,12 @@ def test_any_page_gives_the_parsers_html(lines: list[str]) -> None:
     assert convert(text, fast=True) == convert(text, fast=False)
 
 
+CLOSED = [f for f in FRAGMENTS if "<" not in f or (f.startswith(("<div", "<p", "<ul", "<figure"))
+                                                  and f.endswith(("</div>", "</p>", "</ul>", "</figure>")))]
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([f for f in FRAGMENTS if "<" not in f or f.endswith(("</div>", "</p>", "</ul>", "</figure>"))]),
+@given(st.lists(st.sampled_from(CLOSED),
                 min_size=1, max_size=14))
 def test_pages_of_closed_blocks_take_the_fast_path_and_give_the_parsers_html(lines: list[str]) -> None:
     text = "\n".join(lines)
@@ -189,3 +210,21 @@ def test_a_disagreeing_probe_turns_the_fast_path_off(monkeypatch: pytest.MonkeyP
     Counting.taken = 0
     assert convert("<p>a</p>\n\n<div>b</div>", fast=True) == convert("<p>a</p>\n\n<div>b</div>", fast=False)
     assert Counting.taken == 0
+
+
+def test_anchor_ids_are_what_mkdocs_collects() -> None:
+    text = '<div id="a&amp;b"><a name="n">x</a><span id>y</span><b name="no">z</b><i ID="C"></i></div>'
+    md = markdown.Markdown(extensions=["md_in_html"])
+    blocks = closed_blocks(text, md)
+    assert blocks is not None
+    assert anchor_ids([blocks]) == {"a&b", "n", None, "C"} == render(text, fast=False)[1]
+
+
+def test_mkdocs_anchor_pass_is_skipped_only_on_pages_of_closed_blocks() -> None:
+    Counting.taken = 0
+    page = '<div id="x">a</div>\n\n## 标题\n\n<p><a name="y">b</a></p>\n'
+    assert render(page, fast=True) == render(page, fast=False)
+    assert render(page, fast=True)[1] == {"x", "y"} and Counting.taken == 2
+    mixed = page + "\ntext <b id=\"z\">inline</b>\n"
+    assert render(mixed, fast=True) == render(mixed, fast=False)
+    assert "z" in render(mixed, fast=True)[1]

@@ -23,6 +23,7 @@ process). Otherwise the page goes through the original preprocessor unchanged.
 """
 from __future__ import annotations
 
+import html
 import re
 from typing import Any, cast
 
@@ -73,9 +74,26 @@ def closed_blocks(line: str, md: Markdown) -> list[tuple[str, str]] | None:
         while stack.pop() != name:
             pass
         if not stack:
-            blocks.append((line[start:start + 1 + len(name)].lstrip("<"), line[start:tag.end()]))
+            blocks.append((name, line[start:tag.end()]))  # name: the outer element's, as it closes
             start = tag.end()
     return blocks if blocks and start == len(line) and not stack else None
+
+
+Analysis = list[list[tuple[str, str]] | None]  # per line: its closed blocks, or None (no "<")
+
+
+def analyse(lines: list[str], md: Markdown) -> Analysis | None:
+    """Each line's closed blocks; None when a line holding ``<`` is not made of closed blocks."""
+    found: Analysis = []
+    for line in lines:
+        if "<" not in line:
+            found.append(None)
+            continue
+        blocks = closed_blocks(line, md)
+        if blocks is None:
+            return None  # a tag outside a closed block: the parser decides everything
+        found.append(blocks)
+    return found
 
 
 class RawBlocks(Preprocessor):  # type: ignore[misc]
@@ -85,6 +103,16 @@ class RawBlocks(Preprocessor):  # type: ignore[misc]
     def __init__(self, md: Markdown, inner: Preprocessor) -> None:
         super().__init__(md)
         self.inner = inner
+        self._analysed: tuple[list[str], list[str], Analysis | None] | None = None
+
+    def analysed(self, lines: list[str]) -> Analysis | None:
+        """:func:`analyse`, once per page: :class:`Anchors` and :meth:`fast` both need it."""
+        last = self._analysed
+        if last is not None and last[0] is lines and last[1] == lines:
+            return last[2]
+        found = analyse(lines, self.md)
+        self._analysed = (lines, list(lines), found)
+        return found
 
     def run(self, lines: list[str]) -> list[str]:
         done = self.fast(lines) if _probe_agrees() else None
@@ -92,22 +120,20 @@ class RawBlocks(Preprocessor):  # type: ignore[misc]
 
     def fast(self, lines: list[str]) -> list[str] | None:
         """The preprocessed lines by way of stand-ins, or None to leave the page to ``inner``."""
+        analysis = self.analysed(lines)
+        if analysis is None or not any(analysis):
+            return None
         blocks: list[str] = []
         shorter: list[str] = []
-        for line in lines:
-            closed = closed_blocks(line, self.md) if line.startswith("<") else None
-            if closed is not None:
-                stand_ins = []
-                for outer, text in closed:
-                    stand_ins.append(f"<{outer}>{STX}{_MARK}{len(blocks)}{ETX}</{outer}>")
-                    blocks.append(text)
-                shorter.append("".join(stand_ins))
-            elif "<" in line:
-                return None  # a tag outside a closed block: the parser decides everything
-            else:
+        for line, closed in zip(lines, analysis):
+            if closed is None:
                 shorter.append(line)
-        if not blocks:
-            return None
+                continue
+            stand_ins = []
+            for outer, text in closed:
+                stand_ins.append(f"<{outer}>{STX}{_MARK}{len(blocks)}{ETX}</{outer}>")
+                blocks.append(text)
+            shorter.append("".join(stand_ins))
         stash = self.md.htmlStash
         before = len(stash.rawHtmlBlocks), stash.html_counter
         result: list[str] = self.inner.run(shorter)
@@ -116,6 +142,65 @@ class RawBlocks(Preprocessor):  # type: ignore[misc]
         del stash.rawHtmlBlocks[before[0]:]  # not as expected: undo, the parser reads the page
         stash.html_counter = before[1]
         return None
+
+
+class Anchors(Preprocessor):  # type: ignore[misc]
+    """MkDocs parses every page once more (its ``mkdocs_raw_html`` preprocessor) only to collect
+    the ``id`` (and ``<a name>``) values of raw HTML, which links may point at. On a page whose
+    tags all lie in closed blocks those are read from the tags directly, and MkDocs' pass is
+    skipped for this page, with the same set of anchors."""
+
+    def __init__(self, md: Markdown, blocks: RawBlocks) -> None:
+        super().__init__(md)
+        self.blocks = blocks
+
+    def run(self, lines: list[str]) -> list[str]:
+        finder = self.md.preprocessors[MKDOCS_ANCHORS] if MKDOCS_ANCHORS in self.md.preprocessors else None
+        if finder is None or not is_mkdocs_anchor_finder(finder) or not _probe_agrees():
+            return lines
+        analysis = self.blocks.analysed(lines)
+        if analysis is None:
+            return lines
+        finder.present_anchor_ids = anchor_ids(analysis)
+        finder.run = _unchanged  # this page's finder only: MkDocs makes one per page
+        return lines
+
+
+MKDOCS_ANCHORS = "mkdocs_raw_html"
+
+
+def is_mkdocs_anchor_finder(preprocessor: object) -> bool:
+    kind = type(preprocessor)
+    return (kind.__module__, kind.__name__) == ("mkdocs.structure.pages", "_RawHTMLPreprocessor") and isinstance(
+        getattr(preprocessor, "present_anchor_ids", None), set)
+
+
+def _unchanged(lines: list[str]) -> list[str]:
+    return lines
+
+
+# An id or name attribute somewhere in a block (most blocks have none).
+_ANCHOR_HINT = re.compile(r"(?i) (?:id|name)[ =/>]")
+_ATTRIBUTE = re.compile(r' ([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:(=)"([^"]*)")?')
+
+
+def anchor_ids(analysis: Analysis) -> set[str | None]:
+    """What MkDocs' ``_HTMLHandler`` collects from these blocks: every start tag's ``id`` and an
+    ``<a>``'s ``name``, unescaped as :mod:`html.parser` does (None for a bare attribute)."""
+    found: set[str | None] = set()
+    for closed in analysis:
+        for _, text in closed or ():
+            if _ANCHOR_HINT.search(text) is None:
+                continue
+            for tag in _TAGS.finditer(text):
+                closing, name, attributes = tag.group(1, 2, 3)
+                if closing or not attributes:
+                    continue
+                for key, equals, value in _ATTRIBUTE.findall(attributes):
+                    key = key.lower()
+                    if key == "id" or (key == "name" and name.lower() == "a"):
+                        found.add((html.unescape(value) if value else value) if equals else None)
+    return found
 
 
 def _put_back(stashed: list[Any], start: int, blocks: list[str]) -> bool:
@@ -143,7 +228,10 @@ class RawBlocksExtension(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         # Only md_in_html's preprocessor: the probe checks the fast path against that one.
         if "html_block" in md.preprocessors and type(md.preprocessors["html_block"]) is HtmlBlockPreprocessor:
-            md.preprocessors.register(RawBlocks(md, md.preprocessors["html_block"]), "html_block", 20)
+            blocks = RawBlocks(md, md.preprocessors["html_block"])
+            md.preprocessors.register(blocks, "html_block", 20)
+            # Just before MkDocs' own (21, registered per page after the extensions).
+            md.preprocessors.register(Anchors(md, blocks), "registry_anchors", 21.5)
 
 
 # A page with every kind of line the generator writes: closed blocks with entities, line breaks,
@@ -166,7 +254,9 @@ _PROBE = "\n".join([
     "</svg><figcaption>说明</figcaption></figure>",
     "正文紧接其后",
     "",
-    '<div class="a"><div><span>x</span></div><div>y</div></div>',
+    '<div class="a" id="top&amp;1"><div><span>x</span></div><div>y</div></div>',
+    "",
+    '<p><a name="n&#38;1" href="#top&amp;1">x</a><span id>y</span><span ID="">z</span><b name="b">w</b></p>',
     "",
     "",
     '<div class="b"><table><tbody><tr><td>1</td></tr></tbody></table></div><p>后</p><div><span>二</span></div>',
@@ -180,8 +270,21 @@ def _probe_agrees() -> bool:
     """Whether the fast path gives the parser's own result on the probe (once per process)."""
     global _agrees
     if _agrees is None:
-        _agrees = _convert(_PROBE, fast=True) == _convert(_PROBE, fast=False)
+        _agrees = _convert(_PROBE, fast=True) == _convert(_PROBE, fast=False) and _anchors_agree(_PROBE)
     return _agrees
+
+
+def _anchors_agree(text: str) -> bool:
+    """:func:`anchor_ids` finds what MkDocs' own pass finds (True without MkDocs: not used)."""
+    try:
+        from mkdocs.structure.pages import _HTMLHandler
+    except ImportError:
+        return True
+    handler = _HTMLHandler()
+    handler.feed(text)
+    handler.close()
+    analysis = analyse(text.split("\n"), Markdown(extensions=["md_in_html"]))
+    return analysis is not None and anchor_ids(analysis) == handler.present_anchor_ids
 
 
 def _convert(text: str, *, fast: bool) -> str | None:
@@ -191,8 +294,8 @@ def _convert(text: str, *, fast: bool) -> str | None:
         return cast(str, md.convert(text))
     probe = _Probe(md, md.preprocessors["html_block"])
     md.preprocessors.register(probe, "html_block", 20)
-    html: str = md.convert(text)
-    return html if probe.fast_path_taken else None
+    result: str = md.convert(text)
+    return result if probe.fast_path_taken else None
 
 
 class _Probe(RawBlocks):
