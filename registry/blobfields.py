@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from registry.gitproc import Repo
+from registry.layout import MAX_RECORD_BYTES
 
 if TYPE_CHECKING:
     from registry.cache import Store
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 CACHE_NAME = "history-fields"
 FULL_ENV = "REGISTRY_HISTORY_FULL"
-_FORMAT = 2  # bump when what is kept per blob changes
+_FORMAT = 3  # bump when what is kept per blob changes
 
 
 class SystemState(NamedTuple):
@@ -87,8 +88,11 @@ def _data(raw: bytes, fast: bool) -> dict[str, Any] | None:
 
 
 def system_state(raw: bytes, fast: bool = True) -> SystemState | None:
-    """The state of a valid system record; None for anything the loader rejects. The fast
-    way: :mod:`registry.shapes` is sure the model accepts the data (no pydantic imported)."""
+    """The state of a valid system record; None for anything the loader rejects (a file larger
+    than a record may be among them). The fast way: :mod:`registry.shapes` is sure the model
+    accepts the data (no pydantic imported)."""
+    if len(raw) > MAX_RECORD_BYTES:
+        return None  # REG001 in the working tree: never read as a record
     data = _data(raw, fast)
     if data is None:
         return None

@@ -68,7 +68,7 @@ def list_tree(repo: Repo, treeish: str, prefix: str) -> TreeFiles:
 
 
 def _sort(files: TreeFiles, entry: Entry) -> None:
-    if not _printable(entry.path):
+    if not printable(entry.path):
         files.problems.append(bad_name(entry.path))
         return
     if entry.path == "registry.yaml":
@@ -92,7 +92,7 @@ def _sort(files: TreeFiles, entry: Entry) -> None:
             files.problems.append(not_a_record(entry.path))
 
 
-def _printable(path: str) -> bool:
+def printable(path: str) -> bool:
     """Valid UTF-8 (no surrogate escapes from decoding) without control characters."""
     if path.isascii() and path.isprintable():
         return True  # the common case, without a look-up per character

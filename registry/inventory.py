@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from registry import gitio
 from registry.blobfields import BlobFields, SystemState
 from registry.blobfields import system_state as _state_of
+from registry.gittree import printable
+from registry.layout import is_record_path
 
 if TYPE_CHECKING:
     from registry.cache import Store
@@ -159,11 +161,15 @@ def _pending(state: SystemState, today: dt.date) -> int:
 
 
 def _system_path(repo_path: str, prefix: str) -> str | None:
-    """The registry-relative path of a system record file, or None for any other file."""
+    """The registry-relative path of a system record file, or None for any other file: the
+    same paths the loader reads as records (``systems/<unit>/<id>.yaml``, nothing hidden, no
+    control characters — :func:`registry.layout.is_record_path`, as for a tree's listing in
+    :mod:`registry.gittree`); a ``.yml`` file, a nested folder or a file beside the unit folders
+    is no record there (REG003), so it counts at no point of the history either."""
     if not repo_path.startswith(prefix):
         return None
     path = repo_path[len(prefix):]
-    return path if path.startswith(SYSTEMS_FOLDER) and path.endswith((".yaml", ".yml")) else None
+    return path if path.startswith(SYSTEMS_FOLDER) and is_record_path(path) and printable(path) else None
 
 
 def units_of(points: Iterable[InventoryPoint]) -> list[str]:
