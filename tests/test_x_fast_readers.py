@@ -7,9 +7,10 @@ flow collections, whole ``key: value`` lines) meets the same line in another con
 next document.
 
 For every document: :func:`~registry.fastyaml.read_simple` is either not sure (None) or gives
-exactly the full parser's data (types and key order included); loading it as a record gives
-the full parser's result; the history's per-blob fields (:mod:`registry.blobfields`) are the same
-with the fast reader and without it.
+exactly the full parser's data (types and key order included), and
+:func:`~registry.fastpositions.simple_positions` the parser's map of positions; loading it as a
+record gives the full parser's result; the history's per-blob fields (:mod:`registry.blobfields`)
+are the same with the fast reader and without it.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from fuzz.test_fast_paths import assert_loads_the_same
+from test_fastpositions import agrees as positions_agree
 from test_fastyaml import agrees
 from registry import blobfields
 
@@ -128,6 +130,7 @@ def test_documents_sharing_hostile_lines_read_the_same_fast_and_full_in_any_orde
     pool = data.draw(st.lists(hostile_line(), min_size=1, max_size=8), label="shared lines")
     for raw in data.draw(st.lists(hostile_document(pool), min_size=1, max_size=6), label="documents"):
         event("the fast reader was sure" if agrees(raw) else "left to the parser")
+        positions_agree(raw)
         for path in ("systems/czj/czj-fuzz.yaml", "projects/czj/2025-czj-001.yaml"):
             assert_loads_the_same(path, raw)
         assert blobfields.system_state(raw, True) == blobfields.system_state(raw, False)
@@ -151,6 +154,7 @@ def test_a_line_read_in_one_context_means_its_own_in_the_next() -> None:
             for text in texts:
                 raw = text.encode("utf-8")
                 agrees(raw)
+                positions_agree(raw)
                 assert_loads_the_same("systems/czj/czj-fuzz.yaml", raw)
                 assert blobfields.system_state(raw, True) == blobfields.system_state(raw, False)
                 assert blobfields.project_fields(raw, True) == blobfields.project_fields(raw, False)
