@@ -26,6 +26,10 @@ TODAY_VARIABLE = "REGISTRY_TODAY"
 
 # Generated Markdown kept from on_files for pages whose hand-written file takes its place.
 _spliced: dict[str, str] = {}
+# Generated files whose content MkDocs still needs: a page's until MkDocs has read it (then its
+# Markdown is held by the page), any other file's until MkDocs has copied it (done before the
+# first page is built). Emptied after that, so that the build does not hold every page twice.
+_in_memory: dict[str, File] = {}
 
 
 def registry_root(config: MkDocsConfig) -> Path:
@@ -87,6 +91,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise
         raise PluginError(internal_error_message(exc)) from None
     _spliced.clear()
+    _in_memory.clear()
     docs_dir = Path(config.docs_dir)
     for path, content in site.files.items():
         if files.get_file_from_path(path) is not None:
@@ -100,6 +105,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         file.edit_uri = (Path(os.path.relpath(root / source, docs_dir)).as_posix()
                          if source and config.repo_url else None)
         files.append(file)
+        _in_memory[path] = file
     for path, content in admin.items():
         files.append(File.generated(config, path, content=content))
     log.info("登记簿页面：生成 %d 个文件（缓存中取用 %d 项，重新生成 %d 项）",
@@ -110,8 +116,20 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     from registry.site.handwritten import splice  # the same joining as `registry site --pages`
 
+    if _in_memory.get(page.file.src_uri) is page.file:
+        del _in_memory[page.file.src_uri]
+        page.file.content_string = ""  # read: ``markdown`` holds it now
     generated = _spliced.get(page.file.src_uri)
     return markdown if generated is None else splice(markdown, generated)
+
+
+def on_page_context(context: Any, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+    """MkDocs copies the static files (the open-data downloads…) before it builds the first page."""
+    for file in _in_memory.values():
+        if not file.is_documentation_page():
+            file.content_bytes = b""
+    _in_memory.clear()
+    return context
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -26,7 +26,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from registry.blobfields import fast_enabled
 from registry.layout import read_config
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ def config_facts(root: Path, *, cached: bool = True) -> ConfigFacts:
     found = remembered.get(key)
     if isinstance(found, ConfigFacts):
         return found
+    from registry.blobfields import fast_enabled  # (git's process helpers: not for registry check)
+
     facts = surely_valid_facts(raw) if fast_enabled() else None
     if facts is None:
         from registry.loader import config_from  # pydantic, the models and the rules: only here

@@ -252,13 +252,19 @@ def read_regular_stat(root: Path | str, path: str, *, limit: int | None = MAX_RE
             raise UnreadableFile(_not_regular(path, info.st_mode, True))
         if limit is not None and info.st_size > limit:
             raise UnreadableFile(_too_large(path, info.st_size, limit))
+        want = max(info.st_size + 1, 1 << 16)
+        first = os.read(fd, want)
+        if 0 < len(first) == info.st_size:  # all of it, and the byte more asked for was not there
+            return first, info  # (the usual file: one read, no second one to see the end)
         chunks = []
         size = 0
-        while chunk := os.read(fd, max(info.st_size + 1, 1 << 16)):
+        chunk = first
+        while chunk:
             size += len(chunk)
             if limit is not None and size > limit:  # grew while being read
                 raise UnreadableFile(_too_large(path, size, limit))
             chunks.append(chunk)
+            chunk = os.read(fd, want)
         return b"".join(chunks), info
     except OSError as exc:
         raise UnreadableFile(os_problem(path, exc)) from None

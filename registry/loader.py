@@ -283,15 +283,19 @@ def shared_field_names(names: Iterable[str]) -> FieldNames:
 def share_field_sets(model: BaseModel) -> None:
     """Replace the field-name set of ``model`` and of every model inside it by the shared one."""
     pending: list[Any] = [model]
+    last_shared, holders_of, set_attribute = _LAST_SHARED, _HOLDERS, object.__setattr__
     while pending:
         value = pending.pop()
-        if isinstance(value, BaseModel):
-            names, kind = value.__pydantic_fields_set__, type(value)
-            shared = _LAST_SHARED.get(kind)
-            if shared is None or shared != names:  # (models of a kind mostly set the same fields)
-                shared = _LAST_SHARED[kind] = shared_field_names(names)
-            object.__setattr__(value, "__pydantic_fields_set__", shared)
+        kind = type(value)
+        holders = holders_of.get(kind)
+        if holders is None and isinstance(value, BaseModel):
             holders = _holders(kind)
+        if holders is not None:  # a model (its kind's holders are known once it has been seen)
+            names = value.__pydantic_fields_set__
+            shared = last_shared.get(kind)
+            if shared is None or shared != names:  # (models of a kind mostly set the same fields)
+                shared = last_shared[kind] = shared_field_names(names)
+            set_attribute(value, "__pydantic_fields_set__", shared)
             if holders:
                 fields = value.__dict__
                 pending += [inner for name in holders if (inner := fields[name]) is not None]

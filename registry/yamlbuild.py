@@ -7,19 +7,30 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ruamel.yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
-
 from registry.findings import Message
 from registry.yamlscalars import TooLong, resolve_plain
 from registry.yamltext import CONTROL, control_message
+
+# ruamel's event classes, bound when the first document is built (:func:`_bind_events`): a run
+# whose files the fast reader (registry.fastyaml) reads never imports ruamel at all.
+AliasEvent: Any = None
+DocumentStartEvent: Any = None
+MappingEndEvent: Any = None
+MappingStartEvent: Any = None
+ScalarEvent: Any = None
+SequenceEndEvent: Any = None
+SequenceStartEvent: Any = None
+
+
+def _bind_events() -> None:
+    global AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent
+    global SequenceStartEvent
+    from ruamel.yaml import events
+
+    AliasEvent, DocumentStartEvent, MappingEndEvent = events.AliasEvent, events.DocumentStartEvent, events.MappingEndEvent
+    MappingStartEvent, SequenceEndEvent = events.MappingStartEvent, events.SequenceEndEvent
+    SequenceStartEvent, ScalarEvent = events.SequenceStartEvent, events.ScalarEvent
+
 
 Path = tuple[str | int, ...]
 Positions = dict[Path, tuple[int, int]]
@@ -60,6 +71,8 @@ class Builder:
     """
 
     def __init__(self, positions: bool, *, control_anywhere: bool = False) -> None:
+        if ScalarEvent is None:
+            _bind_events()
         self.positions: Positions | None = {} if positions else None
         # Only a double-quoted scalar can escape a control character in, unless the text
         # itself holds one the reader lets through: then every scalar is looked at.

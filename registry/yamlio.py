@@ -17,13 +17,10 @@ Scalars are resolved with the YAML 1.2 core schema plus dates (``2025-01-31``), 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import types
 from collections.abc import Generator
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import ScalarEvent, StreamEndEvent
-from ruamel.yaml.reader import ReaderError
 
 from registry.findings import Message
 from registry.yamlbuild import MAX_DEPTH, Builder, Parsed, Positions, YamlError
@@ -41,8 +38,22 @@ from registry.yamltext import (
 
 __all__ = ["MAX_DEPTH", "Parsed", "Positions", "YamlError", "decode", "dump_value", "parse", "resolve_plain"]
 
-_PARSER = YAML(typ="safe")  # picks the C parser when ruamel.yaml.clib is installed
-_C_PARSER = _PARSER.Parser.__module__.startswith("ruamel.yaml.clib")
+
+
+@functools.cache
+def _ruamel() -> Any:
+    """ruamel.yaml, imported when the first document is parsed (a run whose files the fast
+    reader, registry.fastyaml, reads never needs it): the parser (its C parser when
+    ``ruamel.yaml.clib`` is installed), whether it is the C one, and the classes used here."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.events import ScalarEvent, StreamEndEvent
+    from ruamel.yaml.reader import ReaderError
+
+    parser = YAML(typ="safe")
+    return types.SimpleNamespace(parser=parser, c_parser=parser.Parser.__module__.startswith("ruamel.yaml.clib"),
+                                 MarkedYAMLError=MarkedYAMLError, YAMLError=YAMLError, ScalarEvent=ScalarEvent,
+                                 StreamEndEvent=StreamEndEvent, ReaderError=ReaderError)
 
 
 def decode(raw: bytes) -> str:
@@ -75,15 +86,16 @@ def parse(raw: bytes, *, positions: bool = False) -> Parsed:
 
 def _build(text: str, positions: bool) -> Parsed:
     builder = Builder(positions, control_anywhere=CONTROL.search(text) is not None)
+    ruamel = _ruamel()
     events = _events(text)
     try:
         for event in events:
             builder.feed(event)
-    except MarkedYAMLError as exc:
+    except ruamel.MarkedYAMLError as exc:
         raise _syntax_error(exc, end_position(text)) from None
-    except ReaderError as exc:
+    except ruamel.ReaderError as exc:
         raise YamlError(*reader_error(text, exc)) from None
-    except YAMLError as exc:  # unmarked errors are rare; still never a traceback
+    except ruamel.YAMLError as exc:  # unmarked errors are rare; still never a traceback
         raise YamlError(1, 1, Message(f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}")) from None
     finally:
         events.close()
@@ -102,8 +114,9 @@ def _refuse_stray_tab(text: str) -> None:
     """A second pass, only for the rare file holding a tab: where its written text lies."""
     events = _events(text)
     try:
+        scalar = _ruamel().ScalarEvent
         quoted = [(e.start_mark.index, e.end_mark.index) for e in events
-                  if type(e) is ScalarEvent and e.style]
+                  if type(e) is scalar and e.style]
     finally:
         events.close()
     at = stray_tab(text, quoted)
@@ -115,14 +128,16 @@ def _refuse_stray_tab(text: str) -> None:
 def _events(text: str) -> Generator[Any, None, None]:
     """The parser's events; straight from ruamel's C parser when ``ruamel.yaml.clib`` is
     installed (its pure-Python fallback only through ``YAML.parse``)."""
-    if not _C_PARSER:
-        yield from _PARSER.parse(text)
+    ruamel = _ruamel()
+    if not ruamel.c_parser:
+        yield from ruamel.parser.parse(text)
         return
-    parser = _PARSER.Parser(text)
+    parser = ruamel.parser.Parser(text)
+    end = ruamel.StreamEndEvent
     try:
         while True:
             event = parser.get_event()
-            if type(event) is StreamEndEvent:
+            if type(event) is end:
                 return
             yield event
     finally:
@@ -145,7 +160,8 @@ _SYNTAX_ZH = {
 }
 
 
-def _syntax_error(exc: MarkedYAMLError, end: tuple[int, int]) -> YamlError:
+def _syntax_error(exc: Any, end: tuple[int, int]) -> YamlError:
+    """``exc``: ruamel's ``MarkedYAMLError``."""
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     if line > end[0]:  # "unexpected end": the parser's mark is past the last line

@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import re
-
-from ruamel.yaml.reader import ReaderError
+from typing import TYPE_CHECKING
 
 from registry.findings import Message
+
+if TYPE_CHECKING:  # ruamel is imported only where a document is parsed (registry.yamlio)
+    from ruamel.yaml.reader import ReaderError
 
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls; lone
 # surrogates (not encodable as UTF-8); U+FFFE/U+FFFF. YAML's reader refuses most of them

@@ -13,36 +13,11 @@ import pytest
 
 from cachekit import own_signing_key  # noqa: F401  (autouse fixture)
 from fixturekit import committed_fixture
-from registry import blobfields, cache, cachestore
+from registry import blobfields, cachestore
 from registry.cache import CACHE_DIR
-from registry.cli import main
+from test_x_stale_tree import Runner, runner  # noqa: F401  (fixture)
 
 TODAY = "2026-11-20"  # the quxian fixture is clean on this day (tests/test_fixture_quxian.py)
-
-
-class Runner:
-    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-        self.capsys, self.monkeypatch = capsys, monkeypatch
-
-    def run(self, root: Path, *args: str, cached: bool = True) -> tuple[int, str, str]:
-        with self.monkeypatch.context() as env:
-            if not cached:
-                env.setenv(cache.DISABLE_ENV, "1")
-            self.capsys.readouterr()
-            code = main(["--root", str(root), *args])
-            out = self.capsys.readouterr()
-            return code, out.out, out.err
-
-    def same(self, root: Path, *args: str) -> tuple[int, str, str]:
-        cold = self.run(root, *args, cached=False)
-        assert self.run(root, *args) == cold, args
-        assert self.run(root, *args) == cold, args
-        return cold
-
-
-@pytest.fixture
-def runner(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
-    return Runner(capsys, monkeypatch)
 
 
 def broken(root: Path) -> None:

@@ -9,13 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from cachekit import own_signing_key  # noqa: F401  (autouse fixture)
 from fixturekit import committed_fixture
 from gitrepo import GitRepo
-from registry import cache
-from registry.cli import main
+from test_x_stale_tree import Runner, runner  # noqa: F401  (fixture)
 
 RECORD = "systems/czj/czj-asset.yaml"  # retired: the quxian registry is clean with it
 
@@ -25,16 +22,6 @@ TODAY = "2026-11-20"  # the quxian fixture is clean on this day (tests/test_fixt
 
 def quxian(tmp_path: Path) -> tuple[Path, GitRepo]:
     return committed_fixture("quxian", tmp_path)
-
-
-def run(root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str,
-        cached: bool = True) -> tuple[int, str]:
-    with monkeypatch.context() as env:
-        if not cached:
-            env.setenv(cache.DISABLE_ENV, "1")
-        capsys.readouterr()
-        code = main(["--root", str(root), *args])
-        return code, capsys.readouterr().out
 
 
 def replace_blob(repo: GitRepo, path: str, old: str, new: str) -> str:
@@ -48,30 +35,30 @@ def replace_blob(repo: GitRepo, path: str, old: str, new: str) -> str:
 
 
 def test_a_blob_read_under_a_replace_ref_never_stands_for_the_working_tree_file(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, runner: Runner) -> None:
     root, repo = quxian(tmp_path)
     original = (root / RECORD).read_bytes()
     blob = replace_blob(repo, RECORD, "status: retired", "status: bogus")
     (root / RECORD).write_bytes(original + b"# \xe6\x94\xb9\n")  # the working tree differs: --base reads HEAD's blob
-    run(root, capsys, monkeypatch, "check", "--today", TODAY, "--base", "HEAD", "--format", "json")
+    runner.run(root, "check", "--today", TODAY, "--base", "HEAD", "--format", "json")
     (root / RECORD).write_bytes(original)  # back to the committed bytes: blob id == ``blob``
     for removed in (False, True):
         if removed:
             repo.git("replace", "-d", blob)
-        warm = run(root, capsys, monkeypatch, "check", "--today", TODAY, "--format", "json")
-        cold = run(root, capsys, monkeypatch, "check", "--today", TODAY, "--format", "json", cached=False)
+        warm = runner.run(root, "check", "--today", TODAY, "--format", "json")
+        cold = runner.run(root, "check", "--today", TODAY, "--format", "json", cached=False)
         assert cold[0] == 0, cold[1]
         assert warm == cold
 
 
 def test_inventory_history_is_the_same_with_and_without_its_per_blob_cache_around_a_replace_ref(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, runner: Runner) -> None:
     root, repo = quxian(tmp_path)
     blob = replace_blob(repo, "systems/czj/czj-budget.yaml", "unit: czj", "unit: dsj")
-    run(root, capsys, monkeypatch, "inventory", "--history", "--today", TODAY, "--format", "json")  # fills the per-blob cache
+    runner.run(root, "inventory", "--history", "--today", TODAY, "--format", "json")  # fills the per-blob cache
     repo.git("replace", "-d", blob)
-    warm = run(root, capsys, monkeypatch, "inventory", "--history", "--today", TODAY, "--format", "json")
-    cold = run(root, capsys, monkeypatch, "inventory", "--history", "--today", TODAY, "--format", "json", cached=False)
+    warm = runner.run(root, "inventory", "--history", "--today", TODAY, "--format", "json")
+    cold = runner.run(root, "inventory", "--history", "--today", TODAY, "--format", "json", cached=False)
     assert cold[0] == 0
     assert warm == cold
     assert json.loads(cold[1])  # something was compared

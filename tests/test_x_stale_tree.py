@@ -34,7 +34,7 @@ class Runner:
     def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
         self.capsys, self.monkeypatch = capsys, monkeypatch
 
-    def run(self, root: Path, args: tuple[str, ...], *, cached: bool = True) -> tuple[int, str, str]:
+    def run(self, root: Path, *args: str, cached: bool = True) -> tuple[int, str, str]:
         with self.monkeypatch.context() as env:
             if not cached:
                 env.setenv(cache.DISABLE_ENV, "1")
@@ -48,13 +48,20 @@ class Runner:
         first stored); their exit codes."""
         codes = []
         for args in commands:
-            cold = self.run(root, args, cached=False)
+            cold = self.run(root, *args, cached=False)
             assert cold[0] in (0, 1), cold[2]
-            assert self.run(root, args) == cold, args
+            assert self.run(root, *args) == cold, args
             if args == COMMANDS[0]:
-                assert self.run(root, args) == cold, args
+                assert self.run(root, *args) == cold, args
             codes.append(cold[0])
         return codes
+
+    def same(self, root: Path, *args: str) -> tuple[int, str, str]:
+        """One command uncached, then warm twice: the same answer each time; that answer."""
+        cold = self.run(root, *args, cached=False)
+        assert self.run(root, *args) == cold, args
+        assert self.run(root, *args) == cold, args
+        return cold
 
 
 @pytest.fixture

@@ -260,5 +260,4 @@ class Project(Strict):
         return [*self.systems.upgrades, *self.systems.maintains]
 
 
-Project.model_rebuild()
 _ = DocRef  # re-exported for rules that type approvals

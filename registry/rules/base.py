@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict
 
+from registry.enums import Stage
 from registry.findings import Message, Severity
 from registry.models import Project, RegistryConfig, System
 from registry.rules.profiles import PROFILES
@@ -154,6 +155,18 @@ class Context:
     @functools.cached_property
     def projects(self) -> list[Project]:
         return list(self.head.projects) if self.targets is None else self.head.projects_where(self.wants)
+
+    def projects_reached(self, stage: Stage) -> list[Project]:
+        """The :attr:`projects` that have reached ``stage`` (:meth:`Project.reached`), in order;
+        worked out once per stage and run (many rules start from the same stage)."""
+        found = self._reached.get(stage)
+        if found is None:
+            found = self._reached[stage] = [p for p in self.projects if p.reached(stage)]
+        return found
+
+    @functools.cached_property
+    def _reached(self) -> dict[Stage, list[Project]]:
+        return {}
 
     @functools.cached_property
     def projects_in_flight(self) -> list[Project]:

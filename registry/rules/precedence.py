@@ -20,10 +20,11 @@ def out_of_order(p: Project, first: Stage, then: Stage, *, same_day: bool = True
     ``first`` (its date is then None) or with ``first`` dated after ``then`` — or on the same
     day, when ``same_day`` is False (条文要求严格在前的); nothing when the order holds or
     ``then`` is not reached yet."""
-    later = p.milestones.date_of(then)
+    milestones = p.milestones
+    later = milestones.date_of(then)
     if later is None:
         return
-    earlier = p.milestones.date_of(first)
+    earlier = milestones.date_of(first)
     if earlier is None or earlier > later or (earlier == later and not same_day):
         yield earlier, later
 

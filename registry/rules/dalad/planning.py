@@ -42,9 +42,7 @@ def dlt5(ctx: Context, params: NoParams) -> Iterator[Problem]:
     政务云资源在计划阶段统筹，数据共享在计划阶段商定，运维费用则是质保期满后财政每年都要支付的资金：
     缺少这些内容就纳入计划的项目，这几方面无从审核。清单中的其他内容（投资概算、项目性质）本来就是每条记录的必填字段。
     """
-    for p in ctx.projects:
-        if not p.reached(Stage.planned):
-            continue
+    for p in ctx.projects_reached(Stage.planned):
         if not p.basis:
             yield problem(p, "basis",
                           f"项目 {p.id} 已纳入年度建设计划，须写明建设依据（basis）：请列出所依据的规划、文件或会议决定",
@@ -81,9 +79,7 @@ def dlt8(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第八条规定，初步设计方案和投资概算未获批复前，不下达项目建设投资资金，项目建设单位不得开工建设。
     未批先建，就是用未经批准的资金施工；初步设计方案正是获得批复的那份文件。
     """
-    for p in ctx.projects:
-        if not p.reached(Stage.started):
-            continue
+    for p in ctx.projects_reached(Stage.started):
         start_stage = _first_present(p, Stage.started)
         for approved, start in out_of_order(p, Stage.approved, start_stage):
             field = f"milestones.{start_stage.value}"

@@ -121,9 +121,7 @@ def dsq11(ctx: Context, params: NoParams) -> Iterator[Problem]:
     立项批复以这些内容为依据。
     """
     kinds = [DocumentKind.trusted_products_statement, DocumentKind.crypto_plan]
-    for p in ctx.projects:
-        if not p.reached(Stage.approved):
-            continue
+    for p in ctx.projects_reached(Stage.approved):
         yield from missing_documents(p, kinds, when="立项批复后", when_en="from approval")
         if p.delivery is Delivery.purchase and p.cost_comparison is None:
             yield problem(

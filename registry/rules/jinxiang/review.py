@@ -59,9 +59,7 @@ def jx6(ctx: Context, params: MajorProjectParams) -> Iterator[Problem]:
     （“及以上”含 500 万元本数）须提供可行性研究报告和初步设计。
     """
     limit = params.major_project_wan
-    for p in ctx.projects:
-        if not p.reached(Stage.reviewed):
-            continue
+    for p in ctx.projects_reached(Stage.reviewed):
         yield from missing_documents(p, (DocumentKind.crypto_plan,), when="技术评审时", when_en="from technical review")
         total = p.budget.total_wan
         if total >= limit:

@@ -51,9 +51,7 @@ def pt6(ctx: Context, params: NoParams) -> Iterator[Problem]:
     第六条把本单位的政务信息化规划和政务数据资源目录作为立项审批的“必备条件”：
     没有它们，区政务服务数据管理局就无法判断项目是否符合规划、将共享哪些数据。
     """
-    for p in ctx.projects:
-        if not p.reached(Stage.approved):
-            continue
+    for p in ctx.projects_reached(Stage.approved):
         yield from missing_documents(p, [DocumentKind.resource_catalog], when="立项批复后", when_en="from approval")
         if not p.has_basis(BasisKind.plan):
             yield problem(

@@ -128,9 +128,7 @@ def qx7(ctx: Context, params: NoParams) -> Iterator[Problem]:
     而由 QX8 自立项批复起检查，因为第八条允许以实施方案代替二者，
     第九条规定购买服务项目在立项后才编报方案。
     """
-    for p in ctx.projects:
-        if not p.reached(Stage.planned):
-            continue
+    for p in ctx.projects_reached(Stage.planned):
         yield from _declaration_fields(p)
         yield from missing_documents(p, QX7_DOCUMENTS, when="纳入年度建设计划后", when_en="from planned")
 
