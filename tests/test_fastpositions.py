@@ -10,30 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.fastpositions import simple_positions
 from registry.positions import FilePositions
-from registry.yamlio import YamlError, decode, parse
-from test_fastyaml import LINES, ODD, ROOT, mutated, shipped_yaml
+from registry.yamlio import parse
+from test_fastyaml import MANY, differential, ODD, RECORD_TEXTS, ROOT, SOME, mutations, shipped_yaml
 
 
 def agrees(raw: bytes) -> bool | None:
     """True: the same map; None: not sure (the parser decides); raises on any difference."""
-    try:
-        text = decode(raw)
-    except YamlError:
-        return None
-    fast = simple_positions(text)
-    if fast is None:
-        return None
-    try:
-        full = parse(raw, positions=True).positions
-    except YamlError as exc:
-        raise AssertionError(f"positions of a text the parser refuses ({exc.message.en}):\n{text}") from None
-    assert fast == full, f"different positions:\nfast {fast!r}\nfull {full!r}\n{text}"
-    return True
+    return differential(raw, simple_positions, lambda data: parse(data, positions=True).positions)
 
 
 def test_every_yaml_file_the_project_ships_has_the_same_positions() -> None:
@@ -76,20 +64,17 @@ def test_list_items_and_flow_collections_are_placed_where_they_start() -> None:
     assert found[("d", "f")] == (6, 12)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(LINES, min_size=1, max_size=14))
-def test_record_like_texts_have_the_same_positions(lines: list[str]) -> None:
-    agrees(("\n".join(lines) + "\n").encode())
+@MANY
+@given(RECORD_TEXTS)
+def test_record_like_texts_have_the_same_positions(raw: bytes) -> None:
+    agrees(raw)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=0, max_value=10_000), st.lists(st.tuples(
-    st.integers(min_value=0, max_value=4000),
-    st.sampled_from([" ", "  ", "-", "- ", ":", ": ", "#", " #", '"', "[", "]", "{", "}", ",", ", ", "\n", "\n  ",
-                     "\n- ", "\n\n", "x: 1\n", "  - y\n", "中", "a,b", " ,"]),
-    st.booleans()), min_size=1, max_size=3))
-def test_mutated_records_have_the_same_positions(pick: int, edits: list[tuple[int, str, bool]]) -> None:
-    agrees(mutated(pick, edits).encode("utf-8", "surrogatepass"))
+@SOME
+@given(mutations([" ", "  ", "-", "- ", ":", ": ", "#", " #", '"', "[", "]", "{", "}", ",", ", ", "\n", "\n  ",
+                  "\n- ", "\n\n", "x: 1\n", "  - y\n", "中", "a,b", " ,"]))
+def test_mutated_records_have_the_same_positions(raw: bytes) -> None:
+    agrees(raw)
 
 
 def test_file_positions_are_the_parsers_for_plain_and_for_odd_files(tmp_path: Path) -> None:
@@ -156,7 +141,7 @@ def sequence(draw: st.DrawFn, indent: int, depth: int) -> list[str]:
     return lines
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@SOME
 @given(mapping(0, 0))
 def test_generated_block_yaml_has_the_same_positions(lines: list[str]) -> None:
     agrees(("\n".join(lines) + "\n").encode())

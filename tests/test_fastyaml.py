@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,21 +37,29 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def agrees(raw: bytes) -> bool | None:
-    """True: both read it the same; None: the fast reader was not sure; raises on a difference."""
+def differential(raw: bytes, fast_way: Callable[[str], Any], full_way: Callable[[bytes], Any],
+                 equal: Callable[[Any, Any], bool] = operator.eq) -> bool | None:
+    """True: a fast reader's answer (``fast_way`` of the text) equals the parser's (``full_way`` of
+    the bytes); None: the fast reader was not sure (it answered None, or the bytes are no text);
+    raises when the two differ or the parser refuses what the fast reader accepted."""
     try:
         text = decode(raw)
     except YamlError:
         return None
-    fast = read_simple(text)
+    fast = fast_way(text)
     if fast is None:
         return None
     try:
-        full = parse(raw).data
+        full = full_way(raw)
     except YamlError as exc:
-        raise AssertionError(f"fast reader accepted what the parser refuses ({exc.message.en}):\n{text}") from None
-    assert same(fast, full), f"different data:\nfast {fast!r}\nfull {full!r}\n{text}"
+        raise AssertionError(f"the fast way accepted what the parser refuses ({exc.message.en}):\n{text}") from None
+    assert equal(fast, full), f"different answers:\nfast {fast!r}\nfull {full!r}\n{text}"
     return True
+
+
+def agrees(raw: bytes) -> bool | None:
+    """True: both read it the same; None: the fast reader was not sure; raises on a difference."""
+    return differential(raw, read_simple, lambda data: parse(data).data, same)
 
 
 def shipped_yaml() -> list[Path]:
@@ -116,23 +126,6 @@ LINES = st.sampled_from([
 ])
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(LINES, min_size=1, max_size=14))
-def test_record_like_texts_read_the_same(lines: list[str]) -> None:
-    agrees(("\n".join(lines) + "\n").encode())
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=0, max_value=10_000), st.lists(st.tuples(
-    st.integers(min_value=0, max_value=4000),
-    st.sampled_from([" ", "  ", "-", "- ", ":", ": ", "#", " #", '"', "'", "[", "]", "{", "}", ",", "\n", "\n  ",
-                     "&a ", "*a", "!!str ", "|", ">", "?", "null", "true", "1", "0x1", "2020-01-01", "~", "\t", "%",
-                     "@", "`", "---\n", "x: 1\n", "中"]),
-    st.booleans()), min_size=1, max_size=3))
-def test_mutated_records_read_the_same(pick: int, edits: list[tuple[int, str, bool]]) -> None:
-    agrees(mutated(pick, edits).encode("utf-8", "surrogatepass"))
-
-
 def mutated(pick: int, edits: list[tuple[int, str, bool]]) -> str:
     """A shipped YAML file (the ``pick``-th, cycling) with ``edits``: (where, piece, insert or delete)."""
     files = [p for p in shipped_yaml() if p.stat().st_size < 20_000]
@@ -141,6 +134,35 @@ def mutated(pick: int, edits: list[tuple[int, str, bool]]) -> str:
         at %= len(text) + 1
         text = text[:at] + piece + text[at:] if insert else text[:at] + text[at + len(piece):]
     return text
+
+
+# The differential properties of the fast readers (here and tests/test_fastpositions.py):
+# record-like texts built from LINES, and shipped files with a few pieces inserted or deleted.
+RECORD_TEXTS = st.lists(LINES, min_size=1, max_size=14).map(lambda lines: ("\n".join(lines) + "\n").encode())
+MANY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SOME = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def mutations(pieces: list[str]) -> st.SearchStrategy[bytes]:
+    """Shipped YAML files (:func:`mutated`) with one to three of ``pieces`` inserted or deleted."""
+    edits = st.lists(st.tuples(st.integers(min_value=0, max_value=4000), st.sampled_from(pieces), st.booleans()),
+                     min_size=1, max_size=3)
+    return st.builds(mutated, st.integers(min_value=0, max_value=10_000), edits).map(
+        lambda text: text.encode("utf-8", "surrogatepass"))
+
+
+@MANY
+@given(RECORD_TEXTS)
+def test_record_like_texts_read_the_same(raw: bytes) -> None:
+    agrees(raw)
+
+
+@SOME
+@given(mutations([" ", "  ", "-", "- ", ":", ": ", "#", " #", '"', "'", "[", "]", "{", "}", ",", "\n", "\n  ",
+                  "&a ", "*a", "!!str ", "|", ">", "?", "null", "true", "1", "0x1", "2020-01-01", "~", "\t", "%",
+                  "@", "`", "---\n", "x: 1\n", "中"]))
+def test_mutated_records_read_the_same(raw: bytes) -> None:
+    agrees(raw)
 
 
 def test_scalars_resolve_as_the_parser_resolves_them() -> None:
