@@ -33,6 +33,7 @@ from fixturekit import committed_fixture
 from gitrepo import GitRepo
 from registry import cache
 from registry.cli import main
+from test_x_stale_tree import read_by_scan
 
 TODAY = "2026-11-20"  # the quxian fixture is clean on this day (tests/test_fixture_quxian.py)
 ASSET, BUDGET = "systems/czj/czj-asset.yaml", "systems/czj/czj-budget.yaml"
@@ -91,6 +92,9 @@ def settle(root: Path, repo: GitRepo, runner: Runner) -> None:
     repo.git("update-index", "-q", "--refresh", *_ignore_failure())
     next_second()
     runner.same(root, CHECK, THREE, BASE)
+    # the attack has something to fool (entries git is told not to look at are read, as are
+    # the records git does not track)
+    assert read_by_scan(root) <= 2, "nothing vouches for the files"
 
 
 def _ignore_failure() -> tuple[str, ...]:
