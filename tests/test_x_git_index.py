@@ -400,6 +400,39 @@ def test_a_tracked_record_replaced_while_the_index_says_regular_file(tmp_path: P
     assert codes == ([0, 0] if clean else [1, 0] if kind == "folder" else [1, 1])
 
 
+def test_a_record_replaced_in_a_unit_folder_whose_times_are_put_back(tmp_path: Path, runner: Runner) -> None:
+    """The scan may reuse a folder's listing while the folder's ``lstat`` holds: replacing a
+    record by a link and putting the folder's access and modification times back still moves
+    its change time."""
+    root, repo = committed_fixture("quxian", tmp_path)
+    settle(root, repo, runner)
+    folder, path = root / "systems/czj", root / ASSET
+    text = path.read_text("utf-8")
+    keep_times(folder, lambda: (path.unlink(), path.symlink_to(root / BUDGET)))
+    refresh(repo)
+    assert runner.same(root, CHECK, THREE)[:2] == [1, 1]
+    keep_times(folder, lambda: (path.unlink(), path.write_text(flip(text), "utf-8")))
+    refresh(repo)
+    assert runner.same(root, CHECK, THREE)[:2] == [1, 1]
+
+
+def test_a_sparse_checkout(tmp_path: Path, runner: Runner) -> None:
+    """Entries outside the sparse cone are skip-worktree and absent; a file written at such a
+    path is the user's, not the index's."""
+    root, repo = committed_fixture("quxian", tmp_path)
+    repo.git("sparse-checkout", "set", "--no-cone", "/*", "!/systems/wjj/")
+    assert not (root / "systems/wjj").exists()
+    settle(root, repo, runner)
+    hidden = repo.git("ls-tree", "--name-only", "HEAD", "systems/wjj/").split("\n")[0]
+    (root / hidden).parent.mkdir(parents=True)
+    (root / hidden).write_text(flip((root / ASSET).read_text("utf-8")), "utf-8")
+    refresh(repo)
+    runner.same(root, CHECK, (*CHECK, hidden))
+    flip_in_place(root)
+    refresh(repo)
+    assert runner.same(root, CHECK, THREE)[:2] == [1, 1]
+
+
 def test_case_only_renames_with_core_ignorecase(tmp_path: Path, runner: Runner) -> None:
     root, repo = committed_fixture("quxian", tmp_path)
     repo.git("config", "core.ignorecase", "true")
