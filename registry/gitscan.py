@@ -177,8 +177,11 @@ class GitIndex:
         text = listed.decode("utf-8", "surrogateescape")
         # each entry: "<head>\0  ctime: …\n  mtime: …\n  dev: …\n  uid: …\n  size: … flags: …\n";
         # its lines joined with tabs, one entry per line (a path holding a line break: no index)
+        count = text.count("\0")
+        if text.count("\n  ") != 4 * count:  # a path holding a line break and two spaces
+            return None
         entries = text.replace("\n  ", "\t  ").split("\n")
-        if entries.pop() != "" or len(entries) != text.count("\0"):
+        if entries.pop() != "" or len(entries) != count:
             return None
         changed = set(dirty.decode("utf-8", "surrogateescape").split("\0"))
         changed.discard("")
