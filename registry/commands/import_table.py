@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         if found.unknown:
             print(f"工作表 {sheet.name}：未识别的列（已忽略）：{'、'.join(found.unknown)}；"
                   "需要导入的请在 --mapping 的 columns 中指定", file=sys.stderr)
+        for line in sheet.skipped_lines():  # 合计, section titles, the footer: not records, said so
+            print(line, file=sys.stderr)
         items, bad = importer.rows(sheet, found)
         planned += items
         problems += bad
@@ -78,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         planned = [item for item in planned if (item.sheet, item.row) not in bad_rows]
         texts = {item.path: texts[item.path] for item in planned}
         problems += refusals
+    for guess in importer.guesses:  # a value read by resemblance (县政务云 → 县级政务云): said, never silent
+        print(guess.text(), file=sys.stderr)
     for problem in sorted(problems, key=lambda p: (p.sheet, p.row)):
         print(problem.text(), file=sys.stderr)
     changed = [item for item in planned if _changed(root, item, texts[item.path])]
