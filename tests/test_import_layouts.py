@@ -233,3 +233,23 @@ def test_a_whole_column_merge_in_the_sheet_xml_is_refused_by_our_own_reader() ->
 
     with pytest.raises(MergeError, match="whole row or column"):
         merged_ranges(Part())
+
+
+def test_a_ledger_kept_as_one_sheet_per_unit_takes_the_unit_from_the_sheet_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    book = Workbook()
+    for index, (title, name) in enumerate((("财政局", "非税收入管理系统"), ("卫健局", "全民健康信息平台"),
+                                           ("其他", "无主系统"))):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        sheet.append(["序号", "系统名称", "运行状态", "上线时间", "部署方式"])
+        sheet.append([1, name, "在用", "2020-01-01", "自建机房"])
+    file = tmp_path / "各单位台账.xlsx"
+    book.save(file)
+    assert main(["--root", str(root), "import", str(file), "--kind", "systems", "--partial"]) == 1
+    err = capsys.readouterr().err
+    assert "工作表 财政局：表中没有单位列：按工作表名称记为 czj（临河县财政局）" in err
+    assert "工作表 卫健局：表中没有单位列：按工作表名称记为 wjj（临河县卫生健康局）" in err
+    assert "工作表 其他 第 2 行" in err and "缺少所属单位" in err  # a sheet name that is no unit: no guess
+    assert {r["name"]: r["unit"] for r in records(root).values()} == {"非税收入管理系统": "czj", "全民健康信息平台": "wjj"}

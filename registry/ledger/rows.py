@@ -44,6 +44,8 @@ class RowProblem:
     reason: str
 
     def text(self) -> str:
+        if not self.row:  # about the whole sheet
+            return f"工作表 {self.sheet}：{self.reason}"
         column = self.column or "（表中没有对应的列）"
         return f"工作表 {self.sheet} 第 {self.row} 行 {column}：{self.reason}"
 
@@ -104,15 +106,29 @@ class Importer:
 
     def rows(self, sheet: Sheet, layout: Layout) -> tuple[list[Planned], list[RowProblem]]:
         planned, problems = [], []
+        unit = self._sheet_unit(sheet, layout)
         for row in sheet.rows:
-            result = self.row(sheet, layout, row)
+            result = self.row(sheet, layout, row, unit)
             if isinstance(result, Planned):
                 planned.append(result)
             else:
                 problems.extend(result)
         return planned, problems
 
-    def row(self, sheet: Sheet, layout: Layout, row: Row) -> Planned | list[RowProblem]:
+    def _sheet_unit(self, sheet: Sheet, layout: Layout) -> str | None:
+        """A ledger kept as one sheet per unit (工作表 财政局) needs no unit column: the sheet's
+        name is the unit, when it names exactly one — said once, like every reading by guess."""
+        if layout.columns_of("unit") or "unit" in self.mapping.defaults:
+            return None
+        heard: list[str] = []
+        try:
+            unit = self.units.code(sheet.name, heard.append)
+        except CellError:
+            return None
+        self.guesses.append(RowProblem(sheet.name, 0, "", f"表中没有单位列：按工作表名称记为 {unit}（{self.units.full[unit]}）"))
+        return unit
+
+    def row(self, sheet: Sheet, layout: Layout, row: Row, sheet_unit: str | None = None) -> Planned | list[RowProblem]:
         kind = layout.kind
         types = leaf_types(kind)
         flat: dict[str, Any] = {}
@@ -140,6 +156,8 @@ class Importer:
                 problems.append(RowProblem(sheet.name, row.number, sheet.column_name(errors[0][0]), errors[0][1]))
         for key, value in self.mapping.defaults.items():
             flat.setdefault(key, value)
+        if sheet_unit is not None:
+            flat.setdefault("unit", sheet_unit)
         for index in layout.columns_of("budget.sources"):
             if index < len(row.cells) and text_of(row.cells[index] or ""):
                 try:
