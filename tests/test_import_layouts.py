@@ -17,6 +17,8 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from test_import import county, records
 
 from registry.cli import main
+from registry.enums import Nature
+from registry.ledger.values import to_enum
 from registry.sheetlayout import MergeError, fill_merged, filled, header_rows, merged_ranges
 from registry.tables import _sheet, read_table
 
@@ -253,3 +255,8 @@ def test_a_ledger_kept_as_one_sheet_per_unit_takes_the_unit_from_the_sheet_name(
     assert "工作表 卫健局：表中没有单位列：按工作表名称记为 wjj（临河县卫生健康局）" in err
     assert "工作表 其他 第 2 行" in err and "缺少所属单位" in err  # a sheet name that is no unit: no guess
     assert {r["name"]: r["unit"] for r in records(root).values()} == {"非税收入管理系统": "czj", "全民健康信息平台": "wjj"}
+
+
+@pytest.mark.parametrize(("written", "expected"), [("运维", "om"), ("升级", "upgrade"), ("新建项目", "new"), ("运营", "operation_service")])
+def test_the_usual_words_for_a_project_s_nature_are_read(written: str, expected: str) -> None:
+    assert to_enum(written, Nature) == expected

@@ -19,7 +19,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from registry.enums import FundSource, LabeledEnum, SystemStatus
+from registry.enums import Delivery, FundSource, LabeledEnum, Nature, Scope, SystemStatus, Track
 from registry.tables import header_key
 
 
@@ -41,6 +41,11 @@ SYNONYMS: dict[type[Enum], dict[str, str]] = {
                    "已停止": "retired", "关停": "retired", "已关停": "retired", "下线": "retired",
                    "已下线": "retired", "废止": "retired", "在建": "building", "建设": "building",
                    "规划": "planned", "拟建": "planned", "整合": "merged", "合并": "merged", "已合并": "merged"},
+    Nature: {"新建项目": "new", "升级": "upgrade", "改造": "upgrade", "升级改造项目": "upgrade", "运维": "om",
+             "运维项目": "om", "运行维护项目": "om", "运营": "operation_service", "第三方": "third_party"},
+    Delivery: {"自建": "build", "购买": "purchase", "政府购买服务": "purchase", "采购服务": "purchase"},
+    Scope: {"公共": "public", "专业": "professional"},
+    Track: {"审批": "approval", "备案": "filing"},
     FundSource: {"本级财政": "county_budget", "县级财政": "county_budget", "财政资金": "county_budget",
                  "县财政": "county_budget", "专项债": "bond", "专项债券": "bond", "上级补助": "superior_fund",
                  "上级专项": "superior_fund", "社会资金": "social_capital"},
