@@ -25,8 +25,9 @@ from typing import Any
 from registry.findings import Message
 from registry.loader import ConfigError
 from registry.sheetlayout import Grid, MergeError, Merges, fill_merged, filled, header_rows, merged_ranges, not_a_record
+from registry.xlsbook import xls_grids
 
-SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 _SPACE = re.compile(r"\s+")
 # Full-width and half-width brackets alike: 总投资（万元） = 总投资(万元)
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）", ":": "：", "*": ""})
@@ -70,13 +71,14 @@ def read_table(path: Path) -> list[Sheet]:
     """Every sheet of ``path`` that has a header row."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise _error(path, f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请提供 .xlsx 或 .csv 文件",
-                     f"unsupported file type {path.suffix!r}: give an .xlsx or .csv file")
+        raise _error(path, f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请提供 .xlsx、.xls 或 .csv 文件",
+                     f"unsupported file type {path.suffix!r}: give an .xlsx, .xls or .csv file")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
-    grids = _csv_grid(path, raw) if suffix == ".csv" else _xlsx_grids(path, raw)
+    readers = {".csv": _csv_grid, ".xls": xls_grids}
+    grids = readers.get(suffix, _xlsx_grids)(path, raw)
     return [sheet for name, grid, merges in grids if (sheet := _sheet(name, grid, merges)) is not None]
 
 

@@ -260,3 +260,47 @@ def test_a_ledger_kept_as_one_sheet_per_unit_takes_the_unit_from_the_sheet_name(
 @pytest.mark.parametrize(("written", "expected"), [("运维", "om"), ("升级", "upgrade"), ("新建项目", "new"), ("运营", "operation_service")])
 def test_the_usual_words_for_a_project_s_nature_are_read(written: str, expected: str) -> None:
     assert to_enum(written, Nature) == expected
+
+
+def test_an_xls_ledger_from_excel_97_2003_imports_like_an_xlsx(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import xlwt  # type: ignore[import-untyped]
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("系统清单")
+    dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    sheet.write_merge(0, 0, 0, 5, "临河县政务信息系统清单")
+    for column, title in enumerate(["序号", "单位名称", "系统名称", "运行状态", "上线时间", "部署方式"]):
+        sheet.write(1, column, title)
+    rows = [(1, "县财政局", "非税收入管理系统", "在用", dt.date(2019, 5, 1), "自建机房"),
+            (2, None, "政府采购管理系统", "在用", "2018年3月", "县政务云")]
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row):
+            if value is not None and column != 1:
+                sheet.write(number, column, value, dated if isinstance(value, dt.date) else xlwt.Style.default_style)
+    sheet.write_merge(2, 3, 1, 1, "县财政局")  # the unit, written once beside both systems
+    sheet.write(4, 0, "合计")
+    sheet.write(4, 2, "2个")
+    file = tmp_path / "台账.xls"
+    book.save(str(file))
+    root = county(tmp_path)
+    assert main(["--root", str(root), "import", str(file)]) == 0
+    err = capsys.readouterr().err
+    found = {r["name"]: r for r in records(root).values()}
+    assert found["非税收入管理系统"]["online_since"] == dt.date(2019, 5, 1)
+    assert found["政府采购管理系统"]["unit"] == "czj" and found["政府采购管理系统"]["deployment"] == "county_cloud"
+    assert "第 5 行：合计行，已跳过" in err
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"<html><body><table><tr><td>\xe7\xb3\xbb\xe7\xbb\x9f</td></tr></table></body></html>", "网页格式"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "不是有效的 xls 文件"),
+    (b"", "不是有效的 xls 文件"),
+])
+def test_a_file_named_xls_that_is_not_one_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           content: bytes, said: str) -> None:
+    file = tmp_path / "导出.xls"
+    file.write_bytes(content)
+    assert main(["--root", str(county(tmp_path)), "import", str(file)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "另存为 .xlsx" in err and "Traceback" not in err

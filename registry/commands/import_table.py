@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from registry.ledger.rows import Planned
 
 NAME = "import"
-HELP = "从 Excel（.xlsx）或 CSV 台账导入政务信息系统或项目（每行写成一个记录文件）"
+HELP = "从 Excel（.xlsx、.xls）或 CSV 台账导入政务信息系统或项目（每行写成一个记录文件）"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="文件", help="台账文件（.xlsx 或 .csv，CSV 可为 UTF-8 或 GB18030 编码）")
+    parser.add_argument("file", type=Path, metavar="文件", help="台账文件（.xlsx、.xls 或 .csv，CSV 可为 UTF-8 或 GB18030 编码）")
     parser.add_argument("--kind", choices=("systems", "projects"), help="表中是系统还是项目（默认按工作表名称和列标题判断）")
     parser.add_argument("--mapping", type=Path, metavar="映射文件", help="列标题、取值和单位的对应关系（YAML，格式见 README）")
     parser.add_argument("--dry-run", action="store_true", help="只列出会新建和更新的记录以及有问题的行，不写入")
