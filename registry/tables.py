@@ -116,6 +116,9 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
         grids: list[tuple[str, Grid, Merges]] = []
         for ws in book.worksheets:
             try:
+                # read-only mode believes the sheet's own <dimension>, which some programs write wrong
+                # (A1, or too small): every row and cell the sheet holds is read whatever it claims
+                ws.reset_dimensions()
                 grid = [list(row) for row in ws.iter_rows(values_only=True)]
                 merges = merged_ranges(ws)
             except MergeError as exc:

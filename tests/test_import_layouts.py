@@ -304,3 +304,13 @@ def test_a_file_named_xls_that_is_not_one_is_a_usage_error(tmp_path: Path, capsy
     assert main(["--root", str(county(tmp_path)), "import", str(file)]) == 2
     err = capsys.readouterr().err
     assert said in err and "另存为 .xlsx" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("dimension", ["A1", "A1:C6"])
+def test_a_sheet_that_claims_to_be_smaller_than_it_is_is_read_whole(tmp_path: Path, dimension: str) -> None:
+    file = printed_ledger(tmp_path / "台账.xlsx")  # some programs write <dimension ref="A1"/> whatever the sheet holds
+    _rewrite_sheet(file, lambda xml: re.sub(r'<dimension ref="[^"]+"\s*/>', f'<dimension ref="{dimension}"/>', xml))
+    (sheet,) = read_table(file)
+    assert sheet.headers[-1] == "密评情况"
+    assert [row.number for row in sheet.rows] == [5, 6, 7, 9]
+    assert [row.number for row, _ in sheet.skipped] == [4, 8, 10, 11, 12]
