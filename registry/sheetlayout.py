@@ -25,9 +25,11 @@ MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not
 _SPACE = re.compile(r"\s+")
 _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总合计", "累计"})
 # A footer cell: 填报单位（盖章）：…, 填报人：…, 联系电话：…, 注：…, 说明：…
-_FOOTER = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|填报人|填表人|报送人|审核人|审核|负责人|单位负责人"
+_FOOTER = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单位名称|单位|填报人|填表人|报送人|审核人|审核|负责人|单位负责人"
                      r"|主要负责人|分管领导|联系人|联系电话|电话|制表人|制表|填报日期|填表日期|报送日期|日期|注\d*|备注"
                      r"|说明|盖章)(（[^）]*）|\([^)]*\))?([:：]|$)")
+_FILED_BY = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单位名称|单位)(（[^）]*）|\([^)]*\))?[:：](?P<unit>[^:：]*?)"
+                       r"(填报人|填表人|填报日期|填表日期|日期|联系人|联系电话|$)")
 # A section title: 一、县直部门  （二）乡镇  第三部分
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百]+(部分|类|批))")
 
@@ -104,8 +106,9 @@ def header_rows(grid: Grid, merges: Merges = ()) -> tuple[list[str], int] | None
     different filled cells (a title merged across the sheet has one); when a title in it is
     merged across columns and the row below names those columns, the lower row's names."""
     for index, row in enumerate(grid):
-        if len({_key(v) for v in row if filled(v)}) < 2:
-            continue
+        keys = [_key(v) for v in row if filled(v)]
+        if len(set(keys)) < 2 or all(_FOOTER.match(key) for key in keys):
+            continue  # a title, or 填报单位：…  填报日期：… above the table
         headers = [str(v).strip() if filled(v) else "" for v in row]
         below = grid[index + 1] if index + 1 < len(grid) else ()
         if _names_columns_under_group(index, row, below, merges):
@@ -114,6 +117,16 @@ def header_rows(grid: Grid, merges: Merges = ()) -> tuple[list[str], int] | None
                        else (headers[c] if c < len(headers) else "") for c in range(width)]
             return headers, index + 2
         return headers, index + 1
+    return None
+
+
+def filed_by(grid: Grid, first: int) -> str | None:
+    """The unit a line above the table names (填报单位（盖章）：金乡县财政局), if one does."""
+    for row in grid[:first]:
+        for value in row:
+            found = _FILED_BY.match(_key(value)) if filled(value) else None
+            if found and found["unit"]:
+                return found["unit"]
     return None
 
 

@@ -24,7 +24,17 @@ from typing import Any
 
 from registry.findings import Message
 from registry.loader import ConfigError
-from registry.sheetlayout import Grid, MergeError, Merges, fill_merged, filled, header_rows, merged_ranges, not_a_record
+from registry.sheetlayout import (
+    Grid,
+    MergeError,
+    Merges,
+    fill_merged,
+    filed_by,
+    filled,
+    header_rows,
+    merged_ranges,
+    not_a_record,
+)
 from registry.xlsbook import xls_grids
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
@@ -51,6 +61,7 @@ class Sheet:
     headers: list[str]  # as written (stripped)
     rows: list[Row]
     skipped: list[tuple[Row, str]] = dataclasses.field(default_factory=list)  # not records, and why
+    filed_by: str | None = None  # the unit a line above the table names (填报单位：…)
 
     def skipped_lines(self) -> list[str]:
         """``工作表 X 第 N 行：合计行，已跳过``, one line per row set aside."""
@@ -140,7 +151,7 @@ def _sheet(name: str, grid: Grid, merges: Merges = ()) -> Sheet | None:
     if found is None:
         return None
     headers, first = found
-    sheet = Sheet(name, headers, [])
+    sheet = Sheet(name, headers, [], filed_by=filed_by(grid, first))
     for offset, cells in enumerate(grid[first:]):
         row = Row(name, first + 1 + offset, tuple(cells))
         if not any(filled(v) for v in cells):

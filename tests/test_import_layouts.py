@@ -314,3 +314,16 @@ def test_a_sheet_that_claims_to_be_smaller_than_it_is_is_read_whole(tmp_path: Pa
     assert sheet.headers[-1] == "密评情况"
     assert [row.number for row in sheet.rows] == [5, 6, 7, 9]
     assert [row.number for row, _ in sheet.skipped] == [4, 8, 10, 11, 12]
+
+
+def test_a_ledger_filed_by_one_unit_takes_the_unit_from_the_line_above_the_table(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    file = tmp_path / "台账.csv"
+    file.write_text("临河县政务信息系统台账,,,,\n"
+                    "填报单位（盖章）：临河县财政局,,,填报日期：2026年6月30日,\n"
+                    "序号,系统名称,运行状态,上线时间,部署方式\n"
+                    "1,非税收入管理系统,在用,2019-05-01,自建机房\n", encoding="utf-8")
+    assert main(["--root", str(root), "import", str(file)]) == 0
+    assert "表中没有单位列：按表头上方写明的填报单位记为 czj（临河县财政局）" in capsys.readouterr().err
+    assert [r["unit"] for r in records(root).values()] == ["czj"]

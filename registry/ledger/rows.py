@@ -116,17 +116,18 @@ class Importer:
         return planned, problems
 
     def _sheet_unit(self, sheet: Sheet, layout: Layout) -> str | None:
-        """A ledger kept as one sheet per unit (工作表 财政局) needs no unit column: the sheet's
-        name is the unit, when it names exactly one — said once, like every reading by guess."""
+        """A ledger kept by one unit (填报单位：财政局 above the table) or as one sheet per unit
+        (工作表 财政局) needs no unit column: that unit, when it names exactly one — said once."""
         if layout.columns_of("unit") or "unit" in self.mapping.defaults:
             return None
-        heard: list[str] = []
-        try:
-            unit = self.units.code(sheet.name, heard.append)
-        except CellError:
-            return None
-        self.guesses.append(RowProblem(sheet.name, 0, "", f"表中没有单位列：按工作表名称记为 {unit}（{self.units.full[unit]}）"))
-        return unit
+        for source, text in (("表头上方写明的填报单位", sheet.filed_by), ("工作表名称", sheet.name)):
+            try:
+                unit = self.units.code(text or "")
+            except CellError:
+                continue
+            self.guesses.append(RowProblem(sheet.name, 0, "", f"表中没有单位列：按{source}记为 {unit}（{self.units.full[unit]}）"))
+            return unit
+        return None
 
     def row(self, sheet: Sheet, layout: Layout, row: Row, sheet_unit: str | None = None) -> Planned | list[RowProblem]:
         kind = layout.kind
