@@ -20,6 +20,7 @@ from typing import Any
 
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[int, int, int, int]]
+SheetGrid = tuple[str, Grid, Merges, bool]  # a sheet's name, its cells, its merges, whether it is hidden
 MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not a ledger
 
 _SPACE = re.compile(r"\s+")

@@ -28,6 +28,7 @@ from registry.sheetlayout import (
     Grid,
     MergeError,
     Merges,
+    SheetGrid,
     fill_merged,
     filed_by,
     filled,
@@ -62,6 +63,7 @@ class Sheet:
     rows: list[Row]
     skipped: list[tuple[Row, str]] = dataclasses.field(default_factory=list)  # not records, and why
     filed_by: str | None = None  # the unit a line above the table names (填报单位：…)
+    hidden: bool = False  # a hidden sheet (a stale copy, the lists behind a drop-down): not imported unless named
 
     def skipped_lines(self) -> list[str]:
         """``工作表 X 第 N 行：合计行，已跳过``, one line per row set aside."""
@@ -90,14 +92,14 @@ def read_table(path: Path) -> list[Sheet]:
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
     readers = {".csv": _csv_grid, ".xls": xls_grids}
     grids = readers.get(suffix, _xlsx_grids)(path, raw)
-    return [sheet for name, grid, merges in grids if (sheet := _sheet(name, grid, merges)) is not None]
+    return [sheet for name, grid, merges, hidden in grids if (sheet := _sheet(name, grid, merges, hidden)) is not None]
 
 
 def _error(path: Path, zh: str, en: str) -> ConfigError:
     return ConfigError(Message(f"{path}：{zh}", f"{path}: {en}"), path="")
 
 
-def _csv_grid(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
+def _csv_grid(path: Path, raw: bytes) -> list[SheetGrid]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -112,10 +114,10 @@ def _csv_grid(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
         grid: Grid = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
         raise _error(path, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}") from None
-    return [(path.name, grid, ())]
+    return [(path.name, grid, (), False)]
 
 
-def _xlsx_grids(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
+def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]  # only when reading xlsx
 
     try:
@@ -124,7 +126,7 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
         raise _error(path, f"不是有效的 xlsx 文件（{type(exc).__name__}）：请在 Excel 中另存为 .xlsx",
                      f"not a valid xlsx file ({exc})") from None
     try:
-        grids: list[tuple[str, Grid, Merges]] = []
+        grids: list[SheetGrid] = []
         for ws in book.worksheets:
             try:
                 # read-only mode believes the sheet's own <dimension>, which some programs write wrong
@@ -138,7 +140,7 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
                 raise _error(path, f"工作表 {ws.title} 已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
                              f"sheet {ws.title} is damaged ({exc})") from None
             try:
-                grids.append((ws.title, fill_merged(grid, merges), merges))
+                grids.append((ws.title, fill_merged(grid, merges), merges, ws.sheet_state != "visible"))
             except MergeError as exc:
                 raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
         return grids
@@ -146,12 +148,12 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
         book.close()
 
 
-def _sheet(name: str, grid: Grid, merges: Merges = ()) -> Sheet | None:
+def _sheet(name: str, grid: Grid, merges: Merges = (), hidden: bool = False) -> Sheet | None:
     found = header_rows(grid, merges)
     if found is None:
         return None
     headers, first = found
-    sheet = Sheet(name, headers, [], filed_by=filed_by(grid, first))
+    sheet = Sheet(name, headers, [], filed_by=filed_by(grid, first), hidden=hidden)
     for offset, cells in enumerate(grid[first:]):
         row = Row(name, first + 1 + offset, tuple(cells))
         if not any(filled(v) for v in cells):

@@ -13,10 +13,10 @@ from typing import Any
 
 from registry.findings import Message
 from registry.loader import ConfigError
-from registry.sheetlayout import Grid, MergeError, Merges, fill_merged
+from registry.sheetlayout import MergeError, SheetGrid, fill_merged
 
 
-def xls_grids(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
+def xls_grids(path: Path, raw: bytes) -> list[SheetGrid]:
     import xlrd  # type: ignore[import-untyped]  # only when reading .xls
 
     try:
@@ -31,7 +31,7 @@ def xls_grids(path: Path, raw: bytes) -> list[tuple[str, Grid, Merges]]:
         book.release_resources()
 
 
-def _grid(path: Path, book: Any, index: int) -> tuple[str, Grid, Merges]:
+def _grid(path: Path, book: Any, index: int) -> SheetGrid:
     try:
         sheet = book.sheet_by_index(index)
         grid = [[_value(cell, book.datemode) for cell in sheet.row(r)] for r in range(sheet.nrows)]
@@ -40,7 +40,7 @@ def _grid(path: Path, book: Any, index: int) -> tuple[str, Grid, Merges]:
         raise _error(path, f"第 {index + 1} 个工作表已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
                      f"sheet {index + 1} is damaged ({exc})") from None
     try:
-        return sheet.name, fill_merged(grid, merges), merges
+        return sheet.name, fill_merged(grid, merges), merges, bool(sheet.visibility)
     except MergeError as exc:
         raise _error(path, f"工作表 {sheet.name}：{exc.zh}", f"sheet {sheet.name}: {exc.en}") from None
 

@@ -327,3 +327,24 @@ def test_a_ledger_filed_by_one_unit_takes_the_unit_from_the_line_above_the_table
     assert main(["--root", str(root), "import", str(file)]) == 0
     assert "表中没有单位列：按表头上方写明的填报单位记为 czj（临河县财政局）" in capsys.readouterr().err
     assert [r["unit"] for r in records(root).values()] == ["czj"]
+
+
+def test_a_hidden_sheet_is_not_imported_unless_the_mapping_names_it(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    book = Workbook()
+    for index, (title, name) in enumerate((("系统台账", "非税收入管理系统"), ("旧表", "早已停用的系统"))):
+        sheet = book.active if index == 0 else book.create_sheet(title)
+        sheet.title = title
+        sheet.append(["系统名称", "所属单位", "运行状态", "上线时间", "部署方式"])
+        sheet.append([name, "财政局", "在用", "2020-01-01", "自建机房"])
+    book["旧表"].sheet_state = "hidden"
+    file = tmp_path / "台账.xlsx"
+    book.save(file)
+    assert main(["--root", str(root), "import", str(file), "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert "可导入 1 条" in out and "工作表 旧表 是隐藏的工作表，未导入" in err
+    mapping = tmp_path / "映射.yaml"
+    mapping.write_text("sheet: 旧表\n", encoding="utf-8")
+    assert main(["--root", str(root), "import", str(file), "--mapping", str(mapping)]) == 0
+    assert [r["name"] for r in records(root).values()] == ["早已停用的系统"]

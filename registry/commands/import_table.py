@@ -47,6 +47,11 @@ def run(args: argparse.Namespace) -> int:
         sheets = [s for s in sheets if s.name == mapping.sheet]
         if not sheets:
             raise ConfigError(Message(f"{args.file} 中没有工作表 {mapping.sheet}", f"no sheet {mapping.sheet}"), path="")
+    else:
+        for sheet in (s for s in sheets if s.hidden):
+            print(f"工作表 {sheet.name} 是隐藏的工作表，未导入（需要导入时请在 Excel 中取消隐藏，或在 --mapping 的 sheet 中指定）",
+                  file=sys.stderr)
+        sheets = [s for s in sheets if not s.hidden]
     kind = args.kind or mapping.kind
     mapped = mapping.column_targets()
     chosen = []
