@@ -19,7 +19,7 @@ import pytest
 from cachekit import own_signing_key  # noqa: F401  (autouse fixture)
 from fixturekit import committed_fixture
 from gitrepo import GitRepo
-from registry import cache, warm
+from registry import cache, gitscan, warm
 from registry.cache import Store
 from registry.cli import main
 
@@ -64,12 +64,12 @@ class Runner:
         return cold
 
 
-@pytest.fixture(autouse=True)
-def lstat_scan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These attacks are on the stat index: the scan that ``lstat``-s every record file (in a git
-    work tree the scan takes blob ids from git's index instead, see registry/gitscan.py and
-    tests/test_git_index_scan.py)."""
-    monkeypatch.setenv("REGISTRY_GIT_INDEX", "0")
+@pytest.fixture(autouse=True, params=["lstat scan", "git index scan"])
+def scan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every attack on both scans: the one that ``lstat``-s every record file against the stat
+    index (registries outside git, and the fallback), and the one that takes blob ids from git's
+    own index in a git work tree (registry/gitscan.py)."""
+    monkeypatch.setenv(gitscan.DISABLE_ENV, "0" if request.param == "lstat scan" else "1")
 
 
 @pytest.fixture
@@ -92,12 +92,7 @@ def read_by_scan(root: Path) -> int:
     them, or git's index does where the scan asks git, :mod:`registry.gitscan`)."""
     store = Store.open(root)
     assert store is not None
-    try:
-        from registry import gitscan
-    except ImportError:
-        files = warm.scan(root, store)
-    else:
-        files = warm.scan_with_attachments(root, store, git=gitscan.start(root))[0]  # type: ignore[call-arg]
+    files = warm.scan_with_attachments(root, store, git=gitscan.start(root))[0]
     assert files
     return sum(f.raw is not None for f in files if f.problem is None)
 
