@@ -33,7 +33,7 @@ from fixturekit import committed_fixture
 from gitrepo import GitRepo
 from registry import cache
 from registry.cli import main
-from test_x_stale_tree import read_by_scan
+from test_x_stale_tree import read_by_scan, replace_by
 
 TODAY = "2026-11-20"  # the quxian fixture is clean on this day (tests/test_fixture_quxian.py)
 ASSET, BUDGET = "systems/czj/czj-asset.yaml", "systems/czj/czj-budget.yaml"
@@ -130,6 +130,12 @@ def _rewrite_in_place(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+def broken_and_longer(root: Path, repo: GitRepo) -> None:
+    """The record broken by an ordinary edit (other size, new times), then ``git status``."""
+    (root / ASSET).write_text(flip((root / ASSET).read_text("utf-8")) + "# 再改一次\n", "utf-8")
+    refresh(repo)
+
+
 def refresh(repo: GitRepo) -> None:
     """What an editor's git integration does all day: ``git status`` (refreshes the index)."""
     repo.git("status", "--porcelain")
@@ -146,8 +152,7 @@ def test_an_entry_git_does_not_look_at_is_not_trusted(tmp_path: Path, runner: Ru
     flip_in_place(root)
     refresh(repo)
     assert runner.same(root)[:2] == [1, 1]
-    (root / ASSET).write_text(flip((root / ASSET).read_text("utf-8")) + "# 再改一次\n", "utf-8")
-    refresh(repo)
+    broken_and_longer(root, repo)
     assert runner.same(root)[:2] == [1, 1]
 
 
@@ -192,8 +197,7 @@ def test_a_lying_fsmonitor_does_not_hide_an_edit(tmp_path: Path, runner: Runner)
     refresh(repo)
     settle(root, repo, runner)
     refresh(repo)
-    (root / ASSET).write_text(flip((root / ASSET).read_text("utf-8")) + "# 新的一行\n", "utf-8")
-    refresh(repo)
+    broken_and_longer(root, repo)
     assert runner.same(root)[:2] == [1, 1]
 
 
@@ -385,14 +389,7 @@ def test_a_tracked_record_replaced_while_the_index_says_regular_file(tmp_path: P
         path.chmod(int(kind.split()[1], 8))
     else:
         path.unlink()
-    if kind == "symlink":
-        path.symlink_to(other)
-    elif kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "folder":
-        path.mkdir()
-    elif kind == "hard link":
-        os.link(other, path)
+        replace_by(path, kind, other)
     refresh(repo)
     codes = runner.same(root, CHECK, THREE)
     clean = kind in ("hard link", "mode 755") or (kind == "mode 000" and os.geteuid() == 0)

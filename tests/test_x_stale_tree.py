@@ -149,6 +149,18 @@ def test_a_deleted_record_replaced_by_a_new_file_of_the_same_size_and_times_is_r
     assert runner.same_as_uncached(root)[0] == 1
 
 
+def replace_by(path: Path, kind: str, other: Path) -> None:
+    """Put at ``path`` (removed) a link to ``other``, a FIFO, a folder or a second name of ``other``."""
+    if kind == "symlink":
+        path.symlink_to(other)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        os.link(other, path)  # a second name of another file: a regular file with its content
+
+
 @pytest.mark.parametrize("kind", ["symlink", "fifo", "folder", "hard link"])
 def test_a_record_replaced_by_something_else_and_back_is_seen(tmp_path: Path, runner: Runner, kind: str) -> None:
     root, _repo = committed_fixture("quxian", tmp_path)
@@ -159,15 +171,9 @@ def test_a_record_replaced_by_something_else_and_back_is_seen(tmp_path: Path, ru
     other.parent.mkdir(exist_ok=True)
     other.write_text(flip(text), "utf-8")
     path.unlink()
-    if kind == "symlink":
-        path.symlink_to(other)
-    elif kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "folder":
-        path.mkdir()
+    replace_by(path, kind, other)
+    if kind == "folder":
         (path / "inner.yaml").write_text(text, "utf-8")
-    else:
-        os.link(other, path)  # a second name of another file: a regular file with its content
     assert runner.same_as_uncached(root)[0] == 1
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
