@@ -32,6 +32,7 @@ from registry.layout import read_config as read_config
 from registry.gcpause import paused_gc
 from registry.hiddentext import mark_screened
 from registry.models import Project, RegistryConfig, System
+from registry.models.construct import surely_built
 from registry.schema_errors import dotted, translate
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
@@ -227,6 +228,10 @@ def _plain_block_data(raw: bytes) -> tuple[dict[str, Any] | None, bool]:
 
 
 def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]) -> Record | list[Unreadable]:
+    made = surely_built(model, data)  # no validator to build for data the shapes vouch for
+    if made is not None:
+        share_field_sets(made)
+        return made  # type: ignore[return-value]
     try:
         record: Record = model.model_validate(data)  # type: ignore[assignment]
         share_field_sets(record)
