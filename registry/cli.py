@@ -63,7 +63,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="命令")
     for name in COMMANDS:
         if wanted is not None and name != wanted:
-            sub.add_parser(name)
+            sub.add_parser(name, formatter_class=Formatter)
             continue
         module = importlib.import_module(f"registry.commands.{MODULES.get(name, name)}")
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, formatter_class=Formatter)

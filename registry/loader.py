@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import multiprocessing
 import os
 import sys
 import threading
@@ -33,7 +32,6 @@ from registry.gcpause import paused_gc
 from registry.hiddentext import mark_screened
 from registry.models import Project, RegistryConfig, System
 from registry.models.construct import surely_built
-from registry.schema_errors import dotted, translate
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
 
@@ -168,6 +166,8 @@ def load_all(files: Sequence[tuple[str, bytes | Callable[[], bytes]]]) -> list[L
         _pending = files
         try:
             chunks = [(start, min(start + _CHUNK, len(files))) for start in range(0, len(files), _CHUNK)]
+            import multiprocessing  # (only for many files: a few are loaded here, without it)
+
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return [result for part in pool.imap(_load_chunk, chunks) for result in part]
         finally:
@@ -189,6 +189,8 @@ def _worker_count(files: int) -> int:
     ``mkdocs serve``) that is not itself a pool worker (daemonic processes cannot fork one)."""
     if files < PARALLEL_MIN_FILES or not sys.platform.startswith("linux"):
         return 1
+    import multiprocessing
+
     if threading.active_count() > 1 or multiprocessing.current_process().daemon:
         return 1
     try:
@@ -245,6 +247,19 @@ def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]
             Unreadable(path, "REG002", *position(located, loc), dotted(loc), message)
             for loc, message in translate(model, exc)
         ]
+
+
+def translate(model: type[BaseModel], exc: ValidationError) -> Iterator[tuple[tuple[str | int, ...], Message]]:
+    """:func:`registry.schema_errors.translate`, imported only when some data is refused."""
+    from registry.schema_errors import translate as translated
+
+    return translated(model, exc)
+
+
+def dotted(loc: tuple[str | int, ...]) -> str:
+    from registry.schema_errors import dotted as joined
+
+    return joined(loc)
 
 
 class FieldNames(set[str]):
