@@ -15,9 +15,15 @@ def plug_in_profiles() -> list[tuple[bytes, list[str]]]:
     """Each installed distribution that declares a rule profile (entry point group
     ``registry.profiles``): its ``<name>-<version>.dist-info`` name and entry points, and where
     the packages they name lie — found the way :func:`registry.cachestore._version` finds
-    distributions, without importing ``importlib.metadata`` or the plug-ins (about a millisecond)."""
+    distributions, without importing ``importlib.metadata`` or the plug-ins (about a millisecond,
+    once per run and ``sys.path``: the cache's fingerprint and profile discovery both ask)."""
+    return list(_plug_in_profiles(tuple(sys.path)))
+
+
+@functools.cache
+def _plug_in_profiles(path: tuple[str, ...]) -> tuple[tuple[bytes, list[str]], ...]:
     found: list[tuple[bytes, list[str]]] = []
-    for folder in sys.path:
+    for folder in path:
         for name in listing(folder or "."):
             if not name.lower().endswith((".dist-info", ".egg-info")):  # (as importlib.metadata: any case)
                 continue
@@ -29,7 +35,7 @@ def plug_in_profiles() -> list[tuple[bytes, list[str]]]:
             if _PLUG_IN_GROUP in text:
                 places = [path for module in _entry_modules(text) for path in _where(module)]
                 found.append((name.encode() + b"\0" + text, places))
-    return found
+    return tuple(found)
 
 
 def none_installed() -> bool:

@@ -266,7 +266,13 @@ def load_all() -> None:
 
 def profile_of_rule(rule_id: str) -> str | None:
     """The profile whose rule-ID prefix ``rule_id`` carries (``QX15.3`` → quxian), if any."""
-    return next((p.id for p in PROFILES.values() if p.id != COMMON.id and re.match(rf"^{p.prefix}\d", rule_id)), None)
+    return next((p.id for p in PROFILES.values() if p.id != COMMON.id and _numbered(rule_id, p.prefix)), None)
+
+
+def _numbered(rule_id: str, prefix: str) -> bool:
+    """``rule_id`` is ``prefix`` followed by a decimal digit (``re.match(rf"^{prefix}\\d", …)``
+    without a pattern compiled per prefix)."""
+    return rule_id.startswith(prefix) and rule_id[len(prefix):len(prefix) + 1].isdecimal()
 
 
 def _reorder(rules: dict[str, Rule[Any]]) -> None:
@@ -301,7 +307,7 @@ def _check(packages: dict[str, str], rules: dict[str, Rule[Any]], *, loaded: Ite
         profile = PROFILES.get(rule.profile)
         if profile is None or profile.id == COMMON.id:
             raise ProfileError(f"规则 {rule.id}（{module}）声明的规则配置 {rule.profile!r} 不存在")
-        if not re.match(rf"^{profile.prefix}\d", rule.id):
+        if not _numbered(rule.id, profile.prefix):
             raise ProfileError(f"规则 {rule.id} 属于规则配置 {profile.id}，编号须以前缀 {profile.prefix} 加条号开头")
         if profile.id in counts:
             counts[profile.id] += 1
