@@ -219,3 +219,30 @@ def test_check_says_the_same_with_and_without_the_construct_path(fixture: str, t
     monkeypatch.setattr(loader, "surely_built", lambda model, data: None)
     validated = [_check_output(root, "--format", form) for form in ("json", "text")]
     assert made == validated
+
+
+def test_assemble_is_model_validate_for_plain_models() -> None:
+    from pydantic import ConfigDict, PrivateAttr
+
+    from registry.models import RegistryConfig
+    from registry.models.base import DocRef
+    from registry.models.construct import assemble, plain_model
+
+    data = {"doc_no": "金政字〔2025〕3号", "date": dt.date(2025, 3, 14)}
+    assert_same(assemble(DocRef, dict(data), {"doc_no", "date"}), DocRef.model_validate(data))
+    assert all(plain_model(model) for model in (System, Project, RegistryConfig, DocRef))
+
+    class Private(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        _secret: int = PrivateAttr(0)
+
+    class Extra(BaseModel):
+        model_config = ConfigDict(extra="allow")
+
+    class Init(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+
+        def __init__(self, **data: Any) -> None:
+            super().__init__(**data)
+
+    assert not any(plain_model(model) for model in (Private, Extra, Init, dict, "System", None))

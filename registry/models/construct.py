@@ -31,19 +31,26 @@ class _Maker(shapes.Maker):
 
     def instance(self, name: str, fields: list[str]) -> Callable[[dict[str, Any], set[str]], Any] | None:
         cls = _named(name)
-        if not _plain_model(cls) or set(cls.__pydantic_fields__) != set(fields):
+        if not plain_model(cls) or set(cls.__pydantic_fields__) != set(fields):
             return None  # another class, or other fields, than the shape was made from: never sure
         order = list(cls.__pydantic_fields__)
-        new = object.__new__
 
         def make(values: dict[str, Any], given: set[str]) -> Any:
-            model = new(cls)
-            _set_attribute(model, "__dict__", {name: values[name] for name in order})
-            _set_attribute(model, "__pydantic_fields_set__", given)
-            _set_attribute(model, "__pydantic_extra__", None)
-            _set_attribute(model, "__pydantic_private__", None)
-            return model
+            return assemble(cls, {name: values[name] for name in order}, given)
         return make
+
+
+def assemble(cls: type[Any], values: dict[str, Any], fields_set: set[str]) -> Any:
+    """A model of ``cls`` (a :func:`plain_model`) holding ``values`` — every field, in the
+    order of ``cls.__pydantic_fields__``, each already what the model's validator would make
+    of it — with ``fields_set`` as its ``model_fields_set``: the instance ``model_validate``
+    makes, attribute for attribute, without running it."""
+    model = object.__new__(cls)
+    _set_attribute(model, "__dict__", values)
+    _set_attribute(model, "__pydantic_fields_set__", fields_set)
+    _set_attribute(model, "__pydantic_extra__", None)
+    _set_attribute(model, "__pydantic_private__", None)
+    return model
 
 
 def _named(name: str) -> Any:
@@ -62,7 +69,7 @@ def _named(name: str) -> Any:
     return None
 
 
-def _plain_model(cls: Any) -> bool:
+def plain_model(cls: Any) -> bool:
     """A model whose instances are its fields alone: no private attributes, no ``__init__`` or
     post-init of its own, unknown keys refused (what :mod:`registry.shapes` reduced)."""
     return (isinstance(cls, type) and issubclass(cls, BaseModel) and not cls.__private_attributes__
