@@ -31,7 +31,7 @@ from registry.layout import read_config as read_config
 from registry.gcpause import paused_gc
 from registry.hiddentext import mark_screened
 from registry.models import Project, RegistryConfig, System
-from registry.models.construct import surely_built
+from registry.shapebuild import surely_built
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
 

@@ -1,4 +1,4 @@
-"""registry.models.construct: a record made without pydantic's validator is exactly what
+"""registry.shapebuild: a record made without pydantic's validator is exactly what
 ``model_validate`` makes — same values of the same types at every depth, the same defaults, the
 same ``model_fields_set`` everywhere, the same pickled state, the same ``model_dump`` — and the
 rules find the same problems on it; data the shapes are not sure of is left to pydantic.
@@ -28,7 +28,7 @@ from registry import cli, loader, shapes
 from registry.engine import select_rules
 from registry.loader import load_config
 from registry.models import Project, System
-from registry.models.construct import surely_built
+from registry.shapebuild import surely_built
 from registry.rules import Context
 from registry.snapshot import Snapshot
 from registry.yamlio import YamlError, parse
@@ -184,7 +184,7 @@ def test_what_the_shapes_cannot_tell_is_left_to_pydantic() -> None:
 
 
 def test_a_model_the_shapes_do_not_describe_is_never_made(monkeypatch: pytest.MonkeyPatch) -> None:
-    from registry.models import construct
+    from registry import shapebuild as construct
     from registry.models.project import Milestones
 
     data = next(data for kind, data in shipped_records() if kind == "systems")

@@ -1,7 +1,7 @@
 """The warm ``registry check`` of a few edited files (the pre-commit hook) imports and builds only
 what it uses: no process pool, no ``importlib.metadata`` (pydantic's plug-in loader, profile
 discovery), no ``difflib`` (error suggestions), no ``shutil`` to parse the command line, and no
-pydantic validator for records the shapes vouch for (:mod:`registry.models.construct`) — while
+pydantic validator for records the shapes vouch for (:mod:`registry.shapebuild`) — while
 a refused record still gets pydantic's own message."""
 from __future__ import annotations
 

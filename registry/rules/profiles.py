@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.resources
 import pkgutil
-from importlib.machinery import SourceFileLoader
-import os
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -43,20 +41,6 @@ _PREFIX = re.compile(r"^[A-Z]{1,8}$")
 _COMMON_PREFIXES = ("REG", "CHG")  # the common rules' IDs; no profile may take them
 # The roles of registry.yaml ``authorities`` besides the data authority (models.config.Authorities).
 AUTHORITY_ROLES = ("finance", "development_reform", "audit", "cyberspace", "crypto")
-
-
-def _package_file(package: str, name: str) -> bytes:
-    """The bytes of the file ``name`` in ``package``: read from its folder when it is an
-    ordinary package on disk, else through its loader (``importlib.resources``, a zip …)."""
-    module = sys.modules.get(package)
-    folders = list(getattr(module, "__path__", ()) or ())
-    loader = getattr(getattr(module, "__spec__", None), "loader", None)
-    if len(folders) == 1 and isinstance(loader, SourceFileLoader) and os.path.isdir(folders[0]):
-        with open(os.path.join(folders[0], name), "rb") as file:
-            return file.read()
-    import importlib.resources
-
-    return importlib.resources.files(package).joinpath(name).read_bytes()
 
 
 class ProfileError(RuntimeError):
@@ -103,8 +87,7 @@ class Profile:
         (``PROFILE = Profile.declared_in(__name__)``): the same fields, as TOML keys."""
         where = f"{package.replace('.', '/')}/{DECLARATION_FILE}"
         try:
-            # (as a text file reads it: universal newlines)
-            text = _package_file(package, DECLARATION_FILE).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+            text = importlib.resources.files(package).joinpath(DECLARATION_FILE).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ProfileError(f"无法读取规则配置声明 {where}：{exc}") from exc
         return cls.from_toml(text, where)
