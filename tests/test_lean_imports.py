@@ -81,3 +81,12 @@ def test_the_help_width_is_shutils(environment: dict[str, str], monkeypatch: pyt
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
     assert _columns() == shutil.get_terminal_size().columns
+
+
+def test_days_in_month_is_calendars() -> None:
+    import calendar
+
+    from registry.dates import days_in_month
+
+    assert all(days_in_month(year, month) == calendar.monthrange(year, month)[1]
+               for year in range(1, 10000) for month in range(1, 13))
