@@ -6,13 +6,12 @@ the file's folder (it decides the model) and its git blob id. Two kinds of files
 * ``records.index`` — signed, small (plus ``records-*.delta``, the entries later runs added): for every key the few fields the snapshot's look-ups
   need (id, unit, active, the systems a project creates) and where the record's bytes lie
   (data file, offset, length, SHA-256). A run reads this one file, not the records.
-* ``records-<pid>-<ns>.data`` — the records as plain data (:mod:`registry.recordcodec`: written in
-  about 40 % and read in about 60 % of the time pickles took), back to back, written
-  once and never changed. A record is read with one ``pread`` when a run looks at it, and used
-  only if its SHA-256 is the one the signed index holds: an unsigned data file cannot smuggle
-  anything in, and a record is rebuilt without being validated again. A digest
-  that no longer matches (a data file damaged during a run) raises
-  :class:`~registry.cachestore.StaleCache` and the run starts again without the cache.
+* ``records-<pid>-<ns>.data`` — the records as plain data (:mod:`registry.recordcodec`), back
+  to back, written once and never changed. A record is read with one ``pread`` when a run looks
+  at it, and used (rebuilt without validating it again) only if its SHA-256 is the one the
+  signed index holds: an unsigned data file cannot smuggle anything in. A digest that no longer
+  matches (a data file damaged during a run) raises :class:`~registry.cachestore.StaleCache`
+  and the run starts again without the cache.
 
 Later runs append their new records to the newest data file (in one ``write`` with
 ``O_APPEND``, so parallel runs never interleave); when the data files hold much more than the
@@ -22,6 +21,7 @@ the index is read, so a file removed by a parallel run stays readable by this on
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -35,9 +35,10 @@ from typing import Any
 from registry import recordcodec
 from registry.cache import SourceFile, blob_id
 from registry.cachestore import StaleCache, Store
+from registry.fastpositions import vouch
+from registry.hiddentext import screened
 from registry.layout import UnreadableFile, read_regular
 from registry.snapshot import Deferred, light_fields
-
 
 Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
 INDEX = "records.index"
@@ -90,10 +91,9 @@ class _Shelf:
 
     def read(self, file: int, offset: int, length: int, digest: bytes) -> bytes:
         fd = self.fds[file] if 0 <= file < len(self.fds) else None
-        try:
+        data = b""
+        with contextlib.suppress(OSError):
             data = os.pread(fd, length, offset) if fd is not None else b""
-        except OSError:
-            data = b""
         if len(data) != length or hashlib.sha256(data).digest() != digest:
             raise StaleCache(f"record at {self.names[file] if 0 <= file < len(self.names) else file}:{offset}", damaged=True)
         return data
@@ -110,10 +110,8 @@ def _copy(loaded: Loaded, path: str) -> Loaded:
 def _close_all(fds: list[int | None]) -> None:
     for fd in fds:
         if fd is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
 
 
 @dataclasses.dataclass
@@ -239,6 +237,8 @@ class RecordCache:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
             for i, result in zip(misses, load_many(pairs)):
                 results[i] = result
+                if screened(result):  # read line by line: its findings are placed without reading it so again
+                    vouch(files[i].blob)
             if self.store is not None:
                 fresh.update((files[i].key, results[i]) for i in misses)
                 written = self._remember(files, results, misses, compact=compact)
