@@ -1,7 +1,11 @@
-"""``diffing.changed_fields`` compares records as values instead of through ``model_dump``: it
-must name exactly the fields the dump comparison named (kept below as the reference), for any
-two records — equal ones, ones differing anywhere, and the number/text/date edge cases where a
-value comparison could in principle differ from a comparison of JSON dumps."""
+"""Records compared as values instead of through ``model_dump`` on the diff path.
+
+* ``diffing.changed_fields`` must name exactly the fields the dump comparison named (kept below
+  as the reference), for any two records — equal ones, ones differing anywhere, and the
+  number/text/date edge cases where a value comparison could in principle differ from a
+  comparison of JSON dumps.
+* CHG004 skips a record equal at base: for any record, an equal one (validated separately)
+  keeps every milestone, entry and recorded approval by the rule's own comparisons."""
 from __future__ import annotations
 
 import os
@@ -88,3 +92,24 @@ def test_numbers_texts_and_dates_compare_as_their_dumps_do() -> None:
         old, new = valid(Project, {**base, **extra_a}), valid(Project, {**base, **extra_b})
         assert old is not None and new is not None, (extra_a, extra_b)
         assert changed_fields(old, new) == reference(old, new), (extra_a, extra_b)  # type: ignore[arg-type]
+
+
+@SETTINGS
+@given(kind=st.sampled_from([System, Project]), data=st.data())
+def test_an_equal_record_at_base_keeps_everything_chg004_compares(kind: type[BaseModel], data: st.DataObject) -> None:
+    from registry.rules.change import _milestone_kept
+    from registry.rules.history import removed_entries, system_records
+
+    values = data.draw(record_data(kind))
+    before, after = valid(kind, values), valid(kind, values)
+    if before is None or after is None:
+        return
+    assert before == after and before is not after
+    if isinstance(before, Project):
+        assert isinstance(after, Project)
+        for stage in before.milestones.present():
+            assert not list(_milestone_kept(after, stage, before.milestones.get(stage), after.milestones.get(stage)))
+        assert not list(removed_entries(before, after))
+    else:
+        assert isinstance(before, System) and isinstance(after, System)
+        assert not list(system_records(before, after))
