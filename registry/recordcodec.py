@@ -173,7 +173,8 @@ class _Codec:
     def __init__(self, cls: type[BaseModel], plan: Plan) -> None:
         self.cls, self.names = cls, plan.names
         self.width = len(plan.names) + 1
-        self.special = [(index, _encoder(kind), _decoder(kind)) for index, kind in plan.special]
+        self.encoders = [(index, _encoder(kind)) for index, kind in plan.special]
+        self.decoders = [(index, _decoder(kind)) for index, kind in plan.special]
         self._bits: dict[int, tuple[Any, int]] = {}  # id of a field set → (that set, its bits)
         self._sets: dict[int, Any] = {}  # bits → the shared field set
         self._plan = plan
@@ -186,7 +187,7 @@ class _Codec:
         if tuple(values) != self.names:
             raise _Refused  # a field missing, an extra attribute: not what validation leaves
         out = [*values.values(), self._bits_of(model.__pydantic_fields_set__)]
-        for index, encode, _ in self.special:
+        for index, encode in self.encoders:
             value = out[index]
             if value is not None:
                 out[index] = encode(value)
@@ -195,7 +196,7 @@ class _Codec:
     def decode(self, data: list[Any]) -> Any:
         if type(data) is not list or len(data) != self.width:
             raise ValueError("not a record of this version")
-        for index, _, decode in self.special:
+        for index, decode in self.decoders:
             value = data[index]
             if value is not None:
                 data[index] = decode(value)
@@ -255,7 +256,7 @@ def _encoder(kind: Kind) -> Callable[[Any], Any]:
         return _encode_date
     if tag == ENUM:
         def encode_member(value: Any) -> Any:
-            if type(value) is not arg:
+            if type(value) is not arg or value.value is None:  # (None stands for "no value")
                 raise _Refused
             return value.value
         return encode_member
