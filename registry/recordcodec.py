@@ -153,7 +153,7 @@ def loads(data: bytes) -> Any:
         if cls is None:
             raise ValueError("not a record")
         return _build(cls, marshal.loads(data[5:]))
-    except (ValueError, TypeError, KeyError, IndexError, EOFError, OverflowError):
+    except (_Refused, ValueError, TypeError, KeyError, IndexError, EOFError, OverflowError):
         raise StaleCache("a record of another format", damaged=True) from None
 
 
@@ -186,7 +186,9 @@ class _Codec:
         values = model.__dict__
         if tuple(values) != self.names:
             raise _Refused  # a field missing, an extra attribute: not what validation leaves
-        out = [*values.values(), self._bits_of(model.__pydantic_fields_set__)]
+        given = model.__pydantic_fields_set__
+        known = self._bits.get(id(given))
+        out = [*values.values(), known[1] if known is not None and known[0] is given else self._bits_of(given)]
         for index, encode in self.encoders:
             value = out[index]
             if value is not None:
@@ -208,9 +210,6 @@ class _Codec:
         return model
 
     def _bits_of(self, fields_set: Any) -> int:
-        known = self._bits.get(id(fields_set))
-        if known is not None and known[0] is fields_set:
-            return known[1]
         bits = self._plan.bits(fields_set)
         if type(fields_set) is not set:  # a shared set lives as long as the run: remember it
             self._bits[id(fields_set)] = (fields_set, bits)
@@ -261,7 +260,7 @@ def _encoder(kind: Kind) -> Callable[[Any], Any]:
             return value.value
         return encode_member
     if tag == MODEL:
-        return functools.partial(_model, arg)
+        return _codec(arg).encode
     raise _Refused
 
 
@@ -283,4 +282,4 @@ def _decoder(kind: Kind) -> Callable[[Any], Any]:
         return dt.date.fromordinal
     if tag == ENUM:
         return arg._value2member_map_.__getitem__  # type: ignore[no-any-return]
-    return functools.partial(_build, arg)
+    return _codec(arg).decode
