@@ -3,9 +3,9 @@
 A record file's load result (the validated model, or its REG001/REG002 problems) is keyed by
 the file's folder (it decides the model) and its git blob id. Two kinds of files hold them:
 
-* ``records.index`` — signed, small (plus ``records-*.delta``, the entries later runs added): for every key the few fields the snapshot's look-ups
-  need (id, unit, active, the systems a project creates) and where the record's bytes lie
-  (data file, offset, length, SHA-256). A run reads this one file, not the records.
+* ``records.index`` — signed, small (plus ``records-*.delta``, the entries later runs added):
+  for every key the few fields the snapshot's look-ups need (id, unit, active, the systems a
+  project creates) and where the record's bytes lie (data file, offset, length, SHA-256).
 * ``records-<pid>-<ns>.data`` — the records as plain data (:mod:`registry.recordcodec`), back
   to back, written once and never changed. A record is read with one ``pread`` when a run looks
   at it, and used (rebuilt without validating it again) only if its SHA-256 is the one the
@@ -13,11 +13,10 @@ the file's folder (it decides the model) and its git blob id. Two kinds of files
   matches (a data file damaged during a run) raises :class:`~registry.cachestore.StaleCache`
   and the run starts again without the cache.
 
-Later runs append their new records to the newest data file (in one ``write`` with
-``O_APPEND``, so parallel runs never interleave); when the data files hold much more than the
-current records need, one run writes a new data file with exactly its own records and the
-others are removed. Descriptors of the data files are opened as soon as
-the index is read, so a file removed by a parallel run stays readable by this one.
+Later runs append their new records to the newest data file (one ``O_APPEND`` ``write``: parallel
+runs never interleave); when the data files hold much more than the current records need, one
+run writes a new data file with exactly its own records and the others are removed. The data
+files are opened as soon as the index is read: one a parallel run removes stays readable.
 """
 from __future__ import annotations
 
@@ -107,6 +106,15 @@ def _copy(loaded: Loaded, path: str) -> Loaded:
     return loaded.model_copy()
 
 
+def _take(results: list[Loaded], indexes: list[int], loaded: list[Loaded], files: Sequence[SourceFile]) -> None:
+    """``loaded[n]`` as the result of file ``indexes[n]``; a record the loader read line by
+    line (screened) vouches for its blob, so placing its findings does not read it so again."""
+    for i, result in zip(indexes, loaded):
+        results[i] = result
+        if screened(result):
+            vouch(files[i].blob)
+
+
 def _close_all(fds: list[int | None]) -> None:
     for fd in fds:
         if fd is not None:
@@ -129,9 +137,8 @@ class RecordCache:
         self.store = store
         self.root = root  # where files the scan did not read are read from, when not cached
         self._hit_bytes = 0
-        # what this run loaded itself, by key: a later snapshot of the run (the target's and the
-        # merge result's under --base share most files with the working tree's) takes a copy
-        # instead of parsing the same content again (with the store only, like the rest)
+        # what this run loaded itself, by key: a later snapshot of the run (--base: the target's,
+        # the merge result's) takes a copy instead of parsing it again (with the store only)
         self._fresh: dict[str, Loaded] = {}
         self._written: dict[str, Where] = {}  # where this run's new records lie in the data files
 
@@ -154,8 +161,7 @@ class RecordCache:
             return None
         results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
         readable = [i for i, f in enumerate(files) if f.problem is None]
-        for i, result in zip(readable, load_many([(files[i].path, self._bytes(files[i])) for i in readable])):
-            results[i] = result
+        _take(results, readable, load_many([(files[i].path, self._bytes(files[i])) for i in readable]), files)
         self._fresh.update((files[i].key, results[i]) for i in readable)
         self.__dict__.pop("_known", None)  # a later load of the run reads the index and this delta
         new: dict[str, Entry] = {}
@@ -235,10 +241,7 @@ class RecordCache:
         names = list(known.shelf.names) if known.shelf is not None else []
         if misses:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
-            for i, result in zip(misses, load_many(pairs)):
-                results[i] = result
-                if screened(result):  # read line by line: its findings are placed without reading it so again
-                    vouch(files[i].blob)
+            _take(results, misses, load_many(pairs), files)
             if self.store is not None:
                 fresh.update((files[i].key, results[i]) for i in misses)
                 written = self._remember(files, results, misses, compact=compact)
@@ -364,14 +367,10 @@ class _DataWriter:
             if data is None:
                 entries[key] = result
                 continue
-            entries[key] = (*_light(result), self.file, self.offset, len(data), hashlib.sha256(data).digest())
+            light = (result.id, result.unit, *light_fields(result))  # what the snapshot's look-ups need
+            entries[key] = (*light, self.file, self.offset, len(data), hashlib.sha256(data).digest())
             self.offset += len(data)
             yield data
-
-
-def _light(result: Any) -> tuple[str, str, bool, tuple[str, ...], str | None]:
-    """id, unit and the light fields: what the snapshot's look-ups need without the record."""
-    return (result.id, result.unit, *light_fields(result))
 
 
 def _hand_over(f: SourceFile, root: Path | None) -> bytes:
