@@ -173,8 +173,9 @@ class _Codec:
     def __init__(self, cls: type[BaseModel], plan: Plan) -> None:
         self.cls, self.names = cls, plan.names
         self.width = len(plan.names) + 1
-        self.encoders = [(index, _encoder(kind)) for index, kind in plan.special]
-        self.decoders = [(index, _decoder(kind)) for index, kind in plan.special]
+        converters = [(index, _converters(kind)) for index, kind in plan.special]
+        self.encoders = [(index, write) for index, (write, _) in converters]
+        self.decoders = [(index, read) for index, (_, read) in converters]
         self._bits: dict[int, tuple[Any, int]] = {}  # id of a field set → (that set, its bits)
         self._sets: dict[int, Any] = {}  # bits → the shared field set
         self._plan = plan
@@ -238,48 +239,35 @@ def _codec(cls: type[BaseModel]) -> _Codec:
     return _Codec(cls, plan)
 
 
-def _encoder(kind: Kind) -> Callable[[Any], Any]:
-    """What writes a value of ``kind`` that is not None (an optional value's kind: its own)."""
+def _converters(kind: Kind) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """(what writes a value of ``kind`` that is not None, what rebuilds it); an optional
+    value's kind converts as its own."""
     tag, arg = kind
     if tag == OPTIONAL:
-        return _encoder(arg)
+        return _converters(arg)
     if tag == LIST:
-        item = _encoder(arg)
+        write_item, read_item = _converters(arg)
 
-        def encode_list(value: Any) -> Any:
+        def write_list(value: Any) -> Any:
             if type(value) is not list:
                 raise _Refused
-            return [item(x) for x in value]
-        return encode_list
+            return [write_item(x) for x in value]
+        return write_list, lambda value: list(map(read_item, value))
     if tag == DATE:
-        return _encode_date
+        return _write_date, dt.date.fromordinal
     if tag == ENUM:
-        def encode_member(value: Any) -> Any:
+        def write_member(value: Any) -> Any:
             if type(value) is not arg or value.value is None:  # (None stands for "no value")
                 raise _Refused
             return value.value
-        return encode_member
+        return write_member, arg._value2member_map_.__getitem__
     if tag == MODEL:
-        return _codec(arg).encode
+        codec = _codec(arg)
+        return codec.encode, codec.decode
     raise _Refused
 
 
-def _encode_date(value: Any) -> int:
+def _write_date(value: Any) -> int:
     if type(value) is not dt.date:
         raise _Refused
     return value.toordinal()
-
-
-def _decoder(kind: Kind) -> Callable[[Any], Any]:
-    """What rebuilds a value :func:`_encoder` wrote."""
-    tag, arg = kind
-    if tag == OPTIONAL:
-        return _decoder(arg)
-    if tag == LIST:
-        item = _decoder(arg)
-        return lambda value: list(map(item, value))
-    if tag == DATE:
-        return dt.date.fromordinal
-    if tag == ENUM:
-        return arg._value2member_map_.__getitem__  # type: ignore[no-any-return]
-    return _codec(arg).decode
