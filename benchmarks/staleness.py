@@ -9,12 +9,16 @@ scenarios as tests); the benchmark exits 1 when any scenario differs.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-Change = Callable[[Path], None]
+Run = Callable[[], bytes]  # a cached check of the tree as it is (the caches learn it)
+# a change to the tree; it may run the check in between (to let the caches learn a state) and
+# may return environment variables both the cached and the uncached check then run with
+Change = Callable[[Path, Run], "dict[str, str] | None"]
 
 
 def _git(root: Path, *args: str) -> None:
@@ -26,13 +30,13 @@ def _record(root: Path, folder: str, index: int) -> Path:
     return sorted((root / folder).glob("*/*.yaml"))[index]
 
 
-def edit(root: Path) -> None:
+def edit(root: Path, _run: Run) -> None:
     """A working-tree edit, not staged: a status no rule accepts."""
     path = _record(root, "systems", 1)
     path.write_text(path.read_text(encoding="utf-8").replace("status: ", "status: x", 1), encoding="utf-8")
 
 
-def same_second_edit(root: Path) -> None:
+def same_second_edit(root: Path, _run: Run) -> None:
     """An edit of the same length, with the modification time put back to the nanosecond (as
     an editor saving twice within one clock tick would leave it)."""
     path = _record(root, "projects", 2)
@@ -42,14 +46,14 @@ def same_second_edit(root: Path) -> None:
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
-def touch(root: Path) -> None:
+def touch(root: Path, _run: Run) -> None:
     """``touch``: new times, same bytes."""
     path = _record(root, "projects", 3)
     now = time.time_ns()
     os.utime(path, ns=(now, now))
 
 
-def rename(root: Path) -> None:
+def rename(root: Path, _run: Run) -> None:
     """A record moved to another unit's folder (its id no longer matches the folder)."""
     path = _record(root, "systems", 4)
     units = sorted(p.name for p in (root / "systems").iterdir() if p.is_dir())
@@ -57,7 +61,7 @@ def rename(root: Path) -> None:
     _git(root, "mv", str(path.relative_to(root)), f"systems/{other}/{path.name}")
 
 
-def delete_and_add(root: Path) -> None:
+def delete_and_add(root: Path, _run: Run) -> None:
     """A record deleted and a new untracked record (a copy under a new name)."""
     gone = _record(root, "projects", 5)
     source = _record(root, "systems", 6)
@@ -65,7 +69,7 @@ def delete_and_add(root: Path) -> None:
     gone.unlink()
 
 
-def checkout_branch(root: Path) -> None:
+def checkout_branch(root: Path, _run: Run) -> None:
     """``git checkout`` of another branch whose records differ (committed beforehand)."""
     _git(root, "stash", "--include-untracked")
     _git(root, "checkout", "-q", "-b", "bench-other")
@@ -76,6 +80,79 @@ def checkout_branch(root: Path) -> None:
     _git(root, "checkout", "-q", "bench-other")
 
 
+def _same_size_edit(path: Path) -> None:
+    """A same-length edit with the modification time put back to the nanosecond."""
+    before = path.stat()
+    text = path.read_bytes()
+    path.write_bytes(text.replace(b": ", b":y", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _next_second() -> None:
+    time.sleep(1.05 - time.time() % 1)
+
+
+def _marked(flag: str) -> Change:
+    def change(root: Path, _run: Run) -> None:
+        path = _record(root, "systems", 8)
+        _git(root, "update-index", flag, str(path.relative_to(root)))
+        path.write_text(path.read_text(encoding="utf-8").replace("status: ", "status: x", 1), encoding="utf-8")
+    change.__doc__ = f"``git update-index {flag}``, then an edit git does not look at."
+    return change
+
+
+def lax_config(root: Path, run: Run) -> None:
+    """The repository tells git to trust less of the stat data (no change times, minimal
+    checks): a same-size edit with its modification time put back."""
+    _git(root, "config", "core.trustctime", "false")
+    _git(root, "config", "core.checkStat", "minimal")
+    _next_second()
+    run()
+    _same_size_edit(_record(root, "projects", 9))
+
+
+def hook_index(root: Path, _run: Run) -> dict[str, str]:
+    """A hook's temporary index (``git commit PATHS`` sets GIT_INDEX_FILE): a change staged in
+    it only; the checks run with it."""
+    index = root / ".git" / "bench-hook-index"
+    shutil.copy(root / ".git" / "index", index)
+    path = _record(root, "systems", 10)
+    path.write_text(path.read_text(encoding="utf-8").replace("name: ", "name: 钩子", 1), encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "add", str(path.relative_to(root))], check=True,
+                   env={**os.environ, "GIT_INDEX_FILE": str(index)})
+    return {"GIT_INDEX_FILE": str(index)}
+
+
+def ignored_record(root: Path, _run: Run) -> None:
+    """A record git ignores (.gitignore) is still a record."""
+    source = _record(root, "systems", 11)
+    with (root / ".gitignore").open("a", encoding="utf-8") as out:
+        out.write(f"\n/{source.parent.relative_to(root)}/ignored-{source.name}\n")
+    (source.parent / f"ignored-{source.name}").write_bytes(source.read_bytes())
+
+
+def staged_then_edited(root: Path, run: Run) -> None:
+    """A file staged (its new index entry learnt by a run), then edited again: same size,
+    modification time put back."""
+    path = _record(root, "projects", 12)
+    path.write_text(path.read_text(encoding="utf-8").replace("name: ", "name: 暂存", 1), encoding="utf-8")
+    _git(root, "add", str(path.relative_to(root)))
+    _next_second()
+    run()
+    _same_size_edit(path)
+
+
+def git_fooled(root: Path, run: Run) -> None:
+    """git itself fooled: an old modification time, ``git add`` and a same-size edit with that
+    time put back, all in one second (git compares whole seconds and its racy-clean rule looks
+    at the modification time only)."""
+    path = _record(root, "systems", 13)
+    _next_second()
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    _git(root, "add", str(path.relative_to(root)))
+    _same_size_edit(path)
+
+
 SCENARIOS: list[tuple[str, Change]] = [
     ("工作区改动（未暂存）", edit),
     ("同一秒内同长度改动（修改时间复原）", same_second_edit),
@@ -83,19 +160,27 @@ SCENARIOS: list[tuple[str, Change]] = [
     ("重命名（移到另一单位目录）", rename),
     ("删除记录 + 新增未跟踪记录", delete_and_add),
     ("git checkout 另一分支", checkout_branch),
+    ("assume-unchanged 后改动", _marked("--assume-unchanged")),
+    ("skip-worktree 后改动", _marked("--skip-worktree")),
+    ("仓库配置 trustctime=false、checkStat=minimal", lax_config),
+    ("钩子的临时索引（GIT_INDEX_FILE）", hook_index),
+    ("被 .gitignore 忽略的记录", ignored_record),
+    ("暂存后再次改动（同长度，修改时间复原）", staged_then_edited),
+    ("git 自身被骗（同一秒内 add 后同长度改动）", git_fooled),
 ]
 
 
 def prove(root: Path, check: Sequence[str], env: dict[str, str]) -> list[tuple[str, bool]]:
     """Run every scenario on ``root``; (scenario, cached output == uncached output)."""
 
-    def output(*extra: str) -> bytes:
-        return subprocess.run([*check, *extra], cwd=root, env=env, capture_output=True, check=False).stdout
+    def output(*extra: str, more: dict[str, str] | None = None) -> bytes:
+        return subprocess.run([*check, *extra], cwd=root, env={**env, **(more or {})}, capture_output=True,
+                              check=False).stdout
 
     results = []
     for name, change in SCENARIOS:
         output()  # the caches hold the state before the change
-        change(root)
-        cached = output()
-        results.append((name, cached == output("--no-cache") and b'"summary"' in cached))
+        more = change(root, output)
+        cached = output(more=more)
+        results.append((name, cached == output("--no-cache", more=more) and b'"summary"' in cached))
     return results

@@ -16,7 +16,6 @@ file swapped for a link or a FIFO between the directory scan and the read is ref
 from __future__ import annotations
 
 import dataclasses
-import errno
 import os
 import stat
 import unicodedata
@@ -25,6 +24,14 @@ from pathlib import Path
 
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Unreadable
+from registry.scanproblems import LOCATION as LOCATION
+from registry.scanproblems import SYNTAX as SYNTAX
+from registry.scanproblems import bad_name as _bad_name
+from registry.scanproblems import not_a_record as _not_a_record
+from registry.scanproblems import not_regular as _not_regular
+from registry.scanproblems import os_problem as os_problem
+from registry.scanproblems import shown as shown
+from registry.scanproblems import too_large as _too_large
 
 MAX_CONFIG_BYTES = 16 << 20  # thousands of units fit in a few hundred kilobytes
 RECORD_DIRS = ("systems", "projects")
@@ -37,8 +44,6 @@ LOOKALIKE_PREFIXES = ("system", "project")
 # Records are a few kilobytes; a file this large is a mistake or an attack on the parser.
 MAX_RECORD_BYTES = 1 << 20
 
-SYNTAX = "REG001"  # the file cannot be read as a record
-LOCATION = "REG003"  # the file is not where (or not what) a record must be
 
 _O_SAFE = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
@@ -60,6 +65,10 @@ class TreeScan:
     # regular files under docs/ reached without a link: documents that resolve (no lstat needed)
     attachments: set[str] = dataclasses.field(default_factory=set)
     listings: dict[str, Listing] = dataclasses.field(default_factory=dict)  # see scan_tree
+    want_stats: bool = True  # False: record files are listed by name and kind only (no lstat)
+    folders: dict[str, Stat] = dataclasses.field(default_factory=dict)  # every folder listed, its lstat before
+    complete: bool = True  # False: a folder could not be listed
+    tops: list[str] = dataclasses.field(default_factory=list)  # the look-alike top-level folders walked
 
 
 class UnreadableFile(Exception):
@@ -70,38 +79,35 @@ class UnreadableFile(Exception):
         self.problem = problem
 
 
-def shown(path: str) -> str:
-    """A path as it can be printed: bytes that are not UTF-8 and control characters escaped."""
-    raw = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "".join(c if unicodedata.category(c)[0] != "C" else repr(c)[1:-1] for c in raw)
-
-
 def stat_key(info: os.stat_result) -> Stat:
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev, info.st_mode
 
 
 def scan_tree(root: Path, listings: Mapping[str, Listing] | None = None,
-              trusted: Callable[[os.stat_result], bool] | None = None) -> TreeScan:
+              trusted: Callable[[os.stat_result], bool] | None = None, *, stats: bool = True) -> TreeScan:
     """One ``scandir`` per folder of ``systems/``, ``projects/``, ``docs/`` and the look-alikes.
 
     ``listings``: what earlier scans found in the folders outside systems/ and projects/ (where
     only names and kinds of entries matter, not contents), by the folder's ``lstat``: a folder
     whose ``lstat`` is unchanged (and that ``trusted`` accepts: not racily clean) has the same
     entries — adding, removing, renaming or replacing an entry changes the folder's times — so
-    it is not listed again. ``TreeScan.listings`` holds this scan's, for the next one."""
-    found = TreeScan([], [])
+    it is not listed again. ``TreeScan.listings`` holds this scan's, for the next one.
+    ``stats=False``: record files are not ``lstat``-ed (git's index vouches for them, see
+    :mod:`registry.gitscan`); their kind still comes from the folder (``d_type``)."""
+    found = TreeScan([], [], want_stats=stats)
     for folder in RECORD_DIRS:
         _walk(root, folder, found, records=True)
     for folder in ATTACHMENT_DIRS:
         _walk(root, folder, found, records=False, listings=listings, trusted=trusted)
-    for name in _lookalike_folders(root):
+    found.tops = lookalike_folders(root)
+    for name in found.tops:
         _walk(root, name, found, records=False, stray=True, listings=listings, trusted=trusted)
     found.records.sort()
     found.problems.sort(key=lambda p: p.path)
     return found
 
 
-def _lookalike_folders(root: Path) -> list[str]:
+def lookalike_folders(root: Path) -> list[str]:
     try:
         with os.scandir(root) as entries:
             names = [e.name for e in entries if e.is_dir(follow_symlinks=False) or e.is_symlink()]
@@ -117,51 +123,82 @@ def _walk(root: Path, top: str, found: TreeScan, *, records: bool, stray: bool =
           listings: Mapping[str, Listing] | None = None, trusted: Callable[[os.stat_result], bool] | None = None) -> None:
     """Depth-first over ``top`` with an explicit stack (no recursion, links never followed).
     Inside a hidden folder (``.git`` of a nested clone, an editor's ``.history``) only YAML
-    files and special files are reported, not every file such a folder holds."""
+    files and special files are reported, not every file such a folder holds. Each folder's
+    listing is kept (and reused, see :func:`scan_tree`), except in systems/ and projects/ when
+    the records are ``lstat``-ed."""
     pending = [(top, stray)]
+    keep = not records or not found.want_stats
     while pending:
         relative, stray = pending.pop()
         directory = os.path.join(root, relative)
         try:
             if relative == top and not os.path.lexists(directory):  # no such folder: nothing to report
                 continue
-            info = os.lstat(directory) if relative == top or not records else None
+            info = os.lstat(directory) if relative == top or keep else None
             if info is not None and not stat.S_ISDIR(info.st_mode):
                 found.problems.append(_not_regular(relative, info.st_mode, records))
+                found.complete = False
                 continue
-            if info is not None and not records and _reuse(relative, info, found, pending, listings, trusted):
-                continue
+            if info is not None and keep:
+                found.folders[relative] = stat_key(info)
+                if _reuse(relative, info, found, pending, listings, trusted, records):
+                    continue
             with os.scandir(directory) as scanner:
                 entries = list(scanner)  # the order does not matter: the results are sorted
         except OSError as exc:
             found.problems.append(os_problem(relative, exc, folder=True))
+            found.complete = False
             continue
-        if records and not stray and relative.count("/") == 1:
+        if info is not None and keep:
+            listing = listing_of(relative, stat_key(info), entries, records=records, stray=stray)
+            found.listings[relative] = listing
+            _take(found, pending, listing, records)
+        elif records and not stray and relative.count("/") == 1:
             _visit_unit(relative, entries, found, pending)
-            continue
-        if records or info is None:
+        else:
             for entry in entries:
                 _visit(relative, entry, found, pending, records=records, stray=stray)
-            continue
-        here, below = TreeScan([], []), list[tuple[str, bool]]()  # this folder's own listing, kept for the next scan
+
+
+def listing_of(relative: str, key: Stat, entries: list[os.DirEntry[str]], *, records: bool, stray: bool) -> Listing:
+    """One folder's listing: its ``lstat`` (taken before listing it), its sub-folders, its
+    record files (in systems/ and projects/, by name and kind only) or attachments, and the
+    problems of its entries."""
+    here, below = TreeScan([], [], want_stats=False), list[tuple[str, bool]]()
+    if records and not stray and relative.count("/") == 1:
+        _visit_unit(relative, entries, here, below)
+    else:
         for entry in entries:
-            _visit(relative, entry, here, below, records=False, stray=stray)
-        found.listings[relative] = (stat_key(info), below, sorted(here.attachments), here.problems)
-        pending.extend(below)
-        found.attachments.update(here.attachments)
-        found.problems.extend(here.problems)
+            _visit(relative, entry, here, below, records=records, stray=stray)
+    return key, below, sorted(here.records) if records else sorted(here.attachments), here.problems
+
+
+def kind_of(relative: str) -> tuple[bool, bool]:
+    """(in systems/ or projects/, stray) of a folder, as :func:`_walk` reaches it."""
+    top, *below = relative.split("/")
+    if top in RECORD_DIRS:
+        return True, any(part.startswith(".") for part in below)
+    return False, top not in ATTACHMENT_DIRS
+
+
+def _take(found: TreeScan, pending: list[tuple[str, bool]], listing: Listing, records: bool) -> None:
+    pending.extend(listing[1])
+    if records:
+        found.records.extend(listing[2])
+    else:
+        found.attachments.update(listing[2])
+    found.problems.extend(listing[3])
 
 
 def _reuse(relative: str, info: os.stat_result, found: TreeScan, pending: list[tuple[str, bool]],
-           listings: Mapping[str, Listing] | None, trusted: Callable[[os.stat_result], bool] | None) -> bool:
+           listings: Mapping[str, Listing] | None, trusted: Callable[[os.stat_result], bool] | None,
+           records: bool) -> bool:
     """Take a folder's entries from an earlier listing if its ``lstat`` vouches for them."""
     known = listings.get(relative) if listings is not None else None
     if known is None or known[0] != stat_key(info) or trusted is None or not trusted(info):
         return False
     found.listings[relative] = known
-    pending.extend(known[1])
-    found.attachments.update(known[2])
-    found.problems.extend(known[3])
+    _take(found, pending, known, records)
     return True
 
 
@@ -184,7 +221,8 @@ def _visit(relative: str, entry: os.DirEntry[str], found: TreeScan, pending: lis
         elif not records:
             found.attachments.add(path)
         elif relative.count("/") == 1 and _record_name(entry.name):  # is_record_path, knowing the folder
-            found.stats[path] = entry.stat(follow_symlinks=False)
+            if found.want_stats:
+                found.stats[path] = entry.stat(follow_symlinks=False)
             found.records.append(path)
         elif not (entry.name.startswith(".") and not entry.name.casefold().endswith(YAML_SUFFIXES)):
             found.problems.append(_not_a_record(path))  # hidden non-YAML files (.gitkeep) are fine
@@ -197,6 +235,9 @@ def _visit_unit(relative: str, entries: list[os.DirEntry[str]], found: TreeScan,
     — a record file — taken first in one loop (20,000 entries on every run); any other entry,
     or an error, goes through :func:`_visit`, which names its problem."""
     stats, records, suffix = found.stats, found.records, len(RECORD_SUFFIX)
+    if not found.want_stats:
+        _name_unit(relative, entries, found, pending)
+        return
     for entry in entries:
         name = entry.name
         try:
@@ -205,6 +246,21 @@ def _visit_unit(relative: str, entries: list[os.DirEntry[str]], found: TreeScan,
                 path = f"{relative}/{name}"
                 stats[path] = entry.stat(follow_symlinks=False)
                 records.append(path)
+                continue
+        except OSError:
+            pass
+        _visit(relative, entry, found, pending, records=True, stray=False)
+
+
+def _name_unit(relative: str, entries: list[os.DirEntry[str]], found: TreeScan, pending: list[tuple[str, bool]]) -> None:
+    """:func:`_visit_unit` without ``lstat``: the record files' names and kinds only."""
+    records, suffix, prefix = found.records, len(RECORD_SUFFIX), f"{relative}/"
+    for entry in entries:
+        name = entry.name
+        try:
+            if name.endswith(RECORD_SUFFIX) and len(name) > suffix and name[0] != "." and name.isprintable() \
+                    and entry.is_file(follow_symlinks=False):
+                records.append(prefix + name)
                 continue
         except OSError:
             pass
@@ -283,88 +339,3 @@ def read_config(root: Path) -> bytes:
         return read_regular(root, CONFIG_FILE, limit=MAX_CONFIG_BYTES)
     except UnreadableFile as exc:
         raise ConfigError(exc.problem.message) from None
-
-
-# -- messages ---------------------------------------------------------------------------------
-
-_KINDS = (
-    (stat.S_ISLNK, "符号链接", "a symbolic link"),
-    (stat.S_ISFIFO, "命名管道（FIFO）", "a FIFO"),
-    (stat.S_ISSOCK, "套接字", "a socket"),
-    (stat.S_ISCHR, "字符设备", "a character device"),
-    (stat.S_ISBLK, "块设备", "a block device"),
-)
-
-
-def _kind(mode: int) -> tuple[str, str]:
-    return next(((zh, en) for test, zh, en in _KINDS if test(mode)), ("特殊文件", "a special file"))
-
-
-def _problem(path: str, rule: str, zh: str, en: str) -> Unreadable:
-    return Unreadable(shown(path), rule, 1, 1, "", Message(zh, en))
-
-
-def _not_regular(path: str, mode: int, record_area: bool) -> Unreadable:
-    zh, en = _kind(mode)
-    if stat.S_ISDIR(mode):
-        zh, en = "目录", "a folder"
-    where = "记录和附件" if record_area else "附件"
-    return _problem(
-        path, LOCATION,
-        f"{shown(path)} 是{zh}，不是普通文件：登记簿的{where}只能是普通文件，不会跟随链接或读取特殊文件；"
-        f"请用文件本身替换它，或删除",
-        f"{shown(path)} is {en}, not a regular file: the registry reads regular files only and never "
-        f"follows links; replace it with the file itself or remove it",
-    )
-
-
-def _not_a_record(path: str) -> Unreadable:
-    folder = "projects" if path.casefold().startswith("project") else "systems"
-    stem = os.path.splitext(path.rsplit("/", 1)[-1])[0] or "<编号>"
-    target = f"{folder}/<单位代码>/{stem}.yaml"
-    return _problem(
-        path, LOCATION,
-        f"不是记录文件：{shown(path)} 不在 {folder}/<单位代码>/<编号>.yaml 位置（扩展名须为小写 .yaml，"
-        f"不能有子目录），不会被读取和计数；请移到 {target} 或删除",
-        f"not a record file: {shown(path)} is not at {folder}/<unit>/<id>.yaml (lower-case .yaml, no "
-        f"sub-folders), so it is neither read nor counted; move it to {folder}/<unit>/{stem}.yaml or remove it",
-    )
-
-
-def _bad_name(path: str) -> Unreadable:
-    return _problem(
-        path, LOCATION,
-        f"文件名 {shown(path)} 不是有效的 UTF-8 文本或含控制字符：请改用由字母、数字、连字符组成的文件名",
-        f"file name {shown(path)} is not valid UTF-8 or holds control characters: rename it "
-        f"(letters, digits and hyphens)",
-    )
-
-
-def _too_large(path: str, size: int, limit: int) -> Unreadable:
-    return _problem(
-        path, SYNTAX,
-        f"{shown(path)} 有 {size} 字节，超过记录文件的上限 {limit} 字节：一条记录只有几 KB，请检查文件内容",
-        f"{shown(path)} has {size} bytes, over the {limit}-byte limit for a record: check its content",
-    )
-
-
-_HINTS = {
-    errno.EACCES: ("权限不足，请检查文件权限（例如 chmod 644，目录 chmod 755）", "permission denied: check its permissions"),
-    errno.EPERM: ("权限不足，请检查文件权限（例如 chmod 644，目录 chmod 755）", "permission denied: check its permissions"),
-    errno.ELOOP: ("是符号链接或链接循环，登记簿不跟随链接：请用文件本身替换它", "a symbolic link or link loop: replace it with the file itself"),
-    errno.ENAMETOOLONG: ("路径过长：请缩短文件名或目录名", "the path is too long: shorten the names"),
-    errno.ENOENT: ("文件不存在（可能在读取时被删除）：请重新运行", "the file does not exist (removed while reading?): run again"),
-    errno.EISDIR: ("是目录，不是文件", "a folder, not a file"),
-    errno.EIO: ("磁盘读取错误：请检查磁盘或重新检出仓库", "an I/O error: check the disk or check the repository out again"),
-}
-
-
-def os_problem(path: str, exc: OSError, *, folder: bool = False) -> Unreadable:
-    """A REG001 problem for a file or folder the operating system refused to read."""
-    zh, en = _HINTS.get(exc.errno or 0, (f"{exc.strerror or exc}", f"{exc.strerror or exc}"))
-    what, what_en = ("目录", "folder") if folder else ("文件", "file")
-    return _problem(
-        path, SYNTAX,
-        f"无法读取{what} {shown(path)}：{zh}",
-        f"cannot read {what_en} {shown(path)}: {en}",
-    )

@@ -65,6 +65,11 @@ def packed_stat(info: os.stat_result) -> bytes | None:
         return None
 
 
+def unpacked(entry: bytes) -> tuple[int, int, int, int, int, int, str]:
+    """An entry's ``lstat`` values (size, mtime_ns, ctime_ns, inode, device, mode) and blob id."""
+    return (*_STAT.unpack_from(entry), entry[_STAT_SIZE:].hex())
+
+
 class StatIndex:
     """The stat index of one run: look-ups against the stored index, and what this run learnt."""
 
@@ -141,6 +146,15 @@ class StatIndex:
         stat = packed_stat(info)
         if stat is not None and len(blob) == 40:
             self.entries[path] = stat + bytes.fromhex(blob)
+
+    def proven(self, path: str) -> bytes | None:
+        """The entry of ``path`` that is not racily clean (one :meth:`save` would keep), if any:
+        learnt in this run, else stored."""
+        entry = self.entries.get(path)
+        if entry is not None and self.started_ns is not None and \
+                max(_TIMES.unpack_from(entry, 8)) // _NS < self.started_ns // _NS:
+            return entry
+        return self._old.get(path)
 
     def save(self, seen: Sequence[str] | None = None) -> None:
         """Store what this run learnt, when anything changed: a small delta, or the whole index

@@ -15,12 +15,18 @@ import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from registry import gitscan, treecache
 from registry.cache import RunCache, SourceFile, run_key
 from registry.cachestore import Store
+from registry.cachestore import enabled as cache_enabled
 from registry.docrefs import split_reference
 from registry.findings import Report
 from registry.layout import UnreadableFile, read_config, read_regular_stat, scan_tree
 from registry.statindex import StatIndex
+
+TREE = "gitindex.tree"  # the folders of the last scan that used git's index (see registry.treecache)
+_READ_LIMIT = 256  # more files to read than this beside git's index: the stat index's scan
+_NS = 1_000_000_000
 
 
 @dataclasses.dataclass
@@ -47,9 +53,15 @@ def gather(root: Path, *, use_cache: bool = True) -> Inputs:
     Without a store every file is parsed: the scan keeps the bytes it read and hashed, and the
     loader takes each file's bytes from it as it parses the file (never reading it twice);
     with one, most files come from the cache and the scan lets the bytes go."""
-    config_raw = read_config(root)
-    store = Store.open(root) if use_cache else None
-    files, attachments = scan_with_attachments(root, store, keep_bytes=store is None)
+    # git reads its index on another core while this process opens the store and lists folders
+    pending = gitscan.start(root) if use_cache and cache_enabled() else None
+    try:
+        config_raw = read_config(root)
+        store = Store.open(root) if use_cache else None
+        files, attachments = scan_with_attachments(root, store, keep_bytes=store is None, git=pending)
+    finally:
+        if pending is not None:
+            pending.abandon()
     return Inputs(root, config_raw, store, files, attachments)
 
 
@@ -61,12 +73,20 @@ def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
     return scan_with_attachments(root, store)[0]
 
 
-def scan_with_attachments(root: Path, store: Store | None = None, *,
-                          keep_bytes: bool = True) -> tuple[list[SourceFile], frozenset[str]]:
+def scan_with_attachments(root: Path, store: Store | None = None, *, keep_bytes: bool = True,
+                          git: gitscan.IndexScan | None = None) -> tuple[list[SourceFile], frozenset[str]]:
     """:func:`scan`, and the regular files found under docs/ (see :func:`document_resolver`).
     ``keep_bytes=False``: the bytes are hashed and dropped (``raw`` None), so that a large
     registry's bytes are not held beside its records: the loader reads again the few files it
-    parses (:class:`registry.recordcache.RecordCache`, checking the blob id)."""
+    parses (:class:`registry.recordcache.RecordCache`, checking the blob id). ``git``: git's
+    index, being read (:func:`registry.gitscan.start`): with a store, the blob ids of the
+    files it vouches for come from it (see :func:`_scan_with_git`)."""
+    bootstrap = None
+    if git is not None and store is not None:
+        done = _scan_with_git(root, store, git, keep_bytes)
+        if not isinstance(done, _Unverified):
+            return done
+        bootstrap = done
     index = StatIndex(store)  # its clock is read before any file is looked at
     # every stored listing passed the racily-clean test when it was stored (see statindex)
     tree = scan_tree(root, index.old_listings, _stored_listing)
@@ -87,6 +107,70 @@ def scan_with_attachments(root: Path, store: Store | None = None, *,
         index.remember(path, info, source.blob)
         files.append(source if keep_bytes else dataclasses.replace(source, raw=None))
     index.save(tree.records)
+    if bootstrap is not None and store is not None:  # git's entries the stat index proves: used from the next run
+        proven = gitscan.vouched_by_stat_index(bootstrap.entries, {p: index.proven(p) for p in bootstrap.entries})
+        gitscan.save_verified(store, bootstrap.kept, proven, bootstrap.delta)
+    return files, frozenset(tree.attachments)
+
+
+@dataclasses.dataclass
+class _Unverified:
+    """Why the scan with git's index gave up: its unverified entries by path (the stat index's
+    scan may verify them), the verified ones still in the index, the stored delta."""
+
+    entries: dict[str, str] = dataclasses.field(default_factory=dict)
+    kept: list[str] = dataclasses.field(default_factory=list)
+    delta: list[str] = dataclasses.field(default_factory=list)
+
+
+def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan,
+                   keep_bytes: bool) -> tuple[list[SourceFile], frozenset[str]] | _Unverified:
+    """The scan with git's index (see :mod:`registry.gitscan`): record files are listed by
+    name and kind, the ones git's verified entries vouch for are not read, the others are read
+    and hashed (and verify their entries for the next runs). When git cannot be used or too
+    many files would be read, the unverified entries by path (maybe none) for the stat
+    index's scan to verify."""
+    clock_ns = store.clock_ns()  # before any file is looked at (see statindex: racily clean)
+    if clock_ns is None:
+        return _Unverified()
+    stored = store.read(TREE)
+    reused = treecache.reuse(root, stored, clock_ns) if isinstance(stored, treecache.TreeSnapshot) else None
+    if reused is not None:
+        tree, changed = reused
+        fresh = stored if changed else None
+    else:
+        listings = stored.listings if isinstance(stored, treecache.TreeSnapshot) else None
+        tree = scan_tree(root, listings, _stored_listing, stats=False)
+        fresh = treecache.snapshot_of(root, tree, clock_ns)
+    if fresh is not None:
+        store.write(TREE, fresh)
+    index = git.collect()
+    if index is None:
+        return _Unverified()
+    known, delta = gitscan.load_verified(store)
+    blobs, unknown, kept = index.vouched(known)
+    if len(tree.records) - len(blobs) > _READ_LIMIT:
+        return _Unverified(unknown, kept, delta)
+    files = [SourceFile.refused(problem) for problem in tree.problems]
+    top = os.fspath(root)
+    vouched = SourceFile.vouched
+    new: list[str] = []
+    for path in tree.records:
+        blob = blobs.get(path)
+        if blob is not None:
+            files.append(vouched(path, blob))
+            continue
+        try:
+            raw, info = read_regular_stat(top, path)
+        except UnreadableFile as exc:
+            files.append(SourceFile.refused(exc.problem))
+            continue
+        source = SourceFile.of(path, raw)
+        entry = unknown.get(path)
+        if entry is not None and gitscan.verified(entry, info, source.blob, clock_ns):
+            new.append(entry)
+        files.append(source if keep_bytes else dataclasses.replace(source, raw=None))
+    gitscan.save_verified(store, kept, new, delta)
     return files, frozenset(tree.attachments)
 
 

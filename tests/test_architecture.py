@@ -19,7 +19,7 @@ MAX_LINES = 400  # a module longer than this is split by meaning (ARCHITECTURE.m
 # network or the terminal: none of them belongs in a rule or a model.
 IO_MODULES = frozenset({
     "git", "gitdb", "subprocess", "shutil", "tempfile", "glob", "pathlib", "io", "os", "socket", "urllib",
-    "http", "argparse", "multiprocessing", "threading", "sqlite3", "ruamel", "openpyxl", "mkdocs", "zensical",
+    "http", "argparse", "multiprocessing", "threading", "sqlite3", "ruamel", "openpyxl", "xlrd", "mkdocs", "zensical",
 })
 
 # What a rule may import from this package: the rule framework itself, the data it reads

@@ -10,11 +10,14 @@ from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 CHECK_ROWS = ("冷检查 --no-cache", "冷检查（空缓存，写入缓存）", "未改动，再次检查", "registry check 3 个改动文件（热缓存）",
+              "registry check 3 个改动文件（lstat 扫描）",
               "pre-commit 3 个暂存文件（空缓存）", "pre-commit 3 个暂存文件（热缓存）", "pre-commit 空操作钩子（pre-commit 自身）",
               "本工具在 pre-commit 中的份额（热缓存 − 空操作）", "Python 启动（python -c pass）",
               "导入模型（python -c \"import registry.models\"）")
 STALENESS = ("工作区改动（未暂存）", "同一秒内同长度改动（修改时间复原）", "touch（内容不变）", "重命名（移到另一单位目录）",
-             "删除记录 + 新增未跟踪记录", "git checkout 另一分支")
+             "删除记录 + 新增未跟踪记录", "git checkout 另一分支", "assume-unchanged 后改动", "skip-worktree 后改动",
+             "仓库配置 trustctime=false、checkStat=minimal", "钩子的临时索引（GIT_INDEX_FILE）", "被 .gitignore 忽略的记录",
+             "暂存后再次改动（同长度，修改时间复原）", "git 自身被骗（同一秒内 add 后同长度改动）")
 
 
 def test_run_all_quick_runs_every_benchmark_and_prints_their_rows(tmp_path: Path) -> None:

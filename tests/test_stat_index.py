@@ -33,6 +33,20 @@ CASE: dict[str, Any] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def lstat_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the stat index: the scan that ``lstat``-s every record file, which
+    also serves registries outside git. (The scenarios marked ``both_scans`` also run with
+    git's index, tests/test_git_index_scan.py has its own.)"""
+    monkeypatch.setenv("REGISTRY_GIT_INDEX", "0")
+
+
+@pytest.fixture(params=["lstat", "git"])
+def both_scans(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("REGISTRY_GIT_INDEX", "1" if request.param == "git" else "0")
+    return str(request.param)
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     repo = GitRepo.init(registry_of(tmp_path, CASE))
@@ -70,7 +84,7 @@ def next_second() -> None:
     time.sleep(1.05 - time.time() % 1)
 
 
-def test_an_unchanged_file_is_neither_read_nor_hashed(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_file_is_neither_read_nor_hashed(repo: GitRepo, both_scans: str, monkeypatch: pytest.MonkeyPatch) -> None:
     reads = Reads(monkeypatch)
     next_second()  # the files' times lie in a second before the index's clock: not racy
     same_as_uncached(repo.path)
@@ -86,7 +100,7 @@ def test_an_unchanged_file_is_neither_read_nor_hashed(repo: GitRepo, monkeypatch
     assert reads.paths == ["systems/czj/czj-pay.yaml"]
 
 
-def test_a_same_second_edit_of_the_same_size_and_times_is_seen(repo: GitRepo) -> None:
+def test_a_same_second_edit_of_the_same_size_and_times_is_seen(repo: GitRepo, both_scans: str) -> None:
     """Racily clean: a file written in the second its index was made may change again without
     its size or modification time changing; it is hashed again, as git does."""
     path = repo.path / "systems/czj/czj-pay.yaml"
@@ -117,7 +131,7 @@ def test_an_entry_as_new_as_its_index_is_not_trusted(repo: GitRepo) -> None:
     assert StatIndex(store).blob_of("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").stat()) is None
 
 
-def test_unstaged_edits_new_untracked_records_and_deletions_are_seen(repo: GitRepo) -> None:
+def test_unstaged_edits_new_untracked_records_and_deletions_are_seen(repo: GitRepo, both_scans: str) -> None:
     same_as_uncached(repo.path)
     next_second()
     repo.write("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").read_text(encoding="utf-8")
@@ -131,7 +145,7 @@ def test_unstaged_edits_new_untracked_records_and_deletions_are_seen(repo: GitRe
     assert report.summary.records == 4
 
 
-def test_touch_and_renames_are_seen(repo: GitRepo) -> None:
+def test_touch_and_renames_are_seen(repo: GitRepo, both_scans: str) -> None:
     expected = same_as_uncached(repo.path)
     now = time.time_ns()
     os.utime(repo.path / "projects/czj/2025-czj-001.yaml", ns=(now, now))
@@ -147,7 +161,7 @@ def test_touch_and_renames_are_seen(repo: GitRepo) -> None:
     assert {f.path for f in same_as_uncached(repo.path).findings} >= {"systems/czj/czj-pay.yaml", "systems/czj/czj-budget.yaml"}
 
 
-def test_a_checkout_of_another_branch_is_seen(repo: GitRepo) -> None:
+def test_a_checkout_of_another_branch_is_seen(repo: GitRepo, both_scans: str) -> None:
     repo.branch("other")
     repo.write("systems/czj/czj-pay.yaml", (repo.path / "systems/czj/czj-pay.yaml").read_text(encoding="utf-8")
                .replace("status: operating", "status: retired"))
@@ -205,7 +219,7 @@ def test_the_warm_paths_name_for_registry_yaml_is_the_models_one() -> None:
     assert errors.CONFIG_FILE == config.CONFIG_FILE
 
 
-def test_a_file_saved_during_the_run_restarts_it_and_keeps_the_record_cache(repo: GitRepo) -> None:
+def test_a_file_saved_during_the_run_restarts_it_and_keeps_the_record_cache(repo: GitRepo, both_scans: str) -> None:
     """The scan hashes a file and lets its bytes go; if the file changes before it is parsed,
     the run starts again from a fresh scan (never the old blob id with the new bytes), and the
     record cache, which is not damaged, stays."""

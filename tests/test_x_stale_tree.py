@@ -64,6 +64,14 @@ class Runner:
         return cold
 
 
+@pytest.fixture(autouse=True)
+def lstat_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These attacks are on the stat index: the scan that ``lstat``-s every record file (in a git
+    work tree the scan takes blob ids from git's index instead, see registry/gitscan.py and
+    tests/test_git_index_scan.py)."""
+    monkeypatch.setenv("REGISTRY_GIT_INDEX", "0")
+
+
 @pytest.fixture
 def runner(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
     return Runner(capsys, monkeypatch)

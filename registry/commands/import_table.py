@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from registry.ledger.rows import Planned
 
 NAME = "import"
-HELP = "从 Excel（.xlsx）或 CSV 台账导入政务信息系统或项目（每行写成一个记录文件）"
+HELP = "从 Excel（.xlsx、.xls）或 CSV 台账导入政务信息系统或项目（每行写成一个记录文件）"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="文件", help="台账文件（.xlsx 或 .csv，CSV 可为 UTF-8 或 GB18030 编码）")
+    parser.add_argument("file", type=Path, metavar="文件", help="台账文件（.xlsx、.xls 或 .csv，CSV 可为 UTF-8 或 GB18030 编码）")
     parser.add_argument("--kind", choices=("systems", "projects"), help="表中是系统还是项目（默认按工作表名称和列标题判断）")
     parser.add_argument("--mapping", type=Path, metavar="映射文件", help="列标题、取值和单位的对应关系（YAML，格式见 README）")
     parser.add_argument("--dry-run", action="store_true", help="只列出会新建和更新的记录以及有问题的行，不写入")
@@ -47,6 +47,11 @@ def run(args: argparse.Namespace) -> int:
         sheets = [s for s in sheets if s.name == mapping.sheet]
         if not sheets:
             raise ConfigError(Message(f"{args.file} 中没有工作表 {mapping.sheet}", f"no sheet {mapping.sheet}"), path="")
+    else:
+        for sheet in (s for s in sheets if s.hidden):
+            print(f"工作表 {sheet.name} 是隐藏的工作表，未导入（需要导入时请在 Excel 中取消隐藏，或在 --mapping 的 sheet 中指定）",
+                  file=sys.stderr)
+        sheets = [s for s in sheets if not s.hidden]
     kind = args.kind or mapping.kind
     mapped = mapping.column_targets()
     chosen = []
@@ -68,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         if found.unknown:
             print(f"工作表 {sheet.name}：未识别的列（已忽略）：{'、'.join(found.unknown)}；"
                   "需要导入的请在 --mapping 的 columns 中指定", file=sys.stderr)
+        for line in sheet.skipped_lines():  # 合计, section titles, the footer: not records, said so
+            print(line, file=sys.stderr)
         items, bad = importer.rows(sheet, found)
         planned += items
         problems += bad
@@ -78,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         planned = [item for item in planned if (item.sheet, item.row) not in bad_rows]
         texts = {item.path: texts[item.path] for item in planned}
         problems += refusals
+    for guess in importer.guesses:  # a value read by resemblance (县政务云 → 县级政务云): said, never silent
+        print(guess.text(), file=sys.stderr)
     for problem in sorted(problems, key=lambda p: (p.sheet, p.row)):
         print(problem.text(), file=sys.stderr)
     changed = [item for item in planned if _changed(root, item, texts[item.path])]

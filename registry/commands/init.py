@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", required=True, metavar="配置", help=f"适用的管理办法，多个用逗号分隔：{choices}")
     parser.add_argument("--name", required=True, metavar="名称", help="本登记簿所属地区，例如 某某县")
     parser.add_argument("--units", type=Path, metavar="文件",
-                        help="单位表（.xlsx 或 .csv）：列 单位代码、单位名称，可选 单位类型、上级单位、审核人")
+                        help="单位表（.xlsx、.xls 或 .csv）：列 单位代码、单位名称，可选 单位类型、上级单位、审核人")
     parser.add_argument("--force", action="store_true", help="目录非空时也写入（已有的记录和文件不覆盖）")
 
 

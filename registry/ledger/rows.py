@@ -14,7 +14,18 @@ from pydantic import BaseModel, ValidationError
 from registry.enums import FundSource
 from registry.ledger.columns import MODELS, SOURCE_PREFIX, Layout, leaf_types
 from registry.ledger.mapping import Mapping
-from registry.ledger.values import CellError, convert, funding_sources, text_of, to_date, to_enum, to_level, to_number
+from registry.ledger.values import (
+    CellError,
+    Heard,
+    convert,
+    funding_sources,
+    shortens,
+    text_of,
+    to_date,
+    to_enum,
+    to_level,
+    to_number,
+)
 from registry.models import RegistryConfig
 from registry.schema_errors import dotted, translate
 from registry.snapshot import Snapshot
@@ -33,6 +44,8 @@ class RowProblem:
     reason: str
 
     def text(self) -> str:
+        if not self.row:  # about the whole sheet
+            return f"工作表 {self.sheet}：{self.reason}"
         column = self.column or "（表中没有对应的列）"
         return f"工作表 {self.sheet} 第 {self.row} 行 {column}：{self.reason}"
 
@@ -56,16 +69,27 @@ class Units:
     def __init__(self, config: RegistryConfig, mapping: Mapping) -> None:
         self.ids = {u.id for u in config.units}
         self.names = {header_key(u.name): u.id for u in config.units}
-        self.short = {header_key(u.name.removeprefix(config.jurisdiction)): u.id for u in config.units}
+        self.names.update({header_key(alias): u.id for u in config.units for alias in u.aliases})  # 卫健局
+        self.full = {u.id: u.name for u in config.units}
+        county = re.sub(r"[（(].*$", "", config.jurisdiction).strip()  # 金乡县（演示数据） → 金乡县
+        self.short = {header_key(u.name.removeprefix(county)): u.id for u in config.units}
+        level = header_key(county)[-1:]  # 县财政局 for 金乡县财政局
+        self.short.update({level + name: unit for name, unit in self.short.items() if level and name[:1] != level})
         self.mapped = {header_key(k): v for k, v in mapping.units.items()}
 
-    def code(self, text: str) -> str:
+    def code(self, text: str, heard: Heard | None = None) -> str:
         key = header_key(text)
         for table in (self.mapped, self.names, self.short):
             if key in table:
                 return table[key]
         if text.strip().lower() in self.ids:
             return text.strip().lower()
+        fits = {unit for name, unit in {**self.names, **self.short}.items() if shortens(key, name)}
+        if len(fits) == 1:  # 卫健局 for 卫生健康局: read so, and said
+            (unit,) = fits
+            if heard is not None:
+                heard(f"单位 {text!r} 按 {unit}（{self.full[unit]}）导入（不对时请在 --mapping 的 units 中写明）")
+            return unit
         raise CellError(f"单位 {text!r} 未在 registry.yaml 的 units 中登记（可在 --mapping 的 units 中写明对应的单位代码）")
 
 
@@ -78,18 +102,34 @@ class Importer:
         self.taken: dict[str, set[str]] = {
             "systems": {s.id for s in head.systems}, "projects": {p.id for p in head.projects}}
         self.seen: dict[tuple[str, str], int] = {}  # (kind, id) → row that planned it
+        self.guesses: list[RowProblem] = []  # cells read by resemblance (县政务云 → 县级政务云), to be shown
 
     def rows(self, sheet: Sheet, layout: Layout) -> tuple[list[Planned], list[RowProblem]]:
         planned, problems = [], []
+        unit = self._sheet_unit(sheet, layout)
         for row in sheet.rows:
-            result = self.row(sheet, layout, row)
+            result = self.row(sheet, layout, row, unit)
             if isinstance(result, Planned):
                 planned.append(result)
             else:
                 problems.extend(result)
         return planned, problems
 
-    def row(self, sheet: Sheet, layout: Layout, row: Row) -> Planned | list[RowProblem]:
+    def _sheet_unit(self, sheet: Sheet, layout: Layout) -> str | None:
+        """A ledger kept by one unit (填报单位：财政局 above the table) or as one sheet per unit
+        (工作表 财政局) needs no unit column: that unit, when it names exactly one — said once."""
+        if layout.columns_of("unit") or "unit" in self.mapping.defaults:
+            return None
+        for source, text in (("表头上方写明的填报单位", sheet.filed_by), ("工作表名称", sheet.name)):
+            try:
+                unit = self.units.code(text or "")
+            except CellError:
+                continue
+            self.guesses.append(RowProblem(sheet.name, 0, "", f"表中没有单位列：按{source}记为 {unit}（{self.units.full[unit]}）"))
+            return unit
+        return None
+
+    def row(self, sheet: Sheet, layout: Layout, row: Row, sheet_unit: str | None = None) -> Planned | list[RowProblem]:
         kind = layout.kind
         types = leaf_types(kind)
         flat: dict[str, Any] = {}
@@ -106,8 +146,10 @@ class Importer:
             errors = []
             for index in indices:
                 try:
-                    flat[key] = self._value(key, types[key], row.cells[index])
+                    heard: list[str] = []
+                    flat[key] = self._value(key, types[key], row.cells[index], heard.append)
                     column_of[key] = sheet.column_name(index)
+                    self.guesses += [RowProblem(sheet.name, row.number, column_of[key], said) for said in heard]
                     break
                 except CellError as exc:
                     errors.append((index, exc.reason))
@@ -115,6 +157,8 @@ class Importer:
                 problems.append(RowProblem(sheet.name, row.number, sheet.column_name(errors[0][0]), errors[0][1]))
         for key, value in self.mapping.defaults.items():
             flat.setdefault(key, value)
+        if sheet_unit is not None:
+            flat.setdefault("unit", sheet_unit)
         for index in layout.columns_of("budget.sources"):
             if index < len(row.cells) and text_of(row.cells[index] or ""):
                 try:
@@ -144,14 +188,14 @@ class Importer:
             flat["budget.sources"] = sources
         return problems
 
-    def _value(self, key: str, annotation: Any, cell: Any) -> Any:
+    def _value(self, key: str, annotation: Any, cell: Any, heard: Heard) -> Any:
         if key in UNIT_KEYS:
             if key == "partners":
-                return [self.units.code(part) for part in re.split(r"\s*[、;；,，\n]\s*", text_of(cell)) if part]
-            return self.units.code(text_of(cell))
+                return [self.units.code(part, heard) for part in re.split(r"\s*[、;；,，\n]\s*", text_of(cell)) if part]
+            return self.units.code(text_of(cell), heard)
         if key in LEVEL_KEYS:
             return to_level(cell)
-        return convert(annotation, cell, self.mapping.values.get(key))
+        return convert(annotation, cell, self.mapping.values.get(key), heard)
 
     def _record(self, sheet: Sheet, row: Row, kind: str, flat: dict[str, Any],
                 column_of: dict[str, str]) -> Planned | list[RowProblem]:

@@ -14,12 +14,16 @@ import types
 import typing
 import unicodedata
 from enum import Enum
+from collections.abc import Callable
 from typing import Any, Union
 
 from pydantic import BaseModel
 
-from registry.enums import FundSource, LabeledEnum, SystemStatus
+from registry.enums import Delivery, FundSource, LabeledEnum, Nature, Scope, SystemStatus, Track
 from registry.tables import header_key
+
+
+Heard = Callable[[str], None]  # told how a cell was read when it was read by resemblance
 
 
 class CellError(ValueError):
@@ -37,6 +41,11 @@ SYNONYMS: dict[type[Enum], dict[str, str]] = {
                    "已停止": "retired", "关停": "retired", "已关停": "retired", "下线": "retired",
                    "已下线": "retired", "废止": "retired", "在建": "building", "建设": "building",
                    "规划": "planned", "拟建": "planned", "整合": "merged", "合并": "merged", "已合并": "merged"},
+    Nature: {"新建项目": "new", "升级": "upgrade", "改造": "upgrade", "升级改造项目": "upgrade", "运维": "om",
+             "运维项目": "om", "运行维护项目": "om", "运营": "operation_service", "第三方": "third_party"},
+    Delivery: {"自建": "build", "购买": "purchase", "政府购买服务": "purchase", "采购服务": "purchase"},
+    Scope: {"公共": "public", "专业": "professional"},
+    Track: {"审批": "approval", "备案": "filing"},
     FundSource: {"本级财政": "county_budget", "县级财政": "county_budget", "财政资金": "county_budget",
                  "县财政": "county_budget", "专项债": "bond", "专项债券": "bond", "上级补助": "superior_fund",
                  "上级专项": "superior_fund", "社会资金": "social_capital"},
@@ -141,7 +150,11 @@ def to_bool(value: Any) -> bool:
     raise CellError(f"应填 是 或 否，现为 {text_of(value)!r}")
 
 
-def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None) -> str:
+def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None, heard: Heard | None = None) -> str:
+    """The code a cell means: a code, a label, a usual synonym or the mapping's word; else the one
+    code with a word the cell shortens by a character or two (县政务云 for 县级政务云), told to
+    ``heard`` so that the guess is shown. Two codes that fit are an error naming both; a cell that
+    *contains* a word is not read as it (不在用 is not 在用)."""
     text = text_of(value)
     words: dict[str, str] = {}
     for member in enum:
@@ -152,10 +165,28 @@ def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None) -
     words.update({header_key(k): v for k, v in (extra or {}).items()})
     key = header_key(text)
     found = words.get(key) or words.get(key.lower())
-    if found is None:
-        labels = "、".join(m.label if isinstance(m, LabeledEnum) else str(m.value) for m in enum)
-        raise CellError(f"无法识别的取值 {text!r}：可填 {labels}")
-    return found
+    if found is not None:
+        return found
+    labels = {str(m.value): m.label if isinstance(m, LabeledEnum) else str(m.value) for m in enum}
+    fits = {code for word, code in words.items() if shortens(key, word)}
+    if len(fits) == 1:
+        (code,) = fits
+        if heard is not None:
+            heard(f"{text!r} 按“{labels.get(code, code)}”导入（不对时请改正该格，或在 --mapping 的 values 中写明）")
+        return code
+    fits = fits or {code for word, code in words.items() if len(key) >= 2 and not key.isascii() and key in word}
+    if fits:  # 政务云: 县级、市级 or 省级 — the person who wrote it knows, the tool does not
+        maybe = "、".join(labels.get(code, code) for code in sorted(fits))
+        raise CellError(f"无法确定取值 {text!r}：可能是 {maybe}，请写全，或在 --mapping 的 values 中写明")
+    raise CellError(f"无法识别的取值 {text!r}：可填 {'、'.join(labels.values())}")
+
+
+def shortens(short: str, word: str) -> bool:
+    """``short`` is ``word`` (Chinese) with one or two inner characters left out: 县政务云, 县级政务云."""
+    if short.isascii() or not 2 <= len(short) < len(word) <= len(short) + 2 or short[0] != word[0] or short[-1] != word[-1]:
+        return False
+    rest = iter(word)
+    return all(char in rest for char in short)
 
 
 def split_list(value: Any, *, codes: bool = False) -> list[str]:
@@ -186,7 +217,7 @@ def funding_sources(value: Any, total: float | None, extra: dict[str, str] | Non
     return out
 
 
-def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None) -> Any:
+def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None, heard: Heard | None = None) -> Any:
     """``value`` as the type ``annotation`` of a field (lists of mappings as the export's JSON)."""
     inner, _ = unwrap(annotation)
     if isinstance(inner, list):  # str | int | float (a goal's target): a number when it is one
@@ -211,7 +242,7 @@ def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None) ->
                 raise CellError("应为 JSON 列表（与导出文件的格式相同）")
             return loaded
         free_text = item_type is str and typing.get_origin(item) is not typing.Annotated
-        return [convert(item, part, extra) for part in split_list(value, codes=not free_text)]
+        return [convert(item, part, extra, heard) for part in split_list(value, codes=not free_text)]
     if inner is bool:
         return to_bool(value)
     if inner is dt.date:
@@ -219,5 +250,5 @@ def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None) ->
     if inner in (int, float):
         return to_number(value, inner)
     if isinstance(inner, type) and issubclass(inner, Enum):
-        return to_enum(value, inner, extra)
+        return to_enum(value, inner, extra, heard)
     return text_of(value)

@@ -1,0 +1,158 @@
+"""A county ledger as printed, read as a table.
+
+Ledgers are made to be printed and stamped, not parsed: the unit is written once in a cell
+merged down beside its five systems; a group title (安全情况) is merged across the two columns
+whose own titles (等保级别, 密码测评) sit in the row below; a 合计 row, a section title
+(一、县直部门) and a footer (填报人：…  联系电话：…) share the sheet with the records. This module
+reads such a grid as a person does: a merged cell's value in every cell it covers, the lower row
+of a two-row header, and the rows that are not records set aside with the reason (for the caller
+to say so: nothing is dropped silently).
+
+Rows and columns here are 0-based indices into the grid; a merge is (top, left, bottom, right),
+inclusive.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+Grid = Sequence[Sequence[Any]]
+Merges = Sequence[tuple[int, int, int, int]]
+SheetGrid = tuple[str, Grid, Merges, bool]  # a sheet's name, its cells, its merges, whether it is hidden
+MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not a ledger
+
+_SPACE = re.compile(r"\s+")
+_TOTALS = frozenset({"合计", "总计", "小计", "共计", "总合计", "累计"})
+# A footer cell: 填报单位（盖章）：…, 填报人：…, 联系电话：…, 注：…, 说明：…
+_FOOTER = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单位名称|单位|填报人|填表人|报送人|审核人|审核|负责人|单位负责人"
+                     r"|主要负责人|分管领导|联系人|联系电话|电话|制表人|制表|填报日期|填表日期|报送日期|日期|注\d*|备注"
+                     r"|说明|盖章)(（[^）]*）|\([^)]*\))?([:：]|$)")
+_FILED_BY = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单位名称|单位)(（[^）]*）|\([^)]*\))?[:：](?P<unit>[^:：]*?)"
+                       r"(填报人|填表人|填报日期|填表日期|日期|联系人|联系电话|$)")
+# A section title: 一、县直部门  （二）乡镇  第三部分
+_SECTION = re.compile(r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百]+(部分|类|批))")
+
+
+class MergeError(Exception):
+    """The sheet's merged cells cannot be those of a real sheet (overlapping, or too many)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _key(value: Any) -> str:
+    return _SPACE.sub("", str(value)).rstrip(":：")
+
+
+def merged_ranges(worksheet: Any) -> tuple[tuple[int, int, int, int], ...]:
+    """The merged cells of an openpyxl read-only worksheet, read from the sheet's XML (openpyxl
+    does not keep them in read-only mode, which a large file needs)."""
+    source = getattr(worksheet, "_get_source", None)  # ReadOnlyWorksheet: the sheet part of the archive
+    if source is None:
+        return ()
+    from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
+    from openpyxl.xml.constants import SHEET_MAIN_NS  # type: ignore[import-untyped]
+    from openpyxl.xml.functions import iterparse  # type: ignore[import-untyped]  # what openpyxl parses with
+
+    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    found: list[tuple[int, int, int, int]] = []
+    with source() as xml:
+        for _event, element in iterparse(xml):
+            if element.tag == tag:
+                found.append(_bounds(range_boundaries, element.get("ref")))
+                if len(found) > MAX_MERGES:
+                    raise MergeError(f"合并单元格超过 {MAX_MERGES} 处，不像是台账：请取消合并后另存",
+                                     f"more than {MAX_MERGES} merged ranges")
+            element.clear()
+    return tuple(found)
+
+
+def _bounds(boundaries: Any, ref: str | None) -> tuple[int, int, int, int]:
+    try:
+        left, top, right, bottom = boundaries(ref or "")
+    except (ValueError, TypeError):
+        raise MergeError(f"合并单元格的区域 {ref!r} 无法识别：请在 Excel 中打开后另存",
+                         f"unreadable merged range {ref!r}") from None
+    if None in (left, top, right, bottom):  # a whole row or column: no real sheet merges one
+        raise MergeError(f"合并单元格的区域 {ref!r} 是整行或整列：请取消合并后另存", f"merged range {ref!r} spans a whole row or column")
+    return top - 1, left - 1, bottom - 1, right - 1
+
+
+def fill_merged(grid: list[list[Any]], merges: Merges) -> list[tuple[Any, ...]]:
+    """Every cell a merge covers holds the value of its top-left cell, as the printed sheet shows.
+    Merges of a real sheet never overlap (Excel refuses to open such a file): a cell covered twice
+    is an error, which also bounds the work by the size of the grid."""
+    covered: set[tuple[int, int]] = set()
+    for top, left, bottom, right in merges:
+        anchor = grid[top][left] if top < len(grid) and left < len(grid[top]) else None
+        for number, row in enumerate(grid[top:bottom + 1], start=top):
+            for column in range(left, min(right + 1, len(row))):
+                if (number, column) in covered:
+                    raise MergeError("合并单元格的区域互相重叠：请在 Excel 中取消合并后另存", "overlapping merged ranges")
+                covered.add((number, column))
+                if row[column] is None:
+                    row[column] = anchor
+    return [tuple(row) for row in grid]
+
+
+def header_rows(grid: Grid, merges: Merges = ()) -> tuple[list[str], int] | None:
+    """(the column titles, the index of the first row under them): the first row with two
+    different filled cells (a title merged across the sheet has one); when a title in it is
+    merged across columns and the row below names those columns, the lower row's names."""
+    for index, row in enumerate(grid):
+        keys = [_key(v) for v in row if filled(v)]
+        if len(set(keys)) < 2 or all(_FOOTER.match(key) for key in keys):
+            continue  # a title, or 填报单位：…  填报日期：… above the table
+        headers = [str(v).strip() if filled(v) else "" for v in row]
+        below = grid[index + 1] if index + 1 < len(grid) else ()
+        if _names_columns_under_group(index, row, below, merges):
+            width = max(len(headers), len(below))
+            headers = [str(below[c]).strip() if c < len(below) and filled(below[c])
+                       else (headers[c] if c < len(headers) else "") for c in range(width)]
+            return headers, index + 2
+        return headers, index + 1
+    return None
+
+
+def filed_by(grid: Grid, first: int) -> str | None:
+    """The unit a line above the table names (填报单位（盖章）：金乡县财政局), if one does."""
+    for row in grid[:first]:
+        for value in row:
+            found = _FILED_BY.match(_key(value)) if filled(value) else None
+            if found and found["unit"]:
+                return found["unit"]
+    return None
+
+
+def _names_columns_under_group(index: int, row: Sequence[Any], below: Sequence[Any], merges: Merges) -> bool:
+    groups = [(left, right) for top, left, bottom, right in merges if top == bottom == index and right > left]
+    if not groups or not any(filled(v) for v in below):
+        return False
+    if any(isinstance(v, (int, float, dt.date)) for v in below if filled(v)):
+        return False  # a record, not column titles
+    return any(filled(below[c]) and _key(below[c]) != _key(row[left])
+               for left, right in groups for c in range(left, min(right + 1, len(below))))
+
+
+def not_a_record(cells: Sequence[Any], index: int, merges: Merges = ()) -> str | None:
+    """Why the row at ``index`` is not a record (合计行, a section title, the footer), or None."""
+    values = [v for v in cells if filled(v)]
+    keys = {_key(v) for v in values}
+    if keys & _TOTALS:
+        return "合计行"
+    if all(_FOOTER.match(_key(v)) for v in values):
+        return "表尾的填报信息或说明"
+    if len(keys) == 1 and (_SECTION.match(_key(values[0])) or _spans_row(index, merges)):
+        return "分类标题行"
+    return None
+
+
+def _spans_row(index: int, merges: Merges) -> bool:
+    return any(top == bottom == index and right > left for top, left, bottom, right in merges)

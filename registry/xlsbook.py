@@ -1,0 +1,68 @@
+"""``.xls`` ledgers (Excel 97–2003, still the format of many offices' files) read with xlrd into
+the same grids as ``.xlsx``: dates as ``datetime``, whole numbers as ``int``, merged cells filled
+as printed (see :mod:`registry.sheetlayout`).
+
+Many systems in China export a web page (HTML) under a ``.xls`` name; xlrd refuses it, and the
+message says what to do.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from registry.findings import Message
+from registry.loader import ConfigError
+from registry.sheetlayout import MergeError, SheetGrid, fill_merged
+
+
+def xls_grids(path: Path, raw: bytes) -> list[SheetGrid]:
+    import xlrd  # type: ignore[import-untyped]  # only when reading .xls
+
+    try:
+        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd on a damaged or foreign file raises many kinds: all say "not valid"
+        hint = "（像是网页格式导出的文件）" if raw.lstrip()[:1] == b"<" else f"（{type(exc).__name__}）"
+        raise _error(path, f"不是有效的 xls 文件{hint}：请在 Excel 或 WPS 中打开后另存为 .xlsx",
+                     f"not a valid xls file ({exc})") from None
+    try:
+        return [_grid(path, book, index) for index in range(book.nsheets)]
+    finally:
+        book.release_resources()
+
+
+def _grid(path: Path, book: Any, index: int) -> SheetGrid:
+    try:
+        sheet = book.sheet_by_index(index)
+        grid = [[_value(cell, book.datemode) for cell in sheet.row(r)] for r in range(sheet.nrows)]
+        merges = tuple((top, left, bottom - 1, right - 1) for top, bottom, left, right in sheet.merged_cells)
+    except Exception as exc:  # a damaged sheet record
+        raise _error(path, f"第 {index + 1} 个工作表已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
+                     f"sheet {index + 1} is damaged ({exc})") from None
+    try:
+        return sheet.name, fill_merged(grid, merges), merges, bool(sheet.visibility)
+    except MergeError as exc:
+        raise _error(path, f"工作表 {sheet.name}：{exc.zh}", f"sheet {sheet.name}: {exc.en}") from None
+
+
+def _value(cell: Any, datemode: int) -> Any:
+    import xlrd
+
+    kind, value = cell.ctype, cell.value
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            found: dt.datetime = xlrd.xldate_as_datetime(value, datemode)
+            return found
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return value  # a number formatted as a date that is none: the number, as Excel shows it
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_NUMBER and float(value).is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _error(path: Path, zh: str, en: str) -> ConfigError:
+    return ConfigError(Message(f"{path}：{zh}", f"{path}: {en}"), path="")
