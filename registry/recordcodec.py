@@ -9,8 +9,9 @@ its value — which :mod:`marshal` writes and reads in C (about 40 % of pickling
 60 % to read). Which model, date or enumeration a value is comes from the field's annotation
 (:func:`plan_of`).
 
-Rebuilding assembles each model as validation left it (the instance dict holding every field in
-field order, the shared set of the fields given, no extra values, no private attributes):
+Rebuilding assembles each model as validation left it (:func:`registry.models.construct.assemble`:
+the instance dict holding every field in field order, the shared set of the fields given, no
+extra values, no private attributes):
 the data was validated before it was stored, and the store is signed
 (:mod:`registry.cachestore`: the data file's SHA-256 is in the signed index), so nothing is
 validated again. :func:`dumps` refuses (None) anything it could not give back exactly: a
@@ -35,6 +36,7 @@ from pydantic import BaseModel
 
 from registry.cachestore import StaleCache
 from registry.models import Project, System
+from registry.models.construct import assemble, plain_model
 
 # The version of marshal's format: fixed per Python version, which the cache's fingerprint
 # includes (so a data file is never read by another Python).
@@ -83,8 +85,7 @@ class Plan:
 def plan_of(cls: type[BaseModel]) -> Plan | None:
     """The plan of ``cls``; None when a field's annotation is beyond :func:`kind_of` (then
     callers validate as usual)."""
-    if (cls.__pydantic_root_model__ or cls.model_config.get("extra") != "forbid" or cls.__private_attributes__
-            or cls.__pydantic_post_init__ is not None or cls.__init__ is not BaseModel.__init__):
+    if cls.__pydantic_root_model__ or not plain_model(cls):
         return None  # instances may hold more than their fields
     special = []
     for i, (name, info) in enumerate(cls.model_fields.items()):
@@ -203,12 +204,7 @@ class _Codec:
             value = data[index]
             if value is not None:
                 data[index] = decode(value)
-        model = _new(self.cls)
-        _set(model, "__dict__", dict(zip(self.names, data)))
-        _set(model, "__pydantic_fields_set__", self._set_of(data[-1]))
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
-        return model
+        return assemble(self.cls, dict(zip(self.names, data)), self._set_of(data[-1]))
 
     def _bits_of(self, fields_set: Any) -> int:
         bits = self._plan.bits(fields_set)
@@ -225,10 +221,6 @@ class _Codec:
 
             found = self._sets[bits] = shared_field_names(self._plan.names_of(bits))
         return found
-
-
-_new = object.__new__
-_set = object.__setattr__
 
 
 @functools.cache
