@@ -61,9 +61,8 @@ _FORCED = (
     "core.checkStat=default", "core.trustctime=true", "core.fsmonitor=false", "core.useBuiltinFSMonitor=false",
     "core.untrackedCache=false", "core.ignoreStat=false", "core.preloadIndex=true", "diff.relative=false",
 )
-_DEBUG = re.compile(
-    r"  ctime: (\d+):(\d+)\t  mtime: (\d+):(\d+)\t  dev: (\d+)\tino: (\d+)\t  uid: \d+\tgid: \d+\t"
-    r"  size: (\d+)\tflags: ([0-9a-f]+)")
+_DEBUG = (r"  ctime: (\d+):(\d+)\t  mtime: (\d+):(\d+)\t  dev: (\d+)\tino: (\d+)\t  uid: \d+\tgid: \d+\t"
+          r"  size: (\d+)\tflags: ([0-9a-f]+)")  # an entry's recorded values, as parsed (its lines joined by tabs)
 
 
 def enabled() -> bool:
@@ -223,7 +222,7 @@ def _matches(entry: str, size: int, mtime_ns: int, ctime_ns: int, ino: int, dev:
     ``lstat`` values (as the index keeps them) and this blob id."""
     head, _, debug = entry.partition("\0")
     fields = head.partition("\t")[0].split(" ")
-    found = _DEBUG.fullmatch(debug)
+    found = re.fullmatch(_DEBUG, debug)  # (compiled on first use: most runs verify nothing)
     if len(fields) != 3 or found is None:
         return False
     mode, recorded, stage = fields

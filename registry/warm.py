@@ -13,7 +13,10 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Sequence
+from itertools import compress, repeat
+from operator import is_
 from pathlib import Path
+from typing import cast
 
 from registry import gitscan, treecache
 from registry.cache import RunCache, SourceFile, run_key
@@ -144,32 +147,33 @@ def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan,
         fresh = treecache.snapshot_of(root, tree, clock_ns)
     if fresh is not None:
         store.write(TREE, fresh)
+    known, delta = gitscan.load_verified(store)  # (while git works)
     index = git.collect()
     if index is None:
         return _Unverified()
-    known, delta = gitscan.load_verified(store)
     blobs, unknown, kept = index.vouched(known)
-    if len(tree.records) - len(blobs) > _READ_LIMIT:
+    records = tree.records
+    found = list(map(blobs.get, records))
+    missing = list(compress(range(len(found)), map(is_, found, repeat(None))))
+    if len(missing) > _READ_LIMIT:
         return _Unverified(unknown, kept, delta)
     files = [SourceFile.refused(problem) for problem in tree.problems]
+    first = len(files)
+    files += map(SourceFile.vouched, records, cast(list[str], found))  # (the missing ones replaced below)
     top = os.fspath(root)
-    vouched = SourceFile.vouched
     new: list[str] = []
-    for path in tree.records:
-        blob = blobs.get(path)
-        if blob is not None:
-            files.append(vouched(path, blob))
-            continue
+    for i in missing:
+        path = records[i]
         try:
             raw, info = read_regular_stat(top, path)
         except UnreadableFile as exc:
-            files.append(SourceFile.refused(exc.problem))
+            files[first + i] = SourceFile.refused(exc.problem)
             continue
         source = SourceFile.of(path, raw)
         entry = unknown.get(path)
         if entry is not None and gitscan.verified(entry, info, source.blob, clock_ns):
             new.append(entry)
-        files.append(source if keep_bytes else dataclasses.replace(source, raw=None))
+        files[first + i] = source if keep_bytes else dataclasses.replace(source, raw=None)
     gitscan.save_verified(store, kept, new, delta)
     return files, frozenset(tree.attachments)
 
