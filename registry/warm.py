@@ -51,7 +51,7 @@ class Inputs:
         return self._keys[wanted]
 
 
-def gather(root: Path, *, use_cache: bool = True) -> Inputs:
+def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object] | None = None) -> Inputs:
     """registry.yaml, the cache store and every record file of ``root`` (see :func:`scan`).
     Without a store every file is parsed: the scan keeps the bytes it read and hashed, and the
     loader takes each file's bytes from it as it parses the file (never reading it twice);
@@ -61,7 +61,8 @@ def gather(root: Path, *, use_cache: bool = True) -> Inputs:
     try:
         config_raw = read_config(root)
         store = Store.open(root) if use_cache else None
-        files, attachments = scan_with_attachments(root, store, keep_bytes=store is None, git=pending)
+        files, attachments = scan_with_attachments(root, store, keep_bytes=store is None, git=pending,
+                                                   meanwhile=meanwhile)
     finally:
         if pending is not None:
             pending.abandon()
@@ -77,16 +78,18 @@ def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
 
 
 def scan_with_attachments(root: Path, store: Store | None = None, *, keep_bytes: bool = True,
-                          git: gitscan.IndexScan | None = None) -> tuple[list[SourceFile], frozenset[str]]:
+                          git: gitscan.IndexScan | None = None,
+                          meanwhile: Callable[[], object] | None = None) -> tuple[list[SourceFile], frozenset[str]]:
     """:func:`scan`, and the regular files found under docs/ (see :func:`document_resolver`).
     ``keep_bytes=False``: the bytes are hashed and dropped (``raw`` None), so that a large
     registry's bytes are not held beside its records: the loader reads again the few files it
     parses (:class:`registry.recordcache.RecordCache`, checking the blob id). ``git``: git's
     index, being read (:func:`registry.gitscan.start`): with a store, the blob ids of the
-    files it vouches for come from it (see :func:`_scan_with_git`)."""
+    files it vouches for come from it (see :func:`_scan_with_git`); ``meanwhile`` is called
+    while git works (the caller's imports)."""
     bootstrap = None
     if git is not None and store is not None:
-        done = _scan_with_git(root, store, git, keep_bytes)
+        done = _scan_with_git(root, store, git, keep_bytes, meanwhile)
         if not isinstance(done, _Unverified):
             return done
         bootstrap = done
@@ -126,8 +129,8 @@ class _Unverified:
     delta: list[str] = dataclasses.field(default_factory=list)
 
 
-def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan,
-                   keep_bytes: bool) -> tuple[list[SourceFile], frozenset[str]] | _Unverified:
+def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan, keep_bytes: bool,
+                   meanwhile: Callable[[], object] | None = None) -> tuple[list[SourceFile], frozenset[str]] | _Unverified:
     """The scan with git's index (see :mod:`registry.gitscan`): record files are listed by
     name and kind, the ones git's verified entries vouch for are not read, the others are read
     and hashed (and verify their entries for the next runs). When git cannot be used or too
@@ -148,6 +151,8 @@ def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan,
     if fresh is not None:
         store.write(TREE, fresh)
     known, delta = gitscan.load_verified(store)  # (while git works)
+    if meanwhile is not None:
+        meanwhile()
     index = git.collect()
     if index is None:
         return _Unverified()
