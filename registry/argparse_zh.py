@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 
@@ -104,9 +106,31 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
+def _columns() -> int:
+    """``shutil.get_terminal_size().columns``: ``COLUMNS`` if a positive number, else the
+    terminal's width on standard output, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        size = os.get_terminal_size(sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+    return size.columns or 80
+
+
 class Formatter(argparse.HelpFormatter):
     """argparse's layout, with the help column aligned after Chinese placeholders (argparse
     pads by characters, a terminal shows a Chinese character two columns wide)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        # argparse makes a formatter for every option it adds and imports shutil for its
+        # width; the same width (``shutil.get_terminal_size().columns - 2``) without shutil.
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
 
     def _format_action(self, action: argparse.Action) -> str:
         text = super()._format_action(action)

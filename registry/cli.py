@@ -6,7 +6,6 @@ import errno
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 from pathlib import Path
@@ -63,7 +62,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="命令")
     for name in COMMANDS:
         if wanted is not None and name != wanted:
-            sub.add_parser(name)
+            sub.add_parser(name, formatter_class=Formatter)
             continue
         module = importlib.import_module(f"registry.commands.{MODULES.get(name, name)}")
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP, formatter_class=Formatter)
@@ -174,6 +173,8 @@ def from_git(exc: BaseException) -> bool:
     of the repository, not of this tool, wherever our code did not catch it first."""
     if type(exc).__module__.split(".", 1)[0] in ("git", "gitdb"):
         return True
+    import traceback  # (only after a failure)
+
     frames = traceback.extract_tb(exc.__traceback__)
     return bool(frames) and any(f"{os.sep}{name}{os.sep}" in frames[-1].filename for name in ("git", "gitdb"))
 
@@ -181,6 +182,8 @@ def from_git(exc: BaseException) -> bool:
 def git_failure(exc: BaseException, lang: str, *, debug: bool) -> int:
     """A git failure is exit 2 with a hint (the repository needs fixing), never a traceback."""
     if debug:
+        import traceback
+
         traceback.print_exc()
     detail = " ".join(str(exc).split())[:300]
     if lang == "en":
@@ -229,6 +232,8 @@ def profile_failure(exc: BaseException, lang: str) -> int:
 def internal_error(lang: str, *, debug: bool) -> int:
     """One line asking for a report (the traceback only when debugging); exit code 3."""
     if debug:
+        import traceback
+
         traceback.print_exc()
     print(internal_error_message(sys.exc_info()[1], lang), file=sys.stderr)
     return INTERNAL_ERROR

@@ -1,7 +1,6 @@
 """Calendar arithmetic the regulations use: calendar months ("3个月以上至6个月内")."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 
@@ -10,6 +9,16 @@ import functools
 # walk (and report) each year up to it.
 TODAY_FIRST = dt.date(1990, 1, 1)
 TODAY_LAST = dt.date(2100, 12, 31)
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """``calendar.monthrange(year, month)[1]`` (the Gregorian calendar, as ``datetime``'s),
+    without importing ``calendar`` and ``locale`` on every command."""
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return _MONTH_DAYS[month - 1] + leap
 
 
 def today_in_range(day: dt.date) -> bool:
@@ -28,7 +37,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
         return dt.date.max
     if year < dt.MINYEAR:
         return dt.date.min
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, days_in_month(year, month)))
 
 
 def within_months(start: dt.date, end: dt.date, months: int) -> bool:
@@ -61,4 +70,4 @@ def parse_month_day(text: str) -> tuple[int, int]:
 def month_day_in(year: int, text: str) -> dt.date:
     """The date ``MM-DD`` of ``year``; 02-29 becomes 02-28 in a common year."""
     month, day = parse_month_day(text)
-    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day, days_in_month(year, month)))

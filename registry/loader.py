@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import multiprocessing
 import os
 import sys
 import threading
@@ -32,7 +31,7 @@ from registry.layout import read_config as read_config
 from registry.gcpause import paused_gc
 from registry.hiddentext import mark_screened
 from registry.models import Project, RegistryConfig, System
-from registry.schema_errors import dotted, translate
+from registry.shapebuild import surely_built
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
 
@@ -167,6 +166,8 @@ def load_all(files: Sequence[tuple[str, bytes | Callable[[], bytes]]]) -> list[L
         _pending = files
         try:
             chunks = [(start, min(start + _CHUNK, len(files))) for start in range(0, len(files), _CHUNK)]
+            import multiprocessing  # (only for many files: a few are loaded here, without it)
+
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return [result for part in pool.imap(_load_chunk, chunks) for result in part]
         finally:
@@ -188,6 +189,8 @@ def _worker_count(files: int) -> int:
     ``mkdocs serve``) that is not itself a pool worker (daemonic processes cannot fork one)."""
     if files < PARALLEL_MIN_FILES or not sys.platform.startswith("linux"):
         return 1
+    import multiprocessing
+
     if threading.active_count() > 1 or multiprocessing.current_process().daemon:
         return 1
     try:
@@ -227,6 +230,10 @@ def _plain_block_data(raw: bytes) -> tuple[dict[str, Any] | None, bool]:
 
 
 def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]) -> Record | list[Unreadable]:
+    made = surely_built(model, data)  # no validator to build for data the shapes vouch for
+    if made is not None:
+        share_field_sets(made)
+        return made  # type: ignore[return-value]
     try:
         record: Record = model.model_validate(data)  # type: ignore[assignment]
         share_field_sets(record)
@@ -240,6 +247,19 @@ def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]
             Unreadable(path, "REG002", *position(located, loc), dotted(loc), message)
             for loc, message in translate(model, exc)
         ]
+
+
+def translate(model: type[BaseModel], exc: ValidationError) -> Iterator[tuple[tuple[str | int, ...], Message]]:
+    """:func:`registry.schema_errors.translate`, imported only when some data is refused."""
+    from registry.schema_errors import translate as translated
+
+    return translated(model, exc)
+
+
+def dotted(loc: tuple[str | int, ...]) -> str:
+    from registry.schema_errors import dotted as joined
+
+    return joined(loc)
 
 
 class FieldNames(set[str]):

@@ -15,11 +15,17 @@ def plug_in_profiles() -> list[tuple[bytes, list[str]]]:
     """Each installed distribution that declares a rule profile (entry point group
     ``registry.profiles``): its ``<name>-<version>.dist-info`` name and entry points, and where
     the packages they name lie — found the way :func:`registry.cachestore._version` finds
-    distributions, without importing ``importlib.metadata`` or the plug-ins (about a millisecond)."""
+    distributions, without importing ``importlib.metadata`` or the plug-ins (about a millisecond,
+    once per run and ``sys.path``: the cache's fingerprint and profile discovery both ask)."""
+    return list(_plug_in_profiles(tuple(sys.path)))
+
+
+@functools.cache
+def _plug_in_profiles(path: tuple[str, ...]) -> tuple[tuple[bytes, list[str]], ...]:
     found: list[tuple[bytes, list[str]]] = []
-    for folder in sys.path:
+    for folder in path:
         for name in listing(folder or "."):
-            if not name.endswith((".dist-info", ".egg-info")):
+            if not name.lower().endswith((".dist-info", ".egg-info")):  # (as importlib.metadata: any case)
                 continue
             try:
                 with open(os.path.join(folder or ".", name, "entry_points.txt"), "rb") as file:
@@ -29,7 +35,23 @@ def plug_in_profiles() -> list[tuple[bytes, list[str]]]:
             if _PLUG_IN_GROUP in text:
                 places = [path for module in _entry_modules(text) for path in _where(module)]
                 found.append((name.encode() + b"\0" + text, places))
-    return found
+    return tuple(found)
+
+
+def none_installed() -> bool:
+    """True only when ``importlib.metadata.entry_points(group="registry.profiles")`` is surely
+    empty, told without importing it: distributions are found only by the standard path finder,
+    in folders of ``sys.path`` (no zip archive, no egg), and none of their ``entry_points.txt``
+    names the group. False whenever that is not certain: then ask ``importlib.metadata``."""
+    from importlib.machinery import PathFinder
+
+    finders = [finder for finder in sys.meta_path if hasattr(finder, "find_distributions")]
+    if finders != [PathFinder]:
+        return False  # another finder may know distributions this scan cannot see
+    for folder in sys.path:
+        if folder.lower().endswith(".egg") or (os.path.exists(folder or ".") and not os.path.isdir(folder or ".")):
+            return False  # an egg or an archive (importlib.metadata reads zip files too)
+    return not plug_in_profiles()
 
 
 def _entry_modules(text: bytes) -> list[str]:

@@ -28,6 +28,18 @@ def _ref_name(ref: str) -> str:
     return ref.split(":", 1)[0]
 
 
+def _plain(value: Any) -> bool:
+    """A default that is plain data, the same in JSON: null, a boolean, an integer or a text."""
+    return value is None or type(value) in (bool, int, str)
+
+
+def _refers_to(shape: dict[str, Any], name: str) -> bool:
+    """Whether ``shape`` is (an optional) reference to the model ``name``."""
+    if shape.get("t") == "nullable":
+        shape = shape["s"]
+    return shape == {"t": "ref", "name": name}
+
+
 class Reducer:
     def __init__(self, known_functions: dict[tuple[str, str], str]) -> None:
         self.known = known_functions
@@ -103,10 +115,26 @@ class Reducer:
         if (not self._only(schema, {"cls", "members", "sub_type"}) or schema.get("sub_type") != "str"
                 or not all(isinstance(m, enum.Enum) and type(m.value) is str for m in members)):
             return OPAQUE
-        return {"t": "enum", "values": [m.value for m in members]}
+        cls = schema["cls"]
+        return {"t": "enum", "cls": f"{cls.__module__}.{cls.__qualname__}", "values": [m.value for m in members]}
 
     def _default(self, schema: dict[str, Any]) -> dict[str, Any]:
-        return self.reduce(schema["schema"])  # a value given is checked; an absent one is the default
+        """A value given is checked by the inner shape; an absent one is the default, recorded
+        when it is plain data, a new list, or the model of the field's own type built from
+        nothing (anything else, or any other key: an absent field is not sure)."""
+        inner = self.reduce(schema["schema"])
+        out: dict[str, Any] = {"t": "default", "s": inner}
+        if self._only(schema, {"schema", "default"}) and "default" in schema and _plain(schema["default"]):
+            out["value"] = schema["default"]
+        elif self._only(schema, {"schema", "default_factory", "default_factory_takes_data"}) \
+                and schema.get("default_factory_takes_data") is False:
+            factory = schema.get("default_factory")
+            name = f"{getattr(factory, '__module__', '')}.{getattr(factory, '__qualname__', '')}"
+            if factory is list:
+                out["factory"] = "list"
+            elif isinstance(factory, type) and _refers_to(inner, name):
+                out["factory"] = name
+        return out
 
     def _model(self, schema: dict[str, Any]) -> dict[str, Any]:
         config = schema.get("config", {})
@@ -114,7 +142,8 @@ class Reducer:
                 or schema.get("custom_init") or schema.get("root_model") or schema.get("post_init")
                 or config.get("extra_fields_behavior") != "forbid" or set(config) - {"extra_fields_behavior", "title"}):
             return OPAQUE
-        return self.reduce(schema["schema"])
+        cls = schema["cls"]
+        return {"t": "instance", "cls": f"{cls.__module__}.{cls.__qualname__}", "s": self.reduce(schema["schema"])}
 
     def _model_fields(self, schema: dict[str, Any]) -> dict[str, Any]:
         if not self._only(schema, {"fields", "computed_fields"}):
@@ -129,7 +158,7 @@ class Reducer:
         return {"t": "model", "fields": fields}
 
     def _function_before(self, schema: dict[str, Any]) -> dict[str, Any]:
-        return self._function(schema, ("date_text", "whole_number"))
+        return self._function(schema, ("date_text", "whole_number", "dates_to_mappings"))
 
     def _function_after(self, schema: dict[str, Any]) -> dict[str, Any]:
         return self._function(schema, ("non_empty",))

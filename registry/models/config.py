@@ -1,6 +1,7 @@
 """The instance file ``registry.yaml``: jurisdiction, profiles, units and authorities."""
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -16,17 +17,21 @@ UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
 # A public key the audit may trust (registry.audit.signatures reads them): an OpenSSH public key
 # line or its SHA256 fingerprint, an ASCII-armoured OpenPGP public key block, or an OpenPGP
 # fingerprint (40 hex digits, spaces allowed) of a key in the auditor's own GnuPG keyring.
-_SSH_KEY = re.compile(r"(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
-                      r"\s+[A-Za-z0-9+/]+={0,2}(?:\s.*)?")
-_PGP_BLOCK = re.compile(r"-----BEGIN PGP PUBLIC KEY BLOCK-----.+-----END PGP PUBLIC KEY BLOCK-----", re.DOTALL)
-_PGP_FINGERPRINT = re.compile(r"(?:0x)?[0-9A-Fa-f]{40}")
-_SSH_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}")
+@functools.cache
+def _key_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(OpenSSH key, OpenPGP block, SSH fingerprint, OpenPGP fingerprint), compiled when a key
+    is first read: most runs read none."""
+    return (re.compile(r"(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
+                       r"\s+[A-Za-z0-9+/]+={0,2}(?:\s.*)?"),
+            re.compile(r"-----BEGIN PGP PUBLIC KEY BLOCK-----.+-----END PGP PUBLIC KEY BLOCK-----", re.DOTALL),
+            re.compile(r"SHA256:[A-Za-z0-9+/]{43}"), re.compile(r"(?:0x)?[0-9A-Fa-f]{40}"))
 
 
 def _signing_key(value: str) -> str:
     text = value.strip()
-    if (_SSH_KEY.fullmatch(text) or _PGP_BLOCK.fullmatch(text) or _SSH_FINGERPRINT.fullmatch(text)
-            or _PGP_FINGERPRINT.fullmatch(text.replace(" ", ""))):
+    ssh_key, pgp_block, ssh_fingerprint, pgp_fingerprint = _key_forms()
+    if (ssh_key.fullmatch(text) or pgp_block.fullmatch(text) or ssh_fingerprint.fullmatch(text)
+            or pgp_fingerprint.fullmatch(text.replace(" ", ""))):
         return text
     raise ValueError(
         "不是可用的公钥：请填写 OpenSSH 公钥（ssh-ed25519 AAAA…，即 .pub 文件的内容）、"

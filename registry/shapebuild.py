@@ -1,0 +1,73 @@
+"""A record made from data its shape surely accepts, without pydantic's validator.
+
+Where :mod:`registry.shapes` is sure the model accepts the data, the record is made here
+(:func:`registry.models.construct.assemble` at every level) instead of by ``model_validate``,
+whose validator then need not be built — exactly what ``model_validate`` makes: the same field
+values of the same types (dates, enumeration members, floats for integers in float fields,
+nested models, new lists), the same defaults, the same ``model_fields_set`` at every level, the
+same instance attributes. Anything the shapes are not sure of is ``None``, and the caller asks
+pydantic, whose answer and error messages stay the only ones (tests/test_construct.py compares
+both ways on shipped records, Hypothesis data and whole checks).
+"""
+from __future__ import annotations
+
+import enum
+import functools
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from registry import shapes
+from registry.models.construct import assemble, plain_model
+
+
+class _Maker(shapes.Maker):
+    def enum(self, name: str) -> Callable[[str], Any] | None:
+        found = _named(name)
+        return found if isinstance(found, type) and issubclass(found, enum.Enum) else None
+
+    def instance(self, name: str, fields: list[str]) -> Callable[[dict[str, Any], set[str]], Any] | None:
+        cls = _named(name)
+        if not plain_model(cls) or set(cls.__pydantic_fields__) != set(fields):
+            return None  # another class, or other fields, than the shape was made from: never sure
+        order = list(cls.__pydantic_fields__)
+
+        def make(values: dict[str, Any], given: set[str]) -> Any:
+            return assemble(cls, {name: values[name] for name in order}, given)
+        return make
+
+
+def _named(name: str) -> Any:
+    """The object ``module.qualname`` names (None if there is none)."""
+    module, _, attribute = name.rpartition(".")
+    while module:
+        try:
+            found: Any = importlib.import_module(module)
+        except ImportError:
+            attribute = f"{module.rpartition('.')[2]}.{attribute}"
+            module = module.rpartition(".")[0]
+            continue
+        for part in attribute.split("."):
+            found = getattr(found, part, None)
+        return found
+    return None
+
+
+@functools.cache
+def _builder(model: str) -> shapes.Check | None:
+    return shapes.compiled(model, _Maker())
+
+
+def surely_built(model: type[BaseModel], data: Any) -> BaseModel | None:
+    """``model.model_validate(data)`` made without pydantic's validator if the shapes are sure
+    the model accepts ``data``; None when they are not (then validate as usual)."""
+    build = _builder(model.__name__) if model.__name__ in shapes.MODELS else None
+    if build is None:
+        return None
+    try:
+        made = build(data)
+    except (shapes.Unsure, RecursionError):
+        return None
+    return made if type(made) is model else None
