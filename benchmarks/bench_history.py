@@ -9,7 +9,8 @@ with each merge's diff against its first parent, ``--diff-merges=first-parent -z
 
 1. ``registry inventory --history``  cold (empty cache) and warm (cache written by the cold run)
 2. ``registry audit``                cold and warm
-3. ``registry diff --base HEAD~100`` (100 first-parent merges back) cold and warm
+3. ``registry diff --base HEAD~100`` (100 first-parent merges back) cold and warm, and once more
+   with the kept results removed but the record cache kept (every record rebuilt from it)
 
 and checks that the results are the same as the full path's: every command is run once more
 with ``REGISTRY_NO_CACHE=1 REGISTRY_HISTORY_FULL=1`` (no cache, every blob through the full
@@ -113,6 +114,10 @@ def measure(size: int, merges: int, work: Path, env: dict[str, str], repeat: int
         warm = best(f"registry {name} 热（缓存已写入）", command, cwd=root, env=env, repeat=repeat)
         full = run_timed(f"registry {name} 完整路径（无缓存、完整 YAML 加载）", [command], cwd=root, env=full_env)
         same = cold.stdout == warm.stdout == full.stdout and set(cold.exit_codes + warm.exit_codes) == set(full.exit_codes)
+        if name == "diff":  # the records read back from the record cache (registry/recordcodec.py)
+            forget_runs(root)
+            records = run_timed(f"registry {name} 记录缓存（删去已存的结果，记录从缓存重建）", [command], cwd=root, env=env)
+            same &= records.stdout == full.stdout and set(records.exit_codes) == set(full.exit_codes)
         identical &= same
         if not same:
             print(f"!! {name}: 快速路径与完整路径结果不同", file=sys.stderr)
@@ -120,8 +125,19 @@ def measure(size: int, merges: int, work: Path, env: dict[str, str], repeat: int
         factor = YARDSTICK_FACTOR if name == "inventory" else None
         rows += [Row(size, cold.label, cold, aim, literal.cpu, factor), Row(size, warm.label, warm, aim, literal.cpu, factor),
                  Row(size, full.label, full, None, literal.cpu)]
+        if name == "diff":
+            rows.append(Row(size, records.label, records, None, literal.cpu))
         print(f"{name}：{imports(command, env, root)}；结果一致：{'是' if same else '否'}")
     return rows, identical
+
+
+def forget_runs(root: Path) -> None:
+    """Remove the kept results (whole reports and summaries, the target's findings), keeping
+    the record cache: the next run rebuilds every record it needs from the cache."""
+    for store in (root / ".registry-cache").glob("*"):
+        shutil.rmtree(store / "runs", ignore_errors=True)
+        for kept in [*store.glob("diff-base/*"), *store.glob("records.summary*")]:
+            kept.unlink()
 
 
 def print_rows(rows: list[Row]) -> None:

@@ -285,16 +285,23 @@ def _state(record: Record) -> str:
 
 
 def changed_fields(old: Record, new: Record) -> tuple[str, ...]:
-    """Top-level fields that differ (``budget`` and ``milestones`` one level deeper)."""
-    a, b = old.model_dump(mode="json"), new.model_dump(mode="json")
+    """Top-level fields that differ (``budget`` and ``milestones`` one level deeper).
+
+    Compared as values, not as ``model_dump`` output: models compare field by field (same class,
+    equal values), which is exactly when their dumps are equal; most records of a pull request
+    did not change at all, and an equal record needs no look at its fields."""
+    if old == new:
+        return ()
+    a, b = old.__dict__, new.__dict__
     out: list[str] = []
     names = System.model_fields if isinstance(new, System) else Project.model_fields
     for name in names:
-        if a.get(name) == b.get(name):
+        x, y = a.get(name), b.get(name)
+        if x == y:
             continue
-        if name in EXPANDED and isinstance(a.get(name), dict) and isinstance(b.get(name), dict):
-            out.extend(f"{name}.{sub}" for sub in EXPANDED[name].model_fields
-                       if a[name].get(sub) != b[name].get(sub))
+        if name in EXPANDED and isinstance(x, EXPANDED[name]) and isinstance(y, EXPANDED[name]):
+            inner_a, inner_b = x.__dict__, y.__dict__
+            out.extend(f"{name}.{sub}" for sub in EXPANDED[name].model_fields if inner_a.get(sub) != inner_b.get(sub))
         else:
             out.append(name)
     return tuple(out)

@@ -15,6 +15,11 @@ module works out the same line/column map the parser's builder records
 It returns None for any file ``read_simple`` does not read, and for any line it does not fully
 understand; the caller then asks the parser. tests/test_fastpositions.py compares both on every
 record the tests know and on generated ones.
+
+Whether ``read_simple`` reads a text is a fact of its bytes: the loader has just read most files
+with findings that way (:func:`registry.hiddentext.screened` says so of the record it made), so
+their blob ids are remembered (:func:`vouch`) and such a file is not read a second time
+before its positions are worked out.
 """
 from __future__ import annotations
 
@@ -29,13 +34,25 @@ _FLOW_KEY = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]{0,127}): +")
 Line = tuple[int, int, str]  # (line number, indent, content without the indent)
 
 
+_VOUCHED: set[str] = set()  # blob ids of texts read_simple reads
+_MAX_VOUCHED = 200_000  # (a long-lived process forgets them all rather than grow without end)
+
+
 class _Unsure(Exception):
     pass
 
 
-def simple_positions(text: str) -> Positions | None:
-    """The positions map of ``text`` (as the parser's builder records it), or None."""
-    if read_simple(text) is None:
+def vouch(blob: str) -> None:
+    """The text whose git blob id is ``blob`` was read by :func:`read_simple` (it returned data)."""
+    if len(_VOUCHED) >= _MAX_VOUCHED:
+        _VOUCHED.clear()
+    _VOUCHED.add(blob)
+
+
+def simple_positions(text: str, blob: str | None = None) -> Positions | None:
+    """The positions map of ``text`` (as the parser's builder records it), or None. ``blob``:
+    the git blob id of the bytes ``text`` was decoded from, if known (see :func:`vouch`)."""
+    if (blob is None or blob not in _VOUCHED) and read_simple(text) is None:
         return None
     lines = _lines(text)
     positions: Positions = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from registry.cache import blob_id
 from registry.fastpositions import simple_positions
 from registry.layout import UnreadableFile, read_regular
 from registry.loader import position
@@ -52,7 +53,7 @@ def _positions_of(root: Path, path: str) -> Parsed | None:
     unreadable or not YAML."""
     try:
         raw = read_regular(root, path)
-        found = simple_positions(decode(raw))
+        found = simple_positions(decode(raw), blob_id(raw))
         return Parsed({}, found) if found is not None else parse(raw, positions=True)
     except (UnreadableFile, YamlError, OSError, ValueError, RecursionError):
         return None

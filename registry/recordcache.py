@@ -3,50 +3,55 @@
 A record file's load result (the validated model, or its REG001/REG002 problems) is keyed by
 the file's folder (it decides the model) and its git blob id. Two kinds of files hold them:
 
-* ``records.index`` — signed, small (plus ``records-*.delta``, the entries later runs added): for every key the few fields the snapshot's look-ups
-  need (id, unit, active, the systems a project creates) and where the record's pickle lies
-  (data file, offset, length, SHA-256). A run reads this one file, not the records.
-* ``records-<pid>-<ns>.data`` — the pickles, back to back, written once and never changed.
-  A record is read with one ``pread`` when a run looks at it, and used only if its SHA-256 is
-  the one the signed index holds: an unsigned data file cannot smuggle a pickle in. A digest
-  that no longer matches (a data file damaged during a run) raises
-  :class:`~registry.cachestore.StaleCache` and the run starts again without the cache.
+* ``records.index`` — signed, small (plus ``records-*.delta``, the entries later runs added):
+  for every key the few fields the snapshot's look-ups need (id, unit, active, the systems a
+  project creates) and where the record's bytes lie (data file, offset, length, SHA-256).
+* ``records-<pid>-<ns>.data`` — the records as plain data (:mod:`registry.recordcodec`), back
+  to back, written once and never changed. A record is read with one ``pread`` when a run looks
+  at it, and used (rebuilt without validating it again) only if its SHA-256 is the one the
+  signed index holds: an unsigned data file cannot smuggle anything in. A digest that no longer
+  matches (a data file damaged during a run) raises :class:`~registry.cachestore.StaleCache`
+  and the run starts again without the cache.
 
-Later runs append their new records to the newest data file (in one ``write`` with
-``O_APPEND``, so parallel runs never interleave); when the data files hold much more than the
-current records need, one run writes a new data file with exactly its own records and the
-others are removed. Descriptors of the data files are opened as soon as
-the index is read, so a file removed by a parallel run stays readable by this one.
+Later runs append their new records to the newest data file (one ``O_APPEND`` ``write``: parallel
+runs never interleave); when the data files hold much more than the current records need, one
+run writes a new data file with exactly its own records and the others are removed. The data
+files are opened as soon as the index is read: one a parallel run removes stays readable.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import os
-import pickle
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from registry import recordcodec
 from registry.cache import SourceFile, blob_id
 from registry.cachestore import StaleCache, Store
+from registry.fastpositions import vouch
+from registry.hiddentext import screened
 from registry.layout import UnreadableFile, read_regular
 from registry.snapshot import Deferred, light_fields
-
 
 Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
 INDEX = "records.index"
 _MAX_DELTAS = 16  # more delta files, and the next run merges them into the index
 _SLACK = 2  # compact when the data files hold more than twice the bytes the current records need
 _COMPACT_MIN_BYTES = 1 << 20  # small caches are never worth compacting for slack
+FORMAT = 2  # of the index, its deltas and data files (2: plain data, 1: pickles); another is a miss
+
+
 def _is_index(value: Any) -> bool:
-    """The shape of ``records.index``: (data file names, their sizes, entries by key)."""
-    if not (isinstance(value, tuple) and len(value) == 3):
+    """The shape of ``records.index``: (data file names, their sizes, entries by key, FORMAT)."""
+    if not (isinstance(value, tuple) and len(value) == 4 and value[3] == FORMAT):
         return False
-    names, sizes, entries = value
+    names, sizes, entries, _ = value
     return (isinstance(names, list) and isinstance(sizes, list) and isinstance(entries, dict)
             and len(names) == len(sizes) > 0 and all(isinstance(n, str) for n in names)
             and all(isinstance(n, int) for n in sizes))
@@ -62,7 +67,7 @@ def due_for_compaction(data_bytes: int, live_bytes: int) -> bool:
 # (id, unit, active, creates, approval, data file number, offset, length, sha256): see
 # ``registry.snapshot.light_fields``
 Entry = Any
-Where = tuple[int, int, int, bytes]  # a record's pickle: data file number, offset, length, SHA-256
+Where = tuple[int, int, int, bytes]  # a record's bytes: data file number, offset, length, SHA-256
 
 
 @dataclasses.dataclass
@@ -85,10 +90,9 @@ class _Shelf:
 
     def read(self, file: int, offset: int, length: int, digest: bytes) -> bytes:
         fd = self.fds[file] if 0 <= file < len(self.fds) else None
-        try:
+        data = b""
+        with contextlib.suppress(OSError):
             data = os.pread(fd, length, offset) if fd is not None else b""
-        except OSError:
-            data = b""
         if len(data) != length or hashlib.sha256(data).digest() != digest:
             raise StaleCache(f"record at {self.names[file] if 0 <= file < len(self.names) else file}:{offset}", damaged=True)
         return data
@@ -102,13 +106,20 @@ def _copy(loaded: Loaded, path: str) -> Loaded:
     return loaded.model_copy()
 
 
+def _take(results: list[Loaded], indexes: list[int], loaded: list[Loaded], files: Sequence[SourceFile]) -> None:
+    """``loaded[n]`` as the result of file ``indexes[n]``; a record the loader read line by
+    line (screened) vouches for its blob, so placing its findings does not read it so again."""
+    for i, result in zip(indexes, loaded):
+        results[i] = result
+        if screened(result):
+            vouch(files[i].blob)
+
+
 def _close_all(fds: list[int | None]) -> None:
     for fd in fds:
         if fd is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
 
 
 @dataclasses.dataclass
@@ -126,9 +137,8 @@ class RecordCache:
         self.store = store
         self.root = root  # where files the scan did not read are read from, when not cached
         self._hit_bytes = 0
-        # what this run loaded itself, by key: a later snapshot of the run (the target's and the
-        # merge result's under --base share most files with the working tree's) takes a copy
-        # instead of parsing the same content again (with the store only, like the rest)
+        # what this run loaded itself, by key: a later snapshot of the run (--base: the target's,
+        # the merge result's) takes a copy instead of parsing it again (with the store only)
         self._fresh: dict[str, Loaded] = {}
         self._written: dict[str, Where] = {}  # where this run's new records lie in the data files
 
@@ -151,8 +161,7 @@ class RecordCache:
             return None
         results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
         readable = [i for i, f in enumerate(files) if f.problem is None]
-        for i, result in zip(readable, load_many([(files[i].path, self._bytes(files[i])) for i in readable])):
-            results[i] = result
+        _take(results, readable, load_many([(files[i].path, self._bytes(files[i])) for i in readable]), files)
         self._fresh.update((files[i].key, results[i]) for i in readable)
         self.__dict__.pop("_known", None)  # a later load of the run reads the index and this delta
         new: dict[str, Entry] = {}
@@ -163,7 +172,7 @@ class RecordCache:
         if start is not None:
             new = {key: (*entry[:6], entry[6] + start, *entry[7:]) if isinstance(entry, tuple) else entry
                    for key, entry in new.items()}
-            if self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (names[-1], start + len(data), new)):
+            if self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (names[-1], start + len(data), new, FORMAT)):
                 self._written.update((key, entry[5:9]) for key, entry in new.items() if isinstance(entry, tuple))
                 where = [self._written.get(f.key) if f.problem is None else None for f in files]
         return Located(results, where, names)
@@ -177,15 +186,15 @@ class RecordCache:
         index = self.store.read(INDEX)
         if not isinstance(index, tuple) or not _is_index(index):
             return known  # absent, damaged, or another signed entry copied in its place: a miss
-        names, sizes, entries = index
+        names, sizes, entries, _ = index
         known.shelf = _Shelf(self.store, names)
         known.sizes = list(sizes)
         known.entries = entries
         for name in self.store.names("records-*.delta"):
             delta = self.store.read(name)
             known.deltas.append(name)
-            if isinstance(delta, tuple) and len(delta) == 3 and delta[0] == names[-1] and isinstance(delta[1], int) \
-                    and isinstance(delta[2], dict):
+            if isinstance(delta, tuple) and len(delta) == 4 and delta[3] == FORMAT and delta[0] == names[-1] \
+                    and isinstance(delta[1], int) and isinstance(delta[2], dict):
                 known.entries.update(delta[2])  # records appended to the newest data file
                 known.sizes[-1] = max(known.sizes[-1], delta[1])
         return known
@@ -199,7 +208,7 @@ class RecordCache:
     def locate(self, files: Sequence[SourceFile],
                load_many: Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]], *,
                compact: bool = True) -> Located:
-        """:meth:`load`, and where each record's pickle lies in the data files once the run's
+        """:meth:`load`, and where each record's bytes lie in the data files once the run's
         new records are remembered. ``compact=False``: ``files`` are only some of the current
         files (see :mod:`registry.recordsummary`), so new records are only appended."""
         results: list[Loaded] = [[f.problem] if f.problem is not None else None for f in files]
@@ -223,19 +232,16 @@ class RecordCache:
                 misses.append(i)
             elif isinstance(found, list):
                 results[i] = [dataclasses.replace(u, path=f.path) for u in found]
-            else:
-                # a Deferred per file: two files with the same content still get two record
-                # objects when loaded (Snapshot keys on object identity)
+            else:  # a Deferred per file: two files with the same content get two records (identity)
                 results[i] = Deferred(kind, found[0], found[1], found[2], found[3], found[4],
-                                      functools.partial(read, found[5], found[6], found[7], found[8]))
+                                      functools.partial(read, found[5], found[6], found[7], found[8]), recordcodec.loads)
                 where[i] = found[5:9]
                 hit_bytes += found[7]
         self._hit_bytes = hit_bytes  # what the current records use of the data files (see _remember)
         names = list(known.shelf.names) if known.shelf is not None else []
         if misses:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
-            for i, result in zip(misses, load_many(pairs)):
-                results[i] = result
+            _take(results, misses, load_many(pairs), files)
             if self.store is not None:
                 fresh.update((files[i].key, results[i]) for i in misses)
                 written = self._remember(files, results, misses, compact=compact)
@@ -293,7 +299,7 @@ class RecordCache:
         writer = _DataWriter(0)
         if not self.store.write_raw(name, writer.pieces(self._pieces(sorted(live.items()), files, results), entries)):
             return None
-        if not self.store.write(INDEX, ([name], [writer.offset], entries)):
+        if not self.store.write(INDEX, ([name], [writer.offset], entries, FORMAT)):
             return None
         for old in [*(set(known.shelf.names) - {name} if known.shelf else ()), *known.deltas]:
             self.store.remove(old)  # merged into the new one
@@ -317,10 +323,10 @@ class RecordCache:
                 new[key] = (*entry[:6], entry[6] + start, *entry[7:])
         end = start + len(data)
         if len(known.deltas) < _MAX_DELTAS:
-            written = self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (known.shelf.names[-1], end, new))
+            written = self.store.write(f"records-{os.getpid()}-{time.time_ns()}.delta", (known.shelf.names[-1], end, new, FORMAT))
             return new if written else None
         sizes = [*known.sizes[:-1], max(known.sizes[-1], end)]
-        if not self.store.write(INDEX, (known.shelf.names, sizes, {**known.entries, **new})):
+        if not self.store.write(INDEX, (known.shelf.names, sizes, {**known.entries, **new}, FORMAT)):
             return None
         for name in known.deltas:  # merged (a delta a parallel run wrote meanwhile stays)
             self.store.remove(name)
@@ -328,7 +334,7 @@ class RecordCache:
 
     def _pieces(self, chosen: Iterable[tuple[str, int]], files: Sequence[SourceFile],
                 results: list[Loaded]) -> Iterator[tuple[str, Loaded | Entry, bytes | None]]:
-        """(key, result or entry, pickle) for each chosen file: the pickle of a new record, or
+        """(key, result or entry, bytes) for each chosen file: the bytes of a new record, or
         of a known one read back from its data file (when compacting)."""
         seen: set[str] = set()
         for key, i in chosen:
@@ -344,14 +350,13 @@ class RecordCache:
                 except StaleCache:
                     continue
             else:
-                try:
-                    yield key, result, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-                except Exception:  # noqa: BLE001  (a record that cannot be pickled is not cached)
-                    continue
+                data = recordcodec.dumps(result)
+                if data is not None:  # (a record that cannot be given back exactly is not cached)
+                    yield key, result, data
 
 
 class _DataWriter:
-    """Streams pickles into a data file while filling in their index entries."""
+    """Streams records' bytes into a data file while filling in their index entries."""
 
     def __init__(self, file: int) -> None:
         self.file = file
@@ -362,14 +367,10 @@ class _DataWriter:
             if data is None:
                 entries[key] = result
                 continue
-            entries[key] = (*_light(result), self.file, self.offset, len(data), hashlib.sha256(data).digest())
+            light = (result.id, result.unit, *light_fields(result))  # what the snapshot's look-ups need
+            entries[key] = (*light, self.file, self.offset, len(data), hashlib.sha256(data).digest())
             self.offset += len(data)
             yield data
-
-
-def _light(result: Any) -> tuple[str, str, bool, tuple[str, ...], str | None]:
-    """id, unit and the light fields: what the snapshot's look-ups need without the record."""
-    return (result.id, result.unit, *light_fields(result))
 
 
 def _hand_over(f: SourceFile, root: Path | None) -> bytes:

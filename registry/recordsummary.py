@@ -6,7 +6,7 @@ carry this id, which systems a unit has, which project creates a system, the app
 ledger). Those answers come from a few fields of every record (see
 :class:`registry.snapshot.Columns`). This module keeps those columns of the last scanned working
 tree in the cache store (``records.summary``, signed like every entry), row by row with the
-path and blob id each row was made from, and where each record's pickle lies in the record
+path and blob id each row was made from, and where each record's bytes lie in the record
 cache's data files (:mod:`registry.recordcache`).
 
 A run compares the scan's paths and blob ids with the summary's, in C (list comparison): a
@@ -18,20 +18,20 @@ in. The rows patched since the summary was written are kept in a small signed de
 whole summary; a run that adds or removes files, or whose delta grew long, writes it all
 again. Too many changed rows, a data file gone
 (a parallel run compacted the record cache) or a damaged summary: the whole snapshot is built
-the usual way and a fresh summary written. A record is still unpickled only when a rule
-reaches it, and its pickle is checked against the SHA-256 the signed summary holds.
+the usual way and a fresh summary written. A record is still rebuilt only when a rule
+reaches it, and its bytes are checked against the SHA-256 the signed summary holds.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
-import pickle
 import struct
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 from operator import eq, ne
 from typing import Any
 
+from registry import recordcodec
 from registry.cache import SourceFile
 from registry.cachestore import StaleCache, Store
 from registry.recordcache import Loaded, Located, RecordCache, Where, _Shelf, due_for_compaction
@@ -39,9 +39,9 @@ from registry.snapshot import Columns, Deferred, Snapshot, Unreadable
 
 SUMMARY = "records.summary"
 DELTA = "records.summary.delta"
-_FORMAT = 1
-_WHERE = struct.Struct("<IQI32s")  # a row's pickle: data file number, offset, length, SHA-256
-_NOWHERE = bytes(_WHERE.size)  # a row with no pickle (not a record)
+_FORMAT = 2  # 2: the records it points at are plain data (registry.recordcodec), no longer pickles
+_WHERE = struct.Struct("<IQI32s")  # a row's record: data file number, offset, length, SHA-256
+_NOWHERE = bytes(_WHERE.size)  # a row with no record bytes (not a record)
 _PATCH_LIMIT = 256  # more changed rows than this (and than 1/8 of them): build it all again
 _PARSE_LIMIT = 16  # at most this many changed rows are parsed without looking in the record cache
 _DELTA_LIMIT = 64  # more rows patched since the summary was written: write it all again
@@ -183,7 +183,7 @@ def _move_rows(summary: Summary, take: list[int], files: Sequence[SourceFile]) -
 
 def _place(summary: Summary, values: dict[int, Any], row: int, f: SourceFile, result: Loaded | Deferred,
            spot: Where | None) -> int:
-    """Row ``row`` from its load result; the bytes of data file its pickle uses."""
+    """Row ``row`` from its load result; the bytes of data file its record uses."""
     columns, where = summary.columns, summary.where
     span = slice(row * _WHERE.size, (row + 1) * _WHERE.size)
     if isinstance(result, list):
@@ -230,7 +230,7 @@ def _snapshot_of(summary: Summary, files: Sequence[SourceFile], values: dict[int
         file, offset, length, digest = _WHERE.unpack_from(where, row * _WHERE.size)
         if length == 0:
             raise StaleCache(f"{columns.paths[row]}: no record in the summary", damaged=True)
-        return pickle.loads(shelf.read(file, offset, length, digest))
+        return recordcodec.loads(shelf.read(file, offset, length, digest))
 
     return Snapshot.of_columns(columns, invalid, values, fetch)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -43,14 +42,15 @@ class Origin:
 
 class Deferred:
     """A record kept in the record cache until a run actually looks at it, with the few fields
-    the snapshot's indexes need. Unpickling every record of a large registry costs more than a
+    the snapshot's indexes need. Rebuilding every record of a large registry costs more than a
     ``check PATHS`` run spends on everything else, and so would reading every record's bytes:
-    ``fetch`` reads (and verifies) this one record's pickle only when it is loaded."""
+    ``fetch`` reads (and verifies) this one record's bytes only when it is loaded, ``decode``
+    makes the record of them (:func:`registry.recordcodec.loads`)."""
 
-    __slots__ = ("kind", "id", "unit", "active", "creates", "approval", "fetch")
+    __slots__ = ("kind", "id", "unit", "active", "creates", "approval", "fetch", "decode")
 
     def __init__(self, kind: str, id: str, unit: str, active: bool, creates: tuple[str, ...],
-                 approval: str | None, fetch: Callable[[], bytes]) -> None:
+                 approval: str | None, fetch: Callable[[], bytes], decode: Callable[[bytes], Any]) -> None:
         self.kind = kind  # "systems" | "projects": the folder, which decides the model
         self.id = id
         self.unit = unit
@@ -58,9 +58,10 @@ class Deferred:
         self.creates = creates  # Project.systems.creates; () for systems
         self.approval = approval  # System.new_system_approval.doc_no as written; None for projects
         self.fetch = fetch
+        self.decode = decode
 
     def load(self) -> Record:
-        record: Record = pickle.loads(self.fetch())
+        record: Record = self.decode(self.fetch())
         return record
 
 
@@ -169,7 +170,7 @@ class _Rows:
 class Snapshot:
     """Records of one revision. Records with schema errors are not in it (they have findings).
 
-    A record is materialised (loaded, or unpickled from the record cache) only when something
+    A record is materialised (loaded, or rebuilt from the record cache) only when something
     reaches it: ``systems``/``projects`` (all of them), the look-ups by id or unit, or
     :meth:`systems_where`/:meth:`projects_where` (only the paths asked for). Counting
     look-ups (``count_system_id``, ``active_count`` …) never need a record: they read the

@@ -110,7 +110,7 @@ class Calendar:
             return [d in arrangement.workdays or (d.weekday() < 5 and d not in arrangement.holidays) for d in days]
         if not _library_covers(year):
             return None
-        return [working_day(d).working for d in days]
+        return _library_flags(days)
 
     def covers(self, year: int) -> bool:
         return self._running(year) is not None
@@ -190,6 +190,16 @@ def working_day(day: dt.date) -> Day:
         return Day(bool(chinese_calendar.is_workday(day)), estimated=False)
     except NotImplementedError:
         return Day(day.weekday() < 5, estimated=True)
+
+
+def _library_flags(days: list[dt.date]) -> list[bool]:
+    """``chinese_calendar.is_workday`` of each of ``days`` (a year the package covers), read off
+    its two tables as the package itself decides (an adjusted working day, or Monday to Friday
+    and no holiday): the package's own function scans its whole table for the years it
+    covers on every call, 0.1 s for the 16 years a registry's contracts span.
+    tests/test_workdays.py compares both for every day of every year the package knows."""
+    holidays, workdays = chinese_calendar.holidays, chinese_calendar.workdays
+    return [d in workdays or (d.weekday() <= 4 and d not in holidays) for d in days]
 
 
 @functools.lru_cache(maxsize=None)

@@ -145,3 +145,53 @@ def sequence(draw: st.DrawFn, indent: int, depth: int) -> list[str]:
 @given(mapping(0, 0))
 def test_generated_block_yaml_has_the_same_positions(lines: list[str]) -> None:
     agrees(("\n".join(lines) + "\n").encode())
+
+
+# -- vouched blobs: the loader read them line by line, positions are not read so again ----------
+
+
+def test_a_vouched_blob_gets_the_same_positions_and_only_its_own_bytes_are_vouched_for(tmp_path: Path) -> None:
+    from registry import fastpositions, loader
+    from registry.cache import blob_id
+    from registry.hiddentext import screened
+
+    vouched = 0
+    for path in shipped_yaml():
+        raw = path.read_bytes()
+        relative = "/".join(path.parts[-3:])
+        if path.parts[-3] not in loader.RECORD_FOLDERS:
+            continue
+        record = loader.load_record(relative, raw)
+        if screened(record):  # what the record cache vouches for: read_simple reads these bytes
+            text = raw.decode("utf-8")
+            assert fastpositions.read_simple(text) is not None
+            fastpositions.vouch(blob_id(raw))
+            assert simple_positions(text, blob_id(raw)) == simple_positions(text) == parse(raw, positions=True).positions
+            vouched += 1
+    assert vouched > 30
+    # a file changed after it was loaded has another blob id: read_simple decides again
+    odd = b"a: \"x\\ty\"\nb:\n  - c\n"
+    assert simple_positions(odd.decode(), blob_id(odd)) is None
+
+
+@SOME
+@given(mutations([" ", "  ", "-", "- ", ":", ": ", "#", " #", '"', "[", "]", "{", "}", ",", ", ", "\n", "\n  ",
+                  "\t", "\u200b", "\ufeff", "\r"]))
+def test_the_loader_marks_as_read_line_by_line_only_what_read_simple_reads(raw: bytes) -> None:
+    """The record cache vouches for a blob when the loader's record is screened
+    (:func:`registry.hiddentext.screened`): that must imply :func:`read_simple` reads the text
+    :mod:`registry.positions` decodes from the same bytes."""
+    from registry import loader
+    from registry.hiddentext import screened
+    from registry.yamlio import YamlError, decode
+
+    for path in ("systems/czj/czj-a.yaml", "projects/czj/2025-czj-001.yaml"):
+        record = loader.load_record(path, raw)
+        if screened(record):
+            try:
+                text = decode(raw)
+            except YamlError:
+                raise AssertionError("a screened record from bytes that do not decode") from None
+            from registry.fastyaml import read_simple
+
+            assert read_simple(text) is not None

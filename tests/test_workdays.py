@@ -181,3 +181,20 @@ def test_every_numeric_parameter_declares_its_range() -> None:
                 bounds = {k for meta in info.metadata for k in ("ge", "gt", "le", "lt") if getattr(meta, k, None) is not None}
                 assert bounds & {"ge", "gt"} and bounds & {"le", "lt"}, f"{rule.id}.{name} has no range"
                 assert allowed_values(rule.params, name)
+
+
+def test_every_day_the_library_knows_is_a_working_day_exactly_when_the_library_says_so() -> None:
+    """Calendar reads the package's two tables itself (its ``is_workday`` rescans them per
+    call): for every day of every year the package covers, the same answer as ``is_workday``."""
+    import chinese_calendar
+
+    from registry.workdays import Calendar
+
+    calendar = Calendar()
+    years = sorted({d.year for d in chinese_calendar.holidays})
+    assert len(years) > 10
+    for year in range(years[0], years[-1] + 1):
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            assert calendar.working_day(day) == Day(chinese_calendar.is_workday(day), estimated=False), day
+            day += dt.timedelta(days=1)

@@ -222,7 +222,7 @@ def chg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
     base = _base(ctx)
     for p in ctx.projects:
         before = base.project(p.id)
-        if before is None:
+        if before is None or before == p:  # (an equal record keeps every entry: most of a change's records)
             continue
         for stage in before.milestones.present():
             yield from _milestone_kept(p, stage, before.milestones.get(stage), p.milestones.get(stage))
@@ -235,7 +235,7 @@ def chg004(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           f"the recorded {en} {name}[{index}] ({shown(entry)}) was edited or removed: history is append-only")
     for s in ctx.systems:
         old = base.system(s.id)
-        if old is None:
+        if old is None or old == s:
             continue
         for name, label, was, now in system_records(old, s):
             yield problem(s, name,
