@@ -25,6 +25,8 @@ MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not
 
 _SPACE = re.compile(r"\s+")
 _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总合计", "累计"})
+# The filled-in example a template keeps under its header: 例, 示例, 填写示例：…
+_EXAMPLE = re.compile(r"^(例|示例|样例|范例|举例|填写示例|填表示例|填报示例)(\d*|（[^）]*）)([:：].*)?$")
 # A footer cell: 填报单位（盖章）：…, 填报人：…, 联系电话：…, 注：…, 说明：…
 _FOOTER = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单位名称|单位|填报人|填表人|报送人|审核人|审核|负责人|单位负责人"
                      r"|主要负责人|分管领导|联系人|联系电话|电话|制表人|制表|填报日期|填表日期|报送日期|日期|注\d*|备注"
@@ -102,10 +104,13 @@ def fill_merged(grid: list[list[Any]], merges: Merges) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in grid]
 
 
-def header_rows(grid: Grid, merges: Merges = ()) -> tuple[list[str], int] | None:
-    """(the column titles, the index of the first row under them): the first row with two
-    different filled cells (a title merged across the sheet has one); when a title in it is
-    merged across columns and the row below names those columns, the lower row's names."""
+def header_rows(grid: Grid, merges: Merges = (), given: int | None = None) -> tuple[list[str], int] | None:
+    """(the column titles, the index of the first row under them): row ``given`` (0-based) when
+    the caller names it; else the first row with two different filled cells (a title merged
+    across the sheet has one) that is not a 填报单位/填报日期 line; when a title in it is merged
+    across columns and the row below names those columns, the lower row's names."""
+    if given is not None:
+        return ([str(v).strip() if filled(v) else "" for v in grid[given]], given + 1) if given < len(grid) else None
     for index, row in enumerate(grid):
         keys = [_key(v) for v in row if filled(v)]
         if len(set(keys)) < 2 or all(_FOOTER.match(key) for key in keys):
@@ -142,11 +147,14 @@ def _names_columns_under_group(index: int, row: Sequence[Any], below: Sequence[A
 
 
 def not_a_record(cells: Sequence[Any], index: int, merges: Merges = ()) -> str | None:
-    """Why the row at ``index`` is not a record (合计行, a section title, the footer), or None."""
+    """Why the row at ``index`` is not a record (合计行, the template's example, a section title,
+    the footer), or None."""
     values = [v for v in cells if filled(v)]
     keys = {_key(v) for v in values}
     if keys & _TOTALS:
         return "合计行"
+    if any(_EXAMPLE.match(key) for key in keys):
+        return "填写示例行"
     if all(_FOOTER.match(_key(v)) for v in values):
         return "表尾的填报信息或说明"
     if len(keys) == 1 and (_SECTION.match(_key(values[0])) or _spans_row(index, merges)):

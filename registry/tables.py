@@ -80,8 +80,9 @@ class Sheet:
         return f"{letter} 列（{header}）" if header else f"{letter} 列"
 
 
-def read_table(path: Path) -> list[Sheet]:
-    """Every sheet of ``path`` that has a header row."""
+def read_table(path: Path, header_row: int | None = None) -> list[Sheet]:
+    """Every sheet of ``path`` that has a header row: row ``header_row`` (1-based, as the
+    spreadsheet numbers it) when given, else the one :func:`header_rows` finds."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise _error(path, f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请提供 .xlsx、.xls 或 .csv 文件",
@@ -92,7 +93,9 @@ def read_table(path: Path) -> list[Sheet]:
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
     readers = {".csv": _csv_grid, ".xls": xls_grids}
     grids = readers.get(suffix, _xlsx_grids)(path, raw)
-    return [sheet for name, grid, merges, hidden in grids if (sheet := _sheet(name, grid, merges, hidden)) is not None]
+    given = header_row - 1 if header_row is not None else None
+    return [sheet for name, grid, merges, hidden in grids
+            if (sheet := _sheet(name, grid, merges, hidden, given)) is not None]
 
 
 def _error(path: Path, zh: str, en: str) -> ConfigError:
@@ -148,8 +151,8 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
         book.close()
 
 
-def _sheet(name: str, grid: Grid, merges: Merges = (), hidden: bool = False) -> Sheet | None:
-    found = header_rows(grid, merges)
+def _sheet(name: str, grid: Grid, merges: Merges = (), hidden: bool = False, given: int | None = None) -> Sheet | None:
+    found = header_rows(grid, merges, given)
     if found is None:
         return None
     headers, first = found

@@ -348,3 +348,32 @@ def test_a_hidden_sheet_is_not_imported_unless_the_mapping_names_it(tmp_path: Pa
     mapping.write_text("sheet: 旧表\n", encoding="utf-8")
     assert main(["--root", str(root), "import", str(file), "--mapping", str(mapping)]) == 0
     assert [r["name"] for r in records(root).values()] == ["早已停用的系统"]
+
+
+def test_the_template_s_example_row_is_set_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    file = tmp_path / "台账.csv"
+    file.write_text("序号,系统名称,所属单位,运行状态,上线时间,部署方式\n"
+                    "例,XX县XX管理系统,XX局,在用,2020-01-01,县级政务云\n"
+                    "1,非税收入管理系统,财政局,在用,2019-05-01,自建机房\n", encoding="utf-8")
+    assert main(["--root", str(root), "import", str(file)]) == 0
+    assert "第 2 行：填写示例行，已跳过" in capsys.readouterr().err
+    assert [r["name"] for r in records(root).values()] == ["非税收入管理系统"]
+
+
+def test_a_mapping_names_the_header_row_when_the_guess_is_wrong(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    file = tmp_path / "台账.csv"
+    file.write_text("临河县,2026年\n"  # two different cells above the table: taken for the header
+                    "系统名称,所属单位,运行状态,上线时间,部署方式\n"
+                    "非税收入管理系统,财政局,在用,2019-05-01,自建机房\n", encoding="utf-8")
+    assert main(["--root", str(root), "import", str(file)]) == 2
+    assert "找不到可导入的表" in capsys.readouterr().err
+    mapping = tmp_path / "映射.yaml"
+    mapping.write_text("header_row: 2\n", encoding="utf-8")
+    assert main(["--root", str(root), "import", str(file), "--mapping", str(mapping)]) == 0
+    assert [r["name"] for r in records(root).values()] == ["非税收入管理系统"]
+    mapping.write_text("header_row: 0\n", encoding="utf-8")
+    assert main(["--root", str(root), "import", str(file), "--mapping", str(mapping)]) == 2
+    assert "header_row 不正确" in capsys.readouterr().err

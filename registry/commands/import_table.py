@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(root)
     known = set(leaf_types("systems")) | set(leaf_types("projects"))
     mapping = load_mapping(args.mapping, known)
-    every = read_table(args.file)
+    every = read_table(args.file, mapping.header_row)
     sheets = [s for s in every if not is_guide(s)]
     beside = args.file.with_name(GUIDE_FILE)  # the CSV export's field guide, when it is there
     guide = guide_of(every + (read_table(beside) if args.file.suffix.lower() == ".csv" and beside.is_file() else []))
