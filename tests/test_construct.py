@@ -246,3 +246,31 @@ def test_assemble_is_model_validate_for_plain_models() -> None:
             super().__init__(**data)
 
     assert not any(plain_model(model) for model in (Private, Extra, Init, dict, "System", None))
+
+
+def test_shapes_made_from_other_models_decide_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """shapes.json is derived from registry/models and registry/enums.py: edited sources without
+    ``python -m registry.shapes`` leave every record to pydantic (and the history's check too)."""
+    from registry import shapebuild
+
+    data = next(data for kind, data in shipped_records() if kind == "systems")
+    assert shapes.shapes() is not None and surely_built(System, data) is not None
+    monkeypatch.setattr(shapes, "source_fingerprint", lambda: "another model")
+    for cached in (shapes.shapes, shapes._checker, shapebuild._builder):
+        cached.cache_clear()
+    try:
+        assert shapes.shapes() is None
+        assert surely_built(System, data) is None
+        assert not shapes.surely_valid("System", data)
+    finally:
+        monkeypatch.undo()
+        for cached in (shapes.shapes, shapes._checker, shapebuild._builder):
+            cached.cache_clear()
+
+
+def test_a_builder_that_fails_leaves_the_record_to_pydantic(monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry import shapebuild
+
+    data = next(data for kind, data in shipped_records() if kind == "systems")
+    monkeypatch.setattr(shapebuild, "_builder", lambda model: lambda value: (_ for _ in ()).throw(ValueError("x")))
+    assert surely_built(System, data) is None
