@@ -126,6 +126,7 @@ Loaded = Record | list[Unreadable]
 # A load of more files than this validates with pydantic (its validator, once built, is faster
 # per record than making records from their shapes; building it costs about 500 records' worth).
 CONSTRUCT_MAX_FILES = 256
+_construct = True  # False while load_all loads more files than that (workers inherit it)
 PARALLEL_MIN_FILES = 1_000
 # Nor on fewer cores than this: every record a worker loads is pickled and unpickled again in
 # this process, which costs nearly as much as loading it (20,000 records: 2.5 s of CPU more in
@@ -162,25 +163,25 @@ def load_all(files: Sequence[tuple[str, bytes | Callable[[], bytes]]]) -> list[L
     file given as a function is read by it where it is parsed (in the worker), so that the
     bytes of a large registry are never all in memory at once."""
     workers = _worker_count(len(files))
-    construct = len(files) <= CONSTRUCT_MAX_FILES
+    global _pending, _construct
+    previous, _construct = _construct, len(files) <= CONSTRUCT_MAX_FILES
     with paused_gc():
-        if workers < 2:
-            return [load_record(path, _bytes(raw), construct=construct) for path, raw in files]
-        global _pending
-        _pending = files
         try:
+            if workers < 2:
+                return [load_record(path, _bytes(raw)) for path, raw in files]
+            _pending = files
             chunks = [(start, min(start + _CHUNK, len(files))) for start in range(0, len(files), _CHUNK)]
             import multiprocessing  # (only for many files: a few are loaded here, without it)
 
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return [result for part in pool.imap(_load_chunk, chunks) for result in part]
         finally:
-            _pending = ()
+            _pending, _construct = (), previous
 
 
 def _load_chunk(bounds: tuple[int, int]) -> list[Loaded]:
     with paused_gc():
-        return [load_record(path, _bytes(raw), construct=False) for path, raw in _pending[bounds[0]:bounds[1]]]
+        return [load_record(path, _bytes(raw)) for path, raw in _pending[bounds[0]:bounds[1]]]
 
 
 def _bytes(raw: bytes | Callable[[], bytes]) -> bytes:
@@ -206,9 +207,8 @@ def _worker_count(files: int) -> int:
     return max(1, min(cores, 8, files // (PARALLEL_MIN_FILES // 2)))
 
 
-def load_record(path: str, raw: bytes, *, construct: bool = True) -> Record | list[Unreadable]:
-    """A valid record, or the REG001 problem / every REG002 problem of the file; ``construct``:
-    see :func:`validate`."""
+def load_record(path: str, raw: bytes) -> Record | list[Unreadable]:
+    """A valid record, or the REG001 problem / every REG002 problem of the file."""
     model = RECORD_FOLDERS[path.split("/", 1)[0]]
     data, screened = _plain_block_data(raw)
     if data is None:
@@ -216,7 +216,7 @@ def load_record(path: str, raw: bytes, *, construct: bool = True) -> Record | li
             data = parse(raw).data
         except YamlError as exc:
             return [Unreadable(path, "REG001", exc.line, exc.column, exc.field, exc.message)]
-    loaded = validate(path, raw, model, data, construct=construct)
+    loaded = validate(path, raw, model, data)
     if screened and not isinstance(loaded, list):
         mark_screened(loaded)  # no hidden character in its file: REG012 need not look (registry.hiddentext)
     return loaded
@@ -234,14 +234,13 @@ def _plain_block_data(raw: bytes) -> tuple[dict[str, Any] | None, bool]:
     return read_screened(text)
 
 
-def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any], *,
-             construct: bool = True) -> Record | list[Unreadable]:
-    """The record ``data`` makes, or its REG002 problems. With ``construct``, data the shapes
-    vouch for is made into the record without pydantic's validator (:mod:`registry.shapebuild`):
-    building that validator is most of a few-file check, while each record made so costs some
-    50 µs more than the built validator takes — so a load of many files
-    (:data:`CONSTRUCT_MAX_FILES`) goes to pydantic."""
-    if construct:
+def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]) -> Record | list[Unreadable]:
+    """The record ``data`` makes, or its REG002 problems. Data the shapes vouch for is made into
+    the record without pydantic's validator (:mod:`registry.shapebuild`): building that
+    validator is most of a few-file check, while each record made so costs some 50 µs more than
+    the built validator takes — so within a load of many files (:func:`load_all`, more than
+    :data:`CONSTRUCT_MAX_FILES`) every record goes to pydantic."""
+    if _construct:
         made = surely_built(model, data)
         if made is not None:
             share_field_sets(made)
