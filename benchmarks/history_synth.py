@@ -172,7 +172,10 @@ class _Editor:
         text = self.files[path]
         roll = self.rng.random()
         if roll < 0.3 and "progress_reports: [" in text:
-            return {path: text.replace("progress_reports: [", f"progress_reports: [{self._date()}, ", 1)}
+            date = self._date()
+            if "progress_reports: []" in text:  # the first report: [date], as a person writes it (not "[date, ]")
+                return {path: text.replace("progress_reports: []", f"progress_reports: [{date}]", 1)}
+            return {path: text.replace("progress_reports: [", f"progress_reports: [{date}, ", 1)}
         if roll < 0.5 and "  total_wan: " in text:
             return {path: _sub(r"^  total_wan: ([0-9.]+)$", f"  total_wan: {self.rng.randint(10, 900)}.{number % 100:02d}", text)}
         milestone = self.rng.choice(_MILESTONES_ADDED)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from operator import attrgetter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -84,8 +85,9 @@ def run_key(*, config: bytes, files: Iterable[SourceFile], today: str, base: str
     """Every input of a check run, hashed. ``base`` is the resolved base commit (or '')."""
     digest = hashlib.sha256(fingerprint().encode() + b"\0")
     digest.update(hashlib.sha256(config).digest())
-    for f in files:
-        digest.update(f"{f.path}\0{f.blob}\n".encode("utf-8", "surrogateescape"))
+    files = list(files)  # one line per file, joined in C (20,000 files on every warm run)
+    paths, blobs = list(map(attrgetter("path"), files)), list(map(attrgetter("blob"), files))
+    digest.update("\n".join(map("\0".join, zip(paths, blobs))).encode("utf-8", "surrogateescape") + b"\n")
     digest.update(f"today={today}\0base={base}\0".encode())
     digest.update(("targets=" + "\0".join(sorted(targets)) if targets is not None else "targets=*")
                   .encode("utf-8", "surrogateescape"))

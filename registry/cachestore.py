@@ -10,143 +10,33 @@ CI) never see a half-written file. ``REGISTRY_NO_CACHE=1`` turns caching off.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
 import hmac
 import io
 import os
 import pickle
-import re
 import stat
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import registry
+from registry.cachekey import FORMAT as FORMAT
+from registry.cachekey import fingerprint as fingerprint
+from registry.cachekey import quietly as _quietly
+from registry.cachekey import signing_key as _signing_key
+from registry.cachekey import temporary as _temporary
+from registry.cachekey import write_atomically as _write_atomically
 from registry.layout import UnreadableFile, read_regular
-from registry.pluginsources import listing as _listing
-from registry.pluginsources import plug_in_profiles
 
 CACHE_DIR = ".registry-cache"
 DISABLE_ENV = "REGISTRY_NO_CACHE"
-FORMAT = 4  # bump when the layout of entries changes (4: the signature covers the entry's name)
 _MAGIC = b"registry-cache\x00\x01"
-_KEY_BYTES = 32
 _DIGEST = hashlib.sha256().digest_size
-# Libraries whose version can change what a record loads to or what a rule says.
-_DISTRIBUTIONS = ("pydantic", "pydantic-core", "ruamel.yaml", "ruamel.yaml.clib", "chinesecalendar")
 _KEEP_FINGERPRINTS = 3  # older tool versions' directories beyond this are removed
 
 
 def enabled() -> bool:
     return os.environ.get(DISABLE_ENV, "").strip() in ("", "0")
-
-
-@functools.cache
-def fingerprint() -> str:
-    """Hash of everything besides the input files that decides a result: this package's
-    source files, the versions of the libraries it builds on, and the Python version."""
-    digest = hashlib.sha256(f"{FORMAT}\0{registry.__version__}\0{sys.version}\0".encode())
-    for name in _DISTRIBUTIONS:
-        digest.update(f"{name}={_version(name)}\0".encode())
-    _add_sources(digest, os.path.dirname(registry.__file__))
-    # A plug-in rule profile decides results as much as the built-in ones, and a reused report
-    # imports no rule that could notice it changed: its declaration and its code count too.
-    for declaration, places in plug_in_profiles():
-        digest.update(declaration + b"\0")
-        for place in places:
-            _add_sources(digest, place)
-    return digest.hexdigest()
-
-
-def _add_sources(digest: Any, place: str) -> None:
-    """The names and contents of the files of a package folder (or of one module file)."""
-    files = _source_files(place) if os.path.isdir(place) else [(os.path.basename(place), place)]
-    for relative, path in files:
-        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-        with contextlib.suppress(OSError), open(path, "rb") as source:
-            digest.update(hashlib.sha256(source.read()).digest())
-
-
-def _source_files(package: str) -> list[tuple[str, str]]:
-    """(path relative to ``package`` with ``/``, full path) of every file of the package but
-    bytecode, sorted (``os.walk``: every run computes the fingerprint, and pathlib's objects
-    cost more than reading the 200 files)."""
-    found = []
-    for folder, folders, names in os.walk(package):
-        folders[:] = [name for name in folders if name != "__pycache__"]
-        prefix = os.path.relpath(folder, package).replace(os.sep, "/")
-        for name in names:
-            path = os.path.join(folder, name)
-            if not name.endswith(".pyc") and os.path.isfile(path):
-                found.append((name if prefix == "." else f"{prefix}/{name}", path))
-    return sorted(found)
-
-
-def _version(distribution: str) -> str:
-    """The installed version of ``distribution``: from the name of its ``<name>-<version>.dist-info``
-    folder, found the way ``importlib.metadata`` finds it (the first on ``sys.path``), without
-    importing ``importlib.metadata`` (which costs more than the rest of an unchanged run's setup);
-    through it only for another kind of installation."""
-    wanted = _normalised(distribution)
-    for folder in sys.path:
-        for name in _listing(folder or "."):
-            project, _, version = name.removesuffix(".dist-info").partition("-")
-            if name.endswith(".dist-info") and version and _normalised(project) == wanted:
-                return version
-    from importlib import metadata
-
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
-def _normalised(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
-
-
-def _signing_key() -> bytes | None:
-    """The per-user secret that signs cache files; created on first use. None if unusable."""
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(home) / "registry" / "cache.key"
-    try:
-        key = path.read_bytes()
-        if len(key) == _KEY_BYTES:
-            return key
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = os.urandom(_KEY_BYTES)
-        _write_atomically(path, fresh, mode=0o600)
-        return path.read_bytes() if path.stat().st_size == _KEY_BYTES else None  # another run may have won
-    except OSError:
-        return None
-
-
-def _write_atomically(path: Path, data: bytes | Iterable[bytes | memoryview], *, mode: int = 0o644) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``."""
-    import tempfile  # (only where something is written: a reused answer writes nothing)
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for piece in [data] if isinstance(data, bytes) else data:
-                out.write(piece)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with _quietly():
-            os.unlink(tmp)
-        raise
-
-
-def _quietly() -> contextlib.suppress:
-    """``with _quietly(): …`` ignores OSError: the cache is an optimisation, never an error."""
-    return contextlib.suppress(OSError)
 
 
 class Store:
@@ -286,10 +176,8 @@ class Store:
     def clock_ns(self) -> int | None:
         """The file system's clock now, in nanoseconds: the modification time a file written
         now gets (its granularity and its skew, e.g. on a network drive). None if unusable."""
-        import tempfile
-
         with _quietly():
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".clock-")
+            fd, tmp = _temporary(self.directory, ".clock-")
             try:
                 return os.fstat(fd).st_mtime_ns
             finally:

@@ -239,12 +239,13 @@ def still_current(root: Path, config_raw: bytes, files: Sequence[SourceFile], re
     """Whether registry.yaml and the files with findings still hold the bytes the run was keyed
     on: finding positions are read from disk after loading, so a file saved during the run
     must not leave its new line numbers under the old content's key."""
-    blobs = {f.path: f.blob for f in files if f.problem is None}
+    found = {f.path for f in result.findings}
+    blobs = {f.path: f.blob for f in files if f.path in found and f.problem is None}  # (not 20,000 entries)
     try:
         if read_config(root) != config_raw:
             return False
-        for path in {f.path for f in result.findings} & blobs.keys():
-            if blob_id(read_regular(root, path)) != blobs[path]:
+        for path, blob in blobs.items():
+            if blob_id(read_regular(root, path)) != blob:
                 return False
     except Exception:  # noqa: BLE001  (unreadable now: simply do not keep this report)
         return False

@@ -61,9 +61,8 @@ _FORCED = (
     "core.checkStat=default", "core.trustctime=true", "core.fsmonitor=false", "core.useBuiltinFSMonitor=false",
     "core.untrackedCache=false", "core.ignoreStat=false", "core.preloadIndex=true", "diff.relative=false",
 )
-_DEBUG = re.compile(
-    r"  ctime: (\d+):(\d+)\t  mtime: (\d+):(\d+)\t  dev: (\d+)\tino: (\d+)\t  uid: \d+\tgid: \d+\t"
-    r"  size: (\d+)\tflags: ([0-9a-f]+)")
+_DEBUG = (r"  ctime: (\d+):(\d+)\t  mtime: (\d+):(\d+)\t  dev: (\d+)\tino: (\d+)\t  uid: \d+\tgid: \d+\t"
+          r"  size: (\d+)\tflags: ([0-9a-f]+)")  # an entry's recorded values, as parsed (its lines joined by tabs)
 
 
 def enabled() -> bool:
@@ -95,20 +94,25 @@ def _identity(path: str) -> Identity | None:
 
 
 class IndexScan:
-    """The two git processes of one scan, started; :meth:`collect` waits for them."""
+    """The git processes of one scan, started; :meth:`collect` waits for them."""
 
-    def __init__(self, root: Path, index: str, identity: Identity, listing: subprocess.Popen[bytes],
-                 dirty: subprocess.Popen[bytes]) -> None:
-        self.root, self.index, self.identity = root, index, identity
-        self._listing, self._dirty = listing, dirty
+    def __init__(self, cwd: str, index: str, identity: Identity, procs: list[subprocess.Popen[bytes]]) -> None:
+        self.cwd, self.index, self.identity = cwd, index, identity
+        self._where, self._listing, self._dirty = procs
         self._collected = False
 
     def collect(self) -> GitIndex | None:
-        """What git said, or None if it failed or the index changed while it was read."""
+        """What git said, or None if it failed, read another index than the one whose ``stat``
+        was taken before it started, or the index changed while it was read."""
         self._collected = True
-        listed = _finish(self._listing)
-        dirty = _finish(self._dirty)
-        if listed is None or dirty is None or _identity(self.index) != self.identity:
+        where, listed, dirty = _finish(self._where), _finish(self._listing), _finish(self._dirty)
+        if where is None or listed is None or dirty is None:
+            return None
+        lines = where.decode("utf-8", "surrogateescape").split("\n")
+        if len(lines) != 3 or lines[0] != "true" or not lines[1] or lines[2]:
+            return None  # not in a work tree
+        named = os.path.join(self.cwd, lines[1])  # the index git reads (relative to ``cwd`` unless absolute)
+        if _identity(named) != self.identity or _identity(self.index) != self.identity:
             return None
         return GitIndex.parse(listed, dirty)
 
@@ -116,41 +120,61 @@ class IndexScan:
         """Stop git if its answer was not collected (the run failed before, e.g. on registry.yaml)."""
         if not self._collected:
             self._collected = True
-            for proc in (self._listing, self._dirty):
+            for proc in (self._where, self._listing, self._dirty):
                 proc.kill()
                 _finish(proc)
 
 
 def start(root: Path) -> IndexScan | None:
     """Start reading git's index for the record folders of ``root``; None when ``root`` is not
-    in a git work tree (or git cannot be run), or the index is turned off."""
+    in a git work tree (as far as a look for ``.git`` tells: git itself confirms it, see
+    :meth:`IndexScan.collect`), or git cannot be run, or the index is turned off."""
     if not enabled():
         return None
     cwd, env = os.fspath(root), _environment()
-    try:
-        where = subprocess.run(_command("rev-parse", "--is-inside-work-tree", "--git-path", "index"), cwd=cwd, env=env,
-                               capture_output=True, check=False)
-    except OSError:
-        return None
-    lines = where.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if where.returncode != 0 or len(lines) != 3 or lines[0] != "true" or not lines[1] or lines[2]:
-        return None
-    index = os.path.join(cwd, lines[1])  # relative to ``cwd`` unless absolute
-    identity = _identity(index)
-    if identity is None:
+    index = _index_file(cwd, env)
+    identity = _identity(index) if index is not None else None
+    if index is None or identity is None:
         return None
     spawned: list[subprocess.Popen[bytes]] = []
     try:
-        for args in (("ls-files", "--stage", "--debug", "-z", "--", "systems", "projects"),
+        for args in (("rev-parse", "--is-inside-work-tree", "--git-path", "index"),
+                     ("ls-files", "--stage", "--debug", "-z", "--", "systems", "projects"),
                      ("diff-files", "--name-only", "--relative", "--no-ext-diff", "--ignore-submodules=none", "-z",
                       "--", "systems", "projects")):
             spawned.append(subprocess.Popen(_command(*args), cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
     except OSError:
         for proc in spawned:
+            proc.kill()
             _finish(proc)
         return None
-    return IndexScan(root, index, identity, spawned[0], spawned[1])
+    return IndexScan(cwd, index, identity, spawned)
+
+
+def _index_file(cwd: str, env: Mapping[str, str]) -> str | None:
+    """The index file git will read from ``cwd``, as far as the environment and the nearest
+    ``.git`` tell (git's own answer is compared with it before anything git said is used)."""
+    if env.get("GIT_INDEX_FILE"):
+        return os.path.join(cwd, env["GIT_INDEX_FILE"])
+    if env.get("GIT_DIR"):
+        return os.path.join(cwd, env["GIT_DIR"], "index")
+    folder = os.path.abspath(cwd)
+    while True:
+        dot = os.path.join(folder, ".git")
+        if os.path.isdir(dot):
+            return os.path.join(dot, "index")
+        if os.path.isfile(dot):  # a linked work tree or a submodule: "gitdir: <path>"
+            try:
+                with open(dot, encoding="utf-8", errors="surrogateescape") as pointer:
+                    line = pointer.readline().rstrip("\n")
+            except OSError:
+                return None
+            return os.path.join(folder, line.removeprefix("gitdir: "), "index") if line.startswith("gitdir: ") else None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def _finish(proc: subprocess.Popen[bytes]) -> bytes | None:
@@ -223,7 +247,7 @@ def _matches(entry: str, size: int, mtime_ns: int, ctime_ns: int, ino: int, dev:
     ``lstat`` values (as the index keeps them) and this blob id."""
     head, _, debug = entry.partition("\0")
     fields = head.partition("\t")[0].split(" ")
-    found = _DEBUG.fullmatch(debug)
+    found = re.fullmatch(_DEBUG, debug)  # (compiled on first use: most runs verify nothing)
     if len(fields) != 3 or found is None:
         return False
     mode, recorded, stage = fields

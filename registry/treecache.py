@@ -20,6 +20,7 @@ from itertools import chain, compress
 from operator import attrgetter, itemgetter, ne
 from pathlib import Path
 
+from registry.findings import Unreadable
 from registry.layout import (ATTACHMENT_DIRS, RECORD_DIRS, Listing, Stat, TreeScan, lookalike_folders, kind_of,
                              listing_of)
 
@@ -40,6 +41,9 @@ class TreeSnapshot:
     listings: dict[str, Listing]
     record_folders: list[str]  # the folders of systems/ and projects/
     attachment_folders: list[str]  # the others
+    records: list[str] = dataclasses.field(default_factory=list)  # the scan's, from the listings
+    attachments: list[str] = dataclasses.field(default_factory=list)
+    problems: list[Unreadable] = dataclasses.field(default_factory=list)
 
 
 def snapshot_of(root: Path, found: TreeScan, clock_ns: int) -> TreeSnapshot | None:
@@ -60,7 +64,9 @@ def snapshot_of(root: Path, found: TreeScan, clock_ns: int) -> TreeSnapshot | No
         listings[folder] = listing
     record_folders = [f for f in folders if f.split("/", 1)[0] in RECORD_DIRS]
     attachment_folders = [f for f in folders if f.split("/", 1)[0] not in RECORD_DIRS]
-    return TreeSnapshot(found.tops, absent, folders, keys, listings, record_folders, attachment_folders)
+    snapshot = TreeSnapshot(found.tops, absent, folders, keys, listings, record_folders, attachment_folders)
+    _total(snapshot)
+    return snapshot
 
 
 def reuse(root: Path, snapshot: TreeSnapshot, clock_ns: int) -> tuple[TreeScan, bool] | None:
@@ -93,17 +99,19 @@ def reuse(root: Path, snapshot: TreeSnapshot, clock_ns: int) -> tuple[TreeScan, 
         if max(key[1], key[2]) // _NS >= since:
             key, listing = _NEVER, (_NEVER, *listing[1:])
         snapshot.keys[i], snapshot.listings[folder] = key, listing
-    return _scan_of(snapshot), bool(changed)
-
-
-def _scan_of(snapshot: TreeSnapshot) -> TreeScan:
-    listings = snapshot.listings
-    records = list(chain.from_iterable(map(itemgetter(2), map(listings.__getitem__, snapshot.record_folders))))
-    records.sort()
-    attachments = set(chain.from_iterable(map(itemgetter(2), map(listings.__getitem__, snapshot.attachment_folders))))
-    problems = list(chain.from_iterable(map(itemgetter(3), listings.values())))
-    problems.sort(key=attrgetter("path"))
-    found = TreeScan(records, problems, attachments=attachments, want_stats=False, tops=snapshot.tops)
+    if changed:
+        _total(snapshot)
+    found = TreeScan(list(snapshot.records), list(snapshot.problems), attachments=set(snapshot.attachments),
+                     want_stats=False, tops=snapshot.tops)
     found.folders = dict(zip(snapshot.folders, snapshot.keys))
-    found.listings = listings
-    return found
+    found.listings = snapshot.listings
+    return found, bool(changed)
+
+
+def _total(snapshot: TreeSnapshot) -> None:
+    """The whole scan's records, attachments and problems, from the folders' listings."""
+    listings = snapshot.listings
+    snapshot.records = sorted(chain.from_iterable(map(itemgetter(2), map(listings.__getitem__, snapshot.record_folders))))
+    snapshot.attachments = sorted(chain.from_iterable(map(itemgetter(2), map(listings.__getitem__,
+                                                                              snapshot.attachment_folders))))
+    snapshot.problems = sorted(chain.from_iterable(map(itemgetter(3), listings.values())), key=attrgetter("path"))

@@ -13,7 +13,10 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Sequence
+from itertools import compress, repeat
+from operator import is_
 from pathlib import Path
+from typing import cast
 
 from registry import gitscan, treecache
 from registry.cache import RunCache, SourceFile, run_key
@@ -48,7 +51,7 @@ class Inputs:
         return self._keys[wanted]
 
 
-def gather(root: Path, *, use_cache: bool = True) -> Inputs:
+def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object] | None = None) -> Inputs:
     """registry.yaml, the cache store and every record file of ``root`` (see :func:`scan`).
     Without a store every file is parsed: the scan keeps the bytes it read and hashed, and the
     loader takes each file's bytes from it as it parses the file (never reading it twice);
@@ -58,7 +61,8 @@ def gather(root: Path, *, use_cache: bool = True) -> Inputs:
     try:
         config_raw = read_config(root)
         store = Store.open(root) if use_cache else None
-        files, attachments = scan_with_attachments(root, store, keep_bytes=store is None, git=pending)
+        files, attachments = scan_with_attachments(root, store, keep_bytes=store is None, git=pending,
+                                                   meanwhile=meanwhile)
     finally:
         if pending is not None:
             pending.abandon()
@@ -74,16 +78,18 @@ def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
 
 
 def scan_with_attachments(root: Path, store: Store | None = None, *, keep_bytes: bool = True,
-                          git: gitscan.IndexScan | None = None) -> tuple[list[SourceFile], frozenset[str]]:
+                          git: gitscan.IndexScan | None = None,
+                          meanwhile: Callable[[], object] | None = None) -> tuple[list[SourceFile], frozenset[str]]:
     """:func:`scan`, and the regular files found under docs/ (see :func:`document_resolver`).
     ``keep_bytes=False``: the bytes are hashed and dropped (``raw`` None), so that a large
     registry's bytes are not held beside its records: the loader reads again the few files it
     parses (:class:`registry.recordcache.RecordCache`, checking the blob id). ``git``: git's
     index, being read (:func:`registry.gitscan.start`): with a store, the blob ids of the
-    files it vouches for come from it (see :func:`_scan_with_git`)."""
+    files it vouches for come from it (see :func:`_scan_with_git`); ``meanwhile`` is called
+    while git works (the caller's imports)."""
     bootstrap = None
     if git is not None and store is not None:
-        done = _scan_with_git(root, store, git, keep_bytes)
+        done = _scan_with_git(root, store, git, keep_bytes, meanwhile)
         if not isinstance(done, _Unverified):
             return done
         bootstrap = done
@@ -123,8 +129,8 @@ class _Unverified:
     delta: list[str] = dataclasses.field(default_factory=list)
 
 
-def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan,
-                   keep_bytes: bool) -> tuple[list[SourceFile], frozenset[str]] | _Unverified:
+def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan, keep_bytes: bool,
+                   meanwhile: Callable[[], object] | None = None) -> tuple[list[SourceFile], frozenset[str]] | _Unverified:
     """The scan with git's index (see :mod:`registry.gitscan`): record files are listed by
     name and kind, the ones git's verified entries vouch for are not read, the others are read
     and hashed (and verify their entries for the next runs). When git cannot be used or too
@@ -144,32 +150,35 @@ def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan,
         fresh = treecache.snapshot_of(root, tree, clock_ns)
     if fresh is not None:
         store.write(TREE, fresh)
+    known, delta = gitscan.load_verified(store)  # (while git works)
+    if meanwhile is not None:
+        meanwhile()
     index = git.collect()
     if index is None:
         return _Unverified()
-    known, delta = gitscan.load_verified(store)
     blobs, unknown, kept = index.vouched(known)
-    if len(tree.records) - len(blobs) > _READ_LIMIT:
+    records = tree.records
+    found = list(map(blobs.get, records))
+    missing = list(compress(range(len(found)), map(is_, found, repeat(None))))
+    if len(missing) > _READ_LIMIT:
         return _Unverified(unknown, kept, delta)
     files = [SourceFile.refused(problem) for problem in tree.problems]
+    first = len(files)
+    files += map(SourceFile.vouched, records, cast(list[str], found))  # (the missing ones replaced below)
     top = os.fspath(root)
-    vouched = SourceFile.vouched
     new: list[str] = []
-    for path in tree.records:
-        blob = blobs.get(path)
-        if blob is not None:
-            files.append(vouched(path, blob))
-            continue
+    for i in missing:
+        path = records[i]
         try:
             raw, info = read_regular_stat(top, path)
         except UnreadableFile as exc:
-            files.append(SourceFile.refused(exc.problem))
+            files[first + i] = SourceFile.refused(exc.problem)
             continue
         source = SourceFile.of(path, raw)
         entry = unknown.get(path)
         if entry is not None and gitscan.verified(entry, info, source.blob, clock_ns):
             new.append(entry)
-        files.append(source if keep_bytes else dataclasses.replace(source, raw=None))
+        files[first + i] = source if keep_bytes else dataclasses.replace(source, raw=None)
     gitscan.save_verified(store, kept, new, delta)
     return files, frozenset(tree.attachments)
 

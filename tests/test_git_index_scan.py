@@ -341,3 +341,34 @@ def test_not_a_repository_or_no_git(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     retired(root / PAY)
     assert any(f.path == PAY for f in fresh(root).findings)
+
+
+def test_a_linked_work_tree_reads_its_own_index(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``git worktree add``: the work tree's ``.git`` is a file naming its own git folder and index."""
+    linked = tmp_path / "linked"
+    repo.git("worktree", "add", "-q", "-b", "linked", str(linked))
+    reads = Reads(monkeypatch)
+    next_second()
+    fresh(linked, reads)
+    fresh(linked, reads)
+    assert reads.paths == []  # git's index (the linked work tree's own) vouched for every file
+    retired(linked / PAY)
+    assert any(f.path == PAY for f in fresh(linked, reads).findings)
+    assert reads.paths == [PAY]
+    assert not any(f.path == PAY for f in fresh(repo.path).findings)  # the main work tree is unchanged
+
+
+def test_an_index_named_relative_to_another_folder_is_not_guessed_wrong(tmp_path: Path) -> None:
+    """A hook's GIT_INDEX_FILE=.git/index is relative to the top of the work tree; a registry in
+    a sub-folder never takes another file for git's index."""
+    top = tmp_path / "仓库"
+    top.mkdir()
+    root = registry_of(top, CASE)
+    repo = GitRepo.init(top)
+    repo.commit("登记")
+    next_second()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_INDEX_FILE", ".git/index")
+        fresh(root)
+        retired(root / PAY)
+        assert any(f.path == PAY for f in fresh(root).findings)

@@ -377,3 +377,41 @@ def test_a_mapping_names_the_header_row_when_the_guess_is_wrong(tmp_path: Path,
     mapping.write_text("header_row: 0\n", encoding="utf-8")
     assert main(["--root", str(root), "import", str(file), "--mapping", str(mapping)]) == 2
     assert "header_row 不正确" in capsys.readouterr().err
+
+
+def test_a_header_with_a_note_in_brackets_is_its_field_and_amounts_in_yuan_become_wan(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    systems = tmp_path / "系统.csv"
+    systems.write_text("序号,系统名称（全称）,所属单位（盖章）,运行状态（在用/停用）,上线时间（年月）,"
+                       "部署方式（政务云/自建机房）,等保级别(级)\n"
+                       "1,非税收入管理系统,财政局,在用,2019年5月,自建机房,三级\n", encoding="utf-8")
+    assert main(["--root", str(root), "import", str(systems)]) == 0
+    (system,) = records(root).values()
+    assert (system["name"], system["unit"], system["online_since"], system["security"]["mlps_level"]) == (
+        "非税收入管理系统", "czj", dt.date(2019, 5, 1), 3)
+    projects = tmp_path / "项目.csv"
+    rows = [("县智慧医疗项目", "1234567"), ("县财政云项目", "1,200,000")]
+    projects.write_text("项目名称,建设单位,年度,总投资（单位：元）,建设性质,建设方式,项目类别,管理方式\n" + "".join(
+        f'{name},卫生健康局,2025,"{amount}",新建,自行建设,专业类,审批制\n' for name, amount in rows), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(root), "import", str(projects)]) == 0
+    assert "D 列（总投资（单位：元））的金额按元换算为万元" in capsys.readouterr().err
+    amounts = {r["name"]: r["budget"]["total_wan"] for r in records(root).values() if "budget" in r}
+    assert amounts == {"县智慧医疗项目": 123.4567, "县财政云项目": 120}
+
+
+@pytest.mark.parametrize(("written", "header", "expected"), [
+    ("1200000元", "总投资（万元）", 120), ("1,234,567元", "总投资", 123.4567), ("0.5亿元", "总投资", 5000),
+    ("120万元", "总投资（元）", 120), ("120万", "总投资（元）", 120), ("1200000", "总投资（元）", 120),
+    ("120", "总投资（万元）", 120), ("3亿", "总投资（万元）", 30000),
+])
+def test_an_amount_s_own_unit_wins_over_its_column_s(tmp_path: Path, written: str, header: str,
+                                                      expected: float) -> None:
+    root = county(tmp_path)
+    file = tmp_path / "项目.csv"
+    file.write_text(f"项目名称,建设单位,年度,{header},建设性质,建设方式,项目类别,管理方式\n"
+                    f'某项目,卫生健康局,2025,"{written}",新建,自行建设,专业类,审批制\n', encoding="utf-8")
+    assert main(["--root", str(root), "import", str(file)]) == 0
+    (project,) = records(root).values()
+    assert project["budget"]["total_wan"] == expected

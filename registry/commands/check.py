@@ -69,7 +69,9 @@ def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None) -
     the rules are not even imported), else a check run."""
     from registry import warm
 
-    inputs = warm.gather(args.root, use_cache=not args.no_cache)
+    # With PATHS (pre-commit, an editor) the files named usually changed, so the checker's own
+    # modules are imported while git reads its index on the other core (see registry.gitscan)
+    inputs = warm.gather(args.root, use_cache=not args.no_cache, meanwhile=_import_checker if paths is not None else None)
     if args.base is None:
         reused = warm.reused_report(inputs, today=today.isoformat(), base="", paths=paths)
         if reused is not None:
@@ -77,6 +79,15 @@ def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None) -
     from registry.checking import check_report
 
     return check_report(args.root, today=today, base=args.base, paths=paths, inputs=inputs)
+
+
+def _import_checker() -> None:
+    """Import what a check run needs (pydantic, the models, the rules) ahead of time; an error
+    here is left for the import where it is needed (a reused report needs none of it)."""
+    try:
+        import registry.checking  # noqa: F401
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _promote_survivors() -> None:

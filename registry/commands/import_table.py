@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
         if found.unknown:
             print(f"工作表 {sheet.name}：未识别的列（已忽略）：{'、'.join(found.unknown)}；"
                   "需要导入的请在 --mapping 的 columns 中指定", file=sys.stderr)
-        for line in sheet.skipped_lines():  # 合计, section titles, the footer: not records, said so
-            print(line, file=sys.stderr)
+        for line in [*(f"工作表 {sheet.name}：{note}" for note in found.notes), *sheet.skipped_lines()]:
+            print(line, file=sys.stderr)  # amounts in 元 converted; 合计, section titles, the footer set aside
         items, bad = importer.rows(sheet, found)
         planned += items
         problems += bad

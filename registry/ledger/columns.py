@@ -10,6 +10,7 @@ is the same field: the importer takes whichever of the two cells it can read.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -121,6 +122,8 @@ class Layout:
     kind: str
     fields: dict[int, str]
     unknown: list[str]
+    scales: dict[int, float] = dataclasses.field(default_factory=dict)  # an amount column in 元 or 亿元: × this
+    notes: list[str] = dataclasses.field(default_factory=list)  # how a header was read, to be said
 
     def columns_of(self, key: str) -> list[int]:
         return [index for index, field in self.fields.items() if field == key]
@@ -150,6 +153,8 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
     known = leaf_types(kind)
     fields: dict[int, str] = {}
     unknown: list[str] = []
+    scales: dict[int, float] = {}
+    notes: list[str] = []
     for index, header in enumerate(sheet.headers):
         if not header:
             continue
@@ -161,15 +166,37 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
             if target is not None:
                 fields[index] = target
             continue
-        found = guide.get((sheet.name, key)) or guide.get(("", key)) or words.get(key) or words.get(key.lower())
-        if found is None:
-            base = next((key[: -len(s)] for s in _SUFFIXES if key.endswith(s) and len(key) > len(s)), "")
-            found = words.get(base)
+        found = _recognised(key, sheet.name, guide, words)
+        note = None
+        if found is None and (annotated := _ANNOTATED.match(key)):  # 上线时间（年月）, 总投资（元）
+            found, note = _recognised(annotated["base"], sheet.name, guide, words), annotated["note"]
         if found is not None and (found in known or found.startswith(SOURCE_PREFIX)):
             fields[index] = found
+            unit = _money_unit(note) if note and (found.endswith("_wan") or found.startswith(SOURCE_PREFIX)) else None
+            if unit is not None:
+                scales[index] = _MONEY_UNITS[unit]
+                notes.append(f"{sheet.column_name(index)}的金额按{unit}换算为万元")
         else:
             unknown.append(header)
-    return Layout(kind, fields, unknown)
+    return Layout(kind, fields, unknown, scales, notes)
+
+
+_ANNOTATED = re.compile(r"^(?P<base>.+?)（(?P<note>[^（）]*)）$")  # a header with its note in brackets
+_MONEY_UNITS = {"元": 1e-4, "万元": 1.0, "亿元": 1e4, "千元": 1e-1}
+
+
+def _recognised(key: str, sheet_name: str, guide: dict[tuple[str, str], str], words: dict[str, str]) -> str | None:
+    found = guide.get((sheet_name, key)) or guide.get(("", key)) or words.get(key) or words.get(key.lower())
+    if found is None:
+        base = next((key[: -len(s)] for s in _SUFFIXES if key.endswith(s) and len(key) > len(s)), "")
+        found = words.get(base)
+    return found
+
+
+def _money_unit(note: str) -> str | None:
+    """The money unit other than 万元 a header's note names (元, 单位：元), else None."""
+    unit = note.removeprefix("单位").lstrip("：")
+    return unit if unit in _MONEY_UNITS and unit != "万元" else None
 
 
 def guess_kind(sheet: Sheet, guide: dict[tuple[str, str], str]) -> str | None:

@@ -15,6 +15,7 @@ from registry.enums import FundSource
 from registry.ledger.columns import MODELS, SOURCE_PREFIX, Layout, leaf_types
 from registry.ledger.mapping import Mapping
 from registry.ledger.values import (
+    MONEY_UNIT,
     CellError,
     Heard,
     convert,
@@ -147,7 +148,8 @@ class Importer:
             for index in indices:
                 try:
                     heard: list[str] = []
-                    flat[key] = self._value(key, types[key], row.cells[index], heard.append)
+                    flat[key] = scaled(self._value(key, types[key], row.cells[index], heard.append),
+                                       layout.scales.get(index), row.cells[index])
                     column_of[key] = sheet.column_name(index)
                     self.guesses += [RowProblem(sheet.name, row.number, column_of[key], said) for said in heard]
                     break
@@ -181,7 +183,8 @@ class Importer:
                 continue
             try:
                 kind = to_enum(key.removeprefix(SOURCE_PREFIX), FundSource)
-                sources.append({"kind": kind, "amount_wan": to_number(row.cells[index], float)})
+                sources.append({"kind": kind, "amount_wan": scaled(to_number(row.cells[index], float),
+                                                                   layout.scales.get(index), row.cells[index])})
             except CellError as exc:
                 problems.append(RowProblem(sheet.name, row.number, sheet.column_name(index), exc.reason))
         if sources and "budget.sources" not in flat:
@@ -255,6 +258,17 @@ class Importer:
             if candidate not in self.taken[kind]:
                 return candidate
         raise CellError("没有可用的编号")  # pragma: no cover - ten thousand records of one unit
+
+
+def scaled(value: Any, scale: float | None, cell: Any = None) -> Any:
+    """An amount of a column in 元 (or 亿元) as 万元: exact to the cent, whole numbers as ints; a
+    cell that writes its own unit (120万元) was converted by it already."""
+    if scale is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    if isinstance(cell, str) and MONEY_UNIT.search(cell.strip()):
+        return value
+    amount = round(value * scale, 6)
+    return int(amount) if float(amount).is_integer() else amount
 
 
 def _column(column_of: dict[str, str], key: str) -> str:

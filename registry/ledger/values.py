@@ -51,6 +51,8 @@ SYNONYMS: dict[type[Enum], dict[str, str]] = {
                  "上级专项": "superior_fund", "社会资金": "social_capital"},
 }
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+MONEY_UNIT = re.compile(r"(亿元|万元|千元|元|亿|万)$")  # a unit written in an amount's cell
+_TO_WAN = {"亿": 1e4, "万": 1.0, "千": 1e-1, "元": 1e-4}
 _DATE_PATTERNS = (
     re.compile(r"^(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*(?:[-./月]\s*(?P<d>\d{1,2})\s*日?|月)?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
@@ -117,11 +119,14 @@ def to_number(value: Any, kind: type) -> int | float:
         number: float = value
     else:
         text = _halfwidth(value).replace(",", "").replace(" ", "")
-        text = re.sub(r"(万元|万|元)$", "", text)
+        unit = MONEY_UNIT.search(text)
+        text = text[:unit.start()] if unit else text
         try:
             number = float(text)
         except ValueError:
             raise CellError(f"应为数字，现为 {text_of(value)!r}") from None
+        if unit:  # 1200000元 is 120 万元: amounts are kept in 万元
+            number = round(number * _TO_WAN[unit[0].rstrip("元") or "元"], 6)
     if number != number or number in (float("inf"), float("-inf")):
         raise CellError(f"应为有限的数字，现为 {text_of(value)!r}")
     if kind is int:
