@@ -4,7 +4,6 @@ nothing git could be fooled about, or told to skip, is ever trusted — every re
 run without any cache, byte for byte."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -17,23 +16,12 @@ import pytest
 
 from cachekit import own_signing_key, registry_of  # noqa: F401  (autouse fixture)
 from gitrepo import GitRepo
-from registry import gitscan, warm
+from registry import gitscan
 from registry.cache import CACHE_DIR
-from registry.checking import check_report
-from registry.findings import Report
-from registry.reporters import REPORTERS
+from test_stat_index import CASE, Reads
+from test_stat_index import _fresh_report as fresh  # (the same registry and helpers as the stat index's tests)
 
-TODAY = dt.date(2025, 12, 1)
 PAY = "systems/czj/czj-pay.yaml"
-CASE: dict[str, Any] = {
-    "registry": {"profiles": ["potou"]},
-    "records": {
-        "systems/czj/czj-budget.yaml": {},
-        PAY: {},
-        "systems/wjw/wjw-his.yaml": {},
-        "projects/czj/2025-czj-001.yaml": {"systems": {"upgrades": ["czj-budget"]}},
-    },
-}
 
 
 @pytest.fixture(autouse=True)
@@ -48,39 +36,6 @@ def repo(tmp_path: Path) -> GitRepo:
     repo = GitRepo.init(registry_of(tmp_path, CASE))
     repo.commit("登记")
     return repo
-
-
-class Reads:
-    """The record files the scan reads (and so hashes)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.paths: list[str] = []
-        real = warm.read_regular_stat
-
-        def counting(root: Any, path: str, **kwargs: Any) -> Any:
-            self.paths.append(path)
-            return real(root, path, **kwargs)
-
-        monkeypatch.setattr(warm, "read_regular_stat", counting)
-
-
-def rendered(report: Report) -> str:
-    return "".join(render(report, lang) for render in REPORTERS.values() for lang in ("zh", "en"))
-
-
-def fresh(root: Path, reads: Reads | None = None) -> Report:
-    """A cached run whose rules run again (no stored report), asserted equal to a run without
-    any cache; ``reads`` then holds what the cached run read."""
-    for run in (root / CACHE_DIR).rglob("*.run"):
-        run.unlink()
-    if reads is not None:
-        reads.paths.clear()
-    cached = check_report(root, today=TODAY)
-    seen = list(reads.paths) if reads is not None else []
-    assert rendered(cached) == rendered(check_report(root, today=TODAY, use_cache=False))
-    if reads is not None:
-        reads.paths[:] = seen
-    return cached
 
 
 def store_dir(root: Path) -> Path:

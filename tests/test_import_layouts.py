@@ -18,7 +18,7 @@ from test_import import county, records
 
 from registry.cli import main
 from registry.enums import Nature
-from registry.ledger.values import to_enum
+from registry.ledger.values import funding_sources, to_enum
 from registry.sheetlayout import MergeError, fill_merged, filled, header_rows, merged_ranges
 from registry.tables import _sheet, read_table
 
@@ -415,3 +415,13 @@ def test_an_amount_s_own_unit_wins_over_its_column_s(tmp_path: Path, written: st
     assert main(["--root", str(root), "import", str(file)]) == 0
     (project,) = records(root).values()
     assert project["budget"]["total_wan"] == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("本级财政 60；上级资金 40", [("county_budget", 60), ("superior_fund", 40)]),
+    ("本级财政 600000元；上级资金 40万元", [("county_budget", 60), ("superior_fund", 40)]),
+    ("本级财政：0.006亿元、专项债 40万", [("county_budget", 60), ("bond", 40)]),
+])
+def test_funding_sources_read_the_unit_each_amount_writes(written: str, expected: list[tuple[str, float]]) -> None:
+    sources = funding_sources(written, 100, None)
+    assert [(s["kind"], s["amount_wan"]) for s in sources] == expected

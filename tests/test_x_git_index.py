@@ -456,6 +456,26 @@ def test_names_git_quotes(tmp_path: Path, runner: Runner) -> None:
     runner.same(root, CHECK, (*CHECK, *names))
 
 
+def test_names_that_mimic_git_index_listing(tmp_path: Path, runner: Runner) -> None:
+    """Tracked names holding a line break followed by what ``ls-files --debug`` prints after an
+    entry (another entry's head, its stat lines): git's listing must never be misread so that
+    one entry's blob id answers for another file."""
+    root, repo = committed_fixture("quxian", tmp_path)
+    blob = repo.git("rev-parse", f"HEAD:{BUDGET}")
+    names = [f"systems/czj/x\n  ctime: 1:1\n  mtime: 1:1.yaml",
+             f"systems/czj/y.yaml\n100644 {blob} 0\t{ASSET}",  # (folders: a name holds no slash)
+             "systems/czj/z\n.yaml"]
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes((root / ASSET).read_bytes())
+    repo.commit("像 git 输出的名字")
+    assert len(repo.git("ls-files", "-z", "systems/czj").split("\0")) >= 5
+    settle(root, repo, runner)
+    flip_in_place(root)
+    refresh(repo)
+    assert runner.same(root)[:2] == [1, 1]
+
+
 # -- git pointed somewhere else ------------------------------------------------------------------
 
 

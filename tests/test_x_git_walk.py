@@ -6,8 +6,8 @@ branches, ``rm --cached``, ``update-index`` with ``--assume-unchanged``/``--skip
 and back, ``status`` (which refreshes the index); and waits for the next second, so that
 entries stop being racily clean and the stat index, git's index (where the scan asks it) and
 the folder listings start vouching. After every step ``check`` of the whole registry and of
-three files, and every few steps ``check --base HEAD``, answer with every cache exactly what
-they answer without any.
+three files, and every few steps ``check --base HEAD`` and ``diff --base side``, answer with
+every cache exactly what they answer without any.
 """
 from __future__ import annotations
 
@@ -125,6 +125,7 @@ def test_a_random_walk_of_edits_and_git_operations_never_meets_a_stale_answer(
                     ("check", "--today", TODAY, "--format", "json", *targets)]
         if n % 5 == 4:
             commands.append(("check", "--today", TODAY, "--base", "HEAD", "--format", "json"))
+            commands.append(("diff", "--today", TODAY, "--base", "side", "--format", "json"))
         for args in commands:
             answers = []
             for cached in (True, False, True):

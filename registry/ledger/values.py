@@ -212,7 +212,7 @@ def funding_sources(value: Any, total: float | None, extra: dict[str, str] | Non
     parts = [p for p in re.split(r"\s*[、;；\n]\s*", text) if p]
     out = []
     for part in parts:
-        m = re.match(r"^(?P<kind>.*?)[\s:：]*(?P<amount>\d[\d,.]*)\s*(万元|万)?$", part)
+        m = re.match(r"^(?P<kind>.*?)[\s:：]*(?P<amount>\d[\d,.]*\s*(亿元|万元|千元|元|亿|万)?)$", part)
         kind_text, amount = (m["kind"], to_number(m["amount"], float)) if m and m["kind"] else (part, None)
         if amount is None:
             if len(parts) > 1 or total is None:
