@@ -123,6 +123,10 @@ def read_files(root: Path, paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
 Loaded = Record | list[Unreadable]
 
 # Below this many files a worker pool costs more than it saves.
+# A load of more files than this validates with pydantic (its validator, once built, is faster
+# per record than making records from their shapes; building it costs about 500 records' worth).
+CONSTRUCT_MAX_FILES = 256
+_construct = True  # False while load_all loads more files than that (workers inherit it)
 PARALLEL_MIN_FILES = 1_000
 # Nor on fewer cores than this: every record a worker loads is pickled and unpickled again in
 # this process, which costs nearly as much as loading it (20,000 records: 2.5 s of CPU more in
@@ -159,19 +163,20 @@ def load_all(files: Sequence[tuple[str, bytes | Callable[[], bytes]]]) -> list[L
     file given as a function is read by it where it is parsed (in the worker), so that the
     bytes of a large registry are never all in memory at once."""
     workers = _worker_count(len(files))
+    global _pending, _construct
+    previous, _construct = _construct, len(files) <= CONSTRUCT_MAX_FILES
     with paused_gc():
-        if workers < 2:
-            return [load_record(path, _bytes(raw)) for path, raw in files]
-        global _pending
-        _pending = files
         try:
+            if workers < 2:
+                return [load_record(path, _bytes(raw)) for path, raw in files]
+            _pending = files
             chunks = [(start, min(start + _CHUNK, len(files))) for start in range(0, len(files), _CHUNK)]
             import multiprocessing  # (only for many files: a few are loaded here, without it)
 
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return [result for part in pool.imap(_load_chunk, chunks) for result in part]
         finally:
-            _pending = ()
+            _pending, _construct = (), previous
 
 
 def _load_chunk(bounds: tuple[int, int]) -> list[Loaded]:
@@ -230,10 +235,16 @@ def _plain_block_data(raw: bytes) -> tuple[dict[str, Any] | None, bool]:
 
 
 def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]) -> Record | list[Unreadable]:
-    made = surely_built(model, data)  # no validator to build for data the shapes vouch for
-    if made is not None:
-        share_field_sets(made)
-        return made  # type: ignore[return-value]
+    """The record ``data`` makes, or its REG002 problems. Data the shapes vouch for is made into
+    the record without pydantic's validator (:mod:`registry.shapebuild`): building that
+    validator is most of a few-file check, while each record made so costs some 50 µs more than
+    the built validator takes — so within a load of many files (:func:`load_all`, more than
+    :data:`CONSTRUCT_MAX_FILES`) every record goes to pydantic."""
+    if _construct:
+        made = surely_built(model, data)
+        if made is not None:
+            share_field_sets(made)
+            return made  # type: ignore[return-value]
     try:
         record: Record = model.model_validate(data)  # type: ignore[assignment]
         share_field_sets(record)

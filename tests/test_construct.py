@@ -274,3 +274,20 @@ def test_a_builder_that_fails_leaves_the_record_to_pydantic(monkeypatch: pytest.
     data = next(data for kind, data in shipped_records() if kind == "systems")
     monkeypatch.setattr(shapebuild, "_builder", lambda model: lambda value: (_ for _ in ()).throw(ValueError("x")))
     assert surely_built(System, data) is None
+
+
+def test_a_large_load_goes_to_pydantic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Making records from their shapes pays for a few files (no validator to build); a load of
+    many files validates with pydantic, whose built validator is faster per record."""
+    files = [(f"systems/czj/czj-{i}.yaml", f"id: czj-{i}\nname: 系统\nunit: czj\nstatus: operating\n"
+              f"deployment: county_cloud\n".encode("utf-8")) for i in range(4)]
+    built: list[Any] = []
+    real = loader.surely_built
+    monkeypatch.setattr(loader, "surely_built", lambda model, data: built.append(data) or real(model, data))
+    few = loader.load_all(files)
+    assert len(built) == 4
+    monkeypatch.setattr(loader, "CONSTRUCT_MAX_FILES", 3)
+    many = loader.load_all(files)
+    assert len(built) == 4  # not asked again
+    for one, other in zip(few, many):
+        assert_same(one, other)
