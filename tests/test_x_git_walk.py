@@ -117,7 +117,8 @@ def test_a_random_walk_of_edits_and_git_operations_never_meets_a_stale_answer(
     git_quietly(repo, "branch", "side")
     saved = {path: (root / path).read_bytes() for path in record_files(root)}
     rng = random.Random(seed)
-    codes, ops = set(), []
+    codes: set[int] = set()
+    ops: list[str] = []
     for n in range(STEPS):
         ops.append(step(rng, repo, n, saved))
         targets = [str(root / path) for path in rng.sample(record_files(root), 3)]
@@ -126,14 +127,22 @@ def test_a_random_walk_of_edits_and_git_operations_never_meets_a_stale_answer(
         if n % 5 == 4:
             commands.append(("check", "--today", TODAY, "--base", "HEAD", "--format", "json"))
             commands.append(("diff", "--today", TODAY, "--base", "side", "--format", "json"))
-        for args in commands:
-            answers = []
-            for cached in (True, False, True):
-                with monkeypatch.context() as env:
-                    if not cached:
-                        env.setenv(cache.DISABLE_ENV, "1")
-                    capsys.readouterr()
-                    answers.append((main(["--root", str(root), *args]), capsys.readouterr().out))
-            assert answers[0] == answers[1] == answers[2], (n, ops, args)
-            codes.add(answers[1][0])
+        codes |= warm_cold_warm(root, commands, capsys, monkeypatch, (n, ops))
     assert 1 in codes
+
+
+def warm_cold_warm(root: Path, commands: list[tuple[str, ...]], capsys: pytest.CaptureFixture[str],
+                   monkeypatch: pytest.MonkeyPatch, where: object) -> set[int]:
+    """Each command warm, uncached and warm again: the same exit code and output; the exit codes."""
+    codes = set()
+    for args in commands:
+        answers = []
+        for cached in (True, False, True):
+            with monkeypatch.context() as env:
+                if not cached:
+                    env.setenv(cache.DISABLE_ENV, "1")
+                capsys.readouterr()
+                answers.append((main(["--root", str(root), *args]), capsys.readouterr().out))
+        assert answers[0] == answers[1] == answers[2], (where, args)
+        codes.add(answers[1][0])
+    return codes
