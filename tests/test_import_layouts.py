@@ -23,6 +23,13 @@ from registry.sheetlayout import MergeError, fill_merged, filled, header_rows, m
 from registry.tables import _sheet, read_table
 
 
+def import_csv(root: Path, text: str, *options: str, encoding: str = "utf-8") -> int:
+    """``registry import`` of a CSV ledger holding ``text`` (written beside ``root``), with ``options``."""
+    file = root.parent / "台账.csv"
+    file.write_text(text, encoding=encoding)
+    return main(["--root", str(root), "import", str(file), *options])
+
+
 def printed_ledger(path: Path) -> Path:
     """The layout of a county's 政务信息系统台账 as it is printed and stamped."""
     book = Workbook()
@@ -74,14 +81,12 @@ def test_a_printed_ledger_imports_every_record_and_says_which_rows_it_set_aside(
 
 def test_the_same_ledger_as_csv_sets_aside_the_same_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = county(tmp_path)
-    file = tmp_path / "台账.csv"
-    file.write_text("临河县政务信息系统台账,,,,,\n"
-                    "序号,单位,系统名称,运行状态,上线时间,部署方式\n"
-                    "一、县直部门,,,,,\n"
-                    "1,县财政局,非税收入管理系统,在用,2019-05-01,自建机房\n"
-                    "合计,,1个,,,\n"
-                    "填报单位（盖章）：,,,填报人：张三,联系电话：0537-1234567,\n", encoding="gb18030")
-    assert main(["--root", str(root), "import", str(file)]) == 0
+    assert import_csv(root, "临河县政务信息系统台账,,,,,\n"
+                            "序号,单位,系统名称,运行状态,上线时间,部署方式\n"
+                            "一、县直部门,,,,,\n"
+                            "1,县财政局,非税收入管理系统,在用,2019-05-01,自建机房\n"
+                            "合计,,1个,,,\n"
+                            "填报单位（盖章）：,,,填报人：张三,联系电话：0537-1234567,\n", encoding="gb18030") == 0
     err = capsys.readouterr().err
     assert [r["name"] for r in records(root).values()] == ["非税收入管理系统"]
     assert "第 3 行：分类标题行，已跳过" in err and "第 5 行：合计行，已跳过" in err
@@ -96,10 +101,8 @@ def test_the_same_ledger_as_csv_sets_aside_the_same_rows(tmp_path: Path, capsys:
 def test_a_row_that_could_be_a_record_is_never_set_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          cells: list[Any], reason: str | None) -> None:
     root = county(tmp_path)
-    file = tmp_path / "台账.csv"
-    file.write_text("序号,系统名称,所属单位,运行状态,上线时间,部署方式\n" + ",".join(map(str, cells)) + "\n",
-                    encoding="utf-8")
-    code = main(["--root", str(root), "import", str(file), "--dry-run"])
+    code = import_csv(root, "序号,系统名称,所属单位,运行状态,上线时间,部署方式\n" + ",".join(map(str, cells)) + "\n",
+                      "--dry-run")
     out, err = capsys.readouterr()
     assert "已跳过" not in err
     if reason is None:
@@ -119,9 +122,7 @@ def test_a_shortened_word_is_read_only_when_one_value_fits(tmp_path: Path, capsy
                                                            written: str, expected: str | None,
                                                            said: str | None) -> None:
     root = county(tmp_path)
-    file = tmp_path / "台账.csv"
-    file.write_text(f"系统名称,所属单位,运行状态,上线时间,部署方式\n某系统,财政局,在用,2020-01-01,{written}\n", encoding="utf-8")
-    code = main(["--root", str(root), "import", str(file)])
+    code = import_csv(root, f"系统名称,所属单位,运行状态,上线时间,部署方式\n某系统,财政局,在用,2020-01-01,{written}\n")
     err = capsys.readouterr().err
     if said is not None:
         assert said in err
@@ -137,10 +138,7 @@ def test_a_shortened_word_is_read_only_when_one_value_fits(tmp_path: Path, capsy
 def test_a_word_inside_a_longer_cell_is_not_read_as_that_word(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                               status: str) -> None:
     root = county(tmp_path)
-    file = tmp_path / "台账.csv"
-    file.write_text(f"系统名称,所属单位,运行状态,上线时间,部署方式\n某系统,财政局,{status},2020-01-01,自建机房\n",
-                    encoding="utf-8")
-    assert main(["--root", str(root), "import", str(file)]) == 1
+    assert import_csv(root, f"系统名称,所属单位,运行状态,上线时间,部署方式\n某系统,财政局,{status},2020-01-01,自建机房\n") == 1
     assert f"'{status}'" in capsys.readouterr().err and not (root / "systems").exists()
 
 
@@ -151,10 +149,8 @@ def test_a_unit_is_found_by_its_alias_and_by_the_county_s_short_form(tmp_path: P
     config.write_text(config.read_text(encoding="utf-8").replace(
         "{id: wjj, name: 临河县卫生健康局, kind: department}", "{id: wjj, name: 临河县卫生健康局, kind: department, aliases: [卫健委]}"),
         encoding="utf-8")
-    file = tmp_path / "台账.csv"
-    file.write_text("系统名称,所属单位,运行状态,上线时间,部署方式\n"
-                    "甲系统,卫健委,在用,2020-01-01,自建机房\n乙系统,县财政局,在用,2020-01-01,自建机房\n", encoding="utf-8")
-    assert main(["--root", str(root), "import", str(file)]) == 0
+    assert import_csv(root, "系统名称,所属单位,运行状态,上线时间,部署方式\n"
+                            "甲系统,卫健委,在用,2020-01-01,自建机房\n乙系统,县财政局,在用,2020-01-01,自建机房\n") == 0
     assert "按" not in capsys.readouterr().err  # both are the registry's own words
     assert {r["name"]: r["unit"] for r in records(root).values()} == {"甲系统": "wjj", "乙系统": "czj"}
 
@@ -319,12 +315,10 @@ def test_a_sheet_that_claims_to_be_smaller_than_it_is_is_read_whole(tmp_path: Pa
 def test_a_ledger_filed_by_one_unit_takes_the_unit_from_the_line_above_the_table(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = county(tmp_path)
-    file = tmp_path / "台账.csv"
-    file.write_text("临河县政务信息系统台账,,,,\n"
-                    "填报单位（盖章）：临河县财政局,,,填报日期：2026年6月30日,\n"
-                    "序号,系统名称,运行状态,上线时间,部署方式\n"
-                    "1,非税收入管理系统,在用,2019-05-01,自建机房\n", encoding="utf-8")
-    assert main(["--root", str(root), "import", str(file)]) == 0
+    assert import_csv(root, "临河县政务信息系统台账,,,,\n"
+                            "填报单位（盖章）：临河县财政局,,,填报日期：2026年6月30日,\n"
+                            "序号,系统名称,运行状态,上线时间,部署方式\n"
+                            "1,非税收入管理系统,在用,2019-05-01,自建机房\n") == 0
     assert "表中没有单位列：按表头上方写明的填报单位记为 czj（临河县财政局）" in capsys.readouterr().err
     assert [r["unit"] for r in records(root).values()] == ["czj"]
 
@@ -352,11 +346,9 @@ def test_a_hidden_sheet_is_not_imported_unless_the_mapping_names_it(tmp_path: Pa
 
 def test_the_template_s_example_row_is_set_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = county(tmp_path)
-    file = tmp_path / "台账.csv"
-    file.write_text("序号,系统名称,所属单位,运行状态,上线时间,部署方式\n"
-                    "例,XX县XX管理系统,XX局,在用,2020-01-01,县级政务云\n"
-                    "1,非税收入管理系统,财政局,在用,2019-05-01,自建机房\n", encoding="utf-8")
-    assert main(["--root", str(root), "import", str(file)]) == 0
+    assert import_csv(root, "序号,系统名称,所属单位,运行状态,上线时间,部署方式\n"
+                            "例,XX县XX管理系统,XX局,在用,2020-01-01,县级政务云\n"
+                            "1,非税收入管理系统,财政局,在用,2019-05-01,自建机房\n") == 0
     assert "第 2 行：填写示例行，已跳过" in capsys.readouterr().err
     assert [r["name"] for r in records(root).values()] == ["非税收入管理系统"]
 
