@@ -148,7 +148,10 @@ def _flow_list(value: str, number: int, offset: int, path: Path, positions: Posi
     if not inner.strip(" "):
         return
     at = offset + 1
-    for n, item in enumerate(inner.split(",")):
+    items = inner.split(",")
+    if len(items) > 1 and not items[-1].strip(" "):
+        items.pop()  # ``[a, ]``: a trailing comma ends the list (fastyaml reads it so)
+    for n, item in enumerate(items):
         start = len(item) - len(item.lstrip(" "))
         positions[path + (n,)] = (number, at + start + 1)
         at += len(item) + 1

@@ -251,8 +251,10 @@ def _flow_items(value: str, close: str) -> list[str]:
     if not inner.strip(" "):
         return []
     items = [item.strip(" ") for item in inner.split(",")]
+    if len(items) > 1 and not items[-1] and close == "]":
+        items.pop()  # ``[a, ]``: one trailing comma after an item ends the list, as YAML reads it
     if any(not item for item in items):
-        raise _Unsure  # ``[a, , b]``, a trailing comma: leave them to the parser
+        raise _Unsure  # ``[a, , b]``, ``[ , ]``, a trailing comma in a mapping: leave them to the parser
     return items
 
 

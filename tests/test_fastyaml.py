@@ -112,6 +112,15 @@ def test_odd_and_hostile_texts_read_the_same_or_are_left_to_the_parser(text: str
     agrees(text.encode("utf-8", "surrogatepass"))
 
 
+def test_a_list_with_one_trailing_comma_is_read_by_the_fast_reader_as_yaml_reads_it() -> None:
+    for text in ("a: [x, ]\n", "a: [x,]\n", "a: [x ,  ]\n"):
+        assert read_simple(text) == {"a": ["x"]}, text
+        agrees(text.encode())
+    assert read_simple("a: [2025-09-02, b, ]\n") == {"a": [dt.date(2025, 9, 2), "b"]}
+    for text in ("a: [x,, y]\n", "a: [ , ]\n", "a: [,]\n", "a: [x, , ]\n", "a: {b: 1, }\n"):
+        assert read_simple(text) is None, text  # the parser refuses or decides these
+
+
 def test_the_fast_reader_is_not_fooled_into_reading_what_the_parser_refuses() -> None:
     for text in ("a: 1\na: 2\n", "a: &x 1\n", "a: 1\n---\nb: 2\n", "a: [x?y]\n", "a:\tb\n", "a: \x07\n"):
         assert read_simple(text) is None, text
