@@ -20,32 +20,19 @@ from typing import Any
 import pytest
 
 from cachekit import own_signing_key  # noqa: F401  (autouse fixture)
-from test_x_git_walk import warm_cold_warm
+from test_x_git_walk import record_files, same_size_edit, warm_cold_warm
 
 TODAY = "2026-06-30"
 STEPS = int(os.environ.get("REGISTRY_WALK_STEPS", "16"))
 
 
 def records(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for folder in ("systems", "projects")
-                  for p in (root / folder).rglob("*.yaml") if p.is_file() and not p.is_symlink())
+    return [path for path in record_files(root) if path.endswith(".yaml")]
 
 
 def id_edit(path: Path) -> None:
     """The id's last character changed, in place, times put back (the file name no longer matches)."""
-    before = os.lstat(path)
-    data = bytearray(path.read_bytes())
-    at = -1 if data.startswith(b"id: ") else data.find(b"\nid: ")
-    end = data.find(b"\n", at + 1)
-    if end <= 0:
-        return
-    data[end - 1] = ord("x") if data[end - 1] != ord("x") else ord("y")
-    fd = os.open(path, os.O_WRONLY)
-    try:
-        os.write(fd, bytes(data))
-    finally:
-        os.close(fd)
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    same_size_edit(path, b"id: ")
 
 
 def step(rng: random.Random, root: Path, git: Any, saved: dict[str, bytes]) -> str:

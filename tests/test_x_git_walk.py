@@ -35,11 +35,13 @@ def record_files(root: Path) -> list[str]:
                   for p in (root / folder).rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def same_size_edit(path: Path) -> None:
-    """The first line's last character changed (the id, most often), in place, times put back."""
+def same_size_edit(path: Path, line: bytes = b"") -> None:
+    """The last character of the first line starting with ``line`` (the first line when empty: the id,
+    most often) changed, in place, times put back."""
     before = os.lstat(path)
     data = bytearray(path.read_bytes())
-    end = data.find(b"\n")
+    at = -1 if data.startswith(line) else data.find(b"\n" + line)
+    end = data.find(b"\n", at + 1)
     if end <= 0:
         return
     data[end - 1] = ord("x") if data[end - 1] != ord("x") else ord("y")
