@@ -39,6 +39,7 @@ from registry.hiddentext import screened
 from registry.layout import UnreadableFile, read_regular
 from registry.snapshot import Deferred, light_fields
 
+BlobReader = Callable[[str, str], bytes]  # (path, blob id) -> the blob's bytes (``check --staged``)
 Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
 INDEX = "records.index"
 _MAX_DELTAS = 16  # more delta files, and the next run merges them into the index
@@ -133,9 +134,11 @@ class _Known:
 class RecordCache:
     """Load results of record files, by content. Without a store it only delegates."""
 
-    def __init__(self, store: Store | None, root: Path | None = None) -> None:
+    def __init__(self, store: Store | None, root: Path | BlobReader | None = None) -> None:
         self.store = store
-        self.root = root  # where files the scan did not read are read from, when not cached
+        # where files the scan did not read are read from, when not cached: a working tree, or
+        # (``check --staged``) a reader of git's blobs by path and blob id
+        self.root = root
         self._hit_bytes = 0
         # what this run loaded itself, by key: a later snapshot of the run (--base: the target's,
         # the merge result's) takes a copy instead of parsing it again (with the store only)
@@ -373,7 +376,7 @@ class _DataWriter:
             yield data
 
 
-def _hand_over(f: SourceFile, root: Path | None) -> bytes:
+def _hand_over(f: SourceFile, root: Path | BlobReader | None) -> bytes:
     """The bytes the scan kept for ``f``, taken off it: the loader parses one file at a time,
     so a registry's bytes are let go file by file instead of all staying in memory beside the
     records until the run ends. Taken already (the same file in a later snapshot of the run):
@@ -387,9 +390,11 @@ def _hand_over(f: SourceFile, root: Path | None) -> bytes:
     return raw
 
 
-def read_verified(root: Path, path: str, blob: str) -> bytes:
+def read_verified(root: Path | BlobReader, path: str, blob: str) -> bytes:
     """The bytes of ``root/path`` if they still have the blob id the scan saw, else
-    :class:`StaleCache` (the file changed during the run)."""
+    :class:`StaleCache` (the file changed during the run); from a blob reader, the blob's."""
+    if not isinstance(root, Path):
+        return root(path, blob)
     try:
         raw = read_regular(root, path)
     except UnreadableFile:
