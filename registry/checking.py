@@ -155,7 +155,8 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
             inputs.store.remove(recordsummary.SUMMARY)
             store = inputs.store  # rebuilt from the files alone: nothing of the damaged cache is read
         # every file read again, its bytes kept: nothing is read twice, so nothing can change between
-        fresh = inputs.rescan()
+        fresh = inputs.rescan() if inputs.staged is not None else \
+            dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
         return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader())), complete=False)
 
 

@@ -72,11 +72,9 @@ class Inputs:
         return self.staged.read if self.staged is not None else None
 
     def rescan(self) -> Inputs:
-        """These inputs read again with every file's bytes kept (after a damaged cache entry)."""
-        if self.staged is not None:
-            staged = staged_index(self.root)
-            return dataclasses.replace(self, files=staged.files(), staged=staged)
-        return dataclasses.replace(self, files=scan(self.root), attachments=frozenset())
+        """``--staged`` inputs read again from git's index (after a damaged cache entry)."""
+        staged = staged_index(self.root)
+        return dataclasses.replace(self, files=staged.files(), staged=staged)
 
 
 def gather_staged(root: Path, *, use_cache: bool = True) -> Inputs:
