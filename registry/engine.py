@@ -5,19 +5,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from registry.findings import Finding, Message, Report, RuleInfo, Summary
+from registry.errors import validation_error
 from registry.loader import CONFIG_FILE, ConfigError
-from registry.models import RegistryConfig
 from registry.rules import RULES
 from registry.rules.base import ConfigSite, Context, Kind, Problem, Rule, allowed_values
 from registry.rules.profiles import SELECTABLE
 from registry.positions import FilePositions
 from registry.snapshot import Snapshot, Unreadable
 from registry.yamlio import dump_value
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from registry.models import RegistryConfig
 
 @dataclasses.dataclass
 class Selection:
@@ -71,7 +74,7 @@ def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, Bas
                     used.add(key)
         try:
             out[r.id] = r.params(**overrides)
-        except ValidationError as exc:
+        except validation_error() as exc:
             error = exc.errors()[0]
             # a check across parameters (a model validator) has no field of its own: name the overrides
             names = [str(error["loc"][0])] if error["loc"] else list(overrides)
