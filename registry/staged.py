@@ -26,7 +26,9 @@ listing is a function of them), not of 20,000 paths.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
+import stat
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -34,11 +36,11 @@ from pathlib import Path
 from registry.cache import SourceFile, SourceFiles
 from registry.cachestore import Store
 from registry.errors import CONFIG_FILE, ConfigError
-from registry.findings import Message
+from registry.findings import Message, Unreadable
 from registry.gitproc import REAL_OBJECTS, GitFailed, Repo
 from registry.layout import MAX_CONFIG_BYTES, MAX_RECORD_BYTES, UnreadableFile
-from registry.scanproblems import not_a_record, too_large
-from registry.stagedlayout import REGULAR_MODES, Listing, _not_regular
+from registry.scanproblems import not_a_record, not_regular, os_problem, too_large
+from registry.stagedlayout import LINK_MODE, REGULAR_MODES, Listing
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 STATE = "staged.tree"  # the listing of the tree the index is compared with (signed, see cachestore)
@@ -209,8 +211,8 @@ class Staged:
                 f"git's index holds no {CONFIG_FILE}, so the commit would not contain it: git add {CONFIG_FILE} first",
             )
         mode, oid = found
-        if mode not in REGULAR_MODES:
-            raise ConfigError(_not_regular(CONFIG_FILE, mode, True).message)
+        if mode not in REGULAR_MODES:  # refused as reading it from a working tree refuses it
+            raise ConfigError(_unreadable_config(mode).message)
         raw = self.state.config[1] if self.state.config and self.state.config[0] == oid else self.blobs.read(oid)
         if len(raw) > MAX_CONFIG_BYTES:
             raise ConfigError(too_large(CONFIG_FILE, len(raw), MAX_CONFIG_BYTES).message)
@@ -237,6 +239,14 @@ class Staged:
         from registry.stageddocs import resolver
 
         return resolver(self.listing)
+
+
+def _unreadable_config(mode: str) -> Unreadable:
+    """What :func:`registry.layout.read_config` says of registry.yaml checked out with ``mode``:
+    a link is not followed (ELOOP), a submodule is a folder."""
+    if mode == LINK_MODE:
+        return os_problem(CONFIG_FILE, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
+    return not_regular(CONFIG_FILE, stat.S_IFDIR | 0o755, True)
 
 
 def read(root: Path, store: Store | None) -> Staged:
