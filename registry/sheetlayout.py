@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[int, int, int, int]]
 MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not a ledger
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
 
 _SPACE = re.compile(r"\s+")
 _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总合计", "累计"})
@@ -88,7 +90,12 @@ class SheetFacts:
     uncomputed: tuple[tuple[int, int, str], ...] = ()  # (row, column, formula)
 
     def column_hidden(self, index: int) -> bool:
-        return any(first <= index <= last for first, last in self.hidden_columns)
+        return index in self._hidden_column_set
+
+    @functools.cached_property
+    def _hidden_column_set(self) -> frozenset[int]:
+        # a set, so that asking cell by cell stays cheap however many <col> ranges a file writes
+        return frozenset(c for first, last in self.hidden_columns for c in range(first, min(last, MAX_COLUMNS - 1) + 1))
 
 
 @dataclasses.dataclass

@@ -453,3 +453,13 @@ def test_the_usual_headers_and_status_words_of_county_lists(tmp_path: Path) -> N
     assert run(root, projects) == 0
     (project,) = [r for r in records(root).values() if "year" in r]
     assert (project["year"], project["budget"]["total_wan"], project["content"]) == (2025, 100, "建设某平台")
+
+
+def test_a_unit_s_thousandth_project_of_a_year_is_reported_not_a_crash(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)  # project ids are year-unit-NNN: 999 a year per unit
+    rows = "".join(f"{n},项目{n},卫生健康局,2025,新建,自建,专业类,审批制,10\n" for n in range(1, 1001))
+    assert import_csv(root, ",".join([*PROJECT_HEADER, "总投资"]) + "\n" + rows, "--dry-run") == 1
+    out, err = capsys.readouterr()
+    assert "可导入 999 条" in out
+    assert "第 1001 行" in err and "项目编号 001–999 已用完" in err and "Traceback" not in err

@@ -10,6 +10,7 @@ is the same field: the importer takes whichever of the two cells it can read.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -91,8 +92,9 @@ IGNORED = {"序号", "编号序号", "No.", "NO", "no"}  # a ledger's row number
 _UNIT_TABLE = {"kind", "单位类型", "approvers", "批准人"}
 
 
+@functools.cache
 def leaf_types(kind: str) -> dict[str, Any]:
-    """Dotted key → annotation of every published leaf field of the kind."""
+    """Dotted key → annotation of every published leaf field of the kind (cached: callers only read it)."""
     model = MODELS[kind]
     out = {}
     for key, _title in columns(model):

@@ -105,6 +105,7 @@ class Importer:
             "systems": {s.id for s in head.systems}, "projects": {p.id for p in head.projects}}
         self.seen: dict[tuple[str, str], int] = {}  # (kind, id) → row that planned it
         self.guesses: list[RowProblem] = []  # cells read by resemblance (县政务云 → 县级政务云), to be shown
+        self._next_number: dict[tuple[str, str, Any], int] = {}  # (kind, unit, year) → the number to try next
 
     def rows(self, sheet: Sheet, layout: Layout) -> tuple[list[Planned], list[RowProblem]]:
         planned, problems = [], []
@@ -225,6 +226,8 @@ class Importer:
                 return problem("year", "缺少年度：表中没有年度列，也没有可推断年度的批复或申报日期")
             flat["year"] = year
         record_id = flat.get("id") or (existing.id if existing is not None else self._new_id(kind, flat))
+        if record_id is None:
+            return problem("id", f"{flat['year']} 年度 {flat['unit']} 的项目编号 001–999 已用完：请在编号列中写明编号")
         flat["id"] = record_id
         previous = self.seen.get((kind, str(record_id)))
         if previous is not None:
@@ -258,14 +261,21 @@ class Importer:
                 return int(to_date(flat[key]).year)
         return None
 
-    def _new_id(self, kind: str, flat: dict[str, Any]) -> str:
-        """The next free id by the id rules: ``unit-system-NN``, ``year-unit-NNN``."""
+    def _new_id(self, kind: str, flat: dict[str, Any]) -> str | None:
+        """The next free id by the id rules: ``unit-system-NN``, ``year-unit-NNN`` (None when a
+        unit's year has used all 999 project numbers). Each unit's count goes on from where it
+        stopped, so a ledger of thousands of one unit's rows is not quadratic."""
         unit = flat["unit"]
-        for n in range(1, 10000):
+        key = (kind, unit, flat.get("year") if kind == "projects" else None)
+        n = self._next_number.get(key, 1)
+        while True:
             candidate = f"{unit}-system-{n:02d}" if kind == "systems" else f"{flat['year']}-{unit}-{n:03d}"
+            if kind == "projects" and n > 999:
+                return None
             if candidate not in self.taken[kind]:
+                self._next_number[key] = n + 1
                 return candidate
-        raise CellError("没有可用的编号")  # pragma: no cover - ten thousand records of one unit
+            n += 1
 
 
 # What a ledger writes in a cell that has nothing to say (not applicable, none): read as empty

@@ -8,6 +8,7 @@ separated by 、；; or newlines. Every failure is a :class:`CellError` with a C
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import types
@@ -211,13 +212,19 @@ def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None, h
 
 def enum_words(enum: type[Enum], extra: dict[str, str] | None = None) -> dict[str, str]:
     """Compared word (see :func:`header_key`) → code: the codes, labels, usual synonyms and the mapping's words."""
+    words = dict(_own_words(enum))
+    words.update({header_key(k): v for k, v in (extra or {}).items()})
+    return words
+
+
+@functools.cache
+def _own_words(enum: type[Enum]) -> dict[str, str]:
     words: dict[str, str] = {}
     for member in enum:
         words[header_key(str(member.value)).lower()] = str(member.value)
         if isinstance(member, LabeledEnum):
             words[header_key(member.label)] = str(member.value)
     words.update({header_key(k): v for k, v in SYNONYMS.get(enum, {}).items()})
-    words.update({header_key(k): v for k, v in (extra or {}).items()})
     return words
 
 
