@@ -244,7 +244,8 @@ def test_records_the_shapes_cannot_vouch_for_are_validated_by_pydantic(tmp_path:
     root, _repo = committed_fixture("quxian", tmp_path)
     probe(root)
     # an integer target: int or float is pydantic's smart union's to decide (never sure)
-    _edit(root, EDITED[1], "goals:\n  - indicator: 覆盖率\n    target: 95\n")
+    file = root / EDITED[1]
+    file.write_text(file.read_text(encoding="utf-8").replace('target: "100%"', "target: 100"), encoding="utf-8")
     unsure = probe(root, *EDITED)
     assert unsure["pydantic"] != []
     uncached = probe(root, *EDITED, "--no-cache")
