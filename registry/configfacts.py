@@ -152,14 +152,15 @@ def checked_config(raw: bytes, store: Store | None, *, plain: bool = False) -> t
     With ``plain`` (a run that may hand the rules twins, :mod:`registry.models.twins`), a remembered
     configuration comes back as the twin of the validated model, its parameters as plain
     instances of their classes (:mod:`registry.rules.paramkit`): pydantic is not imported.
-    Never where a plug-in profile is installed (its rules may use the models' own API)."""
+    Never where a plug-in profile is installed or the models were imported before (see
+    :func:`_twins_fit`)."""
     key = _key(raw) if store is not None else ""
     remembered = _remembered(store, CHECKED_NAME)
     found = remembered.get(key)
     if isinstance(found, _Checked):
         selection = found.selection()
         if selection is not None:
-            if plain and found.twin is not None and not _plug_ins():
+            if plain and found.twin is not None and _twins_fit():
                 return found.twin, selection
             return found.model(), selection
     from registry.engine import select_rules
@@ -178,10 +179,17 @@ def checked_config(raw: bytes, store: Store | None, *, plain: bool = False) -> t
     return config, selection
 
 
-def _plug_ins() -> bool:
+def _twins_fit() -> bool:
+    """Whether this run may hand the rules twins: no plug-in profile is installed (its rules may
+    use the models' pydantic API), nothing imported so far (the rules in force included) has
+    imported the record models (code that names ``System`` may ask ``isinstance(r, System)``,
+    which a twin is not), and the shapes are current (the twins' field order and the record
+    cache's plans come from them)."""
     from registry.pluginsources import plug_in_profiles
+    from registry.shapes import shapes
 
-    return bool(plug_in_profiles())
+    return (not plug_in_profiles() and "registry.models.system" not in sys.modules
+            and "registry.models.project" not in sys.modules and shapes() is not None)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -317,3 +317,23 @@ def test_a_plug_in_profile_with_pydantic_parameters_still_works(tmp_path: Path) 
                             timeout=120)
     entry = next(r for r in json.loads(listed.stdout)["rules"] if r["id"] == "DM1")
     assert "max_aliases" in json.dumps(entry, ensure_ascii=False)
+
+
+def test_code_that_imported_the_models_keeps_the_models(tmp_path: Path) -> None:
+    """A rule module (of a profile copied into the package, say) that imports the models may ask
+    ``isinstance(record, System)``, which a twin is not: once the models are imported, the run
+    hands the rules the models."""
+    root, _repo = committed_fixture("quxian", tmp_path)
+    probe(root)
+    for path in EDITED:
+        _edit(root, path, "# 改\n")
+    code = "import registry.models.system\n" + PROBE
+    done = subprocess.run([sys.executable, "-c", code, "--root", str(root), "check", "--today", "2026-06-30",
+                           "--format", "json", *EDITED], capture_output=True, text=True, check=False, timeout=300,
+                          cwd=root, env={k: v for k, v in os.environ.items() if k != "REGISTRY_NO_CACHE"})
+    *report, last = done.stdout.splitlines()
+    assert json.loads(last)["models"] != []
+    assert "\n".join(report) == probe(root, *EDITED, "--no-cache")["report"]
+    import registry.configfacts as configfacts
+
+    assert not configfacts._twins_fit()  # (this test process has imported them)
