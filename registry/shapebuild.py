@@ -65,16 +65,20 @@ def _builder(model: str) -> shapes.Check | None:
 def surely_built(model: type[BaseModel], data: Any) -> BaseModel | None:
     """``model.model_validate(data)`` made without pydantic's validator if the shapes are sure
     the model accepts ``data``; None when they are not (then validate as usual)."""
-    build = _builder(model.__name__) if model.__name__ in shapes.MODELS else None
+    made = _built(_builder(model.__name__) if model.__name__ in shapes.MODELS else None, data)
+    return made if type(made) is model else None
+
+
+def _built(build: shapes.Check | None, data: Any) -> Any:
+    """What ``build`` makes of ``data``; None when the shapes are not sure (or have none)."""
     if build is None:
         return None
     try:
-        made = build(data)
+        return build(data)
     except (shapes.Unsure, RecursionError):
         return None
     except Exception:  # noqa: BLE001  (a shape that no longer fits its class: pydantic decides, as always)
         return None
-    return made if type(made) is model else None
 
 
 class _TwinMaker(_Maker):
@@ -107,14 +111,6 @@ def surely_twin(model: str, data: Any) -> Any:
     ``model`` of :data:`registry.shapes.MODELS` (``"System"`` …), made without pydantic if the
     shapes are sure the model accepts ``data``; None when they are not (then validate as usual
     and make the twin of the model)."""
-    build = _twin_builder(model) if model in shapes.MODELS else None
-    if build is None:
-        return None
-    try:
-        made = build(data)
-    except (shapes.Unsure, RecursionError):
-        return None
-    except Exception:  # noqa: BLE001  (a shape that no longer fits: pydantic decides, as always)
-        return None
+    made = _built(_twin_builder(model) if model in shapes.MODELS else None, data)
     expected = shapes.MODELS[model].replace(":", ".")
     return made if getattr(type(made), "__twin_model__", None) == expected else None

@@ -28,6 +28,7 @@ from registry import cli, loader, shapes
 from registry.engine import select_rules
 from registry.loader import load_config
 from registry.models import Project, System
+from registry.models.kinds import SystemKind
 from registry.shapebuild import surely_built
 from registry.rules import Context
 from registry.snapshot import Snapshot
@@ -86,15 +87,23 @@ def compare(model: type[BaseModel], data: Any) -> bool:
 _RULES: list[tuple[Any, Any]] = []
 
 
-def findings(record: Any) -> list[tuple[str, str, str, str]]:
-    """What every record, registry and deadline rule of every profile finds on a registry of
-    this one record (errors raised by a rule included, as text)."""
+def all_profiles() -> tuple[Any, Any]:
+    """A configuration choosing every profile, and its selection of rules."""
     if not _RULES:
         config = load_config(FIXTURES / "quxian")
         config = config.model_copy(update={"profiles": ["dalad", "dashiqiao", "jinxiang", "potou", "quxian"]})
         _RULES.append((config, select_rules(config)))
     config, selection = _RULES[0]
-    folder = "systems" if isinstance(record, System) else "projects"
+    return config, selection
+
+
+def findings(record: Any, config: Any = None) -> list[tuple[str, str, str, str]]:
+    """What every record, registry and deadline rule of every profile finds on a registry of
+    this one record (errors raised by a rule included, as text), under ``config`` (else the
+    one of :func:`all_profiles`)."""
+    chosen, selection = all_profiles()
+    config = chosen if config is None else config
+    folder = "systems" if isinstance(record, SystemKind) else "projects"
     head = Snapshot([(f"{folder}/{record.unit}/{record.id}.yaml", record)], [])
     ctx = Context(config=config, head=head, today=TODAY)
     out = []

@@ -24,12 +24,10 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from fixturekit import FIXTURES, committed_fixture
+from fixturekit import committed_fixture
 from fuzz.strategies import mutated_data, record_data
 from registry import recordcodec
-from registry.engine import select_rules
 from registry.enums import BasisKind, DocumentKind, Stage
-from registry.loader import load_config
 from registry.models import Project, System, twins
 from registry.models.kinds import (
     ApproverKind,
@@ -41,10 +39,8 @@ from registry.models.kinds import (
     SystemKind,
     TrialRunKind,
 )
-from registry.rules import Context
 from registry.shapebuild import surely_twin
-from registry.snapshot import Snapshot
-from test_construct import FUZZ, shipped_records
+from test_construct import FUZZ, all_profiles, findings, shipped_records
 
 MODELS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
 KINDS = (RecordPart, SystemKind, ProjectKind, MilestonesKind, DocumentsKind, TrialRunKind, ApproverKind,
@@ -93,36 +89,6 @@ def behaviour(record: Any) -> list[Any]:
     return out
 
 
-_RULES: list[Any] = []
-
-
-def _selection() -> tuple[Any, Any]:
-    if not _RULES:
-        config = load_config(FIXTURES / "quxian")
-        config = config.model_copy(update={"profiles": ["dalad", "dashiqiao", "jinxiang", "potou", "quxian"]})
-        _RULES.append((config, select_rules(config)))
-    config, selection = _RULES[0]
-    return config, selection
-
-
-def findings(record: Any, config: Any) -> list[tuple[str, str, str, str]]:
-    """What every record, registry and deadline rule of every profile finds on a registry of
-    this one record (an error a rule raises included, as text)."""
-    _config, selection = _selection()
-    folder = "systems" if isinstance(record, SystemKind) else "projects"
-    head = Snapshot([(f"{folder}/{record.unit}/{record.id}.yaml", record)], [])
-    ctx = Context(config=config, head=head, today=TODAY)
-    out = []
-    for rule, params in selection.rules:
-        if rule.kind.value == "change":
-            continue
-        try:
-            out += [(rule.id, p.field, p.message.zh, str(p.severity)) for p in rule.run(ctx, params)]
-        except Exception as exc:  # the same failure both ways is the same behaviour
-            out.append((rule.id, "!", type(exc).__name__, str(exc)))
-    return out
-
-
 def compare(kind: str, data: Any) -> bool:
     """True when the shapes vouched for ``data`` and made a twin (which then agrees with the
     validated model in every respect); False when they did not (the twin of the validated
@@ -139,7 +105,7 @@ def compare(kind: str, data: Any) -> bool:
     assert twin == twins.twin_of(validated)
     assert twin.model_dump() == validated.model_dump()
     assert behaviour(twin) == behaviour(validated)
-    config, _selection_ = _selection()
+    config, _selection = all_profiles()
     with twins.records_as_twins():
         on_twin = findings(twin, twins.twin_of(config))
     assert on_twin == findings(validated, config)
@@ -170,7 +136,7 @@ def test_twins_of_generated_records_are_what_pydantic_makes(data: st.DataObject,
 
 
 def test_the_configuration_and_its_parameters_come_back_plain() -> None:
-    config, selection = _selection()
+    config, selection = all_profiles()
     twin = twins.twin_of(config)
     assert_twin(twin, config, "RegistryConfig")
     assert twin.unit("czj") == twins.twin_of(config.unit("czj"))
