@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from fixturekit import committed_fixture
-from fuzz.strategies import mutated_data, record_data
 from registry import recordcodec
 from registry.enums import BasisKind, DocumentKind, Stage
 from registry.models import Project, System, twins
@@ -40,7 +39,7 @@ from registry.models.kinds import (
     TrialRunKind,
 )
 from registry.shapebuild import surely_twin
-from test_construct import FUZZ, all_profiles, findings, shipped_records
+from test_construct import FUZZ, all_profiles, findings, generated_record, shipped_records
 
 MODELS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
 KINDS = (RecordPart, SystemKind, ProjectKind, MilestonesKind, DocumentsKind, TrialRunKind, ApproverKind,
@@ -128,10 +127,7 @@ def test_every_shipped_record_has_an_exact_twin_nearly_all_made_without_pydantic
 @FUZZ
 @given(data=st.data(), model=st.sampled_from([System, Project]))
 def test_twins_of_generated_records_are_what_pydantic_makes(data: st.DataObject, model: type[BaseModel]) -> None:
-    record = {**data.draw(record_data(model)), "unit": "czj"}
-    record["id"] = "czj-a" if model is System else "2025-czj-001"
-    for _ in range(data.draw(st.integers(0, 3))):
-        record = data.draw(mutated_data(record))
+    record = data.draw(generated_record(model))
     event(f"twin made without pydantic: {compare('systems' if model is System else 'projects', record)}")
 
 
