@@ -3,7 +3,7 @@ rule ID, severity, citation and the position of each problem."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,10 +121,10 @@ class Locator:
     (``change.base``): its position is looked up in the working tree's file of the same path
     when there is one, else it is line 1 of that path."""
 
-    def __init__(self, root: Path, change: Context | None = None) -> None:
+    def __init__(self, root: Path, change: Context | None = None, read: Callable[[str], bytes] | None = None) -> None:
         self.root = root
         self.change = change
-        self._positions = FilePositions(root)
+        self._positions = FilePositions(root, read)  # ``read``: a file's bytes other than from the working tree
 
     def locate(self, ctx: Context, problem: Problem) -> tuple[str, int, int]:
         record = problem.record
