@@ -64,7 +64,7 @@ def share_field_sets(model: BaseModel) -> None:
         kind = type(value)
         holders = holders_of.get(kind)
         if holders is None and isinstance(value, BaseModel):
-            holders = _holders(kind)
+            holders = model_holders(kind)
         if holders is not None:  # a model (its kind's holders are known once it has been seen)
             names = value.__pydantic_fields_set__
             shared = last_shared.get(kind)
@@ -84,7 +84,7 @@ _LAST_SHARED: dict[type[BaseModel], FieldNames] = {}  # per model class, the set
 _HOLDERS: dict[type[BaseModel], tuple[str, ...]] = {}
 
 
-def _holders(model: type[BaseModel]) -> tuple[str, ...]:
+def model_holders(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields of ``model`` that may hold a model (a record has some 30 models and 150
     values: only these are walked)."""
     found = _HOLDERS.get(model)

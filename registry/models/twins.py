@@ -146,16 +146,28 @@ def twin_of(value: Any) -> Any:
     """The twin of a validated model (its nested models, lists and mappings too); any other
     value as it is."""
     cls = type(value)
-    fields = getattr(cls, "__pydantic_fields__", None)
-    if fields is not None and isinstance(value, RecordPart):
-        twin = twin_class(f"{cls.__module__}.{cls.__qualname__}", tuple(fields))
-        return made(twin, {name: twin_of(item) for name, item in value.__dict__.items()},
-                    getattr(value, "__pydantic_fields_set__"))
     if cls is list:
         return [twin_of(item) for item in value]
     if cls is dict:
         return {key: twin_of(item) for key, item in value.items()}
-    return value
+    if not isinstance(value, RecordPart) or not hasattr(cls, "__pydantic_fields__"):
+        return value
+    found = _TWIN_OF.get(cls)
+    if found is None:
+        from registry.models.fieldsets import model_holders
+
+        found = _TWIN_OF[cls] = (twin_class(f"{cls.__module__}.{cls.__qualname__}", tuple(cls.__pydantic_fields__)),
+                                 model_holders(cls))
+    twin, holding = found
+    values = dict(value.__dict__)
+    for name in holding:  # (only the fields that may hold a model: the rest is copied as it is)
+        inner = values[name]
+        if inner is not None:
+            values[name] = twin_of(inner)
+    return made(twin, values, getattr(value, "__pydantic_fields_set__"))
+
+
+_TWIN_OF: dict[type, tuple[type[Twin], tuple[str, ...]]] = {}  # model class → (twin class, fields that may hold models)
 
 
 def field_names(cls: type) -> tuple[str, ...]:
