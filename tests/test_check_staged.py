@@ -291,3 +291,19 @@ def test_a_large_record_and_documents_resolve_in_the_index(repo: GitRepo, tmp_pa
     repo.write("docs/untracked.pdf", b"%PDF")  # in the work tree only
     report = same_as_export(repo, tmp_path, capsys)
     assert ("REG001", "systems/czj/czj-big.yaml", 1) in found(report)
+
+
+@pytest.mark.parametrize("mode", ["120000", "160000"])
+def test_a_link_removed_since_head_is_gone_from_the_merge_result(repo: GitRepo, capsys: pytest.CaptureFixture[str],
+                                                                  mode: str) -> None:
+    """x21's report: a link or submodule committed on the branch, then ``git rm``-ed (not
+    committed), is not part of the commit: no REG003 from the merge result for it."""
+    repo.branch("f")
+    oid = repo.rev("HEAD") if mode == "160000" else repo.git("hash-object", "-w", "--stdin", input=b"x.yaml").strip()
+    repo.git("update-index", "--add", "--cacheinfo", f"{mode},{oid},systems/czj/link.yaml")
+    repo.git("commit", "-q", "-m", "link")
+    code, report, _ = run(repo.path, capsys, "--staged", "--base", "main")
+    assert code == 1 and ("REG003", "systems/czj/link.yaml", 1) in found(report)
+    repo.git("rm", "-q", "--cached", "systems/czj/link.yaml")
+    code, report, _ = run(repo.path, capsys, "--staged", "--base", "main")
+    assert code == 0 and found(report) == []
