@@ -50,7 +50,7 @@ repos:
     hooks:
       - id: registry-check
         name: registry check
-        entry: registry check --today {today}
+        entry: registry check --staged --today {today}
         language: system
         files: ^(registry\\.yaml|(systems|projects)/.+\\.ya?ml)$
         require_serial: true

@@ -128,7 +128,8 @@ def check_report(
         if reused is not None:
             return reused
         checked = _check_retrying(inputs, today, resolved, paths)
-        if checked.complete and still_current(root, inputs.config_raw, inputs.files, checked.run.report):
+        if checked.complete and (inputs.staged is not None  # (git's objects do not change)
+                                 or still_current(root, inputs.config_raw, inputs.files, checked.run.report)):
             key = inputs.run_key(today=today.isoformat(), base=identity, paths=paths)
             RunCache(inputs.store).put(key, checked.run.report, checked.documents)
         return checked.run.report
@@ -146,7 +147,7 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
     changed while the run used it (:class:`StaleCache`), the records' cache is dropped and the
     run starts again from a fresh scan without it."""
     try:
-        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.root))
+        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.reader()))
     except StaleCache as exc:
         store = None
         if inputs.store is not None and exc.damaged:
@@ -154,8 +155,9 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
             inputs.store.remove(recordsummary.SUMMARY)
             store = inputs.store  # rebuilt from the files alone: nothing of the damaged cache is read
         # every file read again, its bytes kept: nothing is read twice, so nothing can change between
-        fresh = dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
-        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(store, inputs.root)), complete=False)
+        fresh = inputs.rescan() if inputs.staged is not None else \
+            dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
+        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader())), complete=False)
 
 
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
@@ -163,27 +165,27 @@ def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequenc
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
     working_config, selection = checked_config(config_raw, inputs.store)
     head = load_tree(files, records)
-    documents = RecordingResolver(document_resolver(root, inputs.attachments))
+    documents = RecordingResolver(inputs.documents())
     ctx = Context(config=working_config, head=head, today=today,
                   targets=frozenset(paths) if paths is not None else None, document_status=documents)
-    change = _change_context(ctx, target, files, config_raw, records) if target is not None else None
+    change = _change_context(ctx, target, inputs, records) if target is not None else None
     if change is not None:
         ctx.config = record_config(change.config, working_config)
         ctx.base = change.base  # the target, for callers that look; record rules never do
         selection = select_rules(ctx.config)
-    findings = findings_of(run_rules(selection, ctx, change), ctx, Locator(root, change))
+    findings = findings_of(run_rules(selection, ctx, change), ctx, Locator(root, change, inputs.read_file()))
     return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change), documents.seen)
 
 
-def _change_context(ctx: Context, target: Target, files: Sequence[SourceFile], config_raw: bytes,
-                    records: RecordCache) -> Context:
+def _change_context(ctx: Context, target: Target, inputs: Inputs, records: RecordCache) -> Context:
     """The ONE context every change rule runs on: ``base`` is the target's snapshot, ``head``
     the merge result's (the working tree's snapshot itself when they hold the same files),
     ``config`` the target's registry.yaml, ``proposed_config`` the merge result's.
 
     Paths of the merge result that are not records (links, submodules, misplaced files) are
     reported as REG003 on the working tree's side, once per path."""
-    merged = target.merged(files, config_raw)
+    files = inputs.files
+    merged = target.merged(files, inputs.config_raw, staged=inputs.staged is not None)
     same = {f.path: f.blob for f in merged.records} == {f.path: f.blob for f in files}
     head = ctx.head if same else load_snapshot(merged.records, records)
     known = {u.path for u in ctx.head.invalid}

@@ -3,21 +3,24 @@ rule ID, severity, citation and the position of each problem."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from registry.findings import Finding, Message, Report, RuleInfo, Summary
+from registry.errors import validation_error
 from registry.loader import CONFIG_FILE, ConfigError
-from registry.models import RegistryConfig
 from registry.rules import RULES
 from registry.rules.base import ConfigSite, Context, Kind, Problem, Rule, allowed_values
 from registry.rules.profiles import SELECTABLE
 from registry.positions import FilePositions
 from registry.snapshot import Snapshot, Unreadable
 from registry.yamlio import dump_value
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from registry.models import RegistryConfig
 
 @dataclasses.dataclass
 class Selection:
@@ -71,7 +74,7 @@ def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, Bas
                     used.add(key)
         try:
             out[r.id] = r.params(**overrides)
-        except ValidationError as exc:
+        except validation_error() as exc:
             error = exc.errors()[0]
             # a check across parameters (a model validator) has no field of its own: name the overrides
             names = [str(error["loc"][0])] if error["loc"] else list(overrides)
@@ -118,10 +121,10 @@ class Locator:
     (``change.base``): its position is looked up in the working tree's file of the same path
     when there is one, else it is line 1 of that path."""
 
-    def __init__(self, root: Path, change: Context | None = None) -> None:
+    def __init__(self, root: Path, change: Context | None = None, read: Callable[[str], bytes] | None = None) -> None:
         self.root = root
         self.change = change
-        self._positions = FilePositions(root)
+        self._positions = FilePositions(root, read)  # ``read``: a file's bytes other than from the working tree
 
     def locate(self, ctx: Context, problem: Problem) -> tuple[str, int, int]:
         record = problem.record

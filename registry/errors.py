@@ -7,8 +7,12 @@ loading pydantic."""
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from registry.findings import Message
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 # registry.models.config.CONFIG_FILE, spelt out: importing the models package here would load
 # pydantic wherever an error can be raised (tests/test_stat_index.py checks they agree)
@@ -35,3 +39,12 @@ class ConfigError(Exception):
             return message
         return f"{self.path}: {message}"
 
+
+
+def validation_error() -> type[ValidationError]:
+    """pydantic's ``ValidationError``, imported when asked: ``except validation_error() as exc``
+    evaluates it only once an exception is on its way, so the paths that validate nothing never
+    load pydantic."""
+    from pydantic import ValidationError
+
+    return ValidationError

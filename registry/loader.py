@@ -17,13 +17,12 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from registry.errors import CONFIG_FILE as CONFIG_FILE
 from registry.fastyaml import read_screened
 from registry.errors import ConfigError as ConfigError
+from registry.errors import validation_error
 from registry.findings import Message
 from registry.layout import MAX_CONFIG_BYTES as MAX_CONFIG_BYTES
 from registry.layout import UnreadableFile, read_regular, scan_tree
@@ -34,6 +33,9 @@ from registry.models import Project, RegistryConfig, System
 from registry.shapebuild import surely_built
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
 RECORD_FOLDERS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
 
@@ -50,7 +52,7 @@ def config_from(raw: bytes) -> RegistryConfig:
         raise ConfigError(exc.message, CONFIG_FILE, exc.line, exc.column) from None
     try:
         config = RegistryConfig.model_validate(parsed.data)
-    except ValidationError as exc:
+    except validation_error() as exc:
         loc, message = next(translate(RegistryConfig, exc))
         line, column = position(parsed, loc)
         raise ConfigError(message, CONFIG_FILE, line, column) from None
@@ -249,7 +251,7 @@ def validate(path: str, raw: bytes, model: type[BaseModel], data: dict[str, Any]
         record: Record = model.model_validate(data)  # type: ignore[assignment]
         share_field_sets(record)
         return record
-    except ValidationError as exc:
+    except validation_error() as exc:
         try:
             located = parse(raw, positions=True)  # positions only for the files that need them
         except YamlError as error:  # (read by the fast reader, refused by the parser: the parser decides)
@@ -313,6 +315,8 @@ def shared_field_names(names: Iterable[str]) -> FieldNames:
 
 def share_field_sets(model: BaseModel) -> None:
     """Replace the field-name set of ``model`` and of every model inside it by the shared one."""
+    from pydantic import BaseModel  # (loaded: ``model`` is one)
+
     pending: list[Any] = [model]
     last_shared, holders_of, set_attribute = _LAST_SHARED, _HOLDERS, object.__setattr__
     while pending:

@@ -5,6 +5,7 @@ Found without importing ``importlib.metadata`` or the plug-ins themselves."""
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 
@@ -91,3 +92,18 @@ def listing(folder: str) -> tuple[str, ...]:
         return tuple(os.listdir(folder))
     except OSError:
         return ()
+
+
+def package_file(package: str, name: str) -> bytes:
+    """The bytes of the file ``name`` inside the (imported) ``package``: through its loader's
+    ``get_data`` (a folder or a zip file on sys.path), which ``importlib.resources`` would
+    end up calling too, without importing it (and tempfile, shutil, zipfile … behind it)."""
+    module = sys.modules.get(package) or importlib.import_module(package)
+    spec = module.__spec__
+    get_data = getattr(spec.loader, "get_data", None) if spec is not None else None
+    if spec is None or get_data is None or not spec.origin or not spec.has_location or spec.submodule_search_locations is None:
+        import importlib.resources  # a package of another kind of loader: the general way
+
+        return importlib.resources.files(package).joinpath(name).read_bytes()
+    data: bytes = get_data(os.path.join(os.path.dirname(spec.origin), name))
+    return data

@@ -7,6 +7,7 @@ audit (findings in history, shown where a reviewer will look: the working tree's
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from registry.cache import blob_id
@@ -29,8 +30,9 @@ class FilePositions:
     A file is read as a regular file of that path, never through a symbolic link; a file that
     is missing, unreadable or not YAML places everything on its line 1."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, read: Callable[[str], bytes] | None = None) -> None:
         self.root = root
+        self._read = read  # how a file's bytes are read (``check --staged``: from git's index), else the working tree
         self._parsed: dict[str, Parsed | None] = {}
 
     def find(self, path: str, loc: tuple[str | int, ...]) -> tuple[int, int]:
@@ -38,7 +40,7 @@ class FilePositions:
         if not loc:
             return 1, 1
         if path not in self._parsed:
-            self._parsed[path] = _positions_of(self.root, path)
+            self._parsed[path] = _positions_of(self.root, path, self._read)
         parsed = self._parsed[path]
         return position(parsed, loc) if parsed is not None else (1, 1)
 
@@ -47,12 +49,12 @@ class FilePositions:
         return self.find(path, field_path(field))
 
 
-def _positions_of(root: Path, path: str) -> Parsed | None:
+def _positions_of(root: Path, path: str, read: Callable[[str], bytes] | None = None) -> Parsed | None:
     """The file's positions: worked out line by line for plain block YAML
     (:mod:`registry.fastpositions`), by the parser otherwise; None for a file that is missing,
     unreadable or not YAML."""
     try:
-        raw = read_regular(root, path)
+        raw = read(path) if read is not None else read_regular(root, path)
         found = simple_positions(decode(raw), blob_id(raw))
         return Parsed({}, found) if found is not None else parse(raw, positions=True)
     except (UnreadableFile, YamlError, OSError, ValueError, RecursionError):

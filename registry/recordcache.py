@@ -39,7 +39,8 @@ from registry.hiddentext import screened
 from registry.layout import UnreadableFile, read_regular
 from registry.snapshot import Deferred, light_fields
 
-Loaded = Any  # what ``registry.loader.load_record`` returns: a record or a list of Unreadable
+BlobReader = Callable[[str, str], bytes]  # (path, blob id) -> the blob's bytes (``check --staged``)
+Loaded = Any  # ``registry.loader.load_record``'s result: a record or a list of Unreadable
 INDEX = "records.index"
 _MAX_DELTAS = 16  # more delta files, and the next run merges them into the index
 _SLACK = 2  # compact when the data files hold more than twice the bytes the current records need
@@ -72,8 +73,7 @@ Where = tuple[int, int, int, bytes]  # a record's bytes: data file number, offse
 
 @dataclasses.dataclass
 class Located:
-    """What :meth:`RecordCache.locate` found: each file's load result, where its record's
-    pickle lies (None: not a record, or not written), and the data files the numbers name."""
+    """What :meth:`RecordCache.locate` found: load results, where records lie, data files' names."""
 
     results: list[Any]
     where: list[Where | None]
@@ -133,9 +133,9 @@ class _Known:
 class RecordCache:
     """Load results of record files, by content. Without a store it only delegates."""
 
-    def __init__(self, store: Store | None, root: Path | None = None) -> None:
+    def __init__(self, store: Store | None, root: Path | BlobReader | None = None) -> None:
         self.store = store
-        self.root = root  # where files the scan did not read are read from, when not cached
+        self.root = root  # where files the scan did not read are read from: a working tree, or git's blobs
         self._hit_bytes = 0
         # what this run loaded itself, by key: a later snapshot of the run (--base: the target's,
         # the merge result's) takes a copy instead of parsing it again (with the store only)
@@ -373,7 +373,7 @@ class _DataWriter:
             yield data
 
 
-def _hand_over(f: SourceFile, root: Path | None) -> bytes:
+def _hand_over(f: SourceFile, root: Path | BlobReader | None) -> bytes:
     """The bytes the scan kept for ``f``, taken off it: the loader parses one file at a time,
     so a registry's bytes are let go file by file instead of all staying in memory beside the
     records until the run ends. Taken already (the same file in a later snapshot of the run):
@@ -387,9 +387,10 @@ def _hand_over(f: SourceFile, root: Path | None) -> bytes:
     return raw
 
 
-def read_verified(root: Path, path: str, blob: str) -> bytes:
-    """The bytes of ``root/path`` if they still have the blob id the scan saw, else
-    :class:`StaleCache` (the file changed during the run)."""
+def read_verified(root: Path | BlobReader, path: str, blob: str) -> bytes:
+    """The bytes of ``root/path`` if they still have the blob id the scan saw, else :class:`StaleCache`."""
+    if not isinstance(root, Path):  # a blob reader (``check --staged``): the blob's bytes
+        return root(path, blob)
     try:
         raw = read_regular(root, path)
     except UnreadableFile:

@@ -30,13 +30,14 @@ import marshal
 import types
 import typing
 from collections.abc import Callable, Set
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from registry.cachestore import StaleCache
 from registry.models import Project, System
 from registry.models.construct import assemble, plain_model
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 # The version of marshal's format: fixed per Python version, which the cache's fingerprint
 # includes (so a data file is never read by another Python).
@@ -124,7 +125,7 @@ def kind_of(annotation: Any) -> Kind | None:
         return (DATE, None)
     if issubclass(annotation, enum.Enum):
         return (ENUM, annotation)
-    if issubclass(annotation, BaseModel):
+    if hasattr(annotation, "__pydantic_fields__"):  # a model class (pydantic's own test, without importing it)
         return (MODEL, annotation)
     return None
 

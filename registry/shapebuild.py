@@ -15,12 +15,13 @@ import enum
 import functools
 import importlib
 from collections.abc import Callable
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from registry import shapes
 from registry.models.construct import assemble, plain_model
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class _Maker(shapes.Maker):

@@ -49,9 +49,9 @@ CONFIG_CHECKS = ("registry.loader:config_from", "registry.loader:config_referenc
 # Their digests when registry.configfacts.surely_valid_facts was written against them: a change to
 # any of them turns the fast way off (shapes.json records the current ones) until it is re-stated.
 KNOWN_CONFIG_CHECKS = {
-    "registry.engine:_disabled": "bf511f2f", "registry.engine:_parameters": "08aebe97",
+    "registry.engine:_disabled": "bf511f2f", "registry.engine:_parameters": "10267d6f",
     "registry.engine:select_rules": "38e4d6bd", "registry.loader:calendar_errors": "caa75a45",
-    "registry.loader:config_from": "4f56b764",
+    "registry.loader:config_from": "685d473e",
     "registry.loader:config_reference_errors": "5700d94a",
 }
 

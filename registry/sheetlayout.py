@@ -13,15 +13,17 @@ inclusive.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
 
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[int, int, int, int]]
-SheetGrid = tuple[str, Grid, Merges, bool]  # a sheet's name, its cells, its merges, whether it is hidden
 MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not a ledger
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
 
 _SPACE = re.compile(r"\s+")
 _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总合计", "累计"})
@@ -53,27 +55,130 @@ def _key(value: Any) -> str:
     return _SPACE.sub("", str(value)).rstrip(":：")
 
 
+class Fault:
+    """A cell that holds no value to import: an Excel error (#REF!, #N/A), a formula the file
+    keeps no computed value for, 同上 under an empty cell. It reads as filled (the row is not
+    empty) and the importer reports it at its cell instead of taking its text."""
+
+    def __init__(self, shown: str, reason: str) -> None:
+        self.shown, self.reason = shown, reason
+
+    def __str__(self) -> str:
+        return self.shown
+
+    def __repr__(self) -> str:
+        return f"Fault({self.shown!r})"
+
+
+ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})
+
+
+def error_fault(text: str) -> Fault:
+    return Fault(text, f"单元格是错误值 {text}（公式出错）：请在 Excel 中改正该格后重新导出")
+
+
+@dataclasses.dataclass
+class SheetFacts:
+    """What a sheet's XML says beyond its cell values: merges, hidden rows and columns (0-based),
+    whether a filter is set, and the cells whose formula has no computed value."""
+
+    merges: tuple[tuple[int, int, int, int], ...] = ()
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) inclusive, as <col min max> writes them
+    filtered: bool = False
+    uncomputed: tuple[tuple[int, int, str], ...] = ()  # (row, column, formula)
+
+    def column_hidden(self, index: int) -> bool:
+        return index in self._hidden_column_set
+
+    @functools.cached_property
+    def _hidden_column_set(self) -> frozenset[int]:
+        # a set, so that asking cell by cell stays cheap however many <col> ranges a file writes
+        return frozenset(c for first, last in self.hidden_columns for c in range(first, min(last, MAX_COLUMNS - 1) + 1))
+
+
+@dataclasses.dataclass
+class SheetGrid:
+    """A sheet as read from its file: name, cells (merged cells filled), what its XML says, and
+    whether the sheet itself is hidden."""
+
+    name: str
+    grid: Grid
+    facts: SheetFacts = dataclasses.field(default_factory=SheetFacts)
+    hidden: bool = False
+
+
 def merged_ranges(worksheet: Any) -> tuple[tuple[int, int, int, int], ...]:
-    """The merged cells of an openpyxl read-only worksheet, read from the sheet's XML (openpyxl
-    does not keep them in read-only mode, which a large file needs)."""
+    """The merged cells of an openpyxl read-only worksheet (see :func:`sheet_facts`)."""
+    return sheet_facts(worksheet).merges
+
+
+def sheet_facts(worksheet: Any) -> SheetFacts:
+    """Merges, hidden rows and columns, the filter and uncomputed formulas of an openpyxl
+    read-only worksheet, read from the sheet's XML (openpyxl keeps none of them in read-only
+    mode, which a large file needs)."""
     source = getattr(worksheet, "_get_source", None)  # ReadOnlyWorksheet: the sheet part of the archive
     if source is None:
-        return ()
+        return SheetFacts()
     from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
     from openpyxl.xml.constants import SHEET_MAIN_NS  # type: ignore[import-untyped]
     from openpyxl.xml.functions import iterparse  # type: ignore[import-untyped]  # what openpyxl parses with
 
-    tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    ns = f"{{{SHEET_MAIN_NS}}}"
+    merge, row_tag, col_tag, cell_tag, formula, value = (ns + t for t in ("mergeCell", "row", "col", "c", "f", "v"))
     found: list[tuple[int, int, int, int]] = []
+    hidden_rows: set[int] = set()
+    hidden_columns: list[tuple[int, int]] = []
+    uncomputed: list[tuple[int, int, str]] = []
+    filtered = False
+    row_number = 0  # the current <row>'s number (1-based); a row may leave out r="…"
+    column_number = 0
     with source() as xml:
-        for _event, element in iterparse(xml):
-            if element.tag == tag:
+        for event, element in iterparse(xml, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == row_tag:
+                    row_number = _int(element.get("r"), row_number + 1)
+                    column_number = 0
+                    if element.get("hidden") in ("1", "true"):
+                        hidden_rows.add(row_number - 1)
+                elif tag == cell_tag:
+                    column_number = _column(element.get("r"), column_number + 1)
+                continue
+            if tag == cell_tag:
+                f, v = element.find(formula), element.find(value)
+                if f is not None and (v is None or not (v.text or "").strip()) and element.get("t") != "inlineStr":
+                    uncomputed.append((row_number - 1, column_number - 1, f.text or ""))
+            elif tag == col_tag and element.get("hidden") in ("1", "true"):
+                first, last = _int(element.get("min"), 0), _int(element.get("max"), 0)
+                if 1 <= first <= last:
+                    hidden_columns.append((first - 1, last - 1))
+            elif tag == merge:
                 found.append(_bounds(range_boundaries, element.get("ref")))
                 if len(found) > MAX_MERGES:
                     raise MergeError(f"合并单元格超过 {MAX_MERGES} 处，不像是台账：请取消合并后另存",
                                      f"more than {MAX_MERGES} merged ranges")
-            element.clear()
-    return tuple(found)
+            elif tag == ns + "autoFilter":
+                filtered = True
+            if tag not in (formula, value):  # a cell reads its formula and value when it ends
+                element.clear()
+    return SheetFacts(tuple(found), frozenset(hidden_rows), tuple(hidden_columns), filtered, tuple(uncomputed))
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text is not None and text.isdigit() and len(text) < 10 else default
+
+
+def _column(ref: str | None, default: int) -> int:
+    """The column number (1-based) of a cell reference like ``AB12``."""
+    letters = (ref or "").rstrip("0123456789")
+    if not letters or len(letters) > 3 or not letters.isalpha() or not letters.isascii():
+        return default
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 def _bounds(boundaries: Any, ref: str | None) -> tuple[int, int, int, int]:
@@ -138,12 +243,32 @@ def filed_by(grid: Grid, first: int) -> str | None:
 
 def _names_columns_under_group(index: int, row: Sequence[Any], below: Sequence[Any], merges: Merges) -> bool:
     groups = [(left, right) for top, left, bottom, right in merges if top == bottom == index and right > left]
-    if not groups or not any(filled(v) for v in below):
+    if not any(filled(v) for v in below):
         return False
     if any(isinstance(v, (int, float, dt.date)) for v in below if filled(v)):
         return False  # a record, not column titles
+    if not groups:
+        return _names_columns_under_unmerged_group(row, below)
     return any(filled(below[c]) and _key(below[c]) != _key(row[left])
                for left, right in groups for c in range(left, min(right + 1, len(below))))
+
+
+def _names_columns_under_unmerged_group(row: Sequence[Any], below: Sequence[Any]) -> bool:
+    """A group title centred across its columns without merging (WPS and Excel's 跨列居中, or
+    simply written over the first): 资金来源 over 本级财政 | 上级资金, the cells beside the title
+    empty. The row below is column titles only when every filled cell of it sits under such a
+    group (or repeats the title above it): a record has its name outside any group."""
+    in_group: set[int] = set()
+    for left, value in enumerate(row):
+        if not filled(value):
+            continue
+        right = left
+        while right + 1 < len(below) and not (right + 1 < len(row) and filled(row[right + 1])) and filled(below[right + 1]):
+            right += 1
+        if right > left:
+            in_group.update(range(left, right + 1))
+    return bool(in_group) and all(c in in_group or (c < len(row) and _key(row[c]) == _key(v))
+                                  for c, v in enumerate(below) if filled(v))
 
 
 def not_a_record(cells: Sequence[Any], index: int, merges: Merges = ()) -> str | None:

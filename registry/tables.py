@@ -1,6 +1,6 @@
-"""Spreadsheets as rows of cells: ``.xlsx`` (openpyxl) and ``.csv`` (UTF-8 with or without BOM,
-or GB18030, which Excel in China writes). Used by ``registry import`` and ``registry init
---units``.
+"""Spreadsheets as rows of cells: ``.xlsx``/``.xlsm`` (openpyxl), ``.xls`` (xlrd) and text tables
+(:mod:`registry.textgrid`: CSV in UTF-8, GB18030 or UTF-16, comma or tab separated), told apart by
+their content rather than their name. Used by ``registry import`` and ``registry init --units``.
 
 A sheet's header row is its first row with at least two different filled cells, so a title row
 above the table ("某某县政务信息系统清单"), merged across the table or not, is skipped. Cells
@@ -11,7 +11,10 @@ County ledgers are laid out for printing (see :mod:`registry.sheetlayout`): a me
 holds its value in every cell it covers (a unit written once beside its five systems), a
 two-row header under a merged group title (安全情况 over 等保级别 and 密码测评) reads as its
 lower row, and rows that are not records — 合计, a section title (一、县直部门), the
-填报人/联系电话 footer — are set aside with the reason, for the caller to say so.
+填报人/联系电话 footer, a row holding only its 序号 — are set aside with the reason, for the caller
+to say so. Hidden rows and columns are set aside and said unless asked for; 同上 takes the value of
+the record above; an Excel error value (#REF!) or a formula the file keeps no result for becomes a
+:class:`~registry.sheetlayout.Fault` that the importer reports at its cell.
 """
 from __future__ import annotations
 
@@ -25,20 +28,28 @@ from typing import Any
 from registry.findings import Message
 from registry.loader import ConfigError
 from registry.sheetlayout import (
+    ERROR_VALUES,
+    Fault,
     Grid,
     MergeError,
     Merges,
+    SheetFacts,
     SheetGrid,
+    error_fault,
     fill_merged,
     filed_by,
     filled,
     header_rows,
-    merged_ranges,
     not_a_record,
+    sheet_facts,
 )
+from registry.textgrid import text_grid
 from registry.xlsbook import xls_grids
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt")
+_NUMBERING = frozenset({"序号", "编号序号", "no.", "no"})  # a row-number column's header
+_DITTO = frozenset({"同上", "〃", "″", "\"", "”", "同上单位"})  # "the same as the row above"
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an .xlsx and an .xls file begin
 _SPACE = re.compile(r"\s+")
 # Full-width and half-width brackets alike: 总投资（万元） = 总投资(万元)
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）", ":": "：", "*": ""})
@@ -64,6 +75,7 @@ class Sheet:
     skipped: list[tuple[Row, str]] = dataclasses.field(default_factory=list)  # not records, and why
     filed_by: str | None = None  # the unit a line above the table names (填报单位：…)
     hidden: bool = False  # a hidden sheet (a stale copy, the lists behind a drop-down): not imported unless named
+    notes: list[str] = dataclasses.field(default_factory=list)  # hidden columns left out, cells without a header
 
     def skipped_lines(self) -> list[str]:
         """``工作表 X 第 N 行：合计行，已跳过``, one line per row set aside."""
@@ -80,9 +92,10 @@ class Sheet:
         return f"{letter} 列（{header}）" if header else f"{letter} 列"
 
 
-def read_table(path: Path, header_row: int | None = None) -> list[Sheet]:
+def read_table(path: Path, header_row: int | None = None, include_hidden: bool = False) -> list[Sheet]:
     """Every sheet of ``path`` that has a header row: row ``header_row`` (1-based, as the
-    spreadsheet numbers it) when given, else the one :func:`header_rows` finds."""
+    spreadsheet numbers it) when given, else the one :func:`header_rows` finds. Hidden rows and
+    columns are set aside (and said) unless ``include_hidden``."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise _error(path, f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请提供 .xlsx、.xls 或 .csv 文件",
@@ -91,33 +104,24 @@ def read_table(path: Path, header_row: int | None = None) -> list[Sheet]:
         raw = path.read_bytes()
     except OSError as exc:
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
-    readers = {".csv": _csv_grid, ".xls": xls_grids}
-    grids = readers.get(suffix, _xlsx_grids)(path, raw)
+    # What the file is, not what it is called: an .xlsx saved under .xls (WPS does), an .xls renamed .xlsx
+    if raw.startswith(_ZIP):
+        grids = _xlsx_grids(path, raw)
+    elif raw.startswith(_OLE) or suffix == ".xls":
+        grids = xls_grids(path, raw)
+    elif suffix in (".xlsx", ".xlsm"):
+        raise _error(path, "不是有效的 xlsx 文件：请在 Excel 或 WPS 中打开后另存为 .xlsx", "not a valid xlsx file")
+    else:
+        try:
+            grids = [SheetGrid(path.name, text_grid(raw))]
+        except ValueError as exc:
+            raise _error(path, str(exc), "not a readable text table") from None
     given = header_row - 1 if header_row is not None else None
-    return [sheet for name, grid, merges, hidden in grids
-            if (sheet := _sheet(name, grid, merges, hidden, given)) is not None]
+    return [sheet for found in grids if (sheet := _sheet(found, given, include_hidden)) is not None]
 
 
 def _error(path: Path, zh: str, en: str) -> ConfigError:
     return ConfigError(Message(f"{path}：{zh}", f"{path}: {en}"), path="")
-
-
-def _csv_grid(path: Path, raw: bytes) -> list[SheetGrid]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise _error(path, "编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV", "unknown encoding")
-    if "\x00" in text:
-        raise _error(path, "不是文本格式的 CSV 文件（含空字节）：请在 Excel 中另存为 CSV", "not a text CSV file")
-    try:
-        grid: Grid = [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise _error(path, f"CSV 格式错误：{exc}", f"malformed CSV: {exc}") from None
-    return [(path.name, grid, (), False)]
 
 
 def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
@@ -136,14 +140,15 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
                 # (A1, or too small): every row and cell the sheet holds is read whatever it claims
                 ws.reset_dimensions()
                 grid = [list(row) for row in ws.iter_rows(values_only=True)]
-                merges = merged_ranges(ws)
+                facts = sheet_facts(ws)
             except MergeError as exc:
                 raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
             except Exception as exc:  # openpyxl on a damaged sheet part: whatever it raises, the file is damaged
                 raise _error(path, f"工作表 {ws.title} 已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
                              f"sheet {ws.title} is damaged ({exc})") from None
+            _mark_uncomputed(grid, facts)
             try:
-                grids.append((ws.title, fill_merged(grid, merges), merges, ws.sheet_state != "visible"))
+                grids.append(SheetGrid(ws.title, fill_merged(grid, facts.merges), facts, ws.sheet_state != "visible"))
             except MergeError as exc:
                 raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
         return grids
@@ -151,19 +156,80 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
         book.close()
 
 
-def _sheet(name: str, grid: Grid, merges: Merges = (), hidden: bool = False, given: int | None = None) -> Sheet | None:
-    found = header_rows(grid, merges, given)
-    if found is None:
+def _mark_uncomputed(grid: list[list[Any]], facts: SheetFacts) -> None:
+    """A formula the file keeps no result for (written by a program, never opened in Excel):
+    openpyxl reads it as empty; it is a cell to report, not an empty one."""
+    for row, column, formula in facts.uncomputed:
+        if row < len(grid) and column < len(grid[row]) and grid[row][column] is None:
+            grid[row][column] = Fault(f"={formula}", f"公式 ={formula} 没有计算结果（文件未经 Excel 或 WPS 计算保存）："
+                                                    "请在 Excel 或 WPS 中打开、保存后重新导入")
+
+
+def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = False) -> Sheet | None:
+    grid, facts = found.grid, found.facts
+    located = header_rows(grid, facts.merges, given)
+    if located is None:
         return None
-    headers, first = found
-    sheet = Sheet(name, headers, [], filed_by=filed_by(grid, first), hidden=hidden)
+    headers, first = located
+    sheet = Sheet(found.name, headers, [], filed_by=filed_by(grid, first), hidden=found.hidden)
+    if not include_hidden:
+        _leave_out_hidden_columns(sheet, facts)
+    numbering = {index for index, header in enumerate(headers) if header_key(header).lower() in _NUMBERING}
     for offset, cells in enumerate(grid[first:]):
-        row = Row(name, first + 1 + offset, tuple(cells))
+        row = Row(found.name, first + 1 + offset, tuple(_fault_or_value(v) for v in cells))
         if not any(filled(v) for v in cells):
             continue
-        reason = not_a_record(row.cells, first + offset, merges)
+        reason = not_a_record(row.cells, first + offset, facts.merges)
+        if reason is None and numbering and all(i in numbering for i, v in enumerate(cells) if filled(v)):
+            reason = "只有序号的空行"  # a template numbered 1–50 in advance, filled as far as the unit's systems go
+        if reason is None and not include_hidden and first + offset in facts.hidden_rows:
+            reason = ("被筛选隐藏的行" if facts.filtered else "隐藏的行") + "（需要导入时请取消隐藏，或在 --mapping 中写 include_hidden: true）"
         if reason is None:
-            sheet.rows.append(row)
+            sheet.rows.append(_ditto(row, sheet.rows[-1] if sheet.rows else None))
         else:
             sheet.skipped.append((row, reason))
+    sheet.notes += _headerless(sheet, facts)
     return sheet
+
+
+def _fault_or_value(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() in ERROR_VALUES:
+        return error_fault(value.strip())  # #REF!, #N/A: what Excel shows for a formula gone wrong
+    return value
+
+
+def _ditto(row: Row, above: Row | None) -> Row:
+    """同上 / 〃 in a cell: the value of the record above, in the same column."""
+    if not any(isinstance(v, str) and v.strip() in _DITTO for v in row.cells):
+        return row
+    cells = list(row.cells)
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and value.strip() in _DITTO:
+            previous = above.cells[index] if above is not None and index < len(above.cells) else None
+            cells[index] = previous if filled(previous) else Fault(value.strip(), f"写的是“{value.strip()}”，但上一条记录的该格为空")
+    return dataclasses.replace(row, cells=tuple(cells))
+
+
+def _leave_out_hidden_columns(sheet: Sheet, facts: SheetFacts) -> None:
+    """A hidden column (a helper column, an old one kept for formulas) is not imported: its
+    header is cleared and the sheet says so."""
+    for index, header in enumerate(sheet.headers):
+        if header and facts.column_hidden(index):
+            sheet.notes.append(f"{sheet.column_name(index)}是隐藏的列，未导入（需要导入时请取消隐藏，"
+                               "或在 --mapping 中写 include_hidden: true）")
+            sheet.headers[index] = ""
+
+
+def _headerless(sheet: Sheet, facts: SheetFacts) -> list[str]:
+    """Cells filled in a column without a title: not imported, and said (a hidden column is said above)."""
+    rows: dict[int, list[int]] = {}
+    for row in sheet.rows:
+        for index, value in enumerate(row.cells):
+            if (filled(value) and (index >= len(sheet.headers) or not sheet.headers[index])
+                    and not facts.column_hidden(index)):
+                rows.setdefault(index, []).append(row.number)
+    out = []
+    for index, numbers in sorted(rows.items()):
+        shown = "、".join(map(str, numbers[:5])) + (f" 等 {len(numbers)} 行" if len(numbers) > 5 else " 行")
+        out.append(f"{sheet.column_name(index)}没有列标题，其中第 {shown}的内容未导入")
+    return out

@@ -84,9 +84,11 @@ class Target:
         oid = self.target_files.config
         return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
 
-    def merged(self, working: Sequence[SourceFile], working_config: bytes) -> MergedFiles:
+    def merged(self, working: Sequence[SourceFile], working_config: bytes, *, staged: bool = False) -> MergedFiles:
         """The merge result's files, with every record file (and registry.yaml) the working
-        tree changed against HEAD replaced by the working tree's version, or removed."""
+        tree changed against HEAD replaced by the working tree's version, or removed.
+        ``staged``: ``working`` is git's index (``check --staged``), whose records are all
+        regular files (not looked up in the working tree)."""
         head = self._head_listing.records
         merged: dict[str, SourceFile | str] = dict(self._merged_listing.records)
         problems = {p.path: p for p in self._merged_listing.problems}
@@ -99,7 +101,7 @@ class Target:
                 continue  # unchanged since HEAD: the merge result stands
             if ours is None:
                 merged.pop(path, None)  # deleted (or no longer a record) in the working tree
-            elif _regular(self.root / path):
+            elif staged or _regular(self.root / path):
                 merged[path] = ours
                 problems.pop(path, None)
         from_git = dict(zip((p for p, v in sorted(merged.items()) if isinstance(v, str)),

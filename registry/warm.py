@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from registry import gitscan, treecache
 from registry.cache import RunCache, SourceFile, run_key
@@ -26,6 +26,9 @@ from registry.docrefs import split_reference
 from registry.findings import Report
 from registry.layout import UnreadableFile, read_config, read_regular_stat, scan_tree
 from registry.statindex import StatIndex
+
+if TYPE_CHECKING:
+    from registry.staged import Staged
 
 TREE = "gitindex.tree"  # the folders of the last scan that used git's index (see registry.treecache)
 _READ_LIMIT = 256  # more files to read than this beside git's index: the stat index's scan
@@ -42,13 +45,51 @@ class Inputs:
     files: list[SourceFile]
     attachments: frozenset[str] = frozenset()  # regular files under docs/ the scan found
     _keys: dict[tuple[str, str, tuple[str, ...] | None], str] = dataclasses.field(default_factory=dict)
+    staged: Staged | None = None  # ``check --staged``: git's index, where every byte is read from
 
     def run_key(self, *, today: str, base: str, paths: Sequence[str] | None) -> str:
         """The run cache's key of a check of these inputs (see :func:`registry.cache.run_key`)."""
+        if self.staged is not None:  # (documents resolve in the index, not the working tree)
+            base = f"{base}\0staged"
         wanted = (today, base, tuple(paths) if paths is not None else None)
         if wanted not in self._keys:
             self._keys[wanted] = run_key(config=self.config_raw, files=self.files, today=today, base=base, targets=paths)
         return self._keys[wanted]
+
+    def documents(self) -> Callable[[str], str | None]:
+        """How a document path resolves (see :func:`document_resolver`): in the working tree, or
+        in git's index under ``--staged``."""
+        if self.staged is not None:
+            return self.staged.document_status(self.attachments)
+        return document_resolver(self.root, self.attachments)
+
+    def reader(self) -> Path | Callable[[str, str], bytes]:
+        """Where record files not kept by the scan are read from (see :class:`registry.recordcache.RecordCache`)."""
+        return self.staged.record_bytes if self.staged is not None else self.root
+
+    def read_file(self) -> Callable[[str], bytes] | None:
+        """How the positions of findings read a file (None: from the working tree)."""
+        return self.staged.read if self.staged is not None else None
+
+    def rescan(self) -> Inputs:
+        """``--staged`` inputs read again from git's index (after a damaged cache entry)."""
+        staged = staged_index(self.root)
+        return dataclasses.replace(self, files=staged.files(), staged=staged)
+
+
+def gather_staged(root: Path, *, use_cache: bool = True) -> Inputs:
+    """:func:`gather` for ``check --staged``: registry.yaml and every record file as git's index
+    holds them (see :mod:`registry.staged`), nothing read from the working tree."""
+    staged = staged_index(root)
+    config_raw = staged.config()
+    store = Store.open(root) if use_cache else None
+    return Inputs(root, config_raw, store, staged.files(), frozenset(staged.layout.attachments), staged=staged)
+
+
+def staged_index(root: Path) -> Staged:
+    from registry import staged
+
+    return staged.read(root)
 
 
 def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object] | None = None) -> Inputs:
@@ -194,7 +235,7 @@ def reused_report(inputs: Inputs, *, today: str, base: str, paths: Sequence[str]
     if inputs.store is None:
         return None
     key = inputs.run_key(today=today, base=base, paths=paths)
-    reused = RunCache(inputs.store).get(key, document_resolver(inputs.root, inputs.attachments))
+    reused = RunCache(inputs.store).get(key, inputs.documents())
     return reused if isinstance(reused, Report) else None
 
 

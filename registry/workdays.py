@@ -23,8 +23,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Mapping
-
-import chinese_calendar
+from types import ModuleType
 
 _LAST_DAY = dt.date.max.toordinal()
 
@@ -187,7 +186,7 @@ def working_day(day: dt.date) -> Day:
     Cached: the package scans its whole holiday table on every call, and a registry asks
     about the same few hundred days for thousands of contracts."""
     try:
-        return Day(bool(chinese_calendar.is_workday(day)), estimated=False)
+        return Day(bool(_chinese_calendar().is_workday(day)), estimated=False)
     except NotImplementedError:
         return Day(day.weekday() < 5, estimated=True)
 
@@ -198,8 +197,18 @@ def _library_flags(days: list[dt.date]) -> list[bool]:
     and no holiday): the package's own function scans its whole table for the years it
     covers on every call, 0.1 s for the 16 years a registry's contracts span.
     tests/test_workdays.py compares both for every day of every year the package knows."""
-    holidays, workdays = chinese_calendar.holidays, chinese_calendar.workdays
+    library = _chinese_calendar()
+    holidays, workdays = library.holidays, library.workdays
     return [d in workdays or (d.weekday() <= 4 and d not in holidays) for d in days]
+
+
+def _chinese_calendar() -> ModuleType:
+    """The ``chinesecalendar`` package, imported when a day is first looked up in it (a check
+    whose records ask no working-day question does not need its tables)."""
+    import chinese_calendar
+
+    library: ModuleType = chinese_calendar
+    return library
 
 
 @functools.lru_cache(maxsize=None)

@@ -13,7 +13,7 @@ from typing import Any
 
 from registry.findings import Message
 from registry.loader import ConfigError
-from registry.sheetlayout import MergeError, SheetGrid, fill_merged
+from registry.sheetlayout import MergeError, SheetFacts, SheetGrid, error_fault, fill_merged
 
 
 def xls_grids(path: Path, raw: bytes) -> list[SheetGrid]:
@@ -22,7 +22,8 @@ def xls_grids(path: Path, raw: bytes) -> list[SheetGrid]:
     try:
         book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd on a damaged or foreign file raises many kinds: all say "not valid"
-        hint = "（像是网页格式导出的文件）" if raw.lstrip()[:1] == b"<" else f"（{type(exc).__name__}）"
+        hint = ("（像是网页格式导出的文件）" if raw.lstrip()[:1] == b"<"
+                else "（文件设置了打开密码）" if _encrypted(raw, exc) else f"（{type(exc).__name__}）")
         raise _error(path, f"不是有效的 xls 文件{hint}：请在 Excel 或 WPS 中打开后另存为 .xlsx",
                      f"not a valid xls file ({exc})") from None
     try:
@@ -36,11 +37,13 @@ def _grid(path: Path, book: Any, index: int) -> SheetGrid:
         sheet = book.sheet_by_index(index)
         grid = [[_value(cell, book.datemode) for cell in sheet.row(r)] for r in range(sheet.nrows)]
         merges = tuple((top, left, bottom - 1, right - 1) for top, bottom, left, right in sheet.merged_cells)
+        facts = SheetFacts(merges, frozenset(r for r, info in sheet.rowinfo_map.items() if info.hidden),
+                           tuple((c, c) for c, info in sheet.colinfo_map.items() if info.hidden))
     except Exception as exc:  # a damaged sheet record
         raise _error(path, f"第 {index + 1} 个工作表已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
                      f"sheet {index + 1} is damaged ({exc})") from None
     try:
-        return sheet.name, fill_merged(grid, merges), merges, bool(sheet.visibility)
+        return SheetGrid(sheet.name, fill_merged(grid, merges), facts, bool(sheet.visibility))
     except MergeError as exc:
         raise _error(path, f"工作表 {sheet.name}：{exc.zh}", f"sheet {sheet.name}: {exc.en}") from None
 
@@ -49,8 +52,10 @@ def _value(cell: Any, datemode: int) -> Any:
     import xlrd
 
     kind, value = cell.ctype, cell.value
-    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return None
+    if kind == xlrd.XL_CELL_ERROR:  # #REF!, #N/A: reported at its cell, never read as empty
+        return error_fault(xlrd.error_text_from_code.get(value, "#错误"))
     if kind == xlrd.XL_CELL_DATE:
         try:
             found: dt.datetime = xlrd.xldate_as_datetime(value, datemode)
@@ -62,6 +67,11 @@ def _value(cell: Any, datemode: int) -> Any:
     if kind == xlrd.XL_CELL_NUMBER and float(value).is_integer() and abs(value) < 2**53:
         return int(value)
     return value
+
+
+def _encrypted(raw: bytes, exc: Exception) -> bool:
+    """An .xlsx with an opening password is an OLE file holding EncryptionInfo; an encrypted .xls says so."""
+    return "EncryptionInfo".encode("utf-16-le") in raw[:1 << 16] or "encrypted" in str(exc).lower()
 
 
 def _error(path: Path, zh: str, en: str) -> ConfigError:

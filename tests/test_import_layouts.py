@@ -19,7 +19,7 @@ from test_import import county, records
 from registry.cli import main
 from registry.enums import Nature
 from registry.ledger.values import funding_sources, to_enum
-from registry.sheetlayout import MergeError, fill_merged, filled, header_rows, merged_ranges
+from registry.sheetlayout import MergeError, SheetFacts, SheetGrid, fill_merged, filled, header_rows, merged_ranges
 from registry.tables import _sheet, read_table
 
 
@@ -210,7 +210,7 @@ def test_every_filled_row_under_the_header_is_a_record_or_set_aside_with_a_reaso
     except MergeError:
         return  # overlapping merges: the caller reports the file
     assert [len(row) for row in filled_grid] == [len(row) for row in grid]
-    sheet = _sheet("表", filled_grid, merges)
+    sheet = _sheet(SheetGrid("表", filled_grid, SheetFacts(tuple(merges))))
     if sheet is None:
         return
     seen = [row.number for row in sheet.rows] + [row.number for row, _ in sheet.skipped]
@@ -220,7 +220,7 @@ def test_every_filled_row_under_the_header_is_a_record_or_set_aside_with_a_reaso
     first = found[1] + 1  # the spreadsheet's number of the first row under the header
     expected = [n for n in range(first, len(filled_grid) + 1) if any(filled(v) for v in filled_grid[n - 1])]
     assert sorted(seen) == expected
-    assert all(reason in ("合计行", "表尾的填报信息或说明", "分类标题行") for _, reason in sheet.skipped)
+    assert all(reason in ("合计行", "表尾的填报信息或说明", "分类标题行", "只有序号的空行") for _, reason in sheet.skipped)
 
 
 def test_a_whole_column_merge_in_the_sheet_xml_is_refused_by_our_own_reader() -> None:

@@ -25,7 +25,7 @@ from registry.models import Project, System
 print(json.dumps({"code": code, "modules": sorted(sys.modules),
                   "built": [m.__name__ for m in (System, Project) if m.__pydantic_complete__]}))
 """
-NOT_ON_THE_WARM_PATH = ("multiprocessing", "importlib.metadata", "difflib", "email", "ruamel",
+NOT_ON_THE_WARM_PATH = ("multiprocessing", "importlib.metadata", "importlib.resources", "difflib", "email", "ruamel",
                         "registry.schema_errors", "git")
 
 
@@ -90,3 +90,23 @@ def test_days_in_month_is_calendars() -> None:
 
     assert all(days_in_month(year, month) == calendar.monthrange(year, month)[1]
                for year in range(1, 10000) for month in range(1, 13))
+
+
+def test_a_profile_declaration_is_read_from_a_folder_and_from_a_zip_archive(tmp_path: Path) -> None:
+    """:func:`registry.pluginsources.package_file` (profile.toml without ``importlib.resources``)
+    reads what ``importlib.resources`` reads, for a package in a folder and one in a zip file."""
+    import zipfile
+
+    archive = tmp_path / "plugin.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("zipped_profile/__init__.py", "")
+        packed.writestr("zipped_profile/profile.toml", "id = '甲'\n")
+    code = ("import importlib.resources, sys\nsys.path.insert(0, sys.argv[1])\n"
+            "from registry.pluginsources import package_file\n"
+            "for package in ('registry.rules.quxian', 'zipped_profile'):\n"
+            "    expected = importlib.resources.files(package).joinpath('profile.toml').read_bytes()\n"
+            "    print(package_file(package, 'profile.toml') == expected, len(expected) > 0)\n"
+            "try:\n    package_file('zipped_profile', 'missing.toml')\nexcept OSError:\n    print('OSError')")
+    done = subprocess.run([sys.executable, "-c", code, str(archive)], capture_output=True, text=True, check=False,
+                          timeout=120)
+    assert done.stdout.split() == ["True", "True", "True", "True", "OSError"], done.stderr

@@ -7,12 +7,17 @@ import datetime as dt
 import gc
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from registry.commands.common import iso_date, missing_paths, relative_paths
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Report
 from registry.gcpause import paused_gc
 from registry.reporters import REPORTERS
+
+if TYPE_CHECKING:
+    from registry.warm import Inputs
 
 NAME = "check"
 HELP = "按所选管理办法校验记录（不指定文件时校验全部）"
@@ -30,10 +35,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "其余问题已由 registry-check 钩子报告")
     parser.add_argument("--no-cache", action="store_true",
                         help="不读取也不写入 .registry-cache/ 缓存（也可设环境变量 REGISTRY_NO_CACHE=1）")
+    parser.add_argument("--staged", action="store_true",
+                        help="检查将要提交的内容（git 暂存区/索引）而不是工作区：未暂存的改动和未跟踪的文件不计入，"
+                             "记录、registry.yaml 和行号都取自暂存的内容（pre-commit 钩子用它）")
 
 
 def run(args: argparse.Namespace) -> int:
-    missing_paths(args.paths)
+    if args.staged:
+        inputs = _staged_inputs(args)
+        missing_paths([raw for raw in args.paths if not _in_index(args.root, raw, inputs)])
+    else:
+        inputs = None
+        missing_paths(args.paths)
     paths = relative_paths(args.root, args.paths) if args.paths else None
     if paths is not None and CONFIG_FILE in paths:
         paths = None  # registry.yaml changed: profiles or units may change any finding
@@ -42,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     # A short-lived run that builds a few million objects and no garbage cycles worth
     # collecting: each automatic collection would only walk the whole registry again.
     with paused_gc():
-        report = _report(args, args.today or dt.date.today(), paths)
+        report = _report(args, args.today or dt.date.today(), paths, inputs)
         _promote_survivors()
     if args.changes_only:
         report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
@@ -64,14 +77,31 @@ def quiet_stdout() -> None:
         pass
 
 
-def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None) -> Report:
+def _staged_inputs(args: argparse.Namespace) -> Inputs:
+    """``--staged``: what git's index holds (see :mod:`registry.staged`)."""
+    from registry import warm
+
+    return warm.gather_staged(args.root, use_cache=not args.no_cache)
+
+
+def _in_index(root: Path, raw: str, inputs: Inputs) -> bool:
+    """Whether a command-line path names a file of git's index (a file staged for deletion, or
+    deleted from the working tree after staging, is still a file of the commit's question)."""
+    assert inputs.staged is not None
+    relative = relative_paths(root, [raw])
+    return bool(relative) and relative[0] in inputs.staged.entries
+
+
+def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None, inputs: Inputs | None = None) -> Report:
     """The stored report when nothing changed (:mod:`registry.warm`: the models, the parser and
     the rules are not even imported), else a check run."""
     from registry import warm
 
     # With PATHS (pre-commit, an editor) the files named usually changed, so the checker's own
     # modules are imported while git reads its index on the other core (see registry.gitscan)
-    inputs = warm.gather(args.root, use_cache=not args.no_cache, meanwhile=_import_checker if paths is not None else None)
+    if inputs is None:
+        inputs = warm.gather(args.root, use_cache=not args.no_cache,
+                             meanwhile=_import_checker if paths is not None else None)
     if args.base is None:
         reused = warm.reused_report(inputs, today=today.isoformat(), base="", paths=paths)
         if reused is not None:

@@ -19,7 +19,7 @@ HELP = "从 Excel（.xlsx、.xls）或 CSV 台账导入政务信息系统或项�
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="文件", help="台账文件（.xlsx、.xls 或 .csv，CSV 可为 UTF-8 或 GB18030 编码）")
+    parser.add_argument("file", type=Path, metavar="文件", help="台账文件（.xlsx、.xlsm、.xls、.csv，或 Excel 另存的 Unicode 文本 .txt；CSV 可为 UTF-8、GB18030/GBK 或 UTF-16 编码）")
     parser.add_argument("--kind", choices=("systems", "projects"), help="表中是系统还是项目（默认按工作表名称和列标题判断）")
     parser.add_argument("--mapping", type=Path, metavar="映射文件", help="列标题、取值和单位的对应关系（YAML，格式见 README）")
     parser.add_argument("--dry-run", action="store_true", help="只列出会新建和更新的记录以及有问题的行，不写入")
@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from registry.checking import load_head
-    from registry.ledger.columns import GUIDE_FILE, guess_kind, guide_of, is_guide, layout, leaf_types
+    from registry.ledger.columns import GUIDE_FILE, guess_kind, guide_of, is_guide, layout, mapping_targets
     from registry.ledger.mapping import load_mapping
     from registry.ledger.rows import Importer
     from registry.ledger.verify import refused
@@ -37,9 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
     root: Path = args.root
     config = load_config(root)
-    known = set(leaf_types("systems")) | set(leaf_types("projects"))
-    mapping = load_mapping(args.mapping, known)
-    every = read_table(args.file, mapping.header_row)
+    mapping = load_mapping(args.mapping, mapping_targets())
+    every = read_table(args.file, mapping.header_row, mapping.include_hidden)
     sheets = [s for s in every if not is_guide(s)]
     beside = args.file.with_name(GUIDE_FILE)  # the CSV export's field guide, when it is there
     guide = guide_of(every + (read_table(beside) if args.file.suffix.lower() == ".csv" and beside.is_file() else []))
@@ -73,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
         if found.unknown:
             print(f"工作表 {sheet.name}：未识别的列（已忽略）：{'、'.join(found.unknown)}；"
                   "需要导入的请在 --mapping 的 columns 中指定", file=sys.stderr)
-        for line in [*(f"工作表 {sheet.name}：{note}" for note in found.notes), *sheet.skipped_lines()]:
-            print(line, file=sys.stderr)  # amounts in 元 converted; 合计, section titles, the footer set aside
+        for line in [*(f"工作表 {sheet.name}：{note}" for note in sheet.notes + found.notes), *sheet.skipped_lines()]:
+            print(line, file=sys.stderr)  # hidden columns; amounts in 元 converted; 合计, hidden rows, the footer set aside
         items, bad = importer.rows(sheet, found)
         planned += items
         problems += bad

@@ -10,13 +10,15 @@ is the same field: the importer takes whichever of the two cells it can read.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
-from registry.ledger.values import unwrap
+from registry.enums import FundSource
+from registry.ledger.values import enum_words, unwrap
 from registry.models import Project, System
 from registry.tables import Sheet, header_key
 
@@ -51,23 +53,29 @@ def columns(model: type[BaseModel], prefix: str = "", titles: tuple[str, ...] = 
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "systems": {
         "id": ("系统编号", "系统代码", "编号", "系统标识"),
-        "name": ("系统名称", "名称", "信息系统名称", "系统全称", "应用系统名称"),
-        "unit": ("所属单位", "建设单位", "主管部门", "责任单位", "使用单位", "单位", "单位名称", "部门"),
-        "status": ("运行状态", "状态", "系统状态", "使用状态"),
-        "online_since": ("上线时间", "投入使用时间", "上线日期", "投运时间", "建成时间", "启用时间", "投入使用日期"),
+        "name": ("系统名称", "名称", "信息系统名称", "系统全称", "应用系统名称", "系统（平台）名称", "信息系统（平台）名称",
+                 "平台名称"),
+        "unit": ("所属单位", "建设单位", "主管部门", "责任单位", "使用单位", "单位", "单位名称", "部门", "所属部门",
+                 "建设（使用）单位", "系统建设单位", "填报单位"),
+        "status": ("运行状态", "状态", "系统状态", "使用状态", "运行情况", "使用情况", "系统运行状态"),
+        "online_since": ("上线时间", "投入使用时间", "上线日期", "投运时间", "建成时间", "启用时间", "投入使用日期",
+                         "上线运行时间", "上线年月", "建成投用时间", "投入运行时间"),
         "retired_on": ("停用时间", "下线时间", "关停时间"),
-        "deployment": ("部署方式", "部署位置", "部署环境", "部署地点"),
-        "security.mlps_level": ("等保级别", "等级保护", "等保等级", "等级保护级别", "安全保护等级", "等保定级"),
+        "deployment": ("部署方式", "部署位置", "部署环境", "部署地点", "部署情况", "部署模式"),
+        "security.mlps_level": ("等保级别", "等级保护", "等保等级", "等级保护级别", "安全保护等级", "等保定级",
+                                "等保备案级别", "等级保护定级", "定级级别"),
         "description": ("系统简介", "主要功能", "功能简介", "系统功能", "简介"),
         "network": ("网络", "网络环境", "运行网络", "所在网络"),
     },
     "projects": {
         "id": ("项目编号", "项目代码", "编号"),
         "name": ("项目名称", "名称"),
-        "unit": ("建设单位", "项目单位", "所属单位", "主管部门", "责任单位", "单位", "申报单位"),
-        "year": ("年度", "项目年度", "计划年度", "立项年度"),
+        "unit": ("建设单位", "项目单位", "所属单位", "主管部门", "责任单位", "单位", "申报单位", "项目建设单位",
+                 "项目申报单位"),
+        "year": ("年度", "项目年度", "计划年度", "立项年度", "建设年度", "实施年度", "申报年度", "年份"),
         "budget.total_wan": ("投资概算", "总投资（万元）", "总投资", "概算（万元）", "投资概算（万元）",
-                             "项目总投资（万元）", "项目金额（万元）", "预算金额（万元）", "投资额（万元）"),
+                             "项目总投资（万元）", "项目金额（万元）", "预算金额（万元）", "投资额（万元）",
+                             "项目总投资", "总投资额", "投资总额", "计划总投资"),
         "budget.sources": ("资金来源",),
         "milestones.approved.doc_no": ("批复文号", "立项批复文号", "立项文号"),
         "milestones.approved.date": ("批复时间", "批复日期", "立项时间", "立项日期"),
@@ -75,7 +83,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "delivery": ("建设方式", "实施方式"),
         "scope": ("项目类别", "类别"),
         "track": ("管理方式", "审批方式"),
-        "content": ("建设内容", "主要建设内容"),
+        "content": ("建设内容", "主要建设内容", "项目建设内容", "建设内容及规模", "主要建设内容及规模"),
     },
 }
 _SUFFIXES = ("代码", "编码", "名称", "标签")
@@ -84,8 +92,9 @@ IGNORED = {"序号", "编号序号", "No.", "NO", "no"}  # a ledger's row number
 _UNIT_TABLE = {"kind", "单位类型", "approvers", "批准人"}
 
 
+@functools.cache
 def leaf_types(kind: str) -> dict[str, Any]:
-    """Dotted key → annotation of every published leaf field of the kind."""
+    """Dotted key → annotation of every published leaf field of the kind (cached: callers only read it)."""
     model = MODELS[kind]
     out = {}
     for key, _title in columns(model):
@@ -97,6 +106,32 @@ def leaf_types(kind: str) -> dict[str, Any]:
         assert current is not None
         out[key] = current.model_fields[parts[-1]].annotation
     return out
+
+
+def mapping_targets() -> set[str]:
+    """The fields a mapping's columns may name: every leaf field, and one amount per funding
+    source kind (budget.sources.county_budget)."""
+    return {*leaf_types("systems"), *leaf_types("projects"), *(SOURCE_PREFIX + kind.value for kind in FundSource)}
+
+
+# Per-source amount columns of a county's 年度计划表 (其中：中央资金 | 县级配套 | 债券资金), beyond the
+# source kinds' own words (registry.ledger.values.SYNONYMS). 自筹 names no kind: left for the mapping.
+_SOURCE_HEADERS = {"中央资金": "superior_fund", "中央补助": "superior_fund", "省级资金": "superior_fund",
+                   "省级补助": "superior_fund", "市级资金": "superior_fund", "市级补助": "superior_fund",
+                   "上级补助资金": "superior_fund", "上级专项资金": "superior_fund", "县级资金": "county_budget",
+                   "县级配套": "county_budget", "本级资金": "county_budget", "本级配套": "county_budget",
+                   "县级财政资金": "county_budget", "本级财政资金": "county_budget", "债券资金": "bond",
+                   "专项债券资金": "bond", "社会资本投入": "social_capital"}
+_OF_WHICH = re.compile(r"^(其中|含)[:：]?")
+
+
+def _source_column(key: str) -> str | None:
+    """``budget.sources.<kind>`` for a header that is exactly a funding source's word (本级财政,
+    上级资金, 其中：中央资金), else None: a column that merely mentions one is not one."""
+    word = _OF_WHICH.sub("", key)
+    words = {**enum_words(FundSource), **_SOURCE_HEADERS}
+    found = words.get(word) or words.get(word.removesuffix("资金"))
+    return SOURCE_PREFIX + found if found and not word.isascii() else None
 
 
 def _vocabulary(kind: str) -> dict[str, str]:
@@ -168,8 +203,11 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
             continue
         found = _recognised(key, sheet.name, guide, words)
         note = None
-        if found is None and (annotated := _ANNOTATED.match(key)):  # 上线时间（年月）, 总投资（元）
+        annotated = _ANNOTATED.match(key)
+        if found is None and annotated:  # 上线时间（年月）, 总投资（元）
             found, note = _recognised(annotated["base"], sheet.name, guide, words), annotated["note"]
+        if found is None and kind == "projects":  # 本级财政（元）, 其中：上级资金, 专项债券
+            found = _source_column(annotated["base"] if annotated else key)
         if found is not None and (found in known or found.startswith(SOURCE_PREFIX)):
             fields[index] = found
             unit = _money_unit(note) if note and (found.endswith("_wan") or found.startswith(SOURCE_PREFIX)) else None

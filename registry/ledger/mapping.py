@@ -3,6 +3,7 @@
     kind: systems               # 可选：systems 或 projects
     sheet: 系统台账              # 可选：只导入这一工作表
     header_row: 3               # 可选：表头在第几行（自动识别不对时）
+    include_hidden: true        # 可选：也导入隐藏的行和列（默认跳过并说明）
     columns:                    # 表头 → 字段（点号路径，见 schema/）；null 表示忽略该列
       系统中文名: name
       责任科室: unit
@@ -33,6 +34,7 @@ class Mapping(BaseModel):
     kind: Literal["systems", "projects"] | None = None
     sheet: str | None = None
     header_row: int | None = Field(default=None, ge=1, le=1_048_576)  # Excel's last row
+    include_hidden: bool = False
     columns: dict[str, str | None] = {}
     values: dict[str, dict[str, str]] = {}
     units: dict[str, str] = {}

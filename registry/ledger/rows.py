@@ -29,6 +29,7 @@ from registry.ledger.values import (
 )
 from registry.models import RegistryConfig
 from registry.schema_errors import dotted, translate
+from registry.sheetlayout import Fault
 from registry.snapshot import Snapshot
 from registry.tables import Row, Sheet, header_key
 
@@ -104,6 +105,7 @@ class Importer:
             "systems": {s.id for s in head.systems}, "projects": {p.id for p in head.projects}}
         self.seen: dict[tuple[str, str], int] = {}  # (kind, id) → row that planned it
         self.guesses: list[RowProblem] = []  # cells read by resemblance (县政务云 → 县级政务云), to be shown
+        self._next_number: dict[tuple[str, str, Any], int] = {}  # (kind, unit, year) → the number to try next
 
     def rows(self, sheet: Sheet, layout: Layout) -> tuple[list[Planned], list[RowProblem]]:
         planned, problems = [], []
@@ -138,7 +140,7 @@ class Importer:
         # every field's column, filled or not: a required value left empty is reported at its cell
         column_of = {key: sheet.column_name(layout.columns_of(key)[0]) for key in set(layout.fields.values())}
         for key in dict.fromkeys(layout.fields.values()):
-            indices = [i for i in layout.columns_of(key) if i < len(row.cells) and text_of(row.cells[i] or "")]
+            indices = [i for i in layout.columns_of(key) if i < len(row.cells) and present(row.cells[i])]
             if not indices:
                 continue
             column_of[key] = sheet.column_name(indices[0])
@@ -162,10 +164,11 @@ class Importer:
         if sheet_unit is not None:
             flat.setdefault("unit", sheet_unit)
         for index in layout.columns_of("budget.sources"):
-            if index < len(row.cells) and text_of(row.cells[index] or ""):
+            if index < len(row.cells) and present(row.cells[index]):
                 try:
                     total = flat.get("budget.total_wan")
-                    flat["budget.sources"] = funding_sources(row.cells[index], total if isinstance(total, (int, float)) else None,
+                    flat["budget.sources"] = funding_sources(readable(row.cells[index]),
+                                                             total if isinstance(total, (int, float)) else None,
                                                              self.mapping.values.get("budget.sources"))
                 except CellError as exc:
                     problems.append(RowProblem(sheet.name, row.number, sheet.column_name(index), exc.reason))
@@ -179,11 +182,11 @@ class Importer:
         """Amount columns per funding source kind (budget.sources.county_budget …)."""
         sources, problems = [], []
         for index, key in sorted(layout.fields.items()):
-            if not key.startswith(SOURCE_PREFIX) or index >= len(row.cells) or not text_of(row.cells[index] or ""):
+            if not key.startswith(SOURCE_PREFIX) or index >= len(row.cells) or not present(row.cells[index]):
                 continue
             try:
                 kind = to_enum(key.removeprefix(SOURCE_PREFIX), FundSource)
-                sources.append({"kind": kind, "amount_wan": scaled(to_number(row.cells[index], float),
+                sources.append({"kind": kind, "amount_wan": scaled(to_number(readable(row.cells[index]), float),
                                                                    layout.scales.get(index), row.cells[index])})
             except CellError as exc:
                 problems.append(RowProblem(sheet.name, row.number, sheet.column_name(index), exc.reason))
@@ -192,12 +195,18 @@ class Importer:
         return problems
 
     def _value(self, key: str, annotation: Any, cell: Any, heard: Heard) -> Any:
+        cell = readable(cell)
+        if key == "year" and isinstance(cell, str):
+            cell = _YEAR_WORD.sub("", cell)  # 2025年, 2025年度
         if key in UNIT_KEYS:
             if key == "partners":
                 return [self.units.code(part, heard) for part in re.split(r"\s*[、;；,，\n]\s*", text_of(cell)) if part]
             return self.units.code(text_of(cell), heard)
         if key in LEVEL_KEYS:
             return to_level(cell)
+        if key == "id" and _ROW_NUMBER.fullmatch(text_of(cell)):
+            raise CellError(f"编号 {text_of(cell)!r} 像是序号，不是记录的编号（如 czj-system-01、2025-czj-001）："
+                            "该列是序号时请把列标题改为“序号”，或在 --mapping 的 columns 中写明该列为 null")
         return convert(annotation, cell, self.mapping.values.get(key), heard)
 
     def _record(self, sheet: Sheet, row: Row, kind: str, flat: dict[str, Any],
@@ -217,6 +226,8 @@ class Importer:
                 return problem("year", "缺少年度：表中没有年度列，也没有可推断年度的批复或申报日期")
             flat["year"] = year
         record_id = flat.get("id") or (existing.id if existing is not None else self._new_id(kind, flat))
+        if record_id is None:
+            return problem("id", f"{flat['year']} 年度 {flat['unit']} 的项目编号 001–999 已用完：请在编号列中写明编号")
         flat["id"] = record_id
         previous = self.seen.get((kind, str(record_id)))
         if previous is not None:
@@ -250,14 +261,40 @@ class Importer:
                 return int(to_date(flat[key]).year)
         return None
 
-    def _new_id(self, kind: str, flat: dict[str, Any]) -> str:
-        """The next free id by the id rules: ``unit-system-NN``, ``year-unit-NNN``."""
+    def _new_id(self, kind: str, flat: dict[str, Any]) -> str | None:
+        """The next free id by the id rules: ``unit-system-NN``, ``year-unit-NNN`` (None when a
+        unit's year has used all 999 project numbers). Each unit's count goes on from where it
+        stopped, so a ledger of thousands of one unit's rows is not quadratic."""
         unit = flat["unit"]
-        for n in range(1, 10000):
+        key = (kind, unit, flat.get("year") if kind == "projects" else None)
+        n = self._next_number.get(key, 1)
+        while True:
             candidate = f"{unit}-system-{n:02d}" if kind == "systems" else f"{flat['year']}-{unit}-{n:03d}"
+            if kind == "projects" and n > 999:
+                return None
             if candidate not in self.taken[kind]:
+                self._next_number[key] = n + 1
                 return candidate
-        raise CellError("没有可用的编号")  # pragma: no cover - ten thousand records of one unit
+            n += 1
+
+
+# What a ledger writes in a cell that has nothing to say (not applicable, none): read as empty
+PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "－", "\\", "／", "、"})
+_ROW_NUMBER = re.compile(r"\d{1,4}")  # 1, 2, 3 … in a 编号 column: a ledger's row numbers
+_YEAR_WORD = re.compile(r"\s*年度?\s*$")
+
+
+def present(cell: Any) -> bool:
+    """The cell holds something to import (an error value does: it is reported)."""
+    text = text_of(cell) if cell is not None else ""
+    return bool(text) and text not in PLACEHOLDERS
+
+
+def readable(cell: Any) -> Any:
+    """The cell's value, or CellError for a cell that holds none (#REF!, a formula never computed)."""
+    if isinstance(cell, Fault):
+        raise CellError(cell.reason)
+    return cell
 
 
 def scaled(value: Any, scale: float | None, cell: Any = None) -> Any:

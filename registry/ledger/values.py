@@ -8,6 +8,7 @@ separated by 、；; or newlines. Every failure is a :class:`CellError` with a C
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import types
@@ -40,7 +41,10 @@ SYNONYMS: dict[type[Enum], dict[str, str]] = {
                    "正常": "operating", "已上线": "operating", "使用中": "operating", "停用": "retired",
                    "已停止": "retired", "关停": "retired", "已关停": "retired", "下线": "retired",
                    "已下线": "retired", "废止": "retired", "在建": "building", "建设": "building",
-                   "规划": "planned", "拟建": "planned", "整合": "merged", "合并": "merged", "已合并": "merged"},
+                   "规划": "planned", "拟建": "planned", "整合": "merged", "合并": "merged", "已合并": "merged",
+                   "正在运行": "operating", "正常使用": "operating", "运行正常": "operating", "在线运行": "operating",
+                   "停止使用": "retired", "已废弃": "retired", "正在建设": "building", "建设中": "building",
+                   "试运行中": "trial", "试用": "trial", "计划建设": "planned"},
     Nature: {"新建项目": "new", "升级": "upgrade", "改造": "upgrade", "升级改造项目": "upgrade", "运维": "om",
              "运维项目": "om", "运行维护项目": "om", "运营": "operation_service", "第三方": "third_party"},
     Delivery: {"自建": "build", "购买": "purchase", "政府购买服务": "purchase", "采购服务": "purchase"},
@@ -54,9 +58,12 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 MONEY_UNIT = re.compile(r"(亿元|万元|千元|元|亿|万)$")  # a unit written in an amount's cell
 _TO_WAN = {"亿": 1e4, "万": 1.0, "千": 1e-1, "元": 1e-4}
 _DATE_PATTERNS = (
-    re.compile(r"^(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*(?:[-./月]\s*(?P<d>\d{1,2})\s*日?|月)?$"),
+    re.compile(r"^(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*(?:[-./月]\s*(?P<d>\d{1,2})\s*[日号]?|月份?)?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
 )
+_SHORT_YEAR = re.compile(r"^(?P<y>\d{2})\s*年\s*(?P<rest>\d{1,2}\s*月.*)$")
+_VAGUE = re.compile(r"^(?P<y>\d{4})\s*年?度?\s*(?P<what>第?[一二三四1-4]季度|[Qq][1-4]|[上下]半年|年?[初中底末])?$")
+_FIRST_SERIAL = 10000  # 1927-05-18: smaller numbers in a date column are no dates of a county's systems
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
 LIST_SEPARATORS = re.compile(r"\s*[、;；\n]\s*")
 CODE_SEPARATORS = re.compile(r"\s*[、;；\n,，]\s*")  # items that cannot hold a comma themselves
@@ -91,17 +98,17 @@ def _halfwidth(value: Any) -> str:
     return unicodedata.normalize("NFKC", text_of(value))
 
 
-def to_date(value: Any) -> dt.date:
+def to_date(value: Any, heard: Heard | None = None) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # an Excel serial date number
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _serial(value)
     text = _halfwidth(value)
     text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "", text)  # a time after the date
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
-        return to_date(float(text))
+        return _serial(float(text))
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -109,7 +116,25 @@ def to_date(value: Any) -> dt.date:
                 return dt.date(int(m["y"]), int(m["m"]), int(m["d"] or 1))
             except ValueError:
                 break
+    if m := _SHORT_YEAR.match(text):  # 23年5月: a year in two digits, as people say it
+        year = 2000 + int(m["y"]) if 2000 + int(m["y"]) <= dt.date.today().year else 1900 + int(m["y"])
+        found = to_date(f"{year}年{m['rest']}")
+        if heard is not None:
+            heard(f"{text_of(value)!r} 按 {found.isoformat()} 导入（年份只写了两位）")
+        return found
+    if m := _VAGUE.match(text):  # 2023年, 2023年第二季度, 2023年上半年: a month would be a guess
+        raise CellError(f"日期 {text!r} 没有写到月：请写到月，如 {m['y']}年5月")
     raise CellError(f"无法识别的日期 {text!r}：可写 2024-03-01、2024/3/1、2024.03.01 或 2024年3月")
+
+
+def _serial(number: float) -> dt.date:
+    """An Excel date serial (a date cell whose format was lost): 43952 is 2020-05-01. A four-digit
+    year (2019) is refused, never read as a day of 1905."""
+    if 1900 <= number <= 2100 and float(number).is_integer():
+        raise CellError(f"日期只写了年份 {int(number)}：请写到月，如 {int(number)}年5月")
+    if not _FIRST_SERIAL <= number < 2958466:
+        raise CellError(f"无法识别的日期 {text_of(number)!r}：可写 2024-03-01、2024/3/1、2024.03.01 或 2024年3月")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
 def to_number(value: Any, kind: type) -> int | float:
@@ -118,7 +143,7 @@ def to_number(value: Any, kind: type) -> int | float:
     if isinstance(value, (int, float)):
         number: float = value
     else:
-        text = _halfwidth(value).replace(",", "").replace(" ", "")
+        text = _halfwidth(value).replace(",", "").replace(" ", "").removeprefix("¥")  # ￥1,200.00 as Excel shows money
         unit = MONEY_UNIT.search(text)
         text = text[:unit.start()] if unit else text
         try:
@@ -136,8 +161,13 @@ def to_number(value: Any, kind: type) -> int | float:
     return float(number) if not float(number).is_integer() else int(number)
 
 
-def to_level(value: Any) -> int:
-    """等保级别: 3, 三级, 第三级, 等保三级, 3级."""
+_NOT_GRADED = frozenset({"未定级", "暂未定级", "未定", "不涉及", "无", "否", "未开展"})
+
+
+def to_level(value: Any) -> int | None:
+    """等保级别: 3, 三级, 第三级, 等保三级, 3级; 未定级 (and 无, 不涉及) is no level (null)."""
+    if header_key(text_of(value)) in _NOT_GRADED:
+        return None
     text = _halfwidth(value).replace("等保", "").replace("第", "").replace("级", "").strip()
     if text in _CN_DIGITS:
         return _CN_DIGITS[text]
@@ -148,9 +178,9 @@ def to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     text = text_of(value).lower()
-    if text in ("是", "有", "true", "yes", "y", "1", "√", "已共享", "已"):
+    if text in ("是", "有", "true", "yes", "y", "1", "√", "✓", "✔", "☑", "已共享", "已", "对"):
         return True
-    if text in ("否", "无", "false", "no", "n", "0", "×", "未共享", "未"):
+    if text in ("否", "无", "false", "no", "n", "0", "×", "✗", "✘", "☐", "未共享", "未", "没有"):
         return False
     raise CellError(f"应填 是 或 否，现为 {text_of(value)!r}")
 
@@ -161,13 +191,7 @@ def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None, h
     ``heard`` so that the guess is shown. Two codes that fit are an error naming both; a cell that
     *contains* a word is not read as it (不在用 is not 在用)."""
     text = text_of(value)
-    words: dict[str, str] = {}
-    for member in enum:
-        words[header_key(str(member.value)).lower()] = str(member.value)
-        if isinstance(member, LabeledEnum):
-            words[header_key(member.label)] = str(member.value)
-    words.update({header_key(k): v for k, v in SYNONYMS.get(enum, {}).items()})
-    words.update({header_key(k): v for k, v in (extra or {}).items()})
+    words = enum_words(enum, extra)
     key = header_key(text)
     found = words.get(key) or words.get(key.lower())
     if found is not None:
@@ -184,6 +208,24 @@ def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None, h
         maybe = "、".join(labels.get(code, code) for code in sorted(fits))
         raise CellError(f"无法确定取值 {text!r}：可能是 {maybe}，请写全，或在 --mapping 的 values 中写明")
     raise CellError(f"无法识别的取值 {text!r}：可填 {'、'.join(labels.values())}")
+
+
+def enum_words(enum: type[Enum], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Compared word (see :func:`header_key`) → code: the codes, labels, usual synonyms and the mapping's words."""
+    words = dict(_own_words(enum))
+    words.update({header_key(k): v for k, v in (extra or {}).items()})
+    return words
+
+
+@functools.cache
+def _own_words(enum: type[Enum]) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for member in enum:
+        words[header_key(str(member.value)).lower()] = str(member.value)
+        if isinstance(member, LabeledEnum):
+            words[header_key(member.label)] = str(member.value)
+    words.update({header_key(k): v for k, v in SYNONYMS.get(enum, {}).items()})
+    return words
 
 
 def shortens(short: str, word: str) -> bool:
@@ -251,7 +293,7 @@ def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None, he
     if inner is bool:
         return to_bool(value)
     if inner is dt.date:
-        return to_date(value)
+        return to_date(value, heard)
     if inner in (int, float):
         return to_number(value, inner)
     if isinstance(inner, type) and issubclass(inner, Enum):

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import importlib.resources
 import pkgutil
 import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from registry.pluginsources import package_file
 
 if TYPE_CHECKING:
     from registry.rules.base import Rule
@@ -87,7 +88,7 @@ class Profile:
         (``PROFILE = Profile.declared_in(__name__)``): the same fields, as TOML keys."""
         where = f"{package.replace('.', '/')}/{DECLARATION_FILE}"
         try:
-            text = importlib.resources.files(package).joinpath(DECLARATION_FILE).read_text(encoding="utf-8")
+            text = package_file(package, DECLARATION_FILE).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ProfileError(f"无法读取规则配置声明 {where}：{exc}") from exc
         return cls.from_toml(text, where)

@@ -1,0 +1,69 @@
+"""Text tables as offices save them: CSV from Excel in China (GB18030/GBK, or UTF-8 with or
+without a BOM), and Excel's "Unicode 文本" (UTF-16 with a BOM, tab separated, usually ``.txt``).
+Rows may be ragged: a short row is read as far as it goes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from registry.sheetlayout import Grid
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SNIFF_LINES = 50  # enough lines to tell commas from tabs, never the whole file
+
+
+def decode(raw: bytes) -> str:
+    """The text of a table file, or ValueError with the Chinese reason."""
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError("像是 UTF-16 编码（Unicode 文本），但无法解码：请在 Excel 中另存为 CSV") from None
+    guess = _utf16_without_bom(raw)
+    if guess is not None:
+        return guess
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise ValueError("编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV")
+    if "\x00" in text:
+        raise ValueError("不是文本格式的 CSV 文件（含空字节）：请在 Excel 中另存为 CSV")
+    return text
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 without a BOM: the zero bytes of its ASCII (digits, commas, tabs, line breaks) all
+    fall on one side, which never happens in UTF-8 or GB18030 text; else None."""
+    head = raw[:200]
+    if len(raw) % 2 or len(head) < 4:
+        return None
+    for zeros, encoding in ((head[1::2], "utf-16-le"), (head[0::2], "utf-16-be")):
+        if zeros.count(0) > len(zeros) // 4:
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if "\x00" not in text else None
+    return None
+
+
+def delimiter(text: str) -> str:
+    """A tab when the first lines hold more tabs than commas (Excel's 文本文件（制表符分隔）), else a comma."""
+    head = text.splitlines()[:_SNIFF_LINES]
+    tabs = sum(line.count("\t") for line in head)
+    commas = sum(line.count(",") for line in head)
+    return "\t" if tabs > commas else ","
+
+
+def text_grid(raw: bytes) -> Grid:
+    """The rows of a CSV or tab-separated text table, cells as text."""
+    text = decode(raw)
+    try:
+        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))]
+    except csv.Error as exc:
+        raise ValueError(f"CSV 格式错误：{exc}") from None
