@@ -185,3 +185,13 @@ def test_a_sound_workbook_of_the_same_making_is_read(registry_root: Path, tmp_pa
     code, out, err, _ = run_import(registry_root, workbook(tmp_path / "a.xlsx", sheet(row(2, "甲系统"))))
     assert code == 1 and "工作表 系统 第 2 行" in err and "缺少必填字段" in err, err
     assert "--dry-run：可导入 0 条" in out
+
+
+def test_cells_past_the_header_are_never_dropped_without_a_word(registry_root: Path, tmp_path: Path) -> None:
+    """A ragged CSV: a row longer than its header. The cells in columns without a header are not
+    imported — and the import says so, naming the column and the row."""
+    file = _write(tmp_path / "a.csv", "系统名称,所属单位\n甲系统,金乡县财政局,多余的内容,又一格\n乙系统\n")
+    code, _out, err, _peak = run_import(registry_root, file)
+    assert code == 1 and "Traceback" not in err
+    lines = [line for line in err.splitlines() if "C 列" in line]
+    assert lines and "第 2 行" in lines[0], err
