@@ -31,7 +31,6 @@ from registry.sheetlayout import (
     ERROR_VALUES,
     Fault,
     Grid,
-    MergeError,
     Merges,
     SheetFacts,
     SheetGrid,
@@ -43,6 +42,7 @@ from registry.sheetlayout import (
     not_a_record,
     sheet_facts,
 )
+from registry.sheetlimits import MAX_FILE_BYTES, SheetError, unpacked_size_problem
 from registry.textgrid import text_grid
 from registry.xlsbook import xls_grids
 
@@ -101,6 +101,10 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
         raise _error(path, f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请提供 .xlsx、.xls 或 .csv 文件",
                      f"unsupported file type {path.suffix!r}: give an .xlsx, .xls or .csv file")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _error(path, f"文件有 {size // (1024 * 1024)} MB，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不像是台账："
+                         "请拆分后分别导入", "file too large")
         raw = path.read_bytes()
     except OSError as exc:
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
@@ -127,6 +131,9 @@ def _error(path: Path, zh: str, en: str) -> ConfigError:
 def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]  # only when reading xlsx
 
+    too_large = unpacked_size_problem(raw)
+    if too_large is not None:
+        raise _error(path, too_large, "too large once unzipped")
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl on a damaged or hostile archive raises many kinds: all say "not valid"
@@ -137,11 +144,13 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
         for ws in book.worksheets:
             try:
                 # read-only mode believes the sheet's own <dimension>, which some programs write wrong
-                # (A1, or too small): every row and cell the sheet holds is read whatever it claims
-                ws.reset_dimensions()
-                grid = [list(row) for row in ws.iter_rows(values_only=True)]
+                # (A1, or too small): the sheet is read up to its last filled cell, whatever it claims,
+                # and no further (a row numbered past the limits, one far cell, are not read cell by cell)
                 facts = sheet_facts(ws)
-            except MergeError as exc:
+                ws.reset_dimensions()
+                grid = ([list(row) for row in ws.iter_rows(max_row=facts.last_row, max_col=facts.last_column,
+                                                           values_only=True)] if facts.last_row else [])
+            except SheetError as exc:
                 raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
             except Exception as exc:  # openpyxl on a damaged sheet part: whatever it raises, the file is damaged
                 raise _error(path, f"工作表 {ws.title} 已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
@@ -149,7 +158,7 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
             _mark_uncomputed(grid, facts)
             try:
                 grids.append(SheetGrid(ws.title, fill_merged(grid, facts.merges), facts, ws.sheet_state != "visible"))
-            except MergeError as exc:
+            except SheetError as exc:
                 raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
         return grids
     finally:

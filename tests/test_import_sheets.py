@@ -463,3 +463,72 @@ def test_a_unit_s_thousandth_project_of_a_year_is_reported_not_a_crash(tmp_path:
     out, err = capsys.readouterr()
     assert "可导入 999 条" in out
     assert "第 1001 行" in err and "项目编号 001–999 已用完" in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------------ bounded work: a file cannot claim to be huge
+
+
+def _refused(root: Path, file: Path, capsys: pytest.CaptureFixture[str], said: str) -> None:
+    assert run(root, file) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+    assert not (root / "systems").exists()
+
+
+def test_a_row_numbered_past_the_limit_is_refused_without_reading_the_rows_between(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统")])
+    _rewrite_sheet(file, lambda xml: xml.replace("</sheetData>", '<row r="999999999999"><c r="A999999999999" '
+                                                 't="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
+    _refused(county(tmp_path), file, capsys, "超过 100000 行")
+
+
+def test_a_far_cell_on_many_rows_is_refused_and_one_far_cell_is_said(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    def far_cells(rows: int) -> Any:
+        def change(sheet: Any) -> None:
+            for row in range(1, rows + 1):
+                sheet.cell(row=row, column=16384, value="x")
+        return change
+
+    root = county(tmp_path)
+    _refused(root, workbook(tmp_path / "宽.xlsx", SYSTEM_HEADER, [system("甲系统")] * 130, far_cells(131)),
+             capsys, "超过 2000000 个单元格")
+    stray = workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统")],
+                     lambda sheet: sheet.cell(row=2, column=16384, value="随手写的"))
+    assert run(root, stray) == 0
+    assert "XFD 列没有列标题，其中第 2 行的内容未导入" in capsys.readouterr().err
+
+
+def test_an_xlsx_too_large_once_unzipped_is_refused_before_it_is_unzipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import registry.sheetlimits
+
+    monkeypatch.setattr(registry.sheetlimits, "MAX_UNPACKED_BYTES", 1000)  # a zip bomb, in miniature
+    _refused(county(tmp_path), workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统")]), capsys, "解压后有")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("系统名称,所属单位\n" + "甲,财政局\n" * 100_001, "超过 100000 行"),
+    ("系统名称,所属单位\n" + "," * 2_000_001 + "\n", "超过 2000000 个单元格"),
+    ("系统名称,所属单位\n" + ("," * 99 + "\n") * 20_001, "超过 100000 行或 2000000 个单元格（到第 20001 行，最宽 100 列）"),
+])
+def test_a_csv_past_the_limits_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                                          said: str) -> None:
+    file = tmp_path / "台账.csv"
+    file.write_text(text, encoding="utf-8")
+    _refused(county(tmp_path), file, capsys, said)
+
+
+def test_a_file_too_large_for_a_ledger_is_refused_before_it_is_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import registry.tables
+    import registry.textgrid
+
+    file = tmp_path / "台账.csv"
+    file.write_text(",".join(SYSTEM_HEADER) + "\n1,甲系统,财政局,在用,2020-01-01,自建机房\n", encoding="utf-8")
+    monkeypatch.setattr(registry.textgrid, "MAX_TEXT_BYTES", 10)
+    root = county(tmp_path)
+    _refused(root, file, capsys, "超过文本表格的上限")
+    monkeypatch.setattr(registry.tables, "MAX_FILE_BYTES", 10)
+    _refused(root, file, capsys, "不像是台账：请拆分后分别导入")
