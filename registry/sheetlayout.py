@@ -36,6 +36,8 @@ _FOOTER = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单
                      r"|说明|盖章)(（[^）]*）|\([^)]*\))?([:：]|$)")
 _FILED_BY = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单位名称|单位)(（[^）]*）|\([^)]*\))?[:：](?P<unit>[^:：]*?)"
                        r"(填报人|填表人|填报日期|填表日期|日期|联系人|联系电话|$)")
+# 单位：元 above the table, or in its title (…计划表（金额单位：万元）)
+_MONEY_UNIT_ABOVE = re.compile(r"(?:金额|资金|投资|计量)?单位[:：](?P<unit>亿元|万元|千元|元)(?=$|[）)，,；;])")
 # A section title: 一、县直部门  （二）乡镇  第三部分
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百]+(部分|类|批))")
 
@@ -256,8 +258,8 @@ def header_rows(grid: Grid, merges: Merges = (), given: int | None = None) -> tu
         return ([str(v).strip() if filled(v) else "" for v in grid[given]], given + 1) if given < len(grid) else None
     for index, row in enumerate(grid):
         keys = [_key(v) for v in row if filled(v)]
-        if len(set(keys)) < 2 or all(_FOOTER.match(key) for key in keys):
-            continue  # a title, or 填报单位：…  填报日期：… above the table
+        if len(set(keys)) < 2 or all(_FOOTER.match(key) for key in keys) or len({k for k in keys if not _note(k)}) < 2:
+            continue  # a title, 填报单位：…  填报日期：… above the table, or the title with its 单位：万元
         headers = [str(v).strip() if filled(v) else "" for v in row]
         below = grid[index + 1] if index + 1 < len(grid) else ()
         if _names_columns_under_group(index, row, below, merges):
@@ -269,14 +271,38 @@ def header_rows(grid: Grid, merges: Merges = (), given: int | None = None) -> tu
     return None
 
 
+def _note(key: str) -> bool:
+    """A line's note rather than a column title: 单位：元, 填报日期：2026年6月."""
+    return bool(_MONEY_UNIT_ABOVE.search(key) or (_FOOTER.match(key) and re.search("[:：].", key)))
+
+
 def filed_by(grid: Grid, first: int) -> str | None:
-    """The unit a line above the table names (填报单位（盖章）：金乡县财政局), if one does."""
+    """The unit a line above the table names (填报单位（盖章）：金乡县财政局), if one does (单位：万元 names none)."""
     for row in grid[:first]:
         for value in row:
             found = _FILED_BY.match(_key(value)) if filled(value) else None
-            if found and found["unit"]:
+            if found and found["unit"] and not _MONEY_UNIT_ABOVE.search(_key(value)):
                 return found["unit"]
     return None
+
+
+def money_unit_above(grid: Grid, first: int) -> str | None:
+    """The money unit a line above the table (or the title) gives its amounts: 单位：元, （金额单位：万元）."""
+    for row in grid[:first]:
+        for value in row:
+            found = _MONEY_UNIT_ABOVE.search(_key(value)) if filled(value) else None
+            if found:
+                return found["unit"]
+    return None
+
+
+def repeats_header(cells: Sequence[Any], header_lines: Sequence[Sequence[Any]]) -> bool:
+    """The header again (printed at the top of every page, then copied into one sheet): at least
+    two cells, each the title above it in one of the header's rows."""
+    values = [(index, _key(v)) for index, v in enumerate(cells) if filled(v)]
+    return len(values) >= 2 and any(
+        all(index < len(line) and filled(line[index]) and _key(line[index]) == key for index, key in values)
+        for line in header_lines)
 
 
 def _names_columns_under_group(index: int, row: Sequence[Any], below: Sequence[Any], merges: Merges) -> bool:

@@ -37,9 +37,11 @@ from registry.sheetlayout import (
     error_fault,
     fill_merged,
     filed_by,
+    money_unit_above,
     filled,
     header_rows,
     not_a_record,
+    repeats_header,
     sheet_facts,
 )
 from registry.sheetlimits import MAX_FILE_BYTES, SheetError, unpacked_size_problem
@@ -74,6 +76,7 @@ class Sheet:
     rows: list[Row]
     skipped: list[tuple[Row, str]] = dataclasses.field(default_factory=list)  # not records, and why
     filed_by: str | None = None  # the unit a line above the table names (填报单位：…)
+    money_unit: str | None = None  # the money unit a line above the table names (单位：元)
     hidden: bool = False  # a hidden sheet (a stale copy, the lists behind a drop-down): not imported unless named
     notes: list[str] = dataclasses.field(default_factory=list)  # hidden columns left out, cells without a header
 
@@ -180,7 +183,9 @@ def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = Fa
     if located is None:
         return None
     headers, first = located
-    sheet = Sheet(found.name, headers, [], filed_by=filed_by(grid, first), hidden=found.hidden)
+    sheet = Sheet(found.name, headers, [], filed_by=filed_by(grid, first), money_unit=money_unit_above(grid, first),
+                  hidden=found.hidden)
+    header_lines = [*grid[max(0, first - 2):first], headers]
     if not include_hidden:
         _leave_out_hidden_columns(sheet, facts)
     numbering = {index for index, header in enumerate(headers) if header_key(header).lower() in _NUMBERING}
@@ -189,6 +194,8 @@ def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = Fa
         if not any(filled(v) for v in cells):
             continue
         reason = not_a_record(row.cells, first + offset, facts.merges)
+        if reason is None and repeats_header(cells, header_lines):
+            reason = "重复的表头行"  # printed at the top of every page
         if reason is None and numbering and all(i in numbering for i, v in enumerate(cells) if filled(v)):
             reason = "只有序号的空行"  # a template numbered 1–50 in advance, filled as far as the unit's systems go
         if reason is None and not include_hidden and first + offset in facts.hidden_rows:

@@ -61,6 +61,13 @@ def delimiter(text: str) -> str:
     return "\t" if tabs > commas else ","
 
 
+def _as_text(cell: str) -> str:
+    """="0012" is how many systems export a cell Excel must keep as text: the text inside."""
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+        return cell[2:-1].replace('""', '"')
+    return cell
+
+
 def text_grid(raw: bytes) -> Grid:
     """The rows of a CSV or tab-separated text table, cells as text; ValueError with the Chinese
     reason for a file past the limits of :mod:`registry.sheetlimits` (said before it is all read)."""
@@ -75,7 +82,7 @@ def text_grid(raw: bytes) -> Grid:
     width = 0
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
-            rows.append(tuple(row))
+            rows.append(tuple(_as_text(cell) for cell in row))
             width = max(width, len(row))
             if len(rows) > MAX_ROWS or len(rows) * width > MAX_CELLS:
                 raise ValueError(f"超过 {MAX_ROWS} 行或 {MAX_CELLS} 个单元格（到第 {len(rows)} 行，最宽 {width} 列），"

@@ -532,3 +532,54 @@ def test_a_file_too_large_for_a_ledger_is_refused_before_it_is_read(
     _refused(root, file, capsys, "超过文本表格的上限")
     monkeypatch.setattr(registry.tables, "MAX_FILE_BYTES", 10)
     _refused(root, file, capsys, "不像是台账：请拆分后分别导入")
+
+
+# ------------------------------------------------------------------ lines above and inside the table
+
+
+@pytest.mark.parametrize(("above", "expected", "said"), [
+    (["临河县2025年信息化项目计划表", "", "", "", "", "", "", "", "单位：元"], 120, "按表头上方写明的“单位：元”换算为万元"),
+    (["临河县2025年信息化项目计划表（金额单位：元）"], 120, "单位：元"),
+    (["填报单位：临河县卫生健康局", "", "", "", "单位：万元"], 1200000, None),
+])
+def test_the_money_unit_written_above_the_table_is_its_amounts_unit(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], above: list[str], expected: float, said: str | None) -> None:
+    root = county(tmp_path)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "项目库"
+    sheet.append(above)
+    sheet.append(["项目名称", "建设单位", "年度", "建设性质", "建设方式", "项目类别", "管理方式", "总投资", "本级财政"])
+    sheet.append(["某项目", "卫生健康局", 2025, "新建", "自建", "专业类", "审批制", 1200000, 1200000])
+    file = tmp_path / "项目库.xlsx"
+    book.save(file)
+    assert run(root, file) == 0
+    err = capsys.readouterr().err
+    (project,) = records(root).values()
+    assert project["budget"]["total_wan"] == expected and project["budget"]["sources"][0]["amount_wan"] == expected
+    if said:
+        assert said in err
+    else:
+        assert "换算" not in err
+
+
+def test_the_header_printed_again_on_every_page_is_set_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    assert import_csv(root, ",".join(SYSTEM_HEADER) + "\n1,甲系统,财政局,在用,2020-01-01,自建机房\n"
+                            + ",".join(SYSTEM_HEADER) + "\n2,乙系统,财政局,在用,2020-01-01,自建机房\n") == 0
+    assert "第 3 行：重复的表头行，已跳过" in capsys.readouterr().err
+    assert sorted(r["name"] for r in records(root).values()) == ["乙系统", "甲系统"]
+
+
+def test_a_name_wrapped_with_alt_enter_is_one_line(tmp_path: Path) -> None:
+    root = county(tmp_path)
+    file = workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("预算管理\n一体化系统"), system("OA\nSystem 二期")])
+    assert run(root, file) == 0
+    assert sorted(r["name"] for r in records(root).values()) == ["OA System 二期", "预算管理一体化系统"]
+
+
+def test_a_csv_cell_exported_as_an_excel_text_formula_is_its_text(tmp_path: Path) -> None:
+    root = county(tmp_path)  # ="0012": what portals write so that Excel keeps leading zeros
+    assert import_csv(root, "系统编号,系统名称,所属单位,运行状态,上线时间,部署方式\n"
+                            '="czj-0012",甲系统,财政局,在用,="2020-01-01",自建机房\n') == 0
+    assert records(root)["czj-0012"]["online_since"] == dt.date(2020, 1, 1)
