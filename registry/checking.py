@@ -23,9 +23,9 @@ from registry.findings import Message, Report
 from registry.gcpause import paused_gc
 from registry.layout import read_regular
 from registry.loader import ConfigError, config_from, load_all, read_config, snapshot_of
-from registry.models import RegistryConfig
 from registry.recordcache import INDEX as RECORD_INDEX
 from registry import recordsummary
+from registry.models import twins
 from registry.recordcache import RecordCache
 from registry.rules.base import Context
 from registry.snapshot import Snapshot
@@ -34,6 +34,7 @@ from registry.warm import document_resolver as document_resolver
 from registry.warm import scan as scan
 
 if TYPE_CHECKING:
+    from registry.models import RegistryConfig
     from registry.target import Target
 
 
@@ -122,12 +123,12 @@ def check_report(
     inputs = inputs or gather(root, use_cache=use_cache)
     with _target(root, base) as resolved:
         if inputs.store is None:
-            return _check_retrying(inputs, today, resolved, paths).run.report
+            return _check_retrying(inputs, today, resolved, paths, plain=True).run.report
         identity = resolved.identity if resolved else ""
         reused = reused_report(inputs, today=today.isoformat(), base=identity, paths=paths)
         if reused is not None:
             return reused
-        checked = _check_retrying(inputs, today, resolved, paths)
+        checked = _check_retrying(inputs, today, resolved, paths, plain=True)
         if checked.complete and (inputs.staged is not None  # (git's objects do not change)
                                  or still_current(root, inputs.config_raw, inputs.files, checked.run.report)):
             key = inputs.run_key(today=today.isoformat(), base=identity, paths=paths)
@@ -142,12 +143,14 @@ class _Checked:
     complete: bool = True  # False: the record cache failed during the run (its report is not kept)
 
 
-def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None) -> _Checked:
+def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
+                    *, plain: bool = False) -> _Checked:
     """:func:`_check` with the record cache; if a cache entry turns out damaged or a file
     changed while the run used it (:class:`StaleCache`), the records' cache is dropped and the
-    run starts again from a fresh scan without it."""
+    run starts again from a fresh scan without it. ``plain``: the caller needs only the report,
+    so the run may hand the rules plain twins (:mod:`registry.models.twins`) instead of the models."""
     try:
-        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.reader()))
+        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.reader()), plain=plain)
     except StaleCache as exc:
         store = None
         if inputs.store is not None and exc.damaged:
@@ -157,24 +160,26 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
         # every file read again, its bytes kept: nothing is read twice, so nothing can change between
         fresh = inputs.rescan() if inputs.staged is not None else \
             dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
-        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader())), complete=False)
+        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader()), plain=plain),
+                                   complete=False)
 
 
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
-           records: RecordCache) -> _Checked:
+           records: RecordCache, *, plain: bool = False) -> _Checked:
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
-    working_config, selection = checked_config(config_raw, inputs.store)
-    head = load_tree(files, records)
-    documents = RecordingResolver(inputs.documents())
-    ctx = Context(config=working_config, head=head, today=today,
-                  targets=frozenset(paths) if paths is not None else None, document_status=documents)
-    change = _change_context(ctx, target, inputs, records) if target is not None else None
-    if change is not None:
-        ctx.config = record_config(change.config, working_config)
-        ctx.base = change.base  # the target, for callers that look; record rules never do
-        selection = select_rules(ctx.config)
-    findings = findings_of(run_rules(selection, ctx, change), ctx, Locator(root, change, inputs.read_file()))
-    return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change), documents.seen)
+    working_config, selection = checked_config(config_raw, inputs.store, plain=plain and target is None)
+    with twins.records_as_twins(isinstance(working_config, twins.Twin)):  # (a remembered configuration)
+        head = load_tree(files, records)
+        documents = RecordingResolver(inputs.documents())
+        ctx = Context(config=working_config, head=head, today=today,
+                      targets=frozenset(paths) if paths is not None else None, document_status=documents)
+        change = _change_context(ctx, target, inputs, records) if target is not None else None
+        if change is not None:
+            ctx.config = record_config(change.config, working_config)
+            ctx.base = change.base  # the target, for callers that look; record rules never do
+            selection = select_rules(ctx.config)
+        findings = findings_of(run_rules(selection, ctx, change), ctx, Locator(root, change, inputs.read_file()))
+        return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change), documents.seen)
 
 
 def _change_context(ctx: Context, target: Target, inputs: Inputs, records: RecordCache) -> Context:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry.findings import Message
-from registry.models import RegistryConfig
-from registry.models.config import Unit
+
+if TYPE_CHECKING:
+    from registry.models import RegistryConfig
+    from registry.models.config import Unit
 
 # Unit fields that decide a check or a review: who approves, who reviews, where the unit sits.
 _UNIT_FIELDS = ("kind", "parent", "reviewers", "approvers")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import pickle
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from registry.models import RegistryConfig
 
 CACHE_NAME = "config-facts"
-_FORMAT = 1  # bump when ConfigFacts changes
+_FORMAT = 2  # bump when ConfigFacts or _Checked changes
 _KEEP = 8  # distinct registry.yaml contents remembered (the newest)
 
 
@@ -140,41 +141,72 @@ def _distributions(folder: str) -> list[str]:
 CHECKED_NAME = "config-checked"  # the validated configuration and rule choice of ``registry check``
 
 
-def checked_config(raw: bytes, store: Store | None) -> tuple[RegistryConfig, Selection]:
+def checked_config(raw: bytes, store: Store | None, *, plain: bool = False) -> tuple[RegistryConfig, Selection]:
     """registry.yaml validated (:func:`registry.loader.config_from`) and the rules it selects
     (:func:`registry.engine.select_rules`), for ``registry check``. A content that passed
     before comes from the cache store (same key as :func:`config_facts`: the bytes and the
     installed distributions; the store itself is per tool version): neither ruamel nor the
     configuration's model and the rules' parameter models are built for it. An error is
-    never remembered, so it is reported exactly as the full validation reports it."""
+    never remembered, so it is reported exactly as the full validation reports it.
+
+    With ``plain`` (a run that may hand the rules twins, :mod:`registry.models.twins`), a remembered
+    configuration comes back as the twin of the validated model, its parameters as plain
+    instances of their classes (:mod:`registry.rules.paramkit`): pydantic is not imported.
+    Never where a plug-in profile is installed or the models were imported before (see
+    :func:`_twins_fit`)."""
     key = _key(raw) if store is not None else ""
     remembered = _remembered(store, CHECKED_NAME)
     found = remembered.get(key)
     if isinstance(found, _Checked):
         selection = found.selection()
         if selection is not None:
-            return found.config, selection
+            if plain and found.twin is not None and _twins_fit():
+                return found.twin, selection
+            return found.model(), selection
     from registry.engine import select_rules
     from registry.loader import config_from
 
     config = config_from(raw)
     selection = select_rules(config)
     if store is not None:
+        from registry.models.twins import twin_of
+
         newest = {k: v for k, v in remembered.items() if k != key}
         newest = dict(list(newest.items())[-(_KEEP - 1):])
-        newest[key] = _Checked(config, {r.id: params for r, params in selection.rules}, selection.disabled)
+        newest[key] = _Checked(pickle.dumps(config, pickle.HIGHEST_PROTOCOL), twin_of(config),
+                               {r.id: params for r, params in selection.rules}, selection.disabled)
         store.write(CHECKED_NAME, (_FORMAT, newest))
     return config, selection
 
 
+def _twins_fit() -> bool:
+    """Whether this run may hand the rules twins: no plug-in profile is installed (its rules may
+    use the models' pydantic API), nothing imported so far (the rules in force included) has
+    imported the record models (code that names ``System`` may ask ``isinstance(r, System)``,
+    which a twin is not), and the shapes are current (the twins' field order and the record
+    cache's plans come from them)."""
+    from registry.pluginsources import plug_in_profiles
+    from registry.shapes import shapes
+
+    return (not plug_in_profiles() and "registry.models.system" not in sys.modules
+            and "registry.models.project" not in sys.modules and shapes() is not None)
+
+
 @dataclasses.dataclass(frozen=True)
 class _Checked:
-    """What :func:`checked_config` remembers: the rules by ID (their code is the tool's, or a
-    plug-in's, which the key covers), each with its validated parameters."""
+    """What :func:`checked_config` remembers: the validated configuration (pickled: the model
+    is unpickled, importing pydantic, only when a run needs it), its twin, and the rules by ID
+    (their code is the tool's, or a plug-in's, which the key covers), each with its validated
+    parameters."""
 
-    config: RegistryConfig
-    params: dict[str, Any]  # rule id -> its parameter model, for every rule in force
+    config: bytes  # the pickled RegistryConfig
+    twin: Any  # its twin (registry.models.twins), or None
+    params: dict[str, Any]  # rule id -> its parameters, for every rule in force
     disabled: list[tuple[str, str]]
+
+    def model(self) -> RegistryConfig:
+        config: RegistryConfig = pickle.loads(self.config)
+        return config
 
     def selection(self) -> Selection | None:
         """The :class:`~registry.engine.Selection` again; None if the rules in force are not
@@ -183,7 +215,8 @@ class _Checked:
         from registry.rules import RULES
 
         off = dict(self.disabled)
-        rules = [r for r in RULES.of_profiles({"common", *self.config.profiles}) if r.id not in off]
+        profiles = self.twin.profiles if self.twin is not None else self.model().profiles
+        rules = [r for r in RULES.of_profiles({"common", *profiles}) if r.id not in off]
         if {r.id for r in rules} != self.params.keys():
             return None
-        return Selection([(r, self.params[r.id]) for r in rules], list(self.config.profiles), list(self.disabled))
+        return Selection([(r, self.params[r.id]) for r in rules], list(profiles), list(self.disabled))

@@ -8,14 +8,10 @@ collection would walk them all again.
 """
 from __future__ import annotations
 
-import datetime as dt
-import enum
 import os
 import sys
 import threading
-import types
-import typing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,17 +23,41 @@ from registry.findings import Message
 from registry.layout import MAX_CONFIG_BYTES as MAX_CONFIG_BYTES
 from registry.layout import UnreadableFile, read_regular, scan_tree
 from registry.layout import read_config as read_config
+from registry.models import twins
 from registry.gcpause import paused_gc
 from registry.hiddentext import mark_screened
-from registry.models import Project, RegistryConfig, System
-from registry.shapebuild import surely_built
+from registry.models.fieldsets import FieldNames as FieldNames
+from registry.models.fieldsets import share_field_sets as share_field_sets
+from registry.models.fieldsets import shared_field_names as shared_field_names
+from registry.shapebuild import surely_built, surely_twin
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, parse
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-RECORD_FOLDERS: dict[str, type[BaseModel]] = {"systems": System, "projects": Project}
+    from registry.models import RegistryConfig
+
+
+class _RecordFolders(Mapping[str, "type[BaseModel]"]):
+    """Folder → model class: ``systems`` → System, ``projects`` → Project (the models imported
+    when a class is first asked for: a run of twins never does)."""
+
+    def __getitem__(self, folder: str) -> type[BaseModel]:
+        from registry import models
+
+        model: type[BaseModel] = getattr(models, MODEL_NAMES[folder])
+        return model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MODEL_NAMES)
+
+    def __len__(self) -> int:
+        return len(MODEL_NAMES)
+
+
+MODEL_NAMES = {"systems": "System", "projects": "Project"}
+RECORD_FOLDERS: Mapping[str, type[BaseModel]] = _RecordFolders()
 
 
 def load_config(root: Path) -> RegistryConfig:
@@ -51,9 +71,9 @@ def config_from(raw: bytes) -> RegistryConfig:
     except YamlError as exc:
         raise ConfigError(exc.message, CONFIG_FILE, exc.line, exc.column) from None
     try:
-        config = RegistryConfig.model_validate(parsed.data)
+        config = _config_model().model_validate(parsed.data)
     except validation_error() as exc:
-        loc, message = next(translate(RegistryConfig, exc))
+        loc, message = next(translate(_config_model(), exc))
         line, column = position(parsed, loc)
         raise ConfigError(message, CONFIG_FILE, line, column) from None
     for loc, message in config_reference_errors(config):
@@ -69,6 +89,12 @@ def config_from(raw: bytes) -> RegistryConfig:
             exc.line, exc.column = position(parsed, exc.loc)
         raise
     return config
+
+
+def _config_model() -> type[RegistryConfig]:
+    from registry.models import RegistryConfig
+
+    return RegistryConfig
 
 
 def config_reference_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str | int, ...], Message]]:
@@ -210,15 +236,25 @@ def _worker_count(files: int) -> int:
 
 
 def load_record(path: str, raw: bytes) -> Record | list[Unreadable]:
-    """A valid record, or the REG001 problem / every REG002 problem of the file."""
-    model = RECORD_FOLDERS[path.split("/", 1)[0]]
+    """A valid record, or the REG001 problem / every REG002 problem of the file. In a run of
+    twins (:mod:`registry.models.twins`) the record is a twin: made from the data when the shapes
+    vouch for it, else validated by pydantic (its messages) and made a twin of."""
+    folder = path.split("/", 1)[0]
     data, screened = _plain_block_data(raw)
     if data is None:
         try:
             data = parse(raw).data
         except YamlError as exc:
             return [Unreadable(path, "REG001", exc.line, exc.column, exc.field, exc.message)]
-    loaded = validate(path, raw, model, data)
+    loaded: Record | list[Unreadable] | None = None
+    if twins.active():
+        loaded = surely_twin(MODEL_NAMES[folder], data) if _construct else None
+        if loaded is None:
+            loaded = validate(path, raw, RECORD_FOLDERS[folder], data)
+            if not isinstance(loaded, list):
+                loaded = twins.twin_of(loaded)
+    else:
+        loaded = validate(path, raw, RECORD_FOLDERS[folder], data)
     if screened and not isinstance(loaded, list):
         mark_screened(loaded)  # no hidden character in its file: REG012 need not look (registry.hiddentext)
     return loaded
@@ -273,99 +309,6 @@ def dotted(loc: tuple[str | int, ...]) -> str:
     from registry.schema_errors import dotted as joined
 
     return joined(loc)
-
-
-class FieldNames(set[str]):
-    """The names of a model's fields set in its file (pydantic's ``__pydantic_fields_set__``),
-    one object shared by every model with the same names. A registry of 20,000 records holds
-    some 600,000 models, and a set per model was 40 % of their memory. Models are frozen, so
-    pydantic never adds to it; a copy (``model_copy``) gets a plain set of its own, and any
-    other attempt to change the shared set is refused rather than changing every model's."""
-
-    __slots__ = ()
-
-    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
-        raise TypeError("the field names of a loaded record are shared and cannot change")
-
-    add = discard = remove = pop = clear = update = _refuse
-    intersection_update = difference_update = symmetric_difference_update = _refuse
-    __ior__ = __iand__ = __isub__ = __ixor__ = _refuse
-
-    def __copy__(self) -> set[str]:
-        return set(self)
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> set[str]:
-        return set(self)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return shared_field_names, (tuple(self),)  # unpickled (from the record cache) as the shared one
-
-
-_SHARED_NAMES: dict[frozenset[str], FieldNames] = {}  # a few hundred distinct sets
-
-
-def shared_field_names(names: Iterable[str]) -> FieldNames:
-    """The one :class:`FieldNames` object holding exactly ``names``."""
-    key = frozenset(names)
-    shared = _SHARED_NAMES.get(key)
-    if shared is None:
-        shared = _SHARED_NAMES[key] = FieldNames(key)
-    return shared
-
-
-def share_field_sets(model: BaseModel) -> None:
-    """Replace the field-name set of ``model`` and of every model inside it by the shared one."""
-    from pydantic import BaseModel  # (loaded: ``model`` is one)
-
-    pending: list[Any] = [model]
-    last_shared, holders_of, set_attribute = _LAST_SHARED, _HOLDERS, object.__setattr__
-    while pending:
-        value = pending.pop()
-        kind = type(value)
-        holders = holders_of.get(kind)
-        if holders is None and isinstance(value, BaseModel):
-            holders = _holders(kind)
-        if holders is not None:  # a model (its kind's holders are known once it has been seen)
-            names = value.__pydantic_fields_set__
-            shared = last_shared.get(kind)
-            if shared is None or shared != names:  # (models of a kind mostly set the same fields)
-                shared = last_shared[kind] = shared_field_names(names)
-            set_attribute(value, "__pydantic_fields_set__", shared)
-            if holders:
-                fields = value.__dict__
-                pending += [inner for name in holders if (inner := fields[name]) is not None]
-        elif isinstance(value, (list, tuple)):
-            pending.extend(value)
-        elif isinstance(value, dict):
-            pending.extend(value.values())
-
-
-_LAST_SHARED: dict[type[BaseModel], FieldNames] = {}  # per model class, the set its last model shared
-_HOLDERS: dict[type[BaseModel], tuple[str, ...]] = {}
-
-
-def _holders(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of ``model`` that may hold a model (a record has some 30 models and 150
-    values: only these are walked)."""
-    found = _HOLDERS.get(model)
-    if found is None:
-        found = _HOLDERS[model] = tuple(name for name, info in model.model_fields.items()
-                                        if not _plain_value(info.annotation))
-    return found
-
-
-_PLAIN_TYPES = (str, int, float, bool, dt.date, type(None))
-
-
-def _plain_value(annotation: Any) -> bool:
-    """Whether a value of this type annotation can never be or contain a model: texts,
-    numbers, dates, enumerations, and optional values or lists of these."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _plain_value(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType, list):
-        return all(_plain_value(arg) for arg in typing.get_args(annotation))
-    return isinstance(annotation, type) and (issubclass(annotation, _PLAIN_TYPES) or issubclass(annotation, enum.Enum))
 
 
 def position(parsed: Parsed, loc: tuple[str | int, ...]) -> tuple[int, int]:

@@ -32,9 +32,8 @@ import typing
 from collections.abc import Callable, Set
 from typing import TYPE_CHECKING, Any
 
+from registry.models import twins
 from registry.cachestore import StaleCache
-from registry.models import Project, System
-from registry.models.construct import assemble, plain_model
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -45,8 +44,8 @@ _MARSHAL_VERSION = 4
 # Each record's bytes start with this and its class's letter: bytes of another format (a
 # pickle of an older cache) are never taken for a record.
 MAGIC = b"rec1"
-_LETTERS: dict[type[BaseModel], bytes] = {System: b"S", Project: b"P"}
-_CLASSES = {MAGIC + letter: cls for cls, letter in _LETTERS.items()}
+_LETTERS = {"registry.models.system.System": b"S", "registry.models.project.Project": b"P"}  # by ``module.qualname``
+_CLASSES = {MAGIC + letter: name for name, letter in _LETTERS.items()}
 
 
 # What a field (or a list item, an optional value) holds; see :func:`kind_of`.
@@ -86,6 +85,8 @@ class Plan:
 def plan_of(cls: type[BaseModel]) -> Plan | None:
     """The plan of ``cls``; None when a field's annotation is beyond :func:`kind_of` (then
     callers validate as usual)."""
+    from registry.models.construct import plain_model
+
     if cls.__pydantic_root_model__ or not plain_model(cls):
         return None  # instances may hold more than their fields
     special = []
@@ -134,62 +135,76 @@ class _Refused(Exception):
     """A value the codec cannot give back exactly."""
 
 
-def dumps(record: BaseModel) -> bytes | None:
-    """``record`` (a System or a Project) as bytes :func:`loads` turns into the same record;
-    None if it cannot be given back exactly."""
-    letter = _LETTERS.get(type(record))
+def dumps(record: Any) -> bytes | None:
+    """``record`` (a System or a Project, a model or its twin: :mod:`registry.models.twins`) as bytes
+    :func:`loads` turns into the same record; None if it cannot be given back exactly."""
+    cls = type(record)
+    twin = isinstance(record, twins.Twin)
+    letter = _LETTERS.get(cls.__twin_model__ if twin else f"{cls.__module__}.{cls.__qualname__}")
     if letter is None:
         return None
     try:
-        return MAGIC + letter + marshal.dumps(_model(type(record), record), _MARSHAL_VERSION)
+        codec = _twin_codec(cls.__twin_model__) if twin else _codec(cls)  # type: ignore[arg-type]
+        return MAGIC + letter + marshal.dumps(codec.encode(record), _MARSHAL_VERSION)
     except (_Refused, KeyError, ValueError, TypeError):  # (marshal: ValueError for a type it does not write)
         return None
 
 
 def loads(data: bytes) -> Any:
-    """The record :func:`dumps` wrote as ``data``. Bytes of another format (or damaged ones,
-    which the signed digest already rules out) raise :class:`StaleCache`: the run starts again
-    without the cache."""
-    cls = _CLASSES.get(data[:5])
+    """The record :func:`dumps` wrote as ``data`` — a twin in a run of twins, else the model.
+    Bytes of another format (or damaged ones, which the signed digest already rules out) raise
+    :class:`StaleCache`: the run starts again without the cache."""
+    name = _CLASSES.get(data[:5])
     try:
-        if cls is None:
+        if name is None:
             raise ValueError("not a record")
-        return _build(cls, marshal.loads(data[5:]))
+        codec = _twin_codec(name) if twins.active() else _codec(_model_class(name))
+        return codec.decode(marshal.loads(data[5:]))
     except (_Refused, ValueError, TypeError, KeyError, IndexError, EOFError, OverflowError):
         raise StaleCache("a record of another format", damaged=True) from None
 
 
-def _model(cls: type[BaseModel], model: Any) -> list[Any]:
-    return _codec(cls).encode(model)
+def _model_class(name: str) -> Any:
+    from registry import models
 
-
-def _build(cls: type[BaseModel], data: list[Any]) -> Any:
-    return _codec(cls).decode(data)
+    return getattr(models, name.rpartition(".")[2])
 
 
 class _Codec:
     """Encoder and decoder of one model class, specialised to its fields once: a model is
     ``[value, …, value, field-set bits]`` in field order, each date, enumeration member and
-    inner model converted (lists, so that decoding converts them in place)."""
+    inner model converted (lists, so that decoding converts them in place). The same for a
+    model's twin (``twin``), in the same format."""
 
-    def __init__(self, cls: type[BaseModel], plan: Plan) -> None:
-        self.cls, self.names = cls, plan.names
+    def __init__(self, cls: Any, plan: Plan, twin: bool = False) -> None:
+        self.cls, self.names, self.twin = cls, plan.names, twin
         self.width = len(plan.names) + 1
-        converters = [(index, _converters(kind)) for index, kind in plan.special]
+        codec_of = _twin_codec if twin else _codec
+        converters = [(index, _converters(kind, codec_of)) for index, kind in plan.special]
         self.encoders = [(index, write) for index, (write, _) in converters]
         self.decoders = [(index, read) for index, (_, read) in converters]
         self._bits: dict[int, tuple[Any, int]] = {}  # id of a field set → (that set, its bits)
         self._sets: dict[int, Any] = {}  # bits → the shared field set
         self._plan = plan
+        if twin:
+            self._make: Callable[[Any, dict[str, Any], Any], Any] = twins.made
+        else:
+            from registry.models.construct import assemble
+
+            self._make = assemble
 
     def encode(self, model: Any) -> list[Any]:
-        if type(model) is not self.cls or model.__pydantic_extra__ is not None \
-                or model.__pydantic_private__ is not None:
+        if type(model) is not self.cls:
             raise _Refused
+        if self.twin:
+            given = model._given
+        elif model.__pydantic_extra__ is not None or model.__pydantic_private__ is not None:
+            raise _Refused
+        else:
+            given = model.__pydantic_fields_set__
         values = model.__dict__
         if tuple(values) != self.names:
             raise _Refused  # a field missing, an extra attribute: not what validation leaves
-        given = model.__pydantic_fields_set__
         known = self._bits.get(id(given))
         out = [*values.values(), known[1] if known is not None and known[0] is given else self._bits_of(given)]
         for index, encode in self.encoders:
@@ -205,7 +220,7 @@ class _Codec:
             value = data[index]
             if value is not None:
                 data[index] = decode(value)
-        return assemble(self.cls, dict(zip(self.names, data)), self._set_of(data[-1]))
+        return self._make(self.cls, dict(zip(self.names, data)), self._set_of(data[-1]))
 
     def _bits_of(self, fields_set: Any) -> int:
         bits = self._plan.bits(fields_set)
@@ -232,14 +247,76 @@ def _codec(cls: type[BaseModel]) -> _Codec:
     return _Codec(cls, plan)
 
 
-def _converters(kind: Kind) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+@functools.cache
+def _twin_codec(model: str) -> _Codec:
+    """The codec of the twins of ``model`` (``module.qualname``), from the plan the shapes keep
+    of it (:func:`plan_data`, made from the model by :func:`plan_of`): the same format."""
+    from registry.shapes import shapes
+
+    found = shapes()
+    data = found.get("plans", {}).get(model) if found is not None else None
+    if data is None:
+        raise _Refused  # no current plan: such a record is not cached (or read: the run starts again)
+    plan = Plan(tuple(data["names"]), tuple((index, _kind_from(kind)) for index, kind in data["special"]))
+    return _Codec(twins.twin_class(model, plan.names), plan, twin=True)
+
+
+def plan_data(cls: type[BaseModel]) -> dict[str, Any] | None:
+    """:func:`plan_of` as plain data (classes by ``module.qualname``), kept in shapes.json."""
+    plan = plan_of(cls)
+    if plan is None:
+        return None
+    return {"names": list(plan.names), "special": [[index, _kind_data(kind)] for index, kind in plan.special]}
+
+
+def plan_classes(cls: type[BaseModel]) -> list[type[BaseModel]]:
+    """``cls`` and every model class its plan reaches, each once."""
+    found: list[type[BaseModel]] = []
+    pending = [cls]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.append(current)
+        plan = plan_of(current)
+        for _, kind in plan.special if plan is not None else ():
+            while kind[0] in (LIST, OPTIONAL):
+                kind = kind[1]
+            if kind[0] == MODEL:
+                pending.append(kind[1])
+    return found
+
+
+def _kind_data(kind: Kind) -> list[Any]:
+    tag, arg = kind
+    if tag in (LIST, OPTIONAL):
+        return [tag, _kind_data(arg)]
+    if tag in (ENUM, MODEL):
+        return [tag, f"{arg.__module__}.{arg.__qualname__}"]
+    return [tag, None]
+
+
+def _kind_from(data: list[Any]) -> Kind:
+    tag, arg = data
+    if tag in (LIST, OPTIONAL):
+        return (tag, _kind_from(arg))
+    if tag == ENUM:
+        import importlib
+
+        module, _, name = arg.rpartition(".")
+        return (ENUM, getattr(importlib.import_module(module), name))
+    return (tag, arg)  # MODEL: the model's name (its twin codec is looked up by it)
+
+
+def _converters(kind: Kind, codec_of: Callable[[Any], _Codec] = _codec) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     """(what writes a value of ``kind`` that is not None, what rebuilds it); an optional
-    value's kind converts as its own."""
+    value's kind converts as its own. ``codec_of``: the codec of an inner model's class (its
+    name, for twins)."""
     tag, arg = kind
     if tag == OPTIONAL:
-        return _converters(arg)
+        return _converters(arg, codec_of)
     if tag == LIST:
-        write_item, read_item = _converters(arg)
+        write_item, read_item = _converters(arg, codec_of)
 
         def write_list(value: Any) -> Any:
             if type(value) is not list:
@@ -255,7 +332,7 @@ def _converters(kind: Kind) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]
             return value.value
         return write_member, arg._value2member_map_.__getitem__
     if tag == MODEL:
-        codec = _codec(arg)
+        codec = codec_of(arg)
         return codec.encode, codec.decode
     raise _Refused
 

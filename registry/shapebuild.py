@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from registry import shapes
-from registry.models.construct import assemble, plain_model
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -30,6 +29,8 @@ class _Maker(shapes.Maker):
         return found if isinstance(found, type) and issubclass(found, enum.Enum) else None
 
     def instance(self, name: str, fields: list[str]) -> Callable[[dict[str, Any], set[str]], Any] | None:
+        from registry.models.construct import assemble, plain_model  # (pydantic's models: imports it)
+
         cls = _named(name)
         if not plain_model(cls) or set(cls.__pydantic_fields__) != set(fields):
             return None  # another class, or other fields, than the shape was made from: never sure
@@ -64,13 +65,52 @@ def _builder(model: str) -> shapes.Check | None:
 def surely_built(model: type[BaseModel], data: Any) -> BaseModel | None:
     """``model.model_validate(data)`` made without pydantic's validator if the shapes are sure
     the model accepts ``data``; None when they are not (then validate as usual)."""
-    build = _builder(model.__name__) if model.__name__ in shapes.MODELS else None
+    made = _built(_builder(model.__name__) if model.__name__ in shapes.MODELS else None, data)
+    return made if type(made) is model else None
+
+
+def _built(build: shapes.Check | None, data: Any) -> Any:
+    """What ``build`` makes of ``data``; None when the shapes are not sure (or have none)."""
     if build is None:
         return None
     try:
-        made = build(data)
+        return build(data)
     except (shapes.Unsure, RecursionError):
         return None
     except Exception:  # noqa: BLE001  (a shape that no longer fits its class: pydantic decides, as always)
         return None
-    return made if type(made) is model else None
+
+
+class _TwinMaker(_Maker):
+    """Makes plain twins (:mod:`registry.models.twins`) instead of models: no pydantic is imported.
+    A twin's fields are in the model's order, which the shapes keep with the record codec's
+    plans (shapes.json lists a model's fields by name); a class without a plan is never sure."""
+
+    def instance(self, name: str, fields: list[str]) -> Callable[[dict[str, Any], set[str]], Any] | None:
+        from registry.models import twins
+
+        found = shapes.shapes()
+        plan = found.get("plans", {}).get(name) if found is not None else None
+        if plan is None or sorted(plan["names"]) != sorted(fields):
+            return None
+        order = tuple(plan["names"])
+        cls = twins.twin_class(name, order)
+
+        def make(values: dict[str, Any], given: set[str]) -> Any:
+            return twins.made(cls, {field: values[field] for field in order}, given)
+        return make
+
+
+@functools.cache
+def _twin_builder(model: str) -> shapes.Check | None:
+    return shapes.compiled(model, _TwinMaker())
+
+
+def surely_twin(model: str, data: Any) -> Any:
+    """The twin (:mod:`registry.models.twins`) of what ``<model>.model_validate(data)`` makes, for a
+    ``model`` of :data:`registry.shapes.MODELS` (``"System"`` …), made without pydantic if the
+    shapes are sure the model accepts ``data``; None when they are not (then validate as usual
+    and make the twin of the model)."""
+    made = _built(_twin_builder(model) if model in shapes.MODELS else None, data)
+    expected = shapes.MODELS[model].replace(":", ".")
+    return made if getattr(type(made), "__twin_model__", None) == expected else None

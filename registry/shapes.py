@@ -51,7 +51,7 @@ CONFIG_CHECKS = ("registry.loader:config_from", "registry.loader:config_referenc
 KNOWN_CONFIG_CHECKS = {
     "registry.engine:_disabled": "bf511f2f", "registry.engine:_parameters": "10267d6f",
     "registry.engine:select_rules": "38e4d6bd", "registry.loader:calendar_errors": "caa75a45",
-    "registry.loader:config_from": "685d473e",
+    "registry.loader:config_from": "1b1181b8",
     "registry.loader:config_reference_errors": "5700d94a",
 }
 
@@ -135,8 +135,13 @@ def generate() -> dict[str, Any]:
     from registry.rules.profiles import SELECTABLE
 
     assert not plug_in_profiles(), "generate the shapes where no plug-in profile is installed"
+    from registry.models import Project, System
+    from registry.recordcodec import plan_classes, plan_data
+
+    plans = {f"{cls.__module__}.{cls.__qualname__}": plan_data(cls)
+             for record in (System, Project) for cls in plan_classes(record)}
     return {"format": FORMAT, "sources": source_fingerprint(), "models": models, "defs": reducer.defs,
-            "config_checks": checks,
+            "config_checks": checks, "plans": dict(sorted(plans.items())),
             "profiles": sorted(SELECTABLE),
             "defaults": {"RegistryConfig.base_branch": RegistryConfig.model_fields["base_branch"].default}}
 

@@ -7,13 +7,18 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from itertools import compress, repeat
 from operator import eq
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from registry.findings import Unreadable as Unreadable
 from registry.gcpause import paused_gc
-from registry.models import Project, System
+from registry.models.kinds import ProjectKind, SystemKind
 
-Record = Union[System, Project]
+if TYPE_CHECKING:
+    from registry.models import Project, System
+
+    Record = Union[System, Project]
+else:  # (the models, or their plain twins: registry.models.twins; neither is imported here)
+    Record = Union[SystemKind, ProjectKind]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -342,7 +347,7 @@ def kind_of(value: Record | Deferred) -> int:
     """SYSTEM or PROJECT: a cached record's folder, a loaded one's model."""
     if isinstance(value, Deferred):
         return SYSTEM if value.kind == "systems" else PROJECT
-    return SYSTEM if isinstance(value, System) else PROJECT
+    return SYSTEM if isinstance(value, SystemKind) else PROJECT
 
 
 def light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...], str | None]:
@@ -350,6 +355,6 @@ def light_fields(value: Record | Deferred) -> tuple[bool, tuple[str, ...], str |
     cached or loaded: what the snapshot's look-ups need without the record itself."""
     if isinstance(value, Deferred):
         return value.active, value.creates, value.approval
-    if isinstance(value, System):
+    if isinstance(value, SystemKind):
         return value.active, (), value.new_system_approval.doc_no if value.new_system_approval else None
     return False, tuple(value.systems.creates), None

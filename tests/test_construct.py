@@ -28,6 +28,7 @@ from registry import cli, loader, shapes
 from registry.engine import select_rules
 from registry.loader import load_config
 from registry.models import Project, System
+from registry.models.kinds import SystemKind
 from registry.shapebuild import surely_built
 from registry.rules import Context
 from registry.snapshot import Snapshot
@@ -86,15 +87,23 @@ def compare(model: type[BaseModel], data: Any) -> bool:
 _RULES: list[tuple[Any, Any]] = []
 
 
-def findings(record: Any) -> list[tuple[str, str, str, str]]:
-    """What every record, registry and deadline rule of every profile finds on a registry of
-    this one record (errors raised by a rule included, as text)."""
+def all_profiles() -> tuple[Any, Any]:
+    """A configuration choosing every profile, and its selection of rules."""
     if not _RULES:
         config = load_config(FIXTURES / "quxian")
         config = config.model_copy(update={"profiles": ["dalad", "dashiqiao", "jinxiang", "potou", "quxian"]})
         _RULES.append((config, select_rules(config)))
     config, selection = _RULES[0]
-    folder = "systems" if isinstance(record, System) else "projects"
+    return config, selection
+
+
+def findings(record: Any, config: Any = None) -> list[tuple[str, str, str, str]]:
+    """What every record, registry and deadline rule of every profile finds on a registry of
+    this one record (errors raised by a rule included, as text), under ``config`` (else the
+    one of :func:`all_profiles`)."""
+    chosen, selection = all_profiles()
+    config = chosen if config is None else config
+    folder = "systems" if isinstance(record, SystemKind) else "projects"
     head = Snapshot([(f"{folder}/{record.unit}/{record.id}.yaml", record)], [])
     ctx = Context(config=config, head=head, today=TODAY)
     out = []
@@ -135,14 +144,20 @@ def _hashed(model: BaseModel) -> int | str:
         return str(exc)
 
 
+@st.composite
+def generated_record(draw: st.DrawFn, model: type[BaseModel]) -> dict[str, Any]:
+    """A record's data drawn from ``model`` and mutated 0 to 3 times."""
+    record = {**draw(record_data(model)), "unit": "czj"}
+    record["id"] = "czj-a" if model is System else "2025-czj-001"
+    for _ in range(draw(st.integers(0, 3))):
+        record = draw(mutated_data(record))
+    return record
+
+
 @FUZZ
 @given(data=st.data(), model=st.sampled_from([System, Project]))
 def test_data_made_without_validation_is_what_pydantic_makes(data: st.DataObject, model: type[BaseModel]) -> None:
-    record = {**data.draw(record_data(model)), "unit": "czj"}
-    record["id"] = "czj-a" if model is System else "2025-czj-001"
-    for _ in range(data.draw(st.integers(0, 3))):
-        record = data.draw(mutated_data(record))
-    event(f"made without validation: {compare(model, record)}")
+    event(f"made without validation: {compare(model, data.draw(generated_record(model)))}")
 
 
 NUMBERS = st.one_of(st.integers(-(2**60), 2**60), st.sampled_from([0, -0, 2**53, 2**53 + 1, -(2**53) - 1, 10**400]),

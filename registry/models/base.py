@@ -16,6 +16,8 @@ from typing import Annotated, Any
 from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic import Strict as StrictMode
 
+from registry.models.kinds import RecordPart
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -56,7 +58,7 @@ Date = Annotated[dt.date, StrictMode(), BeforeValidator(_date_from_text)]
 date with a time, or other text."""
 
 
-class Strict(BaseModel):
+class Strict(RecordPart, BaseModel):
     """Base of every model: unknown keys are errors (REG002), values are not coerced to text."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, defer_build=True)

@@ -9,8 +9,8 @@ from pydantic import AfterValidator, StringConstraints, field_validator, model_v
 
 from registry.enums import CmsBackend, UnitKind
 from registry.models.base import Contact, Date, Flag, Strict, field
-
-CONFIG_FILE = "registry.yaml"  # the instance file this module models, at the registry root
+from registry.models.kinds import CONFIG_FILE as CONFIG_FILE
+from registry.models.kinds import ApproverKind, RegistryConfigKind
 
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$")]
 
@@ -43,7 +43,7 @@ def _signing_key(value: str) -> str:
 SigningKey = Annotated[str, AfterValidator(_signing_key)]
 
 
-class Approver(Strict):
+class Approver(ApproverKind, Strict):
     """An approver with the keys that sign their merges (``approvers`` also takes a bare e-mail)."""
 
     email: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]*@[^@\s]*$", min_length=2)] = field(
@@ -65,9 +65,6 @@ class Approver(Strict):
                     value = data.pop(alias)
                     data["keys"] = value if isinstance(value, list) else [value]
         return data
-
-    def __str__(self) -> str:
-        return self.email
 
 
 class Unit(Strict):
@@ -147,7 +144,7 @@ class CmsConfig(Strict):
     )
 
 
-class RegistryConfig(Strict):
+class RegistryConfig(RegistryConfigKind, Strict):
     jurisdiction: str = field("行政区划", "本登记簿所属地区，例如 金乡县")
     profiles: list[str] = field(
         "规则配置", "适用的管理办法（规则配置的 id，可选多个，规则取并集）"
@@ -174,6 +171,3 @@ class RegistryConfig(Strict):
         if not value:
             raise ValueError("至少选择一个规则配置")
         return value
-
-    def unit(self, unit_id: str) -> Unit | None:
-        return next((u for u in self.units if u.id == unit_id), None)

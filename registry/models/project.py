@@ -8,7 +8,6 @@ from pydantic import Field, model_validator
 from pydantic import Strict as StrictMode
 
 from registry.enums import (
-    STAGE_ORDER,
     AwardMethod,
     BasisKind,
     Builder,
@@ -19,11 +18,11 @@ from registry.enums import (
     Hardware,
     Nature,
     Scope,
-    Stage,
     Track,
 )
 from registry.models.base import WHOLE_NUMBER, Contact, Date, DocRef, Flag, Integer, Number, Strict, field
 from registry.models.config import UnitId
+from registry.models.kinds import DocumentsKind, MilestonesKind, ProjectKind, TrialRunKind
 from registry.models.system import ProjectId, SystemId
 
 Amount = Number
@@ -67,10 +66,8 @@ def _document_fields() -> dict[str, Any]:
     }
 
 
-class _Documents(Strict):
-    def get(self, kind: DocumentKind | str) -> str | None:
-        value: str | None = getattr(self, str(kind))
-        return value
+class _Documents(DocumentsKind, Strict):
+    pass
 
 
 from pydantic import create_model  # noqa: E402  (built from the DocumentKind enum: one source of truth)
@@ -110,13 +107,9 @@ class Contracted(Milestone):
     ip_clause: Flag | None = field("知识产权条款", "合同是否约定知识产权归属", default=None)
 
 
-class TrialRun(Strict):
+class TrialRun(TrialRunKind, Strict):
     start: Date = field("开始日期")
     end: Date | None = field("结束日期", default=None)
-
-    @property
-    def date(self) -> dt.date:
-        return self.start
 
 
 class FinalAcceptance(RefMilestone):
@@ -132,7 +125,7 @@ def _on(kind: type[Strict], title: str, description: str = "") -> Any:
     return field(title, description or "日期 YYYY-MM-DD，或包含 date 的映射", default=None)
 
 
-class Milestones(Strict):
+class Milestones(MilestonesKind, Strict):
     declared: Milestone | None = _on(Milestone, "申报")
     planned: Milestone | None = _on(Milestone, "纳入年度建设计划")
     reviewed: RefMilestone | None = _on(RefMilestone, "专家（技术）评审")
@@ -164,22 +157,6 @@ class Milestones(Strict):
                 out[key] = {"start": value} if key == "trial_run" else {"date": value}
         return out
 
-    def get(self, stage: Stage | str) -> Any:
-        """The milestone object of ``stage`` (always a mapping model after validation) or None."""
-        # A field's value is in the instance dict, and a Stage hashes as its text: rules ask this
-        # hundreds of thousands of times in a large registry, so skip getattr's slower lookup.
-        try:
-            return self.__dict__[stage]
-        except KeyError:  # not a field: whatever getattr says (AttributeError), as before
-            return getattr(self, str(stage))
-
-    def date_of(self, stage: Stage | str) -> dt.date | None:
-        milestone = self.get(stage)
-        return milestone.date if milestone is not None else None
-
-    def present(self) -> list[Stage]:
-        return [stage for stage in Stage if self.get(stage) is not None]
-
 
 class Evaluation(Strict):
     kind: EvaluationKind = field("评价类型", "self 自评价 | performance 绩效评价 | post 后评价")
@@ -194,13 +171,7 @@ class Change(Strict):
     approval: DocRef | None = field("变更批复", "重新报批的批复文件；无则 null", default=None)
 
 
-# Each stage of the order → the stages after it (Project.reached asks this for every project).
-_LATER_STAGES: dict[Stage, tuple[Stage, ...]] = {
-    stage: STAGE_ORDER[index + 1 :] for index, stage in enumerate(STAGE_ORDER)
-}
-
-
-class Project(Strict):
+class Project(ProjectKind, Strict):
     id: ProjectId = field("项目编号", "年度-单位代码-三位序号，例如 2025-czj-001；即文件名")
     name: str = field("项目名称")
     unit: UnitId = field("建设单位", "单位代码，即 projects/<单位代码>/ 目录名")
@@ -227,37 +198,6 @@ class Project(Strict):
     changes: list[Change] = field("变更", default_factory=list)
     notes: str | None = field("内部备注", "内部信息，不公开", default=None)
     contacts: list[Contact] = field("联系人", "内部信息，不公开", default_factory=list)
-
-    def reached(self, stage: Stage | str) -> bool:
-        """The project has ``stage`` or a later milestone of the stage order."""
-        stage = stage if isinstance(stage, Stage) else Stage(stage)
-        milestones = self.milestones
-        if milestones.get(stage) is not None:
-            return True
-        return any(milestones.get(s) is not None for s in _LATER_STAGES.get(stage, ()))
-
-    @property
-    def in_flight(self) -> bool:
-        """Planned, and neither finally accepted nor terminated (RULES.md). "Planned" is reached
-        like any stage: a project recorded as approved or contracted without a ``planned``
-        milestone is still under way, and leaving the key out must not exempt it."""
-        m = self.milestones
-        return self.reached(Stage.planned) and m.final_acceptance is None and m.terminated is None
-
-    @property
-    def stage(self) -> Stage | None:
-        """The latest milestone reached along the stage order (terminated wins)."""
-        if self.milestones.terminated is not None:
-            return Stage.terminated
-        reached = [s for s in STAGE_ORDER if self.milestones.get(s) is not None]
-        return reached[-1] if reached else None
-
-    def has_basis(self, *kinds: BasisKind) -> bool:
-        return any(b.kind in kinds for b in self.basis)
-
-    def target_systems(self) -> list[str]:
-        """``upgrades`` + ``maintains`` (RULES.md "target systems")."""
-        return [*self.systems.upgrades, *self.systems.maintains]
 
 
 _ = DocRef  # re-exported for rules that type approvals

@@ -8,7 +8,6 @@ from pydantic import Field, StringConstraints
 from pydantic import Strict as StrictMode
 
 from registry.enums import (
-    ACTIVE_STATUSES,
     Audience,
     CommonFunction,
     CryptoAssessment,
@@ -20,6 +19,7 @@ from registry.enums import (
 )
 from registry.models.base import WHOLE_NUMBER, Contact, Date, DocRef, Flag, Strict, field
 from registry.models.config import UnitId
+from registry.models.kinds import SystemKind
 
 SystemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 ProjectId = Annotated[str, StringConstraints(pattern=r"^([0-9]{4})-([a-z][a-z0-9]{1,31})-([0-9]{3})$")]
@@ -55,7 +55,7 @@ class Transfer(Strict):
     date: Date = field("日期", "划转日期")
 
 
-class System(Strict):
+class System(SystemKind, Strict):
     id: SystemId = field("系统编号", "小写字母、数字和连字符，≤64 位，全登记簿唯一；即文件名")
     name: str = field("系统名称")
     aliases: list[str] = field("简称", "常用简称或曾用名；网站搜索能按简称找到本系统，并在系统页面上显示", default_factory=list)
@@ -82,12 +82,3 @@ class System(Strict):
     transferred_from: Transfer | None = field("划转来源", "从其他单位划转而来时填写", default=None)
     notes: str | None = field("内部备注", "内部信息，不公开", default=None)
     contacts: list[Contact] = field("联系人", "内部信息，不公开", default_factory=list)
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
-
-    def in_use_on(self, day: dt.date) -> bool:
-        """Counts towards its unit's total ("只减不增") on ``day``: active, or retired/merged with
-        a ``retired_on`` still to come — a system stops counting once it has actually stopped."""
-        return self.active or (self.retired_on is not None and self.retired_on > day)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from registry.models import Project
-from registry.models.project import Change
 from registry.rules.base import Context, Problem, problem
 from registry.rules.change import new_changes
 from registry.rules.helpers import AMOUNT_TOLERANCE as TOLERANCE
 from registry.rules.helpers import approved_before, changed_scope, percent
+
+if TYPE_CHECKING:
+    from registry.models import Project
+    from registry.models.project import Change
 
 
 @dataclasses.dataclass(frozen=True)

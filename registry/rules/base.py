@@ -13,17 +13,21 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Collection, Iterable, Iterator
 from enum import StrEnum
-from typing import Any, Generic, TypeVar, Union
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 
 from registry.enums import Stage
 from registry.findings import Message, Severity
-from registry.models import Project, RegistryConfig, System
+from registry.models.kinds import ProjectKind, SystemKind
+from registry.rules.paramkit import Params as Params
 from registry.rules.profiles import PROFILES
 from registry.snapshot import Snapshot
 
-Record = Union[System, Project]
+if TYPE_CHECKING:
+    from registry.models import Project, RegistryConfig, System
+
+    Record = Union[System, Project]
+else:  # a model or its plain twin (registry.models.twins): rules tell them apart by kind, never by model class
+    Record = Union[SystemKind, ProjectKind]
 
 # What a rule with articles, none of them from a chosen profile, cites: the registry's own rule,
 # never another county's regulation.
@@ -45,16 +49,7 @@ KIND_LABELS = {
 }
 
 
-class Params(BaseModel):
-    """Base of every rule's parameter model: unknown names are refused, values are fixed and
-    of their declared type (``true`` is not 1, ``"10"`` is not 10). Every numeric parameter
-    declares its sensible range (``ge``/``gt`` and ``le``/``lt``) as data: a value outside it is
-    a configuration error naming the range, and no date computation loops for long."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
-
-
-def allowed_values(params: type[BaseModel], name: str) -> tuple[str, str] | None:
+def allowed_values(params: type[Any], name: str) -> tuple[str, str] | None:
     """``1 至 250 的整数`` for a numeric parameter, from its model's bounds (None otherwise)."""
     info = params.model_fields.get(name)
     if info is None or info.annotation not in (int, float):
@@ -77,7 +72,7 @@ class NoParams(Params):
     """The parameters of a rule that has none."""
 
 
-P = TypeVar("P", bound=BaseModel)
+P = TypeVar("P")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -250,7 +245,8 @@ class Rule(Generic[P]):
         yield from self.check(ctx, params)
 
     def defaults(self) -> dict[str, Any]:
-        return self.params().model_dump()
+        values: dict[str, Any] = self.params().model_dump()  # type: ignore[attr-defined]
+        return values
 
 
 RULES: dict[str, Rule[Any]] = {}
@@ -265,7 +261,7 @@ def rule(
     profile: str,
     cite: Iterable[Citation] = (),
     severity: Severity | None = None,
-    params: type[BaseModel] = NoParams,
+    params: type[Any] = NoParams,
     fails: str = "",
     passes: str = "",
 ) -> Callable[[Callable[[Context, Any], Iterable[Problem]]], Rule[Any]]:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import Stage
-from registry.models import Project, System
-from registry.models.project import Change
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.history import EVENT_LISTS, added_entries, removed_entries, shown, split_entries, system_records
 from registry.rules.docnumbers import DocNoParams, configured_pattern, normalised, usable_approval
@@ -17,6 +16,10 @@ from registry.rules.jinxiang.citations import JX45
 from registry.rules.potou.citations import PT7, PT23, PT28
 from registry.rules.quxian.citations import QX12, QX15, QX43
 from registry.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
+    from registry.models.project import Change
 
 
 def _base(ctx: Context) -> Snapshot:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import Field
+from typing import TYPE_CHECKING
 
 from registry.configdiff import config_changes
 from registry.findings import Message, Severity
-from registry.models.config import CONFIG_FILE
-from registry.models import System
+from registry.models.kinds import CONFIG_FILE
 from registry.rules.base import CONFIGURATION, Context, Kind, NoParams, Params, Problem, problem, rule
+from registry.rules.paramkit import Field
 from registry.rules.change import approved, excused, in_use_count, initial_registration, newcomer
 from registry.rules.dalad.citations import DLT4
 from registry.rules.dashiqiao.citations import DSQ2
@@ -17,6 +16,9 @@ from registry.rules.jinxiang.citations import JX4
 from registry.rules.potou.citations import PT7, PT8
 from registry.rules.profiles import PROFILES
 from registry.rules.quxian.citations import QX3, QX10, QX12
+
+if TYPE_CHECKING:
+    from registry.models import System
 
 
 @rule("CHG007", name="config-change", title="变更修改了规则配置", kind=Kind.change, profile="common",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import STAGE_ORDER, Stage, SystemStatus
-from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.jinxiang.citations import JX2
 from registry.rules.potou.citations import PT5
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 
 @rule("REG006", name="status-coherence", title="系统状态与日期、依据一致", kind=Kind.record, profile="common",

@@ -9,14 +9,17 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
-
-from pydantic import Field, field_validator
+from typing import TYPE_CHECKING
 
 from registry.enums import Stage
-from registry.models import Project, RegistryConfig, System
-from registry.models.system import NewSystemApproval
+from registry.models.kinds import SystemKind
 from registry.rules.base import Params
+from registry.rules.paramkit import Field, field_validator
 from registry.rules.profiles import PROFILES
+
+if TYPE_CHECKING:
+    from registry.models import Project, RegistryConfig, System
+    from registry.models.system import NewSystemApproval
 
 # 发文机关代字 + 〔年份〕 + 序号 + 号, e.g. 金政字〔2024〕80号. The year's brackets come in the
 # variants people type: 〔〕 (the standard, GB/T 9704), [] ［］ () （） and 【】; an opening
@@ -146,7 +149,7 @@ _STAGES = tuple(stage.value for stage in Stage)  # the milestones' field names, 
 def other_references(record: System | Project) -> Iterator[tuple[str, str]]:
     """(field, text) of document references that may be a path, a report name or a number:
     they need not follow the 文号 pattern, but "无" or "-" is no document either."""
-    if isinstance(record, System):
+    if isinstance(record, SystemKind):
         if record.retirement_ref is not None:
             yield "retirement_ref", record.retirement_ref
         return

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from registry.models import Project, System
+from registry.models.kinds import ProjectKind, SystemKind
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 
 def _unreadable(ctx: Context, rule_id: str) -> Iterator[Problem]:
@@ -84,13 +88,13 @@ def reg003(ctx: Context, params: NoParams) -> Iterator[Problem]:
     records: list[System | Project] = [*ctx.systems, *ctx.projects]
     for record in records:
         path = ctx.head.path_of(record)
-        folder = "systems" if isinstance(record, System) else "projects"
+        folder = "systems" if isinstance(record, SystemKind) else "projects"
         expected = f"{folder}/{record.unit}/{record.id}.yaml"
         if path != expected:
             yield problem(record, "id",
                           f"记录 {record.id} 应位于 {expected}，实际在 {path}：请移动文件，或改正 id / unit",
                           f"record {record.id} belongs at {expected}, found at {path}: move the file or fix id / unit")
-        if isinstance(record, Project):
+        if isinstance(record, ProjectKind):
             yield from _project_id_parts(record)
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from registry.dates import add_months, month_day_in
 from registry.enums import CryptoAssessment, DocumentKind, EvaluationKind, Stage
 from registry.findings import Message
-from registry.models import Project, RegistryConfig, System
 from registry.rules.base import Context, Problem, problem
 from registry.workdays import Arrangement, Calendar
+
+if TYPE_CHECKING:
+    from registry.models import Project, RegistryConfig, System
 
 AMOUNT_TOLERANCE = 0.005  # 万元: amounts are compared to the cent (half of 0.01 万元 = 50 元)
 

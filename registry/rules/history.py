@@ -8,11 +8,13 @@ YAML block changes nothing in Chinese text).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from registry.models.kinds import RecordPart
 
-from registry.models import Project, System
+if TYPE_CHECKING:
+    from registry.models import Project, System
+
 
 # Project lists whose entries record something that happened (FORMAT.md): label, English name.
 EVENT_LISTS = {
@@ -29,8 +31,8 @@ RETIREMENT_FIELDS = {"retired_on": "停用（整合）日期", "retirement_ref":
 
 def canonical(value: Any) -> Any:
     """A comparable form of an entry: plain data, strings without whitespace, numbers as floats."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
+    if isinstance(value, RecordPart):
+        value = value.model_dump(mode="json")  # type: ignore[attr-defined]
     if isinstance(value, dict):
         return tuple(sorted((k, canonical(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple)):
@@ -71,9 +73,9 @@ FILLABLE = frozenset({"approval", "ref"})
 
 def fills_in(old: Any, new: Any) -> bool:
     """``new`` is ``old`` with some of its blank :data:`FILLABLE` keys given a value."""
-    if not (isinstance(old, BaseModel) and isinstance(new, BaseModel)) or type(old) is not type(new):
+    if not (isinstance(old, RecordPart) and isinstance(new, RecordPart)) or type(old) is not type(new):
         return False
-    before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
+    before, after = old.model_dump(mode="json"), new.model_dump(mode="json")  # type: ignore[attr-defined]
     return all(
         canonical(value) == canonical(after.get(key)) or (value is None and key in FILLABLE)
         for key, value in before.items()
@@ -114,6 +116,7 @@ def shown(value: Any) -> str:
     """A short text for a recorded value in a message."""
     if value is None:
         return "（空）"
-    if isinstance(value, BaseModel):
-        return "，".join(f"{k}: {v}" for k, v in value.model_dump(mode="json").items() if v is not None)
+    if isinstance(value, RecordPart):
+        dumped: dict[str, Any] = value.model_dump(mode="json")  # type: ignore[attr-defined]
+        return "，".join(f"{k}: {v}" for k, v in dumped.items() if v is not None)
     return str(value)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from registry.models import Project, System
+from registry.models.kinds import SystemKind
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.coherence import EARLIEST_PLAUSIBLE
 from registry.rules.dalad.citations import DLT25, DLT30
@@ -23,6 +24,9 @@ from registry.rules.docnumbers import (
     regulation_number,
     well_formed,
 )
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 _SYSTEM_DATES = {
     "online_since": "上线日期",
@@ -94,7 +98,7 @@ def reg012(ctx: Context, params: NoParams) -> Iterator[Problem]:
     """
     records: list[System | Project] = [*ctx.systems, *ctx.projects]
     for record in records:
-        dates = system_event_dates(record) if isinstance(record, System) else project_event_dates(record)
+        dates = system_event_dates(record) if isinstance(record, SystemKind) else project_event_dates(record)
         for field, label, when in dates:
             if not EARLIEST_PLAUSIBLE <= when <= ctx.today:
                 yield from _implausible(record, field, label, when, ctx.today)
@@ -131,7 +135,7 @@ def reg013(ctx: Context, params: DocNoParams) -> Iterator[Problem]:
     """
     records: list[System | Project] = [*ctx.systems, *ctx.projects]
     for record in records:
-        numbers = approval_numbers(record) if isinstance(record, System) else project_approval_numbers(record)
+        numbers = approval_numbers(record) if isinstance(record, SystemKind) else project_approval_numbers(record)
         for field, doc_no, when in numbers:
             yield from _approval_number(record, field, doc_no, when, params.doc_no_pattern)
         for field, ref in other_references(record):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from registry.rules.paramkit import AfterValidator, Field
 
 from registry.dates import parse_month_day
 

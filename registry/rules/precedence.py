@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import Stage
-from registry.models import Project
 from registry.rules.base import Context
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 
 def out_of_order(p: Project, first: Stage, then: Stage, *, same_day: bool = True) -> Iterator[tuple[dt.date | None, dt.date]]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import Stage
-from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.dalad.citations import DLT24
 from registry.rules.helpers import systems_named
 from registry.rules.potou.citations import PT8, PT8_1
 from registry.rules.quxian.citations import QX43
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 
 @rule("REG004", name="unique-ids", title="编号唯一", kind=Kind.registry, profile="common",

@@ -10,11 +10,11 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
 from registry.findings import Severity
 from registry.hiddentext import BIDI, HIDDEN, screened
+from registry.models.kinds import RecordPart
 from registry.rules.base import Context, Kind, NoParams, Problem, Record, problem, rule
+from registry.models.twins import field_names
 
 # The characters (registry.hiddentext: the loader screens files for the same ones)
 _HIDDEN = HIDDEN
@@ -83,7 +83,7 @@ def _may_hide(record: Record) -> bool:
     pending: list[Any] = [record]
     while pending:
         value = pending.pop()
-        if isinstance(value, BaseModel):
+        if isinstance(value, RecordPart):
             fields = value.__dict__
             for name in _text_fields(type(value)):
                 inner = fields[name]
@@ -98,13 +98,17 @@ def _may_hide(record: Record) -> bool:
     return _HIDDEN.search("\n".join(texts)) is not None
 
 
-_TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+_TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {}
 
 
-def _text_fields(model: type[BaseModel]) -> tuple[str, ...]:
+def _text_fields(model: type[Any]) -> tuple[str, ...]:
     """The fields of ``model`` whose values can be or hold text: not the dates, numbers, flags,
-    enumerations (whose values hold no hidden character) and models without any text."""
+    enumerations (whose values hold no hidden character) and models without any text. A plain
+    twin (:mod:`registry.models.twins`) knows no annotations: all its fields are looked at (what is not
+    text adds nothing to the search)."""
     found = _TEXT_FIELDS.get(model)
+    if found is None and not hasattr(model, "model_fields"):
+        found = _TEXT_FIELDS[model] = field_names(model)
     if found is None:
         _TEXT_FIELDS[model] = tuple(model.model_fields)  # (while it is worked out: every field)
         found = _TEXT_FIELDS[model] = tuple(name for name, info in model.model_fields.items()
@@ -122,14 +126,15 @@ def _may_hold_text(annotation: Any) -> bool:
         return False
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return any(_HIDDEN.search(str(member.value)) for member in annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, RecordPart):
         return bool(_text_fields(annotation))
     return True  # text, or a type not worked out here: looked at
 
 
-def _texts(model: BaseModel, prefix: str = "", exclude: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
-    """(dotted field path, text) of every text value in ``model``, nested models and lists included."""
-    for name in type(model).model_fields:
+def _texts(model: Any, prefix: str = "", exclude: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
+    """(dotted field path, text) of every text value in ``model`` (a model or a twin), nested
+    models and lists included."""
+    for name in field_names(type(model)):
         if name in exclude:
             continue
         yield from _texts_of(getattr(model, name), f"{prefix}{name}")
@@ -138,7 +143,7 @@ def _texts(model: BaseModel, prefix: str = "", exclude: frozenset[str] = frozens
 def _texts_of(value: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
-    elif isinstance(value, BaseModel):
+    elif isinstance(value, RecordPart):
         yield from _texts(value, f"{path}.")
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.dates import TODAY_FIRST, add_months, year_end
 from registry.enums import DocumentKind, EvaluationKind, Nature, Stage, SystemStatus
 from registry.findings import Message
-from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.dalad import PROFILE
 from registry.rules.dalad.citations import (
@@ -26,6 +26,9 @@ from registry.rules.helpers import (
     target_systems,
 )
 from registry.rules.precedence import out_of_order_projects, passed_final_acceptance
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 SELF_EVALUATION_OPENS_MONTHS = 12  # 第十七条 “12-24个月内”: the window opens 12 months after acceptance
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import STAGE_ORDER, DocumentKind, Stage
-from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.dalad import PROFILE
 from registry.rules.dalad.citations import (
@@ -15,6 +15,9 @@ from registry.rules.helpers import (
     missing_documents,
 )
 from registry.rules.precedence import out_of_order
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 
 @rule("DLT5", name="annual-plan-contents", title="年度项目计划内容齐全", kind=Kind.record, profile=PROFILE.id,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     BasisKind,
@@ -10,7 +11,6 @@ from registry.enums import (
     Nature,
     Stage,
 )
-from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.dashiqiao import PROFILE
 from registry.rules.dashiqiao.citations import (
@@ -21,6 +21,9 @@ from registry.rules.dashiqiao.citations import (
 from registry.rules.dashiqiao.params import MergeLimitParams
 from registry.rules.helpers import AMOUNT_TOLERANCE, missing_documents
 from registry.rules.precedence import out_of_order
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 _DESIGNED_NATURES = frozenset({Nature.new, Nature.upgrade, Nature.expansion, Nature.rebuild})
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.dates import add_months, at_least_months, within_months
 from registry.enums import (
@@ -12,7 +13,6 @@ from registry.enums import (
     Stage,
     SystemStatus,
 )
-from registry.models import Project, System
 from registry.rules.adjustment import Adjustment, Text, adjustments
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.dashiqiao import PROFILE
@@ -26,6 +26,9 @@ from registry.rules.dashiqiao.citations import (
 from registry.rules.dashiqiao.params import ProgressParams, SelfEvaluationWindowParams, StableRunParams
 from registry.rules.dashiqiao.shared import _SELF_EVALUATION_EARLIEST_MONTHS
 from registry.rules.helpers import missed_self_evaluation, missing_documents
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 # What 第十五条 leaves to the registry's one adjustment mechanism (registry/rules/adjustment.py):
 # a rise of the total, or any change of content or systems, needs re-approval; a cut does not.

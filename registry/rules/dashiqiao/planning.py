@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     Deployment,
@@ -11,7 +12,6 @@ from registry.enums import (
     SystemStatus,
 )
 from registry.findings import Severity
-from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.dashiqiao import PROFILE
 from registry.rules.dashiqiao.citations import (
@@ -19,6 +19,9 @@ from registry.rules.dashiqiao.citations import (
     DSQ6_4_5,
 )
 from registry.rules.helpers import documents_from
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 _GOV_CLOUDS = frozenset({Deployment.city_cloud, Deployment.province_cloud})
 

@@ -1,7 +1,7 @@
 """JX 规则：规则参数（registry.yaml 中 rules.<ID> 下可改的值）。"""
 from __future__ import annotations
 
-from pydantic import Field
+from registry.rules.paramkit import Field
 
 from registry.rules.base import Params
 from registry.rules.paramtypes import AmountWan, Share

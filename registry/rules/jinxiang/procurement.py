@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.findings import Message, Severity
-from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
     calendar_of,
@@ -17,6 +17,9 @@ from registry.rules.jinxiang.citations import (
 )
 from registry.rules.jinxiang.params import ContractDaysParams
 from registry.workdays import Calendar, Verdict
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 
 @rule("JX28", name="contract-within-working-days", title="中标后 10 个工作日内签约、签约后 10 个工作日内备案",

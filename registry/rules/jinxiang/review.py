@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     Audience,
@@ -12,7 +13,6 @@ from registry.enums import (
     SystemStatus,
 )
 from registry.findings import Severity
-from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
     created_systems,
@@ -31,6 +31,9 @@ from registry.rules.jinxiang.citations import (
 )
 from registry.rules.jinxiang.params import MajorProjectParams
 from registry.rules.jinxiang.shared import GOVERNMENT_CLOUDS
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 
 @rule("JX6", name="technical-review-documents", title="技术评审提交建设方案和密码应用方案", kind=Kind.record,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     BasisKind,
@@ -11,7 +12,6 @@ from registry.enums import (
     Stage,
     Track,
 )
-from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import AMOUNT_TOLERANCE, late_for_budget_year
 from registry.rules.potou import PROFILE
@@ -22,6 +22,9 @@ from registry.rules.potou.citations import (
     PT14,
 )
 from registry.rules.potou.params import ApprovalDeadlineParams, FilingParams
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 
 def _uses_crypto(p: Project) -> bool:

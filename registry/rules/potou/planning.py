@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     EXISTING_SYSTEM_NATURES,
@@ -10,7 +11,6 @@ from registry.enums import (
     DocumentKind,
     Stage,
 )
-from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
     missing_documents,
@@ -25,6 +25,9 @@ from registry.rules.potou.citations import (
     PT8_3,
     PT8_4,
 )
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 
 @rule("PT6", name="plan-and-catalogue", title="立项须有政务信息化规划和政务数据资源目录", kind=Kind.record,

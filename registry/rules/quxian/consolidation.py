@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     Audience,
@@ -11,7 +12,6 @@ from registry.enums import (
     Nature,
     Platform,
 )
-from registry.models import Project, System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.change import initial_registration
 from registry.rules.helpers import (
@@ -31,6 +31,9 @@ from registry.rules.quxian.citations import (
     QX15_8,
 )
 from registry.rules.quxian.shared import in_flight
+
+if TYPE_CHECKING:
+    from registry.models import Project, System
 
 UPGRADE_NATURES = frozenset({Nature.upgrade, Nature.expansion, Nature.rebuild})
 

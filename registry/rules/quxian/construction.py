@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     Builder,
@@ -10,7 +11,6 @@ from registry.enums import (
     Stage,
 )
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
-from registry.models import Project
 from registry.rules.adjustment import Adjustment, Text, adjustments
 from registry.rules.helpers import unaccepted_past
 from registry.rules.quxian import PROFILE
@@ -21,6 +21,9 @@ from registry.rules.quxian.citations import (
     QX38,
 )
 from registry.rules.quxian.params import BuildPeriodParams, SelfBuildParams, TrialParams
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 # Natures whose project buys a service rather than building something (第三十八条 “项目建设完成后”).
 SERVICE_NATURES = frozenset({Nature.om, Nature.operation_service, Nature.third_party})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     BasisKind,
@@ -10,7 +11,6 @@ from registry.enums import (
     Nature,
     Stage,
 )
-from registry.models import Project
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.helpers import (
     late_for_budget_year,
@@ -26,6 +26,9 @@ from registry.rules.quxian.citations import (
     QX9_2,
 )
 from registry.rules.quxian.params import DeclarationParams
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 BUILD_NATURES = frozenset({Nature.new, Nature.upgrade, Nature.expansion, Nature.rebuild})
 

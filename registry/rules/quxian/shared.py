@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from registry.models import Project
 from registry.rules.base import Context
+
+if TYPE_CHECKING:
+    from registry.models import Project
 
 
 def in_flight(ctx: Context) -> Iterator[Project]:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from registry.enums import (
     Nature,
     Platform,
     SystemStatus,
 )
-from registry.models import System
 from registry.rules.base import Context, Kind, NoParams, Problem, problem, rule
 from registry.rules.quxian import PROFILE
 from registry.rules.quxian.citations import (
@@ -16,6 +16,9 @@ from registry.rules.quxian.citations import (
     QX17,
 )
 from registry.rules.quxian.shared import in_flight
+
+if TYPE_CHECKING:
+    from registry.models import System
 
 ONLINE_STATUSES = frozenset({SystemStatus.trial, SystemStatus.operating})
 
