@@ -1,5 +1,6 @@
 """Hostile spreadsheets and text tables into ``registry import``: every one is refused with exit
-2 and a Chinese line naming the file — never a traceback, a MemoryError, a hang, a silent pass —
+2 and a Chinese line naming the file (zip bombs, rows and row numbers past Excel's last, a far
+column on many rows, a CSV with a 256 MiB line or more rows than Excel holds included) — never a traceback, a MemoryError, a hang, a silent pass —
 in bounded memory and time (a child process with an address-space guard; its peak RSS asserted).
 
 The workbooks are written by hand (zip parts), so that each carries exactly one trick: billion
@@ -185,6 +186,63 @@ def test_a_sound_workbook_of_the_same_making_is_read(registry_root: Path, tmp_pa
     code, out, err, _ = run_import(registry_root, workbook(tmp_path / "a.xlsx", sheet(row(2, "甲系统"))))
     assert code == 1 and "工作表 系统 第 2 行" in err and "缺少必填字段" in err, err
     assert "--dry-run：可导入 0 条" in out
+
+
+# -- size: what a ledger can never be, refused before it is read whole -------------------------
+
+def _spaces(part: IO[bytes]) -> None:  # 1 GiB of blanks inside sheetData: a 1 MB archive
+    part.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>{HEADER}'.encode())
+    blank = b" " * (1 << 20)
+    for _ in range(1024):
+        part.write(blank)
+    part.write(b"</sheetData></worksheet>")
+
+
+def _rows_past_excel(part: IO[bytes]) -> None:  # 1,100,000 rows: more than Excel's 1,048,576
+    part.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>{HEADER}'.encode())
+    for start in range(2, 1_100_002, 10_000):
+        part.write("".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(start, start + 10_000)).encode())
+    part.write(b"</sheetData></worksheet>")
+
+
+def _long_line(path: Path) -> Path:  # one CSV line of 256 MiB
+    with path.open("wb") as out:
+        out.write("系统名称,所属单位\n".encode())
+        chunk = b"a" * (1 << 20)
+        for _ in range(256):
+            out.write(chunk)
+        out.write(b",x\n")
+    return path
+
+
+def _csv_rows_past_excel(path: Path) -> Path:
+    with path.open("wb") as out:
+        out.write("系统名称,所属单位\n".encode())
+        for start in range(0, 1_100_000, 10_000):
+            out.write("".join(f"系统{i},金乡县财政局\n" for i in range(start, start + 10_000)).encode())
+    return path
+
+
+BOMBS: dict[str, Callable[[Path], Path]] = {
+    "zip-bomb-1GiB-sheet": lambda d: workbook(d / "a.xlsx", None, stream=_spaces),
+    "rows-past-excel": lambda d: workbook(d / "a.xlsx", None, stream=_rows_past_excel),
+    "row-number-past-excel": lambda d: workbook(d / "a.xlsx", sheet(
+        '<row r="999999999999"><c r="A999999999999" t="inlineStr"><is><t>x</t></is></c></row>')),
+    "far-column-on-20000-rows": lambda d: workbook(d / "a.xlsx", sheet("".join(
+        f'<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>x</t></is></c></row>' for r in range(2, 20_002)))),
+    "csv-256MiB-line": lambda d: _long_line(d / "a.csv"),
+    "csv-rows-past-excel": lambda d: _csv_rows_past_excel(d / "a.csv"),
+}
+
+
+@pytest.mark.parametrize("bomb", sorted(BOMBS))
+def test_a_file_no_ledger_can_be_is_refused_in_bounded_memory(bomb: str, registry_root: Path, tmp_path: Path) -> None:
+    file = BOMBS[bomb](tmp_path)
+    code, out, err, peak = run_import(registry_root, file, timeout=180)
+    assert code == 2, (code, out[-500:], err[-500:])
+    assert "Traceback" not in out + err and "MemoryError" not in err and "内部错误" not in err, err[-800:]
+    assert str(file) in err and any("\u4e00" <= c <= "\u9fff" for c in err), err[-800:]
+    assert peak < PEAK_MB, f"{bomb}: {peak} MB"
 
 
 def test_cells_past_the_header_are_never_dropped_without_a_word(registry_root: Path, tmp_path: Path) -> None:
