@@ -61,6 +61,7 @@ class Scene:
         self.repo.git("add", "-A")
         self.repo.commit("init")
         self.main = self.repo.git("rev-parse", "HEAD")
+        self.repo.git("branch", "x21-base")  # the first commit stays fetchable whatever HEAD becomes
         self.sub = sub
         self.extra: tuple[str, ...] = ()
         self.env: dict[str, str] = {}
@@ -134,6 +135,7 @@ SCENES: dict[str, Callable[[Scene], None]] = {
         "profiles:", "profiles: [nope]\nx:")), s.git("add", "registry.yaml"), s.write("registry.yaml", o)),
     "registry-yaml-staged-unit-renamed": lambda s: (s.write("registry.yaml", (o := s.text("registry.yaml")).replace(
         "id: czj", "id: czjx")), s.git("add", "registry.yaml"), s.write("registry.yaml", o)),
+    "registry-yaml-staged-as-link": lambda s: s.stage("registry.yaml", s.blob(RECORD), "120000"),
     "blob-over-1MiB": lambda s: s.stage(RECORD, s.blob(s.text() + "#" * (1 << 20) + "\n")),
     "document-staged-away": lambda s: (s.write(d := _document(s), "x"), s.git("add", "-A"), s.git("commit", "-qm", "d"),
                                        s.git("rm", "-q", "--cached", d)),
@@ -251,3 +253,22 @@ def test_a_staged_submodule_is_refused_at_least_as_a_clean_check_refuses_it(
     assert ("REG003", path) in {(f["rule"], f["path"]) for f in staged["findings"]}
     assert {json.dumps(f, sort_keys=True) for f in clean["findings"]} <= {json.dumps(f, sort_keys=True) for f in staged["findings"]} | {
         json.dumps(f, sort_keys=True) for f in clean["findings"] if f["path"] == PROJECT}
+
+
+@pytest.mark.parametrize(("mode", "staged"), [("120000", False), ("120000", True), ("160000", True)])
+def test_a_link_removed_since_head_is_gone_from_the_merge_result(staged: bool, mode: str, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A symlink (or submodule) committed on the branch, then ``git rm``-ed and not yet committed:
+    the merge result the change rules see must not keep it (it kept REG003 for a path the work tree
+    and the index no longer hold, where the clean check of the same content passes). A submodule
+    only under ``--staged``: a work tree cannot tell a removed submodule from one never checked out."""
+    s = Scene(tmp_path)
+    s.feature()
+    s.stage("systems/czj/link.yaml", s.blob("../dsj/dsj-portal.yaml") if mode == "120000" else s.main, mode)
+    s.git("commit", "-qm", "链接")
+    s.git("rm", "-q", "--cached", "systems/czj/link.yaml")
+    (s.root / "systems/czj/link.yaml").unlink(missing_ok=True)
+    clean = check(s.clean(tmp_path), capsys, "--no-cache", *s.extra)
+    assert "systems/czj/link.yaml" not in json.dumps(clean, ensure_ascii=False)
+    for cache in ("--no-cache", None, None):
+        assert check(s.root, capsys, *(["--staged"] if staged else []), *s.extra, *([cache] if cache else [])) == clean
