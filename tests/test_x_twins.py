@@ -92,20 +92,24 @@ def test_each_hostile_scalar_in_every_leaf_of_one_project_and_one_system(value: 
 
 # -- end to end: the hook's run (twins, in a fresh process) = --no-cache (models) -----------------
 
-@pytest.mark.parametrize("profile", ["jinxiang", "quxian", "potou"])
-def test_hostile_edits_checked_warm_say_what_no_cache_says(profile: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("profile", "staged"), [("jinxiang", False), ("quxian", False), ("potou", False),
+                                                 ("jinxiang", True), ("dalad", True)])
+def test_hostile_edits_checked_warm_say_what_no_cache_says(profile: str, staged: bool, tmp_path: Path) -> None:
     """Rounds of three files edited with hostile values, checked as pre-commit does (``check
     PATHS``, a new process each time: twins only where nothing imported the models), against
-    ``--no-cache``; whole checks too. Some rounds must have taken the twins (no pydantic)."""
+    ``--no-cache``; whole checks too. Some rounds must have taken the twins (no pydantic).
+    ``staged``: the edits are staged and checked with ``--staged`` (the hook's way), with an
+    unstaged hostile edit on top of each staged file."""
     import random
 
     root, _repo = committed_fixture(profile, tmp_path)
-    probe(root)  # cold: the cache and the remembered registry.yaml
+    mode = ("--staged",) if staged else ()
+    probe(root, *mode)  # cold: the cache and the remembered registry.yaml
     files = sorted(str(p.relative_to(root)) for p in root.glob("[sp][yr]*/*/*.yaml"))
     pick = random.Random(f"x21-{profile}")
     plain = 0
-    for _round in range(12):
-        _repo.git("checkout", "--", ".")  # each round edits the committed files afresh
+    for _round in range(8):
+        _repo.git("reset", "-q", "--hard")  # each round edits the committed files afresh
         named = pick.sample(files, 3)
         for name in named:
             lines = (root / name).read_text("utf-8").splitlines()
@@ -121,10 +125,15 @@ def test_hostile_edits_checked_warm_say_what_no_cache_says(profile: str, tmp_pat
                 value = pick.choice(others if others and chance < 0.8 else hostile)
                 lines[i] = f"{leaf['indent']}{leaf['dash'] or ''}{leaf['key']}: {value}"
             (root / name).write_text("\n".join(lines) + "\n", "utf-8")
-        warm = probe(root, *named)
+        if staged:
+            _repo.git("add", *named)
+            for name in named:  # not part of the commit: never checked
+                (root / name).write_text((root / name).read_text("utf-8") + "nmae: [未暂存\n", "utf-8")
+        warm = probe(root, *mode, *named)
         plain += warm["pydantic"] == []
-        uncached = probe(root, *named, "--no-cache")
+        uncached = probe(root, *mode, *named, "--no-cache")
         assert (warm["code"], warm["report"]) == (uncached["code"], uncached["report"]), named
-    whole = probe(root)
-    assert (whole["code"], whole["report"]) == (probe(root, "--no-cache")["code"], probe(root, "--no-cache")["report"])
+    whole = probe(root, *mode)
+    assert (whole["code"], whole["report"]) == (probe(root, *mode, "--no-cache")["code"],
+                                                probe(root, *mode, "--no-cache")["report"])
     assert plain > 0, "no round took the twins: the attack attacked nothing"
