@@ -58,8 +58,8 @@ _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【"
 
 
 def header_key(text: str) -> str:
-    """A header as compared: no spaces or line breaks, one kind of brackets, no required-marks."""
-    return _SPACE.sub("", str(text)).translate(_BRACKETS)
+    """A header as compared: no spaces or line breaks, one kind of brackets, no required-marks, no colon after it."""
+    return _SPACE.sub("", str(text)).translate(_BRACKETS).rstrip("：")
 
 
 @dataclasses.dataclass(frozen=True)

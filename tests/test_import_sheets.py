@@ -583,3 +583,31 @@ def test_a_csv_cell_exported_as_an_excel_text_formula_is_its_text(tmp_path: Path
     assert import_csv(root, "系统编号,系统名称,所属单位,运行状态,上线时间,部署方式\n"
                             '="czj-0012",甲系统,财政局,在用,="2020-01-01",自建机房\n') == 0
     assert records(root)["czj-0012"]["online_since"] == dt.date(2020, 1, 1)
+
+
+# ------------------------------------------------------------------ rows twice, headers numbered
+
+
+def test_a_row_copied_twice_is_one_record_reported_not_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    assert import_csv(root, ",".join(SYSTEM_HEADER) + "\n1,甲系统,财政局,在用,2020-01-01,自建机房\n"
+                            "2,甲系统,财政局,在用,2020-01-01,自建机房\n") == 1
+    assert "第 3 行 B 列（系统名称）：与工作表 台账.csv 第 2 行是同一条记录（单位、名称相同）" in capsys.readouterr().err
+    assert not (root / "systems").exists()
+
+
+def test_the_same_project_name_in_two_years_is_two_projects_and_each_year_updates_its_own(tmp_path: Path) -> None:
+    root = county(tmp_path)
+    text = ",".join([*PROJECT_HEADER, "总投资"]) + "\n" + "".join(
+        f"{n},某系统运维,卫生健康局,{year},运维,购买,专业类,备案制,{amount}\n" for n, year, amount in ((1, 2024, 10), (2, 2025, 12)))
+    assert import_csv(root, text) == 0
+    assert import_csv(root, text.replace(",12\n", ",15\n")) == 0
+    found = {r["year"]: r["budget"]["total_wan"] for r in records(root).values()}
+    assert found == {2024: 10, 2025: 15}
+
+
+@pytest.mark.parametrize("name_header", ["1.系统名称", "（2）系统名称", "②系统名称", "系统名称：", "2、系统名称"])
+def test_numbered_and_colon_headers_are_their_fields(tmp_path: Path, name_header: str) -> None:
+    root = county(tmp_path)
+    assert import_csv(root, f"{name_header},所属单位,运行状态,上线时间,部署方式\n甲系统,财政局,在用,2020-01-01,自建机房\n") == 0
+    assert [r["name"] for r in records(root).values()] == ["甲系统"]
