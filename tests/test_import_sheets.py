@@ -611,3 +611,38 @@ def test_numbered_and_colon_headers_are_their_fields(tmp_path: Path, name_header
     root = county(tmp_path)
     assert import_csv(root, f"{name_header},所属单位,运行状态,上线时间,部署方式\n甲系统,财政局,在用,2020-01-01,自建机房\n") == 0
     assert [r["name"] for r in records(root).values()] == ["甲系统"]
+
+
+# ------------------------------------------------------------------ notes in brackets, years and months as numbers
+
+
+@pytest.mark.parametrize(("column", "written", "key", "expected"), [
+    ("部署方式", "县级政务云（电子政务外网）", "deployment", "county_cloud"),
+    ("运行状态", "在用（已等保）", "status", "operating"),
+    ("等保级别", "三级（已测评）", "security", 3),
+    ("已共享", "是（已接入省平台）", "data", True),
+])
+def test_a_value_with_a_note_in_brackets_is_the_value_and_the_note_is_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str, written: str, key: str, expected: Any) -> None:
+    root = county(tmp_path)
+    header = ["系统名称", "所属单位", "运行状态", "上线时间", "部署方式", column]
+    row = ["甲系统", "财政局", "在用", "2020-01-01", "自建机房", written]
+    if column in header[:-1]:
+        header, row = header[:-1], [written if h == column else v for h, v in zip(header[:-1], row)]
+    assert import_csv(root, ",".join(header) + "\n" + ",".join(row) + "\n") == 0
+    assert "括号中的说明未导入" in capsys.readouterr().err
+    found = records(root)["czj-system-01"][key]
+    found = found.get("mlps_level", found.get("shared")) if isinstance(found, dict) else found
+    assert found == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [(2020.05, dt.date(2020, 5, 1)), (2020.12, dt.date(2020, 12, 1)),
+                                                   (2020.2, dt.date(2020, 2, 1)), (2020.1, None), (2020.13, None)])
+def test_a_year_and_month_typed_into_a_number_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str], written: float,
+                                                   expected: dt.date | None) -> None:
+    root = county(tmp_path)
+    code = run(root, workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统", online=written)]))
+    if expected is None:
+        assert code == 1 and "第 2 行 E 列（上线时间）" in capsys.readouterr().err
+    else:
+        assert code == 0 and records(root)["czj-system-01"]["online_since"] == expected

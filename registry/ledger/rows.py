@@ -204,7 +204,7 @@ class Importer:
                 return [self.units.code(part, heard) for part in re.split(r"\s*[、;；,，\n]\s*", text_of(cell)) if part]
             return self.units.code(text_of(cell), heard)
         if key in LEVEL_KEYS:
-            return to_level(cell)
+            return to_level(cell, heard)
         if isinstance(cell, str) and (key in _ONE_LINE or key.endswith(".doc_no")) and "\n" in cell.strip():
             cell = _joined(cell)  # Alt+Enter inside a name wraps it on screen; the name has no line break
         if key == "id" and _ROW_NUMBER.fullmatch(text_of(cell)):
