@@ -646,3 +646,40 @@ def test_a_year_and_month_typed_into_a_number_cell(tmp_path: Path, capsys: pytes
         assert code == 1 and "第 2 行 E 列（上线时间）" in capsys.readouterr().err
     else:
         assert code == 0 and records(root)["czj-system-01"]["online_since"] == expected
+
+
+# ------------------------------------------------------------------ web pages saved as .xls
+
+
+PORTAL_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head><body>
+<table border="1">
+<tr><td colspan="7">临河县政务信息系统清单</td></tr>
+<tr><th rowspan="2">序号</th><th rowspan="2">单位</th><th rowspan="2">系统<br>名称</th><th rowspan="2">运行状态</th>
+    <th rowspan="2">上线时间</th><th colspan="2">部署与安全</th></tr>
+<tr><th>部署方式</th><th>等保级别</th></tr>
+<tr><td>1</td><td rowspan="2">县财政局</td><td>预算管理&nbsp;一体化系统</td><td>在用</td><td>2020-05-01</td><td>县级政务云</td><td>三级</td></tr>
+<tr><td>2</td><td>非税收入<br/>管理系统</td><td>在用</td><td>2019年3月</td><td>自建机房</td><td>二级</td></tr>
+<tr style="display:none"><td>3</td><td>县财政局</td><td>已删除的系统</td><td>停用</td><td>2010-01-01</td><td>自建机房</td><td></td></tr>
+</table></body></html>"""
+
+
+def test_a_web_page_saved_as_xls_by_a_portal_imports_like_a_workbook(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    file = tmp_path / "系统清单.xls"
+    file.write_bytes(PORTAL_PAGE.encode("gbk"))
+    assert run(root, file) == 0
+    err = capsys.readouterr().err
+    found = {r["name"]: r for r in records(root).values()}
+    assert set(found) == {"预算管理 一体化系统", "非税收入管理系统"}  # <br> inside a name: one line
+    assert {r["unit"] for r in found.values()} == {"czj"}  # rowspan: the unit beside both systems
+    assert found["非税收入管理系统"]["online_since"] == dt.date(2019, 3, 1)
+    assert found["预算管理 一体化系统"]["security"]["mlps_level"] == 3  # 等保级别 under the colspan group title
+    assert "工作表 表1 第 6 行：隐藏的行" in err
+
+
+def test_a_web_page_with_a_hostile_span_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "导出.xls"
+    file.write_text("<table><tr><td>系统名称</td><td>所属单位</td></tr>" + "<tr><td colspan='9999999'>x</td></tr>" * 200
+                    + "</table>", encoding="utf-8")
+    _refused(county(tmp_path), file, capsys, "不像是台账")
