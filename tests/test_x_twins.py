@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 from hypothesis import event, given
-from hypothesis import strategies as st
 
 from registry import loader
 from registry.models import twins
