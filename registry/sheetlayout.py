@@ -20,10 +20,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from registry.sheetlimits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, SheetError, check_range, too_many_rows
+
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[int, int, int, int]]
 MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not a ledger
-MAX_COLUMNS = 16_384  # Excel's last column, XFD
 
 _SPACE = re.compile(r"\s+")
 _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总合计", "累计"})
@@ -35,16 +36,14 @@ _FOOTER = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单
                      r"|说明|盖章)(（[^）]*）|\([^)]*\))?([:：]|$)")
 _FILED_BY = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|单位名称|单位)(（[^）]*）|\([^)]*\))?[:：](?P<unit>[^:：]*?)"
                        r"(填报人|填表人|填报日期|填表日期|日期|联系人|联系电话|$)")
+# 单位：元 above the table, or in its title (…计划表（金额单位：万元）)
+_MONEY_UNIT_ABOVE = re.compile(r"(?:金额|资金|投资|计量)?单位[:：](?P<unit>亿元|万元|千元|元)(?=$|[）)，,；;])")
 # A section title: 一、县直部门  （二）乡镇  第三部分
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百]+(部分|类|批))")
 
 
-class MergeError(Exception):
+class MergeError(SheetError):
     """The sheet's merged cells cannot be those of a real sheet (overlapping, or too many)."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
 
 
 def filled(value: Any) -> bool:
@@ -88,6 +87,8 @@ class SheetFacts:
     hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) inclusive, as <col min max> writes them
     filtered: bool = False
     uncomputed: tuple[tuple[int, int, str], ...] = ()  # (row, column, formula)
+    last_row: int | None = None  # the last row and column (1-based) holding a cell with content, when known
+    last_column: int | None = None
 
     def column_hidden(self, index: int) -> bool:
         return index in self._hidden_column_set
@@ -115,66 +116,105 @@ def merged_ranges(worksheet: Any) -> tuple[tuple[int, int, int, int], ...]:
 
 
 def sheet_facts(worksheet: Any) -> SheetFacts:
-    """Merges, hidden rows and columns, the filter and uncomputed formulas of an openpyxl
-    read-only worksheet, read from the sheet's XML (openpyxl keeps none of them in read-only
-    mode, which a large file needs)."""
+    """Merges, hidden rows and columns, the filter, uncomputed formulas and the last filled cell
+    of an openpyxl read-only worksheet, read from the sheet's XML (openpyxl keeps none of them in
+    read-only mode, which a large file needs). A sheet past the limits of
+    :mod:`registry.sheetlimits` is a :class:`SheetError` as soon as the part says so."""
     source = getattr(worksheet, "_get_source", None)  # ReadOnlyWorksheet: the sheet part of the archive
     if source is None:
         return SheetFacts()
-    from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
     from openpyxl.xml.constants import SHEET_MAIN_NS  # type: ignore[import-untyped]
     from openpyxl.xml.functions import iterparse  # type: ignore[import-untyped]  # what openpyxl parses with
 
-    ns = f"{{{SHEET_MAIN_NS}}}"
-    merge, row_tag, col_tag, cell_tag, formula, value = (ns + t for t in ("mergeCell", "row", "col", "c", "f", "v"))
-    found: list[tuple[int, int, int, int]] = []
-    hidden_rows: set[int] = set()
-    hidden_columns: list[tuple[int, int]] = []
-    uncomputed: list[tuple[int, int, str]] = []
-    filtered = False
-    row_number = 0  # the current <row>'s number (1-based); a row may leave out r="…"
-    column_number = 0
+    reading = _FactsReader(f"{{{SHEET_MAIN_NS}}}")
     with source() as xml:
         for event, element in iterparse(xml, events=("start", "end")):
-            tag = element.tag
-            if event == "start":
-                if tag == row_tag:
-                    row_number = _int(element.get("r"), row_number + 1)
-                    column_number = 0
-                    if element.get("hidden") in ("1", "true"):
-                        hidden_rows.add(row_number - 1)
-                elif tag == cell_tag:
-                    column_number = _column(element.get("r"), column_number + 1)
-                continue
-            if tag == cell_tag:
-                f, v = element.find(formula), element.find(value)
-                if f is not None and (v is None or not (v.text or "").strip()) and element.get("t") != "inlineStr":
-                    uncomputed.append((row_number - 1, column_number - 1, f.text or ""))
-            elif tag == col_tag and element.get("hidden") in ("1", "true"):
-                first, last = _int(element.get("min"), 0), _int(element.get("max"), 0)
-                if 1 <= first <= last:
-                    hidden_columns.append((first - 1, last - 1))
-            elif tag == merge:
-                found.append(_bounds(range_boundaries, element.get("ref")))
-                if len(found) > MAX_MERGES:
-                    raise MergeError(f"合并单元格超过 {MAX_MERGES} 处，不像是台账：请取消合并后另存",
-                                     f"more than {MAX_MERGES} merged ranges")
-            elif tag == ns + "autoFilter":
-                filtered = True
-            if tag not in (formula, value):  # a cell reads its formula and value when it ends
-                element.clear()
-    return SheetFacts(tuple(found), frozenset(hidden_rows), tuple(hidden_columns), filtered, tuple(uncomputed))
+            reading.take(event, element)
+    return reading.facts()
 
 
-def _int(text: str | None, default: int) -> int:
-    return int(text) if text is not None and text.isdigit() and len(text) < 10 else default
+class _FactsReader:
+    """One pass over a sheet part's XML events (see :func:`sheet_facts`)."""
+
+    def __init__(self, ns: str) -> None:
+        self.ns = ns
+        self.merge, self.row, self.col, self.cell, self.formula, self.value, self.inline = (
+            ns + t for t in ("mergeCell", "row", "col", "c", "f", "v", "is"))
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.hidden_rows: set[int] = set()
+        self.hidden_columns: list[tuple[int, int]] = []
+        self.uncomputed: list[tuple[int, int, str]] = []
+        self.filtered = False
+        self.row_number = 0  # the current <row>'s number (1-based); a row may leave out r="…"
+        self.column_number = 0
+        self.last_row = self.last_column = 0
+
+    def take(self, event: str, element: Any) -> None:
+        tag = element.tag
+        if event == "start":
+            if tag == self.row:
+                self.row_number = _number(element.get("r"), self.row_number + 1)
+                self.column_number = 0
+                if element.get("hidden") in ("1", "true") and self.row_number <= MAX_ROWS:
+                    self.hidden_rows.add(self.row_number - 1)
+            elif tag == self.cell:
+                self.column_number = _column(element.get("r"), self.column_number + 1)
+            return
+        if tag == self.cell:
+            self._cell(element)
+        elif tag == self.col and element.get("hidden") in ("1", "true"):
+            first, last = _number(element.get("min"), 0), _number(element.get("max"), 0)
+            if 1 <= first <= last and len(self.hidden_columns) < MAX_COLUMNS:
+                self.hidden_columns.append((first - 1, min(last, MAX_COLUMNS) - 1))
+        elif tag == self.merge:
+            from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
+
+            self.merges.append(_bounds(range_boundaries, element.get("ref")))
+            if len(self.merges) > MAX_MERGES:
+                raise MergeError(f"合并单元格超过 {MAX_MERGES} 处，不像是台账：请取消合并后另存",
+                                 f"more than {MAX_MERGES} merged ranges")
+        elif tag == self.ns + "autoFilter":
+            self.filtered = True
+        if tag not in (self.formula, self.value, self.inline):  # a cell reads its parts when it ends
+            element.clear()
+
+    def _cell(self, element: Any) -> None:
+        f, v = element.find(self.formula), element.find(self.value)
+        has_value = v is not None and bool((v.text or "").strip())
+        if not (has_value or f is not None or element.find(self.inline) is not None):
+            return  # a styled empty cell: not content
+        if self.row_number > MAX_ROWS:
+            raise too_many_rows(self.row_number)
+        if self.column_number > MAX_COLUMNS:
+            check_range(self.row_number, self.column_number)
+        self.last_row = max(self.last_row, self.row_number)
+        self.last_column = max(self.last_column, self.column_number)
+        if f is not None and not has_value and element.get("t") != "inlineStr":
+            if len(self.uncomputed) >= MAX_CELLS:
+                raise SheetError(f"没有计算结果的公式超过 {MAX_CELLS} 个，不像是台账：请在 Excel 中打开、保存后重新导入",
+                                 f"more than {MAX_CELLS} formulas without a value")
+            self.uncomputed.append((self.row_number - 1, self.column_number - 1, f.text or ""))
+
+    def facts(self) -> SheetFacts:
+        check_range(self.last_row, self.last_column)
+        return SheetFacts(tuple(self.merges), frozenset(self.hidden_rows), tuple(self.hidden_columns), self.filtered,
+                          tuple(self.uncomputed), self.last_row, self.last_column)
+
+
+def _number(text: str | None, default: int) -> int:
+    """A row or column number as the XML writes it; one too long to be any is 10⁹ (past every limit)."""
+    if text is None or not text.isdigit() or not text.isascii():
+        return default
+    return int(text) if len(text) <= 9 else 10**9
 
 
 def _column(ref: str | None, default: int) -> int:
-    """The column number (1-based) of a cell reference like ``AB12``."""
+    """The column number (1-based) of a cell reference like ``AB12``; past XFD, one past the limit."""
     letters = (ref or "").rstrip("0123456789")
-    if not letters or len(letters) > 3 or not letters.isalpha() or not letters.isascii():
+    if not letters or not letters.isalpha() or not letters.isascii():
         return default
+    if len(letters) > 3:
+        return MAX_COLUMNS + 1
     number = 0
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
@@ -218,8 +258,8 @@ def header_rows(grid: Grid, merges: Merges = (), given: int | None = None) -> tu
         return ([str(v).strip() if filled(v) else "" for v in grid[given]], given + 1) if given < len(grid) else None
     for index, row in enumerate(grid):
         keys = [_key(v) for v in row if filled(v)]
-        if len(set(keys)) < 2 or all(_FOOTER.match(key) for key in keys):
-            continue  # a title, or 填报单位：…  填报日期：… above the table
+        if len(set(keys)) < 2 or all(_FOOTER.match(key) for key in keys) or len({k for k in keys if not _note(k)}) < 2:
+            continue  # a title, 填报单位：…  填报日期：… above the table, or the title with its 单位：万元
         headers = [str(v).strip() if filled(v) else "" for v in row]
         below = grid[index + 1] if index + 1 < len(grid) else ()
         if _names_columns_under_group(index, row, below, merges):
@@ -231,14 +271,38 @@ def header_rows(grid: Grid, merges: Merges = (), given: int | None = None) -> tu
     return None
 
 
+def _note(key: str) -> bool:
+    """A line's note rather than a column title: 单位：元, 填报日期：2026年6月."""
+    return bool(_MONEY_UNIT_ABOVE.search(key) or (_FOOTER.match(key) and re.search("[:：].", key)))
+
+
 def filed_by(grid: Grid, first: int) -> str | None:
-    """The unit a line above the table names (填报单位（盖章）：金乡县财政局), if one does."""
+    """The unit a line above the table names (填报单位（盖章）：金乡县财政局), if one does (单位：万元 names none)."""
     for row in grid[:first]:
         for value in row:
             found = _FILED_BY.match(_key(value)) if filled(value) else None
-            if found and found["unit"]:
+            if found and found["unit"] and not _MONEY_UNIT_ABOVE.search(_key(value)):
                 return found["unit"]
     return None
+
+
+def money_unit_above(grid: Grid, first: int) -> str | None:
+    """The money unit a line above the table (or the title) gives its amounts: 单位：元, （金额单位：万元）."""
+    for row in grid[:first]:
+        for value in row:
+            found = _MONEY_UNIT_ABOVE.search(_key(value)) if filled(value) else None
+            if found:
+                return found["unit"]
+    return None
+
+
+def repeats_header(cells: Sequence[Any], header_lines: Sequence[Sequence[Any]]) -> bool:
+    """The header again (printed at the top of every page, then copied into one sheet): at least
+    two cells, each the title above it in one of the header's rows."""
+    values = [(index, _key(v)) for index, v in enumerate(cells) if filled(v)]
+    return len(values) >= 2 and any(
+        all(index < len(line) and filled(line[index]) and _key(line[index]) == key for index, key in values)
+        for line in header_lines)
 
 
 def _names_columns_under_group(index: int, row: Sequence[Any], below: Sequence[Any], merges: Merges) -> bool:

@@ -31,18 +31,20 @@ from registry.sheetlayout import (
     ERROR_VALUES,
     Fault,
     Grid,
-    MergeError,
     Merges,
     SheetFacts,
     SheetGrid,
     error_fault,
     fill_merged,
     filed_by,
+    money_unit_above,
     filled,
     header_rows,
     not_a_record,
+    repeats_header,
     sheet_facts,
 )
+from registry.sheetlimits import MAX_FILE_BYTES, SheetError, unpacked_size_problem
 from registry.textgrid import text_grid
 from registry.xlsbook import xls_grids
 
@@ -74,6 +76,7 @@ class Sheet:
     rows: list[Row]
     skipped: list[tuple[Row, str]] = dataclasses.field(default_factory=list)  # not records, and why
     filed_by: str | None = None  # the unit a line above the table names (填报单位：…)
+    money_unit: str | None = None  # the money unit a line above the table names (单位：元)
     hidden: bool = False  # a hidden sheet (a stale copy, the lists behind a drop-down): not imported unless named
     notes: list[str] = dataclasses.field(default_factory=list)  # hidden columns left out, cells without a header
 
@@ -101,6 +104,10 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
         raise _error(path, f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请提供 .xlsx、.xls 或 .csv 文件",
                      f"unsupported file type {path.suffix!r}: give an .xlsx, .xls or .csv file")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _error(path, f"文件有 {size // (1024 * 1024)} MB，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不像是台账："
+                         "请拆分后分别导入", "file too large")
         raw = path.read_bytes()
     except OSError as exc:
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
@@ -127,6 +134,9 @@ def _error(path: Path, zh: str, en: str) -> ConfigError:
 def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]  # only when reading xlsx
 
+    too_large = unpacked_size_problem(raw)
+    if too_large is not None:
+        raise _error(path, too_large, "too large once unzipped")
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl on a damaged or hostile archive raises many kinds: all say "not valid"
@@ -137,11 +147,13 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
         for ws in book.worksheets:
             try:
                 # read-only mode believes the sheet's own <dimension>, which some programs write wrong
-                # (A1, or too small): every row and cell the sheet holds is read whatever it claims
-                ws.reset_dimensions()
-                grid = [list(row) for row in ws.iter_rows(values_only=True)]
+                # (A1, or too small): the sheet is read up to its last filled cell, whatever it claims,
+                # and no further (a row numbered past the limits, one far cell, are not read cell by cell)
                 facts = sheet_facts(ws)
-            except MergeError as exc:
+                ws.reset_dimensions()
+                grid = ([list(row) for row in ws.iter_rows(max_row=facts.last_row, max_col=facts.last_column,
+                                                           values_only=True)] if facts.last_row else [])
+            except SheetError as exc:
                 raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
             except Exception as exc:  # openpyxl on a damaged sheet part: whatever it raises, the file is damaged
                 raise _error(path, f"工作表 {ws.title} 已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
@@ -149,7 +161,7 @@ def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
             _mark_uncomputed(grid, facts)
             try:
                 grids.append(SheetGrid(ws.title, fill_merged(grid, facts.merges), facts, ws.sheet_state != "visible"))
-            except MergeError as exc:
+            except SheetError as exc:
                 raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
         return grids
     finally:
@@ -171,7 +183,9 @@ def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = Fa
     if located is None:
         return None
     headers, first = located
-    sheet = Sheet(found.name, headers, [], filed_by=filed_by(grid, first), hidden=found.hidden)
+    sheet = Sheet(found.name, headers, [], filed_by=filed_by(grid, first), money_unit=money_unit_above(grid, first),
+                  hidden=found.hidden)
+    header_lines = [*grid[max(0, first - 2):first], headers]
     if not include_hidden:
         _leave_out_hidden_columns(sheet, facts)
     numbering = {index for index, header in enumerate(headers) if header_key(header).lower() in _NUMBERING}
@@ -180,6 +194,8 @@ def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = Fa
         if not any(filled(v) for v in cells):
             continue
         reason = not_a_record(row.cells, first + offset, facts.merges)
+        if reason is None and repeats_header(cells, header_lines):
+            reason = "重复的表头行"  # printed at the top of every page
         if reason is None and numbering and all(i in numbering for i, v in enumerate(cells) if filled(v)):
             reason = "只有序号的空行"  # a template numbered 1–50 in advance, filled as far as the unit's systems go
         if reason is None and not include_hidden and first + offset in facts.hidden_rows:

@@ -8,6 +8,7 @@ import csv
 import io
 
 from registry.sheetlayout import Grid
+from registry.sheetlimits import MAX_CELLS, MAX_ROWS, MAX_TEXT_BYTES
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SNIFF_LINES = 50  # enough lines to tell commas from tabs, never the whole file
@@ -60,10 +61,32 @@ def delimiter(text: str) -> str:
     return "\t" if tabs > commas else ","
 
 
+def _as_text(cell: str) -> str:
+    """="0012" is how many systems export a cell Excel must keep as text: the text inside."""
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+        return cell[2:-1].replace('""', '"')
+    return cell
+
+
 def text_grid(raw: bytes) -> Grid:
-    """The rows of a CSV or tab-separated text table, cells as text."""
+    """The rows of a CSV or tab-separated text table, cells as text; ValueError with the Chinese
+    reason for a file past the limits of :mod:`registry.sheetlimits` (said before it is all read)."""
+    if len(raw) > MAX_TEXT_BYTES:
+        raise ValueError(f"文件有 {len(raw) // (1024 * 1024)} MB，超过文本表格的上限 {MAX_TEXT_BYTES // (1024 * 1024)} MB，"
+                         "不像是台账：请拆分后分别导入")
     text = decode(raw)
+    separator = delimiter(text)
+    if text.count(separator) > MAX_CELLS:  # every cell but a row's first follows a separator: said before parsing
+        raise ValueError(f"超过 {MAX_CELLS} 个单元格，不像是台账：请删去多余的行和列，或拆分后分别导入")
+    rows: list[tuple[str, ...]] = []
+    width = 0
     try:
-        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator):
+            rows.append(tuple(_as_text(cell) for cell in row))
+            width = max(width, len(row))
+            if len(rows) > MAX_ROWS or len(rows) * width > MAX_CELLS:
+                raise ValueError(f"超过 {MAX_ROWS} 行或 {MAX_CELLS} 个单元格（到第 {len(rows)} 行，最宽 {width} 列），"
+                                 "不像是台账：请删去多余的行和列，或拆分后分别导入")
     except csv.Error as exc:
         raise ValueError(f"CSV 格式错误：{exc}") from None
+    return rows

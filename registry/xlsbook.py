@@ -13,7 +13,8 @@ from typing import Any
 
 from registry.findings import Message
 from registry.loader import ConfigError
-from registry.sheetlayout import MergeError, SheetFacts, SheetGrid, error_fault, fill_merged
+from registry.sheetlayout import SheetFacts, SheetGrid, error_fault, fill_merged
+from registry.sheetlimits import SheetError, check_range
 
 
 def xls_grids(path: Path, raw: bytes) -> list[SheetGrid]:
@@ -35,16 +36,19 @@ def xls_grids(path: Path, raw: bytes) -> list[SheetGrid]:
 def _grid(path: Path, book: Any, index: int) -> SheetGrid:
     try:
         sheet = book.sheet_by_index(index)
+        check_range(sheet.nrows, sheet.ncols)
         grid = [[_value(cell, book.datemode) for cell in sheet.row(r)] for r in range(sheet.nrows)]
         merges = tuple((top, left, bottom - 1, right - 1) for top, bottom, left, right in sheet.merged_cells)
         facts = SheetFacts(merges, frozenset(r for r, info in sheet.rowinfo_map.items() if info.hidden),
                            tuple((c, c) for c, info in sheet.colinfo_map.items() if info.hidden))
+    except SheetError as exc:
+        raise _error(path, f"第 {index + 1} 个工作表：{exc.zh}", f"sheet {index + 1}: {exc.en}") from None
     except Exception as exc:  # a damaged sheet record
         raise _error(path, f"第 {index + 1} 个工作表已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
                      f"sheet {index + 1} is damaged ({exc})") from None
     try:
         return SheetGrid(sheet.name, fill_merged(grid, merges), facts, bool(sheet.visibility))
-    except MergeError as exc:
+    except SheetError as exc:
         raise _error(path, f"工作表 {sheet.name}：{exc.zh}", f"sheet {sheet.name}: {exc.en}") from None
 
 

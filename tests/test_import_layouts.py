@@ -170,8 +170,8 @@ def _rewrite_sheet(path: Path, change: Any) -> None:
 
 @pytest.mark.parametrize(("change", "said"), [
     (lambda xml: re.sub(r'<mergeCell ref="[^"]+" />', '<mergeCell ref="A1:H12" />' * 3, xml, count=1), "互相重叠"),
-    (lambda xml: xml.replace('"A1:H1"', '"A:A"'), "已损坏"),  # openpyxl itself refuses these two
-    (lambda xml: xml.replace('"A1:H1"', '"一:二"'), "已损坏"),
+    (lambda xml: xml.replace('"A1:H1"', '"A:A"'), "是整行或整列"),  # said before openpyxl refuses them
+    (lambda xml: xml.replace('"A1:H1"', '"一:二"'), "无法识别"),
     (lambda xml: xml.replace("</mergeCells>", "</mergeCells"), "已损坏"),
 ])
 def test_impossible_merges_and_a_damaged_sheet_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -220,7 +220,7 @@ def test_every_filled_row_under_the_header_is_a_record_or_set_aside_with_a_reaso
     first = found[1] + 1  # the spreadsheet's number of the first row under the header
     expected = [n for n in range(first, len(filled_grid) + 1) if any(filled(v) for v in filled_grid[n - 1])]
     assert sorted(seen) == expected
-    assert all(reason in ("合计行", "表尾的填报信息或说明", "分类标题行", "只有序号的空行") for _, reason in sheet.skipped)
+    assert all(reason in ("合计行", "表尾的填报信息或说明", "分类标题行", "只有序号的空行", "重复的表头行") for _, reason in sheet.skipped)
 
 
 def test_a_whole_column_merge_in_the_sheet_xml_is_refused_by_our_own_reader() -> None:

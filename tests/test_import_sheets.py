@@ -463,3 +463,123 @@ def test_a_unit_s_thousandth_project_of_a_year_is_reported_not_a_crash(tmp_path:
     out, err = capsys.readouterr()
     assert "可导入 999 条" in out
     assert "第 1001 行" in err and "项目编号 001–999 已用完" in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------------ bounded work: a file cannot claim to be huge
+
+
+def _refused(root: Path, file: Path, capsys: pytest.CaptureFixture[str], said: str) -> None:
+    assert run(root, file) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+    assert not (root / "systems").exists()
+
+
+def test_a_row_numbered_past_the_limit_is_refused_without_reading_the_rows_between(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统")])
+    _rewrite_sheet(file, lambda xml: xml.replace("</sheetData>", '<row r="999999999999"><c r="A999999999999" '
+                                                 't="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
+    _refused(county(tmp_path), file, capsys, "超过 100000 行")
+
+
+def test_a_far_cell_on_many_rows_is_refused_and_one_far_cell_is_said(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    def far_cells(rows: int) -> Any:
+        def change(sheet: Any) -> None:
+            for row in range(1, rows + 1):
+                sheet.cell(row=row, column=16384, value="x")
+        return change
+
+    root = county(tmp_path)
+    _refused(root, workbook(tmp_path / "宽.xlsx", SYSTEM_HEADER, [system("甲系统")] * 130, far_cells(131)),
+             capsys, "超过 2000000 个单元格")
+    stray = workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统")],
+                     lambda sheet: sheet.cell(row=2, column=16384, value="随手写的"))
+    assert run(root, stray) == 0
+    assert "XFD 列没有列标题，其中第 2 行的内容未导入" in capsys.readouterr().err
+
+
+def test_an_xlsx_too_large_once_unzipped_is_refused_before_it_is_unzipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import registry.sheetlimits
+
+    monkeypatch.setattr(registry.sheetlimits, "MAX_UNPACKED_BYTES", 1000)  # a zip bomb, in miniature
+    _refused(county(tmp_path), workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统")]), capsys, "解压后有")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("系统名称,所属单位\n" + "甲,财政局\n" * 100_001, "超过 100000 行"),
+    ("系统名称,所属单位\n" + "," * 2_000_001 + "\n", "超过 2000000 个单元格"),
+    ("系统名称,所属单位\n" + ("," * 99 + "\n") * 20_001, "超过 100000 行或 2000000 个单元格（到第 20001 行，最宽 100 列）"),
+])
+def test_a_csv_past_the_limits_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                                          said: str) -> None:
+    file = tmp_path / "台账.csv"
+    file.write_text(text, encoding="utf-8")
+    _refused(county(tmp_path), file, capsys, said)
+
+
+def test_a_file_too_large_for_a_ledger_is_refused_before_it_is_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import registry.tables
+    import registry.textgrid
+
+    file = tmp_path / "台账.csv"
+    file.write_text(",".join(SYSTEM_HEADER) + "\n1,甲系统,财政局,在用,2020-01-01,自建机房\n", encoding="utf-8")
+    monkeypatch.setattr(registry.textgrid, "MAX_TEXT_BYTES", 10)
+    root = county(tmp_path)
+    _refused(root, file, capsys, "超过文本表格的上限")
+    monkeypatch.setattr(registry.tables, "MAX_FILE_BYTES", 10)
+    _refused(root, file, capsys, "不像是台账：请拆分后分别导入")
+
+
+# ------------------------------------------------------------------ lines above and inside the table
+
+
+@pytest.mark.parametrize(("above", "expected", "said"), [
+    (["临河县2025年信息化项目计划表", "", "", "", "", "", "", "", "单位：元"], 120, "按表头上方写明的“单位：元”换算为万元"),
+    (["临河县2025年信息化项目计划表（金额单位：元）"], 120, "单位：元"),
+    (["填报单位：临河县卫生健康局", "", "", "", "单位：万元"], 1200000, None),
+])
+def test_the_money_unit_written_above_the_table_is_its_amounts_unit(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], above: list[str], expected: float, said: str | None) -> None:
+    root = county(tmp_path)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "项目库"
+    sheet.append(above)
+    sheet.append(["项目名称", "建设单位", "年度", "建设性质", "建设方式", "项目类别", "管理方式", "总投资", "本级财政"])
+    sheet.append(["某项目", "卫生健康局", 2025, "新建", "自建", "专业类", "审批制", 1200000, 1200000])
+    file = tmp_path / "项目库.xlsx"
+    book.save(file)
+    assert run(root, file) == 0
+    err = capsys.readouterr().err
+    (project,) = records(root).values()
+    assert project["budget"]["total_wan"] == expected and project["budget"]["sources"][0]["amount_wan"] == expected
+    if said:
+        assert said in err
+    else:
+        assert "换算" not in err
+
+
+def test_the_header_printed_again_on_every_page_is_set_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    assert import_csv(root, ",".join(SYSTEM_HEADER) + "\n1,甲系统,财政局,在用,2020-01-01,自建机房\n"
+                            + ",".join(SYSTEM_HEADER) + "\n2,乙系统,财政局,在用,2020-01-01,自建机房\n") == 0
+    assert "第 3 行：重复的表头行，已跳过" in capsys.readouterr().err
+    assert sorted(r["name"] for r in records(root).values()) == ["乙系统", "甲系统"]
+
+
+def test_a_name_wrapped_with_alt_enter_is_one_line(tmp_path: Path) -> None:
+    root = county(tmp_path)
+    file = workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("预算管理\n一体化系统"), system("OA\nSystem 二期")])
+    assert run(root, file) == 0
+    assert sorted(r["name"] for r in records(root).values()) == ["OA System 二期", "预算管理一体化系统"]
+
+
+def test_a_csv_cell_exported_as_an_excel_text_formula_is_its_text(tmp_path: Path) -> None:
+    root = county(tmp_path)  # ="0012": what portals write so that Excel keeps leading zeros
+    assert import_csv(root, "系统编号,系统名称,所属单位,运行状态,上线时间,部署方式\n"
+                            '="czj-0012",甲系统,财政局,在用,="2020-01-01",自建机房\n') == 0
+    assert records(root)["czj-0012"]["online_since"] == dt.date(2020, 1, 1)

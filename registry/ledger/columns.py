@@ -210,10 +210,14 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
             found = _source_column(annotated["base"] if annotated else key)
         if found is not None and (found in known or found.startswith(SOURCE_PREFIX)):
             fields[index] = found
-            unit = _money_unit(note) if note and (found.endswith("_wan") or found.startswith(SOURCE_PREFIX)) else None
+            amount = found.endswith("_wan") or found.startswith(SOURCE_PREFIX)
+            unit = _money_unit(note) if note and amount else None
             if unit is not None:
                 scales[index] = _MONEY_UNITS[unit]
                 notes.append(f"{sheet.column_name(index)}的金额按{unit}换算为万元")
+            elif amount and not (note and note.removeprefix("单位").lstrip("：") == "万元") and sheet.money_unit in _OTHER_UNITS:
+                scales[index] = _MONEY_UNITS[sheet.money_unit]
+                notes.append(f"{sheet.column_name(index)}的金额按表头上方写明的“单位：{sheet.money_unit}”换算为万元")
         else:
             unknown.append(header)
     return Layout(kind, fields, unknown, scales, notes)
@@ -221,6 +225,7 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
 
 _ANNOTATED = re.compile(r"^(?P<base>.+?)（(?P<note>[^（）]*)）$")  # a header with its note in brackets
 _MONEY_UNITS = {"元": 1e-4, "万元": 1.0, "亿元": 1e4, "千元": 1e-1}
+_OTHER_UNITS = ("元", "亿元", "千元")  # a table's money unit that is not the format's 万元
 
 
 def _recognised(key: str, sheet_name: str, guide: dict[tuple[str, str], str], words: dict[str, str]) -> str | None:

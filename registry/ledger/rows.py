@@ -204,6 +204,8 @@ class Importer:
             return self.units.code(text_of(cell), heard)
         if key in LEVEL_KEYS:
             return to_level(cell)
+        if isinstance(cell, str) and (key in _ONE_LINE or key.endswith(".doc_no")) and "\n" in cell.strip():
+            cell = _joined(cell)  # Alt+Enter inside a name wraps it on screen; the name has no line break
         if key == "id" and _ROW_NUMBER.fullmatch(text_of(cell)):
             raise CellError(f"编号 {text_of(cell)!r} 像是序号，不是记录的编号（如 czj-system-01、2025-czj-001）："
                             "该列是序号时请把列标题改为“序号”，或在 --mapping 的 columns 中写明该列为 null")
@@ -280,6 +282,20 @@ class Importer:
 
 # What a ledger writes in a cell that has nothing to say (not applicable, none): read as empty
 PLACEHOLDERS = frozenset({"/", "-", "--", "—", "——", "－", "\\", "／", "、"})
+_ONE_LINE = frozenset({"id", "name"})
+_WRAP = re.compile(r"\s*\n\s*")
+
+
+def _joined(text: str) -> str:
+    """Lines of a wrapped cell as one: nothing between Chinese, a space between words."""
+    return _WRAP.sub(lambda m: " " if _latin_around(text, m) else "", text.strip())
+
+
+def _latin_around(text: str, match: re.Match[str]) -> bool:
+    before, after = text.strip()[match.start() - 1:match.start()], text.strip()[match.end():match.end() + 1]
+    return before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+
+
 _ROW_NUMBER = re.compile(r"\d{1,4}")  # 1, 2, 3 … in a 编号 column: a ledger's row numbers
 _YEAR_WORD = re.compile(r"\s*年度?\s*$")
 
