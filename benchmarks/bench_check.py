@@ -201,7 +201,9 @@ def bench_size(records: int, args: argparse.Namespace, work: Path, env: dict[str
     if records <= args.staleness_max:
         proof = staleness.prove(root, check, env)
         notes += [f"无过期：{name} {'一致' if ok else '不一致！'}" for name, ok in proof]
-        same = same and all(ok for _name, ok in proof)
+        staged = staleness.prove_staged(root, check, env, work)
+        notes += [f"无过期（--staged，对照暂存内容的干净目录）：{name} {'一致' if ok else '不一致！'}" for name, ok in staged]
+        same = same and all(ok for _name, ok in proof + staged)
     return rows, notes, same
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from operator import attrgetter
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, overload
 
 from registry.cachestore import CACHE_DIR as CACHE_DIR
 from registry.cachestore import DISABLE_ENV as DISABLE_ENV
@@ -74,20 +74,62 @@ class SourceFile:
         return f"{self.path.split('/', 1)[0]}/{self.blob}"
 
 
+class SourceFiles(Sequence[SourceFile]):
+    """Source files as two parallel lists, their paths and blob ids (read by the summary and
+    the run key in C, see :func:`columns_of`); a :class:`SourceFile` is made only for a row
+    asked for, unless ``made`` already holds it (a refused file, a file whose bytes were read)."""
+
+    def __init__(self, paths: list[str], blobs: list[str], made: dict[int, SourceFile] | None = None) -> None:
+        self.paths, self.blobs = paths, blobs
+        self._made = made if made is not None else {}
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self) -> Iterator[SourceFile]:
+        return map(self.__getitem__, range(len(self.paths)))
+
+    @overload
+    def __getitem__(self, index: int) -> SourceFile: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SourceFile]: ...
+
+    def __getitem__(self, index: int | slice) -> SourceFile | list[SourceFile]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self.paths))[index]]
+        if index < 0:
+            index += len(self.paths)
+        made = self._made.get(index)
+        if made is None:
+            made = self._made[index] = SourceFile.vouched(self.paths[index], self.blobs[index])
+        return made
+
+
+def columns_of(files: Sequence[SourceFile]) -> tuple[list[str], list[str]]:
+    """The paths and blob ids of ``files``, as lists (without a loop when they are kept so)."""
+    if isinstance(files, SourceFiles):
+        return files.paths, files.blobs
+    return list(map(attrgetter("path"), files)), list(map(attrgetter("blob"), files))
+
+
 @dataclasses.dataclass
 class RunEntry:
     report: Any  # registry.findings.Report
     documents: dict[str, str | None]  # document reference -> how it resolved during the run
 
 
-def run_key(*, config: bytes, files: Iterable[SourceFile], today: str, base: str,
-            targets: Sequence[str] | None) -> str:
-    """Every input of a check run, hashed. ``base`` is the resolved base commit (or '')."""
+def run_key(*, config: bytes, files: Sequence[SourceFile], today: str, base: str,
+            targets: Sequence[str] | None, listing: bytes | None = None) -> str:
+    """Every input of a check run, hashed. ``base`` is the resolved base commit (or '');
+    ``listing``: what fixes every file's path and blob id, in place of them (``--staged``)."""
     digest = hashlib.sha256(fingerprint().encode() + b"\0")
     digest.update(hashlib.sha256(config).digest())
-    files = list(files)  # one line per file, joined in C (20,000 files on every warm run)
-    paths, blobs = list(map(attrgetter("path"), files)), list(map(attrgetter("blob"), files))
-    digest.update("\n".join(map("\0".join, zip(paths, blobs))).encode("utf-8", "surrogateescape") + b"\n")
+    if listing is not None:
+        digest.update(b"listing\0" + hashlib.sha256(listing).digest())
+    else:
+        paths, blobs = columns_of(files)  # one line per file, joined in C (20,000 files on every warm run)
+        digest.update("\n".join(map("\0".join, zip(paths, blobs))).encode("utf-8", "surrogateescape") + b"\n")
     digest.update(f"today={today}\0base={base}\0".encode())
     digest.update(("targets=" + "\0".join(sorted(targets)) if targets is not None else "targets=*")
                   .encode("utf-8", "surrogateescape"))

@@ -52,11 +52,11 @@ def load_head(root: Path, store: Store | None = None) -> Snapshot:
     return load_tree(scan(root, store), RecordCache(store, root))
 
 
-def load_tree(files: Sequence[SourceFile], records: RecordCache) -> Snapshot:
+def load_tree(files: Sequence[SourceFile], records: RecordCache, summary: str = recordsummary.SUMMARY) -> Snapshot:
     """The working tree's snapshot from its scan (``files``): with the cache, from the stored
     summary of the last scan, patched (see :mod:`registry.recordsummary`)."""
     with paused_gc():
-        return recordsummary.snapshot(records, files, load_all)
+        return recordsummary.snapshot(records, files, load_all, summary)
 
 
 def load_snapshot(files: Sequence[SourceFile], records: RecordCache | None = None) -> Snapshot:
@@ -155,7 +155,7 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
         store = None
         if inputs.store is not None and exc.damaged:
             inputs.store.remove(RECORD_INDEX)
-            inputs.store.remove(recordsummary.SUMMARY)
+            inputs.store.remove(inputs.summary)
             store = inputs.store  # rebuilt from the files alone: nothing of the damaged cache is read
         # every file read again, its bytes kept: nothing is read twice, so nothing can change between
         fresh = inputs.rescan() if inputs.staged is not None else \
@@ -169,7 +169,7 @@ def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequenc
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
     working_config, selection = checked_config(config_raw, inputs.store, plain=plain and target is None)
     with twins.records_as_twins(isinstance(working_config, twins.Twin)):  # (a remembered configuration)
-        head = load_tree(files, records)
+        head = load_tree(files, records, inputs.summary)
         documents = RecordingResolver(inputs.documents())
         ctx = Context(config=working_config, head=head, today=today,
                       targets=frozenset(paths) if paths is not None else None, document_status=documents)

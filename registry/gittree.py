@@ -43,6 +43,7 @@ class TreeFiles:
     records: dict[str, str]  # path -> blob id of every regular record file
     config: str | None  # blob id of registry.yaml (None when the tree has none)
     problems: list[Unreadable]
+    submodules: set[str] = dataclasses.field(default_factory=set)  # paths of gitlinks (mode 160000) among them
 
 
 def list_tree(repo: Repo, treeish: str, prefix: str) -> TreeFiles:
@@ -77,6 +78,8 @@ def _sort(files: TreeFiles, entry: Entry) -> None:
             files.problems.append(not_regular(entry))
         return
     top = entry.path.split("/", 1)[0]
+    if entry.mode == "160000":
+        files.submodules.add(entry.path)
     if top in WATCHED_DIRS:
         if not entry.regular:
             files.problems.append(not_regular(entry))

@@ -32,7 +32,7 @@ from operator import eq, ne
 from typing import Any
 
 from registry import recordcodec
-from registry.cache import SourceFile
+from registry.cache import SourceFile, columns_of
 from registry.cachestore import StaleCache, Store
 from registry.recordcache import Loaded, Located, RecordCache, Where, _Shelf, due_for_compaction
 from registry.snapshot import Columns, Deferred, Snapshot, Unreadable
@@ -64,39 +64,41 @@ class Summary:
 
 @dataclasses.dataclass
 class _Delta:
-    """Rows patched since the summary ``token`` was written, by path: (blob id, the row's
-    values, its ``where`` bytes); the summary's ``live`` and ``problems`` after them."""
+    """Rows patched since the summary ``token`` was written, by path: (row number, blob id, the
+    row's values, its ``where`` bytes); the summary's ``live`` and ``problems`` after them."""
 
     token: str
-    rows: dict[str, tuple[str, tuple[Any, ...], bytes]]
+    rows: dict[str, tuple[int, str, tuple[Any, ...], bytes]]
     live: int
     problems: dict[str, list[Unreadable]]
 
 
-def snapshot(records: RecordCache, files: Sequence[SourceFile], load_many: LoadMany) -> Snapshot:
+def snapshot(records: RecordCache, files: Sequence[SourceFile], load_many: LoadMany, name: str = SUMMARY) -> Snapshot:
     """The snapshot of the working tree's ``files`` (a scan: see :func:`registry.warm.scan`),
-    from the stored summary where it still holds, else built in full."""
+    from the stored summary where it still holds, else built in full. ``name``: the summary's
+    entry (``check --staged`` keeps git's index apart from the working tree)."""
     store = records.store
     if store is None:
         return _of_results(files, records.load(files, load_many))
-    stored = _read(store)
+    stored = _read(store, name)
     if stored is not None:
         summary, patched = stored
         shelf = _Shelf(store, summary.names)
-        plan = _plan(summary, [f.path for f in files], [f.blob for f in files]) if None not in shelf.fds else None
+        plan = _plan(summary, *columns_of(files)) if None not in shelf.fds else None
         # rows to load: not when the data files are due for compaction (a full build does it)
         if plan is not None and (not plan.changed or not due_for_compaction(_size(shelf), summary.live)):
             changed = _load_changed(records, summary, plan, files, load_many)
             if changed is not None:
                 values = _patch(summary, plan, files, changed)
-                if plan.take is not None or len(patched | set(plan.changed_paths)) > _DELTA_LIMIT:
-                    _write(store, summary)
+                rows = {**patched, **dict(zip(plan.changed_paths, plan.changed))}
+                if plan.take is not None or len(rows) > _DELTA_LIMIT:
+                    _write(store, summary, name)
                 elif plan.changed:
-                    _write_delta(store, summary, patched | set(plan.changed_paths))
+                    _write_delta(store, summary, rows, name)
                 return _snapshot_of(summary, files, values, shelf)
     located = records.locate(files, load_many)
     summary, values = _summary_of(files, located)
-    _write(store, summary)
+    _write(store, summary, name)
     return _snapshot_of(summary, files, values, _Shelf(store, summary.names))
 
 
@@ -172,7 +174,7 @@ def _move_rows(summary: Summary, take: list[int], files: Sequence[SourceFile]) -
     for f in dataclasses.fields(Columns):
         column = getattr(summary.columns, f.name) + getattr(placeholder, f.name)  # row -1: the placeholder
         moved[f.name] = list(map(column.__getitem__, take))
-    moved["paths"] = [f.path for f in files]
+    moved["paths"] = list(columns_of(files)[0])
     summary.columns = Columns(**moved)
     size = _WHERE.size
     old = bytes(summary.where)
@@ -208,7 +210,7 @@ def _summary_of(files: Sequence[SourceFile], located: Located) -> tuple[Summary,
     columns = Columns()
     for f in files:
         columns.append(f.path, None)
-    summary = Summary(located.names, [f.blob for f in files], columns, bytearray(_NOWHERE * len(files)), {}, 0)
+    summary = Summary(located.names, list(columns_of(files)[1]), columns, bytearray(_NOWHERE * len(files)), {}, 0)
     values: dict[int, Any] = {}
     for i, (f, result, spot) in enumerate(zip(files, located.results, located.where)):
         summary.live += _place(summary, values, i, f, result, spot)
@@ -241,46 +243,44 @@ def _of_results(files: Sequence[SourceFile], results: list[Loaded]) -> Snapshot:
     return snapshot_of([f.path for f in files], results)
 
 
-def _read(store: Store) -> tuple[Summary, set[str]] | None:
-    """The stored summary with its delta applied, and the paths the delta patched."""
-    summary = store.read(SUMMARY)
+def _read(store: Store, name: str = SUMMARY) -> tuple[Summary, dict[str, int]] | None:
+    """The stored summary with its delta applied, and the rows the delta patched, by path."""
+    summary = store.read(name)
     if not (isinstance(summary, Summary) and summary.format == _FORMAT):
         return None
-    delta = store.read(DELTA)
+    delta = store.read(f"{name}.delta")
     if not (isinstance(delta, _Delta) and delta.token == summary.token and delta.token):
-        return summary, set()
+        return summary, {}
     paths = summary.columns.paths
-    try:
-        rows = [(paths.index(path), row) for path, row in delta.rows.items()]
-    except ValueError:  # cannot be (a delta only patches rows of its summary): ignore it
-        return summary, set()
-    for i, (blob, values, where) in rows:
+    if not all(isinstance(row, tuple) and len(row) == 4 and isinstance(row[0], int) and 0 <= row[0] < len(paths)
+               and paths[row[0]] == path for path, row in delta.rows.items()):
+        return summary, {}  # cannot be (a delta only patches rows of its summary): ignore it
+    for i, blob, values, where in delta.rows.values():
         summary.blobs[i] = blob
         summary.columns.set_row(i, values)
         summary.where[i * _WHERE.size:(i + 1) * _WHERE.size] = where
     summary.live = delta.live
     summary.problems.update(delta.problems)
-    return summary, set(delta.rows)
+    return summary, {path: row[0] for path, row in delta.rows.items()}
 
 
-def _write(store: Store, summary: Summary) -> None:
+def _write(store: Store, summary: Summary, name: str = SUMMARY) -> None:
     """Store the whole summary (a new token: any delta is for an older one), with only the
     problems its rows still have."""
     summary.token = os.urandom(12).hex()
     summary.problems = _problems_of(summary, range(len(summary.blobs)))
-    if store.write(SUMMARY, summary):
-        store.remove(DELTA)
+    if store.write(name, summary):
+        store.remove(f"{name}.delta")
 
 
-def _write_delta(store: Store, summary: Summary, paths: set[str]) -> None:
-    """Store the rows of ``paths`` as patched into the summary since it was written."""
-    positions = dict(zip(summary.columns.paths, range(len(summary.blobs)))) if len(paths) > 8 else None
-    rows: dict[str, tuple[str, tuple[Any, ...], bytes]] = {}
-    for path in paths:
-        i = positions[path] if positions is not None else summary.columns.paths.index(path)
-        rows[path] = (summary.blobs[i], summary.columns.row(i), bytes(summary.where[i * _WHERE.size:(i + 1) * _WHERE.size]))
-    problems = _problems_of(summary, [summary.columns.paths.index(path) for path in paths])
-    store.write(DELTA, _Delta(summary.token, rows, summary.live, problems))
+def _write_delta(store: Store, summary: Summary, patched: dict[str, int], name: str = SUMMARY) -> None:
+    """Store the rows ``patched`` (their numbers by path) as patched into the summary since it
+    was written."""
+    rows: dict[str, tuple[int, str, tuple[Any, ...], bytes]] = {}
+    for path, i in patched.items():
+        rows[path] = (i, summary.blobs[i], summary.columns.row(i), bytes(summary.where[i * _WHERE.size:(i + 1) * _WHERE.size]))
+    problems = _problems_of(summary, patched.values())
+    store.write(f"{name}.delta", _Delta(summary.token, rows, summary.live, problems))
 
 
 def _problems_of(summary: Summary, rows: Iterable[int]) -> dict[str, list[Unreadable]]:

@@ -6,37 +6,51 @@ checked; a file staged in part (``git add -p``) is checked as staged. Records' b
 from git's object store by the blob ids the index holds (``git cat-file --batch``), never from
 the working tree, and so are registry.yaml and the positions of findings.
 
-The index is read with ONE ``git diff-index --cached --raw`` against a tree: the empty tree the
-first time (every entry shows as added), else a tree whose listing is cached
-(:mod:`registry.stagedstate`), so that a run of a large registry reads only what differs from
-it. ``--ita-invisible-in-index``: a file added with ``git add -N`` is not in the commit.
+**Work proportional to the change.** The index is read as a tree plus what differs from it:
+the listing of a tree T (``git ls-tree -r -l T``, sorted by :mod:`registry.stagedlayout`) is
+kept in the cache store under T's id, and each run asks git for the index's differences from T
+with ONE ``git diff-index --cached --raw T`` (``--ita-invisible-in-index``: a ``git add -N``
+file is not in the commit) and patches the listing path by path. This is never stale: a tree
+id fixes every path, mode and blob id below it (git's objects are content-addressed, and
+replace refs and grafts are switched off, see :data:`registry.gitproc.REAL_OBJECTS`), and
+``diff-index --cached`` compares the index's entries with T's exactly (mode and object id of
+every path, nothing of the working tree's ``lstat``); so the patched listing is the index's,
+entry for entry. T is HEAD's tree when the listing is made; a later run keeps diffing against
+it until the differences grow past :data:`_REBASE` paths (then HEAD's new tree is listed). A T
+git can no longer read (pruned), another registry root inside the repository, or anything
+unexpected in git's output: the listing is made again, never guessed.
 
-The index's paths are sorted into records and problems exactly as the working tree's scan
-sorts the files it finds (:mod:`registry.layout`), so that a clean working tree (index ==
-working tree) prints the same report either way.
+The run's cache key is made of T, the root's place in the repository and the differences (the
+listing is a function of them), not of 20,000 paths.
 """
 from __future__ import annotations
 
 import dataclasses
-import functools
+import errno
 import os
 import stat
 import subprocess
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
-from registry.cache import SourceFile
+from registry.cache import SourceFile, SourceFiles
+from registry.cachestore import Store
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Unreadable
 from registry.gitproc import REAL_OBJECTS, GitFailed, Repo
-from registry.layout import (ATTACHMENT_DIRS, LOOKALIKE_PREFIXES, MAX_CONFIG_BYTES, MAX_RECORD_BYTES,
-                             RECORD_DIRS, RECORD_SUFFIX, YAML_SUFFIXES, UnreadableFile)
-from registry.scanproblems import bad_name, not_a_record, not_regular, too_large
+from registry.layout import MAX_CONFIG_BYTES, MAX_RECORD_BYTES, UnreadableFile
+from registry.scanproblems import not_a_record, not_regular, os_problem, too_large
+from registry.stagedlayout import LINK_MODE, REGULAR_MODES, Listing
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-REGULAR_MODES = ("100644", "100755")
-LINK_MODE, GITLINK_MODE = "120000", "160000"
-Entries = dict[str, tuple[str, str]]  # path below the registry root -> (mode, object id)
+STATE = "staged.tree"  # the listing of the tree the index is compared with (signed, see cachestore)
+SUMMARY = "staged.summary"  # the snapshot's summary of the index (see registry.recordsummary)
+_FORMAT = 1
+_REBASE = 256  # more paths than this differ from the cached tree (and HEAD moved): list HEAD's tree
+_READ_AHEAD = 64  # at most this many changed records are read when the index is (the rest when parsed)
+_DIFF = ("-c", "diff.orderFile=", "diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev",
+         "--ita-invisible-in-index", "--ignore-submodules=none", "--relative")
+Change = tuple[str, str, str, str]  # status, path, mode, object id (what the index holds)
 
 
 def _fail(zh: str, en: str) -> ConfigError:
@@ -51,149 +65,96 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def _start(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.Popen[bytes]:
     try:
-        return subprocess.run(["git", "--no-pager", *args], cwd=root, env=_environment(), stdin=subprocess.DEVNULL,
-                              capture_output=True, check=False)
+        return subprocess.Popen(["git", "--no-pager", *args], cwd=root, env=_environment(),
+                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise _fail(f"--staged 需要 git，但无法运行 git：{exc}", f"--staged needs git, which cannot be run: {exc}") from None
 
 
-def index_location(root: Path) -> str:
-    """The git directory of ``root``'s repository, after making sure ``root`` is in a work tree
-    and the repository has an index; :class:`ConfigError` (exit 2) otherwise."""
-    done = _git(root, "rev-parse", "--is-inside-work-tree", "--absolute-git-dir", "--git-path", "index")
-    lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
-    if done.returncode != 0 or len(lines) != 4 or lines[0] != "true":
+def _finish(proc: subprocess.Popen[bytes], stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+    out, err = proc.communicate(stdin)
+    return proc.returncode, out, err
+
+
+@dataclasses.dataclass
+class TreeState:
+    """A tree's listing below the registry root (``prefix``: the root's place in the
+    repository), and registry.yaml's bytes in it."""
+
+    tree: str
+    prefix: str
+    listing: Listing
+    config: tuple[str, bytes] | None  # (blob id, bytes) of a regular registry.yaml
+    format: int = _FORMAT
+
+
+def _where(root: Path) -> tuple[str, str, str | None]:
+    """(git directory, the root's prefix in the repository, HEAD's tree or None before the
+    first commit); :class:`ConfigError` outside a work tree or without an index."""
+    asked = ("rev-parse", "--is-inside-work-tree", "--absolute-git-dir", "--git-path", "index", "--show-prefix")
+    status, out, _ = _finish(_start(root, *asked, "HEAD^{tree}"))
+    if status != 0:  # no commit yet (or not a repository: asked again without HEAD to tell)
+        status, out, _ = _finish(_start(root, *asked))
+        out += b"\n"
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if status != 0 or len(lines) != 6 or lines[0] != "true" or lines[5]:
         raise _fail(
             f"--staged 检查 git 暂存区（索引）中的内容，但 {root} 不在 git 仓库的工作区中：请在登记簿的 git 仓库中运行，或去掉 --staged",
             f"--staged checks git's index, but {root} is not in a git work tree: run it inside the registry's "
             "repository, or drop --staged",
         )
-    index = os.path.join(root, lines[2])
-    if not os.path.isfile(index):
+    if not os.path.isfile(os.path.join(root, lines[2])):
         raise _fail(
             "--staged 检查 git 暂存区（索引）中的内容，但该仓库还没有暂存区（没有任何文件被 git add）：请先 git add 要提交的文件",
             "--staged checks git's index, but this repository has no index yet (nothing was ever added): "
             "git add the files to commit first",
         )
-    return lines[1]
+    return lines[1], lines[3], lines[4] or None
 
 
-def index_changes(root: Path, tree: str) -> tuple[list[tuple[str, str, str, str]], bool]:
-    """What git's index holds below ``root`` that differs from ``tree``: (status, path, mode,
-    object id) of each entry (status ``D``: gone from the index), and False when ``tree``
-    cannot be read (an object pruned since it was cached). :class:`ConfigError` on unmerged
-    entries: a commit cannot be made before they are resolved."""
-    done = _git(root, "-c", "diff.orderFile=", "diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev",
-                "--ita-invisible-in-index", "--ignore-submodules=none", "--relative", tree, "--")
-    if done.returncode != 0:
-        if tree != EMPTY_TREE:
-            return [], False
-        raise GitFailed(["diff-index", "--cached", tree], done.returncode, done.stderr)
-    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
-    if fields.pop() != "" or len(fields) % 2:
-        raise GitFailed(["diff-index", "--cached", tree], -1, "unexpected output")
-    changes = []
-    unmerged = []
+def _changes(done: tuple[int, bytes, bytes]) -> list[Change] | None:
+    """``diff-index --cached --raw -z`` output as changes; None when git failed (a tree it
+    cannot read). :class:`ConfigError` on unmerged entries: no commit before they are resolved."""
+    status, out, _ = done
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    if status != 0 or fields.pop() != "" or len(fields) % 2:
+        return None
+    changes, unmerged = [], []
     for meta, path in zip(fields[::2], fields[1::2]):
         parts = meta.split(" ")
-        if len(parts) != 5 or not meta.startswith(":"):
-            raise GitFailed(["diff-index", "--cached", tree], -1, f"unexpected output: {meta[:80]}")
-        status = parts[4][:1]
-        if status == "U":
+        if len(parts) != 5 or not meta.startswith(":") or not path:
+            return None
+        kind = parts[4][:1]
+        if kind == "U":
             unmerged.append(path)
-        changes.append((status, path, parts[1], parts[3]))
+        changes.append((kind, path, parts[1], parts[3]))
     if unmerged:
         shown = "、".join(sorted(unmerged)[:10]) + ("……" if len(unmerged) > 10 else "")
         raise _fail(f"暂存区中有未解决的合并冲突（{shown}）：请先解决冲突并 git add，再检查",
                     f"the index holds unresolved merge conflicts ({', '.join(sorted(unmerged)[:10])}): resolve them "
                     "and git add the files first")
-    return changes, True
+    return changes
 
 
-def apply(entries: Entries, changes: Iterable[tuple[str, str, str, str]]) -> Entries:
-    """``entries`` (a tree's listing) with ``changes`` (see :func:`index_changes`) applied."""
-    for status, path, mode, oid in changes:
-        if status == "D":
-            entries.pop(path, None)
-        else:
-            entries[path] = (mode, oid)
-    return entries
-
-
-@dataclasses.dataclass
-class Layout:
-    """The index's paths sorted as the working tree's scan sorts files (:mod:`registry.layout`)."""
-
-    records: dict[str, str]  # path -> blob id
-    problems: dict[str, Unreadable]  # by path
-    attachments: set[str]  # regular files under docs/
-
-
-def layout_of(entries: Mapping[str, tuple[str, str]]) -> Layout:
-    found = Layout({}, {}, set())
-    for path, (mode, oid) in entries.items():
-        _sort(found, path, mode, oid)
-    return found
-
-
-def _file_mode(mode: str) -> int:
-    """The ``st_mode`` the working tree would show for an index entry of ``mode``."""
-    return stat.S_IFLNK | 0o777 if mode == LINK_MODE else stat.S_IFDIR | 0o755 if mode == GITLINK_MODE else stat.S_IFREG
-
-
-def _sort(found: Layout, path: str, mode: str, oid: str) -> None:
-    """One index entry, walked as :func:`registry.layout._walk` walks the folders holding it."""
-    parts = path.split("/")
-    top = parts[0]
-    if top in RECORD_DIRS:
-        records, stray = True, False
-    elif top in ATTACHMENT_DIRS:
-        records, stray = False, False
-    elif top.casefold().startswith(LOOKALIKE_PREFIXES):
-        records, stray = False, True
-        if len(parts) == 1 and mode != LINK_MODE:
-            return  # a file beside the folders, not a look-alike folder
-    else:
-        return
-    if len(parts) == 1:  # the folder itself is a file, a link or a submodule in git
-        found.problems[path] = _not_regular(path, mode, records)
-        return
-    for depth in range(1, len(parts)):
-        name = parts[depth]
-        here = "/".join(parts[:depth + 1])
-        if not _printable(name):
-            found.problems[here] = bad_name(here)
-            return
-        if depth < len(parts) - 1:
-            stray = stray or (records and name.startswith("."))
-    name = parts[-1]
-    if mode not in REGULAR_MODES:
-        found.problems[path] = _not_regular(path, mode, records or stray)
-    elif stray:
-        if name.casefold().endswith(YAML_SUFFIXES):
-            found.problems[path] = not_a_record(path)
-    elif not records:
-        found.attachments.add(path)
-    elif len(parts) == 3 and name.endswith(RECORD_SUFFIX) and len(name) > len(RECORD_SUFFIX) and not name.startswith("."):
-        found.records[path] = oid
-    elif not (name.startswith(".") and not name.casefold().endswith(YAML_SUFFIXES)):
-        found.problems[path] = not_a_record(path)
-
-
-def _not_regular(path: str, mode: str, record_area: bool) -> Unreadable:
-    if mode == GITLINK_MODE:  # a submodule: a folder in the working tree, a commit in git
-        from registry.gittree import Entry, not_regular as submodule
-
-        return submodule(Entry(path, mode, ""))
-    return not_regular(path, _file_mode(mode), record_area)
-
-
-def _printable(name: str) -> bool:
-    from registry.layout import _printable as printable
-
-    return printable(name)
+def _tree_listing(done: tuple[int, bytes, bytes], tree: str) -> Listing:
+    """``ls-tree -r -z -l`` output as a listing."""
+    status, out, err = done
+    if status != 0:
+        raise GitFailed(["ls-tree", "-r", tree], status, err)
+    entries = []
+    for line in out.decode("utf-8", "surrogateescape").split("\0"):
+        if not line:
+            continue
+        meta, _, path = line.partition("\t")
+        parts = meta.split()
+        if len(parts) != 4 or not path:
+            raise GitFailed(["ls-tree", "-r", tree], -1, f"unexpected output: {line[:80]}")
+        mode, _kind, oid, size = parts
+        entries.append((path, mode, oid, int(size) if size.isdigit() else None))
+    return Listing.of(entries)
 
 
 class Blobs:
@@ -203,10 +164,14 @@ class Blobs:
     def __init__(self, root: Path, git_dir: str) -> None:
         self._repo = Repo(root, Path(git_dir))
         self._pid = os.getpid()
+        self._inherited: list[Repo] = []
+        self.known: dict[str, bytes] = {}  # read already, by blob id
 
     def read(self, oid: str) -> bytes:
+        if oid in self.known:
+            return self.known[oid]
         if os.getpid() != self._pid:  # a forked worker: the parent's pipe is not ours to share
-            self._inherited = self._repo  # (kept: closing it here would wait for the parent's git)
+            self._inherited.append(self._repo)  # (kept: closing it here would wait for the parent's git)
             self._repo = Repo(Path(self._repo.cwd), Path(self._repo.git_dir))
             self._pid = os.getpid()
         blob = self._repo.blob(oid)
@@ -214,139 +179,147 @@ class Blobs:
             raise GitFailed(["cat-file", "--batch"], -1, f"{oid}: not a blob in this repository")
         return blob.data
 
-    def close(self) -> None:
-        if os.getpid() == self._pid:
-            self._repo.close()
-
 
 @dataclasses.dataclass
 class Staged:
     """The registry as git's index holds it below ``root``."""
 
     root: Path
-    entries: Entries
-    layout: Layout
+    state: TreeState  # the tree the index was compared with (its listing now patched: the index's)
+    changes: list[Change]
     blobs: Blobs
-    sizes: dict[str, int]  # blob id -> bytes, of every record's blob
+    made: dict[str, SourceFile]  # changed records whose bytes were read with the index
 
-    def files(self) -> list[SourceFile]:
-        """Problems first, then the records, each in path order (as :func:`registry.warm.scan`)."""
-        problems = [SourceFile.refused(self.layout.problems[p]) for p in sorted(self.layout.problems)]
-        records = []
-        for path in sorted(self.layout.records):
-            oid = self.layout.records[path]
-            size = self.sizes.get(oid, 0)
-            if size > MAX_RECORD_BYTES:
-                records.append(SourceFile.refused(too_large(path, size, MAX_RECORD_BYTES)))
-            else:
-                records.append(SourceFile.vouched(path, oid))
-        return problems + records
+    @property
+    def listing(self) -> Listing:
+        return self.state.listing
+
+    def files(self) -> SourceFiles:
+        return self.listing.files(self.made)
+
+    def key(self) -> bytes:
+        """What fixes the listing: the tree, the root's place in it, and the differences."""
+        lines = sorted(f"{kind} {mode} {oid}\0{path}" for kind, path, mode, oid in self.changes)
+        return "\n".join([f"staged:{self.state.tree}:{self.state.prefix}", *lines]).encode("utf-8", "surrogateescape")
 
     def config(self) -> bytes:
         """registry.yaml as staged: :class:`ConfigError` when the index has none, or not a file."""
-        found = self.entries.get(CONFIG_FILE)
+        found = self.listing.others.get(CONFIG_FILE)
         if found is None:
             raise _fail(
                 f"暂存区（git 索引）中没有 {CONFIG_FILE}：提交将不包含它。请先 git add {CONFIG_FILE}",
                 f"git's index holds no {CONFIG_FILE}, so the commit would not contain it: git add {CONFIG_FILE} first",
             )
         mode, oid = found
-        if mode not in REGULAR_MODES:
-            raise ConfigError(_not_regular(CONFIG_FILE, mode, True).message)
-        raw = self.blobs.read(oid)
+        if mode not in REGULAR_MODES:  # refused as reading it from a working tree refuses it
+            raise ConfigError(_unreadable_config(mode).message)
+        raw = self.state.config[1] if self.state.config and self.state.config[0] == oid else self.blobs.read(oid)
         if len(raw) > MAX_CONFIG_BYTES:
             raise ConfigError(too_large(CONFIG_FILE, len(raw), MAX_CONFIG_BYTES).message)
         return raw
 
-    def read(self, path: str, blob: str | None = None) -> bytes:
-        """The staged bytes of ``path`` (a record or registry.yaml); ``blob``: the id the run
-        saw, which they must have. :class:`UnreadableFile` when the index holds no such file."""
-        found = self.entries.get(path)
-        if found is None or found[0] not in REGULAR_MODES or (blob is not None and found[1] != blob):
+    def holds(self, path: str) -> bool:
+        return self.listing.entry(path) is not None
+
+    def read(self, path: str) -> bytes:
+        """The staged bytes of ``path`` (a record or registry.yaml), for the positions of
+        findings; :class:`UnreadableFile` when the index holds no such regular file."""
+        found = self.listing.entry(path)
+        if found is None or found[0] not in REGULAR_MODES or not found[1]:
             raise UnreadableFile(not_a_record(path))
         return self.blobs.read(found[1])
 
     def record_bytes(self, path: str, blob: str) -> bytes:
-        """A record's bytes by its blob id, for the record cache (``registry.recordcache``)."""
-        return self.blobs.read(blob)  # (by id: a record of the --base target has its own)
+        """A record's bytes by its blob id, for the record cache (a record of the ``--base``
+        target has its own id; git checks the bytes hash to it)."""
+        return self.blobs.read(blob)
 
-    def document_status(self, found: frozenset[str]) -> Callable[[str], str | None]:
+    def document_status(self) -> Callable[[str], str | None]:
         """How a document path resolves in the index (see :func:`registry.warm.document_resolver`)."""
-        from registry.docrefs import split_reference
+        from registry.stageddocs import resolver
 
-        def status(ref: str) -> str | None:
-            if ref in found:
-                return None
-            parts = split_reference(ref)
-            return parts if isinstance(parts, str) else self._status(parts)
-
-        return status
-
-    @functools.cached_property
-    def _folders(self) -> set[str]:
-        """Every folder the index's paths pass through (only built for a reference that names
-        neither a file nor a link)."""
-        folders: set[str] = set()
-        for path in self.entries:
-            parts = path.split("/")
-            folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
-        return folders
-
-    def _status(self, parts: list[str]) -> str | None:
-        path = ""
-        mode = ""
-        for part in parts:
-            if part in ("", "."):
-                continue
-            if len(os.fsencode(part)) > 255:
-                return "too_long"
-            path = f"{path}/{part}" if path else part
-            entry = self.entries.get(path)
-            if entry is not None:
-                mode = entry[0]
-                if mode == LINK_MODE:
-                    return "symlink"
-                continue
-            if path not in self._folders:
-                return "missing"
-            mode = "folder"
-        if mode in REGULAR_MODES:
-            return None
-        return "missing"
+        return resolver(self.listing)
 
 
-def read(root: Path, tree: str = EMPTY_TREE, base: Entries | None = None) -> Staged:
+def _unreadable_config(mode: str) -> Unreadable:
+    """What :func:`registry.layout.read_config` says of registry.yaml checked out with ``mode``:
+    a link is not followed (ELOOP), a submodule is a folder."""
+    if mode == LINK_MODE:
+        return os_problem(CONFIG_FILE, OSError(errno.ELOOP, os.strerror(errno.ELOOP)))
+    return not_regular(CONFIG_FILE, stat.S_IFDIR | 0o755, True)
+
+
+def read(root: Path, store: Store | None) -> Staged:
     """The registry as staged: :class:`ConfigError` (exit 2) outside a git work tree, without an
     index, or with unmerged entries."""
-    git_dir = index_location(root)
-    changes, ok = index_changes(root, tree)
-    if not ok or base is None:
-        changes, ok = index_changes(root, EMPTY_TREE) if tree != EMPTY_TREE else (changes, ok)
-        base = {}
-    entries = apply(dict(base), changes)
-    layout = layout_of(entries)
+    stored = store.read(STATE) if store is not None else None
+    if not (isinstance(stored, TreeState) and stored.format == _FORMAT):
+        stored = None
+    diff = _start(root, *_DIFF, stored.tree, "--") if stored is not None else None  # (beside rev-parse)
+    git_dir, prefix, head = _where(root)
+    changes = None
+    if diff is not None and stored is not None:
+        changes = _changes(_finish(diff))
+        if stored.prefix != prefix or (changes is not None and len(changes) > _REBASE and head not in (None, stored.tree)):
+            changes = None
     blobs = Blobs(root, git_dir)
-    return Staged(root, entries, layout, blobs, sizes_of(root, set(layout.records.values())))
+    if changes is None or stored is None:
+        stored, changes = _listed(root, head or EMPTY_TREE, prefix, blobs, store)
+    made = _patch(stored.listing, changes, blobs)
+    return Staged(root, stored, changes, blobs, made)
 
 
-def sizes_of(root: Path, oids: set[str]) -> dict[str, int]:
+def _listed(root: Path, tree: str, prefix: str, blobs: Blobs, store: Store | None) -> tuple[TreeState, list[Change]]:
+    """``tree``'s listing (stored for the next runs) and the index's differences from it."""
+    listing_proc = _start(root, "ls-tree", "-r", "-z", "-l", tree) if tree != EMPTY_TREE else None
+    diff = _start(root, *_DIFF, tree, "--")
+    listing = _tree_listing(_finish(listing_proc), tree) if listing_proc is not None else Listing()
+    changes = _changes(_finish(diff))
+    if changes is None:
+        raise GitFailed(["diff-index", "--cached", tree], -1, "git could not compare the index with HEAD")
+    entry = listing.others.get(CONFIG_FILE)
+    config = (entry[1], blobs.read(entry[1])) if entry is not None and entry[0] in REGULAR_MODES else None
+    state = TreeState(tree, prefix, listing, config)
+    if store is not None:
+        store.write(STATE, state)  # (pickled now: the patches below are this run's)
+    return state, changes
+
+
+def _patch(listing: Listing, changes: list[Change], blobs: Blobs) -> dict[str, SourceFile]:
+    """Apply the index's differences to ``listing``; the changed records read on the way (a
+    few: their sizes decide REG001, and the run parses them anyway)."""
+    regular = [(path, oid) for kind, path, mode, oid in changes if kind != "D" and mode in REGULAR_MODES
+               and path.startswith(("systems/", "projects/"))]
+    sizes: dict[str, int] = {}
+    made: dict[str, SourceFile] = {}
+    if len(regular) <= _READ_AHEAD:
+        for path, oid in regular:
+            raw = blobs.read(oid)
+            sizes[oid] = len(raw)
+            if len(raw) <= MAX_RECORD_BYTES:
+                made[path] = SourceFile(path, raw, oid)
+    else:
+        sizes = _sizes(blobs, {oid for _, oid in regular})
+    for kind, path, mode, oid in changes:
+        if kind == "D":
+            listing.remove(path)
+        else:
+            listing.put(path, mode, oid, sizes.get(oid))
+    return made
+
+
+def _sizes(blobs: Blobs, oids: set[str]) -> dict[str, int]:
     """The size of each blob (one ``git cat-file --batch-check``)."""
-    if not oids:
-        return {}
-    try:
-        done = subprocess.run(["git", "cat-file", "--batch-check=%(objectname) %(objectsize)"], cwd=root,
-                              env=_environment(), input="".join(f"{o}\n" for o in oids).encode(), capture_output=True,
-                              check=False)
-    except OSError as exc:
-        raise GitFailed(["cat-file", "--batch-check"], -1, str(exc)) from None
-    if done.returncode != 0:
-        raise GitFailed(["cat-file", "--batch-check"], done.returncode, done.stderr)
+    root = Path(blobs._repo.cwd)
+    status, out, err = _finish(_start(root, "cat-file", "--batch-check=%(objectname) %(objectsize)", stdin=b""),
+                               "".join(f"{o}\n" for o in oids).encode())
+    if status != 0:
+        raise GitFailed(["cat-file", "--batch-check"], status, err)
     sizes = {}
-    for line in done.stdout.decode("ascii", "replace").split("\n"):
+    for line in out.decode("ascii", "replace").split("\n"):
         oid, _, size = line.partition(" ")
         if size.isdigit():
             sizes[oid] = int(size)
-    missing = oids - sizes.keys()
-    if missing:
-        raise GitFailed(["cat-file", "--batch-check"], -1, f"objects missing: {', '.join(sorted(missing)[:5])}")
+    if oids - sizes.keys():
+        raise GitFailed(["cat-file", "--batch-check"], -1, "objects missing from the repository")
     return sizes

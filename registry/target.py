@@ -104,6 +104,15 @@ class Target:
             elif staged or _regular(self.root / path):
                 merged[path] = ours
                 problems.pop(path, None)
+        # a path HEAD holds as a problem (a link, a submodule, a misplaced file) that the working
+        # tree (or the index) no longer holds in any form was removed since HEAD: gone from the
+        # result too. A working tree cannot tell a removed submodule from one never checked out.
+        held = {f.path for f in working}
+        for problem in self._head_listing.problems:
+            path = problem.path
+            if path not in held and (staged or (path not in self._head_listing.submodules
+                                                and not os.path.lexists(self.root / path))):
+                problems.pop(path, None)
         from_git = dict(zip((p for p, v in sorted(merged.items()) if isinstance(v, str)),
                             self._sources([(p, v) for p, v in sorted(merged.items()) if isinstance(v, str)])))
         records = [v if isinstance(v, SourceFile) else from_git[p] for p, v in sorted(merged.items())]

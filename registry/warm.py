@@ -30,6 +30,7 @@ from registry.statindex import StatIndex
 if TYPE_CHECKING:
     from registry.staged import Staged
 
+STAGED_SUMMARY = "staged.summary"  # (registry.staged.SUMMARY, without importing it)
 TREE = "gitindex.tree"  # the folders of the last scan that used git's index (see registry.treecache)
 _READ_LIMIT = 256  # more files to read than this beside git's index: the stat index's scan
 _NS = 1_000_000_000
@@ -42,25 +43,28 @@ class Inputs:
     root: Path
     config_raw: bytes  # registry.yaml
     store: Store | None  # the cache, None when off or unusable
-    files: list[SourceFile]
+    files: Sequence[SourceFile]
     attachments: frozenset[str] = frozenset()  # regular files under docs/ the scan found
     _keys: dict[tuple[str, str, tuple[str, ...] | None], str] = dataclasses.field(default_factory=dict)
     staged: Staged | None = None  # ``check --staged``: git's index, where every byte is read from
 
     def run_key(self, *, today: str, base: str, paths: Sequence[str] | None) -> str:
-        """The run cache's key of a check of these inputs (see :func:`registry.cache.run_key`)."""
-        if self.staged is not None:  # (documents resolve in the index, not the working tree)
+        """The run cache's key of a check of these inputs (see :func:`registry.cache.run_key`);
+        under ``--staged`` the files are keyed by the tree and the index's differences from it
+        (see :mod:`registry.staged`), and documents resolve in the index."""
+        if self.staged is not None:
             base = f"{base}\0staged"
         wanted = (today, base, tuple(paths) if paths is not None else None)
         if wanted not in self._keys:
-            self._keys[wanted] = run_key(config=self.config_raw, files=self.files, today=today, base=base, targets=paths)
+            self._keys[wanted] = run_key(config=self.config_raw, files=self.files, today=today, base=base, targets=paths,
+                                         listing=self.staged.key() if self.staged is not None else None)
         return self._keys[wanted]
 
     def documents(self) -> Callable[[str], str | None]:
         """How a document path resolves (see :func:`document_resolver`): in the working tree, or
         in git's index under ``--staged``."""
         if self.staged is not None:
-            return self.staged.document_status(self.attachments)
+            return self.staged.document_status()
         return document_resolver(self.root, self.attachments)
 
     def reader(self) -> Path | Callable[[str, str], bytes]:
@@ -71,25 +75,15 @@ class Inputs:
         """How the positions of findings read a file (None: from the working tree)."""
         return self.staged.read if self.staged is not None else None
 
+    @property
+    def summary(self) -> str:
+        """The name of the snapshot's summary in the store (see :mod:`registry.recordsummary`)."""
+        return STAGED_SUMMARY if self.staged is not None else "records.summary"
+
     def rescan(self) -> Inputs:
         """``--staged`` inputs read again from git's index (after a damaged cache entry)."""
-        staged = staged_index(self.root)
+        staged = staged_index(self.root, None)
         return dataclasses.replace(self, files=staged.files(), staged=staged)
-
-
-def gather_staged(root: Path, *, use_cache: bool = True) -> Inputs:
-    """:func:`gather` for ``check --staged``: registry.yaml and every record file as git's index
-    holds them (see :mod:`registry.staged`), nothing read from the working tree."""
-    staged = staged_index(root)
-    config_raw = staged.config()
-    store = Store.open(root) if use_cache else None
-    return Inputs(root, config_raw, store, staged.files(), frozenset(staged.layout.attachments), staged=staged)
-
-
-def staged_index(root: Path) -> Staged:
-    from registry import staged
-
-    return staged.read(root)
 
 
 def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object] | None = None) -> Inputs:
@@ -108,6 +102,20 @@ def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object
         if pending is not None:
             pending.abandon()
     return Inputs(root, config_raw, store, files, attachments)
+
+
+def gather_staged(root: Path, *, use_cache: bool = True) -> Inputs:
+    """:func:`gather` for ``check --staged``: registry.yaml and every record file as git's index
+    holds them (see :mod:`registry.staged`), nothing read from the working tree."""
+    store = Store.open(root) if use_cache and cache_enabled() else None
+    staged = staged_index(root, store)
+    return Inputs(root, staged.config(), store, staged.files(), staged=staged)
+
+
+def staged_index(root: Path, store: Store | None) -> Staged:
+    from registry import staged
+
+    return staged.read(root, store)
 
 
 def scan(root: Path, store: Store | None = None) -> list[SourceFile]:

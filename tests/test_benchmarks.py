@@ -18,6 +18,10 @@ STALENESS = ("工作区改动（未暂存）", "同一秒内同长度改动（�
              "删除记录 + 新增未跟踪记录", "git checkout 另一分支", "assume-unchanged 后改动", "skip-worktree 后改动",
              "仓库配置 trustctime=false、checkStat=minimal", "钩子的临时索引（GIT_INDEX_FILE）", "被 .gitignore 忽略的记录",
              "暂存后再次改动（同长度，修改时间复原）", "git 自身被骗（同一秒内 add 后同长度改动）")
+STAGED_STALENESS = ("暂存后未暂存的改动", "未跟踪的草稿文件", "部分暂存（git add -p）", "git reset 已暂存的文件",
+                    "git checkout 另一分支", "重命名（git mv 到另一单位）", "同一秒内暂存同长度改动",
+                    "git update-index --cacheinfo 改写索引", "提交后 HEAD 移动，再暂存改动", "大量提交后（重新列出 HEAD 的树）",
+                    "钩子的临时索引（GIT_INDEX_FILE）")
 
 
 def test_run_all_quick_runs_every_benchmark_and_prints_their_rows(tmp_path: Path) -> None:
@@ -35,6 +39,8 @@ def test_run_all_quick_runs_every_benchmark_and_prints_their_rows(tmp_path: Path
         assert len(row.split()) >= 7, row  # wall, CPU, RSS, the yardstick's wall and CPU, the ratio
     for scenario in STALENESS:
         assert f"无过期：{scenario} 一致" in check
+    for scenario in STAGED_STALENESS:
+        assert f"无过期（--staged，对照暂存内容的干净目录）：{scenario} 一致" in check
     assert "导入（未改动）" in check and "重型库：无" in check.split("导入（未改动）")[1].splitlines()[0]
     assert "缓存结果与无缓存结果全部一致" in check
     overview = out.split("总览")[-1]

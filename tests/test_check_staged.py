@@ -182,3 +182,128 @@ def test_unresolved_conflicts_are_a_usage_error(repo: GitRepo, capsys: pytest.Ca
     subprocess.run(["git", "merge", "-q", "other"], cwd=repo.path, env=repo.env(), capture_output=True, check=False)
     code, _, err = run(repo.path, capsys, "--staged")
     assert code == 2 and "冲突" in err and "systems/czj/czj-ok.yaml" in err
+
+
+# -- the cached tree listing (registry.staged): never stale, used in proportion to the change ----
+
+
+def exported(repo: GitRepo, tmp_path: Path, env: dict[str, str] | None = None) -> Path:
+    """A clean folder holding exactly the staged files (``git checkout-index -a``)."""
+    clean = tmp_path / "exported"
+    subprocess.run(["git", "checkout-index", "-a", "--ignore-skip-worktree-bits", f"--prefix={clean}/"], cwd=repo.path,
+                   env={**os.environ, **(env or {})}, check=True)
+    return clean
+
+
+def same_as_export(repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    staged = run(repo.path, capsys, "--staged")
+    clean = run(exported(repo, tmp_path), capsys, "--no-cache")
+    assert staged == clean
+    return staged[1]
+
+
+def test_later_runs_read_only_the_differences_from_the_cached_tree(
+        repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry import staged
+
+    repo.write("systems/czj/czj-ok.yaml", SYSTEM)
+    repo.git("add", ".")
+    same_as_export(repo, tmp_path / "a", capsys)  # lists HEAD's tree once
+
+    def listed_again(*_args: Any) -> Any:
+        raise AssertionError("the tree was listed again")
+
+    monkeypatch.setattr(staged, "_tree_listing", listed_again)
+    repo.commit("ok")  # HEAD moves: the cached tree is still compared with
+    repo.write("systems/czj/czj-ok.yaml", SYSTEM + "nmae: 错字\n")
+    repo.git("add", ".")
+    report = same_as_export(repo, tmp_path / "b", capsys)
+    assert [f[0] for f in found(report)] == ["REG002"]
+
+
+def test_many_differences_list_heads_tree_again(repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry import staged
+
+    same_as_export(repo, tmp_path / "a", capsys)
+    monkeypatch.setattr(staged, "_REBASE", 1)
+    for name in ("a", "b", "c"):
+        repo.write(f"systems/czj/czj-{name}.yaml", SYSTEM.replace("czj-ok", f"czj-{name}"))
+    repo.commit("three")
+    repo.write("systems/czj/czj-d.yaml", SYSTEM.replace("czj-ok", "czj-d") + "nmae: 错字\n")
+    repo.git("add", ".")
+    report = same_as_export(repo, tmp_path / "b", capsys)
+    assert report == run(repo.path, capsys, "--staged", "--no-cache")[1]
+    assert [f[0] for f in found(report)] == ["REG002"]
+
+
+def test_a_pruned_cached_tree_is_listed_again(repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("systems/czj/czj-ok.yaml", SYSTEM)
+    repo.commit("ok")
+    same_as_export(repo, tmp_path / "a", capsys)  # the cache keeps this commit's tree
+    repo.write("systems/czj/czj-ok.yaml", SYSTEM.replace("甲系统", "乙系统"))
+    repo.git("add", ".")
+    repo.git("commit", "-q", "--amend", "--no-edit")  # the cached tree is now unreachable …
+    repo.git("reflog", "expire", "--expire=now", "--all")
+    repo.git("gc", "-q", "--prune=now")  # … and gone
+    repo.write("systems/czj/czj-ok.yaml", SYSTEM + "nmae: 错字\n")
+    repo.git("add", ".")
+    report = same_as_export(repo, tmp_path / "b", capsys)
+    assert [f[0] for f in found(report)] == ["REG002"]
+
+
+def test_a_damaged_or_planted_cached_listing_is_never_used(repo: GitRepo, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    same_as_export(repo, tmp_path / "a", capsys)
+    state = next((repo.path / ".registry-cache").glob("*/staged.tree"))
+    state.write_bytes(state.read_bytes()[:-40] + b"\0" * 40)
+    repo.write("systems/czj/czj-ok.yaml", SYSTEM + "nmae: 错字\n")
+    repo.git("add", ".")
+    assert [f[0] for f in found(same_as_export(repo, tmp_path / "b", capsys))] == ["REG002"]
+
+
+def test_the_registry_in_a_sub_folder_moved_elsewhere(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The cached listing is of the root's place in the repository: a registry moved to another
+    folder (its cache with it) is listed again."""
+    top = tmp_path / "top"
+    build_registry(top / "reg", {"records": {}, "registry": {"profiles": ["potou"]}})
+    repo = GitRepo.init(top)
+    repo.write("reg/systems/czj/czj-ok.yaml", SYSTEM)
+    repo.write("systems/czj/junk.yaml", "不是登记簿的文件\n")  # outside the registry root: never read
+    repo.commit("init")
+    first = run(top / "reg", capsys, "--staged")
+    assert first == run(top / "reg", capsys, "--no-cache")
+    repo.git("mv", "reg", "moved")
+    repo.commit("moved")
+    repo.write("moved/systems/czj/czj-ok.yaml", SYSTEM + "nmae: 错字\n")
+    repo.git("add", ".")
+    code, report, _ = run(top / "moved", capsys, "--staged")
+    assert code == 1 and [f[0] for f in found(report)] == ["REG002"]
+    assert report["summary"]["records"] == first[1]["summary"]["records"]
+
+
+def test_a_large_record_and_documents_resolve_in_the_index(repo: GitRepo, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("systems/czj/czj-big.yaml", SYSTEM.replace("czj-ok", "czj-big") + "# " + "x" * (1 << 20) + "\n")
+    repo.write("docs/staged-only.pdf", b"%PDF")
+    repo.git("add", ".")
+    (repo.path / "docs/staged-only.pdf").unlink()  # staged, gone from the work tree
+    repo.write("docs/untracked.pdf", b"%PDF")  # in the work tree only
+    report = same_as_export(repo, tmp_path, capsys)
+    assert ("REG001", "systems/czj/czj-big.yaml", 1) in found(report)
+
+
+@pytest.mark.parametrize("mode", ["120000", "160000"])
+def test_a_link_removed_since_head_is_gone_from_the_merge_result(repo: GitRepo, capsys: pytest.CaptureFixture[str],
+                                                                  mode: str) -> None:
+    """x21's report: a link or submodule committed on the branch, then ``git rm``-ed (not
+    committed), is not part of the commit: no REG003 from the merge result for it."""
+    repo.branch("f")
+    oid = repo.rev("HEAD") if mode == "160000" else repo.git("hash-object", "-w", "--stdin", input=b"x.yaml").strip()
+    repo.git("update-index", "--add", "--cacheinfo", f"{mode},{oid},systems/czj/link.yaml")
+    repo.git("commit", "-q", "-m", "link")
+    code, report, _ = run(repo.path, capsys, "--staged", "--base", "main")
+    assert code == 1 and ("REG003", "systems/czj/link.yaml", 1) in found(report)
+    repo.git("rm", "-q", "--cached", "systems/czj/link.yaml")
+    code, report, _ = run(repo.path, capsys, "--staged", "--base", "main")
+    assert code == 0 and found(report) == []

@@ -395,6 +395,7 @@ def test_a_file_name_that_is_not_utf8_in_git_is_reported_printably(repo: GitRepo
     blob = repo.git("hash-object", "-w", "--stdin", input=b"id: x\n")
     repo.git("update-index", "--add", "--cacheinfo", f"100644,{blob},systems/czj/bad\udcff.yaml")  # the byte 0xff
     repo.git("commit", "--quiet", "-m", "坏文件名")
+    repo.git("checkout", "--", ".")  # in the working tree too (not deleted there since HEAD)
     code, findings = check(repo, capsys)
     assert code == 1
     assert any(f["rule"] == "REG003" and "\\x" in f["path"] for f in findings)

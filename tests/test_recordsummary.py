@@ -52,8 +52,8 @@ def no_silent_retry(monkeypatch: pytest.MonkeyPatch) -> None:
         RETRIES.append("retry")
         return real_scan(*args, **kwargs)
 
-    def read(store: Any) -> Any:
-        found = real_read(store)
+    def read(store: Any, *name: str) -> Any:
+        found = real_read(store, *name)
         if found is not None:
             summary = found[0]
             rows = len(summary.columns.paths)

@@ -89,7 +89,7 @@ def _in_index(root: Path, raw: str, inputs: Inputs) -> bool:
     deleted from the working tree after staging, is still a file of the commit's question)."""
     assert inputs.staged is not None
     relative = relative_paths(root, [raw])
-    return bool(relative) and relative[0] in inputs.staged.entries
+    return bool(relative) and inputs.staged.holds(relative[0])
 
 
 def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None, inputs: Inputs | None = None) -> Report:

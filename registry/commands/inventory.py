@@ -54,9 +54,22 @@ def run(args: argparse.Namespace) -> int:
         from registry.loader import load_config
 
         names = {u.id: u.name for u in load_config(args.root).units}
-        inventory = Inventory(names, counts=current_counts(load_head(args.root), args.today))
+        head = load_head(args.root)
+        _say_uncounted(sorted({u.path for u in head.invalid if u.path.startswith("systems/")}), args.lang)
+        inventory = Inventory(names, counts=current_counts(head, args.today))
     sys.stdout.write(FORMATS.render(args.format, inventory, args.lang))
     return 0
+
+
+def _say_uncounted(paths: list[str], lang: str) -> None:
+    """A system file that does not load is not counted: said on stderr (as ``export`` says what it
+    leaves out), so that a count short by a broken record is never taken for the real one."""
+    if not paths:
+        return
+    listed = "、".join(paths) if lang != "en" else ", ".join(paths)
+    print(f"note: {len(paths)} file(s) under systems/ failed validation and are not counted (registry check "
+          f"lists the problems): {listed}" if lang == "en" else
+          f"注意：systems/ 下 {len(paths)} 个文件未通过校验，未计入（registry check 列出问题）：{listed}", file=sys.stderr)
 
 
 @dataclasses.dataclass
