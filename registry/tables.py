@@ -44,11 +44,12 @@ from registry.sheetlayout import (
     repeats_header,
     sheet_facts,
 )
+from registry.htmltable import html_grids, looks_like_html
 from registry.sheetlimits import MAX_FILE_BYTES, SheetError, unpacked_size_problem
 from registry.textgrid import text_grid
 from registry.xlsbook import xls_grids
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt", ".htm", ".html")
 _NUMBERING = frozenset({"序号", "编号序号", "no.", "no"})  # a row-number column's header
 _DITTO = frozenset({"同上", "〃", "″", "\"", "”", "同上单位"})  # "the same as the row above"
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an .xlsx and an .xls file begin
@@ -58,8 +59,8 @@ _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【"
 
 
 def header_key(text: str) -> str:
-    """A header as compared: no spaces or line breaks, one kind of brackets, no required-marks."""
-    return _SPACE.sub("", str(text)).translate(_BRACKETS)
+    """A header as compared: no spaces or line breaks, one kind of brackets, no required-marks, no colon after it."""
+    return _SPACE.sub("", str(text)).translate(_BRACKETS).rstrip("：")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +115,11 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
     # What the file is, not what it is called: an .xlsx saved under .xls (WPS does), an .xls renamed .xlsx
     if raw.startswith(_ZIP):
         grids = _xlsx_grids(path, raw)
+    elif suffix in (".xls", ".htm", ".html") and looks_like_html(raw):  # a web page saved as .xls by a portal
+        try:
+            grids = html_grids(raw)
+        except SheetError as exc:
+            raise _error(path, f"{exc.zh}", exc.en) from None
     elif raw.startswith(_OLE) or suffix == ".xls":
         grids = xls_grids(path, raw)
     elif suffix in (".xlsx", ".xlsm"):

@@ -2,8 +2,8 @@
 the same grids as ``.xlsx``: dates as ``datetime``, whole numbers as ``int``, merged cells filled
 as printed (see :mod:`registry.sheetlayout`).
 
-Many systems in China export a web page (HTML) under a ``.xls`` name; xlrd refuses it, and the
-message says what to do.
+Many systems in China export a web page (HTML) under a ``.xls`` name: one with a table is read by
+:mod:`registry.htmltable`; one without reaches xlrd, which refuses it, and the message says what to do.
 """
 from __future__ import annotations
 

@@ -583,3 +583,103 @@ def test_a_csv_cell_exported_as_an_excel_text_formula_is_its_text(tmp_path: Path
     assert import_csv(root, "系统编号,系统名称,所属单位,运行状态,上线时间,部署方式\n"
                             '="czj-0012",甲系统,财政局,在用,="2020-01-01",自建机房\n') == 0
     assert records(root)["czj-0012"]["online_since"] == dt.date(2020, 1, 1)
+
+
+# ------------------------------------------------------------------ rows twice, headers numbered
+
+
+def test_a_row_copied_twice_is_one_record_reported_not_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    assert import_csv(root, ",".join(SYSTEM_HEADER) + "\n1,甲系统,财政局,在用,2020-01-01,自建机房\n"
+                            "2,甲系统,财政局,在用,2020-01-01,自建机房\n") == 1
+    assert "第 3 行 B 列（系统名称）：与工作表 台账.csv 第 2 行是同一条记录（单位、名称相同）" in capsys.readouterr().err
+    assert not (root / "systems").exists()
+
+
+def test_the_same_project_name_in_two_years_is_two_projects_and_each_year_updates_its_own(tmp_path: Path) -> None:
+    root = county(tmp_path)
+    text = ",".join([*PROJECT_HEADER, "总投资"]) + "\n" + "".join(
+        f"{n},某系统运维,卫生健康局,{year},运维,购买,专业类,备案制,{amount}\n" for n, year, amount in ((1, 2024, 10), (2, 2025, 12)))
+    assert import_csv(root, text) == 0
+    assert import_csv(root, text.replace(",12\n", ",15\n")) == 0
+    found = {r["year"]: r["budget"]["total_wan"] for r in records(root).values()}
+    assert found == {2024: 10, 2025: 15}
+
+
+@pytest.mark.parametrize("name_header", ["1.系统名称", "（2）系统名称", "②系统名称", "系统名称：", "2、系统名称"])
+def test_numbered_and_colon_headers_are_their_fields(tmp_path: Path, name_header: str) -> None:
+    root = county(tmp_path)
+    assert import_csv(root, f"{name_header},所属单位,运行状态,上线时间,部署方式\n甲系统,财政局,在用,2020-01-01,自建机房\n") == 0
+    assert [r["name"] for r in records(root).values()] == ["甲系统"]
+
+
+# ------------------------------------------------------------------ notes in brackets, years and months as numbers
+
+
+@pytest.mark.parametrize(("column", "written", "key", "expected"), [
+    ("部署方式", "县级政务云（电子政务外网）", "deployment", "county_cloud"),
+    ("运行状态", "在用（已等保）", "status", "operating"),
+    ("等保级别", "三级（已测评）", "security", 3),
+    ("已共享", "是（已接入省平台）", "data", True),
+])
+def test_a_value_with_a_note_in_brackets_is_the_value_and_the_note_is_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str, written: str, key: str, expected: Any) -> None:
+    root = county(tmp_path)
+    header = ["系统名称", "所属单位", "运行状态", "上线时间", "部署方式", column]
+    row = ["甲系统", "财政局", "在用", "2020-01-01", "自建机房", written]
+    if column in header[:-1]:
+        header, row = header[:-1], [written if h == column else v for h, v in zip(header[:-1], row)]
+    assert import_csv(root, ",".join(header) + "\n" + ",".join(row) + "\n") == 0
+    assert "括号中的说明未导入" in capsys.readouterr().err
+    found = records(root)["czj-system-01"][key]
+    found = found.get("mlps_level", found.get("shared")) if isinstance(found, dict) else found
+    assert found == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [(2020.05, dt.date(2020, 5, 1)), (2020.12, dt.date(2020, 12, 1)),
+                                                   (2020.2, dt.date(2020, 2, 1)), (2020.1, None), (2020.13, None)])
+def test_a_year_and_month_typed_into_a_number_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str], written: float,
+                                                   expected: dt.date | None) -> None:
+    root = county(tmp_path)
+    code = run(root, workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统", online=written)]))
+    if expected is None:
+        assert code == 1 and "第 2 行 E 列（上线时间）" in capsys.readouterr().err
+    else:
+        assert code == 0 and records(root)["czj-system-01"]["online_since"] == expected
+
+
+# ------------------------------------------------------------------ web pages saved as .xls
+
+
+PORTAL_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"></head><body>
+<table border="1">
+<tr><td colspan="7">临河县政务信息系统清单</td></tr>
+<tr><th rowspan="2">序号</th><th rowspan="2">单位</th><th rowspan="2">系统<br>名称</th><th rowspan="2">运行状态</th>
+    <th rowspan="2">上线时间</th><th colspan="2">部署与安全</th></tr>
+<tr><th>部署方式</th><th>等保级别</th></tr>
+<tr><td>1</td><td rowspan="2">县财政局</td><td>预算管理&nbsp;一体化系统</td><td>在用</td><td>2020-05-01</td><td>县级政务云</td><td>三级</td></tr>
+<tr><td>2</td><td>非税收入<br/>管理系统</td><td>在用</td><td>2019年3月</td><td>自建机房</td><td>二级</td></tr>
+<tr style="display:none"><td>3</td><td>县财政局</td><td>已删除的系统</td><td>停用</td><td>2010-01-01</td><td>自建机房</td><td></td></tr>
+</table></body></html>"""
+
+
+def test_a_web_page_saved_as_xls_by_a_portal_imports_like_a_workbook(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    file = tmp_path / "系统清单.xls"
+    file.write_bytes(PORTAL_PAGE.encode("gbk"))
+    assert run(root, file) == 0
+    err = capsys.readouterr().err
+    found = {r["name"]: r for r in records(root).values()}
+    assert set(found) == {"预算管理 一体化系统", "非税收入管理系统"}  # <br> inside a name: one line
+    assert {r["unit"] for r in found.values()} == {"czj"}  # rowspan: the unit beside both systems
+    assert found["非税收入管理系统"]["online_since"] == dt.date(2019, 3, 1)
+    assert found["预算管理 一体化系统"]["security"]["mlps_level"] == 3  # 等保级别 under the colspan group title
+    assert "工作表 表1 第 6 行：隐藏的行" in err
+
+
+def test_a_web_page_with_a_hostile_span_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "导出.xls"
+    file.write_text("<table><tr><td>系统名称</td><td>所属单位</td></tr>" + "<tr><td colspan='9999999'>x</td></tr>" * 200
+                    + "</table>", encoding="utf-8")
+    _refused(county(tmp_path), file, capsys, "不像是台账")

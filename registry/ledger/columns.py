@@ -223,6 +223,7 @@ def layout(sheet: Sheet, kind: str, guide: dict[tuple[str, str], str], mapped: d
     return Layout(kind, fields, unknown, scales, notes)
 
 
+_NUMBERED = re.compile(r"^(\d{1,2}[.、．]|（\d{1,2}）|[①-⑳])(?=\D)")
 _ANNOTATED = re.compile(r"^(?P<base>.+?)（(?P<note>[^（）]*)）$")  # a header with its note in brackets
 _MONEY_UNITS = {"元": 1e-4, "万元": 1.0, "亿元": 1e4, "千元": 1e-1}
 _OTHER_UNITS = ("元", "亿元", "千元")  # a table's money unit that is not the format's 万元
@@ -230,6 +231,8 @@ _OTHER_UNITS = ("元", "亿元", "千元")  # a table's money unit that is not t
 
 def _recognised(key: str, sheet_name: str, guide: dict[tuple[str, str], str], words: dict[str, str]) -> str | None:
     found = guide.get((sheet_name, key)) or guide.get(("", key)) or words.get(key) or words.get(key.lower())
+    if found is None and (numbered := _NUMBERED.match(key)):  # 1.系统名称, （2）所属单位, ③运行状态: a template's numbering
+        return _recognised(key[numbered.end():], sheet_name, guide, words)
     if found is None:
         base = next((key[: -len(s)] for s in _SUFFIXES if key.endswith(s) and len(key) > len(s)), "")
         found = words.get(base)

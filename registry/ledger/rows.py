@@ -104,6 +104,7 @@ class Importer:
         self.taken: dict[str, set[str]] = {
             "systems": {s.id for s in head.systems}, "projects": {p.id for p in head.projects}}
         self.seen: dict[tuple[str, str], int] = {}  # (kind, id) → row that planned it
+        self.named: dict[tuple[str, str, str], str] = {}  # (kind, unit and year, name) → where it was planned
         self.guesses: list[RowProblem] = []  # cells read by resemblance (县政务云 → 县级政务云), to be shown
         self._next_number: dict[tuple[str, str, Any], int] = {}  # (kind, unit, year) → the number to try next
 
@@ -203,7 +204,7 @@ class Importer:
                 return [self.units.code(part, heard) for part in re.split(r"\s*[、;；,，\n]\s*", text_of(cell)) if part]
             return self.units.code(text_of(cell), heard)
         if key in LEVEL_KEYS:
-            return to_level(cell)
+            return to_level(cell, heard)
         if isinstance(cell, str) and (key in _ONE_LINE or key.endswith(".doc_no")) and "\n" in cell.strip():
             cell = _joined(cell)  # Alt+Enter inside a name wraps it on screen; the name has no line break
         if key == "id" and _ROW_NUMBER.fullmatch(text_of(cell)):
@@ -227,6 +228,11 @@ class Importer:
             if year is None:
                 return problem("year", "缺少年度：表中没有年度列，也没有可推断年度的批复或申报日期")
             flat["year"] = year
+        # a project of the same name each year (某系统运维) is one project a year
+        same_name = (kind, f"{flat['unit']} {flat.get('year', '')}", header_key(str(flat["name"])))
+        if "id" not in flat and same_name in self.named:  # a row copied twice: one record, never two
+            return problem("name", f"与{self.named[same_name]}是同一条记录（单位、名称相同）：请删除重复行，"
+                                   "确是两条记录时请在编号列中分别写明编号")
         record_id = flat.get("id") or (existing.id if existing is not None else self._new_id(kind, flat))
         if record_id is None:
             return problem("id", f"{flat['year']} 年度 {flat['unit']} 的项目编号 001–999 已用完：请在编号列中写明编号")
@@ -244,6 +250,7 @@ class Importer:
             return [RowProblem(sheet.name, row.number, _column(column_of, dotted(loc)), msg.zh)
                     for loc, msg in translate(model, exc)]
         self.seen[(kind, str(record_id))] = row.number
+        self.named.setdefault(same_name, f"工作表 {sheet.name} 第 {row.number} 行")
         self.taken[kind].add(str(record_id))
         old_path = self.head.path_of(existing) if existing is not None else None
         return Planned(kind, str(record_id), f"{kind}/{flat['unit']}/{record_id}.yaml", data, old_path,
@@ -253,7 +260,8 @@ class Importer:
         records = self.head.systems if kind == "systems" else self.head.projects
         if flat.get("id"):
             return next((r for r in records if r.id == flat["id"]), None)
-        return next((r for r in records if r.unit == flat["unit"] and r.name == flat["name"]), None)
+        return next((r for r in records if r.unit == flat["unit"] and r.name == flat["name"]
+                     and ("year" not in flat or getattr(r, "year", None) == flat["year"])), None)
 
     def _year(self, flat: dict[str, Any], existing: Any) -> int | None:
         if existing is not None:

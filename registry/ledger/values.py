@@ -132,6 +132,12 @@ def _serial(number: float) -> dt.date:
     year (2019) is refused, never read as a day of 1905."""
     if 1900 <= number <= 2100 and float(number).is_integer():
         raise CellError(f"日期只写了年份 {int(number)}：请写到月，如 {int(number)}年5月")
+    if 1900 < number < 2101:  # 2020.05 typed into a number cell: the year and month, as written
+        year, _, month = repr(float(number)).partition(".")
+        if month == "1":  # 2020.1 and 2020.10 are the same number
+            raise CellError(f"数字 {year}.1 可能是 {year}年1月 或 {year}年10月：请写成 {year}年1月 或 {year}年10月")
+        if len(month) <= 2 and 1 <= int(month.ljust(1, "0")) <= 12:
+            return dt.date(int(year), int(month), 1)
     if not _FIRST_SERIAL <= number < 2958466:
         raise CellError(f"无法识别的日期 {text_of(number)!r}：可写 2024-03-01、2024/3/1、2024.03.01 或 2024年3月")
     return _EXCEL_EPOCH + dt.timedelta(days=int(number))
@@ -164,8 +170,13 @@ def to_number(value: Any, kind: type) -> int | float:
 _NOT_GRADED = frozenset({"未定级", "暂未定级", "未定", "不涉及", "无", "否", "未开展"})
 
 
-def to_level(value: Any) -> int | None:
-    """等保级别: 3, 三级, 第三级, 等保三级, 3级; 未定级 (and 无, 不涉及) is no level (null)."""
+def to_level(value: Any, heard: Heard | None = None) -> int | None:
+    """等保级别: 3, 三级, 第三级, 等保三级, 3级; 未定级 (and 无, 不涉及) is no level (null); a note
+    in brackets after it (三级（已测评）) is said and left out."""
+    return _with_note(_level, value, heard)
+
+
+def _level(value: Any) -> int | None:
     if header_key(text_of(value)) in _NOT_GRADED:
         return None
     text = _halfwidth(value).replace("等保", "").replace("第", "").replace("级", "").strip()
@@ -174,7 +185,12 @@ def to_level(value: Any) -> int | None:
     raise CellError(f"无法识别的等保级别 {text_of(value)!r}：可写 1–4、二级、三级")
 
 
-def to_bool(value: Any) -> bool:
+def to_bool(value: Any, heard: Heard | None = None) -> bool:
+    """是/否, √/×, 有/无 …; a note in brackets after it (是（已接入）) is said and left out."""
+    return _with_note(_bool, value, heard)
+
+
+def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     text = text_of(value).lower()
@@ -183,6 +199,23 @@ def to_bool(value: Any) -> bool:
     if text in ("否", "无", "false", "no", "n", "0", "×", "✗", "✘", "☐", "未共享", "未", "没有"):
         return False
     raise CellError(f"应填 是 或 否，现为 {text_of(value)!r}")
+
+
+NOTED = re.compile(r"^(?P<base>[^（）]+)（[^（）]*）$")  # a value and its note in (full-width) brackets
+_Read = typing.TypeVar("_Read")
+
+
+def _with_note(read: Callable[[Any], _Read], value: Any, heard: Heard | None) -> _Read:
+    try:
+        return read(value)
+    except CellError:
+        noted = NOTED.match(header_key(text_of(value))) if isinstance(value, str) else None
+        if noted is None:
+            raise
+        found = read(noted["base"])
+        if heard is not None:
+            heard(f"{text_of(value)!r} 按 {noted['base']!r} 导入（括号中的说明未导入）")
+        return found
 
 
 def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None, heard: Heard | None = None) -> str:
@@ -194,9 +227,13 @@ def to_enum(value: Any, enum: type[Enum], extra: dict[str, str] | None = None, h
     words = enum_words(enum, extra)
     key = header_key(text)
     found = words.get(key) or words.get(key.lower())
+    labels = {str(m.value): m.label if isinstance(m, LabeledEnum) else str(m.value) for m in enum}
+    if found is None and (noted := NOTED.match(key)):  # 在用（已等保）: the word, and a note in brackets
+        found = words.get(noted["base"])
+        if found is not None and heard is not None:
+            heard(f"{text!r} 按“{labels.get(found, found)}”导入（括号中的说明未导入）")
     if found is not None:
         return found
-    labels = {str(m.value): m.label if isinstance(m, LabeledEnum) else str(m.value) for m in enum}
     fits = {code for word, code in words.items() if shortens(key, word)}
     if len(fits) == 1:
         (code,) = fits
@@ -291,7 +328,7 @@ def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None, he
         free_text = item_type is str and typing.get_origin(item) is not typing.Annotated
         return [convert(item, part, extra, heard) for part in split_list(value, codes=not free_text)]
     if inner is bool:
-        return to_bool(value)
+        return to_bool(value, heard)
     if inner is dt.date:
         return to_date(value, heard)
     if inner in (int, float):
