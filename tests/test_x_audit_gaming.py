@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from auditkit import ADMIN, APPROVED, CLERK, EARLY, PROJECT, project
+from auditkit import ADMIN, APPROVED, CLERK, PROJECT, project
 from casekit import record_data
 from registry.audit import run_audit
 from test_audit import config, findings, pull_request, seeded
@@ -24,19 +24,12 @@ def approved(repo: Any) -> None:
     assert run_audit(repo.path, trust="identities").findings == []
 
 
-def test_a_clerk_changing_an_approved_date_is_flagged(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("field", "value"), [("date", "2024-09-21"), ("doc_no", "测大数据发〔2024〕9号")])
+def test_a_clerk_rewriting_an_approved_milestone_is_flagged(field: str, value: str, tmp_path: Path) -> None:
     repo = seeded(tmp_path)
     approved(repo)
-    moved = {**APPROVED, "approved": {**APPROVED["approved"], "date": "2024-09-21"}}
-    pull_request(repo, "redate", {PROJECT: project(milestones=moved)}, merged_by=CLERK)
-    assert findings(run_audit(repo.path, trust="identities")) == [("AUD001", PROJECT, "milestones.approved")]
-
-
-def test_a_clerk_changing_an_approved_document_number_is_flagged(tmp_path: Path) -> None:
-    repo = seeded(tmp_path)
-    approved(repo)
-    renumbered = {**APPROVED, "approved": {**APPROVED["approved"], "doc_no": "测大数据发〔2024〕9号"}}
-    pull_request(repo, "renumber", {PROJECT: project(milestones=renumbered)}, merged_by=CLERK)
+    rewritten = {**APPROVED, "approved": {**APPROVED["approved"], field: value}}
+    pull_request(repo, "rewrite", {PROJECT: project(milestones=rewritten)}, merged_by=CLERK)
     assert findings(run_audit(repo.path, trust="identities")) == [("AUD001", PROJECT, "milestones.approved")]
 
 

@@ -19,7 +19,6 @@ twice (the cache must never answer for another index).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path

@@ -20,8 +20,11 @@ A twin is made
 * from the record cache's plain data (:mod:`registry.recordcodec`, same format as for models).
 
 Which kind a run gets is decided once per run (:func:`records_as_twins`), never mixed: only
-``registry check`` without ``--base`` and without plug-in profiles (whose rules may use the
-models' pydantic API) takes twins; everything else keeps the models.
+``registry check`` (``--staged`` too) without ``--base``, with a remembered configuration, no
+plug-in profile installed (its rules may use the models' pydantic API), the record models not
+imported by anything so far (code that names ``System`` may ask ``isinstance(r, System)``) and
+current shapes takes twins (:func:`registry.configfacts.checked_config`); everything else keeps
+the models.
 """
 from __future__ import annotations
 
