@@ -47,9 +47,10 @@ from registry.sheetlayout import (
 from registry.htmltable import html_grids, looks_like_html
 from registry.sheetlimits import MAX_FILE_BYTES, SheetError, unpacked_size_problem
 from registry.textgrid import text_grid
+from registry.xmlbook import looks_like_spreadsheet_xml, spreadsheet_xml_grids
 from registry.xlsbook import xls_grids
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt", ".htm", ".html")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt", ".htm", ".html", ".xml")
 _NUMBERING = frozenset({"序号", "编号序号", "no.", "no"})  # a row-number column's header
 _DITTO = frozenset({"同上", "〃", "″", "\"", "”", "同上单位"})  # "the same as the row above"
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an .xlsx and an .xls file begin
@@ -115,6 +116,11 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
     # What the file is, not what it is called: an .xlsx saved under .xls (WPS does), an .xls renamed .xlsx
     if raw.startswith(_ZIP):
         grids = _xlsx_grids(path, raw)
+    elif suffix in (".xls", ".xml") and looks_like_spreadsheet_xml(raw):  # Excel 2003 XML, saved as .xls by many systems
+        try:
+            grids = spreadsheet_xml_grids(raw)
+        except SheetError as exc:
+            raise _error(path, exc.zh, exc.en) from None
     elif suffix in (".xls", ".htm", ".html") and looks_like_html(raw):  # a web page saved as .xls by a portal
         try:
             grids = html_grids(raw)

@@ -683,3 +683,50 @@ def test_a_web_page_with_a_hostile_span_is_refused(tmp_path: Path, capsys: pytes
     file.write_text("<table><tr><td>系统名称</td><td>所属单位</td></tr>" + "<tr><td colspan='9999999'>x</td></tr>" * 200
                     + "</table>", encoding="utf-8")
     _refused(county(tmp_path), file, capsys, "不像是台账")
+
+
+SPREADSHEET_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:x="urn:schemas-microsoft-com:office:excel">
+ <Worksheet ss:Name="系统清单"><Table><Column ss:Width="30"/><Column ss:Index="7" ss:Hidden="1"/>
+  <Row><Cell ss:MergeAcross="5"><Data ss:Type="String">临河县政务信息系统清单</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="String">序号</Data></Cell><Cell><Data ss:Type="String">所属单位</Data></Cell>
+   <Cell><Data ss:Type="String">系统名称</Data></Cell><Cell><Data ss:Type="String">运行状态</Data></Cell>
+   <Cell><Data ss:Type="String">上线时间</Data></Cell><Cell><Data ss:Type="String">等保级别</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="Number">1</Data></Cell><Cell ss:MergeDown="1"><Data ss:Type="String">县财政局</Data></Cell>
+   <Cell><Data ss:Type="String">预算管理一体化系统</Data></Cell><Cell><Data ss:Type="String">在用</Data></Cell>
+   <Cell><Data ss:Type="DateTime">2020-05-01T00:00:00.000</Data></Cell><Cell><Data ss:Type="Number">3</Data></Cell></Row>
+  <Row><Cell><Data ss:Type="Number">2</Data></Cell><Cell ss:Index="3"><Data ss:Type="String">非税收入管理系统</Data></Cell>
+   <Cell><Data ss:Type="String">在用</Data></Cell><Cell><Data ss:Type="String">2019年3月</Data></Cell></Row>
+  <Row ss:Hidden="1"><Cell><Data ss:Type="Number">3</Data></Cell><Cell><Data ss:Type="String">县财政局</Data></Cell>
+   <Cell><Data ss:Type="String">旧系统</Data></Cell></Row>
+ </Table></Worksheet>
+</Workbook>"""
+
+
+def test_an_excel_2003_xml_spreadsheet_saved_as_xls_imports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    file = tmp_path / "系统清单.xls"
+    file.write_text(SPREADSHEET_XML, encoding="utf-8")
+    mapping = tmp_path / "映射.yaml"
+    mapping.write_text("defaults:\n  deployment: county_cloud\n", encoding="utf-8")
+    assert run(root, file, "--mapping", str(mapping)) == 0
+    err = capsys.readouterr().err
+    found = {r["name"]: r for r in records(root).values()}
+    assert set(found) == {"预算管理一体化系统", "非税收入管理系统"} and {r["unit"] for r in found.values()} == {"czj"}
+    assert found["预算管理一体化系统"]["online_since"] == dt.date(2020, 5, 1)
+    assert found["预算管理一体化系统"]["security"]["mlps_level"] == 3
+    assert "工作表 系统清单 第 5 行：隐藏的行" in err
+
+
+def test_an_excel_2003_xml_spreadsheet_with_an_error_or_a_hostile_merge(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    root = county(tmp_path)
+    file = tmp_path / "系统清单.xml"
+    file.write_text(SPREADSHEET_XML.replace('<Data ss:Type="String">非税收入管理系统</Data>', '<Data ss:Type="Error">#REF!</Data>'),
+                    encoding="utf-8")
+    assert run(root, file, "--dry-run") == 1
+    assert "第 4 行 C 列（系统名称）：单元格是错误值 #REF!" in capsys.readouterr().err
+    file.write_text(SPREADSHEET_XML.replace('ss:MergeDown="1"', 'ss:MergeDown="999999999"'), encoding="utf-8")
+    _refused(root, file, capsys, "不像是一个县的台账")

@@ -1,0 +1,139 @@
+"""Excel 2003 XML spreadsheets (SpreadsheetML: ``<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">``),
+which many government and finance systems still export, usually named ``.xls``. Each worksheet is
+read like an ``.xlsx`` sheet: ``ss:MergeAcross``/``ss:MergeDown`` as merged cells, ``ss:Index`` for
+cells and rows left out, numbers and dates typed, hidden rows, columns and sheets, error values
+reported at their cell. Parsed with the standard library's expat (which refuses entity expansion
+bombs), within the limits of :mod:`registry.sheetlimits`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+from xml.etree.ElementTree import ParseError, iterparse
+
+from registry.sheetlayout import SheetFacts, SheetGrid, error_fault, fill_merged
+from registry.sheetlimits import MAX_COLUMNS, MAX_ROWS, SheetError, check_range
+
+_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+_SS = f"{{{_NS}}}"
+_X = "{urn:schemas-microsoft-com:office:excel}"
+
+
+def looks_like_spreadsheet_xml(raw: bytes) -> bool:
+    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<?xml") and _NS.encode() in head and b"<Workbook" in raw[:1 << 16]
+
+
+def spreadsheet_xml_grids(raw: bytes) -> list[SheetGrid]:
+    sheets: list[SheetGrid] = []
+    reading: _Sheet | None = None
+    try:
+        for event, element in iterparse(io.BytesIO(raw), events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == _SS + "Worksheet":
+                    reading = _Sheet(element.get(_SS + "Name") or f"Sheet{len(sheets) + 1}")
+                elif tag == _SS + "Row" and reading is not None:
+                    reading.start_row(element)
+                continue
+            if reading is None:
+                continue
+            if tag == _SS + "Cell":
+                reading.cell(element)
+                element.clear()
+            elif tag == _SS + "Column":
+                reading.column_info(element)
+            elif tag == _X + "Visible" and (element.text or "").strip() in ("SheetHidden", "SheetVeryHidden"):
+                reading.hidden = True
+            elif tag == _SS + "Worksheet":
+                sheets.append(reading.grid())
+                reading = None
+                element.clear()
+    except ParseError as exc:
+        raise SheetError(f"不是有效的 Excel 2003 XML 表格（{exc}）：请在 Excel 中打开后另存为 .xlsx", f"not valid SpreadsheetML ({exc})") from None
+    return sheets
+
+
+class _Sheet:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.row = 0  # the current row's number (1-based)
+        self.column = 0
+        self.next_column = 1  # a <Column> without ss:Index follows the one before
+        self.values: dict[tuple[int, int], Any] = {}
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.hidden_rows: set[int] = set()
+        self.hidden_columns: list[tuple[int, int]] = []
+        self.hidden = False
+        self.last_row = self.last_column = 0
+
+    def start_row(self, element: Any) -> None:
+        self.row = _index(element.get(_SS + "Index"), self.row + 1)
+        self.column = 0
+        if self.row > MAX_ROWS:
+            check_range(self.row, 1)
+        if element.get(_SS + "Hidden") in ("1", "true"):
+            self.hidden_rows.add(self.row - 1)
+
+    def column_info(self, element: Any) -> None:
+        first = _index(element.get(_SS + "Index"), self.next_column)
+        span = _index(element.get(_SS + "Span"), 0)
+        last = min(first + span, MAX_COLUMNS)
+        self.next_column = last + 1
+        if element.get(_SS + "Hidden") in ("1", "true") and len(self.hidden_columns) < MAX_COLUMNS:
+            self.hidden_columns.append((first - 1, last - 1))
+
+    def cell(self, element: Any) -> None:
+        self.column = _index(element.get(_SS + "Index"), self.column + 1)
+        across, down = _index(element.get(_SS + "MergeAcross"), 0), _index(element.get(_SS + "MergeDown"), 0)
+        right, bottom = self.column + across, self.row + down
+        check_range(min(bottom, MAX_ROWS + 1), min(right, MAX_COLUMNS + 1))
+        if across or down:
+            self.merges.append((self.row - 1, self.column - 1, bottom - 1, right - 1))
+        data = element.find(_SS + "Data")
+        value = _value(data) if data is not None else None
+        if value is not None:
+            self.values[(self.row - 1, self.column - 1)] = value
+            self.last_row, self.last_column = max(self.last_row, self.row), max(self.last_column, right)
+            check_range(self.last_row, self.last_column)
+        self.column = right
+
+    def grid(self) -> SheetGrid:
+        grid: list[list[Any]] = [[None] * self.last_column for _ in range(self.last_row)]
+        for (r, c), value in self.values.items():
+            grid[r][c] = value
+        facts = SheetFacts(tuple(self.merges), frozenset(self.hidden_rows), tuple(self.hidden_columns),
+                           last_row=self.last_row, last_column=self.last_column)
+        try:
+            return SheetGrid(self.name, fill_merged(grid, facts.merges), facts, self.hidden)
+        except SheetError as exc:
+            raise SheetError(f"工作表 {self.name}：{exc.zh}", f"sheet {self.name}: {exc.en}") from None
+
+
+def _index(text: str | None, default: int) -> int:
+    if text is None or not text.strip().isdigit():
+        return default
+    return int(text) if len(text.strip()) <= 9 else 10**9
+
+
+def _value(data: Any) -> Any:
+    """A <Data> element's value: ss:Type says what it is (String when it says nothing)."""
+    text = "".join(data.itertext())
+    kind = data.get(_SS + "Type") or "String"
+    if kind == "Number":
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if kind == "DateTime":
+        try:
+            return dt.datetime.fromisoformat(text.strip()[:19])
+        except ValueError:
+            return text
+    if kind == "Boolean":
+        return text.strip() in ("1", "true")
+    if kind == "Error":
+        return error_fault(text.strip() or "#错误")
+    return text if text.strip() else None
