@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from registry import gitscan, treecache
-from registry.cache import RunCache, SourceFile, run_key
+from registry.cache import RunCache, SourceFile, SourceFiles, run_key
 from registry.cachestore import Store
 from registry.cachestore import enabled as cache_enabled
 from registry.docrefs import split_reference
@@ -118,7 +118,7 @@ def staged_index(root: Path, store: Store | None) -> Staged:
     return staged.read(root, store)
 
 
-def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
+def scan(root: Path, store: Store | None = None) -> Sequence[SourceFile]:
     """Every record file of the working tree with its blob id, and every file that cannot be a
     record (a link, a FIFO, a misplaced YAML file, no permission …) with its problem (see
     :mod:`registry.layout`). With a store, a file the stat index vouches for is not read (its
@@ -128,7 +128,7 @@ def scan(root: Path, store: Store | None = None) -> list[SourceFile]:
 
 def scan_with_attachments(root: Path, store: Store | None = None, *, keep_bytes: bool = True,
                           git: gitscan.IndexScan | None = None,
-                          meanwhile: Callable[[], object] | None = None) -> tuple[list[SourceFile], frozenset[str]]:
+                          meanwhile: Callable[[], object] | None = None) -> tuple[Sequence[SourceFile], frozenset[str]]:
     """:func:`scan`, and the regular files found under docs/ (see :func:`document_resolver`).
     ``keep_bytes=False``: the bytes are hashed and dropped (``raw`` None), so that a large
     registry's bytes are not held beside its records: the loader reads again the few files it
@@ -179,7 +179,7 @@ class _Unverified:
 
 
 def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan, keep_bytes: bool,
-                   meanwhile: Callable[[], object] | None = None) -> tuple[list[SourceFile], frozenset[str]] | _Unverified:
+                   meanwhile: Callable[[], object] | None = None) -> tuple[Sequence[SourceFile], frozenset[str]] | _Unverified:
     """The scan with git's index (see :mod:`registry.gitscan`): record files are listed by
     name and kind, the ones git's verified entries vouch for are not read, the others are read
     and hashed (and verify their entries for the next runs). When git cannot be used or too
@@ -211,9 +211,12 @@ def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan, keep_bytes:
     missing = list(compress(range(len(found)), map(is_, found, repeat(None))))
     if len(missing) > _READ_LIMIT:
         return _Unverified(unknown, kept, delta)
-    files = [SourceFile.refused(problem) for problem in tree.problems]
-    first = len(files)
-    files += map(SourceFile.vouched, records, cast(list[str], found))  # (the missing ones replaced below)
+    # the files as two lists (paths, blob ids): no SourceFile per vouched record (see SourceFiles)
+    refused = [SourceFile.refused(problem) for problem in tree.problems]
+    first = len(refused)
+    paths = [f.path for f in refused] + records
+    blob_ids = cast(list[str], [f.blob for f in refused] + found)  # (the missing ones replaced below)
+    made: dict[int, SourceFile] = dict(enumerate(refused))
     top = os.fspath(root)
     new: list[str] = []
     for i in missing:
@@ -221,15 +224,17 @@ def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan, keep_bytes:
         try:
             raw, info = read_regular_stat(top, path)
         except UnreadableFile as exc:
-            files[first + i] = SourceFile.refused(exc.problem)
+            made[first + i] = done = SourceFile.refused(exc.problem)
+            paths[first + i], blob_ids[first + i] = done.path, done.blob
             continue
         source = SourceFile.of(path, raw)
         entry = unknown.get(path)
         if entry is not None and gitscan.verified(entry, info, source.blob, clock_ns):
             new.append(entry)
-        files[first + i] = source if keep_bytes else dataclasses.replace(source, raw=None)
+        made[first + i] = source if keep_bytes else dataclasses.replace(source, raw=None)
+        blob_ids[first + i] = source.blob
     gitscan.save_verified(store, kept, new, delta)
-    return files, frozenset(tree.attachments)
+    return SourceFiles(paths, blob_ids, made), frozenset(tree.attachments)
 
 
 def _stored_listing(_info: os.stat_result) -> bool:
