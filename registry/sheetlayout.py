@@ -153,12 +153,18 @@ class _FactsReader:
         tag = element.tag
         if event == "start":
             if tag == self.row:
-                self.row_number = _number(element.get("r"), self.row_number + 1)
+                number = _number(element.get("r"), self.row_number + 1)
+                if number <= self.row_number:  # openpyxl's reader would drop such a row without a word
+                    raise out_of_order(f"第 {number} 行写在第 {self.row_number} 行之后")
+                self.row_number = number
                 self.column_number = 0
                 if element.get("hidden") in ("1", "true") and self.row_number <= MAX_ROWS:
                     self.hidden_rows.add(self.row_number - 1)
             elif tag == self.cell:
-                self.column_number = _column(element.get("r"), self.column_number + 1)
+                column = _column(element.get("r"), self.column_number + 1)
+                if column <= self.column_number:
+                    raise out_of_order(f"第 {self.row_number} 行的第 {column} 列写在第 {self.column_number} 列之后")
+                self.column_number = column
             return
         if tag == self.cell:
             self._cell(element)
@@ -199,6 +205,12 @@ class _FactsReader:
         check_range(self.last_row, self.last_column)
         return SheetFacts(tuple(self.merges), frozenset(self.hidden_rows), tuple(self.hidden_columns), self.filtered,
                           tuple(self.uncomputed), self.last_row, self.last_column)
+
+
+def out_of_order(where: str) -> SheetError:
+    """Rows or cells written out of order or twice: Excel never writes them; reading them would drop one silently."""
+    return SheetError(f"{where}（行或单元格的顺序错乱或重复），不像是 Excel 保存的文件：请在 Excel 或 WPS 中打开后另存为 .xlsx",
+                      f"rows or cells out of order or repeated: {where}")
 
 
 def _number(text: str | None, default: int) -> int:

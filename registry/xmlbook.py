@@ -12,7 +12,7 @@ import io
 from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
 
-from registry.sheetlayout import SheetFacts, SheetGrid, error_fault, fill_merged
+from registry.sheetlayout import SheetFacts, SheetGrid, error_fault, fill_merged, out_of_order
 from registry.sheetlimits import MAX_COLUMNS, MAX_ROWS, SheetError, check_range
 
 _NS = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -69,7 +69,10 @@ class _Sheet:
         self.last_row = self.last_column = 0
 
     def start_row(self, element: Any) -> None:
-        self.row = _index(element.get(_SS + "Index"), self.row + 1)
+        number = _index(element.get(_SS + "Index"), self.row + 1)
+        if number <= self.row:
+            raise out_of_order(f"工作表 {self.name} 第 {number} 行写在第 {self.row} 行之后")
+        self.row = number
         self.column = 0
         if self.row > MAX_ROWS:
             check_range(self.row, 1)
@@ -85,7 +88,10 @@ class _Sheet:
             self.hidden_columns.append((first - 1, last - 1))
 
     def cell(self, element: Any) -> None:
-        self.column = _index(element.get(_SS + "Index"), self.column + 1)
+        column = _index(element.get(_SS + "Index"), self.column + 1)
+        if column <= self.column:
+            raise out_of_order(f"工作表 {self.name} 第 {self.row} 行的第 {column} 列写在第 {self.column} 列之后")
+        self.column = column
         across, down = _index(element.get(_SS + "MergeAcross"), 0), _index(element.get(_SS + "MergeDown"), 0)
         right, bottom = self.column + across, self.row + down
         check_range(min(bottom, MAX_ROWS + 1), min(right, MAX_COLUMNS + 1))

@@ -730,3 +730,21 @@ def test_an_excel_2003_xml_spreadsheet_with_an_error_or_a_hostile_merge(tmp_path
     assert "第 4 行 C 列（系统名称）：单元格是错误值 #REF!" in capsys.readouterr().err
     file.write_text(SPREADSHEET_XML.replace('ss:MergeDown="1"', 'ss:MergeDown="999999999"'), encoding="utf-8")
     _refused(root, file, capsys, "不像是一个县的台账")
+
+
+@pytest.mark.parametrize("change", [
+    lambda xml: xml.replace('<row r="3">', '<row r="2">'),  # a row number twice
+    lambda xml: xml.replace('<row r="2">', '<row r="9">'),  # rows out of order
+    lambda xml: xml.replace('r="B2"', 'r="A2"'),  # a cell twice in its row
+])
+def test_rows_or_cells_out_of_order_or_twice_are_refused_never_dropped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                       change: Any) -> None:
+    file = workbook(tmp_path / "台账.xlsx", SYSTEM_HEADER, [system("甲系统"), system("乙系统"), system("丙系统")])
+    _rewrite_sheet(file, change)
+    _refused(county(tmp_path), file, capsys, "顺序错乱或重复")
+
+
+def test_an_excel_2003_xml_row_index_that_goes_back_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "系统清单.xls"
+    file.write_text(SPREADSHEET_XML.replace('<Row ss:Hidden="1">', '<Row ss:Index="3">'), encoding="utf-8")
+    _refused(county(tmp_path), file, capsys, "顺序错乱或重复")
