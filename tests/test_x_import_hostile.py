@@ -253,3 +253,42 @@ def test_cells_past_the_header_are_never_dropped_without_a_word(registry_root: P
     assert code == 1 and "Traceback" not in err
     lines = [line for line in err.splitlines() if "C 列" in line]
     assert lines and "第 2 行" in lines[0], err
+
+
+# -- rows the sheet holds out of order or twice: read, or refused — never one of them dropped ---------
+
+_HEADER4 = "".join(f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>' for c, t in zip("ABCD", ("系统名称", "所属单位", "状态", "部署方式")))
+
+
+def _ledger_row(number: int, name: str, ref: int | None = None) -> str:
+    """A complete, importable row numbered ``number`` (its cells' references name row ``ref``)."""
+    at = number if ref is None else ref
+    cells = zip("ABCD", (name, "金乡县财政局", "规划中", "县级政务云"))
+    return f'<row r="{number}">' + "".join(f'<c r="{c}{at}" t="inlineStr"><is><t>{v}</t></is></c>' for c, v in cells) + "</row>"
+
+
+def _ledger(path: Path, rows: str) -> Path:
+    return workbook(path, f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData><row r="1">{_HEADER4}</row>'
+                          f"{rows}</sheetData></worksheet>")
+
+
+ORDER: dict[str, Callable[[Path], Path]] = {
+    "control-in-order": lambda d: _ledger(d / "a.xlsx", _ledger_row(2, "甲系统") + _ledger_row(3, "乙系统") + _ledger_row(4, "丙系统")),
+    "rows-out-of-order": lambda d: _ledger(d / "a.xlsx", _ledger_row(4, "甲系统") + _ledger_row(2, "乙系统") + _ledger_row(3, "丙系统")),
+    "a-row-number-twice": lambda d: _ledger(d / "a.xlsx", _ledger_row(2, "甲系统") + _ledger_row(2, "乙系统") + _ledger_row(3, "丙系统")),
+    "a-cell-twice": lambda d: _ledger(d / "a.xlsx", _ledger_row(2, "甲系统") + _ledger_row(3, "乙系统").replace(
+        "</row>", '<c r="A3" t="inlineStr"><is><t>丙系统</t></is></c></row>')),
+}
+
+
+@pytest.mark.parametrize("trick", sorted(ORDER))
+def test_rows_out_of_order_or_twice_are_read_or_refused_never_dropped(trick: str, registry_root: Path,
+                                                                     tmp_path: Path) -> None:
+    code, out, err, _peak = run_import(registry_root, ORDER[trick](tmp_path))
+    assert "Traceback" not in out + err
+    if trick == "control-in-order":
+        assert code == 0 and out.count("将新建") == 3, (out, err)
+    elif code != 2:  # read: every row written to the sheet comes out (or is named on stderr)
+        written = 3 if trick != "a-cell-twice" else 2
+        assert out.count("将新建") + len([l for l in err.splitlines() if "行" in l]) >= written, (code, out, err)
+        assert trick != "a-cell-twice" or "丙系统" in out + err or "A3" in err, (code, out, err)
