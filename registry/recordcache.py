@@ -225,10 +225,10 @@ class RecordCache:
             key = f"{kind}/{f.blob}"
             if key in fresh:
                 results[i] = _copy(fresh[key], f.path)
-                where[i] = written = self._written.get(key)
-                if written is not None:  # a record this run wrote is used by these files too: not
-                    hit_bytes += written[2]  # slack (else a second snapshot, the base of ``diff``, would
-                continue  # compact away the first's records and encode all of its own again)
+                where[i] = lies = self._written.get(key)
+                if lies is not None:  # a record this run wrote is used by these files too: not slack
+                    hit_bytes += lies[2]  # (else a second snapshot, the base of ``diff``, would compact
+                continue  # away the first's records and encode all of its own again)
             found = entries.get(key)
             if found is None or read is None:
                 misses.append(i)
