@@ -223,12 +223,11 @@ class RecordCache:
             f = files[i]
             kind = f.path.split("/", 1)[0]
             key = f"{kind}/{f.blob}"
-            if key in fresh:
+            if key in fresh:  # written by this run: used by these files too, not slack to compact away
                 results[i] = _copy(fresh[key], f.path)
                 where[i] = lies = self._written.get(key)
-                if lies is not None:  # a record this run wrote is used by these files too: not slack
-                    hit_bytes += lies[2]  # (else a second snapshot, the base of ``diff``, would compact
-                continue  # away the first's records and encode all of its own again)
+                hit_bytes += lies[2] if lies is not None else 0
+                continue
             found = entries.get(key)
             if found is None or read is None:
                 misses.append(i)
