@@ -217,8 +217,7 @@ class RecordCache:
         known = self._known
         misses: list[int] = []
         entries, read = known.entries, known.shelf.read if known.shelf is not None else None
-        hit_bytes = 0
-        fresh = self._fresh
+        hit_bytes, fresh = 0, self._fresh
         for i in readable:
             f = files[i]
             kind = f.path.split("/", 1)[0]
