@@ -45,12 +45,6 @@ repos:
         language: system
         files: {files}
         require_serial: true
-      - id: noop-python
-        name: no-op of language python (pre-commit and a virtualenv's python)
-        entry: python -c pass
-        language: python
-        files: {files}
-        require_serial: true
       - id: jsonschema-systems
         name: check-jsonschema (systems)
         entry: check-jsonschema --schemafile {schema}/system.schema.json
@@ -61,6 +55,14 @@ repos:
         entry: check-jsonschema --schemafile {schema}/project.schema.json
         language: system
         files: ^projects/.+\\.yaml$
+"""
+PYTHON_NOOP = """\
+      - id: noop-python
+        name: no-op of language python (pre-commit and a virtualenv's python)
+        entry: python -c pass
+        language: python
+        files: {files}
+        require_serial: true
 """
 SHIPPED_HOOK = """\
   - repo: {clone}
@@ -132,9 +134,9 @@ def rows(root: Path, schema: Path, today: str, work: Path, code: Path, env: dict
     """The pre-commit rows: (label, timing, aim, yardstick, kind) where kind is "hook", "floor",
     "share" or "" (a row without an aim)."""
     config = LOCAL_HOOKS.format(today=today, schema=schema, files=FILES)
-    if python_hook:
+    if python_hook:  # (its virtualenvs take a minute to install: not in --quick)
         clone, rev = hook_clone(work, code)
-        config += SHIPPED_HOOK.format(clone=clone, rev=rev, today=today)
+        config += PYTHON_NOOP.format(files=FILES) + SHIPPED_HOOK.format(clone=clone, rev=rev, today=today)
         notes.append(f"python 钩子：repo: {clone}（本项目的克隆，rev {rev[:10]}，registry 包即本次快照），"
                      "id registry-check（.pre-commit-hooks.yaml），args: [--today, …]")
     (root / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
