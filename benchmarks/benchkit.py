@@ -42,10 +42,10 @@ def progress(message: str) -> None:
 
 
 def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: dict[str, str],
-              tree: bool = False) -> Timing:
+              sample_tree: bool = False) -> Timing:
     """Run ``commands`` one after another; wall clock, CPU and memory over all of them. Each
     command is started by the small launcher (launch.py), so its peak RSS is its own and not
-    this script's (Linux carries the high-water mark across ``exec``). ``tree``: also sample the
+    this script's (Linux carries the high-water mark across ``exec``). ``sample_tree``: also sample the
     memory of the whole process tree every 20 ms; off unless asked, because the sampler reads
     /proc of every process and takes about a tenth of a core: on two cores that slowed a
     0.25 s pre-commit run by several hundredths (benchmarks/README.md)."""
@@ -58,7 +58,7 @@ def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: 
             start = time.perf_counter()
             proc = subprocess.Popen([sys.executable, "-I", "-S", str(LAUNCHER), report.name, *command],
                                     cwd=cwd, env=env, stdout=sink, stderr=errors)
-            sampler = TreeSampler(proc.pid, include_root=False, active=tree)
+            sampler = TreeSampler(proc.pid, include_root=False, active=sample_tree)
             sampler.start()
             _pid, status, usage = os.wait4(proc.pid, 0)
             outer_wall = time.perf_counter() - start
