@@ -36,6 +36,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -208,17 +209,9 @@ def generate(root: Path, records: int, profiles: list[str]) -> synth.Written:
     (check-jsonschema and the cold checks shared the two cores with it). Here that gc runs in
     the foreground, untimed (``gc.autoDetach=false``, also kept for the benchmark's later
     commits): the rows then see one pack, as a clone has."""
-    saved = {name: os.environ.get(name) for name in ("GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0")}
-    os.environ.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="gc.autoDetach", GIT_CONFIG_VALUE_0="false")
-    try:
+    with mock.patch.dict(os.environ, GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="gc.autoDetach", GIT_CONFIG_VALUE_0="false"):
         written = synth.generate(root, systems=records // 2, projects=records - records // 2,
                                  units=units_for(records), profiles=profiles, today=synth.TODAY)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     subprocess.run(["git", "-C", str(root), "config", "gc.autoDetach", "false"], check=True)
     subprocess.run(["git", "-C", str(root), "gc", "--auto", "--quiet"], check=True)
     return written
