@@ -9,7 +9,6 @@ errors with a hint.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import subprocess
@@ -18,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
+from registry import plainclass
 from registry.findings import Message
 from registry.errors import ConfigError
 
@@ -45,7 +45,7 @@ class GitFailed(ConfigError):
         return self.message.en
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Blob:
     """One answer of ``cat-file --batch``: the object's id, type and content (None when the
     object is missing, or the name names nothing)."""

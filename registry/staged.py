@@ -25,7 +25,6 @@ listing is a function of them), not of 20,000 paths.
 """
 from __future__ import annotations
 
-import dataclasses
 import errno
 import os
 import stat
@@ -33,6 +32,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from registry import plainclass
 from registry.cache import SourceFile, SourceFiles
 from registry.cachestore import Store
 from registry.errors import CONFIG_FILE, ConfigError
@@ -79,7 +79,7 @@ def _finish(proc: subprocess.Popen[bytes], stdin: bytes | None = None) -> tuple[
     return proc.returncode, out, err
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class TreeState:
     """A tree's listing below the registry root (``prefix``: the root's place in the
     repository), and registry.yaml's bytes in it."""
@@ -180,7 +180,7 @@ class Blobs:
         return blob.data
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Staged:
     """The registry as git's index holds it below ``root``."""
 

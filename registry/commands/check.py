@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import gc
 import os
@@ -10,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from registry import plainclass
 from registry.commands.common import iso_date, missing_paths, relative_paths
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Report
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         report = _report(args, args.today or dt.date.today(), paths, inputs)
         _promote_survivors()
     if args.changes_only:
-        report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
+        report = plainclass.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
     code = report.exit_code(strict=args.strict)
     try:
         sys.stdout.write(REPORTERS.render(args.format, report, args.lang))
