@@ -23,7 +23,6 @@ are loaded: at import for a plug-in, at the latest when the profile is used or i
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from registry import plainclass
 from registry.pluginsources import package_file
+from registry.rules.modulelisting import iter_modules, walk_packages
 
 if TYPE_CHECKING:
     from registry.rules.base import Rule
@@ -145,16 +145,15 @@ def _declaration(module: ModuleType, expected_id: str | None) -> Profile:
 
 
 def _submodules(package: ModuleType) -> Iterator[str]:
-    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        yield info.name
+    yield from walk_packages(package.__path__, package.__name__ + ".")
 
 
 def _profile_packages(rules_package: ModuleType) -> Iterator[tuple[ModuleType, str | None, bool]]:
     """(package, the id its name requires, whether it is a plug-in) for every profile: built
     in, then by entry point."""
-    for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
-        if info.ispkg:
-            yield importlib.import_module(f"{rules_package.__name__}.{info.name}"), info.name, False
+    for name, ispkg in sorted(iter_modules(rules_package.__path__)):
+        if ispkg:
+            yield importlib.import_module(f"{rules_package.__name__}.{name}"), name, False
     for entry in _entry_points():
         try:
             loaded = entry.load()
@@ -194,9 +193,9 @@ def discover(rules_package: ModuleType, rules: dict[str, Rule[Any]]) -> None:
     declaration (a plug-in's rule modules too), fill :data:`PROFILES`, check the rules
     registered so far, and put ``rules`` (the registry, keyed by ID) in a stable order: common
     rules, then each profile's. The built-in profiles' rule modules wait for :func:`load`."""
-    for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
-        if not info.ispkg:
-            importlib.import_module(f"{rules_package.__name__}.{info.name}")
+    for name, ispkg in sorted(iter_modules(rules_package.__path__)):
+        if not ispkg:
+            importlib.import_module(f"{rules_package.__name__}.{name}")
     declared: dict[str, Profile] = {}
     packages: dict[str, str] = {}
     plug_ins: list[ModuleType] = []
