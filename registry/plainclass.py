@@ -62,6 +62,22 @@ def dataclass(cls: type[T] | None = None, /, *, frozen: bool = False, eq: bool =
     return make if cls is None else make(cls)
 
 
+def _declared(base: type) -> tuple[_Spec, ...]:
+    """The fields a base class declares: a plain data class's, or a :mod:`dataclasses` one's."""
+    if _FIELDS in base.__dict__:
+        return tuple(base.__dict__[_FIELDS])
+    made = base.__dict__.get("__dataclass_fields__")
+    if not isinstance(made, dict):
+        return ()
+    import dataclasses  # (a stdlib data class as a base: dataclasses is imported already)
+
+    def given(value: Any) -> Any:
+        return _MISSING if value is dataclasses.MISSING else value
+
+    return tuple(_Spec(f.name, f.type, given(f.default), given(f.default_factory), f.compare, f.repr)
+                 for f in made.values() if f._field_type is dataclasses._FIELD)  # type: ignore[attr-defined]
+
+
 def _own_fields(cls: type) -> list[_Spec]:
     found = []
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
@@ -83,7 +99,7 @@ def _own_fields(cls: type) -> list[_Spec]:
 def _make(cls: type, *, frozen: bool, eq: bool, order: bool) -> None:
     inherited: dict[str, _Spec] = {}
     for base in reversed(cls.__mro__[1:]):
-        inherited.update((spec.name, spec) for spec in base.__dict__.get(_FIELDS, ()))
+        inherited.update((spec.name, spec) for spec in _declared(base))
     inherited.update((spec.name, spec) for spec in _own_fields(cls))
     specs = tuple(inherited.values())
     seen_default = None
@@ -95,6 +111,10 @@ def _make(cls: type, *, frozen: bool, eq: bool, order: bool) -> None:
     setattr(cls, _FIELDS, specs)
     setattr(cls, "__match_args__", tuple(spec.name for spec in specs))
     setattr(cls, "__dataclass_fields__", _DataclassFields())
+    setattr(cls, "__dataclass_params__", _DataclassParams((eq, order, frozen)))
+    setattr(cls, "__signature__", _Signature())
+    if cls.__doc__ is None:  # as dataclasses: the constructor's signature (text made when read)
+        setattr(cls, "__doc__", _Doc())
     _set(cls, "__init__", _init)
     _set(cls, "__repr__", _repr)
     compared = tuple(spec.name for spec in specs if spec.compare)
@@ -206,12 +226,58 @@ class _DataclassFields:
         return made
 
 
+class _DataclassParams:
+    """``__dataclass_params__`` made on first use: :mod:`dataclasses` reads it of every data-class
+    base when a stdlib data class inherits from a plain one."""
+
+    def __init__(self, options: tuple[bool, bool, bool]) -> None:
+        self.options = options
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        import dataclasses
+
+        eq, order, frozen = self.options
+        return dataclasses._DataclassParams(True, True, eq, order, False, frozen)  # type: ignore[attr-defined]
+
+
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"  # how dataclasses shows a default made by a factory
+
+
+_FACTORY = _Factory()
+
+
+class _Signature:
+    """``__signature__`` of the class (:func:`inspect.signature`, help, IDEs): the constructor's
+    parameters as :mod:`dataclasses` writes them, made when asked (importing :mod:`inspect` then)."""
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        if instance is not None:
+            raise AttributeError("__signature__")
+        import inspect
+
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        parameters = [inspect.Parameter(spec.name, kind, annotation=spec.type,
+                                        default=spec.default if spec.default is not _MISSING else
+                                        _FACTORY if spec.factory is not _MISSING else inspect.Parameter.empty)
+                      for spec in getattr(owner, _FIELDS)]
+        return inspect.Signature(parameters, return_annotation=None)
+
+
+class _Doc:
+    """A class's ``__doc__`` when it has no docstring: its name and signature, as dataclasses makes it."""
+
+    def __get__(self, instance: object, owner: type) -> str:
+        return owner.__name__ + str(owner.__signature__).replace(" -> None", "")
+
+
 def _dataclass_fields(owner: type) -> dict[str, Any]:
     import dataclasses
 
     made: dict[str, Any] = {}
     for spec in getattr(owner, _FIELDS):
-        options: dict[str, Any] = {"compare": spec.compare, "repr": spec.repr}
+        options: dict[str, Any] = {"compare": spec.compare, "repr": spec.repr, "kw_only": False}
         if spec.default is not _MISSING:
             options["default"] = spec.default
         if spec.factory is not _MISSING:

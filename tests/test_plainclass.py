@@ -164,3 +164,37 @@ def test_cleandoc_is_inspects_for_every_rule_and_odd_texts() -> None:
     texts += ["", "\n", "  a\n    b\n  c\n\n", "\tx\n\t\ty", "first\n\n   second\n  third  \n", "   \n   \n"]
     for text in texts:
         assert cleandoc(text) == inspect.cleandoc(text)
+
+
+def test_stdlib_data_classes_build_on_plain_ones_and_plain_ones_on_stdlib_ones() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Extended(PLAIN["Point"]):  # type: ignore[misc,valid-type]
+        label: str = ""
+
+    @dataclasses.dataclass(frozen=True)
+    class RealExtended(REAL["Point"]):  # type: ignore[misc,valid-type]
+        label: str = ""
+
+    assert repr(Extended(1, 2, "a")) == repr(RealExtended(1, 2, "a")).replace("RealExtended", "Extended")
+    assert Extended(1) == Extended(1, 0, "") and hash(Extended(1)) == hash(Extended(1, 0))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Extended(1).label = "b"  # type: ignore[misc]
+
+    @plainclass.dataclass(frozen=True)
+    class OnStdlib(REAL["Bag"]):  # type: ignore[misc,valid-type]
+        extra: int = 0
+
+    made = OnStdlib("ab")
+    assert (made.name, made.items, made.extra) == ("ab", [2], 0)
+    assert [f.name for f in dataclasses.fields(OnStdlib)] == ["name", "items", "extra"]
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_signature_doc_params_and_fields_are_dataclasses(name: str) -> None:
+    plain, real = PLAIN[name], REAL[name]
+    assert str(inspect.signature(plain)) == str(inspect.signature(real))
+    assert plain.__doc__ == real.__doc__
+    assert repr(plain.__dataclass_params__) == repr(real.__dataclass_params__)
+    for made, expected in zip(dataclasses.fields(plain), dataclasses.fields(real), strict=True):
+        assert [getattr(made, a) for a in ("name", "type", "default", "init", "repr", "hash", "compare", "kw_only")] == \
+            [getattr(expected, a) for a in ("name", "type", "default", "init", "repr", "hash", "compare", "kw_only")]
