@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import cached_property
 from itertools import compress, repeat
 from operator import eq
@@ -263,6 +263,18 @@ class Snapshot:
         """The projects whose file path ``wanted`` accepts, in file order; only those are loaded."""
         paths = self._columns.paths
         return self._records(row for row in self._project_rows if wanted(paths[row]))
+
+    def systems_at(self, paths: Collection[str]) -> list[System]:
+        """The systems whose file path is one of ``paths``, in file order; only those are loaded
+        (:meth:`systems_where` with the test made in C: a run on three files asks 20,000 rows)."""
+        return self._records(self._rows_at(self._system_rows, paths))
+
+    def projects_at(self, paths: Collection[str]) -> list[Project]:
+        """The projects whose file path is one of ``paths`` (see :meth:`systems_at`)."""
+        return self._records(self._rows_at(self._project_rows, paths))
+
+    def _rows_at(self, rows: list[int], paths: Collection[str]) -> Iterator[int]:
+        return compress(rows, map(paths.__contains__, map(self._columns.paths.__getitem__, rows)))
 
     def path_of(self, record: Record | Unreadable) -> str:
         return self._paths[id(record)]

@@ -91,11 +91,20 @@ class TreeState:
     format: int = _FORMAT
 
 
-def _where(root: Path) -> tuple[str, str, str | None]:
+_WHERE = ("rev-parse", "--is-inside-work-tree", "--absolute-git-dir", "--git-path", "index", "--show-prefix")
+
+
+def _start_where(root: Path) -> subprocess.Popen[bytes]:
+    """The question :func:`_where` answers, started (git answers while this process works on)."""
+    return _start(root, *_WHERE, "HEAD^{tree}")
+
+
+def _where(root: Path, started: subprocess.Popen[bytes]) -> tuple[str, str, str | None]:
     """(git directory, the root's prefix in the repository, HEAD's tree or None before the
-    first commit); :class:`ConfigError` outside a work tree or without an index."""
-    asked = ("rev-parse", "--is-inside-work-tree", "--absolute-git-dir", "--git-path", "index", "--show-prefix")
-    status, out, _ = _finish(_start(root, *asked, "HEAD^{tree}"))
+    first commit), from ``started`` (:func:`_start_where`); :class:`ConfigError` outside a work
+    tree or without an index."""
+    asked = _WHERE
+    status, out, _ = _finish(started)
     if status != 0:  # no commit yet (or not a repository: asked again without HEAD to tell)
         status, out, _ = _finish(_start(root, *asked))
         out += b"\n"
@@ -249,14 +258,18 @@ def _unreadable_config(mode: str) -> Unreadable:
     return not_regular(CONFIG_FILE, stat.S_IFDIR | 0o755, True)
 
 
-def read(root: Path, store: Store | None) -> Staged:
+def read(root: Path, store: Store | None, meanwhile: Callable[[], object] | None = None) -> Staged:
     """The registry as staged: :class:`ConfigError` (exit 2) outside a git work tree, without an
-    index, or with unmerged entries."""
+    index, or with unmerged entries. ``meanwhile`` is called while git answers (the checker's
+    imports: on two cores, git's processes then cost no wall time of their own)."""
+    where = _start_where(root)  # (git answers while the stored listing is read)
     stored = store.read(STATE) if store is not None else None
     if not (isinstance(stored, TreeState) and stored.format == _FORMAT):
         stored = None
     diff = _start(root, *_DIFF, stored.tree, "--") if stored is not None else None  # (beside rev-parse)
-    git_dir, prefix, head = _where(root)
+    if meanwhile is not None:
+        meanwhile()
+    git_dir, prefix, head = _where(root, where)
     changes = None
     if diff is not None and stored is not None:
         changes = _changes(_finish(diff))

@@ -104,18 +104,19 @@ def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object
     return Inputs(root, config_raw, store, files, attachments)
 
 
-def gather_staged(root: Path, *, use_cache: bool = True) -> Inputs:
+def gather_staged(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object] | None = None) -> Inputs:
     """:func:`gather` for ``check --staged``: registry.yaml and every record file as git's index
-    holds them (see :mod:`registry.staged`), nothing read from the working tree."""
+    holds them (see :mod:`registry.staged`), nothing read from the working tree. ``meanwhile``
+    is called while git reads its index."""
     store = Store.open(root) if use_cache and cache_enabled() else None
-    staged = staged_index(root, store)
+    staged = staged_index(root, store, meanwhile)
     return Inputs(root, staged.config(), store, staged.files(), staged=staged)
 
 
-def staged_index(root: Path, store: Store | None) -> Staged:
+def staged_index(root: Path, store: Store | None, meanwhile: Callable[[], object] | None = None) -> Staged:
     from registry import staged
 
-    return staged.read(root, store)
+    return staged.read(root, store, meanwhile)
 
 
 def scan(root: Path, store: Store | None = None) -> Sequence[SourceFile]:

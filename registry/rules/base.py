@@ -162,11 +162,11 @@ class Context:
     @functools.cached_property
     def systems(self) -> list[System]:
         # filtered by path before loading: ``check PATHS`` unpickles only its own records
-        return list(self.head.systems) if self.targets is None else self.head.systems_where(self.wants)
+        return list(self.head.systems) if self.targets is None else self.head.systems_at(self.targets)
 
     @functools.cached_property
     def projects(self) -> list[Project]:
-        return list(self.head.projects) if self.targets is None else self.head.projects_where(self.wants)
+        return list(self.head.projects) if self.targets is None else self.head.projects_at(self.targets)
 
     def projects_reached(self, stage: Stage) -> list[Project]:
         """The :attr:`projects` that have reached ``stage`` (:meth:`Project.reached`), in order;
