@@ -194,18 +194,21 @@ def _answer(stdout: IO[bytes], name: str) -> Blob:
     oid, kind, size = header.split()
     data = stdout.read(int(size))
     stdout.read(1)  # the line feed after the content
-    if _object_id(kind, data, len(oid)) != oid:  # whatever made git answer with other bytes
+    if object_id(kind, data, len(oid)) != oid:  # whatever made git answer with other bytes
         raise GitFailed(["cat-file", "--batch"], -1, f"{name}: the content read is not object {oid.decode()}")
     return Blob(name, oid.decode(), kind.decode(), data)
 
 
-def _object_id(kind: bytes, data: bytes, length: int) -> bytes:
+def object_id(kind: bytes, data: bytes, length: int) -> bytes:
     """The id git gives ``data`` as an object of ``kind`` (SHA-1, or SHA-256 in a repository
     of that object format: told by the id's length)."""
     digest = hashlib.sha256() if length == 64 else hashlib.sha1()
     digest.update(b"%s %d\0" % (kind, len(data)))
     digest.update(data)
     return digest.hexdigest().encode()
+
+
+_object_id = object_id  # (its earlier name)
 
 
 # What git answers must be the repository's own objects: a replace ref (refs/replace/*) answers

@@ -37,8 +37,8 @@ from registry.cache import SourceFile, SourceFiles
 from registry.cachestore import Store
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Unreadable
-from registry.gitproc import REAL_OBJECTS, GitFailed, Repo
-from registry.layout import MAX_CONFIG_BYTES, MAX_RECORD_BYTES, UnreadableFile
+from registry.gitproc import REAL_OBJECTS, GitFailed, Repo, object_id
+from registry.layout import MAX_CONFIG_BYTES, MAX_RECORD_BYTES, UnreadableFile, read_regular
 from registry.scanproblems import not_a_record, not_regular, os_problem, too_large
 from registry.stagedlayout import LINK_MODE, REGULAR_MODES, Listing
 
@@ -171,14 +171,23 @@ class Blobs:
     worker starts its own), each answer checked to hash to the id asked for."""
 
     def __init__(self, root: Path, git_dir: str) -> None:
+        self._root = root
         self._repo = Repo(root, Path(git_dir))
         self._pid = os.getpid()
         self._inherited: list[Repo] = []
         self.known: dict[str, bytes] = {}  # read already, by blob id
 
-    def read(self, oid: str) -> bytes:
+    def read(self, oid: str, path: str | None = None) -> bytes:
+        """The bytes of blob ``oid``. ``path``: the file of the working tree that usually holds
+        the same bytes (a file staged and not edited since: what pre-commit leaves); they are
+        taken from there when they hash to ``oid`` — an object id fixes its bytes, wherever
+        they are read —, and from git otherwise (one ``cat-file`` process fewer for the hook)."""
         if oid in self.known:
             return self.known[oid]
+        if path is not None:
+            found = self._from_work_tree(path, oid)
+            if found is not None:
+                return found
         if os.getpid() != self._pid:  # a forked worker: the parent's pipe is not ours to share
             self._inherited.append(self._repo)  # (kept: closing it here would wait for the parent's git)
             self._repo = Repo(Path(self._repo.cwd), Path(self._repo.git_dir))
@@ -187,6 +196,13 @@ class Blobs:
         if blob.kind != "blob" or blob.data is None:
             raise GitFailed(["cat-file", "--batch"], -1, f"{oid}: not a blob in this repository")
         return blob.data
+
+    def _from_work_tree(self, path: str, oid: str) -> bytes | None:
+        try:  # (a regular file only, never through a link, and never more than a record may hold)
+            raw = read_regular(self._root, path, limit=MAX_RECORD_BYTES)
+        except UnreadableFile:
+            return None
+        return raw if object_id(b"blob", raw, len(oid)) == oid.encode("ascii", "replace") else None
 
 
 @plainclass.dataclass
@@ -222,7 +238,7 @@ class Staged:
         mode, oid = found
         if mode not in REGULAR_MODES:  # refused as reading it from a working tree refuses it
             raise ConfigError(_unreadable_config(mode).message)
-        raw = self.state.config[1] if self.state.config and self.state.config[0] == oid else self.blobs.read(oid)
+        raw = self.state.config[1] if self.state.config and self.state.config[0] == oid else self.blobs.read(oid, CONFIG_FILE)
         if len(raw) > MAX_CONFIG_BYTES:
             raise ConfigError(too_large(CONFIG_FILE, len(raw), MAX_CONFIG_BYTES).message)
         return raw
@@ -236,7 +252,7 @@ class Staged:
         found = self.listing.entry(path)
         if found is None or found[0] not in REGULAR_MODES or not found[1]:
             raise UnreadableFile(not_a_record(path))
-        return self.blobs.read(found[1])
+        return self.blobs.read(found[1], path)
 
     def record_bytes(self, path: str, blob: str) -> bytes:
         """A record's bytes by its blob id, for the record cache (a record of the ``--base``
@@ -291,7 +307,7 @@ def _listed(root: Path, tree: str, prefix: str, blobs: Blobs, store: Store | Non
     if changes is None:
         raise GitFailed(["diff-index", "--cached", tree], -1, "git could not compare the index with HEAD")
     entry = listing.others.get(CONFIG_FILE)
-    config = (entry[1], blobs.read(entry[1])) if entry is not None and entry[0] in REGULAR_MODES else None
+    config = (entry[1], blobs.read(entry[1], CONFIG_FILE)) if entry is not None and entry[0] in REGULAR_MODES else None
     state = TreeState(tree, prefix, listing, config)
     if store is not None:
         store.write(STATE, state)  # (pickled now: the patches below are this run's)
@@ -307,7 +323,7 @@ def _patch(listing: Listing, changes: list[Change], blobs: Blobs) -> dict[str, S
     made: dict[str, SourceFile] = {}
     if len(regular) <= _READ_AHEAD:
         for path, oid in regular:
-            raw = blobs.read(oid)
+            raw = blobs.read(oid, path)
             sizes[oid] = len(raw)
             if len(raw) <= MAX_RECORD_BYTES:
                 made[path] = SourceFile(path, raw, oid)
