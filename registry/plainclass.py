@@ -269,7 +269,7 @@ class _Doc:
     """A class's ``__doc__`` when it has no docstring: its name and signature, as dataclasses makes it."""
 
     def __get__(self, instance: object, owner: type) -> str:
-        return owner.__name__ + str(owner.__signature__).replace(" -> None", "")
+        return owner.__name__ + str(getattr(owner, "__signature__")).replace(" -> None", "")
 
 
 def _dataclass_fields(owner: type) -> dict[str, Any]:
