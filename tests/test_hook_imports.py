@@ -19,7 +19,7 @@ import pytest
 from fixturekit import committed_fixture
 from pluginkit import demo_plug_in
 from registry.rules import RULES
-from registry.rules.modulelisting import iter_modules, module_name, walk_packages
+from registry.modulelisting import iter_modules, module_name, walk_packages
 from registry.rules.profiles import SELECTABLE
 
 PROBE = """

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from registry import plainclass
 from registry.pluginsources import package_file
-from registry.rules.modulelisting import iter_modules, walk_packages
+from registry.modulelisting import iter_modules, walk_packages
 
 if TYPE_CHECKING:
     from registry.rules.base import Rule
