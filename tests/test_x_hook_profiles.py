@@ -25,6 +25,7 @@ import pytest
 
 from fixturekit import FIXTURES
 from gitrepo import GitRepo
+from test_profiles_discovery import RULE, plug_in
 
 TODAY = "2026-11-20"
 EDITED = ["systems/czj/czj-budget.yaml", "projects/czj/2024-czj-001.yaml", "projects/dsj/2026-dsj-001.yaml"]
@@ -43,40 +44,17 @@ if sys.argv[1] == "eager":
 from registry import cli
 sys.exit(cli.main(sys.argv[2:]))
 """
-PLUGIN_DECLARATION = '''from registry.rules.profiles import Profile
-
-PROFILE = Profile(id="demo", jurisdiction="示例省示例县", regulation="示例县管理办法", document="示例",
-                  prefix="DM", short_names=("示例县",))
-'''
-PLUGIN_RULE = '''from collections.abc import Iterator
-
-from registry.rules.base import Citation, Context, Kind, NoParams, Problem, problem, rule
-
-DM1_ART = Citation("demo", "第一条", "示例条文。")
-
-
-@rule("DM1", name="no-budget-word", title="名称不含预算", kind=Kind.record, profile="demo", cite=[DM1_ART],
-      fails="name: 预算系统", passes="name: 其他系统")
-def dm1(ctx: Context, params: NoParams) -> Iterator[Problem]:
-    """名称不含“预算”。
-
-    示例。"""
-    for record in [*ctx.systems, *ctx.projects]:
+# The demo plug-in of tests/test_profiles_discovery.py, its rule saying something about every
+# record whose name holds 预算 (so that a plug-in rule left out shows).
+PLUGIN_RULE = RULE.format(profile="demo", rule_id="DM1").replace("    yield from ()\n", """    for record in [*ctx.systems, *ctx.projects]:
         if "预算" in record.name:
             yield problem(record, "name", "名称含预算（示例规则）", "name holds 预算 (demo)")
-'''
+""").replace("Problem, rule", "Problem, problem, rule")
 
 
 def _plugin(folder: Path) -> Path:
-    package = folder / "demo_rules"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(PLUGIN_DECLARATION, "utf-8")
-    (package / "checks.py").write_text(PLUGIN_RULE, "utf-8")
-    info = folder / "demo_profile-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: demo-profile\nVersion: 1.0\n", "utf-8")
-    (info / "entry_points.txt").write_text("[registry.profiles]\ndemo = demo_rules\n", "utf-8")
-    return folder
+    folder.mkdir()
+    return plug_in(folder, rules=PLUGIN_RULE)
 
 
 class Scene:
