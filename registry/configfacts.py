@@ -93,6 +93,8 @@ def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
             or data.get("parameters") or data.get("disabled_rules") or data.get("calendar")):
         return None  # parameters and disabled rules are checked against the rules, a calendar day by day
     units = data["units"]
+    if _hidden(data["jurisdiction"], *(unit["name"] for unit in units), *(a for unit in units for a in unit.get("aliases", ()))):
+        return None  # hidden_text_errors would say more
     ids = [unit["id"] for unit in units]
     listed = set(ids)
     references = [unit.get("parent") for unit in units] + list(data["authorities"].values())
@@ -101,6 +103,12 @@ def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
         return None  # config_reference_errors and select_rules would say more
     return ConfigFacts(data.get("base_branch", found["defaults"]["RegistryConfig.base_branch"]),
                        {unit["id"]: unit["name"] for unit in units})
+
+
+def _hidden(*texts: str) -> bool:
+    from registry.hiddentext import HIDDEN
+
+    return any(HIDDEN.search(text) for text in texts)
 
 
 def _store(root: Path) -> Store | None:
