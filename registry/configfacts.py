@@ -86,15 +86,16 @@ def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
     if found is None or found.get("config_checks") != KNOWN_CONFIG_CHECKS or plug_in_profiles():
         return None  # config_from checks more than what is re-stated here, or a plug-in may fail to load
     try:
-        data = read_simple(decode(raw))
+        text = decode(raw)
+        data = read_simple(text)
     except YamlError:
         return None
+    if _hidden(text):
+        return None  # a hidden character anywhere: hidden_text_errors may say more
     if (data is None or not surely_valid("RegistryConfig", data)
             or data.get("parameters") or data.get("disabled_rules") or data.get("calendar")):
         return None  # parameters and disabled rules are checked against the rules, a calendar day by day
     units = data["units"]
-    if _hidden(data["jurisdiction"], *(unit["name"] for unit in units), *(a for unit in units for a in unit.get("aliases", ()))):
-        return None  # hidden_text_errors would say more
     ids = [unit["id"] for unit in units]
     listed = set(ids)
     references = [unit.get("parent") for unit in units] + list(data["authorities"].values())

@@ -1,10 +1,11 @@
-"""Hidden characters in registry.yaml's public texts (x21's open #9).
+"""Hidden characters in registry.yaml's public texts and identities (x21's open #9).
 
 REG012 looks for invisible characters and bidirectional controls in records only; a unit name in
 registry.yaml holding U+202E (shown reversed: "局政财" for another unit) or a zero-width space
 (two units that look the same) used to pass every command and reach the site and the exports.
-The jurisdiction, each unit's name and its aliases are published texts like a record's name, so a
-hidden character there is a configuration error: exit 2, naming registry.yaml, the line and the
+The jurisdiction, each unit's name and its aliases are published texts like a record's name, and
+reviewers and approvers are shown on the site or matched against people (an approver's address
+that looks like a colleague's but is another identity), so a hidden character there is a configuration error: exit 2, naming registry.yaml, the line and the
 field, and the character — from every command, cached or not, staged or not.
 """
 from __future__ import annotations
@@ -35,6 +36,9 @@ PLACES = {
     "unit-name": ("    name: 金乡县财政局\n", 11, "units[1].name"),
     "alias": (None, 12, "units[1].aliases[0]"),
     "jurisdiction": ("jurisdiction: 金乡县\n", 2, "jurisdiction"),
+    "reviewer": (None, 13, "units[1].reviewers[0]"),
+    "approver": (None, 14, "units[1].approvers[0].email"),
+    "approver-name": (None, 14, "units[1].approvers[0].name"),
 }
 
 
@@ -46,8 +50,14 @@ def planted(tmp_path: Path, place: str, char: str) -> Path:
         text = text.replace("    name: 金乡县财政局\n", f'    name: "金乡县{char}财政局"\n')
     elif place == "alias":
         text = text.replace("    name: 金乡县财政局\n", f'    name: 金乡县财政局\n    aliases: ["财{char}政局"]\n')
-    else:
+    elif place == "jurisdiction":
         text = text.replace("jurisdiction: 金乡县\n", f'jurisdiction: "金乡{char}县"\n')
+    elif place == "reviewer":
+        text = text.replace('    reviewers: ["@jinxiang/czj"]\n', f'    reviewers: ["@jinxiang/c{char}zj"]\n')
+    else:
+        email, name = ("zh{c}ang@czj.gov", "张三") if place == "approver" else ("zhang@czj.gov", "张{c}三")
+        text = text.replace('    reviewers: ["@jinxiang/czj"]\n', '    reviewers: ["@jinxiang/czj"]\n'
+                            f'    approvers: [{{email: "{email.format(c=char)}", name: "{name.format(c=char)}"}}]\n')
     config.write_text(text, encoding="utf-8")
     return root
 
@@ -112,7 +122,7 @@ def test_a_warm_cache_and_a_staged_edit_refuse_it_too(tmp_path: Path, capsys: py
 
 
 
-def test_the_fast_facts_are_never_sure_of_a_hidden_character() -> None:
+def test_the_fast_facts_are_never_sure_of_a_hidden_character(tmp_path: Path) -> None:
     """The history commands take registry.yaml's facts without pydantic when they are sure
     (registry.configfacts): the check must be re-stated there, and they must not be sure of a
     name holding a hidden character."""
@@ -120,10 +130,8 @@ def test_the_fast_facts_are_never_sure_of_a_hidden_character() -> None:
 
     text = (Path(__file__).parent / "fixtures/jinxiang/registry.yaml").read_text(encoding="utf-8")
     assert surely_valid_facts(text.encode("utf-8")) is not None  # (the check is re-stated: not opaque)
-    for char in CHARS.values():
+    for name, char in CHARS.items():
         for place in PLACES:
-            edited = text.replace("    name: 金乡县财政局\n", f'    name: "金乡县{char}财政局"\n') if place == "unit-name" else (
-                text.replace("    name: 金乡县财政局\n", f'    name: 金乡县财政局\n    aliases: ["财{char}政局"]\n')
-                if place == "alias" else text.replace("jurisdiction: 金乡县\n", f'jurisdiction: "金乡{char}县"\n'))
-            assert edited != text
-            assert surely_valid_facts(edited.encode("utf-8")) is None, (place, hex(ord(char)))
+            edited = planted(tmp_path / f"{place}-{name}", place, char) / "registry.yaml"
+            assert edited.read_text("utf-8") != text
+            assert surely_valid_facts(edited.read_bytes()) is None, (place, hex(ord(char)))
