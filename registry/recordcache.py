@@ -217,15 +217,15 @@ class RecordCache:
         known = self._known
         misses: list[int] = []
         entries, read = known.entries, known.shelf.read if known.shelf is not None else None
-        hit_bytes = 0
-        fresh = self._fresh
+        hit_bytes, fresh = 0, self._fresh
         for i in readable:
             f = files[i]
             kind = f.path.split("/", 1)[0]
             key = f"{kind}/{f.blob}"
-            if key in fresh:
+            if key in fresh:  # written by this run: used by these files too, not slack to compact away
                 results[i] = _copy(fresh[key], f.path)
-                where[i] = self._written.get(key)
+                where[i] = lies = self._written.get(key)
+                hit_bytes += lies[2] if lies is not None else 0
                 continue
             found = entries.get(key)
             if found is None or read is None:

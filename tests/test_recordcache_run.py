@@ -96,3 +96,38 @@ def test_diff_base_cold_warm_and_uncached_agree(tmp_path: Path, counted: list[st
     assert len(counted) == parsed_cold  # everything came from the cache
     monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
     assert as_json(compute_diff(root, base="main", today=TODAY), "zh") == cold == warm
+
+
+def test_a_second_snapshot_keeps_the_first_ones_records_and_encodes_only_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``diff --base`` cold: the base snapshot shares most records with the working tree's,
+    which this run has just written. They count as used (not as slack that calls for a
+    compaction), so the base's load appends only its new records: nothing is encoded twice, and
+    the working tree's records stay in the cache for the next run."""
+    from registry import recordcache, recordcodec
+
+    monkeypatch.setattr(recordcache, "_COMPACT_MIN_BYTES", 0)  # compaction due as soon as slack outweighs use
+    encoded: list[str] = []
+    real = recordcodec.dumps
+
+    def dumps(record: Any) -> Any:
+        encoded.append(record.id)
+        return real(record)
+
+    monkeypatch.setattr(recordcodec, "dumps", dumps)
+    (tmp_path / ".git").mkdir()
+    store = Store.open(tmp_path)
+    assert store is not None
+    head = {f"systems/czj/czj-{n}.yaml": text(f"systems/czj/czj-{n}.yaml") for n in "abcdefgh"}
+    base = {**{p: raw for p, raw in head.items() if not p.endswith("-h.yaml")},
+            "systems/czj/czj-z.yaml": text("systems/czj/czj-z.yaml")}
+    records = RecordCache(store, tmp_path)
+    load_snapshot(sources(head), records)
+    assert sorted(encoded) == [f"czj-{n}" for n in "abcdefgh"]
+    load_snapshot(sources(base), records)
+    assert encoded[8:] == ["czj-z"]  # only the base's own record
+    counted: list[str] = []
+    real_load = loader.load_record
+    monkeypatch.setattr(loader, "load_record", lambda path, raw: counted.append(path) or real_load(path, raw))
+    load_snapshot(sources({**head, **base}), RecordCache(store, tmp_path))
+    assert counted == []  # both snapshots' records are in the cache
