@@ -20,7 +20,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from registry.sheetlimits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, SheetError, check_range, too_many_rows
+from registry.sheetlimits import (MAX_BOOK_ROWS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, SheetError, book_rows, check_range,
+                                 too_many_rows)
 
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[int, int, int, int]]
@@ -115,18 +116,20 @@ def merged_ranges(worksheet: Any) -> tuple[tuple[int, int, int, int], ...]:
     return sheet_facts(worksheet).merges
 
 
-def sheet_facts(worksheet: Any) -> SheetFacts:
+def sheet_facts(worksheet: Any, rows_before: int = 0, strings: set[int] | None = None) -> SheetFacts:
     """Merges, hidden rows and columns, the filter, uncomputed formulas and the last filled cell
     of an openpyxl read-only worksheet, read from the sheet's XML (openpyxl keeps none of them in
     read-only mode, which a large file needs). A sheet past the limits of
-    :mod:`registry.sheetlimits` is a :class:`SheetError` as soon as the part says so."""
+    :mod:`registry.sheetlimits` — alone, or with the ``rows_before`` of the workbook's sheets
+    before it — is a :class:`SheetError` as soon as the part says so. The shared strings its
+    cells use are added to ``strings`` (their indices), so that only those are read."""
     source = getattr(worksheet, "_get_source", None)  # ReadOnlyWorksheet: the sheet part of the archive
     if source is None:
         return SheetFacts()
     from openpyxl.xml.constants import SHEET_MAIN_NS  # type: ignore[import-untyped]
     from openpyxl.xml.functions import iterparse  # type: ignore[import-untyped]  # what openpyxl parses with
 
-    reading = _FactsReader(f"{{{SHEET_MAIN_NS}}}")
+    reading = _FactsReader(f"{{{SHEET_MAIN_NS}}}", rows_before, strings)
     with source() as xml:
         for event, element in iterparse(xml, events=("start", "end")):
             reading.take(event, element)
@@ -136,8 +139,9 @@ def sheet_facts(worksheet: Any) -> SheetFacts:
 class _FactsReader:
     """One pass over a sheet part's XML events (see :func:`sheet_facts`)."""
 
-    def __init__(self, ns: str) -> None:
+    def __init__(self, ns: str, rows_before: int = 0, strings: set[int] | None = None) -> None:
         self.ns = ns
+        self.rows_before, self.strings = rows_before, strings
         self.merge, self.row, self.col, self.cell, self.formula, self.value, self.inline = (
             ns + t for t in ("mergeCell", "row", "col", "c", "f", "v", "is"))
         self.merges: list[tuple[int, int, int, int]] = []
@@ -148,6 +152,7 @@ class _FactsReader:
         self.row_number = 0  # the current <row>'s number (1-based); a row may leave out r="…"
         self.column_number = 0
         self.last_row = self.last_column = 0
+        self.filled = 0  # cells with content
 
     def take(self, event: str, element: Any) -> None:
         tag = element.tag
@@ -191,6 +196,14 @@ class _FactsReader:
             return  # a styled empty cell: not content
         if self.row_number > MAX_ROWS:
             raise too_many_rows(self.row_number)
+        self.filled += 1
+        if self.filled > MAX_CELLS:  # the filled range holds at least as many: refused before the part is all read
+            raise SheetError(f"有内容的单元格超过 {MAX_CELLS} 个（到第 {self.row_number} 行），不像是台账：请拆分后分别导入",
+                             f"more than {MAX_CELLS} filled cells")
+        if self.rows_before + self.row_number > MAX_BOOK_ROWS:
+            raise book_rows(self.rows_before + self.row_number)
+        if has_value and self.strings is not None and element.get("t") == "s":
+            self.strings.add(_number((v.text or "").strip(), -1))  # -1, 10⁹: no such string, said when read
         if self.column_number > MAX_COLUMNS:
             check_range(self.row_number, self.column_number)
         self.last_row = max(self.last_row, self.row_number)

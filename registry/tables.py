@@ -18,9 +18,7 @@ the record above; an Excel error value (#REF!) or a formula the file keeps no re
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import re
 from pathlib import Path
 from typing import Any
@@ -30,25 +28,22 @@ from registry.loader import ConfigError
 from registry.sheetlayout import (
     ERROR_VALUES,
     Fault,
-    Grid,
-    Merges,
     SheetFacts,
     SheetGrid,
     error_fault,
-    fill_merged,
     filed_by,
     money_unit_above,
     filled,
     header_rows,
     not_a_record,
     repeats_header,
-    sheet_facts,
 )
 from registry.htmltable import html_grids, looks_like_html
-from registry.sheetlimits import MAX_FILE_BYTES, SheetError, unpacked_size_problem
+from registry.sheetlimits import MAX_FILE_BYTES, SheetError
 from registry.textgrid import text_grid
 from registry.xmlbook import looks_like_spreadsheet_xml, spreadsheet_xml_grids
 from registry.xlsbook import xls_grids
+from registry.xlsxbook import xlsx_grids
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt", ".htm", ".html", ".xml")
 _NUMBERING = frozenset({"序号", "编号序号", "no.", "no"})  # a row-number column's header
@@ -115,7 +110,7 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
     # What the file is, not what it is called: an .xlsx saved under .xls (WPS does), an .xls renamed .xlsx
     if raw.startswith(_ZIP):
-        grids = _xlsx_grids(path, raw)
+        grids = xlsx_grids(path, raw)
     elif suffix in (".xls", ".xml") and looks_like_spreadsheet_xml(raw):  # Excel 2003 XML, saved as .xls by many systems
         try:
             grids = spreadsheet_xml_grids(raw)
@@ -141,52 +136,6 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
 
 def _error(path: Path, zh: str, en: str) -> ConfigError:
     return ConfigError(Message(f"{path}：{zh}", f"{path}: {en}"), path="")
-
-
-def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # only when reading xlsx
-
-    too_large = unpacked_size_problem(raw)
-    if too_large is not None:
-        raise _error(path, too_large, "too large once unzipped")
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl on a damaged or hostile archive raises many kinds: all say "not valid"
-        raise _error(path, f"不是有效的 xlsx 文件（{type(exc).__name__}）：请在 Excel 中另存为 .xlsx",
-                     f"not a valid xlsx file ({exc})") from None
-    try:
-        grids: list[SheetGrid] = []
-        for ws in book.worksheets:
-            try:
-                # read-only mode believes the sheet's own <dimension>, which some programs write wrong
-                # (A1, or too small): the sheet is read up to its last filled cell, whatever it claims,
-                # and no further (a row numbered past the limits, one far cell, are not read cell by cell)
-                facts = sheet_facts(ws)
-                ws.reset_dimensions()
-                grid = ([list(row) for row in ws.iter_rows(max_row=facts.last_row, max_col=facts.last_column,
-                                                           values_only=True)] if facts.last_row else [])
-            except SheetError as exc:
-                raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
-            except Exception as exc:  # openpyxl on a damaged sheet part: whatever it raises, the file is damaged
-                raise _error(path, f"工作表 {ws.title} 已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
-                             f"sheet {ws.title} is damaged ({exc})") from None
-            _mark_uncomputed(grid, facts)
-            try:
-                grids.append(SheetGrid(ws.title, fill_merged(grid, facts.merges), facts, ws.sheet_state != "visible"))
-            except SheetError as exc:
-                raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
-        return grids
-    finally:
-        book.close()
-
-
-def _mark_uncomputed(grid: list[list[Any]], facts: SheetFacts) -> None:
-    """A formula the file keeps no result for (written by a program, never opened in Excel):
-    openpyxl reads it as empty; it is a cell to report, not an empty one."""
-    for row, column, formula in facts.uncomputed:
-        if row < len(grid) and column < len(grid[row]) and grid[row][column] is None:
-            grid[row][column] = Fault(f"={formula}", f"公式 ={formula} 没有计算结果（文件未经 Excel 或 WPS 计算保存）："
-                                                    "请在 Excel 或 WPS 中打开、保存后重新导入")
 
 
 def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = False) -> Sheet | None:

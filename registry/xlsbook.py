@@ -14,7 +14,7 @@ from typing import Any
 from registry.findings import Message
 from registry.loader import ConfigError
 from registry.sheetlayout import SheetFacts, SheetGrid, error_fault, fill_merged
-from registry.sheetlimits import SheetError, check_range
+from registry.sheetlimits import MAX_SHEETS, BookBudget, SheetError, check_range, too_many_sheets
 
 
 def xls_grids(path: Path, raw: bytes) -> list[SheetGrid]:
@@ -28,15 +28,23 @@ def xls_grids(path: Path, raw: bytes) -> list[SheetGrid]:
         raise _error(path, f"不是有效的 xls 文件{hint}：请在 Excel 或 WPS 中打开后另存为 .xlsx",
                      f"not a valid xls file ({exc})") from None
     try:
-        return [_grid(path, book, index) for index in range(book.nsheets)]
+        if book.nsheets > MAX_SHEETS:  # before a sheet is read
+            too_many = too_many_sheets(book.nsheets)
+            raise _error(path, too_many.zh, too_many.en)
+        budget = BookBudget()
+        return [_grid(path, book, index, budget) for index in range(book.nsheets)]
     finally:
         book.release_resources()
 
 
-def _grid(path: Path, book: Any, index: int) -> SheetGrid:
+def _grid(path: Path, book: Any, index: int, budget: BookBudget) -> SheetGrid:
+    """One sheet, read by xlrd (which finds its size only by reading it: the workbook's totals are
+    checked before its cells are turned into a grid, so a workbook costs at most one sheet more
+    than the limits), then let go."""
     try:
         sheet = book.sheet_by_index(index)
         check_range(sheet.nrows, sheet.ncols)
+        budget.add(sheet.nrows, sheet.ncols)
         grid = [[_value(cell, book.datemode) for cell in sheet.row(r)] for r in range(sheet.nrows)]
         merges = tuple((top, left, bottom - 1, right - 1) for top, bottom, left, right in sheet.merged_cells)
         facts = SheetFacts(merges, frozenset(r for r, info in sheet.rowinfo_map.items() if info.hidden),
@@ -50,6 +58,8 @@ def _grid(path: Path, book: Any, index: int) -> SheetGrid:
         return SheetGrid(sheet.name, fill_merged(grid, merges), facts, bool(sheet.visibility))
     except SheetError as exc:
         raise _error(path, f"工作表 {sheet.name}：{exc.zh}", f"sheet {sheet.name}: {exc.en}") from None
+    finally:
+        book.unload_sheet(index)  # xlrd's cells: the grid holds what is needed
 
 
 def _value(cell: Any, datemode: int) -> Any:

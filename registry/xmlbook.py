@@ -13,7 +13,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
 
 from registry.sheetlayout import SheetFacts, SheetGrid, error_fault, fill_merged, out_of_order
-from registry.sheetlimits import MAX_COLUMNS, MAX_ROWS, SheetError, check_range
+from registry.sheetlimits import MAX_BOOK_ROWS, MAX_COLUMNS, MAX_ROWS, BookBudget, SheetError, book_rows, check_range
 
 _NS = "urn:schemas-microsoft-com:office:spreadsheet"
 _SS = f"{{{_NS}}}"
@@ -28,12 +28,14 @@ def looks_like_spreadsheet_xml(raw: bytes) -> bool:
 def spreadsheet_xml_grids(raw: bytes) -> list[SheetGrid]:
     sheets: list[SheetGrid] = []
     reading: _Sheet | None = None
+    budget = BookBudget()
     try:
         for event, element in iterparse(io.BytesIO(raw), events=("start", "end")):
             tag = element.tag
             if event == "start":
                 if tag == _SS + "Worksheet":
-                    reading = _Sheet(element.get(_SS + "Name") or f"Sheet{len(sheets) + 1}")
+                    budget.add_sheet()
+                    reading = _Sheet(element.get(_SS + "Name") or f"Sheet{len(sheets) + 1}", budget.rows)
                 elif tag == _SS + "Row" and reading is not None:
                     reading.start_row(element)
                 continue
@@ -47,7 +49,7 @@ def spreadsheet_xml_grids(raw: bytes) -> list[SheetGrid]:
             elif tag == _X + "Visible" and (element.text or "").strip() in ("SheetHidden", "SheetVeryHidden"):
                 reading.hidden = True
             elif tag == _SS + "Worksheet":
-                sheets.append(reading.grid())
+                sheets.append(reading.grid(budget))
                 reading = None
                 element.clear()
     except ParseError as exc:
@@ -56,8 +58,9 @@ def spreadsheet_xml_grids(raw: bytes) -> list[SheetGrid]:
 
 
 class _Sheet:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, rows_before: int = 0) -> None:
         self.name = name
+        self.rows_before = rows_before  # of the workbook's sheets before this one
         self.row = 0  # the current row's number (1-based)
         self.column = 0
         self.next_column = 1  # a <Column> without ss:Index follows the one before
@@ -76,6 +79,8 @@ class _Sheet:
         self.column = 0
         if self.row > MAX_ROWS:
             check_range(self.row, 1)
+        if self.rows_before + self.row > MAX_BOOK_ROWS:
+            raise book_rows(self.rows_before + self.row)
         if element.get(_SS + "Hidden") in ("1", "true"):
             self.hidden_rows.add(self.row - 1)
 
@@ -105,7 +110,11 @@ class _Sheet:
             check_range(self.last_row, self.last_column)
         self.column = right
 
-    def grid(self) -> SheetGrid:
+    def grid(self, budget: BookBudget) -> SheetGrid:
+        try:
+            budget.add(self.last_row, self.last_column)
+        except SheetError as exc:
+            raise SheetError(f"工作表 {self.name}：{exc.zh}", f"sheet {self.name}: {exc.en}") from None
         grid: list[list[Any]] = [[None] * self.last_column for _ in range(self.last_row)]
         for (r, c), value in self.values.items():
             grid[r][c] = value
