@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from registry.findings import Message
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     target: Path = args.directory
     profiles = parse_profiles(args.profile)
     name = county_name(args.name)
-    units = units_from_table(args.units) if args.units is not None else []
+    units = units_from_table(args.units, lambda line: print(line, file=sys.stderr)) if args.units is not None else []
     _refuse_non_empty(target, args.force)
     text = registry_yaml(county_config(name, profiles, units))
     config = config_from(text.encode("utf-8"))  # what init writes is checked like any registry.yaml
