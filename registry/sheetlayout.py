@@ -26,6 +26,8 @@ from registry.sheetlimits import (MAX_BOOK_ROWS, MAX_CELLS, MAX_COLUMNS, MAX_ROW
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[int, int, int, int]]
 MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not a ledger
+EPOCH_1900 = dt.date(1899, 12, 30)  # day 0 of Excel's date serials (the 1900 date system, with its 1900-02-29)
+EPOCH_1904 = dt.date(1904, 1, 1)  # day 0 in a workbook of the 1904 date system (old Mac Excel: date1904)
 
 _SPACE = re.compile(r"\s+")
 _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总合计", "累计"})
@@ -109,6 +111,7 @@ class SheetGrid:
     grid: Grid
     facts: SheetFacts = dataclasses.field(default_factory=SheetFacts)
     hidden: bool = False
+    epoch: dt.date = EPOCH_1900  # what its numbers count from when they are dates
 
 
 def merged_ranges(worksheet: Any) -> tuple[tuple[int, int, int, int], ...]:

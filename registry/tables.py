@@ -19,6 +19,7 @@ the record above; an Excel error value (#REF!) or a formula the file keeps no re
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from registry.findings import Message
 from registry.loader import ConfigError
 from registry.sheetlayout import (
+    EPOCH_1900,
     ERROR_VALUES,
     Fault,
     SheetFacts,
@@ -76,6 +78,7 @@ class Sheet:
     money_unit: str | None = None  # the money unit a line above the table names (单位：元)
     hidden: bool = False  # a hidden sheet (a stale copy, the lists behind a drop-down): not imported unless named
     notes: list[str] = dataclasses.field(default_factory=list)  # hidden columns left out, cells without a header
+    epoch: dt.date = EPOCH_1900  # the workbook's date system: a date's serial number counts from it
 
     def skipped_lines(self) -> list[str]:
         """``工作表 X 第 N 行：合计行，已跳过``, one line per row set aside."""
@@ -145,7 +148,7 @@ def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = Fa
         return None
     headers, first = located
     sheet = Sheet(found.name, headers, [], filed_by=filed_by(grid, first), money_unit=money_unit_above(grid, first),
-                  hidden=found.hidden)
+                  hidden=found.hidden, epoch=found.epoch)
     header_lines = [*grid[max(0, first - 2):first], headers]
     if not include_hidden:
         _leave_out_hidden_columns(sheet, facts)

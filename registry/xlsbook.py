@@ -13,7 +13,7 @@ from typing import Any
 
 from registry.findings import Message
 from registry.loader import ConfigError
-from registry.sheetlayout import SheetFacts, SheetGrid, error_fault, fill_merged
+from registry.sheetlayout import EPOCH_1900, EPOCH_1904, SheetFacts, SheetGrid, error_fault, fill_merged
 from registry.sheetlimits import MAX_SHEETS, BookBudget, SheetError, check_range, too_many_sheets
 
 
@@ -55,7 +55,8 @@ def _grid(path: Path, book: Any, index: int, budget: BookBudget) -> SheetGrid:
         raise _error(path, f"第 {index + 1} 个工作表已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
                      f"sheet {index + 1} is damaged ({exc})") from None
     try:
-        return SheetGrid(sheet.name, fill_merged(grid, merges), facts, bool(sheet.visibility))
+        return SheetGrid(sheet.name, fill_merged(grid, merges), facts, bool(sheet.visibility),
+                         EPOCH_1904 if book.datemode == 1 else EPOCH_1900)
     except SheetError as exc:
         raise _error(path, f"工作表 {sheet.name}：{exc.zh}", f"sheet {sheet.name}: {exc.en}") from None
     finally:

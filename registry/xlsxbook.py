@@ -16,13 +16,14 @@ relationships, none of which an import uses; the parts it still reads whole are 
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
 from registry.findings import Message
 from registry.loader import ConfigError
-from registry.sheetlayout import Fault, SheetFacts, SheetGrid, fill_merged, sheet_facts
+from registry.sheetlayout import EPOCH_1900, EPOCH_1904, Fault, SheetFacts, SheetGrid, fill_merged, sheet_facts
 from registry.sheetlimits import (MAX_SHARED_STRINGS, MAX_SHEETS, BookBudget, SheetError, too_many_sheets,
                                   unpacked_size_problem)
 from registry.xlsxparts import check_part, date_styles
@@ -39,7 +40,8 @@ def xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
         budget = BookBudget()
         facts = [_facts(path, ws, budget, strings.used) for ws in book.worksheets]
         _read_strings(path, reader, strings)
-        return [_grid(path, ws, found) for ws, found in zip(book.worksheets, facts)]
+        epoch = EPOCH_1904 if book.epoch.year == 1904 else EPOCH_1900  # openpyxl reads workbookPr date1904
+        return [_grid(path, ws, found, epoch) for ws, found in zip(book.worksheets, facts)]
     finally:
         book.close()
 
@@ -146,7 +148,7 @@ def _read_strings(path: Path, reader: Any, strings: SharedStrings) -> None:
                      f"sharedStrings.xml is damaged ({exc})") from None
 
 
-def _grid(path: Path, ws: Any, facts: SheetFacts) -> SheetGrid:
+def _grid(path: Path, ws: Any, facts: SheetFacts, epoch: dt.date) -> SheetGrid:
     try:
         # read-only mode believes the sheet's own <dimension>, which some programs write wrong
         # (A1, or too small): the sheet is read up to its last filled cell, whatever it claims,
@@ -155,7 +157,7 @@ def _grid(path: Path, ws: Any, facts: SheetFacts) -> SheetGrid:
         grid = ([list(row) for row in ws.iter_rows(max_row=facts.last_row, max_col=facts.last_column,
                                                    values_only=True)] if facts.last_row else [])
         _mark_uncomputed(grid, facts)
-        return SheetGrid(ws.title, fill_merged(grid, facts.merges), facts, ws.sheet_state != "visible")
+        return SheetGrid(ws.title, fill_merged(grid, facts.merges), facts, ws.sheet_state != "visible", epoch)
     except SheetError as exc:
         raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
     except Exception as exc:  # openpyxl on a damaged sheet part: whatever it raises, the file is damaged

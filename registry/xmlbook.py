@@ -7,12 +7,13 @@ bombs), within the limits of :mod:`registry.sheetlimits`.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
 
-from registry.sheetlayout import SheetFacts, SheetGrid, error_fault, fill_merged, out_of_order
+from registry.sheetlayout import EPOCH_1904, SheetFacts, SheetGrid, error_fault, fill_merged, out_of_order
 from registry.sheetlimits import MAX_BOOK_ROWS, MAX_COLUMNS, MAX_ROWS, BookBudget, SheetError, book_rows, check_range
 
 _NS = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -29,6 +30,7 @@ def spreadsheet_xml_grids(raw: bytes) -> list[SheetGrid]:
     sheets: list[SheetGrid] = []
     reading: _Sheet | None = None
     budget = BookBudget()
+    date1904 = False
     try:
         for event, element in iterparse(io.BytesIO(raw), events=("start", "end")):
             tag = element.tag
@@ -39,6 +41,8 @@ def spreadsheet_xml_grids(raw: bytes) -> list[SheetGrid]:
                 elif tag == _SS + "Row" and reading is not None:
                     reading.start_row(element)
                 continue
+            if tag == _X + "Date1904":  # in <ExcelWorkbook>, outside any sheet
+                date1904 = True
             if reading is None:
                 continue
             if tag == _SS + "Cell":
@@ -54,7 +58,7 @@ def spreadsheet_xml_grids(raw: bytes) -> list[SheetGrid]:
                 element.clear()
     except ParseError as exc:
         raise SheetError(f"不是有效的 Excel 2003 XML 表格（{exc}）：请在 Excel 中打开后另存为 .xlsx", f"not valid SpreadsheetML ({exc})") from None
-    return sheets
+    return [dataclasses.replace(sheet, epoch=EPOCH_1904) for sheet in sheets] if date1904 else sheets
 
 
 class _Sheet:
