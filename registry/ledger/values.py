@@ -60,7 +60,9 @@ _TO_WAN = {"亿": 1e4, "万": 1.0, "千": 1e-1, "元": 1e-4}
 _DATE_PATTERNS = (
     re.compile(r"^(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*(?:[-./月]\s*(?P<d>\d{1,2})\s*[日号]?|月份?)?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>)$"),  # 202305: a year and month run together
 )
+_LAST_DAY = dt.date(2100, 12, 31)  # a serial past it is no date of a county's systems (202305 would be 2453-11-20)
 _SHORT_YEAR = re.compile(r"^(?P<y>\d{2})\s*年\s*(?P<rest>\d{1,2}\s*月.*)$")
 _VAGUE = re.compile(r"^(?P<y>\d{4})\s*年?度?\s*(?P<what>第?[一二三四1-4]季度|[Qq][1-4]|[上下]半年|年?[初中底末])?$")
 _FIRST_SERIAL = 10000  # 1927-05-18: smaller numbers in a date column are no dates of a county's systems
@@ -139,11 +141,10 @@ def _serial(number: float, epoch: dt.date = EPOCH_1900) -> dt.date:
             raise CellError(f"数字 {year}.1 可能是 {year}年1月 或 {year}年10月：请写成 {year}年1月 或 {year}年10月")
         if len(month) <= 2 and 1 <= int(month.ljust(1, "0")) <= 12:
             return dt.date(int(year), int(month), 1)
-    if _FIRST_SERIAL <= number < 2958466:
-        try:
-            return epoch + dt.timedelta(days=int(number))
-        except OverflowError:  # past 9999-12-31 counted from 1904
-            pass
+    if float(number).is_integer() and len(str(int(number))) in (6, 8):  # 20230501, 202305 typed as numbers
+        return to_date(str(int(number)))
+    if _FIRST_SERIAL <= number <= (_LAST_DAY - epoch).days:
+        return epoch + dt.timedelta(days=int(number))
     raise CellError(f"无法识别的日期 {text_of(number)!r}：可写 2024-03-01、2024/3/1、2024.03.01 或 2024年3月")
 
 

@@ -2,7 +2,8 @@
 datemode of an .xls, ``<Date1904/>`` in Excel 2003 XML): a date's serial number counts from
 1904-01-01, 1,462 days later than in the 1900 system. A date cell and a serial number left in a
 General-formatted cell are read with the workbook's own epoch in every reader — never four years
-and a day early."""
+and a day early. And dates typed as numbers the way ledgers do (20230501, 202305) are read as
+written, never as serials of the 25th century."""
 from __future__ import annotations
 
 import datetime as dt
@@ -105,3 +106,35 @@ def test_a_serial_past_the_last_day_from_1904_is_refused_not_a_traceback() -> No
         to_date(2958465, epoch=EPOCH_1904)
     with pytest.raises(CellError, match="只写了年份"):  # 2019 in a date cell: still a year, whatever the epoch
         to_date(2019, epoch=EPOCH_1904)
+
+
+# ------------------------------------------------------------------ dates typed as numbers
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    (20230501, dt.date(2023, 5, 1)), ("20230501", dt.date(2023, 5, 1)),  # yyyymmdd in a General cell
+    (202305, dt.date(2023, 5, 1)), ("202305", dt.date(2023, 5, 1)),  # yyyymm: not serial 202305 (2453-11-20)
+    (199912, dt.date(1999, 12, 1)), (43952, MAY_DAY), (73415, dt.date(2100, 12, 31)),
+])
+def test_a_date_typed_as_a_number_is_read_as_written(typed: Any, read: dt.date) -> None:
+    assert to_date(typed) == read
+
+
+@pytest.mark.parametrize("typed", [202313, 20231345, 73416, 150000, 99999999, -5])
+def test_a_number_that_is_no_date_of_a_county_s_system_is_refused_never_read_as_one(typed: int) -> None:
+    from registry.ledger.values import CellError
+
+    with pytest.raises(CellError, match="无法识别的日期"):
+        to_date(typed)
+
+
+def test_a_ledger_with_dates_typed_as_numbers_imports_them(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(SYSTEM_HEADER)
+    sheet.append([1, "甲系统", "财政局", "在用", 20200501, "自建机房"])
+    sheet.append([2, "乙系统", "财政局", "在用", 202005, "自建机房"])
+    book.save(tmp_path / "台账.xlsx")
+    root = county(tmp_path)
+    assert run(root, tmp_path / "台账.xlsx") == 0
+    assert _online(root) == [str(MAY_DAY)] * 2
