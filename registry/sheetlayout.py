@@ -45,6 +45,16 @@ _MONEY_UNIT_ABOVE = re.compile(r"(?:金额|资金|投资|计量)?单位[:：](?P
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百]+(部分|类|批))")
 
 
+# A template's line of filling hints under its header: （必填）, 必填，写全称, 格式：2023年5月, 如：财政局
+_HINT = re.compile(r"^([（(【\[].*[）)】\]]|(必填|选填|非必填|必须填写|请填写|填写说明|请选择|下拉选择|格式|如|例如|例)([:：，,（(].*)?)$")
+
+
+def hint_row(cells: Sequence[Any]) -> bool:
+    """A template's filling hints under its header (每格都是“（必填）”“格式：2023年5月”这样的说明), not a record."""
+    keys = [_key(v) for v in cells if filled(v)]
+    return len(keys) >= 2 and all(_HINT.match(key) for key in keys)
+
+
 class MergeError(SheetError):
     """The sheet's merged cells cannot be those of a real sheet (overlapping, or too many)."""
 

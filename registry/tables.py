@@ -37,6 +37,7 @@ from registry.sheetlayout import (
     money_unit_above,
     filled,
     header_rows,
+    hint_row,
     not_a_record,
     repeats_header,
 )
@@ -47,10 +48,14 @@ from registry.xmlbook import looks_like_spreadsheet_xml, spreadsheet_xml_grids
 from registry.xlsbook import xls_grids
 from registry.xlsxbook import xlsx_grids
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt", ".htm", ".html", ".xml")
+SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".csv", ".tsv", ".txt", ".htm", ".html", ".xml")
 _NUMBERING = frozenset({"序号", "编号序号", "no.", "no"})  # a row-number column's header
 _DITTO = frozenset({"同上", "〃", "″", "\"", "”", "同上单位"})  # "the same as the row above"
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an .xlsx and an .xls file begin
+_WPS = (".et", ".ett")  # WPS 表格's own files: often an .xls or .xlsx inside, read when they are
+_OTHER_FORMATS = {".et": "WPS 表格文件", ".ett": "WPS 表格模板", ".ods": "OpenDocument 表格", ".fods": "OpenDocument 表格",
+                  ".xlsb": "Excel 二进制工作簿", ".numbers": "Numbers 表格"}
+_SAVE_AS = "请在 WPS 或 Excel 中打开，点“文件 → 另存为”，文件类型选“Excel 工作簿（*.xlsx）”，保存后导入新文件"
 _SPACE = re.compile(r"\s+")
 # Full-width and half-width brackets alike: 总投资（万元） = 总投资(万元)
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）", ":": "：", "*": ""})
@@ -100,7 +105,9 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
     spreadsheet numbers it) when given, else the one :func:`header_rows` finds. Hidden rows and
     columns are set aside (and said) unless ``include_hidden``."""
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix in _OTHER_FORMATS and suffix not in _WPS:
+        raise _error(path, f"{_OTHER_FORMATS[suffix]}（{suffix}）不能直接导入：{_SAVE_AS}", f"{suffix} files cannot be read: save as .xlsx")
+    if suffix not in SUFFIXES and suffix not in _WPS:
         raise _error(path, f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请提供 .xlsx、.xls 或 .csv 文件",
                      f"unsupported file type {path.suffix!r}: give an .xlsx, .xls or .csv file")
     try:
@@ -111,6 +118,23 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
         raw = path.read_bytes()
     except OSError as exc:
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
+    grids = _wps_grids(path, raw) if suffix in _WPS else _grids(path, suffix, raw)
+    given = header_row - 1 if header_row is not None else None
+    return [sheet for found in grids if (sheet := _sheet(found, given, include_hidden)) is not None]
+
+
+def _wps_grids(path: Path, raw: bytes) -> list[SheetGrid]:
+    """A WPS 表格 file (.et): read when it holds an .xlsx or .xls workbook, else said what to do."""
+    why = "不是 WPS 能另存的 Excel 格式"
+    if raw.startswith((_ZIP, _OLE)):
+        try:
+            return xlsx_grids(path, raw) if raw.startswith(_ZIP) else xls_grids(path, raw)
+        except ConfigError as exc:
+            why = exc.message.zh.removeprefix(f"{path}：").split("：")[0]
+    raise _error(path, f"WPS 表格文件（{path.suffix}）无法直接读取（{why}）：{_SAVE_AS}", "a WPS .et file: save as .xlsx")
+
+
+def _grids(path: Path, suffix: str, raw: bytes) -> list[SheetGrid]:
     # What the file is, not what it is called: an .xlsx saved under .xls (WPS does), an .xls renamed .xlsx
     if raw.startswith(_ZIP):
         grids = xlsx_grids(path, raw)
@@ -133,8 +157,7 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
             grids = [SheetGrid(path.name, text_grid(raw))]
         except ValueError as exc:
             raise _error(path, str(exc), "not a readable text table") from None
-    given = header_row - 1 if header_row is not None else None
-    return [sheet for found in grids if (sheet := _sheet(found, given, include_hidden)) is not None]
+    return grids
 
 
 def _error(path: Path, zh: str, en: str) -> ConfigError:
@@ -160,6 +183,8 @@ def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = Fa
         reason = not_a_record(row.cells, first + offset, facts.merges)
         if reason is None and repeats_header(cells, header_lines):
             reason = "重复的表头行"  # printed at the top of every page
+        if reason is None and not sheet.rows and hint_row(cells):
+            reason = "表头下的填写说明行"  # （必填）（格式：2023年5月）under each title of a template
         if reason is None and numbering and all(i in numbering for i, v in enumerate(cells) if filled(v)):
             reason = "只有序号的空行"  # a template numbered 1–50 in advance, filled as far as the unit's systems go
         if reason is None and not include_hidden and first + offset in facts.hidden_rows:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,14 @@ from registry.loader import ConfigError
 from registry.sheetlayout import EPOCH_1900, EPOCH_1904, Fault, SheetFacts, SheetGrid, fill_merged, sheet_facts
 from registry.sheetlimits import (MAX_SHARED_STRINGS, MAX_SHEETS, BookBudget, SheetError, too_many_sheets,
                                   unpacked_size_problem)
-from registry.xlsxparts import check_part, date_styles
+from registry.xlsxparts import check_part, date_styles, transitional
 
 
 def xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
     too_large = unpacked_size_problem(raw)
     if too_large is not None:
         raise _error(path, too_large, "too large once unzipped")
+    raw = _as_transitional(path, raw)
     strings = SharedStrings()
     reader = _open(path, raw, strings)
     book = reader.wb
@@ -60,6 +62,17 @@ class SharedStrings:
             return self.texts[index]
         except KeyError:
             raise IndexError(f"no shared string {index}") from None
+
+
+def _as_transitional(path: Path, raw: bytes) -> bytes:
+    """A Strict Open XML workbook as the transitional one openpyxl reads; any other unchanged."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return transitional(archive) or raw
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        return raw  # left to openpyxl, which says the file is damaged
 
 
 def _open(path: Path, raw: bytes, strings: SharedStrings) -> Any:

@@ -96,3 +96,34 @@ def _integer(text: str | None) -> int:
         return int(text or 0)
     except ValueError:
         return 0
+
+
+# Strict Open XML (Excel's "Strict Open XML 电子表格"): the parts of a transitional .xlsx under other
+# namespace names, which openpyxl does not know. The names are mapped back; nothing else differs for
+# what an import reads (a date may be an ISO text, t="d", which openpyxl reads).
+_STRICT = (
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/drawingml/", b"http://schemas.openxmlformats.org/drawingml/2006/"),
+)
+
+
+def transitional(archive: Any) -> bytes | None:
+    """The Strict Open XML workbook in ``archive`` written as a transitional one (a new zip), or
+    None when it is not Strict. Its parts are read whole: the caller has bounded their size."""
+    import io
+    import zipfile
+
+    names = archive.namelist()
+    if "_rels/.rels" not in names or _STRICT[1][0] not in archive.read("_rels/.rels"):
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as written:
+        for name in names:
+            data = archive.read(name)
+            if name.endswith((".xml", ".rels")):
+                for strict, plain in _STRICT:
+                    data = data.replace(strict, plain)
+            written.writestr(name, data)
+    return out.getvalue()
