@@ -266,3 +266,19 @@ def test_a_workbook_part_of_more_elements_than_any_workbook_is_refused(tmp_path:
         text = archive.read("xl/workbook.xml").decode()
     file = _with_part(file, "xl/workbook.xml", text.replace("</workbook>", f"<definedNames>{names}</definedNames></workbook>"))
     assert "xl/workbook.xml 有超过" in _refusal(file)
+
+
+def test_an_xls_whose_shared_string_table_claims_millions_is_refused_before_xlrd_reads_it(tmp_path: Path) -> None:
+    """xlrd reads every text of an .xls's SST record into a list as it opens the file, as many as
+    the record says: the count is read first, and one past the limit refused."""
+    import struct
+
+    from registry.sheetlimits import MAX_SHARED_STRINGS
+    from registry.xlsbook import shared_string_count
+
+    data = bytearray(_xls(tmp_path / "a.xls", 1, 1).read_bytes())
+    assert shared_string_count(bytes(data)) == 3  # 系统名称, 所属单位, 甲系统
+    at = next(i for i in range(len(data) - 12) if data[i:i + 2] == b"\xfc\x00" and data[i + 8:i + 12] == struct.pack("<i", 3))
+    data[at + 8:at + 12] = struct.pack("<i", MAX_SHARED_STRINGS + 1)
+    (tmp_path / "b.xls").write_bytes(bytes(data))
+    assert "共享字符串表有" in _refusal(tmp_path / "b.xls")
