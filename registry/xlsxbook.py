@@ -3,7 +3,7 @@
 
 - the number of sheets, from the workbook part, before any sheet is opened;
 - the rows and cells of all sheets together, each sheet's filled range found by our own pass over
-  its XML (:func:`registry.sheetlayout.sheet_facts`) before openpyxl reads its cells;
+  its XML (:func:`registry.xlsxfacts.sheet_facts`) before openpyxl reads its cells;
 - the shared strings (``sharedStrings.xml``, the texts all cells share): openpyxl reads every one
   of them into a list when it opens a workbook — seven million empty strings in a part of 126 MB
   cost a minute and a gigabyte. Here only the strings the sheets' cells use are kept, read after
@@ -24,9 +24,10 @@ from typing import Any
 
 from registry.findings import Message
 from registry.loader import ConfigError
-from registry.sheetlayout import EPOCH_1900, EPOCH_1904, Fault, SheetFacts, SheetGrid, fill_merged, sheet_facts
+from registry.sheetlayout import EPOCH_1900, EPOCH_1904, Fault, SheetFacts, SheetGrid, fill_merged
 from registry.sheetlimits import (MAX_SHARED_STRINGS, MAX_SHEETS, BookBudget, SheetError, too_many_sheets,
                                   unpacked_size_problem)
+from registry.xlsxfacts import sheet_facts
 from registry.xlsxparts import check_part, date_styles, transitional
 
 

@@ -13,8 +13,9 @@ import io
 from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
 
-from registry.sheetlayout import EPOCH_1904, SheetFacts, SheetGrid, error_fault, fill_merged, out_of_order
+from registry.sheetlayout import EPOCH_1904, SheetFacts, SheetGrid, error_fault, fill_merged
 from registry.sheetlimits import MAX_BOOK_ROWS, MAX_COLUMNS, MAX_ROWS, BookBudget, SheetError, book_rows, check_range
+from registry.xlsxfacts import out_of_order
 
 _NS = "urn:schemas-microsoft-com:office:spreadsheet"
 _SS = f"{{{_NS}}}"

@@ -19,7 +19,8 @@ from test_import import county, records
 from registry.cli import main
 from registry.enums import Nature
 from registry.ledger.values import funding_sources, to_enum
-from registry.sheetlayout import MergeError, SheetFacts, SheetGrid, fill_merged, filled, header_rows, merged_ranges
+from registry.sheetlayout import MergeError, SheetFacts, SheetGrid, fill_merged, filled, header_rows
+from registry.xlsxfacts import merged_ranges
 from registry.tables import _sheet, read_table
 
 
