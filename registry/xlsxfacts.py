@@ -174,4 +174,6 @@ def _bounds(boundaries: Any, ref: str | None) -> tuple[int, int, int, int]:
                          f"unreadable merged range {ref!r}") from None
     if None in (left, top, right, bottom):  # a whole row or column: no real sheet merges one
         raise MergeError(f"合并单元格的区域 {ref!r} 是整行或整列：请取消合并后另存", f"merged range {ref!r} spans a whole row or column")
+    if left > right or top > bottom:  # C1:A3: Excel writes the top-left cell first
+        raise MergeError(f"合并单元格的区域 {ref!r} 首尾颠倒：请在 Excel 中打开后另存", f"merged range {ref!r} is backwards")
     return top - 1, left - 1, bottom - 1, right - 1
