@@ -62,7 +62,7 @@ class BookBudget:
 
 
 def too_many_sheets(count: int) -> SheetError:
-    return SheetError(f"工作簿有 {count} 个以上的工作表（或表格），超过 {MAX_SHEETS} 个，不像是一个县的台账："
+    return SheetError(f"工作簿的工作表（或表格）超过 {MAX_SHEETS} 个（至少 {count} 个），不像是一个县的台账："
                       "请删去不需要的工作表，或拆分为几个文件分别导入", f"more than {MAX_SHEETS} sheets or tables")
 
 
