@@ -95,3 +95,30 @@ def test_every_value_openpyxl_reads_is_in_the_grid(sheet: str, strings: list[str
         assert r < len(grid.grid) and c < len(grid.grid[r]), (r, c, value, sheet)
         kept = grid.grid[r][c]
         assert kept == value or (isinstance(value, float) and math.isnan(value) and math.isnan(kept)), (r, c, value, kept)
+
+
+_HTML_PIECES = st.sampled_from(["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", '<td rowspan="3">',
+                                '<td colspan="99999999">', '<td rowspan="-1">', '<tr style="display:none">', "<br>",
+                                "<caption>表</caption>", "系统名称", "所属单位", "甲系统", "&nbsp;", "&#0;", "<!--", "-->"])
+_XML_PIECES = st.sampled_from(['<Worksheet ss:Name="表">', "</Worksheet>", "<Table>", "</Table>", "<Row>", "</Row>",
+                               '<Row ss:Index="3">', '<Row ss:Index="٥">', '<Row ss:Hidden="1">', "<Cell>", "</Cell>",
+                               '<Cell ss:Index="2">', '<Cell ss:MergeAcross="2">', '<Cell ss:MergeDown="999999999">',
+                               '<Data ss:Type="String">系统名称</Data>', '<Data ss:Type="Number">1e400</Data>',
+                               '<Data ss:Type="DateTime">2023-05-01T00:00:00.000</Data>', '<Data ss:Type="Error">#N/A</Data>',
+                               '<ExcelWorkbook xmlns="urn:schemas-microsoft-com:office:excel"><Date1904/></ExcelWorkbook>'])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["html", "xml"]), pieces=st.data())
+def test_no_web_page_or_excel_2003_xml_gives_a_traceback(kind: str, pieces: st.DataObject) -> None:
+    body = "".join(pieces.draw(st.lists(_HTML_PIECES if kind == "html" else _XML_PIECES, max_size=40)))
+    text = (f"<html><body>{body}</body></html>" if kind == "html" else
+            '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            f'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">{body}</Workbook>')
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.xls"
+        path.write_text(text, encoding="utf-8")
+        try:
+            read_table(path)
+        except ConfigError as exc:
+            assert str(path) in exc.message.zh
