@@ -28,6 +28,14 @@ def _online(root: Path) -> list[str]:
     return sorted(str(r["online_since"]) for r in records(root).values())
 
 
+def _both_read_as_may_day(tmp_path: Path, file: Path) -> None:
+    (found,) = read_table(file)
+    assert found.epoch == EPOCH_1904
+    root = county(tmp_path)
+    assert run(root, file) == 0
+    assert _online(root) == [str(MAY_DAY)] * 2
+
+
 def _rows() -> list[list[Any]]:
     return [[1, "甲系统", "财政局", "在用", SERIAL_1904, "自建机房"],  # a serial in a General cell
             [2, "乙系统", "财政局", "在用", dt.datetime(2020, 5, 1), "自建机房"]]  # a date cell
@@ -41,11 +49,7 @@ def test_an_xlsx_in_the_1904_date_system(tmp_path: Path) -> None:
     for row in _rows():
         sheet.append(row)
     book.save(tmp_path / "台账.xlsx")
-    (found,) = read_table(tmp_path / "台账.xlsx")
-    assert found.epoch == EPOCH_1904
-    root = county(tmp_path)
-    assert run(root, tmp_path / "台账.xlsx") == 0
-    assert _online(root) == [str(MAY_DAY)] * 2
+    _both_read_as_may_day(tmp_path, tmp_path / "台账.xlsx")
 
 
 def test_an_xls_in_the_1904_date_system(tmp_path: Path) -> None:
@@ -61,11 +65,7 @@ def test_an_xls_in_the_1904_date_system(tmp_path: Path) -> None:
         for c, value in enumerate(row):
             sheet.write(r, c, value, dates) if isinstance(value, dt.datetime) else sheet.write(r, c, value)
     book.save(str(tmp_path / "台账.xls"))
-    (found,) = read_table(tmp_path / "台账.xls")
-    assert found.epoch == EPOCH_1904
-    root = county(tmp_path)
-    assert run(root, tmp_path / "台账.xls") == 0
-    assert _online(root) == [str(MAY_DAY)] * 2
+    _both_read_as_may_day(tmp_path, tmp_path / "台账.xls")
 
 
 def _spreadsheet_xml(date1904: bool) -> str:
