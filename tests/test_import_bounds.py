@@ -282,3 +282,13 @@ def test_an_xls_whose_shared_string_table_claims_millions_is_refused_before_xlrd
     data[at + 8:at + 12] = struct.pack("<i", MAX_SHARED_STRINGS + 1)
     (tmp_path / "b.xls").write_bytes(bytes(data))
     assert "共享字符串表有" in _refusal(tmp_path / "b.xls")
+
+
+def test_thousands_of_hidden_column_ranges_cost_one_pass_over_the_columns(tmp_path: Path) -> None:
+    """16,000 ``<col min="1" max="16384" hidden="1"/>``: each column is looked at once, not once per range."""
+    from registry.sheetlayout import SheetFacts
+
+    facts = SheetFacts(hidden_columns=((0, 16383),) * 16_000 + ((5, 9), (20, 20)))
+    assert facts.column_hidden(0) and facts.column_hidden(16383) and not facts.column_hidden(16384)
+    partial = SheetFacts(hidden_columns=((5, 9), (7, 12), (20, 20), (3, 4)))
+    assert [c for c in range(25) if partial.column_hidden(c)] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20]
