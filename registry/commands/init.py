@@ -11,6 +11,7 @@ from pathlib import Path
 
 from registry.findings import Message
 from registry.loader import CONFIG_FILE, ConfigError, config_from, load_config
+from registry.safewrite import check_inside, write_text_inside
 
 NAME = "init"
 HELP = "为一个县（区、市、旗）新建完整的登记簿仓库"
@@ -72,18 +73,17 @@ def _refuse_non_empty(target: Path, force: bool) -> None:
 def _write(target: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
     """Write each file that does not exist yet; nothing existing is overwritten, and no
     placeholder goes into a record folder that already holds files."""
-    written, kept = [], []
-    for rel, content in files.items():
-        path = target / rel
-        if path.name == ".gitkeep" and path.parent.is_dir() and any(path.parent.iterdir()):
-            continue
-        if path.exists() or path.is_symlink():
-            kept.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8", newline="\n")
-        written.append(rel)
-    return written, kept
+    kept = [rel for rel in files if (target / rel).exists() or (target / rel).is_symlink()]
+    new = [rel for rel in files if rel not in kept and not _placeholder_beside_files(target / rel)]
+    for rel in new:  # a folder of DIR that is a link (--force): refused before anything is written
+        check_inside(target, target / rel)
+    for rel in new:
+        write_text_inside(target, target / rel, files[rel])
+    return new, kept
+
+
+def _placeholder_beside_files(path: Path) -> bool:
+    return path.name == ".gitkeep" and path.parent.is_dir() and any(path.parent.iterdir())
 
 
 def _git_init(target: Path, branch: str) -> str:
