@@ -16,12 +16,12 @@ signing and writing: :mod:`registry.cachestore`):
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from operator import attrgetter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, overload
 
+from registry import plainclass
 from registry.cachestore import CACHE_DIR as CACHE_DIR
 from registry.cachestore import DISABLE_ENV as DISABLE_ENV
 from registry.cachestore import Store as Store
@@ -39,7 +39,7 @@ def blob_id(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class SourceFile:
     """A record file as read for one run: path relative to the root, bytes, blob id."""
 
@@ -113,7 +113,7 @@ def columns_of(files: Sequence[SourceFile]) -> tuple[list[str], list[str]]:
     return list(map(attrgetter("path"), files)), list(map(attrgetter("blob"), files))
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class RunEntry:
     report: Any  # registry.findings.Report
     documents: dict[str, str | None]  # document reference -> how it resolved during the run

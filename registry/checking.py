@@ -9,13 +9,13 @@ reuses a whole report when none of its inputs changed (:func:`check_report`, and
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 from itertools import compress
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from registry import plainclass
 from registry.cache import RecordingResolver, RunCache, SourceFile, blob_id, columns_of
 from registry.cachestore import StaleCache, Store
 from registry.configfacts import checked_config
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from registry.target import Target
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Run:
     config: RegistryConfig  # what record rules ran with (the target's rule choice under --base)
     selection: Selection
@@ -137,7 +137,7 @@ def check_report(
         return checked.run.report
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class _Checked:
     run: Run
     documents: dict[str, str | None]  # every document reference the rules resolved, and how
@@ -160,8 +160,8 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
             store = inputs.store  # rebuilt from the files alone: nothing of the damaged cache is read
         # every file read again, its bytes kept: nothing is read twice, so nothing can change between
         fresh = inputs.rescan() if inputs.staged is not None else \
-            dataclasses.replace(inputs, files=scan(inputs.root), attachments=frozenset())
-        return dataclasses.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader()), plain=plain),
+            plainclass.replace(inputs, files=scan(inputs.root), attachments=frozenset())
+        return plainclass.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader()), plain=plain),
                                    complete=False)
 
 

@@ -7,11 +7,11 @@ the one the merge would put in force.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from registry import plainclass
 from registry.findings import Message
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ _UNIT_FIELDS = ("kind", "parent", "reviewers", "approvers")
 _COMPARED = {"profiles", "disabled_rules", "parameters", "authorities", "units", "base_branch", "jurisdiction"}
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class ConfigChange:
     """One item of the configuration that changed; ``field`` is its dotted place in the new
     registry.yaml (or the nearest one still there)."""

@@ -19,7 +19,6 @@ the memory off.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
@@ -27,6 +26,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from registry import plainclass
 from registry.layout import read_config
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ _FORMAT = 2  # bump when ConfigFacts or _Checked changes
 _KEEP = 8  # distinct registry.yaml contents remembered (the newest)
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class ConfigFacts:
     """The facts of a registry.yaml that passed :func:`registry.loader.load_config`."""
 
@@ -192,7 +192,7 @@ def _twins_fit() -> bool:
             and "registry.models.project" not in sys.modules and shapes() is not None)
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class _Checked:
     """What :func:`checked_config` remembers: the validated configuration (pickled: the model
     is unpickled, importing pydantic, only when a run needs it), its twin, and the rules by ID

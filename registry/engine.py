@@ -2,11 +2,11 @@
 rule ID, severity, citation and the position of each problem."""
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from registry import plainclass
 from registry.findings import Finding, Message, Report, RuleInfo, Summary
 from registry.errors import validation_error
 from registry.loader import CONFIG_FILE, ConfigError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from registry.models import RegistryConfig
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Selection:
     """The rules in force for a registry, each with its parameters."""
 

@@ -6,9 +6,9 @@ not the models: the command line and the warm path of ``registry check`` name it
 loading pydantic."""
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
+from registry import plainclass
 from registry.findings import Message
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CONFIG_FILE = "registry.yaml"
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class ConfigError(Exception):
     """registry.yaml (or the command line) cannot be used: exit 2."""
 

@@ -1,8 +1,9 @@
 """What checking produces: findings, collected first and rendered later by a reporter."""
 from __future__ import annotations
 
-import dataclasses
 from enum import StrEnum
+
+from registry import plainclass
 
 
 class Severity(StrEnum):
@@ -10,7 +11,7 @@ class Severity(StrEnum):
     warning = "warning"
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Message:
     """A message in both languages; the reporter picks one (``--lang``)."""
 
@@ -21,7 +22,7 @@ class Message:
         return self.en if lang == "en" else self.zh
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
+@plainclass.dataclass(frozen=True, eq=False)
 class Unreadable:
     """A file that is not a valid record: REG001 (cannot be read as one), REG002 (schema) or
     REG003 (not where, or not what, a record must be). Here, below both the file layout and
@@ -35,7 +36,7 @@ class Unreadable:
     message: Message
 
 
-@dataclasses.dataclass(frozen=True, order=True)
+@plainclass.dataclass(frozen=True, order=True)
 class Finding:
     """One problem at a place. Orders by position, then rule (as yamllint's LintProblem)."""
 
@@ -43,11 +44,11 @@ class Finding:
     line: int
     column: int
     rule: str
-    severity: Severity = dataclasses.field(compare=False)
-    field: str = dataclasses.field(compare=False)
-    message: Message = dataclasses.field(compare=False)
-    citation: str = dataclasses.field(compare=False, default="")
-    quote: str = dataclasses.field(compare=False, default="")
+    severity: Severity = plainclass.field(compare=False)
+    field: str = plainclass.field(compare=False)
+    message: Message = plainclass.field(compare=False)
+    citation: str = plainclass.field(compare=False, default="")
+    quote: str = plainclass.field(compare=False, default="")
 
     def as_json(self, lang: str) -> dict[str, object]:
         return {
@@ -62,7 +63,7 @@ class Finding:
         }
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class RuleInfo:
     """What a report says about a rule it cites, stamped by whoever ran the rule (the engine
     for record rules, the audit for AUD rules), so that reporters need no rule registry."""
@@ -77,22 +78,22 @@ class RuleInfo:
     tag: str = "registry"  # the profile (quxian, potou …), "common", or "audit"
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Summary:
     records: int
     profiles: list[str]
-    disabled: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-    notices: list[Message] = dataclasses.field(default_factory=list)
+    disabled: list[tuple[str, str]] = plainclass.field(default_factory=list)
+    notices: list[Message] = plainclass.field(default_factory=list)
     trust: str = ""  # registry audit: the trust mode that ran ('' for other commands)
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Report:
     """The result of one run, whatever the output format."""
 
     findings: list[Finding]
     summary: Summary
-    rules: dict[str, RuleInfo] = dataclasses.field(default_factory=dict)  # every rule with findings, by ID
+    rules: dict[str, RuleInfo] = plainclass.field(default_factory=dict)  # every rule with findings, by ID
 
     @property
     def errors(self) -> int:

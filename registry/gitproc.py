@@ -9,7 +9,6 @@ errors with a hint.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import subprocess
@@ -18,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
+from registry import plainclass
 from registry.findings import Message
 from registry.errors import ConfigError
 
@@ -45,7 +45,7 @@ class GitFailed(ConfigError):
         return self.message.en
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Blob:
     """One answer of ``cat-file --batch``: the object's id, type and content (None when the
     object is missing, or the name names nothing)."""
@@ -194,18 +194,21 @@ def _answer(stdout: IO[bytes], name: str) -> Blob:
     oid, kind, size = header.split()
     data = stdout.read(int(size))
     stdout.read(1)  # the line feed after the content
-    if _object_id(kind, data, len(oid)) != oid:  # whatever made git answer with other bytes
+    if object_id(kind, data, len(oid)) != oid:  # whatever made git answer with other bytes
         raise GitFailed(["cat-file", "--batch"], -1, f"{name}: the content read is not object {oid.decode()}")
     return Blob(name, oid.decode(), kind.decode(), data)
 
 
-def _object_id(kind: bytes, data: bytes, length: int) -> bytes:
+def object_id(kind: bytes, data: bytes, length: int) -> bytes:
     """The id git gives ``data`` as an object of ``kind`` (SHA-1, or SHA-256 in a repository
     of that object format: told by the id's length)."""
     digest = hashlib.sha256() if length == 64 else hashlib.sha1()
     digest.update(b"%s %d\0" % (kind, len(data)))
     digest.update(data)
     return digest.hexdigest().encode()
+
+
+_object_id = object_id  # (its earlier name)
 
 
 # What git answers must be the repository's own objects: a replace ref (refs/replace/*) answers

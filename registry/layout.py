@@ -15,13 +15,13 @@ file swapped for a link or a FIFO between the directory scan and the read is ref
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from registry import plainclass
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Unreadable
 from registry.scanproblems import LOCATION as LOCATION
@@ -54,21 +54,21 @@ Stat = tuple[int, int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, d
 Listing = tuple[Stat, list[tuple[str, bool]], list[str], list[Unreadable]]
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class TreeScan:
     """The record files of a working tree (sorted posix paths) and the problems of the rest;
     ``stats`` holds each record file's ``lstat`` from the scan (for the stat index)."""
 
     records: list[str]
     problems: list[Unreadable]
-    stats: dict[str, os.stat_result] = dataclasses.field(default_factory=dict)
+    stats: dict[str, os.stat_result] = plainclass.field(default_factory=dict)
     # regular files under docs/ reached without a link: documents that resolve (no lstat needed)
-    attachments: set[str] = dataclasses.field(default_factory=set)
-    listings: dict[str, Listing] = dataclasses.field(default_factory=dict)  # see scan_tree
+    attachments: set[str] = plainclass.field(default_factory=set)
+    listings: dict[str, Listing] = plainclass.field(default_factory=dict)  # see scan_tree
     want_stats: bool = True  # False: record files are listed by name and kind only (no lstat)
-    folders: dict[str, Stat] = dataclasses.field(default_factory=dict)  # every folder listed, its lstat before
+    folders: dict[str, Stat] = plainclass.field(default_factory=dict)  # every folder listed, its lstat before
     complete: bool = True  # False: a folder could not be listed
-    tops: list[str] = dataclasses.field(default_factory=list)  # the look-alike top-level folders walked
+    tops: list[str] = plainclass.field(default_factory=list)  # the look-alike top-level folders walked
 
 
 class UnreadableFile(Exception):

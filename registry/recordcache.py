@@ -21,7 +21,6 @@ files are opened as soon as the index is read: one a parallel run removes stays 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import os
@@ -31,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from registry import plainclass
 from registry import recordcodec
 from registry.cache import SourceFile, blob_id
 from registry.cachestore import StaleCache, Store
@@ -71,7 +71,7 @@ Entry = Any
 Where = tuple[int, int, int, bytes]  # a record's bytes: data file number, offset, length, SHA-256
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Located:
     """What :meth:`RecordCache.locate` found: load results, where records lie, data files' names."""
 
@@ -102,7 +102,7 @@ def _copy(loaded: Loaded, path: str) -> Loaded:
     """Another file's load result for a file with the same content: its problems under this
     file's path, or a copy of its record (a snapshot tells records apart by identity)."""
     if isinstance(loaded, list):
-        return [dataclasses.replace(u, path=path) for u in loaded]
+        return [plainclass.replace(u, path=path) for u in loaded]
     return loaded.model_copy()
 
 
@@ -122,12 +122,12 @@ def _close_all(fds: list[int | None]) -> None:
                 os.close(fd)
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class _Known:
-    entries: dict[str, Entry] = dataclasses.field(default_factory=dict)
+    entries: dict[str, Entry] = plainclass.field(default_factory=dict)
     shelf: _Shelf | None = None
-    sizes: list[int] = dataclasses.field(default_factory=list)  # bytes of each data file
-    deltas: list[str] = dataclasses.field(default_factory=list)  # delta files read
+    sizes: list[int] = plainclass.field(default_factory=list)  # bytes of each data file
+    deltas: list[str] = plainclass.field(default_factory=list)  # delta files read
 
 
 class RecordCache:
@@ -231,7 +231,7 @@ class RecordCache:
             if found is None or read is None:
                 misses.append(i)
             elif isinstance(found, list):
-                results[i] = [dataclasses.replace(u, path=f.path) for u in found]
+                results[i] = [plainclass.replace(u, path=f.path) for u in found]
             else:  # a Deferred per file: two files with the same content get two records (identity)
                 results[i] = Deferred(kind, found[0], found[1], found[2], found[3], found[4],
                                       functools.partial(read, found[5], found[6], found[7], found[8]), recordcodec.loads)
@@ -343,7 +343,7 @@ class RecordCache:
             seen.add(key)
             result = results[i]
             if isinstance(result, list):
-                yield key, [dataclasses.replace(u, path="") for u in result], None
+                yield key, [plainclass.replace(u, path="") for u in result], None
             elif isinstance(result, Deferred):
                 try:
                     yield key, result, result.fetch()

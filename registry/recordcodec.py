@@ -22,7 +22,6 @@ cached. tests/test_recordcodec.py compares rebuilt and validated records (equali
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
 import functools
@@ -32,6 +31,7 @@ import typing
 from collections.abc import Callable, Set
 from typing import TYPE_CHECKING, Any
 
+from registry import plainclass
 from registry.models import twins
 from registry.cachestore import StaleCache
 
@@ -60,7 +60,7 @@ Kind = tuple[str, Any]
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Plan:
     """A model class's fields in order, and those that do not hold plain data (index, kind)."""
 

@@ -23,7 +23,6 @@ reaches it, and its bytes are checked against the SHA-256 the signed summary hol
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import struct
 from collections.abc import Callable, Iterable, Sequence
@@ -31,6 +30,7 @@ from itertools import compress, repeat
 from operator import eq, ne
 from typing import Any
 
+from registry import plainclass
 from registry import recordcodec
 from registry.cache import SourceFile, columns_of
 from registry.cachestore import StaleCache, Store
@@ -48,7 +48,7 @@ _DELTA_LIMIT = 64  # more rows patched since the summary was written: write it a
 LoadMany = Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]]
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Summary:
     """The columns of one scan of the working tree, and what each row was made from."""
 
@@ -62,7 +62,7 @@ class Summary:
     format: int = _FORMAT
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class _Delta:
     """Rows patched since the summary ``token`` was written, by path: (row number, blob id, the
     row's values, its ``where`` bytes); the summary's ``live`` and ``problems`` after them."""
@@ -102,7 +102,7 @@ def snapshot(records: RecordCache, files: Sequence[SourceFile], load_many: LoadM
     return _snapshot_of(summary, files, values, _Shelf(store, summary.names))
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class _Plan:
     """How the summary's rows map onto the scan's: ``take[i]`` is the summary row of the
     scan's row ``i`` (None: the same rows), ``changed`` the scan rows to load again."""
@@ -171,9 +171,9 @@ def _move_rows(summary: Summary, take: list[int], files: Sequence[SourceFile]) -
     placeholder = Columns()
     placeholder.append("", None)
     moved = {}
-    for f in dataclasses.fields(Columns):
-        column = getattr(summary.columns, f.name) + getattr(placeholder, f.name)  # row -1: the placeholder
-        moved[f.name] = list(map(column.__getitem__, take))
+    for name in plainclass.field_names(Columns):
+        column = getattr(summary.columns, name) + getattr(placeholder, name)  # row -1: the placeholder
+        moved[name] = list(map(column.__getitem__, take))
     moved["paths"] = list(columns_of(files)[0])
     summary.columns = Columns(**moved)
     size = _WHERE.size
@@ -191,7 +191,7 @@ def _place(summary: Summary, values: dict[int, Any], row: int, f: SourceFile, re
     if isinstance(result, list):
         columns.set_fields(row, None)
         if f.problem is None:
-            summary.problems[f.key] = [dataclasses.replace(u, path="") for u in result]
+            summary.problems[f.key] = [plainclass.replace(u, path="") for u in result]
         where[span] = _NOWHERE
         return 0
     columns.set_fields(row, result)
@@ -226,7 +226,7 @@ def _snapshot_of(summary: Summary, files: Sequence[SourceFile], values: dict[int
         if f.problem is not None:
             invalid.append(f.problem)
         else:
-            invalid += [dataclasses.replace(u, path=f.path) for u in summary.problems.get(f.key, ())]
+            invalid += [plainclass.replace(u, path=f.path) for u in summary.problems.get(f.key, ())]
 
     def fetch(row: int) -> Any:
         file, offset, length, digest = _WHERE.unpack_from(where, row * _WHERE.size)

@@ -3,11 +3,11 @@ citation and the examples of each rule are its documentation. Used by ``registry
 by the site's rule pages."""
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from registry import plainclass
 from registry.findings import Severity
 from registry.rules.base import KIND_LABELS, Rule, allowed_values
 from registry.rules.profiles import PROFILES
@@ -15,7 +15,7 @@ from registry.rules.profiles import PROFILES
 SEVERITY_LABELS = {Severity.error: "错误", Severity.warning: "警告"}
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Parameter:
     name: str
     default: Any

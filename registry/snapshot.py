@@ -1,14 +1,14 @@
 """A snapshot: every valid record of one revision (working tree or base), with look-ups."""
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import cached_property
 from itertools import compress, repeat
 from operator import eq
 from typing import TYPE_CHECKING, Any, Union
 
+from registry import plainclass
 from registry.findings import Unreadable as Unreadable
 from registry.gcpause import paused_gc
 from registry.models.kinds import ProjectKind, SystemKind
@@ -21,7 +21,7 @@ else:  # (the models, or their plain twins: registry.models.twins; neither is im
     Record = Union[SystemKind, ProjectKind]
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Origin:
     """Where a record was read from: ``<folder>/<unit_dir>/<stem>.yaml``."""
 
@@ -73,22 +73,22 @@ class Deferred:
 SYSTEM, PROJECT = 1, 2  # a row's kind in :class:`Columns`; 0: a file that is not a valid record
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Columns:
     """Every file of a snapshot in file order, one list per field (a row per file). A file
     that is not a valid record has kind 0 and no fields. Columns rather than an object per
     record: a large registry's snapshot is built from (and cached as) a few lists, and its
     look-ups are list scans in C while they are few (see :class:`_Rows`)."""
 
-    paths: list[str] = dataclasses.field(default_factory=list)
-    kinds: list[int] = dataclasses.field(default_factory=list)
-    system_ids: list[str | None] = dataclasses.field(default_factory=list)
-    project_ids: list[str | None] = dataclasses.field(default_factory=list)
-    system_units: list[str | None] = dataclasses.field(default_factory=list)
-    project_units: list[str | None] = dataclasses.field(default_factory=list)
-    active: list[bool] = dataclasses.field(default_factory=list)  # System.active
-    creates: list[tuple[str, ...]] = dataclasses.field(default_factory=list)  # Project.systems.creates
-    approvals: list[str | None] = dataclasses.field(default_factory=list)  # new_system_approval.doc_no
+    paths: list[str] = plainclass.field(default_factory=list)
+    kinds: list[int] = plainclass.field(default_factory=list)
+    system_ids: list[str | None] = plainclass.field(default_factory=list)
+    project_ids: list[str | None] = plainclass.field(default_factory=list)
+    system_units: list[str | None] = plainclass.field(default_factory=list)
+    project_units: list[str | None] = plainclass.field(default_factory=list)
+    active: list[bool] = plainclass.field(default_factory=list)  # System.active
+    creates: list[tuple[str, ...]] = plainclass.field(default_factory=list)  # Project.systems.creates
+    approvals: list[str | None] = plainclass.field(default_factory=list)  # new_system_approval.doc_no
 
     def append(self, path: str, value: Record | Deferred | None) -> int:
         """Add a row (``None``: not a valid record) and return its number."""
@@ -263,6 +263,18 @@ class Snapshot:
         """The projects whose file path ``wanted`` accepts, in file order; only those are loaded."""
         paths = self._columns.paths
         return self._records(row for row in self._project_rows if wanted(paths[row]))
+
+    def systems_at(self, paths: Collection[str]) -> list[System]:
+        """The systems whose file path is one of ``paths``, in file order; only those are loaded
+        (:meth:`systems_where` with the test made in C: a run on three files asks 20,000 rows)."""
+        return self._records(self._rows_at(self._system_rows, paths))
+
+    def projects_at(self, paths: Collection[str]) -> list[Project]:
+        """The projects whose file path is one of ``paths`` (see :meth:`systems_at`)."""
+        return self._records(self._rows_at(self._project_rows, paths))
+
+    def _rows_at(self, rows: list[int], paths: Collection[str]) -> Iterator[int]:
+        return compress(rows, map(paths.__contains__, map(self._columns.paths.__getitem__, rows)))
 
     def path_of(self, record: Record | Unreadable) -> str:
         return self._paths[id(record)]

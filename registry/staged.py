@@ -25,7 +25,6 @@ listing is a function of them), not of 20,000 paths.
 """
 from __future__ import annotations
 
-import dataclasses
 import errno
 import os
 import stat
@@ -33,12 +32,13 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from registry import plainclass
 from registry.cache import SourceFile, SourceFiles
 from registry.cachestore import Store
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Unreadable
-from registry.gitproc import REAL_OBJECTS, GitFailed, Repo
-from registry.layout import MAX_CONFIG_BYTES, MAX_RECORD_BYTES, UnreadableFile
+from registry.gitproc import REAL_OBJECTS, GitFailed, Repo, object_id
+from registry.layout import MAX_CONFIG_BYTES, MAX_RECORD_BYTES, UnreadableFile, read_regular
 from registry.scanproblems import not_a_record, not_regular, os_problem, too_large
 from registry.stagedlayout import LINK_MODE, REGULAR_MODES, Listing
 
@@ -79,7 +79,7 @@ def _finish(proc: subprocess.Popen[bytes], stdin: bytes | None = None) -> tuple[
     return proc.returncode, out, err
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class TreeState:
     """A tree's listing below the registry root (``prefix``: the root's place in the
     repository), and registry.yaml's bytes in it."""
@@ -91,11 +91,20 @@ class TreeState:
     format: int = _FORMAT
 
 
-def _where(root: Path) -> tuple[str, str, str | None]:
+_WHERE = ("rev-parse", "--is-inside-work-tree", "--absolute-git-dir", "--git-path", "index", "--show-prefix")
+
+
+def _start_where(root: Path) -> subprocess.Popen[bytes]:
+    """The question :func:`_where` answers, started (git answers while this process works on)."""
+    return _start(root, *_WHERE, "HEAD^{tree}")
+
+
+def _where(root: Path, started: subprocess.Popen[bytes]) -> tuple[str, str, str | None]:
     """(git directory, the root's prefix in the repository, HEAD's tree or None before the
-    first commit); :class:`ConfigError` outside a work tree or without an index."""
-    asked = ("rev-parse", "--is-inside-work-tree", "--absolute-git-dir", "--git-path", "index", "--show-prefix")
-    status, out, _ = _finish(_start(root, *asked, "HEAD^{tree}"))
+    first commit), from ``started`` (:func:`_start_where`); :class:`ConfigError` outside a work
+    tree or without an index."""
+    asked = _WHERE
+    status, out, _ = _finish(started)
     if status != 0:  # no commit yet (or not a repository: asked again without HEAD to tell)
         status, out, _ = _finish(_start(root, *asked))
         out += b"\n"
@@ -162,14 +171,23 @@ class Blobs:
     worker starts its own), each answer checked to hash to the id asked for."""
 
     def __init__(self, root: Path, git_dir: str) -> None:
+        self._root = root
         self._repo = Repo(root, Path(git_dir))
         self._pid = os.getpid()
         self._inherited: list[Repo] = []
         self.known: dict[str, bytes] = {}  # read already, by blob id
 
-    def read(self, oid: str) -> bytes:
+    def read(self, oid: str, path: str | None = None) -> bytes:
+        """The bytes of blob ``oid``. ``path``: the file of the working tree that usually holds
+        the same bytes (a file staged and not edited since: what pre-commit leaves); they are
+        taken from there when they hash to ``oid`` — an object id fixes its bytes, wherever
+        they are read —, and from git otherwise (one ``cat-file`` process fewer for the hook)."""
         if oid in self.known:
             return self.known[oid]
+        if path is not None:
+            found = self._from_work_tree(path, oid)
+            if found is not None:
+                return found
         if os.getpid() != self._pid:  # a forked worker: the parent's pipe is not ours to share
             self._inherited.append(self._repo)  # (kept: closing it here would wait for the parent's git)
             self._repo = Repo(Path(self._repo.cwd), Path(self._repo.git_dir))
@@ -179,8 +197,15 @@ class Blobs:
             raise GitFailed(["cat-file", "--batch"], -1, f"{oid}: not a blob in this repository")
         return blob.data
 
+    def _from_work_tree(self, path: str, oid: str) -> bytes | None:
+        try:  # (a regular file only, never through a link, and never more than a record may hold)
+            raw = read_regular(self._root, path, limit=MAX_RECORD_BYTES)
+        except UnreadableFile:
+            return None
+        return raw if object_id(b"blob", raw, len(oid)) == oid.encode("ascii", "replace") else None
 
-@dataclasses.dataclass
+
+@plainclass.dataclass
 class Staged:
     """The registry as git's index holds it below ``root``."""
 
@@ -213,7 +238,7 @@ class Staged:
         mode, oid = found
         if mode not in REGULAR_MODES:  # refused as reading it from a working tree refuses it
             raise ConfigError(_unreadable_config(mode).message)
-        raw = self.state.config[1] if self.state.config and self.state.config[0] == oid else self.blobs.read(oid)
+        raw = self.state.config[1] if self.state.config and self.state.config[0] == oid else self.blobs.read(oid, CONFIG_FILE)
         if len(raw) > MAX_CONFIG_BYTES:
             raise ConfigError(too_large(CONFIG_FILE, len(raw), MAX_CONFIG_BYTES).message)
         return raw
@@ -227,7 +252,7 @@ class Staged:
         found = self.listing.entry(path)
         if found is None or found[0] not in REGULAR_MODES or not found[1]:
             raise UnreadableFile(not_a_record(path))
-        return self.blobs.read(found[1])
+        return self.blobs.read(found[1], path)
 
     def record_bytes(self, path: str, blob: str) -> bytes:
         """A record's bytes by its blob id, for the record cache (a record of the ``--base``
@@ -249,14 +274,18 @@ def _unreadable_config(mode: str) -> Unreadable:
     return not_regular(CONFIG_FILE, stat.S_IFDIR | 0o755, True)
 
 
-def read(root: Path, store: Store | None) -> Staged:
+def read(root: Path, store: Store | None, meanwhile: Callable[[], object] | None = None) -> Staged:
     """The registry as staged: :class:`ConfigError` (exit 2) outside a git work tree, without an
-    index, or with unmerged entries."""
+    index, or with unmerged entries. ``meanwhile`` is called while git answers (the checker's
+    imports: on two cores, git's processes then cost no wall time of their own)."""
+    where = _start_where(root)  # (git answers while the stored listing is read)
     stored = store.read(STATE) if store is not None else None
     if not (isinstance(stored, TreeState) and stored.format == _FORMAT):
         stored = None
     diff = _start(root, *_DIFF, stored.tree, "--") if stored is not None else None  # (beside rev-parse)
-    git_dir, prefix, head = _where(root)
+    if meanwhile is not None:
+        meanwhile()
+    git_dir, prefix, head = _where(root, where)
     changes = None
     if diff is not None and stored is not None:
         changes = _changes(_finish(diff))
@@ -278,7 +307,7 @@ def _listed(root: Path, tree: str, prefix: str, blobs: Blobs, store: Store | Non
     if changes is None:
         raise GitFailed(["diff-index", "--cached", tree], -1, "git could not compare the index with HEAD")
     entry = listing.others.get(CONFIG_FILE)
-    config = (entry[1], blobs.read(entry[1])) if entry is not None and entry[0] in REGULAR_MODES else None
+    config = (entry[1], blobs.read(entry[1], CONFIG_FILE)) if entry is not None and entry[0] in REGULAR_MODES else None
     state = TreeState(tree, prefix, listing, config)
     if store is not None:
         store.write(STATE, state)  # (pickled now: the patches below are this run's)
@@ -294,7 +323,7 @@ def _patch(listing: Listing, changes: list[Change], blobs: Blobs) -> dict[str, S
     made: dict[str, SourceFile] = {}
     if len(regular) <= _READ_AHEAD:
         for path, oid in regular:
-            raw = blobs.read(oid)
+            raw = blobs.read(oid, path)
             sizes[oid] = len(raw)
             if len(raw) <= MAX_RECORD_BYTES:
                 made[path] = SourceFile(path, raw, oid)

@@ -10,11 +10,11 @@ state from scratch would give.
 """
 from __future__ import annotations
 
-import dataclasses
 import stat
 from bisect import bisect_left
 from collections.abc import Iterable
 
+from registry import plainclass
 from registry.cache import SourceFile, SourceFiles
 from registry.findings import Unreadable
 from registry.layout import (ATTACHMENT_DIRS, LOOKALIKE_PREFIXES, MAX_RECORD_BYTES, RECORD_DIRS, RECORD_SUFFIX,
@@ -26,7 +26,7 @@ LINK_MODE, GITLINK_MODE = "120000", "160000"
 _PLAIN_RECORD_DIRS = tuple(f"{d}/" for d in RECORD_DIRS)
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Listing:
     """Every entry below the registry root, by kind. ``records``/``blobs``: the record paths in
     order and their blob ids; ``large``: records over the size limit, by path; ``problems``:
@@ -34,12 +34,12 @@ class Listing:
     is neither a record nor an attachment (registry.yaml, links, files outside the watched
     folders …) with its mode and object id."""
 
-    records: list[str] = dataclasses.field(default_factory=list)
-    blobs: list[str] = dataclasses.field(default_factory=list)
-    large: dict[str, int] = dataclasses.field(default_factory=dict)
-    problems: dict[str, Unreadable] = dataclasses.field(default_factory=dict)
-    attachments: set[str] = dataclasses.field(default_factory=set)
-    others: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    records: list[str] = plainclass.field(default_factory=list)
+    blobs: list[str] = plainclass.field(default_factory=list)
+    large: dict[str, int] = plainclass.field(default_factory=dict)
+    problems: dict[str, Unreadable] = plainclass.field(default_factory=dict)
+    attachments: set[str] = plainclass.field(default_factory=set)
+    others: dict[str, tuple[str, str]] = plainclass.field(default_factory=dict)
 
     @classmethod
     def of(cls, entries: Iterable[tuple[str, str, str, int | None]]) -> Listing:

@@ -13,13 +13,13 @@ still reusing the unchanged folders' listings).
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 from itertools import chain, compress
 from operator import attrgetter, itemgetter, ne
 from pathlib import Path
 
+from registry import plainclass
 from registry.findings import Unreadable
 from registry.layout import (ATTACHMENT_DIRS, RECORD_DIRS, Listing, Stat, TreeScan, lookalike_folders, kind_of,
                              listing_of)
@@ -30,7 +30,7 @@ _NS = 1_000_000_000
 _RELIST_LIMIT = 32  # more changed folders: a whole scan
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class TreeSnapshot:
     """A complete ``scan_tree(stats=False)``: every folder it listed with its ``lstat`` and listing."""
 
@@ -41,9 +41,9 @@ class TreeSnapshot:
     listings: dict[str, Listing]
     record_folders: list[str]  # the folders of systems/ and projects/
     attachment_folders: list[str]  # the others
-    records: list[str] = dataclasses.field(default_factory=list)  # the scan's, from the listings
-    attachments: list[str] = dataclasses.field(default_factory=list)
-    problems: list[Unreadable] = dataclasses.field(default_factory=list)
+    records: list[str] = plainclass.field(default_factory=list)  # the scan's, from the listings
+    attachments: list[str] = plainclass.field(default_factory=list)
+    problems: list[Unreadable] = plainclass.field(default_factory=list)
 
 
 def snapshot_of(root: Path, found: TreeScan, clock_ns: int) -> TreeSnapshot | None:

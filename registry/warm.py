@@ -8,7 +8,6 @@ file is unchanged (:mod:`registry.statindex`), reading and hashing only the othe
 """
 from __future__ import annotations
 
-import dataclasses
 import errno
 import os
 import stat
@@ -18,6 +17,7 @@ from operator import is_
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from registry import plainclass
 from registry import gitscan, treecache
 from registry.cache import RunCache, SourceFile, SourceFiles, run_key
 from registry.cachestore import Store
@@ -36,7 +36,7 @@ _READ_LIMIT = 256  # more files to read than this beside git's index: the stat i
 _NS = 1_000_000_000
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Inputs:
     """What a check run reads from the working tree before anything is parsed."""
 
@@ -45,7 +45,7 @@ class Inputs:
     store: Store | None  # the cache, None when off or unusable
     files: Sequence[SourceFile]
     attachments: frozenset[str] = frozenset()  # regular files under docs/ the scan found
-    _keys: dict[tuple[str, str, tuple[str, ...] | None], str] = dataclasses.field(default_factory=dict)
+    _keys: dict[tuple[str, str, tuple[str, ...] | None], str] = plainclass.field(default_factory=dict)
     staged: Staged | None = None  # ``check --staged``: git's index, where every byte is read from
 
     def run_key(self, *, today: str, base: str, paths: Sequence[str] | None) -> str:
@@ -83,7 +83,7 @@ class Inputs:
     def rescan(self) -> Inputs:
         """``--staged`` inputs read again from git's index (after a damaged cache entry)."""
         staged = staged_index(self.root, None)
-        return dataclasses.replace(self, files=staged.files(), staged=staged)
+        return plainclass.replace(self, files=staged.files(), staged=staged)
 
 
 def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object] | None = None) -> Inputs:
@@ -104,18 +104,19 @@ def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object
     return Inputs(root, config_raw, store, files, attachments)
 
 
-def gather_staged(root: Path, *, use_cache: bool = True) -> Inputs:
+def gather_staged(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object] | None = None) -> Inputs:
     """:func:`gather` for ``check --staged``: registry.yaml and every record file as git's index
-    holds them (see :mod:`registry.staged`), nothing read from the working tree."""
+    holds them (see :mod:`registry.staged`), nothing read from the working tree. ``meanwhile``
+    is called while git reads its index."""
     store = Store.open(root) if use_cache and cache_enabled() else None
-    staged = staged_index(root, store)
+    staged = staged_index(root, store, meanwhile)
     return Inputs(root, staged.config(), store, staged.files(), staged=staged)
 
 
-def staged_index(root: Path, store: Store | None) -> Staged:
+def staged_index(root: Path, store: Store | None, meanwhile: Callable[[], object] | None = None) -> Staged:
     from registry import staged
 
-    return staged.read(root, store)
+    return staged.read(root, store, meanwhile)
 
 
 def scan(root: Path, store: Store | None = None) -> Sequence[SourceFile]:
@@ -160,7 +161,7 @@ def scan_with_attachments(root: Path, store: Store | None = None, *, keep_bytes:
             continue
         source = SourceFile.of(path, raw)
         index.remember(path, info, source.blob)
-        files.append(source if keep_bytes else dataclasses.replace(source, raw=None))
+        files.append(source if keep_bytes else plainclass.replace(source, raw=None))
     index.save(tree.records)
     if bootstrap is not None and store is not None:  # git's entries the stat index proves: used from the next run
         proven = gitscan.vouched_by_stat_index(bootstrap.entries, {p: index.proven(p) for p in bootstrap.entries})
@@ -168,14 +169,14 @@ def scan_with_attachments(root: Path, store: Store | None = None, *, keep_bytes:
     return files, frozenset(tree.attachments)
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class _Unverified:
     """Why the scan with git's index gave up: its unverified entries by path (the stat index's
     scan may verify them), the verified ones still in the index, the stored delta."""
 
-    entries: dict[str, str] = dataclasses.field(default_factory=dict)
-    kept: list[str] = dataclasses.field(default_factory=list)
-    delta: list[str] = dataclasses.field(default_factory=list)
+    entries: dict[str, str] = plainclass.field(default_factory=dict)
+    kept: list[str] = plainclass.field(default_factory=list)
+    delta: list[str] = plainclass.field(default_factory=list)
 
 
 def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan, keep_bytes: bool,
@@ -231,7 +232,7 @@ def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan, keep_bytes:
         entry = unknown.get(path)
         if entry is not None and gitscan.verified(entry, info, source.blob, clock_ns):
             new.append(entry)
-        made[first + i] = source if keep_bytes else dataclasses.replace(source, raw=None)
+        made[first + i] = source if keep_bytes else plainclass.replace(source, raw=None)
         blob_ids[first + i] = source.blob
     gitscan.save_verified(store, kept, new, delta)
     return SourceFiles(paths, blob_ids, made), frozenset(tree.attachments)

@@ -19,16 +19,17 @@ after working day N is already late.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Mapping
 from types import ModuleType
 
+from registry import plainclass
+
 _LAST_DAY = dt.date.max.toordinal()
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Day:
     """Whether a date is a working day, and whether that was guessed from the weekday."""
 
@@ -36,7 +37,7 @@ class Day:
     estimated: bool
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Count:
     """The number of working days in (start, end]; ``estimated`` if any day was guessed."""
 
@@ -44,7 +45,7 @@ class Count:
     estimated: bool
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Deadline:
     """The N-th working day after a date; ``estimated`` if any day on the way was guessed."""
 
@@ -52,7 +53,7 @@ class Deadline:
     estimated: bool
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Verdict:
     """Whether ``end`` lies within N working days after ``start``, with the figures to explain it."""
 
@@ -67,7 +68,7 @@ class Verdict:
 MAX_WORKING_DAYS = 10_000
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Arrangement:
     """One year's holiday arrangement as the State Council publishes it (国务院办公厅关于某年
     部分节假日安排的通知): the days off, and the weekend days that are working days (调休上班)."""

@@ -4,9 +4,9 @@ characters, numbers too long to be a value) *as it is met*, and recording each k
 column when asked to."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
+from registry import plainclass
 from registry.findings import Message
 from registry.yamlscalars import TooLong, resolve_plain
 from registry.yamltext import CONTROL, control_message
@@ -41,7 +41,7 @@ Positions = dict[Path, tuple[int, int]]
 MAX_DEPTH = 32
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class YamlError(Exception):
     """A REG001 problem: the file is not one plain YAML mapping."""
 
@@ -51,7 +51,7 @@ class YamlError(Exception):
     field: str = ""
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Parsed:
     data: dict[str, Any]
     positions: Positions | None = None  # only when asked for

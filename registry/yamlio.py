@@ -16,12 +16,12 @@ Scalars are resolved with the YAML 1.2 core schema plus dates (``2025-01-31``), 
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import types
 from collections.abc import Generator
 from typing import Any
 
+from registry import plainclass
 from registry.findings import Message
 from registry.yamlbuild import MAX_DEPTH, Builder, Parsed, Positions, YamlError
 from registry.yamlscalars import dump_value, resolve_plain
@@ -81,7 +81,7 @@ def parse(raw: bytes, *, positions: bool = False) -> Parsed:
             raise
         # The parser marks "unexpected end of file" one line past a file that does not end
         # with a line break (or past its final break): point at the last line there is.
-        raise dataclasses.replace(exc, line=last) from None
+        raise plainclass.replace(exc, line=last) from None
 
 
 def _build(text: str, positions: bool) -> Parsed:

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from fixturekit import committed_fixture
+from pluginkit import demo_plug_in
 from registry import recordcodec
 from registry.enums import BasisKind, DocumentKind, Stage
 from registry.models import Project, System, twins
@@ -249,17 +250,7 @@ def dm1(ctx: Context, params: LimitParams) -> Iterator[Problem]:
 def test_a_plug_in_profile_with_pydantic_parameters_still_works(tmp_path: Path) -> None:
     """A third-party profile declares its parameters with pydantic's own Field and checks
     ``isinstance(record, System)``: it keeps working (on the models: its run imports pydantic)."""
-    plugins = tmp_path / "plugins"
-    package = plugins / "demo_rules"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(
-        'from registry.rules.profiles import Profile\n\nPROFILE = Profile(id="demo", jurisdiction="示例县", '
-        'regulation="示例县管理办法", document="示例", prefix="DM", short_names=("示例县",))\n', "utf-8")
-    (package / "checks.py").write_text(PLUG_IN_RULES, "utf-8")
-    info = plugins / "demo_profile-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: demo-profile\nVersion: 1.0\n", "utf-8")
-    (info / "entry_points.txt").write_text("[registry.profiles]\ndemo = demo_rules\n", "utf-8")
+    plugins = demo_plug_in(tmp_path / "plugins", PLUG_IN_RULES)
     root, _repo = committed_fixture("quxian", tmp_path / "fixture")
     config = (root / "registry.yaml").read_text(encoding="utf-8")
     config = config.replace("profiles: [quxian]", "profiles: [quxian, demo]").replace("parameters: {}", "parameters: {max_aliases: 1}")

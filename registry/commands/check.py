@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import gc
 import os
@@ -10,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from registry import plainclass
 from registry.commands.common import iso_date, missing_paths, relative_paths
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Report
@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.staged:
-        inputs = _staged_inputs(args)
+        inputs = _staged_inputs(args, args.paths)
         missing_paths([raw for raw in args.paths if not _in_index(args.root, raw, inputs)])
     else:
         inputs = None
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         report = _report(args, args.today or dt.date.today(), paths, inputs)
         _promote_survivors()
     if args.changes_only:
-        report = dataclasses.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
+        report = plainclass.replace(report, findings=[f for f in report.findings if _is_change(f.rule)])
     code = report.exit_code(strict=args.strict)
     try:
         sys.stdout.write(REPORTERS.render(args.format, report, args.lang))
@@ -77,11 +77,13 @@ def quiet_stdout() -> None:
         pass
 
 
-def _staged_inputs(args: argparse.Namespace) -> Inputs:
-    """``--staged``: what git's index holds (see :mod:`registry.staged`)."""
+def _staged_inputs(args: argparse.Namespace, paths: list[str]) -> Inputs:
+    """``--staged``: what git's index holds (see :mod:`registry.staged`). With PATHS (the commit
+    hook) the files named are new to the cache, so the checker's modules are imported while git
+    reads the index (as :func:`_report` does for the working tree)."""
     from registry import warm
 
-    return warm.gather_staged(args.root, use_cache=not args.no_cache)
+    return warm.gather_staged(args.root, use_cache=not args.no_cache, meanwhile=_import_checker if paths else None)
 
 
 def _in_index(root: Path, raw: str, inputs: Inputs) -> bool:

@@ -15,10 +15,10 @@ the function that renders it; no command has an ``if``/``elif`` over format name
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from typing import Generic, TypeVar
 
+from registry import plainclass
 from registry.errors import ConfigError
 from registry.findings import Message
 
@@ -26,7 +26,7 @@ T = TypeVar("T")  # what is rendered: a report, a diff, a listing …
 O = TypeVar("O")  # what rendering gives: text for standard output, or files by name
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Renderer(Generic[T, O]):
     """One output format: its name (the ``--format`` value), a Chinese description, and the
     function that renders a result in it."""

@@ -7,10 +7,10 @@
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from registry import plainclass
 from registry.rules.base import Context, Problem, problem
 from registry.rules.change import new_changes
 from registry.rules.helpers import AMOUNT_TOLERANCE as TOLERANCE
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from registry.models.project import Change
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Text:
     """A message as two ``str.format`` templates. Placeholders: ``id``, ``field`` (the field the
     problem is on), ``what`` (the changed fields' labels), ``reasons`` (why it needs re-approval),
@@ -32,7 +32,7 @@ class Text:
     en: str
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Reasons:
     """Why an adjustment is beyond what the unit may do on its own: the budget rises above the
     approved figure; it moves by more than the share; the goals change (when compared)."""
@@ -42,7 +42,7 @@ class Reasons:
     goals: Text | None = None
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Adjustment:
     """One regulation's article on adjusting an approved project.
 
@@ -98,7 +98,7 @@ def adjustments(ctx: Context, article: Adjustment, share: float | None = None) -
             yield from _judge(article, _Figures(before, p, share), changed, new_changes(before, p))
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class _Figures:
     before: Project
     after: Project

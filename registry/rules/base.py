@@ -7,14 +7,13 @@ rules, the date deadline rules measure against) and its typed parameters, and *y
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import datetime as dt
-import inspect
 from collections.abc import Callable, Collection, Iterable, Iterator
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 
+from registry import plainclass
 from registry.enums import Stage
 from registry.findings import Message, Severity
 from registry.models.kinds import ProjectKind, SystemKind
@@ -68,6 +67,24 @@ def allowed_values(params: type[Any], name: str) -> tuple[str, str] | None:
     return zh, f"{kind_en} {en}"
 
 
+def cleandoc(text: str) -> str:
+    """:func:`inspect.cleandoc` (its algorithm, Python 3.11): the common indentation of the
+    second line onwards and the blank lines around removed. Here so that declaring a rule does
+    not import :mod:`inspect` (and with it ``ast``, ``dis`` and ``tokenize``) on every run;
+    tests/test_lean_imports.py checks it against :mod:`inspect` for every rule."""
+    lines = text.expandtabs().split("\n")
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
+    margin = min(indents, default=None)
+    lines[0] = lines[0].lstrip()
+    if margin is not None:
+        lines[1:] = [line[margin:] for line in lines[1:]]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 class NoParams(Params):
     """The parameters of a rule that has none."""
 
@@ -75,7 +92,7 @@ class NoParams(Params):
 P = TypeVar("P")
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Citation:
     """Where a rule comes from: profile, article and the quoted sentence(s) of the regulation."""
 
@@ -91,7 +108,7 @@ class Citation:
         return f"{self.regulation} {self.article}"
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class ConfigSite:
     """registry.yaml as the subject of a problem, for a change rule that looks at the
     configuration itself (the problem's ``field`` is the dotted place in registry.yaml)."""
@@ -100,7 +117,7 @@ class ConfigSite:
 CONFIGURATION = ConfigSite()
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Problem:
     """What a check yields: the record, the dotted field path inside it, and the message.
 
@@ -119,7 +136,7 @@ def problem(record: Record, field: str, zh: str, en: str) -> Problem:
     return Problem(record, field, Message(zh, en))
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Context:
     """Everything a rule may look at. ``systems``/``projects`` are the records to report on;
     ``head`` holds every record for look-ups.
@@ -139,17 +156,17 @@ class Context:
     # existing regular file inside the registry reached without links, else "absolute" |
     # "parent" | "missing" | "symlink" | "special" | "too_long" | "unreadable".
     document_status: Callable[[str], str | None] = lambda _ref: None
-    notices: list[Message] = dataclasses.field(default_factory=list)
+    notices: list[Message] = plainclass.field(default_factory=list)
     proposed_config: RegistryConfig | None = None  # change rules: registry.yaml after the merge
 
     @functools.cached_property
     def systems(self) -> list[System]:
         # filtered by path before loading: ``check PATHS`` unpickles only its own records
-        return list(self.head.systems) if self.targets is None else self.head.systems_where(self.wants)
+        return list(self.head.systems) if self.targets is None else self.head.systems_at(self.targets)
 
     @functools.cached_property
     def projects(self) -> list[Project]:
-        return list(self.head.projects) if self.targets is None else self.head.projects_where(self.wants)
+        return list(self.head.projects) if self.targets is None else self.head.projects_at(self.targets)
 
     def projects_reached(self, stage: Stage) -> list[Project]:
         """The :attr:`projects` that have reached ``stage`` (:meth:`Project.reached`), in order;
@@ -178,7 +195,7 @@ class Context:
             self.notices.append(message)
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Rule(Generic[P]):
     id: str
     name: str  # readable kebab-case name, e.g. "only-decrease"
@@ -205,7 +222,7 @@ class Rule(Generic[P]):
 
     @property
     def doc(self) -> str:
-        return inspect.cleandoc(self.check.__doc__ or "")
+        return cleandoc(self.check.__doc__ or "")
 
     @property
     def citation(self) -> str:
@@ -280,7 +297,7 @@ def rule(
         new = Rule(
             id=id, name=name, title=title, kind=kind, severity=severity or default,
             profile=profile, citations=tuple(cite), params=params, check=check,
-            fails=inspect.cleandoc(fails), passes=inspect.cleandoc(passes),
+            fails=cleandoc(fails), passes=cleandoc(passes),
         )
         RULES[id] = new
         return new

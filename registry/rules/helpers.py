@@ -1,11 +1,11 @@
 """Checks that many profile rules share: required documents, target systems, deadlines."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from registry import plainclass
 from registry.dates import add_months, month_day_in
 from registry.enums import CryptoAssessment, DocumentKind, EvaluationKind, Stage
 from registry.findings import Message
@@ -119,7 +119,7 @@ def system_shortfalls(s: System, *, duplicates: bool = True) -> list[Message]:
     return reasons
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class EvaluationWindow:
     """The months after a passed final acceptance in which a self evaluation is due."""
 

@@ -22,15 +22,15 @@ are loaded: at import for a plug-in, at the latest when the profile is used or i
 """
 from __future__ import annotations
 
-import dataclasses
 import importlib
-import pkgutil
 import re
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from registry import plainclass
 from registry.pluginsources import package_file
+from registry.modulelisting import iter_modules, walk_packages
 
 if TYPE_CHECKING:
     from registry.rules.base import Rule
@@ -49,7 +49,7 @@ class ProfileError(RuntimeError):
     installation, not registry.yaml, needs fixing (the command line exits 2 naming it)."""
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Profile:
     """Everything about a regulation that is not a rule: the one table each place that
     enumerates profiles reads (CLI choices, schema description, docs, site, ``registry init``)."""
@@ -102,17 +102,17 @@ class Profile:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ProfileError(f"无法读取规则配置声明 {path}：{exc}") from exc
-        fields = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - fields)
+        fields = plainclass.field_types(cls)
+        unknown = sorted(set(data) - set(fields))
         if unknown:
             raise ProfileError(f"规则配置声明 {path} 中有未知的字段：{'、'.join(unknown)}（可用：{'、'.join(sorted(fields))}）")
-        for f in dataclasses.fields(cls):
-            value = data.get(f.name)
-            kind = tuple if str(f.type).startswith("tuple") else bool if f.type == "bool" else str
+        for name, annotation in fields.items():
+            value = data.get(name)
+            kind = tuple if str(annotation).startswith("tuple") else bool if annotation == "bool" else str
             if value is not None and not (isinstance(value, list) if kind is tuple else type(value) is kind) or (
                     isinstance(value, list) and not all(isinstance(item, str) for item in value)):
                 expected = {str: "字符串", bool: "true 或 false", tuple: "字符串列表"}[kind]
-                raise ProfileError(f"规则配置声明 {path} 的字段 {f.name} 应为{expected}，而不是 {value!r}")
+                raise ProfileError(f"规则配置声明 {path} 的字段 {name} 应为{expected}，而不是 {value!r}")
         values: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
         try:
             return cls(**values)
@@ -145,16 +145,15 @@ def _declaration(module: ModuleType, expected_id: str | None) -> Profile:
 
 
 def _submodules(package: ModuleType) -> Iterator[str]:
-    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        yield info.name
+    yield from walk_packages(package.__path__, package.__name__ + ".")
 
 
 def _profile_packages(rules_package: ModuleType) -> Iterator[tuple[ModuleType, str | None, bool]]:
     """(package, the id its name requires, whether it is a plug-in) for every profile: built
     in, then by entry point."""
-    for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
-        if info.ispkg:
-            yield importlib.import_module(f"{rules_package.__name__}.{info.name}"), info.name, False
+    for name, ispkg in sorted(iter_modules(rules_package.__path__)):
+        if ispkg:
+            yield importlib.import_module(f"{rules_package.__name__}.{name}"), name, False
     for entry in _entry_points():
         try:
             loaded = entry.load()
@@ -177,13 +176,13 @@ def _entry_points() -> list[Any]:
     return list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class _Discovered:
     """What :func:`discover` found, for :func:`load` to finish."""
 
-    rules: dict[str, Rule[Any]] = dataclasses.field(default_factory=dict)  # the registry (base.RULES)
-    packages: dict[str, str] = dataclasses.field(default_factory=dict)  # profile id -> its package's name
-    pending: dict[str, ModuleType] = dataclasses.field(default_factory=dict)  # built-in profiles not loaded yet
+    rules: dict[str, Rule[Any]] = plainclass.field(default_factory=dict)  # the registry (base.RULES)
+    packages: dict[str, str] = plainclass.field(default_factory=dict)  # profile id -> its package's name
+    pending: dict[str, ModuleType] = plainclass.field(default_factory=dict)  # built-in profiles not loaded yet
 
 
 _FOUND = _Discovered()
@@ -194,9 +193,9 @@ def discover(rules_package: ModuleType, rules: dict[str, Rule[Any]]) -> None:
     declaration (a plug-in's rule modules too), fill :data:`PROFILES`, check the rules
     registered so far, and put ``rules`` (the registry, keyed by ID) in a stable order: common
     rules, then each profile's. The built-in profiles' rule modules wait for :func:`load`."""
-    for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda i: i.name):
-        if not info.ispkg:
-            importlib.import_module(f"{rules_package.__name__}.{info.name}")
+    for name, ispkg in sorted(iter_modules(rules_package.__path__)):
+        if not ispkg:
+            importlib.import_module(f"{rules_package.__name__}.{name}")
     declared: dict[str, Profile] = {}
     packages: dict[str, str] = {}
     plug_ins: list[ModuleType] = []
