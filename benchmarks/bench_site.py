@@ -82,7 +82,7 @@ def mkdocs_build(name: str, records: int, config: Path, out: Path, env: dict[str
         shutil.rmtree(out, ignore_errors=True)
         if before is not None:
             before()
-        timing = run_timed(name, [command], cwd=config.parent, env=env)
+        timing = run_timed(name, [command], cwd=config.parent, env=env, sample_tree=True)
         if timing.exit_codes != [0]:  # once more, to say why
             again = subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, check=False)
             raise SystemExit(f"{name}：mkdocs build 失败（退出码 {timing.exit_codes[0]}）\n{again.stderr[-3000:]}")

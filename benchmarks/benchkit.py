@@ -34,10 +34,21 @@ class Timing:
 LAUNCHER = Path(__file__).with_name("launch.py")
 
 
-def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: dict[str, str]) -> Timing:
+def progress(message: str) -> None:
+    """One line of progress on stderr (the figures go to stdout at the end of each size): a run
+    of many minutes shows where it is, and a stuck step is named by the last line."""
+    sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] {message}\n")
+    sys.stderr.flush()
+
+
+def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: dict[str, str],
+              sample_tree: bool = False) -> Timing:
     """Run ``commands`` one after another; wall clock, CPU and memory over all of them. Each
     command is started by the small launcher (launch.py), so its peak RSS is its own and not
-    this script's (Linux carries the high-water mark across ``exec``)."""
+    this script's (Linux carries the high-water mark across ``exec``). ``sample_tree``: also sample the
+    memory of the whole process tree every 20 ms; off unless asked, because the sampler reads
+    /proc of every process and takes about a tenth of a core: on two cores that slowed a
+    0.25 s pre-commit run by several hundredths (benchmarks/README.md)."""
     wall = cpu = peak = 0.0
     tree: float | None = 0.0
     codes, out = [], b""
@@ -47,7 +58,7 @@ def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: 
             start = time.perf_counter()
             proc = subprocess.Popen([sys.executable, "-I", "-S", str(LAUNCHER), report.name, *command],
                                     cwd=cwd, env=env, stdout=sink, stderr=errors)
-            sampler = TreeSampler(proc.pid, include_root=False)
+            sampler = TreeSampler(proc.pid, include_root=False, active=sample_tree)
             sampler.start()
             _pid, status, usage = os.wait4(proc.pid, 0)
             outer_wall = time.perf_counter() - start
@@ -76,11 +87,11 @@ def run_timed(label: str, commands: Sequence[Sequence[str]], *, cwd: Path, env: 
 class TreeSampler(threading.Thread):
     """Peak resident memory of a process and its descendants (Linux /proc), sampled."""
 
-    def __init__(self, pid: int, *, include_root: bool = True) -> None:
+    def __init__(self, pid: int, *, include_root: bool = True, active: bool = True) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.include_root = include_root  # False: the launcher itself is not counted
-        self.peak: float | None = 0.0 if Path("/proc/self/stat").exists() else None
+        self.peak: float | None = 0.0 if active and Path("/proc/self/stat").exists() else None
         self._done = threading.Event()
 
     def run(self) -> None:

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from benchkit import progress
+
 Run = Callable[[], bytes]  # a cached check of the tree as it is (the caches learn it)
 # a change to the tree; it may run the check in between (to let the caches learn a state) and
 # may return environment variables both the cached and the uncached check then run with
@@ -178,7 +180,8 @@ def prove(root: Path, check: Sequence[str], env: dict[str, str]) -> list[tuple[s
                               check=False).stdout
 
     results = []
-    for name, change in SCENARIOS:
+    for number, (name, change) in enumerate(SCENARIOS, 1):
+        progress(f"无过期 {number}/{len(SCENARIOS)}：{name}")
         output()  # the caches hold the state before the change
         more = change(root, output)
         cached = output(more=more)
@@ -342,7 +345,8 @@ def prove_staged(root: Path, check: Sequence[str], env: dict[str, str], work: Pa
         return output("--staged", more=more)
 
     results = []
-    for name, change in STAGED_SCENARIOS:
+    for number, (name, change) in enumerate(STAGED_SCENARIOS, 1):
+        progress(f"无过期（--staged）{number}/{len(STAGED_SCENARIOS)}：{name}")
         staged()  # the caches hold the state before the change
         more = change(root, lambda: staged())
         cached = staged(more)

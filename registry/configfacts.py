@@ -86,9 +86,12 @@ def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
     if found is None or found.get("config_checks") != KNOWN_CONFIG_CHECKS or plug_in_profiles():
         return None  # config_from checks more than what is re-stated here, or a plug-in may fail to load
     try:
-        data = read_simple(decode(raw))
+        text = decode(raw)
+        data = read_simple(text)
     except YamlError:
         return None
+    if _hidden(text):
+        return None  # a hidden character anywhere: hidden_text_errors may say more
     if (data is None or not surely_valid("RegistryConfig", data)
             or data.get("parameters") or data.get("disabled_rules") or data.get("calendar")):
         return None  # parameters and disabled rules are checked against the rules, a calendar day by day
@@ -101,6 +104,12 @@ def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
         return None  # config_reference_errors and select_rules would say more
     return ConfigFacts(data.get("base_branch", found["defaults"]["RegistryConfig.base_branch"]),
                        {unit["id"]: unit["name"] for unit in units})
+
+
+def _hidden(*texts: str) -> bool:
+    from registry.hiddentext import HIDDEN
+
+    return any(HIDDEN.search(text) for text in texts)
 
 
 def _store(root: Path) -> Store | None:

@@ -25,7 +25,7 @@ from registry.layout import UnreadableFile, read_regular, scan_tree
 from registry.layout import read_config as read_config
 from registry.models import twins
 from registry.gcpause import paused_gc
-from registry.hiddentext import mark_screened
+from registry.hiddentext import HIDDEN, mark_screened
 from registry.models.fieldsets import FieldNames as FieldNames
 from registry.models.fieldsets import share_field_sets as share_field_sets
 from registry.models.fieldsets import shared_field_names as shared_field_names
@@ -113,6 +113,36 @@ def config_reference_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str 
             yield ("authorities", role), Message(
                 f"authorities.{role} 指向的单位 {unit_id} 未在 units 中登记", f"authorities.{role} names unlisted unit {unit_id}")
     yield from calendar_errors(config)
+    yield from hidden_text_errors(config)
+
+
+def hidden_text_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str | int, ...], Message]]:
+    """The names published or matched against people — the jurisdiction, each unit's name,
+    aliases, reviewers and approvers (an approver's e-mail and name) — hold no hidden character
+    (REG012's set, :mod:`registry.hiddentext`, which looks at records only): a bidirectional
+    control shows one name as another, a zero-width one makes two that look the same differ (an
+    approver's address that looks like a colleague's and is another identity)."""
+    texts: list[tuple[tuple[str | int, ...], str]] = [(("jurisdiction",), config.jurisdiction)]
+    for i, unit in enumerate(config.units):
+        texts.append((("units", i, "name"), unit.name))
+        texts += [(("units", i, "aliases", j), alias) for j, alias in enumerate(unit.aliases)]
+        texts += [(("units", i, "reviewers", j), reviewer) for j, reviewer in enumerate(unit.reviewers)]
+        for j, approver in enumerate(unit.approvers):
+            if isinstance(approver, str):
+                texts.append((("units", i, "approvers", j), approver))
+            else:
+                texts += [(("units", i, "approvers", j, key), value) for key, value
+                          in (("email", approver.email), ("name", approver.name)) if value is not None]
+    for loc, text in texts:
+        found = HIDDEN.search(text)
+        if found is not None:
+            field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+            code = f"U+{ord(found.group()):04X}"
+            yield loc, Message(
+                f"{field} 含不可见字符或双向文本控制字符 {code}（第 {found.start() + 1} 个字符）：它在网页和表格中看不见，"
+                "却能改变文字的显示顺序、让看起来相同的名称互不相同，可用来冒充其他单位或他人；请删除该字符（常见于从网页或 Word 复制的文字）",
+                f"{field} holds the hidden character {code} (character {found.start() + 1}): it reorders the text "
+                "or makes names that look the same differ; remove it")
 
 
 def calendar_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str | int, ...], Message]]:

@@ -45,14 +45,14 @@ KNOWN_FUNCTIONS = {
 # What registry.loader.config_from checks beyond the model (see registry.configfacts), by digest.
 CONFIG_CHECKS = ("registry.loader:config_from", "registry.loader:config_reference_errors",
                  "registry.loader:calendar_errors", "registry.engine:select_rules", "registry.engine:_disabled",
-                 "registry.engine:_parameters")
+                 "registry.engine:_parameters", "registry.loader:hidden_text_errors")
 # Their digests when registry.configfacts.surely_valid_facts was written against them: a change to
 # any of them turns the fast way off (shapes.json records the current ones) until it is re-stated.
 KNOWN_CONFIG_CHECKS = {
     "registry.engine:_disabled": "bf511f2f", "registry.engine:_parameters": "10267d6f",
     "registry.engine:select_rules": "38e4d6bd", "registry.loader:calendar_errors": "caa75a45",
     "registry.loader:config_from": "1b1181b8",
-    "registry.loader:config_reference_errors": "5700d94a",
+    "registry.loader:config_reference_errors": "a47b361d", "registry.loader:hidden_text_errors": "174ad0eb",
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from registry import codeowners
 from registry.loader import load_config
+from registry.safewrite import write_text_inside
 
 NAME = "codeowners"
 HELP = "根据 registry.yaml 中各单位的 reviewers 生成 CODEOWNERS（--check 检查已提交的文件是否最新）"
@@ -31,9 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         return _check(text, target, args.lang)
     if args.write:
-        path = target or codeowners.repository_top(args.root) / "CODEOWNERS"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+        top = codeowners.repository_top(args.root)
+        path = target or top / "CODEOWNERS"
+        write_text_inside(top, path, text)  # never through a link committed in its place
         print(f"wrote {path}" if args.lang == "en" else f"已写入 {path}", file=sys.stderr)
         return 0
     sys.stdout.write(text)

@@ -10,6 +10,7 @@ from string import Template
 
 from registry.findings import Message
 from registry.loader import ConfigError, load_config
+from registry.safewrite import check_inside, write_text_inside
 
 NAME = "new"
 HELP = "在正确位置生成带注释的新记录模板"
@@ -35,13 +36,13 @@ def run(args: argparse.Namespace) -> int:
     record_id = args.record_id or _next_id(args.root / folder / args.unit, args.kind, args.unit)
     _check_id(args.kind, record_id, args.unit)
     path = args.root / folder / args.unit / f"{record_id}.yaml"
+    check_inside(args.root, path)  # no link in its place or above it (registry.safewrite)
     if path.exists():
         raise ConfigError(Message(f"{path.relative_to(args.root)} 已存在，未覆盖", f"{path} exists; not overwritten"),
                           path=str(path.relative_to(args.root)))
     text = Template(resources.files("registry.templates").joinpath(f"{args.kind}.yaml").read_text("utf-8"))
     year = record_id[:4] if args.kind == "project" else ""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.substitute(id=record_id, unit=args.unit, year=year), encoding="utf-8")
+    write_text_inside(args.root, path, text.substitute(id=record_id, unit=args.unit, year=year))
     print(path.relative_to(args.root).as_posix())
     return 0
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from registry.findings import Message
 from registry.loader import ConfigError, load_config
+from registry.safewrite import check_inside, write_text_inside
 
 NAME = "upgrade"
 HELP = "工具升级后更新 init 生成的文件（schema、网站钩子、持续集成、pre-commit 版本），不改动记录"
@@ -32,17 +33,15 @@ def run(args: argparse.Namespace) -> int:
     files = managed_files(config)
     existing = _read(root / PRE_COMMIT)
     files[PRE_COMMIT] = pre_commit_config(existing, config.base_branch)
+    changes = {rel: content for rel, content in files.items() if _read(root / rel) != content}
+    for rel in changes:  # every target checked before any is written: never through a link (registry.safewrite)
+        check_inside(root, root / rel)
     changed = 0
-    for rel, content in files.items():
-        path = root / rel
-        before = _read(path)
-        if before == content:
-            continue
+    for rel, content in changes.items():
         changed += 1
-        print(f"{'新建' if before is None else '更新'} {rel}")
+        print(f"{'新建' if _read(root / rel) is None else '更新'} {rel}")
         if not args.dry_run:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8", newline="\n")
+            write_text_inside(root, root / rel, content)
     if not changed:
         print(f"已是最新（工具版本 {__version__}）")
     elif args.dry_run:
