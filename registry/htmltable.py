@@ -140,8 +140,14 @@ class _Tables(HTMLParser):
             self.cell.parts.append(data)
 
 
+_LEADING_DIGITS = re.compile(r"[\t\n\f\r ]*\+?([0-9]+)")
+
+
 def _span(text: str | None, limit: int) -> int:
-    value = int(text) if text is not None and text.strip().isdigit() and len(text.strip()) <= 7 else 1
+    """``rowspan``/``colspan`` as a browser (and Excel opening the page) reads them: HTML's rules for
+    non-negative integers take the leading digits ("2.0", "+2", "2px" are 2); none, or 0, is 1."""
+    digits = _LEADING_DIGITS.match(text or "")
+    value = int(digits.group(1)) if digits and len(digits.group(1)) <= 7 else (limit if digits else 1)
     return min(max(value, 1), limit)
 
 

@@ -77,7 +77,7 @@ class _Sheet:
         self.last_row = self.last_column = 0
 
     def start_row(self, element: Any) -> None:
-        number = _index(element.get(_SS + "Index"), self.row + 1)
+        number = self._number(element, "Index", self.row + 1)
         if number <= self.row:
             raise out_of_order(f"工作表 {self.name} 第 {number} 行写在第 {self.row} 行之后")
         self.row = number
@@ -90,19 +90,32 @@ class _Sheet:
             self.hidden_rows.add(self.row - 1)
 
     def column_info(self, element: Any) -> None:
-        first = _index(element.get(_SS + "Index"), self.next_column)
-        span = _index(element.get(_SS + "Span"), 0)
+        first = self._number(element, "Index", self.next_column)
+        span = self._number(element, "Span", 0)
         last = min(first + span, MAX_COLUMNS)
         self.next_column = last + 1
         if element.get(_SS + "Hidden") in ("1", "true") and len(self.hidden_columns) < MAX_COLUMNS:
             self.hidden_columns.append((first - 1, last - 1))
 
+    def _number(self, element: Any, name: str, default: int) -> int:
+        """An ``ss:`` number attribute as Excel writes it (ASCII digits). Anything else ("4.0", "+4",
+        "٤") is refused, never taken as absent: a value read one column off lands in another field."""
+        text = element.get(_SS + name)
+        if text is None:
+            return default
+        digits = text.strip()
+        if not (digits.isascii() and digits.isdigit()):
+            where = f"工作表 {self.name} 第 {max(self.row, 1)} 行"
+            raise SheetError(f"{where}的 ss:{name}=“{text}”不是整数，不像是 Excel 保存的文件：请在 Excel 或 WPS 中打开后另存为 .xlsx",
+                             f"{where}: ss:{name}={text!r} is not an integer")
+        return int(digits) if len(digits) <= 9 else 10**9
+
     def cell(self, element: Any) -> None:
-        column = _index(element.get(_SS + "Index"), self.column + 1)
+        column = self._number(element, "Index", self.column + 1)
         if column <= self.column:
             raise out_of_order(f"工作表 {self.name} 第 {self.row} 行的第 {column} 列写在第 {self.column} 列之后")
         self.column = column
-        across, down = _index(element.get(_SS + "MergeAcross"), 0), _index(element.get(_SS + "MergeDown"), 0)
+        across, down = self._number(element, "MergeAcross", 0), self._number(element, "MergeDown", 0)
         right, bottom = self.column + across, self.row + down
         check_range(min(bottom, MAX_ROWS + 1), min(right, MAX_COLUMNS + 1))
         if across or down:
@@ -131,10 +144,6 @@ class _Sheet:
             raise SheetError(f"工作表 {self.name}：{exc.zh}", f"sheet {self.name}: {exc.en}") from None
 
 
-def _index(text: str | None, default: int) -> int:
-    if text is None or not text.strip().isdigit():
-        return default
-    return int(text) if len(text.strip()) <= 9 else 10**9
 
 
 def _value(data: Any) -> Any:
