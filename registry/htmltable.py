@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from registry.sheetlayout import SheetFacts, SheetGrid, fill_merged
-from registry.sheetlimits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, SheetError, check_range
+from registry.sheetlimits import (MAX_BOOK_CELLS, MAX_BOOK_ROWS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_SHEETS, BookBudget,
+                                 SheetError, book_rows, check_range, too_many_sheets)
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\n\f]+")  # HTML's white space (a no-break space is text)
@@ -41,10 +42,11 @@ def html_grids(raw: bytes) -> list[SheetGrid]:
     reader.feed(decode_html(raw))
     reader.close()
     grids = []
+    budget = BookBudget()
     for number, table in enumerate(reader.tables, start=1):
         name = table.caption or (f"表{number}" if len(reader.tables) > 1 else "表1")
-        grid, facts = _laid_out(table)
         try:
+            grid, facts = _laid_out(table, budget)
             grids.append(SheetGrid(name, fill_merged(grid, facts.merges), facts))
         except SheetError as exc:
             raise SheetError(f"表格 {name}：{exc.zh}", f"table {name}: {exc.en}") from None
@@ -78,11 +80,14 @@ class _Tables(HTMLParser):
         self.depth = 0  # of <table> elements
         self.cell: _Cell | None = None
         self.in_caption = False
+        self.rows = self.cells = 0  # of all the page's tables
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
             self.depth += 1
             if self.depth == 1:
+                if len(self.tables) >= MAX_SHEETS:  # said as soon as the page has one table too many
+                    raise too_many_sheets(len(self.tables) + 1)
                 self.tables.append(_Table())
             return
         if self.depth != 1:
@@ -94,6 +99,9 @@ class _Tables(HTMLParser):
             if len(table.rows) >= MAX_ROWS:
                 raise SheetError(f"表格超过 {MAX_ROWS} 行，不像是台账：请拆分后分别导入", f"more than {MAX_ROWS} rows")
             table.rows.append([])
+            self.rows += 1
+            if self.rows > MAX_BOOK_ROWS:
+                raise book_rows(self.rows)
             if _HIDDEN.search(dict(attrs).get("style") or ""):
                 table.hidden.add(len(table.rows) - 1)
             self.cell = None
@@ -104,8 +112,12 @@ class _Tables(HTMLParser):
             self.cell = _Cell(_span(named.get("rowspan"), MAX_ROWS), _span(named.get("colspan"), MAX_COLUMNS))
             table.rows[-1].append(self.cell)
             table.cells += 1
+            self.cells += 1
             if table.cells > MAX_CELLS:
                 raise SheetError(f"表格超过 {MAX_CELLS} 个单元格，不像是台账：请拆分后分别导入", f"more than {MAX_CELLS} cells")
+            if self.cells > MAX_BOOK_CELLS:
+                raise SheetError(f"各表格合计超过 {MAX_BOOK_CELLS} 个单元格，不像是台账：请删去不需要的表格，或拆分后分别导入",
+                                 f"the tables together hold more than {MAX_BOOK_CELLS} cells")
         elif tag == "br" and self.cell is not None:
             self.cell.parts.append("\n")
         elif tag == "caption":
@@ -128,12 +140,18 @@ class _Tables(HTMLParser):
             self.cell.parts.append(data)
 
 
+_LEADING_DIGITS = re.compile(r"[\t\n\f\r ]*\+?([0-9]+)")
+
+
 def _span(text: str | None, limit: int) -> int:
-    value = int(text) if text is not None and text.strip().isdigit() and len(text.strip()) <= 7 else 1
+    """``rowspan``/``colspan`` as a browser (and Excel opening the page) reads them: HTML's rules for
+    non-negative integers take the leading digits ("2.0", "+2", "2px" are 2); none, or 0, is 1."""
+    digits = _LEADING_DIGITS.match(text or "")
+    value = int(digits.group(1)) if digits and len(digits.group(1)) <= 7 else (limit if digits else 1)
     return min(max(value, 1), limit)
 
 
-def _laid_out(table: _Table) -> tuple[list[list[Any]], SheetFacts]:
+def _laid_out(table: _Table, budget: BookBudget) -> tuple[list[list[Any]], SheetFacts]:
     """The table as a grid: each cell at the first column its row has free (cells spanning rows
     above take theirs), its spans as merges."""
     taken: set[tuple[int, int]] = set()
@@ -153,6 +171,7 @@ def _laid_out(table: _Table) -> tuple[list[list[Any]], SheetFacts]:
             placed[(r, column)] = cell.text()
             last_row, last_column = max(last_row, r + 1), max(last_column, right + 1)
             column = right + 1
+    budget.add(last_row, last_column)  # the page's tables together, before this one becomes a grid
     grid: list[list[Any]] = [[None] * last_column for _ in range(last_row)]
     for (r, c), text in placed.items():
         grid[r][c] = text or None

@@ -20,11 +20,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from registry.sheetlimits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, SheetError, check_range, too_many_rows
+from registry.sheetlimits import MAX_COLUMNS, SheetError
 
 Grid = Sequence[Sequence[Any]]
 Merges = Sequence[tuple[int, int, int, int]]
 MAX_MERGES = 100_000  # Excel's own sheets stay far below; a file past it is not a ledger
+EPOCH_1900 = dt.date(1899, 12, 30)  # day 0 of Excel's date serials (the 1900 date system, with its 1900-02-29)
+EPOCH_1904 = dt.date(1904, 1, 1)  # day 0 in a workbook of the 1904 date system (old Mac Excel: date1904)
 
 _SPACE = re.compile(r"\s+")
 _TOTALS = frozenset({"合计", "总计", "小计", "共计", "总合计", "累计"})
@@ -40,6 +42,16 @@ _FILED_BY = re.compile(r"^(填报单位|填表单位|报送单位|填报部门|�
 _MONEY_UNIT_ABOVE = re.compile(r"(?:金额|资金|投资|计量)?单位[:：](?P<unit>亿元|万元|千元|元)(?=$|[）)，,；;])")
 # A section title: 一、县直部门  （二）乡镇  第三部分
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|第[一二三四五六七八九十百]+(部分|类|批))")
+
+
+# A template's line of filling hints under its header: （必填）, 必填，写全称, 格式：2023年5月, 如：财政局
+_HINT = re.compile(r"^([（(【\[].*[）)】\]]|(必填|选填|非必填|必须填写|请填写|填写说明|请选择|下拉选择|格式|如|例如|例)([:：，,（(].*)?)$")
+
+
+def hint_row(cells: Sequence[Any]) -> bool:
+    """A template's filling hints under its header (每格都是“（必填）”“格式：2023年5月”这样的说明), not a record."""
+    keys = [_key(v) for v in cells if filled(v)]
+    return len(keys) >= 2 and all(_HINT.match(key) for key in keys)
 
 
 class MergeError(SheetError):
@@ -95,8 +107,15 @@ class SheetFacts:
 
     @functools.cached_property
     def _hidden_column_set(self) -> frozenset[int]:
-        # a set, so that asking cell by cell stays cheap however many <col> ranges a file writes
-        return frozenset(c for first, last in self.hidden_columns for c in range(first, min(last, MAX_COLUMNS - 1) + 1))
+        # a set, so that asking cell by cell stays cheap however many <col> ranges a file writes;
+        # built from the ranges in order, each column once (16,000 ranges of A:XFD are 16,384 columns)
+        hidden: set[int] = set()
+        reach = -1
+        for first, last in sorted(self.hidden_columns):
+            top = min(last, MAX_COLUMNS - 1)
+            hidden.update(range(max(first, reach + 1), top + 1))
+            reach = max(reach, top)
+        return frozenset(hidden)
 
 
 @dataclasses.dataclass
@@ -108,140 +127,7 @@ class SheetGrid:
     grid: Grid
     facts: SheetFacts = dataclasses.field(default_factory=SheetFacts)
     hidden: bool = False
-
-
-def merged_ranges(worksheet: Any) -> tuple[tuple[int, int, int, int], ...]:
-    """The merged cells of an openpyxl read-only worksheet (see :func:`sheet_facts`)."""
-    return sheet_facts(worksheet).merges
-
-
-def sheet_facts(worksheet: Any) -> SheetFacts:
-    """Merges, hidden rows and columns, the filter, uncomputed formulas and the last filled cell
-    of an openpyxl read-only worksheet, read from the sheet's XML (openpyxl keeps none of them in
-    read-only mode, which a large file needs). A sheet past the limits of
-    :mod:`registry.sheetlimits` is a :class:`SheetError` as soon as the part says so."""
-    source = getattr(worksheet, "_get_source", None)  # ReadOnlyWorksheet: the sheet part of the archive
-    if source is None:
-        return SheetFacts()
-    from openpyxl.xml.constants import SHEET_MAIN_NS  # type: ignore[import-untyped]
-    from openpyxl.xml.functions import iterparse  # type: ignore[import-untyped]  # what openpyxl parses with
-
-    reading = _FactsReader(f"{{{SHEET_MAIN_NS}}}")
-    with source() as xml:
-        for event, element in iterparse(xml, events=("start", "end")):
-            reading.take(event, element)
-    return reading.facts()
-
-
-class _FactsReader:
-    """One pass over a sheet part's XML events (see :func:`sheet_facts`)."""
-
-    def __init__(self, ns: str) -> None:
-        self.ns = ns
-        self.merge, self.row, self.col, self.cell, self.formula, self.value, self.inline = (
-            ns + t for t in ("mergeCell", "row", "col", "c", "f", "v", "is"))
-        self.merges: list[tuple[int, int, int, int]] = []
-        self.hidden_rows: set[int] = set()
-        self.hidden_columns: list[tuple[int, int]] = []
-        self.uncomputed: list[tuple[int, int, str]] = []
-        self.filtered = False
-        self.row_number = 0  # the current <row>'s number (1-based); a row may leave out r="…"
-        self.column_number = 0
-        self.last_row = self.last_column = 0
-
-    def take(self, event: str, element: Any) -> None:
-        tag = element.tag
-        if event == "start":
-            if tag == self.row:
-                number = _number(element.get("r"), self.row_number + 1)
-                if number <= self.row_number:  # openpyxl's reader would drop such a row without a word
-                    raise out_of_order(f"第 {number} 行写在第 {self.row_number} 行之后")
-                self.row_number = number
-                self.column_number = 0
-                if element.get("hidden") in ("1", "true") and self.row_number <= MAX_ROWS:
-                    self.hidden_rows.add(self.row_number - 1)
-            elif tag == self.cell:
-                column = _column(element.get("r"), self.column_number + 1)
-                if column <= self.column_number:
-                    raise out_of_order(f"第 {self.row_number} 行的第 {column} 列写在第 {self.column_number} 列之后")
-                self.column_number = column
-            return
-        if tag == self.cell:
-            self._cell(element)
-        elif tag == self.col and element.get("hidden") in ("1", "true"):
-            first, last = _number(element.get("min"), 0), _number(element.get("max"), 0)
-            if 1 <= first <= last and len(self.hidden_columns) < MAX_COLUMNS:
-                self.hidden_columns.append((first - 1, min(last, MAX_COLUMNS) - 1))
-        elif tag == self.merge:
-            from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
-
-            self.merges.append(_bounds(range_boundaries, element.get("ref")))
-            if len(self.merges) > MAX_MERGES:
-                raise MergeError(f"合并单元格超过 {MAX_MERGES} 处，不像是台账：请取消合并后另存",
-                                 f"more than {MAX_MERGES} merged ranges")
-        elif tag == self.ns + "autoFilter":
-            self.filtered = True
-        if tag not in (self.formula, self.value, self.inline):  # a cell reads its parts when it ends
-            element.clear()
-
-    def _cell(self, element: Any) -> None:
-        f, v = element.find(self.formula), element.find(self.value)
-        has_value = v is not None and bool((v.text or "").strip())
-        if not (has_value or f is not None or element.find(self.inline) is not None):
-            return  # a styled empty cell: not content
-        if self.row_number > MAX_ROWS:
-            raise too_many_rows(self.row_number)
-        if self.column_number > MAX_COLUMNS:
-            check_range(self.row_number, self.column_number)
-        self.last_row = max(self.last_row, self.row_number)
-        self.last_column = max(self.last_column, self.column_number)
-        if f is not None and not has_value and element.get("t") != "inlineStr":
-            if len(self.uncomputed) >= MAX_CELLS:
-                raise SheetError(f"没有计算结果的公式超过 {MAX_CELLS} 个，不像是台账：请在 Excel 中打开、保存后重新导入",
-                                 f"more than {MAX_CELLS} formulas without a value")
-            self.uncomputed.append((self.row_number - 1, self.column_number - 1, f.text or ""))
-
-    def facts(self) -> SheetFacts:
-        check_range(self.last_row, self.last_column)
-        return SheetFacts(tuple(self.merges), frozenset(self.hidden_rows), tuple(self.hidden_columns), self.filtered,
-                          tuple(self.uncomputed), self.last_row, self.last_column)
-
-
-def out_of_order(where: str) -> SheetError:
-    """Rows or cells written out of order or twice: Excel never writes them; reading them would drop one silently."""
-    return SheetError(f"{where}（行或单元格的顺序错乱或重复），不像是 Excel 保存的文件：请在 Excel 或 WPS 中打开后另存为 .xlsx",
-                      f"rows or cells out of order or repeated: {where}")
-
-
-def _number(text: str | None, default: int) -> int:
-    """A row or column number as the XML writes it; one too long to be any is 10⁹ (past every limit)."""
-    if text is None or not text.isdigit() or not text.isascii():
-        return default
-    return int(text) if len(text) <= 9 else 10**9
-
-
-def _column(ref: str | None, default: int) -> int:
-    """The column number (1-based) of a cell reference like ``AB12``; past XFD, one past the limit."""
-    letters = (ref or "").rstrip("0123456789")
-    if not letters or not letters.isalpha() or not letters.isascii():
-        return default
-    if len(letters) > 3:
-        return MAX_COLUMNS + 1
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def _bounds(boundaries: Any, ref: str | None) -> tuple[int, int, int, int]:
-    try:
-        left, top, right, bottom = boundaries(ref or "")
-    except (ValueError, TypeError):
-        raise MergeError(f"合并单元格的区域 {ref!r} 无法识别：请在 Excel 中打开后另存",
-                         f"unreadable merged range {ref!r}") from None
-    if None in (left, top, right, bottom):  # a whole row or column: no real sheet merges one
-        raise MergeError(f"合并单元格的区域 {ref!r} 是整行或整列：请取消合并后另存", f"merged range {ref!r} spans a whole row or column")
-    return top - 1, left - 1, bottom - 1, right - 1
+    epoch: dt.date = EPOCH_1900  # what its numbers count from when they are dates
 
 
 def fill_merged(grid: list[list[Any]], merges: Merges) -> list[tuple[Any, ...]]:

@@ -19,6 +19,14 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024  # a CSV or text table
 MAX_ROWS = 100_000  # rows of one sheet, up to its last filled cell
 MAX_COLUMNS = 16_384  # Excel's last column, XFD
 MAX_CELLS = 2_000_000  # rows × columns of one sheet's filled range, as it is read into memory
+# A whole workbook: its sheets (or a web page's tables) together hold no more than one sheet may
+# (so 40 full sheets cost what one does), and a county's sheets are far fewer than this (one per
+# unit is the most a ledger has)
+MAX_SHEETS = 1_000
+MAX_BOOK_ROWS = MAX_ROWS
+MAX_BOOK_CELLS = MAX_CELLS
+# Texts an .xlsx keeps once for all its cells (sharedStrings): no more than it can have string cells
+MAX_SHARED_STRINGS = MAX_BOOK_CELLS
 
 
 class SheetError(Exception):
@@ -27,6 +35,41 @@ class SheetError(Exception):
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
         self.zh, self.en = zh, en
+
+
+class BookBudget:
+    """What the sheets of one workbook add up to, checked as each sheet is about to be read (so
+    the work a workbook costs is bounded by the limits above, whatever its number of sheets)."""
+
+    def __init__(self) -> None:
+        self.sheets = self.rows = self.cells = 0
+
+    def add_sheet(self) -> None:
+        self.sheets += 1
+        if self.sheets > MAX_SHEETS:
+            raise too_many_sheets(self.sheets)
+
+    def add(self, rows: int, columns: int) -> None:
+        """A sheet's filled range (rows × columns), before its cells are read."""
+        self.rows += rows
+        self.cells += rows * columns
+        if self.rows > MAX_BOOK_ROWS:
+            raise book_rows(self.rows)
+        if self.cells > MAX_BOOK_CELLS:
+            raise SheetError(f"各工作表有内容的区域合计超过 {MAX_BOOK_CELLS} 个单元格（到这个工作表共 {self.cells} 个），"
+                             "不像是一个县的台账：请删去不需要的工作表和远处多余的单元格，或拆分为几个文件分别导入",
+                             f"the sheets together hold more than {MAX_BOOK_CELLS} cells ({self.cells})")
+
+
+def too_many_sheets(count: int) -> SheetError:
+    return SheetError(f"工作簿的工作表（或表格）超过 {MAX_SHEETS} 个（至少 {count} 个），不像是一个县的台账："
+                      "请删去不需要的工作表，或拆分为几个文件分别导入", f"more than {MAX_SHEETS} sheets or tables")
+
+
+def book_rows(rows: int) -> SheetError:
+    return SheetError(f"各工作表合计超过 {MAX_BOOK_ROWS} 行（到这个工作表共 {rows} 行），不像是一个县的台账："
+                      "请删去不需要的工作表或多余的行，或拆分为几个文件分别导入",
+                      f"the sheets together hold more than {MAX_BOOK_ROWS} rows ({rows})")
 
 
 def too_many_rows(last_row: int) -> SheetError:

@@ -18,9 +18,8 @@ the record above; an Excel error value (#REF!) or a formula the file keeps no re
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -28,32 +27,35 @@ from typing import Any
 from registry.findings import Message
 from registry.loader import ConfigError
 from registry.sheetlayout import (
+    EPOCH_1900,
     ERROR_VALUES,
     Fault,
-    Grid,
-    Merges,
     SheetFacts,
     SheetGrid,
     error_fault,
-    fill_merged,
     filed_by,
     money_unit_above,
     filled,
     header_rows,
+    hint_row,
     not_a_record,
     repeats_header,
-    sheet_facts,
 )
 from registry.htmltable import html_grids, looks_like_html
-from registry.sheetlimits import MAX_FILE_BYTES, SheetError, unpacked_size_problem
+from registry.sheetlimits import MAX_FILE_BYTES, SheetError
 from registry.textgrid import text_grid
 from registry.xmlbook import looks_like_spreadsheet_xml, spreadsheet_xml_grids
 from registry.xlsbook import xls_grids
+from registry.xlsxbook import xlsx_grids
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt", ".htm", ".html", ".xml")
+SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".csv", ".tsv", ".txt", ".htm", ".html", ".xml")
 _NUMBERING = frozenset({"序号", "编号序号", "no.", "no"})  # a row-number column's header
 _DITTO = frozenset({"同上", "〃", "″", "\"", "”", "同上单位"})  # "the same as the row above"
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an .xlsx and an .xls file begin
+_WPS = (".et", ".ett")  # WPS 表格's own files: often an .xls or .xlsx inside, read when they are
+_OTHER_FORMATS = {".et": "WPS 表格文件", ".ett": "WPS 表格模板", ".ods": "OpenDocument 表格", ".fods": "OpenDocument 表格",
+                  ".xlsb": "Excel 二进制工作簿", ".numbers": "Numbers 表格"}
+_SAVE_AS = "请在 WPS 或 Excel 中打开，点“文件 → 另存为”，文件类型选“Excel 工作簿（*.xlsx）”，保存后导入新文件"
 _SPACE = re.compile(r"\s+")
 # Full-width and half-width brackets alike: 总投资（万元） = 总投资(万元)
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）", ":": "：", "*": ""})
@@ -81,6 +83,7 @@ class Sheet:
     money_unit: str | None = None  # the money unit a line above the table names (单位：元)
     hidden: bool = False  # a hidden sheet (a stale copy, the lists behind a drop-down): not imported unless named
     notes: list[str] = dataclasses.field(default_factory=list)  # hidden columns left out, cells without a header
+    epoch: dt.date = EPOCH_1900  # the workbook's date system: a date's serial number counts from it
 
     def skipped_lines(self) -> list[str]:
         """``工作表 X 第 N 行：合计行，已跳过``, one line per row set aside."""
@@ -102,7 +105,9 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
     spreadsheet numbers it) when given, else the one :func:`header_rows` finds. Hidden rows and
     columns are set aside (and said) unless ``include_hidden``."""
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix in _OTHER_FORMATS and suffix not in _WPS:
+        raise _error(path, f"{_OTHER_FORMATS[suffix]}（{suffix}）不能直接导入：{_SAVE_AS}", f"{suffix} files cannot be read: save as .xlsx")
+    if suffix not in SUFFIXES and suffix not in _WPS:
         raise _error(path, f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请提供 .xlsx、.xls 或 .csv 文件",
                      f"unsupported file type {path.suffix!r}: give an .xlsx, .xls or .csv file")
     try:
@@ -113,9 +118,26 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
         raw = path.read_bytes()
     except OSError as exc:
         raise _error(path, f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}") from None
+    grids = _wps_grids(path, raw) if suffix in _WPS else _grids(path, suffix, raw)
+    given = header_row - 1 if header_row is not None else None
+    return [sheet for found in grids if (sheet := _sheet(found, given, include_hidden)) is not None]
+
+
+def _wps_grids(path: Path, raw: bytes) -> list[SheetGrid]:
+    """A WPS 表格 file (.et): read when it holds an .xlsx or .xls workbook, else said what to do."""
+    why = "不是 WPS 能另存的 Excel 格式"
+    if raw.startswith((_ZIP, _OLE)):
+        try:
+            return xlsx_grids(path, raw) if raw.startswith(_ZIP) else xls_grids(path, raw)
+        except ConfigError as exc:
+            why = exc.message.zh.removeprefix(f"{path}：").split("：")[0]
+    raise _error(path, f"WPS 表格文件（{path.suffix}）无法直接读取（{why}）：{_SAVE_AS}", "a WPS .et file: save as .xlsx")
+
+
+def _grids(path: Path, suffix: str, raw: bytes) -> list[SheetGrid]:
     # What the file is, not what it is called: an .xlsx saved under .xls (WPS does), an .xls renamed .xlsx
     if raw.startswith(_ZIP):
-        grids = _xlsx_grids(path, raw)
+        grids = xlsx_grids(path, raw)
     elif suffix in (".xls", ".xml") and looks_like_spreadsheet_xml(raw):  # Excel 2003 XML, saved as .xls by many systems
         try:
             grids = spreadsheet_xml_grids(raw)
@@ -135,58 +157,11 @@ def read_table(path: Path, header_row: int | None = None, include_hidden: bool =
             grids = [SheetGrid(path.name, text_grid(raw))]
         except ValueError as exc:
             raise _error(path, str(exc), "not a readable text table") from None
-    given = header_row - 1 if header_row is not None else None
-    return [sheet for found in grids if (sheet := _sheet(found, given, include_hidden)) is not None]
+    return grids
 
 
 def _error(path: Path, zh: str, en: str) -> ConfigError:
     return ConfigError(Message(f"{path}：{zh}", f"{path}: {en}"), path="")
-
-
-def _xlsx_grids(path: Path, raw: bytes) -> list[SheetGrid]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # only when reading xlsx
-
-    too_large = unpacked_size_problem(raw)
-    if too_large is not None:
-        raise _error(path, too_large, "too large once unzipped")
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl on a damaged or hostile archive raises many kinds: all say "not valid"
-        raise _error(path, f"不是有效的 xlsx 文件（{type(exc).__name__}）：请在 Excel 中另存为 .xlsx",
-                     f"not a valid xlsx file ({exc})") from None
-    try:
-        grids: list[SheetGrid] = []
-        for ws in book.worksheets:
-            try:
-                # read-only mode believes the sheet's own <dimension>, which some programs write wrong
-                # (A1, or too small): the sheet is read up to its last filled cell, whatever it claims,
-                # and no further (a row numbered past the limits, one far cell, are not read cell by cell)
-                facts = sheet_facts(ws)
-                ws.reset_dimensions()
-                grid = ([list(row) for row in ws.iter_rows(max_row=facts.last_row, max_col=facts.last_column,
-                                                           values_only=True)] if facts.last_row else [])
-            except SheetError as exc:
-                raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
-            except Exception as exc:  # openpyxl on a damaged sheet part: whatever it raises, the file is damaged
-                raise _error(path, f"工作表 {ws.title} 已损坏（{type(exc).__name__}）：请在 Excel 中打开后另存为 .xlsx",
-                             f"sheet {ws.title} is damaged ({exc})") from None
-            _mark_uncomputed(grid, facts)
-            try:
-                grids.append(SheetGrid(ws.title, fill_merged(grid, facts.merges), facts, ws.sheet_state != "visible"))
-            except SheetError as exc:
-                raise _error(path, f"工作表 {ws.title}：{exc.zh}", f"sheet {ws.title}: {exc.en}") from None
-        return grids
-    finally:
-        book.close()
-
-
-def _mark_uncomputed(grid: list[list[Any]], facts: SheetFacts) -> None:
-    """A formula the file keeps no result for (written by a program, never opened in Excel):
-    openpyxl reads it as empty; it is a cell to report, not an empty one."""
-    for row, column, formula in facts.uncomputed:
-        if row < len(grid) and column < len(grid[row]) and grid[row][column] is None:
-            grid[row][column] = Fault(f"={formula}", f"公式 ={formula} 没有计算结果（文件未经 Excel 或 WPS 计算保存）："
-                                                    "请在 Excel 或 WPS 中打开、保存后重新导入")
 
 
 def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = False) -> Sheet | None:
@@ -196,7 +171,7 @@ def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = Fa
         return None
     headers, first = located
     sheet = Sheet(found.name, headers, [], filed_by=filed_by(grid, first), money_unit=money_unit_above(grid, first),
-                  hidden=found.hidden)
+                  hidden=found.hidden, epoch=found.epoch)
     header_lines = [*grid[max(0, first - 2):first], headers]
     if not include_hidden:
         _leave_out_hidden_columns(sheet, facts)
@@ -208,6 +183,8 @@ def _sheet(found: SheetGrid, given: int | None = None, include_hidden: bool = Fa
         reason = not_a_record(row.cells, first + offset, facts.merges)
         if reason is None and repeats_header(cells, header_lines):
             reason = "重复的表头行"  # printed at the top of every page
+        if reason is None and not sheet.rows and hint_row(cells):
+            reason = "表头下的填写说明行"  # （必填）（格式：2023年5月）under each title of a template
         if reason is None and numbering and all(i in numbering for i, v in enumerate(cells) if filled(v)):
             reason = "只有序号的空行"  # a template numbered 1–50 in advance, filled as far as the unit's systems go
         if reason is None and not include_hidden and first + offset in facts.hidden_rows:

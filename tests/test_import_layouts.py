@@ -19,7 +19,8 @@ from test_import import county, records
 from registry.cli import main
 from registry.enums import Nature
 from registry.ledger.values import funding_sources, to_enum
-from registry.sheetlayout import MergeError, SheetFacts, SheetGrid, fill_merged, filled, header_rows, merged_ranges
+from registry.sheetlayout import MergeError, SheetFacts, SheetGrid, fill_merged, filled, header_rows
+from registry.xlsxfacts import merged_ranges
 from registry.tables import _sheet, read_table
 
 
@@ -220,7 +221,8 @@ def test_every_filled_row_under_the_header_is_a_record_or_set_aside_with_a_reaso
     first = found[1] + 1  # the spreadsheet's number of the first row under the header
     expected = [n for n in range(first, len(filled_grid) + 1) if any(filled(v) for v in filled_grid[n - 1])]
     assert sorted(seen) == expected
-    assert all(reason in ("合计行", "表尾的填报信息或说明", "分类标题行", "只有序号的空行", "重复的表头行") for _, reason in sheet.skipped)
+    assert all(reason in ("合计行", "表尾的填报信息或说明", "分类标题行", "只有序号的空行", "重复的表头行",
+                                 "表头下的填写说明行") for _, reason in sheet.skipped)
 
 
 def test_a_whole_column_merge_in_the_sheet_xml_is_refused_by_our_own_reader() -> None:

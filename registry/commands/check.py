@@ -43,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.staged:
         inputs = _staged_inputs(args, args.paths)
-        missing_paths([raw for raw in args.paths if not _in_index(args.root, raw, inputs)])
+        staged = inputs
+        missing_paths(args.paths, exists=lambda raw: _in_index(args.root, raw, staged))
     else:
         inputs = None
         missing_paths(args.paths)
@@ -88,10 +89,14 @@ def _staged_inputs(args: argparse.Namespace, paths: list[str]) -> Inputs:
 
 def _in_index(root: Path, raw: str, inputs: Inputs) -> bool:
     """Whether a command-line path names a file of git's index (a file staged for deletion, or
-    deleted from the working tree after staging, is still a file of the commit's question)."""
+    deleted from the working tree after staging, is still a file of the commit's question; one
+    removed from the index but left in the working tree is not: the commit has no such file).
+    A folder, or a path outside the registry, exists as for a plain check."""
     assert inputs.staged is not None
     relative = relative_paths(root, [raw])
-    return bool(relative) and inputs.staged.holds(relative[0])
+    if not relative or os.path.isdir(raw):
+        return os.path.lexists(raw)
+    return inputs.staged.holds(relative[0])
 
 
 def _report(args: argparse.Namespace, today: dt.date, paths: list[str] | None, inputs: Inputs | None = None) -> Report:

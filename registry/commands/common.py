@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from registry.dates import TODAY_FIRST, TODAY_LAST, today_in_range
@@ -35,10 +36,11 @@ def relative_paths(root: Path, paths: list[str]) -> list[str]:
     return out
 
 
-def missing_paths(paths: list[str]) -> None:
+def missing_paths(paths: list[str], exists: Callable[[str], bool] = os.path.lexists) -> None:
     """A file named on the command line that does not exist is a usage error (exit 2), not a
-    silent pass: a mistyped name would otherwise check nothing and report success."""
-    missing = [raw for raw in paths if not os.path.lexists(raw)]
+    silent pass: a mistyped name would otherwise check nothing and report success. ``exists``
+    says what "exists" means (``check --staged``: in git's index)."""
+    missing = [raw for raw in paths if not exists(raw)]
     if missing:
         names = "、".join(missing)
         raise ConfigError(Message(f"找不到文件：{names}", f"no such file: {', '.join(missing)}"), path="")

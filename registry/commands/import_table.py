@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from registry.ledger.mapping import load_mapping
     from registry.ledger.rows import Importer
     from registry.ledger.verify import refused
-    from registry.ledger.writer import render, write
+    from registry.ledger.writer import check_targets, render, write
     from registry.tables import read_table
 
     root: Path = args.root
@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         print(problem.text(), file=sys.stderr)
     changed = [item for item in planned if _changed(root, item, texts[item.path])]
     write_now = not args.dry_run and (not problems or args.partial)
+    if write_now:
+        check_targets(root, changed)  # no symbolic link on the way to any of them, before the first is written
     for item in changed:
         verb = "新建" if item.old_path is None else "更新"
         print(f"{'' if write_now else '将'}{verb} {item.path}")

@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from registry.findings import Message
 from registry.loader import CONFIG_FILE, ConfigError, config_from, load_config
+from registry.safewrite import check_inside, write_text_inside
 
 NAME = "init"
 HELP = "为一个县（区、市、旗）新建完整的登记簿仓库"
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     target: Path = args.directory
     profiles = parse_profiles(args.profile)
     name = county_name(args.name)
-    units = units_from_table(args.units) if args.units is not None else []
+    units = units_from_table(args.units, lambda line: print(line, file=sys.stderr)) if args.units is not None else []
     _refuse_non_empty(target, args.force)
     text = registry_yaml(county_config(name, profiles, units))
     config = config_from(text.encode("utf-8"))  # what init writes is checked like any registry.yaml
@@ -71,18 +73,17 @@ def _refuse_non_empty(target: Path, force: bool) -> None:
 def _write(target: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
     """Write each file that does not exist yet; nothing existing is overwritten, and no
     placeholder goes into a record folder that already holds files."""
-    written, kept = [], []
-    for rel, content in files.items():
-        path = target / rel
-        if path.name == ".gitkeep" and path.parent.is_dir() and any(path.parent.iterdir()):
-            continue
-        if path.exists() or path.is_symlink():
-            kept.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8", newline="\n")
-        written.append(rel)
-    return written, kept
+    kept = [rel for rel in files if (target / rel).exists() or (target / rel).is_symlink()]
+    new = [rel for rel in files if rel not in kept and not _placeholder_beside_files(target / rel)]
+    for rel in new:  # a folder of DIR that is a link (--force): refused before anything is written
+        check_inside(target, target / rel)
+    for rel in new:
+        write_text_inside(target, target / rel, files[rel])
+    return new, kept
+
+
+def _placeholder_beside_files(path: Path) -> bool:
+    return path.name == ".gitkeep" and path.parent.is_dir() and any(path.parent.iterdir())
 
 
 def _git_init(target: Path, branch: str) -> str:

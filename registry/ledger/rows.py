@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import re
 from typing import Any
 
@@ -151,7 +152,7 @@ class Importer:
             for index in indices:
                 try:
                     heard: list[str] = []
-                    flat[key] = scaled(self._value(key, types[key], row.cells[index], heard.append),
+                    flat[key] = scaled(self._value(key, types[key], row.cells[index], heard.append, sheet.epoch),
                                        layout.scales.get(index), row.cells[index])
                     column_of[key] = sheet.column_name(index)
                     self.guesses += [RowProblem(sheet.name, row.number, column_of[key], said) for said in heard]
@@ -195,7 +196,7 @@ class Importer:
             flat["budget.sources"] = sources
         return problems
 
-    def _value(self, key: str, annotation: Any, cell: Any, heard: Heard) -> Any:
+    def _value(self, key: str, annotation: Any, cell: Any, heard: Heard, epoch: dt.date) -> Any:
         cell = readable(cell)
         if key == "year" and isinstance(cell, str):
             cell = _YEAR_WORD.sub("", cell)  # 2025年, 2025年度
@@ -210,7 +211,7 @@ class Importer:
         if key == "id" and _ROW_NUMBER.fullmatch(text_of(cell)):
             raise CellError(f"编号 {text_of(cell)!r} 像是序号，不是记录的编号（如 czj-system-01、2025-czj-001）："
                             "该列是序号时请把列标题改为“序号”，或在 --mapping 的 columns 中写明该列为 null")
-        return convert(annotation, cell, self.mapping.values.get(key), heard)
+        return convert(annotation, cell, self.mapping.values.get(key), heard, epoch)
 
     def _record(self, sheet: Sheet, row: Row, kind: str, flat: dict[str, Any],
                 column_of: dict[str, str]) -> Planned | list[RowProblem]:

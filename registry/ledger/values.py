@@ -21,6 +21,7 @@ from typing import Any, Union
 from pydantic import BaseModel
 
 from registry.enums import Delivery, FundSource, LabeledEnum, Nature, Scope, SystemStatus, Track
+from registry.sheetlayout import EPOCH_1900
 from registry.tables import header_key
 
 
@@ -54,13 +55,14 @@ SYNONYMS: dict[type[Enum], dict[str, str]] = {
                  "县财政": "county_budget", "专项债": "bond", "专项债券": "bond", "上级补助": "superior_fund",
                  "上级专项": "superior_fund", "社会资金": "social_capital"},
 }
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 MONEY_UNIT = re.compile(r"(亿元|万元|千元|元|亿|万)$")  # a unit written in an amount's cell
 _TO_WAN = {"亿": 1e4, "万": 1.0, "千": 1e-1, "元": 1e-4}
 _DATE_PATTERNS = (
     re.compile(r"^(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*(?:[-./月]\s*(?P<d>\d{1,2})\s*[日号]?|月份?)?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>)$"),  # 202305: a year and month run together
 )
+_LAST_DAY = dt.date(2100, 12, 31)  # a serial past it is no date of a county's systems (202305 would be 2453-11-20)
 _SHORT_YEAR = re.compile(r"^(?P<y>\d{2})\s*年\s*(?P<rest>\d{1,2}\s*月.*)$")
 _VAGUE = re.compile(r"^(?P<y>\d{4})\s*年?度?\s*(?P<what>第?[一二三四1-4]季度|[Qq][1-4]|[上下]半年|年?[初中底末])?$")
 _FIRST_SERIAL = 10000  # 1927-05-18: smaller numbers in a date column are no dates of a county's systems
@@ -98,17 +100,18 @@ def _halfwidth(value: Any) -> str:
     return unicodedata.normalize("NFKC", text_of(value))
 
 
-def to_date(value: Any, heard: Heard | None = None) -> dt.date:
+def to_date(value: Any, heard: Heard | None = None, epoch: dt.date = EPOCH_1900) -> dt.date:
+    """A date cell, a serial number counted from the workbook's ``epoch``, or a date as people write it."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _serial(value)
+        return _serial(value, epoch)
     text = _halfwidth(value)
     text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "", text)  # a time after the date
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
-        return _serial(float(text))
+        return _serial(float(text), epoch)
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -127,9 +130,9 @@ def to_date(value: Any, heard: Heard | None = None) -> dt.date:
     raise CellError(f"无法识别的日期 {text!r}：可写 2024-03-01、2024/3/1、2024.03.01 或 2024年3月")
 
 
-def _serial(number: float) -> dt.date:
-    """An Excel date serial (a date cell whose format was lost): 43952 is 2020-05-01. A four-digit
-    year (2019) is refused, never read as a day of 1905."""
+def _serial(number: float, epoch: dt.date = EPOCH_1900) -> dt.date:
+    """An Excel date serial (a date cell whose format was lost): 43952 is 2020-05-01 (42490 in a
+    workbook of the 1904 date system). A four-digit year (2019) is refused, never read as a day of 1905."""
     if 1900 <= number <= 2100 and float(number).is_integer():
         raise CellError(f"日期只写了年份 {int(number)}：请写到月，如 {int(number)}年5月")
     if 1900 < number < 2101:  # 2020.05 typed into a number cell: the year and month, as written
@@ -138,9 +141,11 @@ def _serial(number: float) -> dt.date:
             raise CellError(f"数字 {year}.1 可能是 {year}年1月 或 {year}年10月：请写成 {year}年1月 或 {year}年10月")
         if len(month) <= 2 and 1 <= int(month.ljust(1, "0")) <= 12:
             return dt.date(int(year), int(month), 1)
-    if not _FIRST_SERIAL <= number < 2958466:
-        raise CellError(f"无法识别的日期 {text_of(number)!r}：可写 2024-03-01、2024/3/1、2024.03.01 或 2024年3月")
-    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+    if float(number).is_integer() and len(str(int(number))) in (6, 8):  # 20230501, 202305 typed as numbers
+        return to_date(str(int(number)))
+    if _FIRST_SERIAL <= number <= (_LAST_DAY - epoch).days:
+        return epoch + dt.timedelta(days=int(number))
+    raise CellError(f"无法识别的日期 {text_of(number)!r}：可写 2024-03-01、2024/3/1、2024.03.01 或 2024年3月")
 
 
 def to_number(value: Any, kind: type) -> int | float:
@@ -301,8 +306,10 @@ def funding_sources(value: Any, total: float | None, extra: dict[str, str] | Non
     return out
 
 
-def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None, heard: Heard | None = None) -> Any:
-    """``value`` as the type ``annotation`` of a field (lists of mappings as the export's JSON)."""
+def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None, heard: Heard | None = None,
+            epoch: dt.date = EPOCH_1900) -> Any:
+    """``value`` as the type ``annotation`` of a field (lists of mappings as the export's JSON);
+    a date's serial number counted from the workbook's ``epoch``."""
     inner, _ = unwrap(annotation)
     if isinstance(inner, list):  # str | int | float (a goal's target): a number when it is one
         if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
@@ -326,11 +333,11 @@ def convert(annotation: Any, value: Any, extra: dict[str, str] | None = None, he
                 raise CellError("应为 JSON 列表（与导出文件的格式相同）")
             return loaded
         free_text = item_type is str and typing.get_origin(item) is not typing.Annotated
-        return [convert(item, part, extra, heard) for part in split_list(value, codes=not free_text)]
+        return [convert(item, part, extra, heard, epoch) for part in split_list(value, codes=not free_text)]
     if inner is bool:
         return to_bool(value, heard)
     if inner is dt.date:
-        return to_date(value, heard)
+        return to_date(value, heard, epoch)
     if inner in (int, float):
         return to_number(value, inner)
     if isinstance(inner, type) and issubclass(inner, Enum):

@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 
 from registry.ledger.columns import MODELS, nested_model
 from registry.ledger.rows import Planned, deep_update
+from registry.safewrite import check_inside, write_text_inside
 
 
 def _yaml() -> YAML:
@@ -47,9 +48,17 @@ def render(root: Path, item: Planned, source: str) -> str:
     return buffer.getvalue()
 
 
+def check_targets(root: Path, items: list[Planned]) -> None:
+    """Every file the import will write or remove lies in the registry, reached through no
+    symbolic link (a unit folder committed as a link to a folder elsewhere): checked for all of
+    them before the first is written, so that a refusal writes nothing (exit 2 naming the link)."""
+    for item in items:
+        check_inside(root, root / item.path)
+        if item.old_path is not None and item.old_path != item.path:
+            check_inside(root, root / item.old_path)
+
+
 def write(root: Path, item: Planned, text: str) -> None:
-    target = root / item.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
+    write_text_inside(root, root / item.path, text)
     if item.old_path is not None and item.old_path != item.path:
-        (root / item.old_path).unlink()  # the record moved with its unit (REG003: systems/<unit>/)
+        check_inside(root, root / item.old_path).unlink()  # the record moved with its unit (REG003: systems/<unit>/)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from registry.findings import Message
 from registry.loader import ConfigError
 from registry.rules.profiles import PROFILES, SELECTABLE
 from registry.scaffold.yamltext import dump_roundtrip
+from registry.hiddentext import HIDDEN
+from registry.sheetlayout import Fault
 from registry.tables import Sheet, header_key, read_table
 
 # role → (default unit code, unit name after the county's name, name endings that identify it)
@@ -55,7 +58,7 @@ def county_name(text: str) -> str:
     """The jurisdiction's name as given to ``--name``: it goes into file names' neighbours, YAML
     and Markdown, so only letters (Chinese or not), digits and ·（）()- are taken."""
     name = text.strip()
-    if not _NAME.match(name):
+    if not _NAME.match(name) or HIDDEN.search(name):  # a Hangul filler is a letter that shows as nothing
         raise ConfigError(Message(
             f"--name 应为地区名称（2–40 个字，可含汉字、字母、数字和 ·（）-），现为 {text!r}",
             f"--name must be a place name (2–40 letters, digits or ·（）-), got {text!r}",
@@ -129,18 +132,26 @@ class UnitProblem:
     reason: str
 
 
-def units_from_table(path: Path) -> list[dict[str, Any]]:
-    """Units of the first sheet of ``path`` with a 单位名称 column; every bad row is reported."""
+def units_from_table(path: Path, said: Callable[[str], None] = lambda line: None) -> list[dict[str, Any]]:
+    """Units of the first visible sheet of ``path`` with a 单位名称 column; every bad row is
+    reported, naming its cell. What is set aside as ``registry import`` sets it aside — hidden
+    sheets, hidden rows and columns, 合计 and footer rows — is told to ``said``, a line each."""
     sheets = read_table(path)
     for sheet in sheets:
         columns = _unit_columns(sheet)
-        if "name" in columns:
-            units, problems = _units(sheet, columns)
-            if problems:
-                lines = "\n".join(f"  {p.where}：{p.reason}" for p in problems)
-                raise ConfigError(Message(f"{path} 中的单位无法导入：\n{lines}", f"{path}: units cannot be imported:\n{lines}"),
-                                  path="")
-            return units
+        if "name" not in columns:
+            continue
+        if sheet.hidden:
+            said(f"工作表 {sheet.name} 是隐藏的工作表，未读取（需要时请在 Excel 中取消隐藏）")
+            continue
+        for line in [*(f"工作表 {sheet.name}：{note}" for note in sheet.notes), *sheet.skipped_lines()]:
+            said(line)
+        units, problems = _units(sheet, columns)
+        if problems:
+            lines = "\n".join(f"  {p.where}：{p.reason}" for p in problems)
+            raise ConfigError(Message(f"{path} 中的单位无法导入：\n{lines}", f"{path}: units cannot be imported:\n{lines}"),
+                              path="")
+        return units
     raise ConfigError(Message(f"{path} 中找不到“单位名称”列", f"{path}: no 单位名称 (unit name) column"), path="")
 
 
@@ -154,11 +165,25 @@ def _unit_columns(sheet: Sheet) -> dict[str, int]:
     return out
 
 
-def _cell(cells: tuple[Any, ...], index: int | None) -> str:
+class _CellProblem(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+def _cell(sheet: Sheet, cells: tuple[Any, ...], index: int | None) -> str:
+    """The cell's text; an Excel error value (#REF!) or a hidden character is a problem at the cell."""
     if index is None or index >= len(cells) or cells[index] is None:
         return ""
     value = cells[index]
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    if isinstance(value, Fault):  # #REF!, #N/A, a formula without its result: never a unit's name
+        raise _CellProblem(sheet.column_name(index), value.reason)
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    hidden = HIDDEN.search(text)
+    if hidden:
+        raise _CellProblem(sheet.column_name(index), f"含不可见字符 U+{ord(hidden.group()):04X}（零宽字符或文字方向控制符，"
+                           "复制粘贴时带入的）：请在 Excel 中重新输入该格")
+    return text
 
 
 _KIND_LABELS = {**{k.label: k.value for k in UnitKind}, **{k.value: k.value for k in UnitKind},
@@ -170,8 +195,17 @@ def _units(sheet: Sheet, columns: dict[str, int]) -> tuple[list[dict[str, Any]],
     problems: list[UnitProblem] = []
     for n, row in enumerate(sheet.rows, start=1):
         where = f"工作表 {sheet.name} 第 {row.number} 行"
-        name = _cell(row.cells, columns["name"])
-        code = _cell(row.cells, columns.get("id")).lower() or f"dw{n:03d}"
+        texts, bad = {}, []
+        for field, index in columns.items():
+            try:
+                texts[field] = _cell(sheet, row.cells, index)
+            except _CellProblem as cell:
+                bad.append(UnitProblem(f"{where} {cell.column}", cell.reason))
+        if bad:
+            problems += bad
+            continue
+        name = texts["name"]
+        code = texts.get("id", "").lower() or f"dw{n:03d}"
         if not name:
             problems.append(UnitProblem(where, f"{sheet.column_name(columns['name'])} 单位名称为空"))
             continue
@@ -179,16 +213,16 @@ def _units(sheet: Sheet, columns: dict[str, int]) -> tuple[list[dict[str, Any]],
             problems.append(UnitProblem(where, f"单位代码 {code} 格式不正确：小写字母开头，2–32 位小写字母或数字"))
             continue
         unit: dict[str, Any] = {"id": code, "name": name, "kind": "department"}
-        kind = _cell(row.cells, columns.get("kind"))
+        kind = texts.get("kind", "")
         if kind:
             if kind not in _KIND_LABELS:
                 problems.append(UnitProblem(where, f"单位类型 {kind} 无法识别：可填 {'、'.join(k.label for k in UnitKind)}"))
                 continue
             unit["kind"] = _KIND_LABELS[kind]
-        parent = _cell(row.cells, columns.get("parent"))
+        parent = texts.get("parent", "")
         if parent:
             unit["parent"] = parent
-        reviewers = [r for r in re.split(r"[,，、;；\s]+", _cell(row.cells, columns.get("reviewers"))) if r]
+        reviewers = [r for r in re.split(r"[,，、;；\s]+", texts.get("reviewers", "")) if r]
         if reviewers:
             unit["reviewers"] = reviewers
         if any(u["id"] == code for u in units):
