@@ -208,8 +208,6 @@ def object_id(kind: bytes, data: bytes, length: int) -> bytes:
     return digest.hexdigest().encode()
 
 
-_object_id = object_id  # (its earlier name)
-
 
 # What git answers must be the repository's own objects: a replace ref (refs/replace/*) answers
 # an object id with another object's bytes, and a graft file (.git/info/grafts) gives commits

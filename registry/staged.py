@@ -103,10 +103,9 @@ def _where(root: Path, started: subprocess.Popen[bytes]) -> tuple[str, str, str 
     """(git directory, the root's prefix in the repository, HEAD's tree or None before the
     first commit), from ``started`` (:func:`_start_where`); :class:`ConfigError` outside a work
     tree or without an index."""
-    asked = _WHERE
     status, out, _ = _finish(started)
     if status != 0:  # no commit yet (or not a repository: asked again without HEAD to tell)
-        status, out, _ = _finish(_start(root, *asked))
+        status, out, _ = _finish(_start(root, *_WHERE))
         out += b"\n"
     lines = out.decode("utf-8", "surrogateescape").split("\n")
     if status != 0 or len(lines) != 6 or lines[0] != "true" or lines[5]:

@@ -43,7 +43,7 @@ def test_a_graft_file_does_not_rewrite_the_history_read(
 
 def test_an_answer_that_is_not_the_object_named_is_refused() -> None:
     honest = b"status: active\n"
-    oid = gitproc._object_id(b"blob", honest, 40)
+    oid = gitproc.object_id(b"blob", honest, 40)
     assert gitproc._answer(io.BytesIO(b"%s blob %d\n%s\n" % (oid, len(honest), honest)), "x").data == honest
     forged = b"status: bogus\n"
     with pytest.raises(gitproc.GitFailed, match="not object"):

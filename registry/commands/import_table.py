@@ -19,7 +19,7 @@ HELP = "从 Excel（.xlsx、.xls）或 CSV 台账导入政务信息系统或项�
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="文件", help="台账文件（.xlsx、.xlsm、.xls（含网页格式导出的）、.csv，或 Excel 另存的 Unicode 文本 .txt；CSV 可为 UTF-8、GB18030/GBK 或 UTF-16 编码）")
+    parser.add_argument("file", type=Path, metavar="文件", help="台账文件（.xlsx、.xlsm、Excel 模板 .xltx/.xlt、.xls（含网页格式和 Excel 2003 XML 导出的）、.xml、内容为 xlsx 或 xls 的 WPS .et、.csv，或 Excel 另存的 Unicode 文本 .txt；CSV 可为 UTF-8、GB18030/GBK 或 UTF-16 编码）")
     parser.add_argument("--kind", choices=("systems", "projects"), help="表中是系统还是项目（默认按工作表名称和列标题判断）")
     parser.add_argument("--mapping", type=Path, metavar="映射文件", help="列标题、取值和单位的对应关系（YAML，格式见 README）")
     parser.add_argument("--dry-run", action="store_true", help="只列出会新建和更新的记录以及有问题的行，不写入")
