@@ -6,16 +6,22 @@ history commands (``inventory --history``, ``audit``, ``diff``) only need a hand
 processes and one stream of blobs, so they talk to git directly. Failures raise
 :class:`GitFailed` with git's own message; :mod:`registry.gitio` turns them into configuration
 errors with a hint.
+
+:func:`spawn` starts a git process with ``os.posix_spawnp`` and pipes: the commit hook's path
+(:mod:`registry.staged`) asks git two questions and needs neither ``subprocess`` nor the
+``threading``, ``signal`` and ``selectors`` modules behind it (imported here only by the
+functions that use them).
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 from registry import plainclass
 from registry.findings import Message
@@ -106,6 +112,8 @@ class Repo:
 
     def status(self, *args: str) -> tuple[int, bytes, bytes]:
         """(exit status, stdout, stderr) of ``git ARGS``, whatever the status."""
+        import subprocess
+
         done = subprocess.run(["git", *args], cwd=self.cwd, env=_environment(self._env),
                               capture_output=True, check=False)
         return done.returncode, done.stdout, done.stderr
@@ -117,6 +125,9 @@ class Repo:
         waits for the other (git answers as it reads; with everything written first, both
         pipes could fill and each side would wait forever). A name holding a line break cannot
         be asked for in a line-based protocol: it is answered as missing."""
+        import subprocess
+        import threading
+
         wanted = list(names)
         if not wanted:
             return
@@ -145,6 +156,8 @@ class Repo:
     def blob(self, name: str) -> Blob:
         """One object through a ``git cat-file --batch`` kept open between calls (one question,
         one answer: nothing to deadlock), for callers that read blobs one at a time."""
+        import subprocess
+
         if "\n" in name:
             return Blob(name, "", "missing", None)
         if self._reader is None or self._reader.poll() is not None:
@@ -224,6 +237,8 @@ def _environment(extra: Mapping[str, str]) -> dict[str, str]:
 
 
 def _run(cwd: str | Path, args: list[str], extra: Mapping[str, str], input: bytes | None = None) -> bytes:
+    import subprocess
+
     try:
         done = subprocess.run(["git", *args], cwd=cwd, env=_environment(extra), input=input,
                               capture_output=True, check=False)
@@ -232,3 +247,72 @@ def _run(cwd: str | Path, args: list[str], extra: Mapping[str, str], input: byte
     if done.returncode != 0:
         raise GitFailed(args, done.returncode, done.stderr)
     return done.stdout
+
+
+class Spawned:
+    """A git process started by :func:`spawn`: :meth:`finish` waits for it and returns (exit
+    status, standard output, standard error)."""
+
+    def __init__(self, pid: int, out: int, err: int) -> None:
+        self._pid, self._out, self._err = pid, out, err
+
+    def finish(self) -> tuple[int, bytes, bytes]:
+        """Read both pipes to their end (polled together: git may fill either one while
+        the other waits), then reap the process."""
+        import select
+
+        chunks: dict[int, list[bytes]] = {self._out: [], self._err: []}
+        poller = select.poll()
+        for fd in chunks:
+            poller.register(fd, select.POLLIN)
+        try:
+            open_fds = set(chunks)
+            while open_fds:
+                for fd, _event in poller.poll():
+                    data = os.read(fd, 1 << 16)
+                    if data:
+                        chunks[fd].append(data)
+                    else:
+                        poller.unregister(fd)
+                        open_fds.discard(fd)
+        finally:
+            os.close(self._out)
+            os.close(self._err)
+            _pid, status = os.waitpid(self._pid, 0)
+        return os.waitstatus_to_exitcode(status), b"".join(chunks[self._out]), b"".join(chunks[self._err])
+
+
+def spawn(cwd: str | Path, args: Iterable[str], env: Mapping[str, str]) -> Spawned:
+    """Start ``git -C CWD ARGS`` (``-C``: ``posix_spawn`` has no working folder of its own)
+    with ``env``, standard input from the null device and both outputs piped to this process;
+    :class:`OSError` when git cannot be started."""
+    out_read, out_write = map(_above_stdio, os.pipe())  # (not inherited: only the duplicates below reach git)
+    err_read, err_write = map(_above_stdio, os.pipe())
+    try:
+        null = _above_stdio(os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC))
+        try:
+            pid = os.posix_spawnp("git", ["git", "-C", os.fspath(cwd), *args], env, file_actions=[
+                (os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_DUP2, err_write, 2)])
+        finally:
+            os.close(null)
+    except BaseException:
+        os.close(out_read)
+        os.close(err_read)
+        raise
+    finally:
+        os.close(out_write)
+        os.close(err_write)
+    return Spawned(pid, out_read, err_read)
+
+
+def _above_stdio(fd: int) -> int:
+    """``fd``, or a duplicate of it numbered 3 or more: a process started with a standard
+    stream closed gets that number for its next file, and duplicating it onto itself in
+    :func:`spawn` would leave git without the stream (the copy keeps close-on-exec)."""
+    low = []
+    while fd < 3:
+        low.append(fd)
+        fd = os.dup(fd)  # (not inheritable, as the original)
+    for old in low:
+        os.close(old)
+    return fd

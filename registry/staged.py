@@ -28,7 +28,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from registry.cache import SourceFile, SourceFiles
 from registry.cachestore import Store
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Unreadable
-from registry.gitproc import REAL_OBJECTS, GitFailed, Repo, object_id
+from registry.gitproc import REAL_OBJECTS, GitFailed, Repo, Spawned, object_id, spawn
 from registry.layout import MAX_CONFIG_BYTES, MAX_RECORD_BYTES, UnreadableFile, read_regular
 from registry.scanproblems import not_a_record, not_regular, os_problem, too_large
 from registry.stagedlayout import LINK_MODE, REGULAR_MODES, Listing
@@ -65,18 +64,15 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _start(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.Popen[bytes]:
+def _start(root: Path, *args: str) -> Spawned:
     try:
-        return subprocess.Popen(["git", "--no-pager", *args], cwd=root, env=_environment(),
-                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return spawn(root, ["--no-pager", *args], _environment())
     except OSError as exc:
         raise _fail(f"--staged 需要 git，但无法运行 git：{exc}", f"--staged needs git, which cannot be run: {exc}") from None
 
 
-def _finish(proc: subprocess.Popen[bytes], stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
-    out, err = proc.communicate(stdin)
-    return proc.returncode, out, err
+def _finish(proc: Spawned) -> tuple[int, bytes, bytes]:
+    return proc.finish()
 
 
 @plainclass.dataclass
@@ -94,12 +90,12 @@ class TreeState:
 _WHERE = ("rev-parse", "--is-inside-work-tree", "--absolute-git-dir", "--git-path", "index", "--show-prefix")
 
 
-def _start_where(root: Path) -> subprocess.Popen[bytes]:
+def _start_where(root: Path) -> Spawned:
     """The question :func:`_where` answers, started (git answers while this process works on)."""
     return _start(root, *_WHERE, "HEAD^{tree}")
 
 
-def _where(root: Path, started: subprocess.Popen[bytes]) -> tuple[str, str, str | None]:
+def _where(root: Path, started: Spawned) -> tuple[str, str, str | None]:
     """(git directory, the root's prefix in the repository, HEAD's tree or None before the
     first commit), from ``started`` (:func:`_start_where`); :class:`ConfigError` outside a work
     tree or without an index."""
@@ -338,11 +334,8 @@ def _patch(listing: Listing, changes: list[Change], blobs: Blobs) -> dict[str, S
 
 def _sizes(blobs: Blobs, oids: set[str]) -> dict[str, int]:
     """The size of each blob (one ``git cat-file --batch-check``)."""
-    root = Path(blobs._repo.cwd)
-    status, out, err = _finish(_start(root, "cat-file", "--batch-check=%(objectname) %(objectsize)", stdin=b""),
-                               "".join(f"{o}\n" for o in oids).encode())
-    if status != 0:
-        raise GitFailed(["cat-file", "--batch-check"], status, err)
+    out = blobs._repo.git("cat-file", "--batch-check=%(objectname) %(objectsize)",
+                          input="".join(f"{o}\n" for o in oids).encode())
     sizes = {}
     for line in out.decode("ascii", "replace").split("\n"):
         oid, _, size = line.partition(" ")

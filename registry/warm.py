@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from registry import plainclass
-from registry import gitscan, treecache
+from registry import treecache
 from registry.cache import RunCache, SourceFile, SourceFiles, run_key
 from registry.cachestore import Store
 from registry.cachestore import enabled as cache_enabled
@@ -28,6 +28,7 @@ from registry.layout import UnreadableFile, read_config, read_regular_stat, scan
 from registry.statindex import StatIndex
 
 if TYPE_CHECKING:
+    from registry import gitscan
     from registry.staged import Staged
 
 STAGED_SUMMARY = "staged.summary"  # (registry.staged.SUMMARY, without importing it)
@@ -91,6 +92,8 @@ def gather(root: Path, *, use_cache: bool = True, meanwhile: Callable[[], object
     Without a store every file is parsed: the scan keeps the bytes it read and hashed, and the
     loader takes each file's bytes from it as it parses the file (never reading it twice);
     with one, most files come from the cache and the scan lets the bytes go."""
+    from registry import gitscan  # (not on check --staged's path: it needs no subprocess module)
+
     # git reads its index on another core while this process opens the store and lists folders
     pending = gitscan.start(root) if use_cache and cache_enabled() else None
     try:
@@ -164,6 +167,8 @@ def scan_with_attachments(root: Path, store: Store | None = None, *, keep_bytes:
         files.append(source if keep_bytes else plainclass.replace(source, raw=None))
     index.save(tree.records)
     if bootstrap is not None and store is not None:  # git's entries the stat index proves: used from the next run
+        from registry import gitscan
+
         proven = gitscan.vouched_by_stat_index(bootstrap.entries, {p: index.proven(p) for p in bootstrap.entries})
         gitscan.save_verified(store, bootstrap.kept, proven, bootstrap.delta)
     return files, frozenset(tree.attachments)
@@ -186,6 +191,8 @@ def _scan_with_git(root: Path, store: Store, git: gitscan.IndexScan, keep_bytes:
     and hashed (and verify their entries for the next runs). When git cannot be used or too
     many files would be read, the unverified entries by path (maybe none) for the stat
     index's scan to verify."""
+    from registry import gitscan
+
     clock_ns = store.clock_ns()  # before any file is looked at (see statindex: racily clean)
     if clock_ns is None:
         return _Unverified()
