@@ -20,6 +20,12 @@ again. Too many changed rows, a data file gone
 (a parallel run compacted the record cache) or a damaged summary: the whole snapshot is built
 the usual way and a fresh summary written. A record is still rebuilt only when a rule
 reaches it, and its bytes are checked against the SHA-256 the signed summary holds.
+
+A caller may give the summary a companion (:func:`accompany`): a value describing the same
+files in its own terms, written with the summary (and with each delta) and read back with it
+(:func:`peek`, which also keeps what it read for this run's :func:`snapshot`). ``check
+--staged`` keeps there what git's index held beyond the rows (:mod:`registry.staged`), so that
+a warm run reads one signed entry instead of two.
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 from operator import eq, ne
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from registry import plainclass
 from registry import recordcodec
@@ -39,7 +46,7 @@ from registry.snapshot import Columns, Deferred, Snapshot, Unreadable
 
 SUMMARY = "records.summary"
 DELTA = "records.summary.delta"
-_FORMAT = 2  # 2: the records it points at are plain data (registry.recordcodec), no longer pickles
+_FORMAT = 3  # 2: the records it points at are plain data (registry.recordcodec); 3: with a companion
 _WHERE = struct.Struct("<IQI32s")  # a row's record: data file number, offset, length, SHA-256
 _NOWHERE = bytes(_WHERE.size)  # a row with no record bytes (not a record)
 _PATCH_LIMIT = 256  # more changed rows than this (and than 1/8 of them): build it all again
@@ -60,6 +67,8 @@ class Summary:
     live: int  # bytes of the data files the rows use
     token: str = ""  # this written summary's identity: the delta names the summary it patches
     format: int = _FORMAT
+    companion: Any = None  # what the caller wrote with these rows (see accompany), None if nothing
+    base_companion: Any = None  # (read only: the summary file's own companion, before its delta)
 
 
 @plainclass.dataclass
@@ -71,6 +80,34 @@ class _Delta:
     rows: dict[str, tuple[int, str, tuple[Any, ...], bytes]]
     live: int
     problems: dict[str, list[Unreadable]]
+    companion: Any = None  # the caller's companion of the rows as patched (see accompany)
+
+
+# Per store (one per run): the summaries peek() read, and the companions accompany() gave.
+_PEEKED: WeakKeyDictionary[Store, dict[str, tuple[tuple[int, ...] | None, tuple[Summary, dict[str, int]] | None]]] = \
+    WeakKeyDictionary()
+_COMPANIONS: WeakKeyDictionary[Store, dict[str, Any]] = WeakKeyDictionary()
+
+
+def accompany(store: Store, companion: Any, name: str = SUMMARY, *, in_delta: Any = None) -> None:
+    """Write ``companion`` with the summary ``name`` whenever this run writes it, and
+    ``in_delta`` (default: the same) with its delta: both must describe exactly the files this
+    run's :func:`snapshot` is given (``in_delta`` may do so in terms of the companion of the
+    summary the delta patches, see :func:`peek`)."""
+    _COMPANIONS.setdefault(store, {})[name] = (companion, companion if in_delta is None else in_delta)
+
+
+def peek(store: Store, name: str = SUMMARY) -> tuple[Summary, Any, Any] | None:
+    """The stored summary ``name`` (its delta applied), the companion written with exactly
+    those rows (the delta's when there is one) and the summary file's own (None where none
+    was); kept for this run's :func:`snapshot`, which must not read it again. The caller must
+    not change the summary."""
+    seen = _file_state(store, name)  # (before reading: a file replaced meanwhile reads as changed)
+    stored = _read(store, name)
+    _PEEKED.setdefault(store, {})[name] = (seen, stored)
+    if stored is None:
+        return None
+    return stored[0], stored[0].companion, stored[0].base_companion
 
 
 def snapshot(records: RecordCache, files: Sequence[SourceFile], load_many: LoadMany, name: str = SUMMARY) -> Snapshot:
@@ -80,7 +117,9 @@ def snapshot(records: RecordCache, files: Sequence[SourceFile], load_many: LoadM
     store = records.store
     if store is None:
         return _of_results(files, records.load(files, load_many))
-    stored = _read(store, name)
+    seen, stored = _PEEKED.get(store, {}).pop(name, (None, None))
+    if seen is None or seen != _file_state(store, name):  # (removed meanwhile: a damaged cache was dropped)
+        stored = _read(store, name)
     if stored is not None:
         summary, patched = stored
         shelf = _Shelf(store, summary.names)
@@ -155,6 +194,15 @@ def _patch(summary: Summary, plan: _Plan, files: Sequence[SourceFile], located: 
         summary.blobs[i] = files[i].blob
         summary.live += _place(summary, values, i, files[i], result, spot)
     return values
+
+
+def _file_state(store: Store, name: str) -> tuple[int, ...] | None:
+    """The summary file's identity on disk (None when absent)."""
+    try:
+        info = os.stat(store.directory / name)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _size(shelf: _Shelf) -> int:
@@ -248,6 +296,7 @@ def _read(store: Store, name: str = SUMMARY) -> tuple[Summary, dict[str, int]] |
     summary = store.read(name)
     if not (isinstance(summary, Summary) and summary.format == _FORMAT):
         return None
+    summary.base_companion = summary.companion
     delta = store.read(f"{name}.delta")
     if not (isinstance(delta, _Delta) and delta.token == summary.token and delta.token):
         return summary, {}
@@ -261,6 +310,7 @@ def _read(store: Store, name: str = SUMMARY) -> tuple[Summary, dict[str, int]] |
         summary.where[i * _WHERE.size:(i + 1) * _WHERE.size] = where
     summary.live = delta.live
     summary.problems.update(delta.problems)
+    summary.companion = delta.companion  # (the one written with the rows as the delta patches them)
     return summary, {path: row[0] for path, row in delta.rows.items()}
 
 
@@ -269,6 +319,7 @@ def _write(store: Store, summary: Summary, name: str = SUMMARY) -> None:
     problems its rows still have."""
     summary.token = os.urandom(12).hex()
     summary.problems = _problems_of(summary, range(len(summary.blobs)))
+    summary.companion = summary.base_companion = _COMPANIONS.get(store, {}).get(name, (None, None))[0]
     if store.write(name, summary):
         store.remove(f"{name}.delta")
 
@@ -280,7 +331,8 @@ def _write_delta(store: Store, summary: Summary, patched: dict[str, int], name: 
     for path, i in patched.items():
         rows[path] = (i, summary.blobs[i], summary.columns.row(i), bytes(summary.where[i * _WHERE.size:(i + 1) * _WHERE.size]))
     problems = _problems_of(summary, patched.values())
-    store.write(f"{name}.delta", _Delta(summary.token, rows, summary.live, problems))
+    store.write(f"{name}.delta", _Delta(summary.token, rows, summary.live, problems,
+                                        _COMPANIONS.get(store, {}).get(name, (None, None))[1]))
 
 
 def _problems_of(summary: Summary, rows: Iterable[int]) -> dict[str, list[Unreadable]]:

@@ -22,6 +22,15 @@ unexpected in git's output: the listing is made again, never guessed.
 
 The run's cache key is made of T, the root's place in the repository and the differences (the
 listing is a function of them), not of 20,000 paths.
+
+**One entry read, not two.** The snapshot's summary of the index (:mod:`registry.recordsummary`)
+already holds every record's path and blob id, so each run keeps its listing there too (a
+:class:`~registry.stagedlayout.Held`: T, the differences it applied, and what is not a record
+row), and the next run reads the summary alone: it puts that listing together again, takes back
+the paths the last run's differences changed and this run's do not (to T's entries, which
+``diff-index --raw`` gave with them), applies this run's, and hands the summary it read on to
+the snapshot. Any doubt (no such companion, a row the summary must load again): the stored
+listing of T is read, as above.
 """
 from __future__ import annotations
 
@@ -33,13 +42,14 @@ from pathlib import Path
 
 from registry import plainclass
 from registry.cache import SourceFile, SourceFiles
+from registry import recordsummary
 from registry.cachestore import Store
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Unreadable
 from registry.gitproc import REAL_OBJECTS, GitFailed, Repo, Spawned, object_id, spawn
 from registry.layout import MAX_CONFIG_BYTES, MAX_RECORD_BYTES, UnreadableFile, read_regular
 from registry.scanproblems import not_a_record, not_regular, os_problem, too_large
-from registry.stagedlayout import LINK_MODE, REGULAR_MODES, Listing
+from registry.stagedlayout import ABSENT_MODE, LINK_MODE, REGULAR_MODES, Change, Held, Listing
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 STATE = "staged.tree"  # the listing of the tree the index is compared with (signed, see cachestore)
@@ -49,7 +59,6 @@ _REBASE = 256  # more paths than this differ from the cached tree (and HEAD move
 _READ_AHEAD = 64  # at most this many changed records are read when the index is (the rest when parsed)
 _DIFF = ("-c", "diff.orderFile=", "diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev",
          "--ita-invisible-in-index", "--ignore-submodules=none", "--relative")
-Change = tuple[str, str, str, str]  # status, path, mode, object id (what the index holds)
 
 
 def _fail(zh: str, en: str) -> ConfigError:
@@ -134,7 +143,7 @@ def _changes(done: tuple[int, bytes, bytes]) -> list[Change] | None:
         kind = parts[4][:1]
         if kind == "U":
             unmerged.append(path)
-        changes.append((kind, path, parts[1], parts[3]))
+        changes.append((kind, path, parts[1], parts[3], parts[0][1:], parts[2]))
     if unmerged:
         shown = "、".join(sorted(unmerged)[:10]) + ("……" if len(unmerged) > 10 else "")
         raise _fail(f"暂存区中有未解决的合并冲突（{shown}）：请先解决冲突并 git add，再检查",
@@ -217,9 +226,13 @@ class Staged:
     def files(self) -> SourceFiles:
         return self.listing.files(self.made)
 
+    def held(self) -> Held:
+        """The listing as kept beside the summary of :meth:`files` (see :class:`Held`)."""
+        return Held.of(self.listing, self.state.tree, self.state.prefix, self.state.config, self.changes)
+
     def key(self) -> bytes:
         """What fixes the listing: the tree, the root's place in it, and the differences."""
-        lines = sorted(f"{kind} {mode} {oid}\0{path}" for kind, path, mode, oid in self.changes)
+        lines = sorted(f"{kind} {mode} {oid}\0{path}" for kind, path, mode, oid, _, _ in self.changes)
         return "\n".join([f"staged:{self.state.tree}:{self.state.prefix}", *lines]).encode("utf-8", "surrogateescape")
 
     def config(self) -> bytes:
@@ -274,23 +287,55 @@ def read(root: Path, store: Store | None, meanwhile: Callable[[], object] | None
     index, or with unmerged entries. ``meanwhile`` is called while git answers (the checker's
     imports: on two cores, git's processes then cost no wall time of their own)."""
     where = _start_where(root)  # (git answers while the stored listing is read)
-    stored = store.read(STATE) if store is not None else None
-    if not (isinstance(stored, TreeState) and stored.format == _FORMAT):
-        stored = None
-    diff = _start(root, *_DIFF, stored.tree, "--") if stored is not None else None  # (beside rev-parse)
+    held, base = _held(store) if store is not None else (None, None)
+    diff = _start(root, *_DIFF, held[0].tree, "--") if held is not None else None  # (beside rev-parse)
     if meanwhile is not None:
         meanwhile()
     git_dir, prefix, head = _where(root, where)
     changes = None
-    if diff is not None and stored is not None:
+    if diff is not None and held is not None:
         changes = _changes(_finish(diff))
-        if stored.prefix != prefix or (changes is not None and len(changes) > _REBASE and head not in (None, stored.tree)):
+        tree = held[0].tree
+        if held[0].prefix != prefix or (changes is not None and len(changes) > _REBASE and head not in (None, tree)):
             changes = None
     blobs = Blobs(root, git_dir)
-    if changes is None or stored is None:
-        stored, changes = _listed(root, head or EMPTY_TREE, prefix, blobs, store)
-    made = _patch(stored.listing, changes, blobs)
-    return Staged(root, stored, changes, blobs, made)
+    if changes is None or held is None:
+        state, changes = _listed(root, head or EMPTY_TREE, prefix, blobs, store)
+        applied: list[Change] = []
+    else:
+        state, applied = held
+    made = _patch(state.listing, _since(applied, changes), blobs)
+    staged = Staged(root, state, changes, blobs, made)
+    if store is not None:
+        kept = staged.held()
+        recordsummary.accompany(store, kept, SUMMARY, in_delta=kept.compact(base))
+    return staged
+
+
+def _held(store: Store) -> tuple[tuple[TreeState, list[Change]] | None, object]:
+    """The listing the last run kept (a tree's, patched with the changes it lists), from the
+    summary it wrote with it (read once: the run's snapshot uses it); else the tree's listing
+    as last listed (no changes yet); None when neither is stored. And the summary file's own
+    :class:`Held`, which this run's delta may refer to (see :meth:`Held.compact`)."""
+    peeked = recordsummary.peek(store, SUMMARY)
+    base = peeked[2] if peeked is not None else None
+    if peeked is not None and isinstance(peeked[1], Held):
+        summary, held, _ = peeked
+        listing = held.listing(summary.columns.paths, summary.blobs, base)
+        if listing is not None:
+            return (TreeState(held.tree, held.prefix, listing, held.config), held.changes), base
+    stored = store.read(STATE)
+    return ((stored, []) if isinstance(stored, TreeState) and stored.format == _FORMAT else None), base
+
+
+def _since(applied: list[Change], changes: list[Change]) -> list[Change]:
+    """What turns a listing of the tree patched with ``applied`` into the tree patched with
+    ``changes``: a path ``applied`` changed and ``changes`` does not goes back to the tree's
+    entry (``applied`` holds it, see :data:`registry.stagedlayout.Change`)."""
+    now = {change[1] for change in changes}
+    back: list[Change] = [("D" if old_mode == ABSENT_MODE else "M", path, old_mode, old_oid, old_mode, old_oid)
+                          for _kind, path, _mode, _oid, old_mode, old_oid in applied if path not in now]
+    return back + changes
 
 
 def _listed(root: Path, tree: str, prefix: str, blobs: Blobs, store: Store | None) -> tuple[TreeState, list[Change]]:
@@ -312,7 +357,7 @@ def _listed(root: Path, tree: str, prefix: str, blobs: Blobs, store: Store | Non
 def _patch(listing: Listing, changes: list[Change], blobs: Blobs) -> dict[str, SourceFile]:
     """Apply the index's differences to ``listing``; the changed records read on the way (a
     few: their sizes decide REG001, and the run parses them anyway)."""
-    regular = [(path, oid) for kind, path, mode, oid in changes if kind != "D" and mode in REGULAR_MODES
+    regular = [(path, oid) for kind, path, mode, oid, _, _ in changes if kind != "D" and mode in REGULAR_MODES
                and path.startswith(("systems/", "projects/"))]
     sizes: dict[str, int] = {}
     made: dict[str, SourceFile] = {}
@@ -324,7 +369,7 @@ def _patch(listing: Listing, changes: list[Change], blobs: Blobs) -> dict[str, S
                 made[path] = SourceFile(path, raw, oid)
     else:
         sizes = _sizes(blobs, {oid for _, oid in regular})
-    for kind, path, mode, oid in changes:
+    for kind, path, mode, oid, _, _ in changes:
         if kind == "D":
             listing.remove(path)
         else:

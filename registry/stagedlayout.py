@@ -7,6 +7,11 @@ A :class:`Listing` is kept for a tree (``git ls-tree -r -l``) and patched, path 
 what ``git diff-index --cached`` says the index holds differently (:mod:`registry.staged`):
 each path is sorted on its own, so patching a path gives exactly what listing the patched
 state from scratch would give.
+
+A :class:`Held` is a listing kept beside the rows of the snapshot's summary made from it
+(:func:`registry.recordsummary.accompany`): the summary's rows already hold every record's path
+and blob id, so only the rest is kept, and :meth:`Held.listing` puts the listing together
+again from both without a second copy of 20,000 paths to read.
 """
 from __future__ import annotations
 
@@ -22,6 +27,11 @@ from registry.layout import (ATTACHMENT_DIRS, LOOKALIKE_PREFIXES, MAX_RECORD_BYT
 from registry.scanproblems import bad_name, not_a_record, not_regular, too_large
 
 REGULAR_MODES = ("100644", "100755")
+ABSENT_MODE = "000000"  # git's mode of a path a tree does not hold (diff-index --raw)
+_HELD_FORMAT = 1
+# One difference of git's index from a tree (``diff-index --raw``): status letter, path, the
+# index's mode and object id, the tree's mode and object id (ABSENT_MODE: the tree has none).
+Change = tuple[str, str, str, str, str, str]
 LINK_MODE, GITLINK_MODE = "120000", "160000"
 _PLAIN_RECORD_DIRS = tuple(f"{d}/" for d in RECORD_DIRS)
 
@@ -167,3 +177,63 @@ def _not_regular(path: str, mode: str, record_area: bool) -> Unreadable:
 
         return submodule(Entry(path, mode, ""))
     return not_regular(path, stat.S_IFLNK | 0o777 if mode == LINK_MODE else stat.S_IFREG, record_area)
+
+
+@plainclass.dataclass
+class Held:
+    """A listing of git's index as a tree ``tree`` patched with ``changes`` (see
+    :mod:`registry.staged`), without its records' paths and blob ids: those are the rows of
+    the summary written with it, after the first ``first`` (the problems, see
+    :meth:`Listing.files`), except that a record over the size limit has a row of its own
+    (``large``: its size and blob id). Kept with a delta of the summary (a run's few rows), its
+    ``attachments`` and ``others`` are None when they are those of the summary file's own
+    (``base``): thousands of attachments are not written again on every commit."""
+
+    tree: str
+    prefix: str
+    config: tuple[str, bytes] | None  # (blob id, bytes) of the tree's regular registry.yaml
+    changes: list[Change]
+    first: int
+    large: dict[str, tuple[int, str]]
+    problems: dict[str, Unreadable]
+    attachments: set[str] | None
+    others: dict[str, tuple[str, str]] | None
+    format: int = _HELD_FORMAT
+
+    @classmethod
+    def of(cls, listing: Listing, tree: str, prefix: str, config: tuple[str, bytes] | None,
+           changes: list[Change]) -> Held:
+        large = {path: (size, listing.blobs[bisect_left(listing.records, path)]) for path, size in listing.large.items()}
+        first = len({p.path for p in listing.problems.values()})
+        return cls(tree, prefix, config, list(changes), first, large, dict(listing.problems), set(listing.attachments),
+                   dict(listing.others))
+
+    def compact(self, base: object) -> Held:
+        """This, for a delta of the summary whose own is ``base``: what ``base`` holds alike is left out."""
+        if not isinstance(base, Held) or base.attachments is None or base.others is None:
+            return self
+        return plainclass.replace(self, attachments=None if self.attachments == base.attachments else self.attachments,
+                                  others=None if self.others == base.others else self.others)
+
+    def listing(self, paths: list[str], blobs: list[str], base: object) -> Listing | None:
+        """The listing again, from the summary's rows (``paths``, ``blobs``) and the summary
+        file's own :class:`Held` (``base``: see :meth:`compact`); None when they cannot be its
+        rows (a row the summary left to be loaded again has no blob id)."""
+        if self.format != _HELD_FORMAT or len(paths) != len(blobs) or len(paths) < self.first:
+            return None
+        attachments = self.attachments if self.attachments is not None else \
+            base.attachments if isinstance(base, Held) and base.format == _HELD_FORMAT else None
+        others = self.others if self.others is not None else \
+            base.others if isinstance(base, Held) and base.format == _HELD_FORMAT else None
+        if attachments is None or others is None:
+            return None
+        records, ids = paths[self.first:], blobs[self.first:]
+        if "" in ids:
+            return None
+        for path, (_size, oid) in self.large.items():
+            i = bisect_left(records, path)
+            if i == len(records) or records[i] != path:
+                return None
+            ids[i] = oid  # (its row is the refusal's)
+        return Listing(records, ids, {path: size for path, (size, _oid) in self.large.items()}, dict(self.problems),
+                       set(attachments), dict(others))
