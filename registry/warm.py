@@ -82,8 +82,14 @@ class Inputs:
         return STAGED_SUMMARY if self.staged is not None else "records.summary"
 
     def rescan(self) -> Inputs:
-        """``--staged`` inputs read again from git's index (after a damaged cache entry)."""
+        """``--staged`` inputs read again from git's index (after a damaged cache entry),
+        nothing read from the store; the summary the run writes keeps the listing of what was
+        read now (the index may have changed since the first reading)."""
         staged = staged_index(self.root, None)
+        if self.store is not None:
+            from registry import recordsummary
+
+            recordsummary.accompany(self.store, staged.held(), STAGED_SUMMARY)
         return plainclass.replace(self, files=staged.files(), staged=staged)
 
 

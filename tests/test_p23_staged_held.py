@@ -147,3 +147,38 @@ def test_a_record_over_the_size_limit_keeps_its_blob_in_the_listing_put_together
         index = staged.read(root, store)
         assert index.read(large) == (root / large).read_bytes()  # the staged bytes, by the right blob id
         assert index.listing.entry(large) == ("100644", repo.git("rev-parse", f":{large}").strip())
+
+
+def test_a_run_started_again_keeps_the_listing_of_what_it_read_again(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged record cache makes the run start again from git's index read anew (the index
+    may have changed meanwhile): the summary it writes must keep the listing of that reading."""
+    from registry import warm
+
+    root, repo = committed_fixture("quxian", tmp_path)
+    check(root, capsys)
+    edit(repo, "systems/czj/czj-asset.yaml", "# 一\n")
+    repo.git("add", "-A")
+    check(root, capsys)
+    store = cachestore.Store.open(root)
+    assert store is not None
+    for data in store.directory.glob("records-*.data"):  # every stored record fails its digest
+        data.write_bytes(bytes(b ^ 0xFF for b in data.read_bytes()))
+    edit(repo, "projects/czj/2026-czj-001.yaml", "# 一\n")
+    repo.git("add", "-A")
+    real, again = warm.staged_index, []
+
+    def meanwhile_staged(root_: Path, store_: Any, *rest: Any) -> Any:
+        if store_ is None and not again:  # read again: the user staged one more file meanwhile
+            again.append(True)
+            edit(repo, "projects/fgj/2025-fgj-001.yaml", "nmae: 错字\n")  # (a finding: REG002)
+            repo.git("add", "projects/fgj/2025-fgj-001.yaml")
+        return real(root_, store_, *rest)
+
+    monkeypatch.setattr(warm, "staged_index", meanwhile_staged)
+    found = check(root, capsys)
+    assert found == check(root, capsys, "--no-cache") and "REG002" in json.dumps(found)
+    assert again
+    monkeypatch.setattr(warm, "staged_index", real)
+    repo.git("restore", "--staged", "--worktree", "projects/fgj/2025-fgj-001.yaml")  # back to HEAD's
+    assert check(root, capsys) == check(root, capsys, "--no-cache")
