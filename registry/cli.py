@@ -101,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 internal error (a bug:
     never 0 or 1, so that CI cannot mistake a crash for a pass or for ordinary findings)."""
     given = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with standard output closed (``>&-``): Python gives no stream at all
+        return write_failure(OSError(errno.EBADF, os.strerror(errno.EBADF)), lang_of(given))
     try:
         with translated(lang_of(given)):
             parser = build_parser(given)
@@ -160,8 +162,9 @@ def entry() -> NoReturn:
     if command not in _QUICK_EXIT:
         raise SystemExit(code)
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # (None: the process was started with it closed)
+                stream.flush()
     except BrokenPipeError:  # `registry check | head`: the reader left, nothing more to say
         pass
     except OSError as exc:  # the report could not be written (a full disk): never a pass
@@ -212,8 +215,15 @@ def out_of_space(exc: BaseException) -> bool:
 def write_failure(exc: BaseException, lang: str) -> int:
     """Output that could not be written is exit 2 with the reason, never a pass nor a "bug"."""
     detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    closed = isinstance(exc, OSError) and exc.errno == errno.EBADF
     try:
-        if lang == "en":
+        if closed and lang == "en":
+            print(f"registry: could not write the output ({detail}): standard output is closed; run it with "
+                  "standard output on a terminal, a file or a pipe", file=sys.stderr)
+        elif closed:
+            print(f"registry：无法写出结果（{detail}）：标准输出已关闭，请让标准输出指向终端、文件或管道后重新运行",
+                  file=sys.stderr)
+        elif lang == "en":
             print(f"registry: could not write the output ({detail}): free some space and run again", file=sys.stderr)
         else:
             print(f"registry：无法写出结果（{detail}）：磁盘已满或超出配额，请腾出空间后重新运行", file=sys.stderr)

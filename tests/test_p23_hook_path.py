@@ -66,3 +66,18 @@ def test_spawn_reads_both_pipes_however_much_git_writes(tmp_path: Path) -> None:
     assert (status, out, err) == (0, b"o" * 200000, b"e" * 300000)
     status, out, err = gitproc.spawn(tmp_path, ["rev-parse", "--show-prefix"], dict(os.environ)).finish()
     assert status == 128 and out == b"" and b"not a git repository" in err
+
+
+def test_a_closed_standard_output_is_exit_2_saying_so(tmp_path: Path) -> None:
+    """Python starts a process whose standard output is closed with ``sys.stdout`` None: the
+    report cannot be written, which is exit 2 with one line (spec/CLI.md), for the commands that
+    end with ``os._exit`` too — never exit 1 ("findings"), 3 or a traceback."""
+    root, _repo = committed_fixture("quxian", tmp_path)
+    for args in (["check", "--staged", "--today", "2026-06-30"], ["check", "--no-cache"], ["rules"],
+                 ["--lang", "en", "check"]):
+        done = subprocess.run(["sh", "-c", 'exec >&-; exec "$0" -m registry "$@"', sys.executable, *args], cwd=root,
+                              stderr=subprocess.PIPE, text=True, check=False, timeout=300,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 2 and "Traceback" not in done.stderr, (args, done.stderr)
+        assert ("standard output is closed" if "en" in args else "无法写出结果（Bad file descriptor）：标准输出已关闭") \
+            in done.stderr, args
