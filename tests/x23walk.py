@@ -157,6 +157,7 @@ class Walk:
             "hostile-fixed": self._mend, "moved-folder-only": lambda: self._same_bytes_elsewhere(move=True),
             "copied-to-another-unit": lambda: self._same_bytes_elsewhere(move=False),
             "renamed-file-only": self._renamed_file_only, "system-bytes-as-project": self._system_as_project,
+            "hostile-config": self._hostile_config, "config-mended": lambda: self.repo.write("registry.yaml", self.config),
         }
 
     def _new_system(self, fields: dict[str, Any] | None = None) -> None:
@@ -301,6 +302,12 @@ class Walk:
         if path is not None:
             target = self.repo.path / path
             target.write_bytes(self.rng.choice(list(HOSTILE.values()))(target.read_bytes()))
+
+    def _hostile_config(self) -> None:
+        """registry.yaml written with one hostile trick (history keeps the version: the audit
+        must read it as 0beded6 did, whatever a cache or the shapes make of it)."""
+        target = self.repo.path / "registry.yaml"
+        target.write_bytes(self.rng.choice(list(HOSTILE.values()))(target.read_bytes()))
 
     def _mend(self) -> None:
         """Rewrite a record that no longer reads as YAML from its id (a clerk fixing it)."""
