@@ -2,8 +2,10 @@
 
 ``inventory --history`` needs, of a system record blob, whether the loader accepts it and its
 unit, status and retirement date (:class:`SystemState`); ``audit`` needs, of any blob, whether
-it reads as a project and that project's id and milestones (:class:`ProjectFields`). Both depend
-on the blob's content alone, so they are kept by blob id:
+it reads as a project and that project's id and milestones (:class:`ProjectFields`), and of
+each version of registry.yaml, the configuration its model makes of it, as a plain twin
+(:func:`history_config`: the walk needs no pydantic). All depend on the blob's content alone, so
+they are kept by blob id:
 
 * in memory for the run, however many commits share a blob;
 * in the signed cache store (:class:`registry.cache.Store`, file ``history-fields``) across runs,
@@ -24,6 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from registry.gitproc import Repo
+from registry.errors import CONFIG_FILE
 from registry.layout import MAX_RECORD_BYTES
 
 if TYPE_CHECKING:
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 CACHE_NAME = "history-fields"
 FULL_ENV = "REGISTRY_HISTORY_FULL"
-_FORMAT = 3  # bump when what is kept per blob changes
+_FORMAT = 4  # bump when what is kept per blob changes
 
 
 class SystemState(NamedTuple):
@@ -58,6 +61,7 @@ class ProjectFields:
 
 
 NOT_A_MAPPING = ProjectFields(False, False, None, {})
+_NO_MILESTONES = "m:"  # the cache's mark of a blob that cannot hold a ``milestones`` key (see may_hold_milestones)
 
 
 def fast_enabled() -> bool:
@@ -67,8 +71,10 @@ def fast_enabled() -> bool:
 # -- one blob --------------------------------------------------------------------------------
 
 
-def _data(raw: bytes, fast: bool) -> dict[str, Any] | None:
-    """The blob's YAML mapping (None when it is not one): the fast reader where it is sure."""
+def _data(raw: bytes, fast: bool, blob: str | None = None) -> dict[str, Any] | None:
+    """The blob's YAML mapping (None when it is not one): the fast reader where it is sure.
+    A blob (id ``blob``) the fast reader read is vouched for to :mod:`registry.fastpositions`:
+    the working tree's copy of it, where the audit places findings, is not read twice."""
     from registry.yamlio import YamlError, decode, parse
 
     try:
@@ -80,6 +86,10 @@ def _data(raw: bytes, fast: bool) -> dict[str, Any] | None:
 
         found = read_simple(text)
         if found is not None:
+            if blob is not None:
+                from registry.fastpositions import vouch
+
+                vouch(blob)
             return found
     try:
         return parse(raw).data
@@ -87,13 +97,13 @@ def _data(raw: bytes, fast: bool) -> dict[str, Any] | None:
         return None
 
 
-def system_state(raw: bytes, fast: bool = True) -> SystemState | None:
+def system_state(raw: bytes, fast: bool = True, blob: str | None = None) -> SystemState | None:
     """The state of a valid system record; None for anything the loader rejects (a file larger
     than a record may be among them). The fast way: :mod:`registry.shapes` is sure the model
     accepts the data (no pydantic imported)."""
     if len(raw) > MAX_RECORD_BYTES:
         return None  # REG001 in the working tree: never read as a record
-    data = _data(raw, fast)
+    data = _data(raw, fast, blob)
     if data is None:
         return None
     if fast:
@@ -128,9 +138,9 @@ def _active_values() -> frozenset[str]:
     return frozenset(status.value for status in ACTIVE_STATUSES)
 
 
-def project_fields(raw: bytes, fast: bool = True) -> ProjectFields:
+def project_fields(raw: bytes, fast: bool = True, blob: str | None = None) -> ProjectFields:
     """:class:`ProjectFields` of a blob (lenient: an unreadable blob is simply no mapping)."""
-    data = _data(raw, fast)
+    data = _data(raw, fast, blob)
     if not isinstance(data, dict):
         return NOT_A_MAPPING
     milestones = data.get("milestones")
@@ -138,11 +148,36 @@ def project_fields(raw: bytes, fast: bool = True) -> ProjectFields:
         milestones = {}
     from registry.audit.rules import AUTHORITY_OF_MILESTONE  # the only milestones the audit compares
 
-    normal = {key: canonical(v if isinstance(v, dict) else {"date": v}) for k, v in milestones.items()
+    normal = {key: _canonical_milestone(v if isinstance(v, dict) else {"date": v}) for k, v in milestones.items()
               if v is not None and (key := str(k)) in AUTHORITY_OF_MILESTONE}
     project_id = data.get("id")
     usable = str(project_id) if isinstance(project_id, (str, int)) and str(project_id) else None
     return ProjectFields(True, "milestones" in data, usable, normal)
+
+
+def history_config(raw: bytes, fast: bool = True, blob: str | None = None) -> Any:
+    """The twin (:mod:`registry.models.twins`) of what the RegistryConfig model makes of a
+    version of registry.yaml, None when the parser or the model refuses it (the audit's test of
+    a configuration in history: the model alone, see :mod:`registry.audit.reading`). The fast
+    way: :mod:`registry.shapes` is sure the model accepts the data and makes its twin (no
+    pydantic imported); anything else is validated by the model."""
+    data = _data(raw, fast, blob)
+    if fast and data is not None:
+        from registry.shapebuild import surely_twin
+
+        made = surely_twin("RegistryConfig", data)
+        if made is not None:
+            return made
+    from pydantic import ValidationError
+
+    from registry.models import RegistryConfig
+    from registry.models.twins import twin_of
+    from registry.yamlio import YamlError, parse
+
+    try:
+        return twin_of(RegistryConfig.model_validate(parse(raw).data))
+    except (YamlError, ValidationError, ValueError, RecursionError):
+        return None
 
 
 # json.dumps(value, sort_keys=True, ensure_ascii=False, default=str), without building an encoder per call
@@ -152,6 +187,26 @@ _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
 def canonical(value: Any) -> str:
     """A milestone value as text that compares equal exactly when the values do."""
     return _ENCODER.encode(value)
+
+
+# Types whose values are equal exactly when their canonical texts are (not float: -0.0 == 0.0)
+_EXACT = frozenset({str, int, bool, dt.date, type(None)})
+_CANONICAL: dict[tuple[tuple[type, Any, type, Any], ...], str] = {}  # a flat milestone's items → canonical()
+_MAX_CANONICAL = 50_000
+
+
+def _canonical_milestone(value: dict[Any, Any]) -> str:
+    """:func:`canonical` of a milestone, remembered for the run when it is flat (keys to texts,
+    numbers, dates): the history repeats the same milestones in blob after blob."""
+    if not all(type(k) in _EXACT and type(v) in _EXACT for k, v in value.items()):
+        return canonical(value)
+    key = tuple((type(k), k, type(v), v) for k, v in value.items())
+    found = _CANONICAL.get(key)
+    if found is None:
+        if len(_CANONICAL) >= _MAX_CANONICAL:
+            _CANONICAL.clear()
+        found = _CANONICAL[key] = canonical(value)
+    return found
 
 
 def may_hold_milestones(raw: bytes) -> bool:
@@ -191,12 +246,12 @@ class BlobFields:
         (for its id) where a path makes it one."""
         return self._fields("p:", wanted, project_fields)
 
-    def known_project(self, oid: str) -> ProjectFields | None:
-        """The fields of a blob already worked out (this run or an earlier one), else None."""
-        found = self._known.get("p:" + oid)
-        return found if isinstance(found, ProjectFields) else None
+    def configs(self, wanted: Iterable[str]) -> dict[str, Any]:
+        """Blob id → :func:`history_config` (None: not a valid configuration) of every version of
+        registry.yaml asked for."""
+        return self._fields("c:", [(oid, CONFIG_FILE, True) for oid in wanted], history_config)
 
-    def _fields(self, kind: str, wanted: Iterable[tuple[str, str, bool]], extract: Callable[[bytes, bool], T]
+    def _fields(self, kind: str, wanted: Iterable[tuple[str, str, bool]], extract: Callable[[bytes, bool, str], T]
                 ) -> dict[str, T]:
         from registry import gitio
 
@@ -207,14 +262,19 @@ class BlobFields:
             if kind + oid in self._known:
                 out[oid] = self._known[kind + oid]
                 continue
+            if not needs and _NO_MILESTONES + oid in self._known:
+                out[oid] = NOT_A_MAPPING  # (read before: it cannot hold milestones)
+                continue
             missing.setdefault(oid, path)
             if needs:
                 needed.add(oid)
         for oid, raw in gitio.read_blobs(self.repo, missing.items()):
             if oid not in needed and not may_hold_milestones(raw):
-                out[oid] = NOT_A_MAPPING  # as good as any answer here; not remembered
+                out[oid] = NOT_A_MAPPING  # as good as any answer here
+                self._known[_NO_MILESTONES + oid] = True  # a fact of the content: not read again
+                self._new += 1
                 continue
-            out[oid] = self._known[kind + oid] = extract(raw, self.fast)
+            out[oid] = self._known[kind + oid] = extract(raw, self.fast, oid)
             self._new += 1
         return out
 

@@ -77,6 +77,30 @@ def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
     """The facts of a registry.yaml that :func:`registry.loader.config_from` surely accepts,
     found without pydantic or the rules (:mod:`registry.shapes`); None when not sure — any
     doubt, and every invalid file, goes the usual way (which gives the error)."""
+    sure = _surely_valid(raw)
+    if sure is None:
+        return None
+    data, found = sure
+    units = data["units"]
+    return ConfigFacts(data.get("base_branch", found["defaults"]["RegistryConfig.base_branch"]),
+                       {unit["id"]: unit["name"] for unit in units})
+
+
+def surely_valid_twin(raw: bytes) -> Any:
+    """The twin of what :func:`registry.loader.config_from` makes of a registry.yaml it surely
+    accepts (:func:`registry.shapebuild.surely_twin`, the same checks as
+    :func:`surely_valid_facts`), made without pydantic or the rules; None when not sure."""
+    sure = _surely_valid(raw)
+    if sure is None:
+        return None
+    from registry.shapebuild import surely_twin
+
+    return surely_twin("RegistryConfig", sure[0])
+
+
+def _surely_valid(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(the data, the shapes) of a registry.yaml that :func:`registry.loader.config_from` surely
+    accepts; None when not sure."""
     from registry.fastyaml import read_simple
     from registry.pluginsources import plug_in_profiles
     from registry.shapes import KNOWN_CONFIG_CHECKS, shapes, surely_valid
@@ -102,8 +126,7 @@ def surely_valid_facts(raw: bytes) -> ConfigFacts | None:
     if (len(listed) != len(ids) or not set(data["profiles"]) <= set(found["profiles"])
             or any(unit_id is not None and unit_id not in listed for unit_id in references)):
         return None  # config_reference_errors and select_rules would say more
-    return ConfigFacts(data.get("base_branch", found["defaults"]["RegistryConfig.base_branch"]),
-                       {unit["id"]: unit["name"] for unit in units})
+    return data, found
 
 
 def _hidden(*texts: str) -> bool:
@@ -145,6 +168,37 @@ def _distributions(folder: str) -> list[str]:
         return [name for name in os.listdir(folder) if name.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))]
     except OSError:
         return []
+
+
+TWIN_NAME = "config-twin"  # the validated configuration as its twin (``registry audit``)
+
+
+def config_twin(raw: bytes, store: Store | None) -> Any:
+    """registry.yaml validated exactly as :func:`registry.loader.config_from` validates it (a
+    :class:`ConfigError` at the offending line otherwise), as the plain twin of the model
+    (:mod:`registry.models.twins`), for a command that only reads the configuration (the audit
+    asks who approves what): a content that passed before comes from the cache store under the
+    same key as :func:`config_facts` — neither pydantic, ruamel nor the rules are imported for
+    it. An error is never remembered."""
+    key = _key(raw) if store is not None else ""
+    remembered = _remembered(store, TWIN_NAME)
+    found = remembered.get(key)
+    if found is not None and getattr(type(found), "__twin_model__", None) == "registry.models.config.RegistryConfig":
+        return found
+    from registry.blobfields import fast_enabled
+
+    twin = surely_valid_twin(raw) if fast_enabled() else None
+    if twin is None:
+        from registry.loader import config_from  # pydantic, the models and the rules: only here
+        from registry.models.twins import twin_of
+
+        twin = twin_of(config_from(raw))
+    if store is not None:
+        newest = {k: v for k, v in remembered.items() if k != key}
+        newest = dict(list(newest.items())[-(_KEEP - 1):])
+        newest[key] = twin
+        store.write(TWIN_NAME, (_FORMAT, newest))
+    return twin
 
 
 CHECKED_NAME = "config-checked"  # the validated configuration and rule choice of ``registry check``

@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 
 class _Maker(shapes.Maker):
     def enum(self, name: str) -> Callable[[str], Any] | None:
-        found = _named(name)
+        found = named(name)
         return found if isinstance(found, type) and issubclass(found, enum.Enum) else None
 
     def instance(self, name: str, fields: list[str]) -> Callable[[dict[str, Any], set[str]], Any] | None:
         from registry.models.construct import assemble, plain_model  # (pydantic's models: imports it)
 
-        cls = _named(name)
+        cls = named(name)
         if not plain_model(cls) or set(cls.__pydantic_fields__) != set(fields):
             return None  # another class, or other fields, than the shape was made from: never sure
         order = list(cls.__pydantic_fields__)
@@ -41,7 +41,7 @@ class _Maker(shapes.Maker):
         return make
 
 
-def _named(name: str) -> Any:
+def named(name: str) -> Any:
     """The object ``module.qualname`` names (None if there is none)."""
     module, _, attribute = name.rpartition(".")
     while module:
@@ -84,16 +84,18 @@ def _built(build: shapes.Check | None, data: Any) -> Any:
 class _TwinMaker(_Maker):
     """Makes plain twins (:mod:`registry.models.twins`) instead of models: no pydantic is imported.
     A twin's fields are in the model's order, which the shapes keep with the record codec's
-    plans (shapes.json lists a model's fields by name); a class without a plan is never sure."""
+    plans, and for every other model class (registry.yaml's) in ``orders`` (shapes.json lists a
+    shape's fields by name); a class with neither is never sure."""
 
     def instance(self, name: str, fields: list[str]) -> Callable[[dict[str, Any], set[str]], Any] | None:
         from registry.models import twins
 
         found = shapes.shapes()
         plan = found.get("plans", {}).get(name) if found is not None else None
-        if plan is None or sorted(plan["names"]) != sorted(fields):
+        names = plan["names"] if plan is not None else found.get("orders", {}).get(name) if found is not None else None
+        if not isinstance(names, list) or sorted(names) != sorted(fields):
             return None
-        order = tuple(plan["names"])
+        order = tuple(names)
         cls = twins.twin_class(name, order)
 
         def make(values: dict[str, Any], given: set[str]) -> Any:

@@ -202,8 +202,8 @@ class Compiler:
         return build
 
     def _default_of(self, node: dict[str, Any]) -> Callable[[], Any]:
-        """What an absent field is: its default value, a new empty list, or the model of its own
-        type built from nothing (``default_factory=Security``)."""
+        """What an absent field is: its default value, a new empty list or mapping, or the model
+        of its own type built from nothing (``default_factory=Security``)."""
         if node.get("t") != "default":
             return _unknown_default
         if "value" in node:
@@ -212,6 +212,8 @@ class Compiler:
         factory = node.get("factory")
         if factory == "list":
             return list
+        if factory == "dict":
+            return dict
         if isinstance(factory, str) and factory in self.defs:
             made = self._ref({"name": factory})
             return lambda: made({})

@@ -120,7 +120,7 @@ class Reducer:
 
     def _default(self, schema: dict[str, Any]) -> dict[str, Any]:
         """A value given is checked by the inner shape; an absent one is the default, recorded
-        when it is plain data, a new list, or the model of the field's own type built from
+        when it is plain data, a new list or mapping, or the model of the field's own type built from
         nothing (anything else, or any other key: an absent field is not sure)."""
         inner = self.reduce(schema["schema"])
         out: dict[str, Any] = {"t": "default", "s": inner}
@@ -132,6 +132,8 @@ class Reducer:
             name = f"{getattr(factory, '__module__', '')}.{getattr(factory, '__qualname__', '')}"
             if factory is list:
                 out["factory"] = "list"
+            elif factory is dict:
+                out["factory"] = "dict"
             elif isinstance(factory, type) and _refers_to(inner, name):
                 out["factory"] = name
         return out

@@ -141,9 +141,24 @@ def generate() -> dict[str, Any]:
     plans = {f"{cls.__module__}.{cls.__qualname__}": plan_data(cls)
              for record in (System, Project) for cls in plan_classes(record)}
     return {"format": FORMAT, "sources": source_fingerprint(), "models": models, "defs": reducer.defs,
-            "config_checks": checks, "plans": dict(sorted(plans.items())),
+            "config_checks": checks, "plans": dict(sorted(plans.items())), "orders": field_orders(reducer.defs),
             "profiles": sorted(SELECTABLE),
             "defaults": {"RegistryConfig.base_branch": RegistryConfig.model_fields["base_branch"].default}}
+
+
+def field_orders(defs: dict[str, Any]) -> dict[str, list[str]]:
+    """The field names, in the model's order, of every model class the shapes name (JSON keeps
+    a shape's fields sorted): twins made from the shapes (:mod:`registry.shapebuild`) hold their
+    fields in this order, as :func:`registry.models.twins.twin_of` does."""
+    from registry.shapebuild import named
+
+    orders = {}
+    for name in defs:
+        cls = named(name)
+        fields = getattr(cls, "__pydantic_fields__", None)
+        if isinstance(cls, type) and isinstance(fields, dict):
+            orders[name] = list(fields)
+    return dict(sorted(orders.items()))
 
 
 def source_digest(function: Any) -> str:

@@ -20,11 +20,16 @@ authority's approval. Everything else in registry.yaml is taken as committed.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
-from registry.models import RegistryConfig
-from registry.models.config import Approver, Unit
+from registry.models.kinds import ApproverKind
+from registry.models.twins import field_names
 
 from registry.audit.identity import approver_email, approver_emails
+
+if TYPE_CHECKING:  # the audit reads registry.yaml as twins of these (registry.configfacts.config_twin)
+    from registry.models import RegistryConfig
+    from registry.models.config import Unit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +54,7 @@ class GovernanceChange:
 def _unit_view(unit: Unit | None) -> dict[str, object]:
     if unit is None:
         return {"approvers": [], "reviewers": []}
-    approvers = sorted((approver_email(a), tuple(sorted(k.strip() for k in a.keys)) if isinstance(a, Approver) else ())
+    approvers = sorted((approver_email(a), tuple(sorted(k.strip() for k in a.keys)) if isinstance(a, ApproverKind) else ())
                        for a in unit.approvers)
     return {"approvers": approvers, "reviewers": sorted(r.strip() for r in unit.reviewers)}
 
@@ -63,7 +68,7 @@ def governance_changes(before: RegistryConfig, after: RegistryConfig) -> list[Go
         fields = tuple(name for name in ("approvers", "reviewers") if old[name] != new[name])
         if fields:
             found.append(GovernanceChange("units", unit_id, fields))
-    for role in type(before.authorities).model_fields:
+    for role in field_names(type(before.authorities)):
         if getattr(before.authorities, role) != getattr(after.authorities, role):
             found.append(GovernanceChange("authorities", holder(before, role), (role,)))
     if _trust_view(before) != _trust_view(after):
@@ -125,6 +130,6 @@ def all_keys(config: RegistryConfig) -> set[str]:
     keys = {k.strip() for k in config.trust.merge_keys}
     for unit in config.units:
         for entry in unit.approvers:
-            if isinstance(entry, Approver):
+            if isinstance(entry, ApproverKind):
                 keys.update(k.strip() for k in entry.keys)
     return keys

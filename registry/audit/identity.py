@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from registry.models import RegistryConfig
-from registry.models.config import Approver, Unit
+from registry.models.kinds import ApproverKind
 
 from registry.audit.rules import AUTHORITY_OF_MILESTONE
+
+if TYPE_CHECKING:  # the audit reads registry.yaml as twins of these (registry.configfacts.config_twin)
+    from registry.models import RegistryConfig
+    from registry.models.config import Approver, Unit
 
 # Shared identities of the hosting platform: they never stand for a person's approval.
 PLATFORM_EMAILS = frozenset({"noreply@github.com"})
@@ -33,7 +37,7 @@ def is_email(text: str) -> bool:
 
 
 def approver_email(entry: str | Approver) -> str:
-    return normal_email(entry.email if isinstance(entry, Approver) else entry)
+    return normal_email(entry.email if isinstance(entry, ApproverKind) else entry)
 
 
 def approver_emails(unit: Unit | None) -> set[str]:
@@ -53,7 +57,7 @@ def keys_of_emails(config: RegistryConfig) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for unit in config.units:
         for entry in unit.approvers:
-            if isinstance(entry, Approver):
+            if isinstance(entry, ApproverKind):
                 found.setdefault(normal_email(entry.email), set()).update(k.strip() for k in entry.keys)
     return found
 

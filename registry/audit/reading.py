@@ -5,24 +5,26 @@ and every pass asks the same questions of the same blobs. So, once, before it:
 
 * the milestone changes of every audited commit: every blob those commits changed, through
   one ``git cat-file --batch`` (fields kept per blob id, :mod:`registry.blobfields`);
-* for the merges among them, what each merged parent held at those paths (one more batch,
-  asked by ``<commit>:<path>``), to tell who brought a milestone in;
-* registry.yaml after each commit: every distinct version read once, in one batch.
+* for the merges among them, what each merged parent held at those paths, to tell who brought
+  a milestone in: the blob ids first (one ``cat-file --batch-check`` asked by
+  ``<commit>:<path>``), then only the blobs not read before (the same batch as above);
+* registry.yaml after each commit: every distinct version read once, in one batch, as the
+  twin of what its model makes of it (kept by blob id with the other fields).
 """
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from registry import gitio
 from registry.blobfields import BlobFields, project_fields
 from registry.loader import CONFIG_FILE
-from registry.models import RegistryConfig
-from registry.yamlio import YamlError, parse
 
 from registry.audit import records
+
+if TYPE_CHECKING:
+    from registry.models import RegistryConfig
 
 ParentKey = tuple[str, str]  # (parent commit, registry-relative path)
 
@@ -47,7 +49,8 @@ def read_history(repo: gitio.Repo, prefix: str, log: Sequence[gitio.LogEntry], s
     }
     wanted = {(parent, change.path) for entry in audited if entry.merge
               for change in milestones[entry.commit] for parent in entry.parents[1:]}
-    return HistoryReading(milestones, _in_parents(repo, prefix, sorted(wanted), fields), configs_after(repo, prefix, log))
+    return HistoryReading(milestones, _in_parents(repo, prefix, sorted(wanted), fields),
+                          configs_after(prefix, log, fields))
 
 
 def _in_parents(repo: gitio.Repo, prefix: str, wanted: list[ParentKey],
@@ -55,22 +58,48 @@ def _in_parents(repo: gitio.Repo, prefix: str, wanted: list[ParentKey],
     """Each (parent, path) read as a project; None where the parent has no file there. A path
     git's batch protocol cannot carry (a line break in it) is looked up with ``ls-tree``."""
     out: dict[ParentKey, tuple[str, dict[str, str]] | None] = {}
-    try:
-        answers = list(repo.blobs(f"{parent}:{prefix}{path}" for parent, path in wanted))
-    except gitio.GitFailed as exc:
-        raise gitio.missing_object(repo, "", "", exc) from None
-    for (parent, path), blob in zip(wanted, answers):
-        data = blob.data if blob.kind == "blob" else None
+    objects = _objects(repo, [f"{parent}:{prefix}{path}" for parent, path in wanted])
+    blobs = {(oid, path) for (_, path), (oid, kind) in zip(wanted, objects) if kind == "blob"}
+    found = fields.projects((oid, path, True) for oid, path in sorted(blobs))
+    for (parent, path), (oid, kind) in zip(wanted, objects):
         if "\n" in path:
             data = _by_listing(repo, parent, prefix + path)
-        elif blob.kind not in ("blob", "missing"):
-            data = b""  # a folder or a submodule at that path: no project there
-        if data is None:
+            out[(parent, path)] = None if data is None else records.record_of(path, project_fields(data, fields.fast))
+        elif kind == "blob":
+            out[(parent, path)] = records.record_of(path, found[oid])
+        elif kind == "missing":
             out[(parent, path)] = None
-            continue
-        known = fields.known_project(blob.oid) if blob.oid else None
-        out[(parent, path)] = records.record_of(path, known or project_fields(data, fields.fast))
+        else:  # a folder or a submodule at that path: no project there
+            out[(parent, path)] = records.record_of(path, project_fields(b"", fields.fast))
     return out
+
+
+def _objects(repo: gitio.Repo, names: list[str]) -> list[tuple[str, str]]:
+    """(object id, type) of each ``<commit>:<path>`` name ('', 'missing' when it names nothing,
+    or cannot be asked in git's line-based protocol), through one ``git cat-file --batch-check``."""
+    asked = [name for name in names if "\n" not in name]
+    if not asked:
+        return [("", "missing")] * len(names)
+    try:
+        listing = repo.git("cat-file", "--batch-check",
+                           input="".join(f"{name}\n" for name in asked).encode("utf-8", "surrogateescape"))
+    except gitio.GitFailed as exc:
+        raise gitio.missing_object(repo, "", "", exc) from None
+    lines = iter(listing.decode("utf-8", "surrogateescape").split("\n"))
+    out = []
+    for name in names:
+        if "\n" in name:
+            out.append(("", "missing"))
+            continue
+        parts = next(lines, "").split(" ")
+        # "<id> <type> <size>"; anything else ("<name> missing", "<name> ambiguous") names no object
+        found = len(parts) == 3 and parts[2].isdigit() and _hex_id(parts[0])
+        out.append((parts[0], parts[1]) if found else ("", "missing"))
+    return out
+
+
+def _hex_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
 
 
 def _by_listing(repo: gitio.Repo, commit: str, path: str) -> bytes | None:
@@ -83,9 +112,10 @@ def _by_listing(repo: gitio.Repo, commit: str, path: str) -> bytes | None:
     return None
 
 
-def configs_after(repo: gitio.Repo, prefix: str, log: Sequence[gitio.LogEntry]) -> list[RegistryConfig | None]:
+def configs_after(prefix: str, log: Sequence[gitio.LogEntry], fields: BlobFields) -> list[RegistryConfig | None]:
     """registry.yaml after each commit (None while it is missing, unreadable, or not a regular
-    file: a link's target is never trusted as configuration)."""
+    file: a link's target is never trusted as configuration), as twins of the model's result
+    (:func:`registry.blobfields.config_twin`): one object per distinct version."""
     path = prefix + CONFIG_FILE
     blob: str | None = None
     after: list[str | None] = []
@@ -94,13 +124,5 @@ def configs_after(repo: gitio.Repo, prefix: str, log: Sequence[gitio.LogEntry]) 
             if change.path == path:
                 blob = change.new_blob if change.regular_file else None
         after.append(blob)
-    distinct = sorted({b for b in after if b is not None})
-    parsed = {oid: _config(raw) for oid, raw in gitio.read_blobs(repo, [(oid, CONFIG_FILE) for oid in distinct])}
+    parsed = fields.configs(sorted({b for b in after if b is not None}))
     return [parsed[b] if b is not None else None for b in after]
-
-
-def _config(raw: bytes) -> RegistryConfig | None:
-    try:
-        return RegistryConfig.model_validate(parse(raw).data)
-    except (YamlError, ValidationError, ValueError, RecursionError):
-        return None

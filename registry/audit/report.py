@@ -11,12 +11,11 @@ from registry.enums import Stage
 from registry.findings import Finding, Message, Severity
 from registry.layout import is_record_path
 from registry.loader import CONFIG_FILE
-from registry.models import Authorities
-from registry.positions import FilePositions
+from registry.positions import FilePositions, RememberedPositions
 
 from registry.audit.governance import GovernanceChange
 from registry.audit.records import MilestoneChange
-from registry.audit.rules import AUDIT_RULES
+from registry.audit.rules import AUDIT_RULES, ROLE_TITLES
 
 if TYPE_CHECKING:
     from registry import gitio
@@ -32,10 +31,11 @@ def commit_label(entry: gitio.LogEntry) -> tuple[str, str]:
 
 
 class Locator:
-    """Audit findings placed in the working tree's files (see :mod:`registry.positions`)."""
+    """Audit findings placed in the working tree's files (see :mod:`registry.positions`); with
+    ``remembered``, each file's positions are kept by its content across runs."""
 
-    def __init__(self, root: Path) -> None:
-        self.positions = FilePositions(root)
+    def __init__(self, root: Path, remembered: RememberedPositions | None = None) -> None:
+        self.positions = FilePositions(root, remembered=remembered)
 
     def locate(self, path: str, field: str) -> tuple[int, int]:
         return self.positions.of_field(path, field)
@@ -76,7 +76,7 @@ def unapproved_milestone(entry: gitio.LogEntry, change: MilestoneChange, authori
     signature does not verify) or "merger" (a verified merge by someone else)."""
     role, unit_id, has_approvers = authority
     label = Stage(change.milestone).label
-    role_zh = Authorities.model_fields[role].title or role
+    role_zh = ROLE_TITLES.get(role) or role
     act_zh, act_en = _ACTIONS[change.action]
     subject = f"项目 {change.project} 的{label}（milestones.{change.milestone}）"
     label_zh, label_en = commit_label(entry)

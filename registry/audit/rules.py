@@ -20,6 +20,10 @@ AUTHORITY_OF_MILESTONE: dict[str, str] = {
     "budgeted": "finance",
     "crypto_reviewed": "crypto",
 }
+# The titles registry.yaml's ``authorities`` gives those roles (the Authorities model's field
+# titles, tests/test_h23_audit_twins.py keeps them equal): named in AUD001's message without
+# importing the models.
+ROLE_TITLES: dict[str, str] = {"data_authority": "数据主管部门", "finance": "财政部门", "crypto": "密码管理部门"}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,18 +22,21 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from registry import gitio
 from registry.blobfields import BlobFields
 from registry.findings import Finding, Message
 from registry.layout import is_record_path
 from registry.loader import CONFIG_FILE
-from registry.models import RegistryConfig
-from registry.models.config import Approver
+from registry.models.kinds import ApproverKind
 
 from registry.audit import governance, identity, records, report
 from registry.audit.reading import HistoryReading, read_history
 from registry.audit.signatures import UNSIGNED, Signature, Verifier, fingerprint
+
+if TYPE_CHECKING:  # the audit reads registry.yaml as twins of it (registry.configfacts.config_twin)
+    from registry.models import RegistryConfig
 
 TRUST_MODES = ("signatures", "identities")
 
@@ -60,7 +63,8 @@ class Auditor:
     """Replays the history commit by commit, keeping the effective configuration."""
 
     def __init__(self, repo: gitio.Repo, root: Path, config: RegistryConfig, branch: str, *,
-                 mode: str, verifier: Verifier, fields: BlobFields | None = None) -> None:
+                 mode: str, verifier: Verifier, fields: BlobFields | None = None,
+                 locator: report.Locator | None = None) -> None:
         self.repo = repo
         self.fields = fields or BlobFields(repo)
         self.config = config  # the current registry.yaml: trust anchor, and fallback
@@ -68,7 +72,7 @@ class Auditor:
         self.mode = mode
         self.verifier = verifier
         self.prefix = gitio.root_prefix(repo, root)
-        self.locator = report.Locator(root)
+        self.locator = locator or report.Locator(root)
         self.records: set[str] = set()
         self.notices: list[Message] = []
         self.counts = {"commits": 0, "merges": 0, "direct": 0}
@@ -92,12 +96,15 @@ class Auditor:
         if self.mode == "signatures":
             self._verify(log[start:], configs)
         findings: list[Finding] = []
+        current = self._prints(governance.all_keys(self.config))
         for _ in range(4):
             self.counts = dict.fromkeys(self.counts, 0)
             findings = list(self._pass(log, configs, start, dates_from))
             in_force = self._prints(governance.all_keys(self._final or self.config))
-            current = self._prints(governance.all_keys(self.config))
-            if self._current_ok == current & in_force:
+            # A pass that assumed nothing (None) counted every current key: the same pass as one
+            # assuming all of them in force, so when they all are, walking again changes nothing.
+            assumed = current if self._current_ok is None else self._current_ok
+            if assumed == current & in_force:
                 break
             self._current_ok = current & in_force
         return findings
@@ -215,7 +222,7 @@ class Auditor:
             for unit in source.units:
                 before = identity.approver_emails(config.unit(unit.id))
                 for entry in unit.approvers:
-                    if isinstance(entry, Approver) and prints & keys_of(entry.keys):
+                    if isinstance(entry, ApproverKind) and prints & keys_of(entry.keys):
                         email = identity.normal_email(entry.email)
                         if email in before:
                             found.add((unit.id, email))
