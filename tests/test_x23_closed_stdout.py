@@ -42,8 +42,6 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.mark.xfail(strict=True, reason="registry.cli (p23-hook): sys.stdout is None when fd 1 is closed: "
-                                       "exit 1 with a traceback (check, diff, inventory, audit) or exit 3")
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_a_closed_standard_output_is_exit_2_without_traceback(command: str, registry: Path) -> None:
     done = subprocess.run(["bash", "-c", 'exec >&-; exec "$0" -m registry "$@"', sys.executable,
