@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from registry import plainclass
-from registry.commands.common import iso_date, missing_paths, relative_paths
+from registry.cache import columns_of
+from registry.commands.common import iso_date, missing_paths, named_paths, relative_paths
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Report
 from registry.gcpause import paused_gc
@@ -25,7 +26,7 @@ HELP = "按所选管理办法校验记录（不指定文件时校验全部）"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS",
-                        help="只报告这些文件的问题（交叉引用仍按整个登记簿解析）")
+                        help="只报告这些文件（文件夹：其下的全部文件）的问题（交叉引用仍按整个登记簿解析）")
     parser.add_argument("--base", metavar="REV", help="同时运行变更规则：把本分支（含未提交的改动）合并进该版本后的结果与该版本当前的内容比较，规则配置取自该版本；该版本移动后须重新检查")
     parser.add_argument("--today", type=iso_date, default=None, help="期限规则的基准日期（默认今天）")
     REPORTERS.add_argument(parser)
@@ -48,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         inputs = None
         missing_paths(args.paths)
-    paths = relative_paths(args.root, args.paths) if args.paths else None
+    # a folder named stands for the files below it: the index's under --staged
+    listed = columns_of(inputs.files)[0] if inputs is not None else None
+    paths = named_paths(args.root, args.paths, listed) if args.paths else None
     if paths is not None and CONFIG_FILE in paths:
         paths = None  # registry.yaml changed: profiles or units may change any finding
     if args.changes_only and args.base is None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from registry.dates import TODAY_FIRST, TODAY_LAST, today_in_range
 from registry.findings import Message
-from registry.errors import ConfigError
+from registry.errors import CONFIG_FILE, ConfigError
 
 
 def iso_date(text: str) -> dt.date:
@@ -34,6 +34,65 @@ def relative_paths(root: Path, paths: list[str]) -> list[str]:
         except ValueError:
             continue  # outside the registry: nothing of ours to report on
     return out
+
+
+def named_paths(root: Path, paths: list[str], listed: Sequence[str] | None = None) -> list[str]:
+    """The registry-root paths findings are reported for when ``paths`` are named: a file
+    stands for itself, a folder for every path below it (findings carry file paths, so
+    ``check systems/czj`` would otherwise match none and print a silent 0 errors).
+
+    ``listed``: the paths the run checks (``check --staged``: the index's, which may hold a file
+    the working tree no longer has), else the working tree's entries below the folder. A folder
+    holding the registry root stands for the whole registry, registry.yaml included (which the
+    caller reads as "report everything")."""
+    top = root.resolve()
+    out: list[str] = []
+    for raw in paths:
+        absolute = Path(os.path.abspath(raw))
+        if not os.path.isdir(absolute):
+            out.extend(relative_paths(root, [raw]))
+        elif top == absolute or absolute in top.parents:
+            out.append(CONFIG_FILE)
+        elif (folder := _inside(top, absolute)) is not None:
+            out.append(folder)
+            out.extend(_below(folder, listed) if listed is not None else _walked(top, folder))
+    return out
+
+
+def _inside(top: Path, absolute: Path) -> str | None:
+    """``absolute`` as a registry-root path when it lies in the registry, else None."""
+    try:
+        return absolute.relative_to(top).as_posix()
+    except ValueError:
+        return None
+
+
+def _below(folder: str, listed: Sequence[str]) -> Iterator[str]:
+    prefix = folder + "/"
+    return (path for path in listed if path.startswith(prefix))
+
+
+def _walked(top: Path, folder: str) -> list[str]:
+    """Every entry below ``folder`` in the working tree, links not followed. A folder reached
+    through a link is not walked (the registry reports the link itself, REG003, and a link to
+    ``/`` must not walk the whole disk)."""
+    start = top / folder
+    if os.path.realpath(start) != os.fspath(start):
+        return []
+    found: list[str] = []
+    pending = [(os.fspath(start), folder)]
+    while pending:
+        directory, name = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue  # unreadable: the scan reports it, under the folder's own path
+        for entry in entries:
+            path = f"{name}/{entry.name}"
+            found.append(path)
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, path))
+    return found
 
 
 def missing_paths(paths: list[str], exists: Callable[[str], bool] = os.path.lexists) -> None:
