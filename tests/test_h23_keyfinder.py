@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from registry.fastpositions import KeyFinder
 from registry.loader import position
 from registry.yamlio import Parsed, YamlError, decode, parse
 from test_fastpositions import MORE, mapping
-from test_fastyaml import ODD, RECORD_TEXTS, ROOT, SOME, mutations, shipped_yaml
+from test_fastyaml import ODD, RECORD_TEXTS, ROOT, mutations, shipped_yaml
 
 
 def agrees(raw: bytes) -> int | None:
@@ -72,20 +73,14 @@ def test_milestones_are_found_where_the_parser_finds_them() -> None:
     assert agrees(raw)
 
 
-@SOME
-@given(RECORD_TEXTS)
-def test_record_like_texts(raw: bytes) -> None:
+PIECES = [" ", "  ", "-", "- ", ":", ": ", "#", " #", '"', "[", "]", "{", "}", ",", ", ", "\n", "\n  ", "\n- ", "\n\n",
+          "x: 1\n", "  - y\n", "中", "a,b", " ,"]
+TEXTS = st.one_of(RECORD_TEXTS, mutations(PIECES), mapping(0, 0).map(lambda lines: ("\n".join(lines) + "\n").encode()))
+
+
+@settings(max_examples=900, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_generated_and_mutated_texts(raw: bytes) -> None:
+    """Record-like texts, mutated records and generated block YAML (test_fastyaml's and
+    test_fastpositions' strategies)."""
     agrees(raw)
-
-
-@SOME
-@given(mutations([" ", "  ", "-", "- ", ":", ": ", "#", " #", '"', "[", "]", "{", "}", ",", ", ", "\n", "\n  ",
-                  "\n- ", "\n\n", "x: 1\n", "  - y\n", "中", "a,b", " ,"]))
-def test_mutated_records(raw: bytes) -> None:
-    agrees(raw)
-
-
-@SOME
-@given(mapping(0, 0))
-def test_generated_block_yaml(lines: list[str]) -> None:
-    agrees(("\n".join(lines) + "\n").encode())

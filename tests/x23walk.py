@@ -462,14 +462,18 @@ class Walk:
         """The commands whose answers are compared after a step (``--base`` an older point of main)."""
         history = self.repo.first_parents()
         older = history[max(0, len(history) - 1 - self.rng.randint(1, 4))]
+        pick = self.rng.choice
+        lang = pick([[], [], ["--lang", "en"]])  # (a global option: before the command)
         return [
             ["audit", "--format", "json"],
-            ["audit", "--trust", "identities", "--format", "json"],
+            [*lang, "audit", "--trust", "identities", "--format", pick(["json", "text", "github", "sarif", "junit"])],
             ["inventory", "--history", "--format", "json", "--today", TODAY],
+            [*lang, "inventory", "--history", "--format", pick(["text", "csv"]), "--today", TODAY],
             ["inventory", "--format", "json", "--today", TODAY],
-            ["diff", "--base", older, "--format", "json"],
+            ["diff", "--base", older, "--format", "json", "--today", TODAY],
+            [*lang, "diff", "--base", older, "--format", "markdown", "--today", TODAY],
             ["check", "--base", older, "--format", "json", "--today", TODAY],
-            ["check", "--format", "json", "--today", TODAY],
+            [*lang, "check", "--format", pick(["json", "text", "github", "sarif", "junit"]), "--today", TODAY],
         ]
 
 
@@ -518,8 +522,7 @@ def _compare_builds(argv: list[str]) -> int:
                 what += f" + pending {paths}"
                 commands = walk.pending_commands(paths) + commands
             for args in commands:
-                want = run_tool(old, where, [*args, "--no-cache"] if args[0] == "check" else args,
-                                {"REGISTRY_NO_CACHE": "1"})
+                want = run_tool(old, where, args, {"REGISTRY_NO_CACHE": "1"})
                 for label, env in (("cold", {}), ("warm", {}), ("new-uncached", {"REGISTRY_NO_CACHE": "1"})):
                     got = run_tool(new, where, args, env)
                     if got[:2] != want[:2] or "Traceback" in got[2]:
