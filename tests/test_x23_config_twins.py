@@ -18,6 +18,7 @@ make lone surrogates, NEL and U+2028, empty collections, long texts), lines drop
 """
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,26 @@ def test_a_store_remembering_other_versions_answers_for_each_version_its_own(tmp
         for variant in (text, text.replace("kind: department", "kind: township", 1), text + "bogus_key: 1\n",
                         text.replace("units:", "units:\n  - id: dsj\n    name: 重复\n    kind: authority", 1)):
             assert_config_twin_agrees(variant.encode("utf-8"), store)
+
+
+APPROVERS = [  # the spellings the Approver model takes or refuses (aliases of keys, stripped e-mails …)
+    {"email": " approver@dsj.test.gov.cn ", "key": KEY}, {"email": "approver@dsj.test.gov.cn", "fingerprint": "SHA256:abc"},
+    {"email": "approver@dsj.test.gov.cn", "fingerprints": ["SHA256:abc", "SHA256:def"]},
+    {"email": "approver@dsj.test.gov.cn", "keys": KEY}, {"email": "approver@dsj.test.gov.cn", "key": KEY, "keys": ["x"]},
+    {"email": "approver@dsj.test.gov.cn", "key": KEY, "fingerprint": "SHA256:abc"},
+    {"email": "approver@dsj.test.gov.cn", "name": "张三", "keys": []}, {"email": "approver@dsj.test.gov.cn", "name": None},
+    {"email": "Approver@DSJ.test.gov.cn\u200b"}, {"email": "approver＠dsj.test.gov.cn"}, {"email": "@dsj-lead", "key": [KEY, KEY]},
+    {"email": "a@b", "key": None}, {"email": "a@b", "keys": None}, {"email": "a@b", "extra": 1}, {"key": KEY},
+    " approver@dsj.test.gov.cn ", "approver@dsj.test.gov.cn\t", None, 3, [], {},
+]
+
+
+@pytest.mark.parametrize("approver", APPROVERS, ids=range(len(APPROVERS)))
+def test_approvers_and_merge_keys_in_every_spelling(approver: Any) -> None:
+    data = copy.deepcopy(RICH)
+    data["units"][0]["approvers"] = [approver, "lead@dsj.test.gov.cn"]
+    assert_history_config_agrees(yaml_text(data).encode("utf-8"))
+    assert_config_twin_agrees(yaml_text(data).encode("utf-8"), None)
+    data["trust"]["merge_keys"] = [approver] if isinstance(approver, str) else [KEY, f" {KEY} "]
+    assert_history_config_agrees(yaml_text(data).encode("utf-8"))
+    assert_config_twin_agrees(yaml_text(data).encode("utf-8"), None)

@@ -155,3 +155,21 @@ def test_a_folder_named_through_a_link_to_the_disk_root_reports_the_link_and_end
     for spelt in (f"{FOLDER}/everything", f"{FOLDER}/everything/etc"):
         code, got = _runs(s.root, capsys, spelt)
         assert got["findings"] == (link if spelt.endswith("everything") else []), spelt
+
+
+def test_a_staged_folder_under_base_reports_the_unit_s_change_findings_as_a_clean_clone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    s = Scene(tmp_path)
+    s.feature()
+    s.write(f"{FOLDER}/czj-new.yaml", NEW)  # one more system in use in czj: staged
+    s.git("add", "-A")
+    s.write(f"{FOLDER}/czj-draft.yaml", NEW.replace("czj-new", "czj-draft"))  # untracked: not in the commit
+    (s.root / "systems/czj/czj-nontax.yaml").unlink()  # deleted in the work tree only: still in the commit
+    clean = s.clean(tmp_path)
+    monkeypatch.chdir(clean)
+    expected = check(clean, capsys, "--no-cache", *s.extra, FOLDER)
+    changes = check(clean, capsys, "--no-cache", *s.extra, "--changes-only", FOLDER)
+    assert any(f["rule"].startswith("CHG") for f in expected[1]["findings"])
+    monkeypatch.chdir(s.root)
+    assert _runs(s.root, capsys, "--staged", *s.extra, FOLDER) == expected
+    assert _runs(s.root, capsys, "--staged", *s.extra, "--changes-only", FOLDER) == changes
