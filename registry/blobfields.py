@@ -71,10 +71,12 @@ def fast_enabled() -> bool:
 # -- one blob --------------------------------------------------------------------------------
 
 
-def _data(raw: bytes, fast: bool, blob: str | None = None) -> dict[str, Any] | None:
-    """The blob's YAML mapping (None when it is not one): the fast reader where it is sure.
-    A blob (id ``blob``) the fast reader read is vouched for to :mod:`registry.fastpositions`:
-    the working tree's copy of it, where the audit places findings, is not read twice."""
+def _data(raw: bytes, fast: bool, blob: str | None = None, *, shared: bool = False) -> dict[str, Any] | None:
+    """The blob's YAML mapping (None when it is not one): the fast reader where it is sure
+    (``shared``: its values may be shared with other blobs', :func:`registry.fastyaml.read_shared`,
+    for a caller that only reads them). A blob (id ``blob``) the fast reader read is vouched for
+    to :mod:`registry.fastpositions`: the working tree's copy of it, where the audit places
+    findings, is not read twice."""
     from registry.yamlio import YamlError, decode, parse
 
     try:
@@ -82,9 +84,9 @@ def _data(raw: bytes, fast: bool, blob: str | None = None) -> dict[str, Any] | N
     except YamlError:
         return None
     if fast:
-        from registry.fastyaml import read_simple
+        from registry.fastyaml import read_shared, read_simple
 
-        found = read_simple(text)
+        found = read_shared(text) if shared else read_simple(text)
         if found is not None:
             if blob is not None:
                 from registry.fastpositions import vouch
@@ -140,7 +142,7 @@ def _active_values() -> frozenset[str]:
 
 def project_fields(raw: bytes, fast: bool = True, blob: str | None = None) -> ProjectFields:
     """:class:`ProjectFields` of a blob (lenient: an unreadable blob is simply no mapping)."""
-    data = _data(raw, fast, blob)
+    data = _data(raw, fast, blob, shared=True)  # (only read here)
     if not isinstance(data, dict):
         return NOT_A_MAPPING
     milestones = data.get("milestones")
@@ -191,16 +193,18 @@ def canonical(value: Any) -> str:
 
 # Types whose values are equal exactly when their canonical texts are (not float: -0.0 == 0.0)
 _EXACT = frozenset({str, int, bool, dt.date, type(None)})
-_CANONICAL: dict[tuple[tuple[type, Any, type, Any], ...], str] = {}  # a flat milestone's items → canonical()
+_CANONICAL: dict[tuple[tuple[Any, ...], tuple[Any, ...], tuple[type, ...]], str] = {}  # a flat milestone → canonical()
 _MAX_CANONICAL = 50_000
 
 
 def _canonical_milestone(value: dict[Any, Any]) -> str:
     """:func:`canonical` of a milestone, remembered for the run when it is flat (keys to texts,
     numbers, dates): the history repeats the same milestones in blob after blob."""
-    if not all(type(k) in _EXACT and type(v) in _EXACT for k, v in value.items()):
+    keys, values = tuple(value), tuple(value.values())
+    kinds = (*map(type, keys), *map(type, values))
+    if not _EXACT.issuperset(kinds):
         return canonical(value)
-    key = tuple((type(k), k, type(v), v) for k, v in value.items())
+    key = (keys, values, kinds)  # (equal keys and values of the same types: the same text)
     found = _CANONICAL.get(key)
     if found is None:
         if len(_CANONICAL) >= _MAX_CANONICAL:

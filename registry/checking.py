@@ -47,6 +47,7 @@ class Run:
     report: Report
     change: Context | None = None  # change rules: the target against the merge result
     complete: bool = True  # False: the record cache failed during the run and it started again
+    locator: Locator | None = None  # where the report's findings are placed (see run_check's ``placed``)
 
 
 def load_head(root: Path, store: Store | None = None) -> Snapshot:
@@ -92,18 +93,21 @@ def run_check(
     use_cache: bool = True,
     inputs: Inputs | None = None,
     target: Target | None = None,
+    placed: bool = True,
 ) -> Run:
     """Check the registry at ``root``; with ``paths`` (relative to root), report only on those.
     ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``).
     ``inputs``: what :func:`registry.warm.gather` already read; ``target``: ``base`` already
     resolved (:func:`registry.target.resolve`, its repository left open), so that a caller
-    keying a cache on them gets the run of exactly those (``registry diff``)."""
+    keying a cache on them gets the run of exactly those (``registry diff``). ``placed=False``:
+    the report's findings are not placed yet, nor sorted (:func:`registry.engine.findings_of`);
+    the caller places those it shows with :func:`registry.engine.place` and the run's locator."""
     inputs = inputs or gather(root, use_cache=use_cache)
     if target is not None:
-        checked = _check_retrying(inputs, today, target, paths)
+        checked = _check_retrying(inputs, today, target, paths, placed=placed)
     else:
         with _target(root, base) as resolved:
-            checked = _check_retrying(inputs, today, resolved, paths)
+            checked = _check_retrying(inputs, today, resolved, paths, placed=placed)
     checked.run.complete = checked.complete
     return checked.run
 
@@ -145,13 +149,14 @@ class _Checked:
 
 
 def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
-                    *, plain: bool = False) -> _Checked:
+                    *, plain: bool = False, placed: bool = True) -> _Checked:
     """:func:`_check` with the record cache; if a cache entry turns out damaged or a file
     changed while the run used it (:class:`StaleCache`), the records' cache is dropped and the
     run starts again from a fresh scan without it. ``plain``: the caller needs only the report,
     so the run may hand the rules plain twins (:mod:`registry.models.twins`) instead of the models."""
     try:
-        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.reader()), plain=plain)
+        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.reader()), plain=plain,
+                      placed=placed)
     except StaleCache as exc:
         store = None
         if inputs.store is not None and exc.damaged:
@@ -161,12 +166,12 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
         # every file read again, its bytes kept: nothing is read twice, so nothing can change between
         fresh = inputs.rescan() if inputs.staged is not None else \
             plainclass.replace(inputs, files=scan(inputs.root), attachments=frozenset())
-        return plainclass.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader()), plain=plain),
-                                   complete=False)
+        return plainclass.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader()), plain=plain,
+                                         placed=placed), complete=False)
 
 
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
-           records: RecordCache, *, plain: bool = False) -> _Checked:
+           records: RecordCache, *, plain: bool = False, placed: bool = True) -> _Checked:
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
     working_config, selection = checked_config(config_raw, inputs.store, plain=plain and target is None)
     with twins.records_as_twins(isinstance(working_config, twins.Twin)):  # (a remembered configuration)
@@ -179,8 +184,10 @@ def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequenc
             ctx.config = record_config(change.config, working_config)
             ctx.base = change.base  # the target, for callers that look; record rules never do
             selection = select_rules(ctx.config)
-        findings = findings_of(run_rules(selection, ctx, change), ctx, Locator(root, change, inputs.read_file()))
-        return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change), documents.seen)
+        locator = Locator(root, change, inputs.read_file())
+        findings = findings_of(run_rules(selection, ctx, change), ctx, locator, placed=placed)
+        return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change, locator=locator),
+                        documents.seen)
 
 
 def _change_context(ctx: Context, target: Target, inputs: Inputs, records: RecordCache) -> Context:

@@ -65,11 +65,7 @@ def config_facts(root: Path, *, cached: bool = True) -> ConfigFacts:
 
         config = config_from(raw)
         facts = ConfigFacts(config.base_branch, {unit.id: unit.name for unit in config.units})
-    if store is not None:
-        newest = {k: v for k, v in remembered.items() if k != key}
-        newest = dict(list(newest.items())[-(_KEEP - 1):])
-        newest[key] = facts
-        store.write(CACHE_NAME, (_FORMAT, newest))
+    _remember(store, CACHE_NAME, remembered, key, facts)
     return facts
 
 
@@ -150,6 +146,16 @@ def _remembered(store: Store | None, name: str) -> dict[str, object]:
     return {}
 
 
+def _remember(store: Store | None, name: str, remembered: dict[str, object], key: str, value: object) -> None:
+    """Keep ``value`` under ``key`` in the store's file ``name``, with the newest of the others."""
+    if store is None:
+        return
+    newest = {k: v for k, v in remembered.items() if k != key}
+    newest = dict(list(newest.items())[-(_KEEP - 1):])
+    newest[key] = value
+    store.write(name, (_FORMAT, newest))
+
+
 def _key(raw: bytes) -> str:
     """The content of registry.yaml and the names of every installed distribution (name and
     version: installing, removing or upgrading a profile plug-in changes them)."""
@@ -193,11 +199,7 @@ def config_twin(raw: bytes, store: Store | None) -> Any:
         from registry.models.twins import twin_of
 
         twin = twin_of(config_from(raw))
-    if store is not None:
-        newest = {k: v for k, v in remembered.items() if k != key}
-        newest = dict(list(newest.items())[-(_KEEP - 1):])
-        newest[key] = twin
-        store.write(TWIN_NAME, (_FORMAT, newest))
+    _remember(store, TWIN_NAME, remembered, key, twin)
     return twin
 
 
@@ -234,11 +236,9 @@ def checked_config(raw: bytes, store: Store | None, *, plain: bool = False) -> t
     if store is not None:
         from registry.models.twins import twin_of
 
-        newest = {k: v for k, v in remembered.items() if k != key}
-        newest = dict(list(newest.items())[-(_KEEP - 1):])
-        newest[key] = _Checked(pickle.dumps(config, pickle.HIGHEST_PROTOCOL), twin_of(config),
-                               {r.id: params for r, params in selection.rules}, selection.disabled)
-        store.write(CHECKED_NAME, (_FORMAT, newest))
+        _remember(store, CHECKED_NAME, remembered, key,
+                  _Checked(pickle.dumps(config, pickle.HIGHEST_PROTOCOL), twin_of(config),
+                           {r.id: params for r, params in selection.rules}, selection.disabled))
     return config, selection
 
 

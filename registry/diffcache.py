@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, TypeVar
 from registry import gitio
 from registry.cache import RecordingResolver, RunCache
 from registry.cachestore import Store
+from registry.findings import Report
 from registry.gcpause import paused_gc
 from registry.target import Target, resolve
 from registry.warm import Inputs, document_resolver, gather
@@ -63,8 +64,9 @@ def diff_text(root: Path, *, base: str, today: dt.date, render: Callable[[Diff],
             diff, run = diff_and_run(inputs, target, today)
             text = render(diff)
         documents = run.context.document_status
+        shown = Report(diff.introduced, run.report.summary)  # (the only findings whose files were read for positions)
         if (runs is not None and run.complete and isinstance(documents, RecordingResolver)
-                and still_current(root, inputs.config_raw, inputs.files, run.report)):
+                and still_current(root, inputs.config_raw, inputs.files, shown)):
             runs.put(key, text, documents.seen)
         return text
     finally:

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from registry import gitio
 from registry.checking import Run, run_check
 from registry.docrefs import tree_resolver
-from registry.engine import run_rules
+from registry.engine import place, run_rules
 from registry.enums import Stage, SystemStatus
 from registry.findings import Finding, Message, Severity
 from registry.models import Project, System
@@ -180,7 +180,8 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     """:func:`compute_diff` of exactly these working-tree inputs and this resolved target
     (its repository open), with the check run it is made of."""
     root, base = inputs.root, target.rev
-    run = run_check(root, today=today, base=base, inputs=inputs, target=target)
+    # positions only for the findings shown: those the change introduces (engine.place)
+    run = run_check(root, today=today, base=base, inputs=inputs, target=target, placed=False)
     change = run.change
     assert change is not None and change.base is not None  # run_check resolved it (or raised a usage error)
     before, after = change.base, change.head
@@ -194,13 +195,15 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
     old_keys = {_key(f.rule, f.path, f.field, f.message) for f in old}
     proposed = change.proposed_config or change.config
+    assert run.locator is not None  # (every run has one)
     diff = Diff(
         base_rev=base, base_commit=commit,
         records=record_changes(before, after),
         stages=stage_moves(before, after),
         budgets=budget_changes(before, after),
         units=unit_counts(run, before, after),
-        introduced=[f for f in run.report.findings if _key(f.rule, f.path, f.field, f.message) not in old_keys],
+        introduced=place([f for f in run.report.findings if _key(f.rule, f.path, f.field, f.message) not in old_keys],
+                         run.locator),
         fixed=[f for f in old if _key(f.rule, f.path, f.field, f.message) not in new_keys],
         config=config_changes(change.config, proposed),
         total=registry_count(change, before, after),
@@ -216,12 +219,16 @@ def base_findings(run: Run, before: Snapshot, documents: Callable[[str], str | N
     """The record and registry rules in force, run on the base snapshot (no change rules)."""
     ctx = Context(config=run.config, head=before, today=run.context.today, base=None, document_status=documents)
     found: dict[Key, BaseFinding] = {}
+    citations: dict[str, str] = {}  # rule id → its citation for these profiles (the same for every finding)
     for rule, problem in run_rules(run.selection, ctx):
         if isinstance(problem.record, ConfigSite):
             continue  # only change rules look at the configuration
         path = before.path_of(problem.record)
+        citation = citations.get(rule.id)
+        if citation is None:
+            citation = citations[rule.id] = rule.citation_for(run.config.profiles)
         finding = BaseFinding(rule.id, problem.severity or rule.severity, path, problem.field,
-                              problem.message, rule.citation_for(run.config.profiles))
+                              problem.message, citation)
         found.setdefault(_key(rule.id, path, problem.field, problem.message), finding)
     return sorted(found.values(), key=lambda f: (f.path, f.rule, f.field, f.message.zh))
 

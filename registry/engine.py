@@ -127,16 +127,25 @@ class Locator:
         self._positions = FilePositions(root, read)  # ``read``: a file's bytes other than from the working tree
 
     def locate(self, ctx: Context, problem: Problem) -> tuple[str, int, int]:
+        path, known = self.where(ctx, problem)
+        return (path, *known) if known is not None else (path, *self.position(path, problem.field))
+
+    def where(self, ctx: Context, problem: Problem) -> tuple[str, tuple[int, int] | None]:
+        """The problem's file, and its position when the problem carries one (an unreadable
+        file's); None: the field's position in that file (:meth:`position`)."""
         record = problem.record
         if isinstance(record, Unreadable):
-            return record.path, record.line, record.column
+            return record.path, (record.line, record.column)
         if isinstance(record, ConfigSite):
-            return (CONFIG_FILE, *self._positions.of_field(CONFIG_FILE, problem.field))
+            return CONFIG_FILE, None
         for snapshot in self._snapshots(ctx):
             if snapshot.owns(record):
-                path = snapshot.path_of(record)
-                return (path, *self._positions.of_field(path, problem.field))
+                return snapshot.path_of(record), None
         raise LookupError(f"record {record.id} is in no snapshot of this run")
+
+    def position(self, path: str, field: str) -> tuple[int, int]:
+        """Line and column of ``field`` in the working tree's file ``path``."""
+        return self._positions.of_field(path, field)
 
     def _snapshots(self, ctx: Context) -> Iterator[Snapshot]:
         yield ctx.head
@@ -147,18 +156,48 @@ class Locator:
                 yield context.base  # a record of the target only (a deleted file): line 1
 
 
+UNPLACED = -1  # the line and column of a finding whose position is not looked up yet (see place): never a line
+
+
 def findings_of(
-    problems: Iterable[tuple[Rule[Any], Problem]], ctx: Context, locator: Locator
+    problems: Iterable[tuple[Rule[Any], Problem]], ctx: Context, locator: Locator, *, placed: bool = True
 ) -> list[Finding]:
-    """Problems stamped with rule, severity, citation and position."""
+    """Problems stamped with rule, severity, citation and position, each once, in order.
+
+    ``placed=False``: positions are left UNPLACED (except an unreadable file's own), the
+    findings in the order the rules gave them, not deduplicated: :func:`place` gives exactly
+    what ``placed=True`` gives for any subset chosen by something other than position (a
+    position is a function of the path and the field). ``registry diff`` shows only the
+    findings its change introduces, and looks up the positions of those alone."""
     findings = []
+    profiles = ctx.config.profiles
+    cited: dict[str, tuple[str, str]] = {}  # rule id → (citation, quote) for these profiles: the same for every finding
     for r, p in problems:
-        path, line, column = locator.locate(ctx, p)
+        path, known = locator.where(ctx, p)
+        if known is None:
+            known = locator.position(path, p.field) if placed else (UNPLACED, UNPLACED)
+        citation, quote = cited.get(r.id) or cited.setdefault(r.id, (r.citation_for(profiles), r.quote_for(profiles)))
         findings.append(Finding(
-            path=path, line=line, column=column, rule=r.id,
-            severity=p.severity or r.severity, field=p.field, message=_own(p.message, ctx.config.profiles),
-            citation=r.citation_for(ctx.config.profiles), quote=r.quote_for(ctx.config.profiles),
+            path=path, line=known[0], column=known[1], rule=r.id,
+            severity=p.severity or r.severity, field=p.field, message=_own(p.message, profiles),
+            citation=citation, quote=quote,
         ))
+    return _once_in_order(findings) if placed else findings
+
+
+def place(findings: Iterable[Finding], locator: Locator) -> list[Finding]:
+    """Findings of :func:`findings_of` with ``placed=False`` given their positions, each once,
+    sorted by position."""
+    placed = []
+    for finding in findings:
+        if finding.line == UNPLACED:
+            line, column = locator.position(finding.path, finding.field)
+            finding = plainclass.replace(finding, line=line, column=column)
+        placed.append(finding)
+    return _once_in_order(placed)
+
+
+def _once_in_order(findings: list[Finding]) -> list[Finding]:
     unique = {(_order(f), f.field): f for f in findings}  # a problem yielded twice is shown once
     return sorted(unique.values(), key=_order)
 

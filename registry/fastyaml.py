@@ -51,6 +51,58 @@ def read_simple(text: str) -> dict[str, Any] | None:
     return _read(text)
 
 
+def read_shared(text: str) -> dict[str, Any] | None:
+    """:func:`read_simple`'s data, assembled from the text's top-level entries (a key line at
+    the left margin and every line below it), each read once per run and remembered by its text:
+    the versions of one record in a history differ in an entry or two. The values are SHARED
+    with every other text holding the same entry: only for readers that never change them
+    (:func:`registry.blobfields.project_fields`). Each entry is read exactly as the whole text
+    would read it (an entry ends where the next line at the margin that is no list item starts;
+    whatever :func:`read_simple` would not be sure of, this is not either)."""
+    if _UNSURE_CHARACTER.search(text):
+        return None
+    out: dict[str, Any] = {}
+    for part in _TOP_LEVEL.split(text):
+        found = _ENTRIES.get(part, _NOT_READ)
+        if found is _NOT_READ:
+            found = _top_entry(part)
+            if len(_ENTRIES) >= _MAX_RESOLVED:
+                _ENTRIES.clear()
+            _ENTRIES[part] = found
+        if found is None:
+            return None
+        if found is _NOTHING:
+            continue
+        key, value = found
+        if key in out:
+            return None  # duplicates are errors
+        out[key] = value
+    return out or None
+
+
+# Split before a line at the margin that is not blank, a comment or a list item: the start of
+# the next top-level entry (a list written at its key's indent stays with its key).
+_TOP_LEVEL = re.compile(r"\n(?=[^ \n#-])")
+_ENTRIES: dict[str, Any] = {}  # a piece of text → (key, value) | _NOTHING | None (not sure)
+_NOT_READ = object()
+_NOTHING = object()  # a piece with no entry (comments and blank lines only)
+
+
+def _top_entry(piece: str) -> Any:
+    lines = _lines(piece)
+    if not lines:
+        return _NOTHING
+    if lines[0][0] != 0:
+        return None
+    try:
+        data, end = _block(lines, 0, 0, 1)
+    except (_Unsure, ValueError, RecursionError):
+        return None
+    if end != len(lines) or not isinstance(data, dict) or len(data) != 1:
+        return None
+    return next(iter(data.items()))
+
+
 def read_screened(text: str) -> tuple[dict[str, Any] | None, bool]:
     """:func:`read_simple`, and whether it read data from a text without any hidden character
     (:data:`registry.hiddentext.SCREEN`; found by the same search). Every text this reader

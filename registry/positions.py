@@ -9,7 +9,8 @@ Where a field is depends on the file's bytes alone, so a caller that places find
 files run after run (``registry audit``: every finding of the whole history, in the working
 tree's files) keeps the answers by the file's blob id in the cache store
 (:class:`RememberedPositions`): a file is then read and hashed, never parsed again while its
-content stays the same."""
+content stays the same; a field not answered before is found by walking only the mappings on
+its way (:class:`registry.fastpositions.KeyFinder`) where it can be, the whole map otherwise."""
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from registry.cache import blob_id
-from registry.fastpositions import simple_positions
+from registry.fastpositions import KeyFinder, simple_positions
 from registry.layout import UnreadableFile, read_regular
 from registry.loader import position
 from registry.yamlio import Parsed, YamlError, decode, parse
@@ -48,6 +49,7 @@ class FilePositions:
         self._parsed: dict[str, Parsed | None] = {}
         self._blobs: dict[str, str | None] = {}  # path → its blob id (None: unreadable), when answers are remembered
         self._unparsed: dict[str, bytes] = {}  # bytes read for their blob id, not parsed yet
+        self._finders: dict[str, KeyFinder | None] = {}  # per path, when answers are remembered
 
     def find(self, path: str, loc: tuple[str | int, ...]) -> tuple[int, int]:
         """The position of the deepest part of ``loc`` present in ``path`` (else 1, 1)."""
@@ -61,14 +63,29 @@ class FilePositions:
             return 1, 1
         found = remembered.get(blob, loc)
         if found is None:
-            found = self._worked_out(path, loc)
-            if self._parsed[path] is not None:  # (a file that is not YAML is simply worked out again)
-                remembered.put(blob, loc, found)
+            found = self._walked(path, blob, loc)
+            if found is None:
+                found = self._worked_out(path, loc)
+                if self._parsed[path] is None:
+                    return found  # a file that is not YAML: simply worked out again
+            remembered.put(blob, loc, found)
         return found
 
     def of_field(self, path: str, field: str) -> tuple[int, int]:
         """The position of a dotted field (``units[2].approvers``) in ``path``."""
         return self.find(path, field_path(field))
+
+    def _walked(self, path: str, blob: str, loc: tuple[str | int, ...]) -> tuple[int, int] | None:
+        """The position found along ``loc`` alone in a plain block YAML file
+        (:class:`registry.fastpositions.KeyFinder`); None when not sure (then the whole map)."""
+        if path not in self._finders:
+            raw = self._unparsed.get(path)
+            try:
+                self._finders[path] = KeyFinder.of(decode(raw), blob) if raw is not None else None
+            except (YamlError, ValueError):
+                self._finders[path] = None
+        finder = self._finders[path]
+        return finder.position(loc) if finder is not None else None
 
     def _worked_out(self, path: str, loc: tuple[str | int, ...]) -> tuple[int, int]:
         if path not in self._parsed:

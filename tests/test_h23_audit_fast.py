@@ -23,6 +23,7 @@ from registry.cli import main
 from registry.configfacts import config_twin, surely_valid_twin
 from registry.models.twins import twin_of
 from registry.yamlio import YamlError, parse
+from test_audit import pull_request
 from test_history_fast import synthetic, varied
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,24 +57,12 @@ def governed(tmp_path: Path) -> GitRepo:
     repo.commit("初始登记", as_=CLERK)
     changed = copy.deepcopy(data)
     changed["units"][1]["approvers"] = ["approver@czj.test.gov.cn", "clerk@wjw.test.gov.cn"]
-    repo.branch("grab")
-    repo.write("registry.yaml", changed)
-    repo.commit("自加批准人", as_=CLERK)
-    repo.merge("grab", into="main", as_=CLERK)
-    repo.branch("approve")
-    repo.write(PROJECT, yaml_text(project(milestones=APPROVED)))
-    repo.commit("立项批复", as_=CLERK)
-    repo.merge("approve", into="main", as_=ADMIN)
-    repo.branch("budget")
-    repo.write(PROJECT, yaml_text(project(milestones=BUDGETED)))
-    repo.commit("预算下达", as_=CLERK)
-    repo.merge("budget", into="main", as_=CLERK)
+    pull_request(repo, "grab", {"registry.yaml": changed}, merged_by=CLERK)
+    pull_request(repo, "approve", {PROJECT: yaml_text(project(milestones=APPROVED))}, merged_by=ADMIN)
+    pull_request(repo, "budget", {PROJECT: yaml_text(project(milestones=BUDGETED))}, merged_by=CLERK)
     allowed = copy.deepcopy(changed)
     allowed["units"][0]["reviewers"] = ["@dsj-team"]
-    repo.branch("reviewers")
-    repo.write("registry.yaml", allowed)
-    repo.commit("数据局审核人", as_=CLERK)
-    repo.merge("reviewers", into="main", as_=ADMIN)
+    pull_request(repo, "reviewers", {"registry.yaml": allowed}, merged_by=ADMIN)
     return repo
 
 

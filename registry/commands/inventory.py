@@ -5,10 +5,8 @@ import argparse
 import csv
 import dataclasses
 import io
-import json
 import sys
 import unicodedata
-from json.encoder import encode_basestring
 from typing import Any
 
 from registry import gitio
@@ -18,6 +16,7 @@ from registry.errors import ConfigError
 from registry.findings import Message
 from registry.inventory import InventoryPoint, current_counts, history, units_of
 from registry.reporters.formats import Renderers
+from registry.reporters.jsontext import indented_json
 
 NAME = "inventory"
 HELP = "各单位在用政务信息系统数量（“只减不增”）；--history 给出主分支每个首父提交时的数量"
@@ -111,41 +110,6 @@ def render_json(inventory: Inventory, lang: str) -> str:
         payload = {"units": [{"unit": u, "name": name, "active": n} for u, name, n in rows],
                    "total": sum(n for _, _, n in rows)}
     return indented_json(payload) + "\n"
-
-
-def indented_json(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``, written directly: the history of a
-    thousand commits is a hundred thousand values, and the standard encoder's indenting way is
-    its slow pure-Python one. Anything but text keys, text, whole numbers, booleans, null,
-    lists and dicts goes to the standard encoder."""
-    try:
-        return _indented(value, "")
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False, indent=2)
-
-
-def _indented(value: Any, level: str) -> str:
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if kind is int:
-        return int.__repr__(value)
-    if value is None or kind is bool:
-        return "null" if value is None else "true" if value else "false"
-    inner = level + "  "
-    if kind is dict:
-        if not value:
-            return "{}"
-        if any(type(key) is not str for key in value):
-            raise TypeError("a key that is not text")
-        items = ",\n".join(f"{inner}{encode_basestring(k)}: {_indented(v, inner)}" for k, v in value.items())
-        return f"{{\n{items}\n{level}}}"
-    if kind is list:
-        if not value:
-            return "[]"
-        items = ",\n".join(inner + _indented(v, inner) for v in value)
-        return f"[\n{items}\n{level}]"
-    raise TypeError(f"not written directly: {kind.__name__}")
 
 
 def render_csv(inventory: Inventory, lang: str) -> str:
