@@ -102,17 +102,50 @@ def _data(raw: bytes, fast: bool, blob: str | None = None, *, shared: bool = Fal
 def system_state(raw: bytes, fast: bool = True, blob: str | None = None) -> SystemState | None:
     """The state of a valid system record; None for anything the loader rejects (a file larger
     than a record may be among them). The fast way: :mod:`registry.shapes` is sure the model
-    accepts the data (no pydantic imported)."""
+    accepts the data, entry by entry (:class:`registry.shapes.FieldChecks`: an entry the
+    history has shown before is not checked again; no pydantic imported)."""
     if len(raw) > MAX_RECORD_BYTES:
         return None  # REG001 in the working tree: never read as a record
-    data = _data(raw, fast, blob)
-    if data is None:
+    if fast:
+        read = _pieces(raw, blob)
+        if read is not None:
+            from registry.shapes import field_checks
+
+            data, pieces = read
+            checks = field_checks("System")
+            if checks is not None and checks.surely_valid(data, pieces):
+                return _state_of_valid(data)
+            return _validated(data)
+    parsed = _data(raw, fast, blob)
+    if parsed is None:
         return None
     if fast:
         from registry.shapes import surely_valid
 
-        if surely_valid("System", data):
-            return _state_of_valid(data)
+        if surely_valid("System", parsed):
+            return _state_of_valid(parsed)
+    return _validated(parsed)
+
+
+def _pieces(raw: bytes, blob: str | None) -> tuple[dict[str, Any], list[str]] | None:
+    """:func:`registry.fastyaml.read_pieces` of a blob (its values shared: only read), None
+    when it is not sure (or the blob is no text); vouched for as :func:`_data` does."""
+    from registry.fastyaml import read_pieces
+    from registry.yamlio import YamlError, decode
+
+    try:
+        found = read_pieces(decode(raw))
+    except YamlError:
+        return None
+    if found is not None and blob is not None:
+        from registry.fastpositions import vouch
+
+        vouch(blob)
+    return found
+
+
+def _validated(data: dict[str, Any]) -> SystemState | None:
+    """The System model's own answer (pydantic)."""
     from pydantic import ValidationError
 
     from registry.models import System

@@ -59,9 +59,16 @@ def read_shared(text: str) -> dict[str, Any] | None:
     (:func:`registry.blobfields.project_fields`). Each entry is read exactly as the whole text
     would read it (an entry ends where the next line at the margin that is no list item starts;
     whatever :func:`read_simple` would not be sure of, this is not either)."""
-    if _UNSURE_CHARACTER.search(text):
-        return None
+    found = read_pieces(text)
+    return None if found is None else found[0]
+
+
+def read_pieces(text: str) -> tuple[dict[str, Any], list[str]] | None:
+    """:func:`read_shared`'s data and, in the order of its keys, the piece of text each entry
+    was read from: a piece decides its key and value, so whatever a caller works out from one
+    entry alone it may remember by the piece (:meth:`registry.shapes.FieldChecks.surely_valid`)."""
     out: dict[str, Any] = {}
+    pieces: list[str] = []
     for part in _TOP_LEVEL.split(text):
         found = _ENTRIES.get(part, _NOT_READ)
         if found is _NOT_READ:
@@ -77,7 +84,8 @@ def read_shared(text: str) -> dict[str, Any] | None:
         if key in out:
             return None  # duplicates are errors
         out[key] = value
-    return out or None
+        pieces.append(part)
+    return (out, pieces) if out else None
 
 
 # Split before a line at the margin that is not blank, a comment or a list item: the start of
@@ -89,6 +97,8 @@ _NOTHING = object()  # a piece with no entry (comments and blank lines only)
 
 
 def _top_entry(piece: str) -> Any:
+    if _UNSURE_CHARACTER.search(piece):
+        return None  # (the pieces and the line breaks between them are the whole text)
     lines = _lines(piece)
     if not lines:
         return _NOTHING
