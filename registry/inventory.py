@@ -14,17 +14,15 @@ with commits × records.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from registry import gitio
+from registry import gitio, plainclass
 from registry.blobfields import BlobFields, SystemState
 from registry.blobfields import system_state as _state_of
-from registry.gittree import printable
 from registry.layout import is_record_path
 
 if TYPE_CHECKING:
@@ -36,7 +34,7 @@ __all__ = ["InventoryPoint", "SystemState", "current_counts", "history", "replay
 SYSTEMS_FOLDER = "systems/"
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class InventoryPoint:
     """The active systems per unit after one first-parent commit of the base branch."""
 
@@ -169,7 +167,17 @@ def _system_path(repo_path: str, prefix: str) -> str | None:
     if not repo_path.startswith(prefix):
         return None
     path = repo_path[len(prefix):]
-    return path if path.startswith(SYSTEMS_FOLDER) and is_record_path(path) and printable(path) else None
+    return path if path.startswith(SYSTEMS_FOLDER) and is_record_path(path) and _printable(path) else None
+
+
+def _printable(path: str) -> bool:
+    """:func:`registry.gittree.printable`, its module (and the dataclasses it declares) imported
+    only for a path that is not plain printable ASCII."""
+    if path.isascii() and path.isprintable():
+        return True
+    from registry.gittree import printable
+
+    return printable(path)
 
 
 def units_of(points: Iterable[InventoryPoint]) -> list[str]:

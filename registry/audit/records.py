@@ -10,11 +10,10 @@ Symbolic links and submodules themselves are reported (AUD006): their targets ar
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from registry import gitio
+from registry import gitio, plainclass
 from registry.blobfields import ProjectFields, canonical, project_fields
 from registry.layout import is_record_path
 from registry.loader import CONFIG_FILE, RECORD_FOLDERS
@@ -26,7 +25,7 @@ _REGISTRY_FOLDERS = (*RECORD_FOLDERS, "docs")
 _LINK_MODES = ("120000", "160000")
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class MilestoneChange:
     """One authority milestone of one project that a commit added, changed or removed."""
 
