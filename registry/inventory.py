@@ -15,6 +15,7 @@ with commits × records.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from registry import gitio, plainclass
 from registry.blobfields import BlobFields, SystemState
 from registry.blobfields import system_state as _state_of
+from registry.gcpause import paused_gc
 from registry.layout import is_record_path
 
 if TYPE_CHECKING:
@@ -78,12 +80,13 @@ def history(root: Path, branch: str | None = None, today: dt.date | None = None,
         commit = _branch_commit(repo, root, branch, base_branch, cached=fast is not False)
         if commit is None:
             return []
-        entries = gitio.first_parent_log(repo, commit)
-        prefix = gitio.root_prefix(repo, root)
-        fields = BlobFields(repo, _store(root) if fast is not False else None, fast=fast)
-        states = fields.systems(_system_blobs(entries, prefix))
-        fields.save()
-        return list(replay(entries, prefix, states, today or dt.date.today()))
+        with paused_gc():  # (thousands of entries, changes and states, and no cycles among them)
+            entries = gitio.first_parent_log(repo, commit)
+            prefix = gitio.root_prefix(repo, root)
+            fields = BlobFields(repo, _store(root) if fast is not False else None, fast=fast)
+            states = fields.systems(_system_blobs(entries, prefix))
+            fields.save()
+            return list(replay(entries, prefix, states, today or dt.date.today()))
     finally:
         if own:
             repo.close()
@@ -158,6 +161,7 @@ def _pending(state: SystemState, today: dt.date) -> int:
     return 0 if state.active else int(state.in_use_on(today))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (asked twice of every change: a history names the same paths over and over)
 def _system_path(repo_path: str, prefix: str) -> str | None:
     """The registry-relative path of a system record file, or None for any other file: the
     same paths the loader reads as records (``systems/<unit>/<id>.yaml``, nothing hidden, no

@@ -141,3 +141,55 @@ def test_history_json_is_the_standard_encoders(rows: list[tuple[str, dt.date, st
     points += points[:2]  # the same counts again: written once, used twice
     expected = json.dumps(_payload(points, names), ensure_ascii=False, indent=2) + "\n"
     assert render_json(Inventory(names, history=points), "zh") == expected
+
+
+MILESTONE_NAMES = ["approved", "reviewed", "finance_reviewed", "declared"]
+SIDES = st.lists(st.tuples(st.sampled_from(["p1", "p2", "p3"]),
+                           st.sampled_from(["projects/a/p1.yaml", "projects/a/p2.yaml", "docs/x.yaml", "projects/b/p3.yaml"]),
+                           st.dictionaries(st.sampled_from(MILESTONE_NAMES), st.sampled_from(['"a"', '"b"', '{"date": 1}']),
+                                           max_size=3)),
+                 max_size=4)
+
+
+def _old_changes(before: dict[str, list[tuple[str, dict[str, str]]]], after: dict[str, list[tuple[str, dict[str, str]]]]
+                 ) -> list[tuple[str, str, str, str, frozenset[str]]]:
+    """The comparison as it was written before (milestone by milestone, every project)."""
+    from registry.audit.records import _shown_path
+    from registry.audit.rules import AUTHORITY_OF_MILESTONE
+
+    def values(entries: list[tuple[str, dict[str, str]]], milestone: str) -> set[str]:
+        return {m[milestone] for _, m in entries if milestone in m}
+
+    found = []
+    for project in sorted(set(before) | set(after)):
+        old, new = before.get(project, []), after.get(project, [])
+        for milestone in AUTHORITY_OF_MILESTONE:
+            was, now = values(old, milestone), values(new, milestone)
+            if was != now:
+                action = "added" if not was else "removed" if not now else "changed"
+                found.append((_shown_path(new or old), project, milestone, action, frozenset(now)))
+    return found
+
+
+@SOME
+@given(SIDES, SIDES)
+def test_milestone_changes_are_the_one_by_one_comparisons(old: list[tuple[str, str, dict[str, str]]],
+                                                          new: list[tuple[str, str, dict[str, str]]]) -> None:
+    """changes_in compares a project's milestones as a whole first (most commits change other
+    fields): the same changes, in the same order, as comparing every milestone one by one."""
+    from registry.audit.records import changes_in
+    from registry.gitio import FileChange
+
+    records: dict[str, tuple[str, dict[str, str]]] = {}
+    changes = []
+    sides: tuple[dict[str, list[tuple[str, dict[str, str]]]], ...] = ({}, {})
+    for number, (project, path, milestones) in enumerate(old + new):
+        blob = f"{number:040x}"
+        records[blob] = (project, milestones)
+        is_old = number < len(old)
+        changes.append(FileChange(f"{path}{number}", "M" if is_old else "A", blob if is_old else None,
+                                  None if is_old else blob, "100644", "100644" if is_old else ""))
+        sides[0 if is_old else 1].setdefault(project, []).append((f"{path}{number}", milestones))
+    found = [(c.path, c.project, c.milestone, c.action, c.values)
+             for c in changes_in(changes, "", lambda path, oid: records[oid])]
+    assert found == _old_changes(*sides)
