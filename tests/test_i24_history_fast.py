@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,8 @@ from registry.blobfields import project_fields
 from registry.commands.inventory import Inventory, render_json
 from registry.fastyaml import read_pieces, read_simple
 from registry.inventory import InventoryPoint
-from test_fastyaml import ROOT, SOME, mutations, same
+from test_fastyaml import SOME, mutations, same
+from test_i24_field_checks import synthetic_texts
 
 NESTED = [
     "a:\n  b: 1\n  c: 2\n", "a:\n  b: 1\n  b: 2\n", "a:\n  b: 1\n c: 2\n", "a:\n  b: 1\n   c: 2\n",
@@ -74,14 +74,6 @@ def test_mutated_records_with_nested_mappings(raw: bytes) -> None:
     agrees(raw.decode("utf-8", "replace"))
 
 
-def project_texts(tmp_path: Path) -> list[str]:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import synth
-
-    written = synth.generate(tmp_path / "r", systems=4, projects=40, units=6)
-    return [(written.root / p).read_text(encoding="utf-8") for p in written.projects]
-
-
 PROJECT_EDITS = [
     lambda t: t.replace("milestones:\n", "milestones:\n  approved: {date: 2026-01-02, doc_no: 金〔2026〕1号}\n", 1),
     lambda t: t.replace("milestones:\n", "milestones:\n  approved: 2026-01-02\n", 1),
@@ -106,7 +98,7 @@ PROJECT_EDITS = [
 
 
 def test_project_fields_of_project_versions_read_one_after_another(tmp_path: Path) -> None:
-    for text in project_texts(tmp_path):
+    for text in synthetic_texts(tmp_path, projects=True):
         for edit in [lambda t: t, *PROJECT_EDITS]:
             for again in range(2):
                 raw = edit(text).encode()
