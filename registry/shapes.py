@@ -139,13 +139,24 @@ class FieldChecks:
         return True
 
 
-@functools.cache
 def field_checks(model: str) -> FieldChecks | None:
-    """:class:`FieldChecks` of ``model`` (a key of :data:`MODELS`), once per run; None when its
-    shape is not the model's fields alone (a validator of the whole model: check it whole)."""
+    """:class:`FieldChecks` of ``model`` (a key of :data:`MODELS`), made once from the shapes
+    in force (shapes read afresh — :func:`shapes`' cache cleared — make them afresh); None when
+    there are none, or the shape is not the model's fields alone (a validator of the whole
+    model: check it whole)."""
     found = shapes()
     if found is None or model not in found["models"]:
         return None
+    made = _FIELD_CHECKS.get(model)
+    if made is None or made[0] is not found:
+        made = _FIELD_CHECKS[model] = (found, _field_checks(found, model))
+    return made[1]
+
+
+_FIELD_CHECKS: dict[str, tuple[dict[str, Any], FieldChecks | None]] = {}  # model → (the shapes, its checks)
+
+
+def _field_checks(found: dict[str, Any], model: str) -> FieldChecks | None:
     node = found["models"][model]
     while node.get("t") in ("ref", "instance"):  # (an instance only checks, without a maker)
         node = found["defs"].get(node["name"], {}) if node["t"] == "ref" else node["s"]

@@ -182,3 +182,24 @@ def test_inventory_history_of_hostile_blobs_is_the_full_loaders(tmp_path: Path, 
     assert cold == warm == full
     totals = [point["total"] for point in json.loads(full)["history"]]
     assert len(set(totals)) > 1  # the odd versions count differently: the test tells answers apart
+
+
+def test_shapes_read_afresh_make_the_checks_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks remembered from shapes no longer in force never answer: shapes.json made from
+    other models decides nothing, entry by entry as whole."""
+    from registry import shapes
+
+    found = read_pieces(BASE_TEXT)
+    assert found is not None
+    before = field_checks("System")
+    assert before is not None and before.surely_valid(*found)
+    monkeypatch.setattr(shapes, "source_fingerprint", lambda: "another model")
+    shapes.shapes.cache_clear()
+    try:
+        assert field_checks("System") is None
+        assert system_state(BASE_TEXT.encode()) == system_state(BASE_TEXT.encode(), fast=False)
+    finally:
+        monkeypatch.undo()
+        shapes.shapes.cache_clear()
+    again = field_checks("System")
+    assert again is not None and again is not before and again.surely_valid(*found)
