@@ -198,6 +198,7 @@ def generate() -> dict[str, Any]:
     for where in CONFIG_CHECKS:
         module, _, attr = where.partition(":")
         checks[where] = source_digest(getattr(importlib.import_module(module), attr))
+    from registry.enums import ACTIVE_STATUSES
     from registry.models import RegistryConfig
     from registry.pluginsources import plug_in_profiles
     from registry.rules.profiles import SELECTABLE
@@ -210,7 +211,7 @@ def generate() -> dict[str, Any]:
              for record in (System, Project) for cls in plan_classes(record)}
     return {"format": FORMAT, "sources": source_fingerprint(), "models": models, "defs": reducer.defs,
             "config_checks": checks, "plans": dict(sorted(plans.items())), "orders": field_orders(reducer.defs),
-            "profiles": sorted(SELECTABLE),
+            "profiles": sorted(SELECTABLE), "active_statuses": sorted(status.value for status in ACTIVE_STATUSES),
             "defaults": {"RegistryConfig.base_branch": RegistryConfig.model_fields["base_branch"].default}}
 
 
