@@ -48,6 +48,8 @@ class Run:
     change: Context | None = None  # change rules: the target against the merge result
     complete: bool = True  # False: the record cache failed during the run and it started again
     locator: Locator | None = None  # where the report's findings are placed (see run_check's ``placed``)
+    # the only records local rules reported on (see run_check's ``changed_only``); None: all
+    local_paths: frozenset[str] | None = None
 
 
 def load_head(root: Path, store: Store | None = None) -> Snapshot:
@@ -94,6 +96,7 @@ def run_check(
     inputs: Inputs | None = None,
     target: Target | None = None,
     placed: bool = True,
+    changed_only: bool = False,
 ) -> Run:
     """Check the registry at ``root``; with ``paths`` (relative to root), report only on those.
     ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``).
@@ -101,13 +104,17 @@ def run_check(
     resolved (:func:`registry.target.resolve`, its repository left open), so that a caller
     keying a cache on them gets the run of exactly those (``registry diff``). ``placed=False``:
     the report's findings are not placed yet, nor sorted (:func:`registry.engine.findings_of`);
-    the caller places those it shows with :func:`registry.engine.place` and the run's locator."""
+    the caller places those it shows with :func:`registry.engine.place` and the run's locator.
+    ``changed_only`` (with a base): the local rules (:attr:`registry.rules.base.Rule.local`)
+    report only on the records whose file differs from the target's at the same path
+    (:attr:`Run.local_paths`) — ``registry diff`` compares findings with the target's, and a
+    local rule finds the same on the same bytes at the same path on both sides."""
     inputs = inputs or gather(root, use_cache=use_cache)
     if target is not None:
-        checked = _check_retrying(inputs, today, target, paths, placed=placed)
+        checked = _check_retrying(inputs, today, target, paths, placed=placed, changed_only=changed_only)
     else:
         with _target(root, base) as resolved:
-            checked = _check_retrying(inputs, today, resolved, paths, placed=placed)
+            checked = _check_retrying(inputs, today, resolved, paths, placed=placed, changed_only=changed_only)
     checked.run.complete = checked.complete
     return checked.run
 
@@ -149,14 +156,14 @@ class _Checked:
 
 
 def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
-                    *, plain: bool = False, placed: bool = True) -> _Checked:
+                    *, plain: bool = False, placed: bool = True, changed_only: bool = False) -> _Checked:
     """:func:`_check` with the record cache; if a cache entry turns out damaged or a file
     changed while the run used it (:class:`StaleCache`), the records' cache is dropped and the
     run starts again from a fresh scan without it. ``plain``: the caller needs only the report,
     so the run may hand the rules plain twins (:mod:`registry.models.twins`) instead of the models."""
     try:
         return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.reader()), plain=plain,
-                      placed=placed)
+                      placed=placed, changed_only=changed_only)
     except StaleCache as exc:
         store = None
         if inputs.store is not None and exc.damaged:
@@ -167,11 +174,11 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
         fresh = inputs.rescan() if inputs.staged is not None else \
             plainclass.replace(inputs, files=scan(inputs.root), attachments=frozenset())
         return plainclass.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader()), plain=plain,
-                                         placed=placed), complete=False)
+                                         placed=placed, changed_only=changed_only), complete=False)
 
 
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
-           records: RecordCache, *, plain: bool = False, placed: bool = True) -> _Checked:
+           records: RecordCache, *, plain: bool = False, placed: bool = True, changed_only: bool = False) -> _Checked:
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
     working_config, selection = checked_config(config_raw, inputs.store, plain=plain and target is None)
     with twins.records_as_twins(isinstance(working_config, twins.Twin)):  # (a remembered configuration)
@@ -185,9 +192,19 @@ def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequenc
             ctx.base = change.base  # the target, for callers that look; record rules never do
             selection = select_rules(ctx.config)
         locator = Locator(root, change, inputs.read_file())
-        findings = findings_of(run_rules(selection, ctx, change), ctx, locator, placed=placed)
-        return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change, locator=locator),
-                        documents.seen)
+        local_paths = differing_paths(files, target) if changed_only and target is not None else None
+        findings = findings_of(run_rules(selection, ctx, change, local_paths=local_paths), ctx, locator, placed=placed)
+        return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change, locator=locator,
+                            local_paths=local_paths), documents.seen)
+
+
+def differing_paths(files: Sequence[SourceFile], target: Target) -> frozenset[str]:
+    """The paths where the working tree's record files and the target's differ: a file on one
+    side only, or other bytes (blob ids) on each."""
+    theirs = target.target_files.records
+    paths, blobs = columns_of(files)
+    mine = dict(zip(paths, blobs))
+    return frozenset(path for path in mine.keys() | theirs.keys() if mine.get(path) != theirs.get(path))
 
 
 def _change_context(ctx: Context, target: Target, inputs: Inputs, records: RecordCache) -> Context:

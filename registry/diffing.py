@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar, Union
@@ -181,7 +182,9 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     (its repository open), with the check run it is made of."""
     root, base = inputs.root, target.rev
     # positions only for the findings shown: those the change introduces (engine.place)
-    run = run_check(root, today=today, base=base, inputs=inputs, target=target, placed=False)
+    # local rules only on the records that differ from the target: the same bytes at the same
+    # path give the same local findings on both sides, which the comparison would cancel
+    run = run_check(root, today=today, base=base, inputs=inputs, target=target, placed=False, changed_only=True)
     change = run.change
     assert change is not None and change.base is not None  # run_check resolved it (or raised a usage error)
     before, after = change.base, change.head
@@ -189,7 +192,8 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     base_files = gitio.tree_paths(target.repo, commit, root) if commit else set()
     # kept under everything that decides them: the target (its commit and tree: its records and
     # files), the configuration the rules run with, the date; nothing kept before a first commit
-    decided_by = f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
+    decided_by = (f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
+                  f"\0{_paths_digest(run.local_paths)}")
     old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding,
                              lambda: base_findings(run, before, tree_resolver(base_files)))
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
@@ -211,16 +215,24 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     return diff, run
 
 
+def _paths_digest(paths: frozenset[str] | None) -> str:
+    """Which records the local rules looked at (part of what decides the base findings)."""
+    if paths is None:
+        return "all"
+    return hashlib.sha256("\0".join(sorted(paths)).encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def _key(rule: str, path: str, field: str, message: Message) -> Key:
     return rule, path, field, message.zh
 
 
 def base_findings(run: Run, before: Snapshot, documents: Callable[[str], str | None]) -> list[BaseFinding]:
-    """The record and registry rules in force, run on the base snapshot (no change rules)."""
+    """The record and registry rules in force, run on the base snapshot (no change rules); the
+    local rules only on the records the run's own local rules looked at (:attr:`Run.local_paths`)."""
     ctx = Context(config=run.config, head=before, today=run.context.today, base=None, document_status=documents)
     found: dict[Key, BaseFinding] = {}
     citations: dict[str, str] = {}  # rule id → its citation for these profiles (the same for every finding)
-    for rule, problem in run_rules(run.selection, ctx):
+    for rule, problem in run_rules(run.selection, ctx, local_paths=run.local_paths):
         if isinstance(problem.record, ConfigSite):
             continue  # only change rules look at the configuration
         path = before.path_of(problem.record)

@@ -1,0 +1,237 @@
+"""Local rules (``Rule.local``) and the ``registry diff`` that runs them only on the records that
+differ from the target.
+
+A local rule's problems about a record depend on that record alone: the same bytes at the same
+path give the same problems in any registry. Every rule declared local is held to it here, record
+by record, on the demo registry and a synthetic one (every profile's rules, whichever the
+registry chose): its problems about a record in the whole registry are exactly its problems
+about that record alone, and a context narrowed to some paths reports exactly the whole run's
+problems about those paths. Then the summary of ``registry diff`` — which runs local rules only
+on the records that differ from the target, on both sides — is compared, in real temporary git
+repositories, with the summary computed the full way (every rule on every record of both
+sides): after edits, renames, transfers to another unit, deletions, new records, findings fixed
+and introduced, merges of systems, random histories with hostile files, with and without the
+cache, warm, and with the cache's kept base findings of another change."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitrepo import GitRepo
+from registry import checking, diffing
+from registry.cli import main
+from registry.loader import config_from, load_records
+from registry.rules import RULES
+from registry.rules.base import Context, Kind, Rule
+from registry.snapshot import Snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2025, 12, 1)
+LOCAL = [r for r in RULES.values() if r.local]
+
+
+def _record_files(root: Path) -> list[tuple[str, bytes]]:
+    return [(p.relative_to(root).as_posix(), p.read_bytes())
+            for folder in ("systems", "projects") for p in sorted((root / folder).glob("*/*.yaml"))]
+
+
+def _synthetic(tmp_path: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import history_synth
+
+    return Path(history_synth.build(tmp_path / "synthetic", records=160, merges=40).root)
+
+
+def _problems(rule: Rule[Any], ctx: Context) -> dict[str, list[tuple[str, str, str]]]:
+    """The rule's problems by the path of their record."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for p in rule.run(ctx, rule.params()):
+        assert not isinstance(p.record, str)
+        path = ctx.head.path_of(p.record)  # type: ignore[arg-type]
+        found.setdefault(path, []).append((p.field, p.message.zh, str(p.severity)))
+    return found
+
+
+def _registries(tmp_path: Path) -> Iterator[tuple[Any, list[tuple[str, bytes]]]]:
+    yield config_from((ROOT / "registry.yaml").read_bytes()), _record_files(ROOT)
+    synthetic = _synthetic(tmp_path)
+    yield config_from((synthetic / "registry.yaml").read_bytes()), _record_files(synthetic)
+
+
+def test_local_rules_are_record_or_deadline_rules_and_cover_the_costly_ones() -> None:
+    assert LOCAL, "no rule is declared local"
+    assert all(r.kind in (Kind.record, Kind.deadline) for r in LOCAL)
+    # rules that look at other records, documents or the files that are not records never are
+    for rule_id in ("REG001", "REG002", "REG003", "REG010", "REG004", "REG005", "DSQ5", "PT8.1", "QX15.8"):
+        assert not RULES[rule_id].local, rule_id
+    with pytest.raises(ValueError):
+        from registry.rules.base import rule
+
+        rule("X-LOCAL", name="x", title="x", kind=Kind.registry, profile="common", local=True)
+
+
+@pytest.mark.parametrize("today", [TODAY, dt.date(2031, 3, 1)])
+def test_a_local_rule_says_the_same_of_a_record_alone_and_among_all(tmp_path: Path, today: dt.date) -> None:
+    checked = 0
+    for config, files in _registries(tmp_path):
+        whole = load_records(files)
+        alone = {path: load_records([(path, raw)]) for path, raw in files}
+        for r in LOCAL:
+            everything = _problems(r, Context(config=config, head=whole, today=today))
+            for path, snapshot in alone.items():
+                assert _problems(r, Context(config=config, head=snapshot, today=today)).get(path, []) == \
+                    everything.get(path, []), (r.id, path)
+                checked += len(everything.get(path, []))
+            # narrowed to some paths: exactly the whole run's problems about them
+            chosen = set(random.Random(r.id).sample(sorted(alone), k=min(25, len(alone))))
+            narrowed = _problems(r, Context(config=config, head=whole, today=today).narrowed(chosen))
+            assert narrowed == {p: v for p, v in everything.items() if p in chosen}, r.id
+    assert checked > 100  # the registries hold findings of local rules, not only clean records
+
+
+# -- the diff: fast (local rules on differing records) against full ---------------------------
+
+
+def _diff(root: Path, base: str, capsys: pytest.CaptureFixture[str]) -> Any:
+    """(exit code, the JSON summary or the usage error said on stderr)."""
+    code = main(["--root", str(root), "diff", "--base", base, "--today", TODAY.isoformat(), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert code == 0 or (code == 2 and not out), (code, err)
+    return code, json.loads(out) if code == 0 else err.strip()
+
+
+def _full(root: Path, base: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The summary computed the full way: every rule on every record of both sides, no cache."""
+    real = checking.run_check
+
+    def everything(*args: Any, **kwargs: Any) -> checking.Run:
+        kwargs["changed_only"] = False
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(diffing, "run_check", everything)
+        patch.setenv("REGISTRY_NO_CACHE", "1")
+        found = _diff(root, base, capsys)
+    return found
+
+
+def _assert_fast_is_full(root: Path, bases: list[str], capsys: pytest.CaptureFixture[str],
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    for base in bases:
+        full = _full(root, base, capsys, monkeypatch)
+        monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+        uncached = _diff(root, base, capsys)
+        monkeypatch.delenv("REGISTRY_NO_CACHE")
+        shutil.rmtree(root / ".registry-cache", ignore_errors=True)
+        cold = _diff(root, base, capsys)
+        warm = _diff(root, base, capsys)
+        assert full == uncached == cold == warm, base
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _first(root: Path, folder: str, needle: str) -> Path:
+    for path in sorted((root / folder).glob("*/*.yaml")):
+        if needle in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError(f"no {folder} record holds {needle!r}")
+
+
+def test_diff_fast_equals_full_after_edits_renames_transfers_and_deletions(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _synthetic(tmp_path)
+    repo = GitRepo(root)
+    bases = ["HEAD~1", "HEAD~5", "HEAD~30"]
+    _assert_fast_is_full(root, bases, capsys, monkeypatch)
+    # a project's budget made negative (a local finding introduced), a milestone in the future
+    project = _first(root, "projects", "total_wan:")
+    _edit(project, "total_wan:", "total_wan: -5\n  old_total_wan:")
+    # a record renamed in its folder and a system moved to another unit's folder (a transfer)
+    systems = sorted((root / "systems").glob("*/*.yaml"))
+    systems[0].rename(systems[0].with_name("renamed-" + systems[0].name))
+    other = next(p for p in systems[1:] if p.parent != systems[2].parent)
+    target_folder = systems[2].parent
+    other.rename(target_folder / other.name)
+    # a record deleted, another added as a copy of an existing one under a new name
+    systems[3].unlink()
+    (systems[4].parent / ("copy-" + systems[4].name)).write_bytes(systems[4].read_bytes())
+    _assert_fast_is_full(root, bases, capsys, monkeypatch)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "edits")
+    _assert_fast_is_full(root, ["HEAD~1", "HEAD~6"], capsys, monkeypatch)
+    # the same edits undone in the working tree: findings fixed against HEAD
+    repo.git("checkout", "-q", "HEAD~1", "--", "systems", "projects")
+    repo.git("clean", "-qfd", "systems", "projects")
+    _assert_fast_is_full(root, ["HEAD", "HEAD~3"], capsys, monkeypatch)
+
+
+def test_diff_keeps_base_findings_per_change(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's base findings are kept per set of differing records: a second change against
+    the same target never gets the first change's (narrower) base findings."""
+    monkeypatch.delenv("REGISTRY_NO_CACHE", raising=False)
+    root = _synthetic(tmp_path)
+    projects = sorted((root / "projects").glob("*/*.yaml"))
+    first = projects[0].read_bytes()
+    _edit(projects[0], "total_wan:", "total_wan: -5\n  old_total_wan:")
+    assert _diff(root, "HEAD~2", capsys) == _full(root, "HEAD~2", capsys, monkeypatch)
+    projects[0].write_bytes(first)
+    _edit(projects[1], "total_wan:", "total_wan: -7\n  old_total_wan:")
+    assert _diff(root, "HEAD~2", capsys) == _full(root, "HEAD~2", capsys, monkeypatch)
+    # a forged kept base finding list (the store signs its files): never read back
+    for kept in (root / ".registry-cache").rglob("diff-base*"):
+        if kept.is_file():
+            kept.write_bytes(b"forged")
+    for kept in (root / ".registry-cache").rglob("*"):
+        if kept.is_file() and "diff-base" in kept.as_posix():
+            kept.write_bytes(b"\x80\x04forged")
+    assert _diff(root, "HEAD~2", capsys) == _full(root, "HEAD~2", capsys, monkeypatch)
+
+
+@pytest.mark.parametrize("seed", [5, 17])
+def test_diff_fast_equals_full_on_random_histories(seed: int, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random histories (tests/x23walk.py: transfers, merges of systems, retirements, revivals,
+    deletions, re-adding under a new id, hostile files), work in progress included."""
+    if shutil.which("ssh-keygen") is None:
+        pytest.fail("ssh-keygen is needed (openssh-client)")
+    from x23walk import Keys, Walk
+
+    walk = Walk(tmp_path / "registry", Keys(tmp_path / "keys"), seed)
+    for step in range(5):
+        walk.step()
+        if step % 2:
+            walk.pending()
+        commits = len(walk.repo.first_parents())
+        bases = [f"HEAD~{n}" for n in (1, 3) if n < commits]
+        _assert_fast_is_full(walk.repo.path, bases, capsys, monkeypatch)
+
+
+def test_check_base_still_reports_every_record(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only ``registry diff`` narrows the local rules: ``check --base`` reports on every record."""
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    root = _synthetic(tmp_path)
+    args = ["--root", str(root), "check", "--today", TODAY.isoformat(), "--format", "json"]
+    main(args)
+    alone = json.loads(capsys.readouterr().out)["findings"]
+    main([*args, "--base", "HEAD"])
+    with_base = json.loads(capsys.readouterr().out)["findings"]
+    local = {r.id for r in LOCAL}
+    assert [f for f in alone if f["rule"] in local] == [f for f in with_base if f["rule"] in local]
+    assert any(f["rule"] in local for f in alone)
+    snapshot: Snapshot = load_records(_record_files(root))
+    assert snapshot.records > 100
