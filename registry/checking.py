@@ -97,6 +97,7 @@ def run_check(
     target: Target | None = None,
     placed: bool = True,
     changed_only: bool = False,
+    start_records: bool = True,
 ) -> Run:
     """Check the registry at ``root``; with ``paths`` (relative to root), report only on those.
     ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``).
@@ -108,13 +109,19 @@ def run_check(
     ``changed_only`` (with a base): the local rules (:attr:`registry.rules.base.Rule.local`)
     report only on the records whose file differs from the target's at the same path
     (:attr:`Run.local_paths`) — ``registry diff`` compares findings with the target's, and a
-    local rule finds the same on the same bytes at the same path on both sides."""
+    local rule finds the same on the same bytes at the same path on both sides.
+    ``start_records=False``: a cache store without a record cache does not get one from this
+    run (``registry diff``: the records' cache costs a cold run more to write than the run
+    gains from it; ``check``, which reuses it, starts it); one already there is used as usual."""
     inputs = inputs or gather(root, use_cache=use_cache)
+    kept = start_records or inputs.store is None or bool(inputs.store.names(RECORD_INDEX))
     if target is not None:
-        checked = _check_retrying(inputs, today, target, paths, placed=placed, changed_only=changed_only)
+        checked = _check_retrying(inputs, today, target, paths, placed=placed, changed_only=changed_only,
+                                  records_kept=kept)
     else:
         with _target(root, base) as resolved:
-            checked = _check_retrying(inputs, today, resolved, paths, placed=placed, changed_only=changed_only)
+            checked = _check_retrying(inputs, today, resolved, paths, placed=placed, changed_only=changed_only,
+                                      records_kept=kept)
     checked.run.complete = checked.complete
     return checked.run
 
@@ -156,17 +163,19 @@ class _Checked:
 
 
 def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
-                    *, plain: bool = False, placed: bool = True, changed_only: bool = False) -> _Checked:
+                    *, plain: bool = False, placed: bool = True, changed_only: bool = False,
+                    records_kept: bool = True) -> _Checked:
     """:func:`_check` with the record cache; if a cache entry turns out damaged or a file
     changed while the run used it (:class:`StaleCache`), the records' cache is dropped and the
     run starts again from a fresh scan without it. ``plain``: the caller needs only the report,
-    so the run may hand the rules plain twins (:mod:`registry.models.twins`) instead of the models."""
+    so the run may hand the rules plain twins (:mod:`registry.models.twins`) instead of the models.
+    ``records_kept=False``: the records are neither looked up in the cache nor kept there."""
     try:
-        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.reader()), plain=plain,
-                      placed=placed, changed_only=changed_only)
+        return _check(inputs, today, target, paths, RecordCache(inputs.store if records_kept else None, inputs.reader()),
+                      plain=plain, placed=placed, changed_only=changed_only)
     except StaleCache as exc:
         store = None
-        if inputs.store is not None and exc.damaged:
+        if inputs.store is not None and exc.damaged and records_kept:
             inputs.store.remove(RECORD_INDEX)
             inputs.store.remove(inputs.summary)
             store = inputs.store  # rebuilt from the files alone: nothing of the damaged cache is read
@@ -223,18 +232,28 @@ def _change_context(ctx: Context, target: Target, inputs: Inputs, records: Recor
     if head is not ctx.head:
         head.add_invalid(merged.problems)
     before = load_snapshot(target.target_records(), records)
-    proposed = _config_of(merged.config, "合并后的", "the merged") if merged.config is not None else ctx.config
-    config = _target_config(ctx, target, proposed)
+    # registry.yaml is most often the same file on all three sides: validated once
+    validated: dict[bytes, RegistryConfig] = {inputs.config_raw: ctx.config}
+    if merged.config is None:
+        proposed = ctx.config
+    else:
+        proposed = validated.get(merged.config) or _config_of(merged.config, "合并后的", "the merged")
+        validated[merged.config] = proposed
+    config = _target_config(ctx, target, proposed, validated)
     return Context(config=config, head=head, today=ctx.today, base=before, targets=ctx.targets,
                    document_status=ctx.document_status, notices=ctx.notices, proposed_config=proposed)
 
 
-def _target_config(ctx: Context, target: Target, proposed: RegistryConfig) -> RegistryConfig:
+def _target_config(ctx: Context, target: Target, proposed: RegistryConfig,
+                   validated: dict[bytes, RegistryConfig]) -> RegistryConfig:
     """The target's registry.yaml; the merge result's when the target has none (the first
-    import) or one this checker cannot use (said in a notice)."""
+    import) or one this checker cannot use (said in a notice). ``validated``: contents already
+    validated (the working tree's, the merge result's) and what they made."""
     raw = target.target_config()
     if raw is None:
         return proposed
+    if raw in validated:
+        return validated[raw]
     try:
         config = config_from(raw)
         select_rules(config)  # profiles, rules and parameters this checker knows

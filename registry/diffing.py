@@ -184,7 +184,9 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     # positions only for the findings shown: those the change introduces (engine.place)
     # local rules only on the records that differ from the target: the same bytes at the same
     # path give the same local findings on both sides, which the comparison would cancel
-    run = run_check(root, today=today, base=base, inputs=inputs, target=target, placed=False, changed_only=True)
+    # (a cold cache gets no record cache from a diff: writing it costs more than the diff gains)
+    run = run_check(root, today=today, base=base, inputs=inputs, target=target, placed=False, changed_only=True,
+                    start_records=False)
     change = run.change
     assert change is not None and change.base is not None  # run_check resolved it (or raised a usage error)
     before, after = change.base, change.head

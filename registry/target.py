@@ -48,6 +48,9 @@ class Target:
     prefix: str  # the registry root inside the repository ('' or ending in '/')
     target_tree: str = EMPTY_TREE  # REV's tree and HEAD's, as git reads them now (see identity)
     head_tree: str = EMPTY_TREE
+    # blob id → bytes of every blob read so far: the target and the merge result share most of
+    # their files, and each object is read (and its id checked) once
+    _blobs: dict[str, bytes] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     @property
     def identity(self) -> str:
@@ -127,11 +130,13 @@ class Target:
         return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
 
     def _sources(self, files: Sequence[tuple[str, str]]) -> list[SourceFile]:
-        """(path, blob id) → source files, every blob through one ``git cat-file --batch``. Even a
-        blob the working tree holds is read: a missing or damaged object in the target is the
-        repository's problem to report (exit 2), not to paper over."""
-        blobs = gitio.read_blobs(self.repo, [(oid, path) for path, oid in files])
-        return [SourceFile(path, data, oid) for (path, oid), (_oid, data) in zip(files, blobs)]
+        """(path, blob id) → source files, the blobs not read before through one ``git cat-file
+        --batch``. Even a blob the working tree holds is read: a missing or damaged object in the
+        target is the repository's problem to report (exit 2), not to paper over."""
+        known = self._blobs
+        wanted = {oid: path for path, oid in files if oid not in known}
+        known.update(gitio.read_blobs(self.repo, [(oid, path) for oid, path in wanted.items()]))
+        return [SourceFile(path, known[oid], oid) for path, oid in files]
 
 
 def _regular(path: Path) -> bool:
