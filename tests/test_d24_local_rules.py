@@ -235,3 +235,69 @@ def test_check_base_still_reports_every_record(tmp_path: Path, capsys: pytest.Ca
     assert any(f["rule"] in local for f in alone)
     snapshot: Snapshot = load_records(_record_files(root))
     assert snapshot.records > 100
+
+
+# -- registry.yaml read by the fast reader: the same configuration, the same errors ------------
+
+_CONFIG = """\
+# 登记簿实例文件
+jurisdiction: 测试县
+profiles: [dalad, jinxiang, quxian]
+base_branch: main
+units:
+  - id: dsj
+    name: 测试县大数据局
+    kind: authority
+  - id: czj
+    name: 测试县财政局
+    kind: department
+    reviewers: ["@test/czj"]
+  - id: wjw
+    name: 测试县卫生健康局
+    kind: department
+    parent: czj
+authorities:
+  data_authority: dsj
+  finance: czj
+"""
+_CONFIG_EDITS = [
+    ("", ""),  # unchanged: valid
+    ("profiles: [dalad, jinxiang, quxian]", "profiles: [dalad, nowhere]"),  # select_rules: unknown profile
+    ("base_branch: main", "base_branch: [main, dev]"),  # validation: wrong type
+    ("  - id: wjw", "  - id: czj"),  # a duplicate unit id
+    ("data_authority: dsj", "data_authority: nobody"),  # an authority naming no unit
+    ("    parent: czj", "    parent: nobody"),  # a parent naming no unit
+    ("base_branch: main", "base_branch: main\nparameters: {JX99: {x: 1}}"),  # a parameter of no rule
+    ("    kind: authority", "    kind: ministry"),  # not a kind
+    ("jurisdiction: 测试县", "jurisdiction: 测试\u200b县"),  # a hidden character
+    ("base_branch: main", "base_branch: main\nbase_branch: dev"),  # a duplicate key: the parser's error
+    ("profiles: [dalad, jinxiang, quxian]", "profiles: [dalad, jinxiang, quxian"),  # not YAML
+]
+
+
+@pytest.mark.parametrize("old,new", _CONFIG_EDITS)
+def test_registry_yaml_fast_read_validates_exactly_as_the_parser(old: str, new: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry import loader
+    from registry.errors import ConfigError
+
+    raw = _CONFIG.replace(old, new, 1).encode("utf-8")
+    assert old in _CONFIG
+
+    def outcome() -> Any:
+        try:
+            return loader.config_from(raw).model_dump()
+        except ConfigError as exc:
+            return exc.path, exc.line, exc.column, exc.message.zh
+
+    fast = outcome()
+    monkeypatch.setattr(loader, "_simple_config_data", lambda _raw: None)
+    assert fast == outcome()
+    assert isinstance(fast, dict) == (old == "")
+
+
+def test_registry_yaml_in_plain_block_yaml_is_read_without_the_full_parser() -> None:
+    from registry import loader
+
+    assert loader._simple_config_data(_CONFIG.encode("utf-8")) is not None
+    assert loader._simple_config_data(_CONFIG.replace("base_branch: main", "base_branch: [main").encode("utf-8")) is None
