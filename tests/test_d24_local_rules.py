@@ -15,6 +15,7 @@ cache, warm, and with the cache's kept base findings of another change."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import json
 import random
 import shutil
@@ -301,3 +302,41 @@ def test_registry_yaml_in_plain_block_yaml_is_read_without_the_full_parser() -> 
 
     assert loader._simple_config_data(_CONFIG.encode("utf-8")) is not None
     assert loader._simple_config_data(_CONFIG.replace("base_branch: main", "base_branch: [main").encode("utf-8")) is None
+
+
+def test_cached_diff_follows_same_second_edits_touch_and_checkouts(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the cache kept between runs (never removed), every diff is the full computation's:
+    a record edited within the same second and size (its time stamps put back), a file touched,
+    another branch checked out and back, a record moved to another unit."""
+    monkeypatch.delenv("REGISTRY_NO_CACHE", raising=False)
+    root = _synthetic(tmp_path)
+    repo = GitRepo(root)
+
+    def same(base: str = "HEAD~4") -> None:
+        assert _diff(root, base, capsys) == _full(root, base, capsys, monkeypatch)
+
+    same()
+    project = sorted((root / "projects").glob("*/*.yaml"))[5]
+    stat = project.stat()
+    text = project.read_text(encoding="utf-8")
+    at = text.index("total_wan: ") + len("total_wan: ")
+    assert text[at].isdigit()
+    edited = text[:at] + ("8" if text[at] == "9" else "9") + text[at + 1:]  # same size, same second
+    project.write_text(edited, encoding="utf-8")
+    os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    same()
+    project.write_text(text, encoding="utf-8")
+    os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    same()
+    project.touch()
+    same()
+    repo.git("checkout", "-q", "-b", "other", "HEAD~3")
+    same("HEAD~2")
+    repo.git("checkout", "-q", "-")
+    same()
+    system = sorted((root / "systems").glob("*/*.yaml"))[7]
+    other_unit = next(p for p in sorted((root / "systems").iterdir()) if p != system.parent)
+    system.rename(other_unit / system.name)
+    same()
+    same("HEAD~1")
