@@ -29,6 +29,7 @@ import pytest
 from gitrepo import GitRepo
 from registry import checking, diffing
 from registry.cli import main
+from registry.errors import ConfigError
 from registry.loader import config_from, load_records
 from registry.rules import RULES
 from registry.rules.base import Context, Kind, Rule
@@ -62,9 +63,16 @@ def _problems(rule: Rule[Any], ctx: Context) -> dict[str, list[tuple[str, str, s
 
 
 def _registries(tmp_path: Path) -> Iterator[tuple[Any, list[tuple[str, bytes]]]]:
-    yield config_from((ROOT / "registry.yaml").read_bytes()), _record_files(ROOT)
-    synthetic = _synthetic(tmp_path)
-    yield config_from((synthetic / "registry.yaml").read_bytes()), _record_files(synthetic)
+    """The demo registry, every profile's fixture registry and a synthetic one (transfers,
+    retirements, merged systems, references between records, findings of every kind)."""
+    folders = [ROOT, *sorted(p.parent for p in (ROOT / "tests" / "fixtures").glob("*/registry.yaml")),
+               _synthetic(tmp_path)]
+    for folder in folders:
+        try:
+            config = config_from((folder / "registry.yaml").read_bytes())
+        except ConfigError:
+            continue  # (the hostile fixture's registry.yaml is broken on purpose)
+        yield config, _record_files(folder)
 
 
 def test_local_rules_are_record_or_deadline_rules_and_cover_the_costly_ones() -> None:
@@ -77,6 +85,100 @@ def test_local_rules_are_record_or_deadline_rules_and_cover_the_costly_ones() ->
         from registry.rules.base import rule
 
         rule("X-LOCAL", name="x", title="x", kind=Kind.registry, profile="common", local=True)
+
+
+# Every record and deadline rule NOT declared local, with why: a new rule fails
+# test_every_record_rule_is_decided until it is declared local or listed here.
+NOT_LOCAL = {
+    "REG001": "unreadable files (ctx.head.invalid), not records",
+    "REG002": "files the models refuse (ctx.head.invalid), not records",
+    "REG003": "paths that are not records (ctx.head.invalid)",
+    "REG010": "document references resolve against the tree's files (ctx.document_status)",
+    "DLT24": "looks up the systems a project targets (ctx.head)",
+    "DSQ5": "looks up other records (ctx.head)",
+    "DSQ18": "looks up other records (ctx.head)",
+    "JX9": "looks up the systems a project creates (ctx.head)",
+    "JX10": "looks up the systems a project creates (ctx.head)",
+    "JX25": "looks up the systems a project targets (ctx.head)",
+    "JX28": "adds a notice when a year's working days are unknown (ctx.notice)",
+    "PT8.1": "looks up the systems a project targets (ctx.head)",
+    "PT8.2": "looks up the systems a project targets (ctx.head)",
+    "PT8.3": "looks up the systems a project targets (ctx.head)",
+    "PT8.4": "looks up the systems a project targets (ctx.head)",
+    "QX15.3": "looks up the systems a project creates or upgrades (ctx.head)",
+    "QX15.4": "looks up the systems a project creates (ctx.head)",
+    "QX15.5": "looks up the systems a project creates or upgrades (ctx.head)",
+    "QX15.8": "looks up the systems a project targets (ctx.head)",
+}
+# What a local rule may look at in its context: the records it reports on, the configuration,
+# the date (Context.wants and the per-stage lists are made of the records reported on).
+_LOCAL_CONTEXT = {"systems", "projects", "config", "today", "wants", "projects_reached", "projects_in_flight"}
+
+
+def test_every_record_rule_is_decided() -> None:
+    decided = {r.id for r in RULES.values() if r.kind in (Kind.record, Kind.deadline)}
+    assert decided == {r.id for r in LOCAL} | NOT_LOCAL.keys(), \
+        "declare the new record rule local=True (its problems about a record depend on that record alone) or list it in NOT_LOCAL"
+    assert not {r.id for r in LOCAL} & NOT_LOCAL.keys()
+
+
+def _context_reads(function: Any, seen: set[Any]) -> set[str]:
+    """The ``ctx.<name>`` a rule's check reads, and those of every function of the rules it
+    hands the context to (followed through the modules of registry.rules)."""
+    import ast
+    import inspect
+    import textwrap
+
+    if function in seen:
+        return set()
+    seen.add(function)
+    module = sys.modules[function.__module__]
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    reads: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "ctx":
+            reads.add(node.attr)
+        if isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and a.id == "ctx"
+                                              for a in [*node.args, *(k.value for k in node.keywords)]):
+            called = getattr(module, node.func.id, None) if isinstance(node.func, ast.Name) else None
+            if called is None or not getattr(called, "__module__", "").startswith("registry.rules"):
+                reads.add(f"<ctx handed to {ast.unparse(node.func)}>")
+            else:
+                reads |= _context_reads(called, seen)
+    return reads
+
+
+@pytest.mark.parametrize("rule_id", sorted(r.id for r in LOCAL))
+def test_a_local_rule_reads_nothing_of_its_context_but_its_records_the_configuration_and_the_date(rule_id: str) -> None:
+    """Checked in the code, not only on data: a later edit that makes a local rule look up
+    another record (ctx.head), a document (ctx.document_status) or add a notice fails here."""
+    reads = _context_reads(RULES[rule_id].check, set())
+    assert reads <= _LOCAL_CONTEXT, (rule_id, sorted(reads - _LOCAL_CONTEXT))
+
+
+def test_a_local_rule_says_the_same_of_a_record_whatever_the_other_records(tmp_path: Path) -> None:
+    """Records with the same bytes at the same path at two points of a history (the other
+    records transferred, retired, merged, edited, added, deleted in between) get the same
+    problems from every local rule."""
+    root = _synthetic(tmp_path)
+    repo = GitRepo(root)
+    config = config_from((root / "registry.yaml").read_bytes())
+    now = {path: raw for path, raw in _record_files(root)}
+    checked = 0
+    for back in ("HEAD~5", "HEAD~20"):
+        repo.git("checkout", "-q", back)
+        then = {path: raw for path, raw in _record_files(root)}
+        repo.git("checkout", "-q", "-")
+        kept = {path for path in now.keys() & then.keys() if now[path] == then[path]}
+        assert kept and len(kept) < len(now)  # some records changed in between, some did not
+        for r in LOCAL:
+            for today in (TODAY, dt.date(2031, 3, 1)):
+                a = _problems(r, Context(config=config, head=load_records(now.items()), today=today))
+                b = _problems(r, Context(config=config, head=load_records(then.items()), today=today))
+                for path in kept:
+                    assert a.get(path, []) == b.get(path, []), (r.id, back, path)
+                    checked += len(a.get(path, []))
+    assert checked > 100
 
 
 @pytest.mark.parametrize("today", [TODAY, dt.date(2031, 3, 1)])
