@@ -191,13 +191,12 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     assert change is not None and change.base is not None  # run_check resolved it (or raised a usage error)
     before, after = change.base, change.head
     commit = "" if target.commit == EMPTY_TREE else target.commit  # "": no commit yet
-    base_files = gitio.tree_paths(target.repo, commit, root) if commit else set()
     # kept under everything that decides them: the target (its commit and tree: its records and
     # files), the configuration the rules run with, the date; nothing kept before a first commit
     decided_by = (f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
                   f"\0{_paths_digest(run.local_paths)}")
     old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding,
-                             lambda: base_findings(run, before, tree_resolver(base_files)))
+                             lambda: base_findings(run, before, tree_resolver(_tree_files(target, commit, root))))
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
     old_keys = {_key(f.rule, f.path, f.field, f.message) for f in old}
     proposed = change.proposed_config or change.config
@@ -215,6 +214,12 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
         total=registry_count(change, before, after),
     )
     return diff, run
+
+
+def _tree_files(target: Target, commit: str, root: Path) -> set[str]:
+    """Every file of the target under the registry root (where its document references lead);
+    listed only when the base findings are worked out, not when they are reused."""
+    return gitio.tree_paths(target.repo, commit, root) if commit else set()
 
 
 def _paths_digest(paths: frozenset[str] | None) -> str:
