@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 from itertools import compress
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -50,6 +51,13 @@ class Run:
     locator: Locator | None = None  # where the report's findings are placed (see run_check's ``placed``)
     # the only records local rules reported on (see run_check's ``changed_only``); None: all
     local_paths: frozenset[str] | None = None
+
+    @property
+    def local_digest(self) -> str:
+        """Which records the local rules looked at, as a short text (for cache keys)."""
+        if self.local_paths is None:
+            return "all"
+        return hashlib.sha256("\0".join(sorted(self.local_paths)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def load_head(root: Path, store: Store | None = None) -> Snapshot:

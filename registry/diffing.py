@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar, Union
@@ -182,9 +181,8 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     (its repository open), with the check run it is made of."""
     root, base = inputs.root, target.rev
     # positions only for the findings shown: those the change introduces (engine.place)
-    # local rules only on the records that differ from the target: the same bytes at the same
-    # path give the same local findings on both sides, which the comparison would cancel
-    # (a cold cache gets no record cache from a diff: writing it costs more than the diff gains)
+    # local rules only on the records that differ from the target (the same bytes at the same path
+    # give the same local findings on both sides); no record cache started (it costs more than it gains)
     run = run_check(root, today=today, base=base, inputs=inputs, target=target, placed=False, changed_only=True,
                     start_records=False)
     change = run.change
@@ -194,9 +192,10 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     # kept under everything that decides them: the target (its commit and tree: its records and
     # files), the configuration the rules run with, the date; nothing kept before a first commit
     decided_by = (f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
-                  f"\0{_paths_digest(run.local_paths)}")
-    old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding,
-                             lambda: base_findings(run, before, tree_resolver(_tree_files(target, commit, root))))
+                  f"\0{run.local_digest}")  # (and which records local rules looked at)
+    # the target's files (where its document references lead): listed only when not reused
+    old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding, lambda: base_findings(
+        run, before, tree_resolver(gitio.tree_paths(target.repo, commit, root) if commit else set())))
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
     old_keys = {_key(f.rule, f.path, f.field, f.message) for f in old}
     proposed = change.proposed_config or change.config
@@ -214,19 +213,6 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
         total=registry_count(change, before, after),
     )
     return diff, run
-
-
-def _tree_files(target: Target, commit: str, root: Path) -> set[str]:
-    """Every file of the target under the registry root (where its document references lead);
-    listed only when the base findings are worked out, not when they are reused."""
-    return gitio.tree_paths(target.repo, commit, root) if commit else set()
-
-
-def _paths_digest(paths: frozenset[str] | None) -> str:
-    """Which records the local rules looked at (part of what decides the base findings)."""
-    if paths is None:
-        return "all"
-    return hashlib.sha256("\0".join(sorted(paths)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _key(rule: str, path: str, field: str, message: Message) -> Key:

@@ -242,8 +242,6 @@ class RecordCache:
         if misses:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
             _take(results, misses, load_many(pairs), files)
-            # a later load of this run (the target's snapshot after the working tree's) copies
-            # what it shares with this one, with the store or without (REGISTRY_NO_CACHE=1)
             fresh.update((files[i].key, results[i]) for i in misses)
             if self.store is not None:
                 written = self._remember(files, results, misses, compact=compact)
