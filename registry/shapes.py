@@ -51,7 +51,7 @@ CONFIG_CHECKS = ("registry.loader:config_from", "registry.loader:config_referenc
 KNOWN_CONFIG_CHECKS = {
     "registry.engine:_disabled": "bf511f2f", "registry.engine:_parameters": "10267d6f",
     "registry.engine:select_rules": "38e4d6bd", "registry.loader:calendar_errors": "caa75a45",
-    "registry.loader:config_from": "1b1181b8",
+    "registry.loader:config_from": "3a5690be",
     "registry.loader:config_reference_errors": "a47b361d", "registry.loader:hidden_text_errors": "174ad0eb",
 }
 
