@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -99,14 +100,15 @@ def _data(raw: bytes, fast: bool, blob: str | None = None, *, shared: bool = Fal
         return None
 
 
-def system_state(raw: bytes, fast: bool = True, blob: str | None = None) -> SystemState | None:
+def system_state(raw: bytes, fast: bool = True, blob: str | None = None, by_entry: bool = True) -> SystemState | None:
     """The state of a valid system record; None for anything the loader rejects (a file larger
     than a record may be among them). The fast way: :mod:`registry.shapes` is sure the model
-    accepts the data, entry by entry (:class:`registry.shapes.FieldChecks`: an entry the
-    history has shown before is not checked again; no pydantic imported)."""
+    accepts the data — with ``by_entry`` (another version of the file is read too), entry by
+    entry (:class:`registry.shapes.FieldChecks`: an entry the history has shown before is not
+    checked again), else whole; no pydantic imported either way."""
     if len(raw) > MAX_RECORD_BYTES:
         return None  # REG001 in the working tree: never read as a record
-    if fast:
+    if fast and by_entry:
         read = _pieces(raw, blob)
         if read is not None:
             from registry.shapes import field_checks
@@ -180,12 +182,13 @@ def _active_values() -> frozenset[str]:
     return frozenset(status.value for status in ACTIVE_STATUSES)
 
 
-def project_fields(raw: bytes, fast: bool = True, blob: str | None = None) -> ProjectFields:
+def project_fields(raw: bytes, fast: bool = True, blob: str | None = None, by_entry: bool = True) -> ProjectFields:
     """:class:`ProjectFields` of a blob (lenient: an unreadable blob is simply no mapping). The
-    fast way remembers the milestones' canonical values by the piece of text they were read
-    from (:func:`registry.fastyaml.read_pieces`: the piece decides the value): versions of a
-    project that change anything but its milestones share that piece."""
-    if fast:
+    fast way, with ``by_entry`` (another version of the file is read too), remembers the
+    milestones' canonical values by the piece of text they were read from
+    (:func:`registry.fastyaml.read_pieces`: the piece decides the value): versions of a project
+    that change anything but its milestones share that piece."""
+    if fast and by_entry:
         read = _pieces(raw, blob)
         if read is not None:
             data, pieces = read
@@ -199,7 +202,7 @@ def project_fields(raw: bytes, fast: bool = True, blob: str | None = None) -> Pr
                     normal = _NORMAL[piece] = _normal(milestones)
                 return _project(data, normal)
             return _project(data, {})
-    parsed = _data(raw, fast, blob, shared=True)  # (only read here)
+    parsed = _data(raw, fast, blob, shared=by_entry)  # (only read here)
     if not isinstance(parsed, dict):
         return NOT_A_MAPPING
     milestones = parsed.get("milestones")
@@ -223,12 +226,13 @@ def _project(data: dict[str, Any], normal: dict[str, str]) -> ProjectFields:
     return ProjectFields(True, "milestones" in data, usable, normal)
 
 
-def history_config(raw: bytes, fast: bool = True, blob: str | None = None) -> Any:
+def history_config(raw: bytes, fast: bool = True, blob: str | None = None, by_entry: bool = True) -> Any:
     """The twin (:mod:`registry.models.twins`) of what the RegistryConfig model makes of a
     version of registry.yaml, None when the parser or the model refuses it (the audit's test of
     a configuration in history: the model alone, see :mod:`registry.audit.reading`). The fast
     way: :mod:`registry.shapes` is sure the model accepts the data and makes its twin (no
-    pydantic imported); anything else is validated by the model."""
+    pydantic imported); anything else is validated by the model. (``by_entry``: unused, a few
+    versions of one file are read whole.)"""
     data = _data(raw, fast, blob)
     if fast and data is not None:
         from registry.shapebuild import surely_twin
@@ -321,8 +325,12 @@ class BlobFields:
         registry.yaml asked for."""
         return self._fields("c:", [(oid, CONFIG_FILE, True) for oid in wanted], history_config)
 
-    def _fields(self, kind: str, wanted: Iterable[tuple[str, str, bool]], extract: Callable[[bytes, bool, str], T]
-                ) -> dict[str, T]:
+    def _fields(self, kind: str, wanted: Iterable[tuple[str, str, bool]],
+                extract: Callable[[bytes, bool, str, bool], T]) -> dict[str, T]:
+        """Blob id → ``extract(content, fast, blob id, by_entry)`` of every blob wanted. ``by_entry``:
+        another version of the same path is read too — read entry by entry, remembering the
+        entries for the other versions; a file's only version is read whole (remembering
+        entries that no other version shares costs more than it saves)."""
         from registry import gitio
 
         out: dict[str, Any] = {}  # T, or NOT_A_MAPPING for a blob no path makes a project
@@ -338,13 +346,14 @@ class BlobFields:
             missing.setdefault(oid, path)
             if needs:
                 needed.add(oid)
+        versions = Counter(missing.values())
         for oid, raw in gitio.read_blobs(self.repo, missing.items()):
             if oid not in needed and not may_hold_milestones(raw):
                 out[oid] = NOT_A_MAPPING  # as good as any answer here
                 self._known[_NO_MILESTONES + oid] = True  # a fact of the content: not read again
                 self._new += 1
                 continue
-            out[oid] = self._known[kind + oid] = extract(raw, self.fast, oid)
+            out[oid] = self._known[kind + oid] = extract(raw, self.fast, oid, versions[missing[oid]] > 1)
             self._new += 1
         return out
 

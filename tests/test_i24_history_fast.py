@@ -102,14 +102,15 @@ def test_project_fields_of_project_versions_read_one_after_another(tmp_path: Pat
         for edit in [lambda t: t, *PROJECT_EDITS]:
             for again in range(2):
                 raw = edit(text).encode()
-                assert project_fields(raw, fast=True) == project_fields(raw, fast=False), (edit(text), again)
+                assert project_fields(raw, fast=True) == project_fields(raw, fast=True, by_entry=False) \
+                    == project_fields(raw, fast=False), (edit(text), again)
 
 
 @SOME
 @given(mutations(["  ", "\n  approved: 2025-01-01", "\n  approved: {date: 2025-01-01, doc_no: x}", "\nmilestones:\n",
                   "\nid: 7\n", "&a ", "\n  - ", "#", ": ", "{", "中"]))
 def test_project_fields_of_mutated_files(raw: bytes) -> None:
-    assert project_fields(raw, fast=True) == project_fields(raw, fast=False)
+    assert project_fields(raw, fast=True) == project_fields(raw, fast=True, by_entry=False) == project_fields(raw, fast=False)
 
 
 UNIT = st.text(st.sampled_from("abc中\"\\\n\t\x00\u2028😀"), max_size=4)
