@@ -120,19 +120,19 @@ class Columns:
 
 class _Rows:
     """The rows whose ``column`` holds a value: a scan of the column in C while the run asks
-    little (a check of three files asks a handful of times), a dict built once it asks more
-    (a check of the whole registry asks about every record)."""
+    about few values (a check of three files asks about a handful, each several times: every
+    answer is kept), a dict built once it asks about more (a check of the whole registry asks
+    about every record). The column does not change once a snapshot holds it."""
 
     SCANS = 8
 
     def __init__(self, column: list[Any]) -> None:
         self._column = column
-        self._scans = 0
+        self._answers: dict[tuple[str, Any], Any] = {}  # (question, value) -> answer, while scanning
         self._index: dict[Any, list[int]] | None = None
 
     def _scanning(self) -> bool:
-        if self._index is None and self._scans < self.SCANS:
-            self._scans += 1
+        if self._index is None and len(self._answers) < self.SCANS:
             return True
         if self._index is None:
             index: defaultdict[Any, list[int]] = defaultdict(list)
@@ -140,25 +140,35 @@ class _Rows:
                 if found is not None:
                     index[found].append(row)
             self._index = index
+            self._answers.clear()
         return False
 
     def of(self, value: Any) -> list[int]:
         if value is None:
             return []
+        if ("of", value) in self._answers:
+            return list(self._answers["of", value])
         if self._scanning():
             column = self._column
-            return list(compress(range(len(column)), map(eq, column, repeat(value)))) if value in column else []
+            found = list(compress(range(len(column)), map(eq, column, repeat(value)))) if value in column else []
+            self._answers["of", value] = found
+            return list(found)
         assert self._index is not None
-        return self._index.get(value, [])
+        return list(self._index.get(value, ()))  # (the caller's own list, as a scan gives)
 
     def first(self, value: Any) -> int | None:
         if value is None:
             return None
+        if ("first", value) in self._answers:
+            answer: int | None = self._answers["first", value]
+            return answer
         if self._scanning():
             try:
-                return self._column.index(value)
+                answer = self._column.index(value)
             except ValueError:
-                return None
+                answer = None
+            self._answers["first", value] = answer
+            return answer
         assert self._index is not None
         found = self._index.get(value)
         return found[0] if found else None
@@ -166,8 +176,12 @@ class _Rows:
     def count(self, value: Any) -> int:
         if value is None:
             return 0
+        if ("count", value) in self._answers:
+            counted: int = self._answers["count", value]
+            return counted
         if self._scanning():
-            return self._column.count(value)
+            counted = self._answers["count", value] = self._column.count(value)
+            return counted
         assert self._index is not None
         return len(self._index.get(value, ()))
 
