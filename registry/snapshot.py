@@ -1,7 +1,7 @@
 """A snapshot: every valid record of one revision (working tree or base), with look-ups."""
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import cached_property
 from itertools import compress, repeat
 from operator import eq
@@ -221,10 +221,15 @@ class Snapshot:
         return self._records(self._rows_at(PROJECT, paths))
 
     def _rows_at(self, kind: int, paths: Collection[str]) -> list[int]:
-        """The rows of ``kind`` whose path is one of ``paths``: one pass over the paths in C
-        (no list of every system's or project's rows is made for it)."""
+        """The rows of ``kind`` whose path is one of ``paths``, in file order, found in C with no
+        list of every system's or project's rows: a few paths each by a scan for it (string
+        comparisons, which mostly stop at the length), many by one pass of set look-ups."""
         all_paths, kinds = self._columns.paths, self._columns.kinds
-        return [row for row in compress(range(len(all_paths)), map(paths.__contains__, all_paths)) if kinds[row] == kind]
+        if len(paths) <= _FEW_PATHS:
+            rows: Iterable[int] = sorted({row for path in paths for row in _rows_of(all_paths, path)})
+        else:
+            rows = compress(range(len(all_paths)), map(paths.__contains__, all_paths))
+        return [row for row in rows if kinds[row] == kind]
 
     def path_of(self, record: Record | Unreadable) -> str:
         return self._paths[id(record)]
@@ -284,6 +289,20 @@ class Snapshot:
     def records(self) -> int:
         kinds = self._columns.kinds
         return len(kinds) - kinds.count(0)  # (kind 0: a file that is not a valid record)
+
+
+_FEW_PATHS = 32  # a check of at most this many paths finds each by a scan (see Snapshot._rows_at)
+
+
+def _rows_of(paths: list[str], path: str) -> Iterator[int]:
+    """Every row of ``paths`` that holds ``path`` (a snapshot's paths are its files': one)."""
+    row = -1
+    while True:
+        try:
+            row = paths.index(path, row + 1)
+        except ValueError:
+            return
+        yield row
 
 
 def _fields(value: Record | Deferred | None) -> tuple[Any, ...]:

@@ -10,8 +10,11 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cachekit import own_signing_key, registry_of  # noqa: F401  (autouse fixture)
 from registry.checking import run_check
+from registry import snapshot
 from registry.lookups import Creators, Rows
 
 TODAY = dt.date(2026, 6, 30)
@@ -73,9 +76,13 @@ def test_projects_creating_a_system_equal_a_plain_scan_before_and_after_the_inde
         assert creators.of("sys-1") == [row for row, created in enumerate(creates) if "sys-1" in created]
 
 
-def test_records_at_paths_and_the_count_of_records_equal_the_plain_filters(tmp_path: Path) -> None:
-    """``systems_at``/``projects_at`` (one pass over the paths) and ``records`` (a count of the
-    kinds) say what filtering every system and project says, invalid files among them."""
+@pytest.mark.parametrize("few", [0, 32])
+def test_records_at_paths_and_the_count_of_records_equal_the_plain_filters(tmp_path: Path, few: int,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """``systems_at``/``projects_at`` (a scan per path when they are few, else one pass of set
+    look-ups) and ``records`` (a count of the kinds) say what filtering every system and project
+    says, invalid files among them."""
+    monkeypatch.setattr(snapshot, "_FEW_PATHS", few)
     case = {"config": {"profiles": [], "units": [{"id": "czj", "name": "财政局", "kind": "department"}]},
             "records": {f"systems/czj/czj-s{n}.yaml": {"id": f"czj-s{n}", "name": f"系统{n}", "unit": "czj"}
                         for n in range(6)}}
