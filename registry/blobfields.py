@@ -17,7 +17,6 @@ they are kept by blob id:
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import json
@@ -25,6 +24,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from registry import plainclass
 from registry.gitproc import Repo
 from registry.errors import CONFIG_FILE
 from registry.layout import MAX_RECORD_BYTES
@@ -49,7 +49,7 @@ class SystemState(NamedTuple):
         return self.active or (self.retired_on is not None and self.retired_on > day)
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class ProjectFields:
     """What the audit needs of a blob read as a project, whatever its path (see
     :func:`registry.audit.records.project_record`, which adds what the path decides)."""
@@ -102,17 +102,50 @@ def _data(raw: bytes, fast: bool, blob: str | None = None, *, shared: bool = Fal
 def system_state(raw: bytes, fast: bool = True, blob: str | None = None) -> SystemState | None:
     """The state of a valid system record; None for anything the loader rejects (a file larger
     than a record may be among them). The fast way: :mod:`registry.shapes` is sure the model
-    accepts the data (no pydantic imported)."""
+    accepts the data, entry by entry (:class:`registry.shapes.FieldChecks`: an entry the
+    history has shown before is not checked again; no pydantic imported)."""
     if len(raw) > MAX_RECORD_BYTES:
         return None  # REG001 in the working tree: never read as a record
-    data = _data(raw, fast, blob)
-    if data is None:
+    if fast:
+        read = _pieces(raw, blob)
+        if read is not None:
+            from registry.shapes import field_checks
+
+            data, pieces = read
+            checks = field_checks("System")
+            if checks is not None and checks.surely_valid(data, pieces):
+                return _state_of_valid(data)
+            return _validated(data)
+    parsed = _data(raw, fast, blob)
+    if parsed is None:
         return None
     if fast:
         from registry.shapes import surely_valid
 
-        if surely_valid("System", data):
-            return _state_of_valid(data)
+        if surely_valid("System", parsed):
+            return _state_of_valid(parsed)
+    return _validated(parsed)
+
+
+def _pieces(raw: bytes, blob: str | None) -> tuple[dict[str, Any], list[str]] | None:
+    """:func:`registry.fastyaml.read_pieces` of a blob (its values shared: only read), None
+    when it is not sure (or the blob is no text); vouched for as :func:`_data` does."""
+    from registry.fastyaml import read_pieces
+    from registry.yamlio import YamlError, decode
+
+    try:
+        found = read_pieces(decode(raw))
+    except YamlError:
+        return None
+    if found is not None and blob is not None:
+        from registry.fastpositions import vouch
+
+        vouch(blob)
+    return found
+
+
+def _validated(data: dict[str, Any]) -> SystemState | None:
+    """The System model's own answer (pydantic)."""
     from pydantic import ValidationError
 
     from registry.models import System
@@ -141,17 +174,43 @@ def _active_values() -> frozenset[str]:
 
 
 def project_fields(raw: bytes, fast: bool = True, blob: str | None = None) -> ProjectFields:
-    """:class:`ProjectFields` of a blob (lenient: an unreadable blob is simply no mapping)."""
-    data = _data(raw, fast, blob, shared=True)  # (only read here)
-    if not isinstance(data, dict):
+    """:class:`ProjectFields` of a blob (lenient: an unreadable blob is simply no mapping). The
+    fast way remembers the milestones' canonical values by the piece of text they were read
+    from (:func:`registry.fastyaml.read_pieces`: the piece decides the value): versions of a
+    project that change anything but its milestones share that piece."""
+    if fast:
+        read = _pieces(raw, blob)
+        if read is not None:
+            data, pieces = read
+            milestones = data.get("milestones")
+            if isinstance(milestones, dict):
+                piece = pieces[list(data).index("milestones")]
+                normal = _NORMAL.get(piece)
+                if normal is None:
+                    if len(_NORMAL) >= _MAX_CANONICAL:
+                        _NORMAL.clear()
+                    normal = _NORMAL[piece] = _normal(milestones)
+                return _project(data, normal)
+            return _project(data, {})
+    parsed = _data(raw, fast, blob, shared=True)  # (only read here)
+    if not isinstance(parsed, dict):
         return NOT_A_MAPPING
-    milestones = data.get("milestones")
-    if not isinstance(milestones, dict):
-        milestones = {}
+    milestones = parsed.get("milestones")
+    return _project(parsed, _normal(milestones) if isinstance(milestones, dict) else {})
+
+
+_NORMAL: dict[str, dict[str, str]] = {}  # the piece of a ``milestones`` entry → _normal of its value
+
+
+def _normal(milestones: dict[Any, Any]) -> dict[str, str]:
+    """Authority milestone → its value as canonical JSON (empty values left out)."""
     from registry.audit.rules import AUTHORITY_OF_MILESTONE  # the only milestones the audit compares
 
-    normal = {key: _canonical_milestone(v if isinstance(v, dict) else {"date": v}) for k, v in milestones.items()
-              if v is not None and (key := str(k)) in AUTHORITY_OF_MILESTONE}
+    return {key: _canonical_milestone(v if isinstance(v, dict) else {"date": v}) for k, v in milestones.items()
+            if v is not None and (key := str(k)) in AUTHORITY_OF_MILESTONE}
+
+
+def _project(data: dict[str, Any], normal: dict[str, str]) -> ProjectFields:
     project_id = data.get("id")
     usable = str(project_id) if isinstance(project_id, (str, int)) and str(project_id) else None
     return ProjectFields(True, "milestones" in data, usable, normal)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 from itertools import compress
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -48,6 +49,15 @@ class Run:
     change: Context | None = None  # change rules: the target against the merge result
     complete: bool = True  # False: the record cache failed during the run and it started again
     locator: Locator | None = None  # where the report's findings are placed (see run_check's ``placed``)
+    # the only records local rules reported on (see run_check's ``changed_only``); None: all
+    local_paths: frozenset[str] | None = None
+
+    @property
+    def local_digest(self) -> str:
+        """Which records the local rules looked at, as a short text (for cache keys)."""
+        if self.local_paths is None:
+            return "all"
+        return hashlib.sha256("\0".join(sorted(self.local_paths)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def load_head(root: Path, store: Store | None = None) -> Snapshot:
@@ -94,6 +104,8 @@ def run_check(
     inputs: Inputs | None = None,
     target: Target | None = None,
     placed: bool = True,
+    changed_only: bool = False,
+    start_records: bool = True,
 ) -> Run:
     """Check the registry at ``root``; with ``paths`` (relative to root), report only on those.
     ``use_cache=False`` neither reads nor writes the cache (also ``REGISTRY_NO_CACHE=1``).
@@ -101,13 +113,23 @@ def run_check(
     resolved (:func:`registry.target.resolve`, its repository left open), so that a caller
     keying a cache on them gets the run of exactly those (``registry diff``). ``placed=False``:
     the report's findings are not placed yet, nor sorted (:func:`registry.engine.findings_of`);
-    the caller places those it shows with :func:`registry.engine.place` and the run's locator."""
+    the caller places those it shows with :func:`registry.engine.place` and the run's locator.
+    ``changed_only`` (with a base): the local rules (:attr:`registry.rules.base.Rule.local`)
+    report only on the records whose file differs from the target's at the same path
+    (:attr:`Run.local_paths`) — ``registry diff`` compares findings with the target's, and a
+    local rule finds the same on the same bytes at the same path on both sides.
+    ``start_records=False``: a cache store without a record cache does not get one from this
+    run (``registry diff``: the records' cache costs a cold run more to write than the run
+    gains from it; ``check``, which reuses it, starts it); one already there is used as usual."""
     inputs = inputs or gather(root, use_cache=use_cache)
+    kept = start_records or inputs.store is None or bool(inputs.store.names(RECORD_INDEX))
     if target is not None:
-        checked = _check_retrying(inputs, today, target, paths, placed=placed)
+        checked = _check_retrying(inputs, today, target, paths, placed=placed, changed_only=changed_only,
+                                  records_kept=kept)
     else:
         with _target(root, base) as resolved:
-            checked = _check_retrying(inputs, today, resolved, paths, placed=placed)
+            checked = _check_retrying(inputs, today, resolved, paths, placed=placed, changed_only=changed_only,
+                                      records_kept=kept)
     checked.run.complete = checked.complete
     return checked.run
 
@@ -149,17 +171,19 @@ class _Checked:
 
 
 def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
-                    *, plain: bool = False, placed: bool = True) -> _Checked:
+                    *, plain: bool = False, placed: bool = True, changed_only: bool = False,
+                    records_kept: bool = True) -> _Checked:
     """:func:`_check` with the record cache; if a cache entry turns out damaged or a file
     changed while the run used it (:class:`StaleCache`), the records' cache is dropped and the
     run starts again from a fresh scan without it. ``plain``: the caller needs only the report,
-    so the run may hand the rules plain twins (:mod:`registry.models.twins`) instead of the models."""
+    so the run may hand the rules plain twins (:mod:`registry.models.twins`) instead of the models.
+    ``records_kept=False``: the records are neither looked up in the cache nor kept there."""
     try:
-        return _check(inputs, today, target, paths, RecordCache(inputs.store, inputs.reader()), plain=plain,
-                      placed=placed)
+        return _check(inputs, today, target, paths, RecordCache(inputs.store if records_kept else None, inputs.reader()),
+                      plain=plain, placed=placed, changed_only=changed_only)
     except StaleCache as exc:
         store = None
-        if inputs.store is not None and exc.damaged:
+        if inputs.store is not None and exc.damaged and records_kept:
             inputs.store.remove(RECORD_INDEX)
             inputs.store.remove(inputs.summary)
             store = inputs.store  # rebuilt from the files alone: nothing of the damaged cache is read
@@ -167,11 +191,11 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
         fresh = inputs.rescan() if inputs.staged is not None else \
             plainclass.replace(inputs, files=scan(inputs.root), attachments=frozenset())
         return plainclass.replace(_check(fresh, today, target, paths, RecordCache(store, fresh.reader()), plain=plain,
-                                         placed=placed), complete=False)
+                                         placed=placed, changed_only=changed_only), complete=False)
 
 
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
-           records: RecordCache, *, plain: bool = False, placed: bool = True) -> _Checked:
+           records: RecordCache, *, plain: bool = False, placed: bool = True, changed_only: bool = False) -> _Checked:
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
     working_config, selection = checked_config(config_raw, inputs.store, plain=plain and target is None)
     with twins.records_as_twins(isinstance(working_config, twins.Twin)):  # (a remembered configuration)
@@ -185,9 +209,19 @@ def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequenc
             ctx.base = change.base  # the target, for callers that look; record rules never do
             selection = select_rules(ctx.config)
         locator = Locator(root, change, inputs.read_file())
-        findings = findings_of(run_rules(selection, ctx, change), ctx, locator, placed=placed)
-        return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change, locator=locator),
-                        documents.seen)
+        local_paths = differing_paths(files, target) if changed_only and target is not None else None
+        findings = findings_of(run_rules(selection, ctx, change, local_paths=local_paths), ctx, locator, placed=placed)
+        return _Checked(Run(ctx.config, selection, ctx, report(selection, ctx, findings), change, locator=locator,
+                            local_paths=local_paths), documents.seen)
+
+
+def differing_paths(files: Sequence[SourceFile], target: Target) -> frozenset[str]:
+    """The paths where the working tree's record files and the target's differ: a file on one
+    side only, or other bytes (blob ids) on each."""
+    theirs = target.target_files.records
+    paths, blobs = columns_of(files)
+    mine = dict(zip(paths, blobs))
+    return frozenset(path for path in mine.keys() | theirs.keys() if mine.get(path) != theirs.get(path))
 
 
 def _change_context(ctx: Context, target: Target, inputs: Inputs, records: RecordCache) -> Context:
@@ -206,18 +240,28 @@ def _change_context(ctx: Context, target: Target, inputs: Inputs, records: Recor
     if head is not ctx.head:
         head.add_invalid(merged.problems)
     before = load_snapshot(target.target_records(), records)
-    proposed = _config_of(merged.config, "合并后的", "the merged") if merged.config is not None else ctx.config
-    config = _target_config(ctx, target, proposed)
+    # registry.yaml is most often the same file on all three sides: validated once
+    validated: dict[bytes, RegistryConfig] = {inputs.config_raw: ctx.config}
+    if merged.config is None:
+        proposed = ctx.config
+    else:
+        proposed = validated.get(merged.config) or _config_of(merged.config, "合并后的", "the merged")
+        validated[merged.config] = proposed
+    config = _target_config(ctx, target, proposed, validated)
     return Context(config=config, head=head, today=ctx.today, base=before, targets=ctx.targets,
                    document_status=ctx.document_status, notices=ctx.notices, proposed_config=proposed)
 
 
-def _target_config(ctx: Context, target: Target, proposed: RegistryConfig) -> RegistryConfig:
+def _target_config(ctx: Context, target: Target, proposed: RegistryConfig,
+                   validated: dict[bytes, RegistryConfig]) -> RegistryConfig:
     """The target's registry.yaml; the merge result's when the target has none (the first
-    import) or one this checker cannot use (said in a notice)."""
+    import) or one this checker cannot use (said in a notice). ``validated``: contents already
+    validated (the working tree's, the merge result's) and what they made."""
     raw = target.target_config()
     if raw is None:
         return proposed
+    if raw in validated:
+        return validated[raw]
     try:
         config = config_from(raw)
         select_rules(config)  # profiles, rules and parameters this checker knows

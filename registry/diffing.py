@@ -181,17 +181,21 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     (its repository open), with the check run it is made of."""
     root, base = inputs.root, target.rev
     # positions only for the findings shown: those the change introduces (engine.place)
-    run = run_check(root, today=today, base=base, inputs=inputs, target=target, placed=False)
+    # local rules only on the records that differ from the target (the same bytes at the same path
+    # give the same local findings on both sides); no record cache started (it costs more than it gains)
+    run = run_check(root, today=today, base=base, inputs=inputs, target=target, placed=False, changed_only=True,
+                    start_records=False)
     change = run.change
     assert change is not None and change.base is not None  # run_check resolved it (or raised a usage error)
     before, after = change.base, change.head
     commit = "" if target.commit == EMPTY_TREE else target.commit  # "": no commit yet
-    base_files = gitio.tree_paths(target.repo, commit, root) if commit else set()
     # kept under everything that decides them: the target (its commit and tree: its records and
     # files), the configuration the rules run with, the date; nothing kept before a first commit
-    decided_by = f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
-    old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding,
-                             lambda: base_findings(run, before, tree_resolver(base_files)))
+    decided_by = (f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
+                  f"\0{run.local_digest}")  # (and which records local rules looked at)
+    # the target's files (where its document references lead): listed only when not reused
+    old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding, lambda: base_findings(
+        run, before, tree_resolver(gitio.tree_paths(target.repo, commit, root) if commit else set())))
     new_keys = {_key(f.rule, f.path, f.field, f.message) for f in run.report.findings}
     old_keys = {_key(f.rule, f.path, f.field, f.message) for f in old}
     proposed = change.proposed_config or change.config
@@ -216,11 +220,12 @@ def _key(rule: str, path: str, field: str, message: Message) -> Key:
 
 
 def base_findings(run: Run, before: Snapshot, documents: Callable[[str], str | None]) -> list[BaseFinding]:
-    """The record and registry rules in force, run on the base snapshot (no change rules)."""
+    """The record and registry rules in force, run on the base snapshot (no change rules); the
+    local rules only on the records the run's own local rules looked at (:attr:`Run.local_paths`)."""
     ctx = Context(config=run.config, head=before, today=run.context.today, base=None, document_status=documents)
     found: dict[Key, BaseFinding] = {}
     citations: dict[str, str] = {}  # rule id → its citation for these profiles (the same for every finding)
-    for rule, problem in run_rules(run.selection, ctx):
+    for rule, problem in run_rules(run.selection, ctx, local_paths=run.local_paths):
         if isinstance(problem.record, ConfigSite):
             continue  # only change rules look at the configuration
         path = before.path_of(problem.record)

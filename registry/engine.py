@@ -2,7 +2,7 @@
 rule ID, severity, citation and the position of each problem."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,18 +99,21 @@ def _parameters(config: RegistryConfig, rules: list[Rule[Any]]) -> dict[str, Bas
     return out
 
 
-def run_rules(selection: Selection, ctx: Context, change: Context | None = None) -> list[tuple[Rule[Any], Problem]]:
+def run_rules(selection: Selection, ctx: Context, change: Context | None = None, *,
+              local_paths: Collection[str] | None = None) -> list[tuple[Rule[Any], Problem]]:
     """Run every selected rule. Change rules run on ``change`` (the target and the merge
     result, see :mod:`registry.checking`), else on ``ctx`` when it has a base; without either
-    they do not run."""
+    they do not run. ``local_paths``: the local rules (:attr:`Rule.local`) report only on the
+    records at these paths (``registry diff``: those that differ from the target)."""
     changes = change if change is not None else ctx if ctx.base is not None else None
+    local = ctx.narrowed(local_paths) if local_paths is not None else ctx
     out: list[tuple[Rule[Any], Problem]] = []
     for r, params in selection.rules:
         if r.kind is Kind.change:
             if changes is not None:
                 out.extend((r, p) for p in r.run(changes, params))
             continue
-        out.extend((r, p) for p in r.run(ctx, params))
+        out.extend((r, p) for p in r.run(local if r.local else ctx, params))
     return out
 
 

@@ -59,9 +59,16 @@ def read_shared(text: str) -> dict[str, Any] | None:
     (:func:`registry.blobfields.project_fields`). Each entry is read exactly as the whole text
     would read it (an entry ends where the next line at the margin that is no list item starts;
     whatever :func:`read_simple` would not be sure of, this is not either)."""
-    if _UNSURE_CHARACTER.search(text):
-        return None
+    found = read_pieces(text)
+    return None if found is None else found[0]
+
+
+def read_pieces(text: str) -> tuple[dict[str, Any], list[str]] | None:
+    """:func:`read_shared`'s data and, in the order of its keys, the piece of text each entry
+    was read from: a piece decides its key and value, so whatever a caller works out from one
+    entry alone it may remember by the piece (:meth:`registry.shapes.FieldChecks.surely_valid`)."""
     out: dict[str, Any] = {}
+    pieces: list[str] = []
     for part in _TOP_LEVEL.split(text):
         found = _ENTRIES.get(part, _NOT_READ)
         if found is _NOT_READ:
@@ -77,7 +84,8 @@ def read_shared(text: str) -> dict[str, Any] | None:
         if key in out:
             return None  # duplicates are errors
         out[key] = value
-    return out or None
+        pieces.append(part)
+    return (out, pieces) if out else None
 
 
 # Split before a line at the margin that is not blank, a comment or a list item: the start of
@@ -89,6 +97,11 @@ _NOTHING = object()  # a piece with no entry (comments and blank lines only)
 
 
 def _top_entry(piece: str) -> Any:
+    if _UNSURE_CHARACTER.search(piece):
+        return None  # (the pieces and the line breaks between them are the whole text)
+    nested = _NESTED.match(piece)
+    if nested is not None and nested.group(1) not in _NOT_TEXT_KEYS:
+        return _nested_entry(piece, nested)
     lines = _lines(piece)
     if not lines:
         return _NOTHING
@@ -99,6 +112,51 @@ def _top_entry(piece: str) -> Any:
     except (_Unsure, ValueError, RecursionError):
         return None
     if end != len(lines) or not isinstance(data, dict) or len(data) != 1:
+        return None
+    return next(iter(data.items()))
+
+
+# ``key:`` alone on the first line, then an entry of a block mapping indented below it: the
+# value is that mapping, read entry by entry as the top level is (see _nested_entry)
+_NESTED = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,127}):\n( +)[^ \n#-]")
+_SPLITS: dict[int, re.Pattern[str]] = {}  # indent → split before a line starting an entry at that indent
+_INNER: dict[str, Any] = {}  # an entry's piece (indent included) → (key, value) | None (not sure)
+
+
+def _nested_entry(piece: str, nested: re.Match[str]) -> Any:
+    """The entry ``key:`` + a block mapping at indent n, its value assembled from the mapping's
+    entries (a line at indent n that is no list item or comment, and every line below it),
+    each read once per run and remembered by its text, as :func:`read_shared` does for the
+    top level: versions of a record change a milestone or two, not all of them. An entry is
+    read exactly as the whole text would read it (at depth 2, where the whole reader meets it;
+    a line less indented than n inside it ends its mapping early: not sure)."""
+    key, indent = nested.group(1), len(nested.group(2))
+    split = _SPLITS.get(indent)
+    if split is None:
+        split = _SPLITS[indent] = re.compile(f"\n(?= {{{indent}}}[^ \n#-])")
+    value: dict[str, Any] = {}
+    for part in split.split(piece[len(key) + 2:]):
+        found = _INNER.get(part, _NOT_READ)
+        if found is _NOT_READ:
+            found = _inner_entry(part, indent)
+            if len(_INNER) >= _MAX_RESOLVED:
+                _INNER.clear()
+            _INNER[part] = found
+        if found is None or found[0] in value:
+            return None  # not sure, or a duplicate key (an error)
+        value[found[0]] = found[1]
+    return key, value
+
+
+def _inner_entry(part: str, indent: int) -> tuple[str, Any] | None:
+    lines = _lines(part)
+    if not lines or lines[0][0] != indent:
+        return None
+    try:
+        data, end = _mapping(lines, 0, indent, 2, lines[0][1])
+    except (_Unsure, ValueError, RecursionError):
+        return None
+    if end != len(lines) or len(data) != 1:
         return None
     return next(iter(data.items()))
 

@@ -245,12 +245,13 @@ def _log_entry(header: list[str], changes: list[FileChange]) -> LogEntry:
 
 def _file_change(meta: str, path: str) -> FileChange:
     old_mode, new_mode, old_blob, new_blob, status = meta[1:].split(" ", 4)
+    # (a value not starting with "0" is no all-zero one: most ids and modes are told by one character)
     return FileChange(
         path, status[:1],
-        None if _zero(old_blob) else old_blob,
-        None if _zero(new_blob) else new_blob,
-        old_mode if _zero(new_mode) else new_mode,
-        "" if _zero(old_mode) else old_mode,
+        None if old_blob[:1] == "0" and _zero(old_blob) else old_blob,
+        None if new_blob[:1] == "0" and _zero(new_blob) else new_blob,
+        old_mode if new_mode[:1] == "0" and _zero(new_mode) else new_mode,
+        "" if old_mode[:1] == "0" and _zero(old_mode) else old_mode,
     )
 
 

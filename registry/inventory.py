@@ -14,17 +14,17 @@ with commits × records.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from registry import gitio
+from registry import gitio, plainclass
 from registry.blobfields import BlobFields, SystemState
 from registry.blobfields import system_state as _state_of
-from registry.gittree import printable
+from registry.gcpause import paused_gc
 from registry.layout import is_record_path
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ __all__ = ["InventoryPoint", "SystemState", "current_counts", "history", "replay
 SYSTEMS_FOLDER = "systems/"
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class InventoryPoint:
     """The active systems per unit after one first-parent commit of the base branch."""
 
@@ -80,12 +80,13 @@ def history(root: Path, branch: str | None = None, today: dt.date | None = None,
         commit = _branch_commit(repo, root, branch, base_branch, cached=fast is not False)
         if commit is None:
             return []
-        entries = gitio.first_parent_log(repo, commit)
-        prefix = gitio.root_prefix(repo, root)
-        fields = BlobFields(repo, _store(root) if fast is not False else None, fast=fast)
-        states = fields.systems(_system_blobs(entries, prefix))
-        fields.save()
-        return list(replay(entries, prefix, states, today or dt.date.today()))
+        with paused_gc():  # (thousands of entries, changes and states, and no cycles among them)
+            entries = gitio.first_parent_log(repo, commit)
+            prefix = gitio.root_prefix(repo, root)
+            fields = BlobFields(repo, _store(root) if fast is not False else None, fast=fast)
+            states = fields.systems(_system_blobs(entries, prefix))
+            fields.save()
+            return list(replay(entries, prefix, states, today or dt.date.today()))
     finally:
         if own:
             repo.close()
@@ -160,6 +161,7 @@ def _pending(state: SystemState, today: dt.date) -> int:
     return 0 if state.active else int(state.in_use_on(today))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (asked twice of every change: a history names the same paths over and over)
 def _system_path(repo_path: str, prefix: str) -> str | None:
     """The registry-relative path of a system record file, or None for any other file: the
     same paths the loader reads as records (``systems/<unit>/<id>.yaml``, nothing hidden, no
@@ -169,7 +171,17 @@ def _system_path(repo_path: str, prefix: str) -> str | None:
     if not repo_path.startswith(prefix):
         return None
     path = repo_path[len(prefix):]
-    return path if path.startswith(SYSTEMS_FOLDER) and is_record_path(path) and printable(path) else None
+    return path if path.startswith(SYSTEMS_FOLDER) and is_record_path(path) and _printable(path) else None
+
+
+def _printable(path: str) -> bool:
+    """:func:`registry.gittree.printable`, its module (and the dataclasses it declares) imported
+    only for a path that is not plain printable ASCII."""
+    if path.isascii() and path.isprintable():
+        return True
+    from registry.gittree import printable
+
+    return printable(path)
 
 
 def units_of(points: Iterable[InventoryPoint]) -> list[str]:

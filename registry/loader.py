@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from registry.errors import CONFIG_FILE as CONFIG_FILE
-from registry.fastyaml import read_screened
+from registry.fastyaml import read_screened, read_simple
 from registry.errors import ConfigError as ConfigError
 from registry.errors import validation_error
 from registry.findings import Message
@@ -31,7 +31,7 @@ from registry.models.fieldsets import share_field_sets as share_field_sets
 from registry.models.fieldsets import shared_field_names as shared_field_names
 from registry.shapebuild import surely_built, surely_twin
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
-from registry.yamlio import Parsed, YamlError, parse
+from registry.yamlio import Parsed, YamlError, decode, parse
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -65,19 +65,24 @@ def load_config(root: Path) -> RegistryConfig:
 
 
 def config_from(raw: bytes) -> RegistryConfig:
-    """The validated contents of registry.yaml; :class:`ConfigError` at the offending line."""
+    """The validated contents of registry.yaml; :class:`ConfigError` at the offending line.
+
+    A registry.yaml in plain block YAML is read by the fast reader (:mod:`registry.fastyaml`:
+    the same data as the full parser, or "not sure"); the full parser, which knows positions,
+    reads it only when there is an error to place (or the fast reader is not sure)."""
+    data = _simple_config_data(raw)
+    parsed: Parsed | None = None
+    if data is None:
+        parsed = _located_config(raw)
+        data = parsed.data
     try:
-        parsed = parse(raw, positions=True)
-    except YamlError as exc:
-        raise ConfigError(exc.message, CONFIG_FILE, exc.line, exc.column) from None
-    try:
-        config = _config_model().model_validate(parsed.data)
+        config = _config_model().model_validate(data)
     except validation_error() as exc:
         loc, message = next(translate(_config_model(), exc))
-        line, column = position(parsed, loc)
+        line, column = position(parsed or _located_config(raw), loc)
         raise ConfigError(message, CONFIG_FILE, line, column) from None
     for loc, message in config_reference_errors(config):
-        raise ConfigError(message, CONFIG_FILE, *position(parsed, loc))
+        raise ConfigError(message, CONFIG_FILE, *position(parsed or _located_config(raw), loc))
     # Profiles, parameters and disabled rules are part of the configuration: every command
     # that reads registry.yaml refuses a bad one the same way (exit 2), not only ``check``.
     from registry.engine import select_rules  # the rule modules: imported only here
@@ -86,9 +91,26 @@ def config_from(raw: bytes) -> RegistryConfig:
         select_rules(config)
     except ConfigError as exc:
         if exc.loc:
-            exc.line, exc.column = position(parsed, exc.loc)
+            exc.line, exc.column = position(parsed or _located_config(raw), exc.loc)
         raise
     return config
+
+
+def _simple_config_data(raw: bytes) -> dict[str, Any] | None:
+    """registry.yaml's data as :func:`registry.yamlio.parse` builds it, read by the fast reader;
+    None when it is not sure (or the bytes are not UTF-8: the parser says so)."""
+    try:
+        return read_simple(decode(raw))
+    except YamlError:
+        return None
+
+
+def _located_config(raw: bytes) -> Parsed:
+    """registry.yaml read by the full parser, with positions; its errors as :class:`ConfigError`."""
+    try:
+        return parse(raw, positions=True)
+    except YamlError as exc:
+        raise ConfigError(exc.message, CONFIG_FILE, exc.line, exc.column) from None
 
 
 def _config_model() -> type[RegistryConfig]:

@@ -138,7 +138,7 @@ class RecordCache:
         self.root = root  # where files the scan did not read are read from: a working tree, or git's blobs
         self._hit_bytes = 0
         # what this run loaded itself, by key: a later snapshot of the run (--base: the target's,
-        # the merge result's) takes a copy instead of parsing it again (with the store only)
+        # the merge result's) takes a copy instead of parsing it again (with the store or without)
         self._fresh: dict[str, Loaded] = {}
         self._written: dict[str, Where] = {}  # where this run's new records lie in the data files
 
@@ -242,8 +242,8 @@ class RecordCache:
         if misses:
             pairs = [(files[i].path, self._bytes(files[i])) for i in misses]  # read where parsed
             _take(results, misses, load_many(pairs), files)
+            fresh.update((files[i].key, results[i]) for i in misses)
             if self.store is not None:
-                fresh.update((files[i].key, results[i]) for i in misses)
                 written = self._remember(files, results, misses, compact=compact)
                 if written is not None:
                     names = self._place(written, files, where, names)

@@ -165,9 +165,13 @@ class Compiler:
             return built
         return check
 
-    def _model(self, node: dict[str, Any]) -> Check:
+    def model_fields(self, node: dict[str, Any]) -> tuple[dict[str, Check], frozenset[str]]:
+        """A model shape's field checks by name, and the names of its required fields."""
         fields = {name: self.compile(shape) for name, (_, shape) in node["fields"].items()}
-        required = frozenset(name for name, (needed, _) in node["fields"].items() if needed)
+        return fields, frozenset(name for name, (needed, _) in node["fields"].items() if needed)
+
+    def _model(self, node: dict[str, Any]) -> Check:
+        fields, required = self.model_fields(node)
         if self.maker is None:
             def check(value: Any) -> Any:
                 if type(value) is not dict:

@@ -29,7 +29,7 @@ from typing import Any
 
 from registry.shapecompile import Check, Compiler, Maker, Unsure
 
-__all__ = ["Check", "Maker", "Unsure", "compiled", "shapes", "surely_valid"]
+__all__ = ["Check", "FieldChecks", "Maker", "Unsure", "compiled", "field_checks", "shapes", "surely_valid"]
 
 SHAPES_FILE = Path(__file__).with_name("shapes.json")
 FORMAT = 1
@@ -95,6 +95,74 @@ def surely_valid(model: str, data: Any) -> bool:
     except (Unsure, RecursionError):
         return False
     return True
+
+
+class FieldChecks:
+    """A model whose shape is its fields alone (no validator of the whole model), checked
+    entry by entry: data read by :func:`registry.fastyaml.read_pieces` is surely valid when its
+    required fields are there and each entry surely passes its field's check — a fact of the
+    entry's piece of text alone (the piece decides key and value, and a field's check looks at
+    nothing else), so it is remembered by the piece: the versions of a record in a history
+    share all but an entry or two. The same answer as :func:`surely_valid` on the same data."""
+
+    _MAX_REMEMBERED = 100_000
+
+    def __init__(self, fields: dict[str, Check], required: frozenset[str]) -> None:
+        self.fields = fields
+        self.required = required
+        self._passed: dict[str, bool] = {}  # piece of text → its entry surely passes
+
+    def surely_valid(self, data: dict[str, Any], pieces: list[str]) -> bool:
+        """``data`` and the piece of each of its entries, in order (see the class)."""
+        if not self.required <= data.keys():
+            return False
+        passed = self._passed
+        for piece, (key, value) in zip(pieces, data.items(), strict=True):
+            ok = passed.get(piece)
+            if ok is None:
+                ok = self._passes(key, value)
+                if len(passed) >= self._MAX_REMEMBERED:
+                    passed.clear()
+                passed[piece] = ok
+            if not ok:
+                return False
+        return True
+
+    def _passes(self, key: str, value: Any) -> bool:
+        field = self.fields.get(key)
+        if field is None:
+            return False  # unknown keys are refused (extra="forbid")
+        try:
+            field(value)
+        except (Unsure, RecursionError):
+            return False
+        return True
+
+
+def field_checks(model: str) -> FieldChecks | None:
+    """:class:`FieldChecks` of ``model`` (a key of :data:`MODELS`), made once from the shapes
+    in force (shapes read afresh — :func:`shapes`' cache cleared — make them afresh); None when
+    there are none, or the shape is not the model's fields alone (a validator of the whole
+    model: check it whole)."""
+    found = shapes()
+    if found is None or model not in found["models"]:
+        return None
+    made = _FIELD_CHECKS.get(model)
+    if made is None or made[0] is not found:
+        made = _FIELD_CHECKS[model] = (found, _field_checks(found, model))
+    return made[1]
+
+
+_FIELD_CHECKS: dict[str, tuple[dict[str, Any], FieldChecks | None]] = {}  # model → (the shapes, its checks)
+
+
+def _field_checks(found: dict[str, Any], model: str) -> FieldChecks | None:
+    node = found["models"][model]
+    while node.get("t") in ("ref", "instance"):  # (an instance only checks, without a maker)
+        node = found["defs"].get(node["name"], {}) if node["t"] == "ref" else node["s"]
+    if node.get("t") != "model":
+        return None
+    return FieldChecks(*Compiler(found["defs"], None).model_fields(node))
 
 
 @functools.cache

@@ -17,7 +17,8 @@ from functools import cached_property
 from pathlib import Path
 
 from registry import gitio, gittree
-from registry.cache import SourceFile
+from registry.cache import SourceFile, blob_id
+from registry.errors import CONFIG_FILE as CONFIG_PATH
 from registry.errors import ConfigError
 from registry.findings import Message, Unreadable
 
@@ -48,6 +49,9 @@ class Target:
     prefix: str  # the registry root inside the repository ('' or ending in '/')
     target_tree: str = EMPTY_TREE  # REV's tree and HEAD's, as git reads them now (see identity)
     head_tree: str = EMPTY_TREE
+    # blob id → bytes of every blob read so far: the target and the merge result share most of
+    # their files, and each object is read (and its id checked) once
+    _blobs: dict[str, bytes] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     @property
     def identity(self) -> str:
@@ -68,6 +72,8 @@ class Target:
 
     @cached_property
     def _merged_listing(self) -> gittree.TreeFiles:
+        if self.head is not None and self.merged_tree == self.head_tree:
+            return self._head_listing  # HEAD already holds the target: the merge result is HEAD's tree
         return gittree.list_tree(self.repo, self.merged_tree, self.prefix)
 
     @cached_property
@@ -77,12 +83,16 @@ class Target:
         return gittree.list_tree(self.repo, self.head, self.prefix)
 
     def target_records(self) -> list[SourceFile]:
-        """Every record file of REV, read in one pass (``git cat-file --batch``)."""
-        return self._sources(sorted(self.target_files.records.items()))
+        """Every record file of REV, read in one pass (``git cat-file --batch``) with REV's
+        registry.yaml."""
+        return self._sources(sorted(self.target_files.records.items()), self.target_files.config)
 
     def target_config(self) -> bytes | None:
         oid = self.target_files.config
-        return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
+        if not oid:
+            return None
+        self._read([(CONFIG_PATH, oid)])
+        return self._blobs[oid]
 
     def merged(self, working: Sequence[SourceFile], working_config: bytes, *, staged: bool = False) -> MergedFiles:
         """The merge result's files, with every record file (and registry.yaml) the working
@@ -113,25 +123,35 @@ class Target:
             if path not in held and (staged or (path not in self._head_listing.submodules
                                                 and not os.path.lexists(self.root / path))):
                 problems.pop(path, None)
+        config = self._merged_listing.config if self._head_listing.config == blob_id(working_config) else None
         from_git = dict(zip((p for p, v in sorted(merged.items()) if isinstance(v, str)),
-                            self._sources([(p, v) for p, v in sorted(merged.items()) if isinstance(v, str)])))
+                            self._sources([(p, v) for p, v in sorted(merged.items()) if isinstance(v, str)], config)))
         records = [v if isinstance(v, SourceFile) else from_git[p] for p, v in sorted(merged.items())]
         return MergedFiles(records, self._merged_config(working_config), sorted(problems.values(), key=lambda p: p.path))
 
     def _merged_config(self, working_config: bytes) -> bytes | None:
-        from registry.cache import blob_id
-
         if blob_id(working_config) != self._head_listing.config:
             return working_config  # registry.yaml changed in the working tree (or HEAD has none)
         oid = self._merged_listing.config
-        return gitio.read_blob(self.repo, oid, "registry.yaml") if oid else None
+        if not oid:
+            return None
+        self._read([(CONFIG_PATH, oid)])
+        return self._blobs[oid]
 
-    def _sources(self, files: Sequence[tuple[str, str]]) -> list[SourceFile]:
-        """(path, blob id) → source files, every blob through one ``git cat-file --batch``. Even a
-        blob the working tree holds is read: a missing or damaged object in the target is the
-        repository's problem to report (exit 2), not to paper over."""
-        blobs = gitio.read_blobs(self.repo, [(oid, path) for path, oid in files])
-        return [SourceFile(path, data, oid) for (path, oid), (_oid, data) in zip(files, blobs)]
+    def _sources(self, files: Sequence[tuple[str, str]], config: str | None = None) -> list[SourceFile]:
+        """(path, blob id) → source files, the blobs not read before through one ``git cat-file
+        --batch`` (with the blob ``config`` of registry.yaml, when given: one process for both).
+        Even a blob the working tree holds is read: a missing or damaged object in the target is
+        the repository's problem to report (exit 2), not to paper over."""
+        self._read([*files, *([(CONFIG_PATH, config)] if config else [])])
+        return [SourceFile(path, self._blobs[oid], oid) for path, oid in files]
+
+    def _read(self, files: Sequence[tuple[str, str]]) -> None:
+        """Read the blobs of ``files`` (path, blob id) not read before, through one stream."""
+        known = self._blobs
+        wanted = {oid: path for path, oid in files if oid not in known}
+        if wanted:
+            known.update(gitio.read_blobs(self.repo, [(oid, path) for oid, path in wanted.items()]))
 
 
 def _regular(path: Path) -> bool:

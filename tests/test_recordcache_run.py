@@ -15,7 +15,7 @@ from casekit import record_data
 from gitrepo import GitRepo
 from registry import loader
 from registry.cache import SourceFile, Store
-from registry.checking import load_snapshot
+from registry.checking import load_snapshot, run_check
 from registry.diffing import compute_diff
 from registry.diffrender import as_json
 from registry.recordcache import RecordCache
@@ -92,8 +92,15 @@ def test_diff_base_cold_warm_and_uncached_agree(tmp_path: Path, counted: list[st
     cold = as_json(compute_diff(root, base="main", today=TODAY), "zh")
     parsed_cold = len(counted)
     assert parsed_cold == 8  # 7 files of the working tree, and the one content only main holds
+    # a diff does not start the record cache (on a cold cache, writing it costs the diff more than
+    # the diff gains from it); once a check has started it, a diff keeps and takes its records
+    assert not list((root / ".registry-cache").rglob("records.index"))
+    run_check(root, today=TODAY)
+    assert len(counted) == parsed_cold + 7
+    assert as_json(compute_diff(root, base="main", today=TODAY), "zh") == cold
+    assert len(counted) == parsed_cold + 8  # only the content main alone holds was new to the cache
     warm = as_json(compute_diff(root, base="main", today=TODAY), "zh")
-    assert len(counted) == parsed_cold  # everything came from the cache
+    assert len(counted) == parsed_cold + 8  # everything came from the cache
     monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
     assert as_json(compute_diff(root, base="main", today=TODAY), "zh") == cold == warm
 

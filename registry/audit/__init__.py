@@ -25,6 +25,7 @@ from registry import gitio
 from registry.blobfields import BlobFields
 from registry.findings import Finding, Message, Report, Summary
 from registry.configfacts import config_twin
+from registry.gcpause import paused_gc
 from registry.layout import read_config
 from registry.loader import ConfigError
 from registry.positions import RememberedPositions
@@ -65,7 +66,7 @@ def run_audit(root: Path, *, branch: str | None = None, since_commit: str | None
         start, dates_from, note = _audit_range(repo, log, name, since_commit, since)
         fields = BlobFields(repo, store)
         positions = RememberedPositions(store if fields.fast else None)
-        with Verifier() as verifier:
+        with Verifier() as verifier, paused_gc():  # (a history's worth of objects, no cycles among them)
             auditor = Auditor(repo, root, config, name, mode=trust, verifier=verifier, fields=fields,
                               locator=Locator(root, positions))
             if note is not None:

@@ -19,9 +19,9 @@ authority's approval. Everything else in registry.yaml is taken as committed.
 """
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
+from registry import plainclass
 from registry.models.kinds import ApproverKind
 from registry.models.twins import field_names
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the audit reads registry.yaml as twins of these (registry.c
     from registry.models.config import Unit
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class GovernanceChange:
     """One part of registry.yaml that decides who approves, changed by a commit."""
 

@@ -13,11 +13,10 @@ and every pass asks the same questions of the same blobs. So, once, before it:
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from registry import gitio
+from registry import gitio, plainclass
 from registry.blobfields import BlobFields, project_fields
 from registry.loader import CONFIG_FILE
 
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 ParentKey = tuple[str, str]  # (parent commit, registry-relative path)
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class HistoryReading:
     """The answers the walk needs, by commit."""
 

@@ -10,11 +10,11 @@ Symbolic links and submodules themselves are reported (AUD006): their targets ar
 """
 from __future__ import annotations
 
-import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from registry import gitio
+from registry import gitio, plainclass
 from registry.blobfields import ProjectFields, canonical, project_fields
 from registry.layout import is_record_path
 from registry.loader import CONFIG_FILE, RECORD_FOLDERS
@@ -26,7 +26,7 @@ _REGISTRY_FOLDERS = (*RECORD_FOLDERS, "docs")
 _LINK_MODES = ("120000", "160000")
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class MilestoneChange:
     """One authority milestone of one project that a commit added, changed or removed."""
 
@@ -84,9 +84,12 @@ def changes_in(changes: Iterable[gitio.FileChange], prefix: str, record: Reader)
             _collect(after, path, record(path, change.new_blob))
     for project in sorted(set(before) | set(after)):
         old, new = before.get(project, []), after.get(project, [])
+        was_all, now_all = _by_milestone(old), _by_milestone(new)
+        if was_all == now_all:
+            continue  # (most commits change a project's other fields: nothing to compare one by one)
         path = _shown_path(new or old)
         for milestone in AUTHORITY_OF_MILESTONE:
-            was, now = _values(old, milestone), _values(new, milestone)
+            was, now = was_all.get(milestone, _NONE), now_all.get(milestone, _NONE)
             if was != now:
                 action = "added" if not was else "removed" if not now else "changed"
                 yield MilestoneChange(path, project, milestone, action, frozenset(now))
@@ -126,12 +129,22 @@ def value_in(found: tuple[str, dict[str, str]] | None, milestone: str) -> str | 
     return None if found is None else found[1].get(milestone, "")
 
 
-def _values(entries: list[tuple[str, dict[str, str]]], milestone: str) -> set[str]:
-    """The distinct values the blobs give ``milestone`` (absent: none)."""
-    return {m[milestone] for _, m in entries if milestone in m}
+_NONE: frozenset[str] = frozenset()
 
 
+def _by_milestone(entries: list[tuple[str, dict[str, str]]]) -> dict[str, set[str]]:
+    """Milestone → the distinct values the blobs give it (a milestone none of them has: absent)."""
+    out: dict[str, set[str]] = {}
+    for _, milestones in entries:
+        for milestone, value in milestones.items():
+            out.setdefault(milestone, set()).add(value)
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def at_project_path(path: str) -> bool:
+    """(Asked of every changed blob, again in every pass of the walk: a history names the same
+    few thousand paths over and over.)"""
     return path.startswith("projects/") and is_record_path(path)
 
 

@@ -6,8 +6,7 @@ does not list them; SARIF and the README do.
 """
 from __future__ import annotations
 
-import dataclasses
-
+from registry import plainclass
 from registry.findings import RuleInfo, Severity
 
 # Milestone → the authority role (registry.yaml ``authorities``) whose decision it records.
@@ -26,7 +25,7 @@ AUTHORITY_OF_MILESTONE: dict[str, str] = {
 ROLE_TITLES: dict[str, str] = {"data_authority": "数据主管部门", "finance": "财政部门", "crypto": "密码管理部门"}
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class AuditRule:
     """An audit finding kind: documented like a rule, but found in history, not records."""
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import hashlib
 import os
 import shutil
@@ -29,6 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
+from registry import plainclass
 from registry.findings import Message
 from registry.gitproc import REAL_OBJECTS
 
@@ -60,7 +60,7 @@ def _hex(text: str) -> bool:
     return len(digits) == 40 and all(c in "0123456789abcdefABCDEF" for c in digits)
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Signature:
     """What git says about one commit's signature."""
 

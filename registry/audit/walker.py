@@ -19,12 +19,11 @@ the audit (``since_commit``); committer dates going backwards are reported (AUD0
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from registry import gitio
+from registry import gitio, plainclass
 from registry.blobfields import BlobFields
 from registry.findings import Finding, Message
 from registry.layout import is_record_path
@@ -41,7 +40,7 @@ if TYPE_CHECKING:  # the audit reads registry.yaml as twins of it (registry.conf
 TRUST_MODES = ("signatures", "identities")
 
 
-@dataclasses.dataclass(frozen=True)
+@plainclass.dataclass(frozen=True)
 class Proof:
     """What a first-parent commit proves about who merged it."""
 

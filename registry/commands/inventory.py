@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 import io
 import sys
 import unicodedata
+from json.encoder import encode_basestring
 from typing import Any
 
-from registry import gitio
+from registry import gitio, plainclass
 from registry.commands.common import iso_date
 from registry.configfacts import config_facts
 from registry.errors import ConfigError
@@ -71,7 +71,7 @@ def _say_uncounted(paths: list[str], lang: str) -> None:
           f"注意：systems/ 下 {len(paths)} 个文件未通过校验，未计入（registry check 列出问题）：{listed}", file=sys.stderr)
 
 
-@dataclasses.dataclass
+@plainclass.dataclass
 class Inventory:
     """Active systems per unit: now (``counts``) or at every first-parent commit (``history``)."""
 
@@ -93,23 +93,35 @@ def render_text(inventory: Inventory, lang: str) -> str:
 
 
 def render_json(inventory: Inventory, lang: str) -> str:
-    payload: dict[str, Any]
     if inventory.history is not None:
-        points = inventory.history
-        names = inventory.unit_names
-        payload = {
-            "units": [{"unit": u, "name": names.get(u, "")} for u in units_of(points)],
-            "history": [
-                {"commit": p.commit, "date": p.date.isoformat(), "subject": p.subject,
-                 "counts": p.counts, "total": p.total}
-                for p in points
-            ],
-        }
-    else:
-        rows = _rows(inventory.counts or {}, inventory.unit_names)
-        payload = {"units": [{"unit": u, "name": name, "active": n} for u, name, n in rows],
-                   "total": sum(n for _, _, n in rows)}
+        return _history_json(inventory.history, inventory.unit_names) + "\n"
+    rows = _rows(inventory.counts or {}, inventory.unit_names)
+    payload = {"units": [{"unit": u, "name": name, "active": n} for u, name, n in rows],
+               "total": sum(n for _, _, n in rows)}
     return indented_json(payload) + "\n"
+
+
+def _history_json(points: list[InventoryPoint], names: dict[str, str]) -> str:
+    """:func:`indented_json` of ``{"units": [...], "history": [{"commit", "date", "subject",
+    "counts", "total"}, ...]}``, written point by point with each distinct ``counts`` written
+    once: a long history repeats the same counts commit after commit (a commit that changes no
+    system leaves them as they were), and writing them again was most of the command's time.
+    Every value is a single line of JSON, so a part written alone is indented by prefixing its
+    lines (tests compare with ``json.dumps(indent=2)``)."""
+    units = indented_json([{"unit": u, "name": names.get(u, "")} for u in units_of(points)])
+    written: dict[tuple[tuple[str, int], ...], str] = {}
+    items = []
+    for point in points:
+        key = tuple(point.counts.items())
+        counts = written.get(key)
+        if counts is None:
+            counts = written[key] = indented_json(point.counts).replace("\n", "\n" + " " * 6)
+        items.append(f'    {{\n      "commit": {encode_basestring(point.commit)},\n'
+                     f'      "date": {encode_basestring(point.date.isoformat())},\n'
+                     f'      "subject": {encode_basestring(point.subject)},\n'
+                     f'      "counts": {counts},\n      "total": {indented_json(point.total)}\n    }}')
+    history = "[\n" + ",\n".join(items) + "\n  ]" if items else "[]"
+    return '{\n  "units": ' + units.replace("\n", "\n  ") + ',\n  "history": ' + history + "\n}"
 
 
 def render_csv(inventory: Inventory, lang: str) -> str:

@@ -190,6 +190,14 @@ class Context:
         """Whether findings on ``path`` are reported (``check PATHS`` narrows this)."""
         return self.targets is None or path in self.targets
 
+    def narrowed(self, paths: Collection[str]) -> Context:
+        """This context reporting only on the records at ``paths`` (and on this context's own
+        targets): the same registry, configuration, date, documents and notices."""
+        targets = frozenset(paths) if self.targets is None else self.targets & frozenset(paths)
+        return Context(config=self.config, head=self.head, today=self.today, base=self.base, targets=targets,
+                       document_status=self.document_status, notices=self.notices,
+                       proposed_config=self.proposed_config)
+
     def notice(self, message: Message) -> None:
         if message not in self.notices:
             self.notices.append(message)
@@ -208,6 +216,12 @@ class Rule(Generic[P]):
     check: Callable[[Context, P], Iterable[Problem]]
     fails: str  # YAML example that breaks the rule
     passes: str  # YAML example that keeps it
+    # What the rule says about a record depends on that record alone (its own fields, the
+    # configuration, the parameters and the date): never on another record, a document file,
+    # the files that are not records, or a notice. Such a rule reports only on the records of
+    # ``ctx.systems``/``ctx.projects``, so two snapshots holding the same bytes at the same path
+    # get the same problems about it — ``registry diff`` runs it only on the records that differ.
+    local: bool = False
 
     @property
     def summary(self) -> str:
@@ -281,6 +295,7 @@ def rule(
     params: type[Any] = NoParams,
     fails: str = "",
     passes: str = "",
+    local: bool = False,
 ) -> Callable[[Callable[[Context, Any], Iterable[Problem]]], Rule[Any]]:
     """Declare and register a rule. Deadline rules default to warnings, others to errors.
 
@@ -288,7 +303,13 @@ def rule(
     cases (tests/examplekit.py): the YAML of one record — the fields that matter — that yields
     this rule's problem, and one that yields none. Comment lines are prose, except a few
     directives a reader understands too (``# 文件 <path>``, ``# <other path>: <fields>``,
-    ``# 基准版本：<fields>`` for change rules, ``# 今天 <date>`` …; see tests/examplekit.py)."""
+    ``# 基准版本：<fields>`` for change rules, ``# 今天 <date>`` …; see tests/examplekit.py).
+
+    ``local``: a record or deadline rule whose problems about a record depend on that record
+    alone (see :attr:`Rule.local`); tests/test_d24_local_rules.py holds every such rule to it."""
+
+    if local and kind not in (Kind.record, Kind.deadline):
+        raise ValueError(f"{id}: only a record or deadline rule can be local")
 
     def register(check: Callable[[Context, Any], Iterable[Problem]]) -> Rule[Any]:
         if id in RULES:
@@ -297,7 +318,7 @@ def rule(
         new = Rule(
             id=id, name=name, title=title, kind=kind, severity=severity or default,
             profile=profile, citations=tuple(cite), params=params, check=check,
-            fails=cleandoc(fails), passes=cleandoc(passes),
+            fails=cleandoc(fails), passes=cleandoc(passes), local=local,
         )
         RULES[id] = new
         return new

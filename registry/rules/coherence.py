@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from registry.models import Project, System
 
 
-@rule("REG006", name="status-coherence", title="系统状态与日期、依据一致", kind=Kind.record, profile="common",
+@rule("REG006", local=True, name="status-coherence", title="系统状态与日期、依据一致", kind=Kind.record, profile="common",
       fails="""
       status: retired
       retired_on: null          # 已停用必须写停用日期
@@ -54,7 +54,7 @@ def _missing(s: System, field: str, what: str) -> Problem:
                    f"system {s.id} is {s.status.value}: {field} is required")
 
 
-@rule("REG007", name="milestone-order", title="里程碑日期按阶段顺序且不晚于今天", kind=Kind.record, profile="common",
+@rule("REG007", local=True, name="milestone-order", title="里程碑日期按阶段顺序且不晚于今天", kind=Kind.record, profile="common",
       fails="""
       milestones:
         approved: {date: 2025-02-01, doc_no: 金大数据发〔2025〕3号}
@@ -124,7 +124,7 @@ def _future(ctx: Context, p: Project, dates: dict[Stage, dt.date]) -> Iterator[P
                           f"{stage.value} {when} is after today {ctx.today}: record milestones once they happen")
 
 
-@rule("REG008", name="budget-arithmetic", title="投资金额非负且资金来源合计等于概算", kind=Kind.record, profile="common",
+@rule("REG008", local=True, name="budget-arithmetic", title="投资金额非负且资金来源合计等于概算", kind=Kind.record, profile="common",
       fails="""
       budget:
         total_wan: 180
@@ -168,7 +168,7 @@ def reg008(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           f"security plus crypto ({spent:g}) exceed total_wan {b.total_wan:g}")
 
 
-@rule("REG009", name="not-classified", title="涉密项目不在本登记簿登记", kind=Kind.record, profile="common",
+@rule("REG009", local=True, name="not-classified", title="涉密项目不在本登记簿登记", kind=Kind.record, profile="common",
       cite=[PT5, JX2],
       fails="""
       classified: true

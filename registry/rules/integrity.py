@@ -75,7 +75,7 @@ def project_event_dates(p: Project) -> Iterator[tuple[str, str, dt.date]]:
         yield f"progress_reports[{i}]", "进度报告日期", day
 
 
-@rule("REG013", name="events-not-in-future", title="已发生事项的日期不晚于今天", kind=Kind.record, profile="common",
+@rule("REG013", local=True, name="events-not-in-future", title="已发生事项的日期不晚于今天", kind=Kind.record, profile="common",
       cite=[QX43, PT28, DLT30, DLT25, DSQ21, JX45],
       fails="""
       status: retired
@@ -114,7 +114,7 @@ def _implausible(record: System | Project, field: str, label: str, when: dt.date
                       f"{field} {when} is before 1990: the year is probably mistyped")
 
 
-@rule("REG014", name="document-numbers", title="批准文件文号真实、格式规范", kind=Kind.record, profile="common",
+@rule("REG014", local=True, name="document-numbers", title="批准文件文号真实、格式规范", kind=Kind.record, profile="common",
       cite=[QX43, PT28, DLT30, DSQ21, JX45], params=DocNoParams,
       fails="""
       new_system_approval: {doc_no: 无, date: 2025-03-01}

@@ -23,7 +23,7 @@ _BIDI = re.compile(f"[{BIDI}]")
 _INTERNAL = frozenset({"notes", "contacts"})
 
 
-@rule("REG012", name="invisible-characters", title="公开文本不含不可见字符和双向文本控制字符",
+@rule("REG012", local=True, name="invisible-characters", title="公开文本不含不可见字符和双向文本控制字符",
       kind=Kind.record, profile="common", severity=Severity.warning,
       fails="""
       id: czj-budget

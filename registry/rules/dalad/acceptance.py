@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 SELF_EVALUATION_OPENS_MONTHS = 12  # 第十七条 “12-24个月内”: the window opens 12 months after acceptance
 
 
-@rule("DLT17", name="evaluations", title="验收后自评价与建设期年度绩效评价", kind=Kind.deadline, profile=PROFILE.id,
+@rule("DLT17", local=True, name="evaluations", title="验收后自评价与建设期年度绩效评价", kind=Kind.deadline, profile=PROFILE.id,
       cite=[DLT17, DLT17], params=SelfEvaluationParams,
       fails="""
       milestones:
@@ -109,7 +109,7 @@ FINAL_ACCEPTANCE_DOCUMENTS = (
 )
 
 
-@rule("DLT21", name="final-acceptance-file", title="竣工验收申请材料齐全", kind=Kind.record, profile=PROFILE.id,
+@rule("DLT21", local=True, name="final-acceptance-file", title="竣工验收申请材料齐全", kind=Kind.record, profile=PROFILE.id,
       cite=[DLT21, DLT21],
       fails="""
       milestones:
@@ -146,7 +146,7 @@ def dlt21(ctx: Context, params: NoParams) -> Iterator[Problem]:
         yield from missing_documents(p, FINAL_ACCEPTANCE_DOCUMENTS, when="竣工验收时", when_en="at final acceptance")
 
 
-@rule("DLT21D", name="final-acceptance-within-half-year", title="建成后半年内竣工验收", kind=Kind.deadline,
+@rule("DLT21D", local=True, name="final-acceptance-within-half-year", title="建成后半年内竣工验收", kind=Kind.deadline,
       profile=PROFILE.id, cite=[DLT21], params=AcceptanceParams,
       fails="""
       milestones:
@@ -188,7 +188,7 @@ def dlt21d(ctx: Context, params: AcceptanceParams) -> Iterator[Problem]:
                           f"acceptance {preliminary.date} (due by {due}): if the application was made in time, say so in notes")
 
 
-@rule("DLT22", name="archive-acceptance", title="未经档案验收不得通过项目验收", kind=Kind.record, profile=PROFILE.id,
+@rule("DLT22", local=True, name="archive-acceptance", title="未经档案验收不得通过项目验收", kind=Kind.record, profile=PROFILE.id,
       cite=[DLT22],
       fails="""
       milestones:

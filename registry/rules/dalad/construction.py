@@ -19,7 +19,7 @@ from registry.rules.helpers import (
 )
 
 
-@rule("DLT13", name="trusted-products-and-security-review", title="安全可靠说明与验收安全材料", kind=Kind.record,
+@rule("DLT13", local=True, name="trusted-products-and-security-review", title="安全可靠说明与验收安全材料", kind=Kind.record,
       profile=PROFILE.id, cite=[DLT13],
       fails="""
       milestones:
@@ -52,7 +52,7 @@ def dlt13(ctx: Context, params: NoParams) -> Iterator[Problem]:
                                          when="竣工验收时", when_en="at final acceptance")
 
 
-@rule("DLT16", name="supervision-report", title="项目实行工程监理制", kind=Kind.record, profile=PROFILE.id,
+@rule("DLT16", local=True, name="supervision-report", title="项目实行工程监理制", kind=Kind.record, profile=PROFILE.id,
       cite=[DLT16],
       fails="""
       milestones:

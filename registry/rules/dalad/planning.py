@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from registry.models import Project
 
 
-@rule("DLT5", name="annual-plan-contents", title="年度项目计划内容齐全", kind=Kind.record, profile=PROFILE.id,
+@rule("DLT5", local=True, name="annual-plan-contents", title="年度项目计划内容齐全", kind=Kind.record, profile=PROFILE.id,
       cite=[DLT5],
       fails="""
       milestones: {planned: 2024-12-15}
@@ -60,7 +60,7 @@ def dlt5(ctx: Context, params: NoParams) -> Iterator[Problem]:
                                      when="纳入年度建设计划后", when_en="from planned")
 
 
-@rule("DLT8", name="no-start-before-approval", title="初步设计和概算获批前不得开工", kind=Kind.record,
+@rule("DLT8", local=True, name="no-start-before-approval", title="初步设计和概算获批前不得开工", kind=Kind.record,
       profile=PROFILE.id, cite=[DLT8],
       fails="""
       milestones:

@@ -31,7 +31,7 @@ _DESIGNED_NATURES = frozenset({Nature.new, Nature.upgrade, Nature.expansion, Nat
 _FS_PD = (DocumentKind.feasibility_study, DocumentKind.preliminary_design)
 
 
-@rule("DSQ10", name="feasibility-and-design", title="可行性研究报告和初步设计；200万元以下或紧急项目可合并编报",
+@rule("DSQ10", local=True, name="feasibility-and-design", title="可行性研究报告和初步设计；200万元以下或紧急项目可合并编报",
       kind=Kind.record, profile=PROFILE.id, cite=[DSQ10_K2_3], params=MergeLimitParams,
       fails="""
       nature: new
@@ -95,7 +95,7 @@ def _design_problem(p: Project, kind: DocumentKind, limit: float, *, mergeable: 
     )
 
 
-@rule("DSQ11", name="trusted-crypto-cost", title="立项须有安全可靠情况说明、密码应用方案，购买服务项目须有经济性比较",
+@rule("DSQ11", local=True, name="trusted-crypto-cost", title="立项须有安全可靠情况说明、密码应用方案，购买服务项目须有经济性比较",
       kind=Kind.record, profile=PROFILE.id, cite=[DSQ11_2_3],
       fails="""
       delivery: purchase
@@ -135,7 +135,7 @@ def dsq11(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
-@rule("DSQ12", name="assessed-before-approval", title="批复前须经第三方评估论证和密码应用合法性审核",
+@rule("DSQ12", local=True, name="assessed-before-approval", title="批复前须经第三方评估论证和密码应用合法性审核",
       kind=Kind.record, profile=PROFILE.id, cite=[DSQ12],
       fails="""
       milestones:

@@ -79,7 +79,7 @@ def dsq15(ctx: Context, params: NoParams) -> Iterator[Problem]:
     yield from adjustments(ctx, ADJUSTMENT)
 
 
-@rule("DSQ16", name="progress-reports", title="自批复至验收每3个月报送实施进展", kind=Kind.deadline,
+@rule("DSQ16", local=True, name="progress-reports", title="自批复至验收每3个月报送实施进展", kind=Kind.deadline,
       profile=PROFILE.id, cite=[DSQ16], params=ProgressParams,
       fails="""
       # 今天 2025-12-01
@@ -156,7 +156,7 @@ _ACCEPTANCE_DOCUMENTS = (
 )
 
 
-@rule("DSQ17", name="final-acceptance-window", title="初验合格稳定运行3至6个月后竣工验收，并附验收材料",
+@rule("DSQ17", local=True, name="final-acceptance-window", title="初验合格稳定运行3至6个月后竣工验收，并附验收材料",
       kind=Kind.record, profile=PROFILE.id, cite=[DSQ17], params=StableRunParams,
       fails="""
       milestones:
@@ -274,7 +274,7 @@ def _not_yet_in_use(s: System, p: Project) -> Iterator[Problem]:
     )
 
 
-@rule("DSQ19", name="self-evaluation", title="通过验收后12至24个月内开展自评价", kind=Kind.deadline,
+@rule("DSQ19", local=True, name="self-evaluation", title="通过验收后12至24个月内开展自评价", kind=Kind.deadline,
       profile=PROFILE.id, cite=[DSQ19], params=SelfEvaluationWindowParams,
       fails="""
       # 今天 2025-12-01

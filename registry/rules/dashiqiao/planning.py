@@ -81,7 +81,7 @@ def dsq5(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
-@rule("DSQ5W", name="migrate-to-gov-cloud", title="自建机房中运行的系统应逐步向政务云迁移", kind=Kind.record,
+@rule("DSQ5W", local=True, name="migrate-to-gov-cloud", title="自建机房中运行的系统应逐步向政务云迁移", kind=Kind.record,
       profile=PROFILE.id, cite=[DSQ5], severity=Severity.warning,
       fails="""
       status: operating
@@ -107,7 +107,7 @@ def dsq5w(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
-@rule("DSQ6", name="security-and-sharing-plans", title="评审时须有等保、密码应用和数据共享方案（五同步）",
+@rule("DSQ6", local=True, name="security-and-sharing-plans", title="评审时须有等保、密码应用和数据共享方案（五同步）",
       kind=Kind.record, profile=PROFILE.id, cite=[DSQ6_4_5],
       fails="""
       milestones:

@@ -26,7 +26,7 @@ from registry.rules.jinxiang.shared import GOVERNMENT_CLOUDS
 from registry.rules.precedence import out_of_order_projects
 
 
-@rule("JX22", name="budget-only-for-approved-projects", title="未立项（未入项目库）的项目不安排预算", kind=Kind.record,
+@rule("JX22", local=True, name="budget-only-for-approved-projects", title="未立项（未入项目库）的项目不安排预算", kind=Kind.record,
       profile=PROFILE.id, cite=[JX18, JX22],
       fails="""
       milestones:
@@ -57,7 +57,7 @@ def jx22(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           "first; check the dates")
 
 
-@rule("JX24", name="responsibility-letter", title="预算下达后签署项目建设主体责任书", kind=Kind.record,
+@rule("JX24", local=True, name="responsibility-letter", title="预算下达后签署项目建设主体责任书", kind=Kind.record,
       profile=PROFILE.id, cite=[JX24],
       fails="""
       milestones:

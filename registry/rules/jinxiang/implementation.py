@@ -67,7 +67,7 @@ def jx33(ctx: Context, params: NoParams) -> Iterator[Problem]:
     yield from adjustments(ctx, ADJUSTMENT)
 
 
-@rule("JX35", name="acceptance-extension", title="实施周期届满未验收须申请延期", kind=Kind.deadline, profile=PROFILE.id,
+@rule("JX35", local=True, name="acceptance-extension", title="实施周期届满未验收须申请延期", kind=Kind.deadline, profile=PROFILE.id,
       cite=[JX35, JX30],
       fails="""
       milestones:
@@ -99,7 +99,7 @@ def jx35(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           f"{due} without final acceptance: apply for acceptance or for an extension")
 
 
-@rule("JX36", name="yearly-self-evaluation", title="竣工验收后每年开展一次自评价", kind=Kind.deadline, profile=PROFILE.id,
+@rule("JX36", local=True, name="yearly-self-evaluation", title="竣工验收后每年开展一次自评价", kind=Kind.deadline, profile=PROFILE.id,
       cite=[JX36],
       fails="""
       milestones:

@@ -141,7 +141,7 @@ MAX_IMPLEMENTATION_MONTHS = 36  # 第三十条 “实施周期不应超过 3 年
 MIN_WARRANTY_MONTHS = 24  # 第三十条 “质保期一般不低于 2 年”
 
 
-@rule("JX30", name="contract-terms", title="合同约定知识产权、实施周期不超过 3 年、质保期不低于 2 年",
+@rule("JX30", local=True, name="contract-terms", title="合同约定知识产权、实施周期不超过 3 年、质保期不低于 2 年",
       kind=Kind.record, profile=PROFILE.id, cite=[JX30, JX30],
       fails="""
       milestones:

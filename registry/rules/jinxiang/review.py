@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from registry.models import Project, System
 
 
-@rule("JX6", name="technical-review-documents", title="技术评审提交建设方案和密码应用方案", kind=Kind.record,
+@rule("JX6", local=True, name="technical-review-documents", title="技术评审提交建设方案和密码应用方案", kind=Kind.record,
       profile=PROFILE.id, cite=[JX6], params=MajorProjectParams,
       fails="""
       budget: {total_wan: 600}        # 500 万元及以上的重大项目
@@ -85,7 +85,7 @@ def _has(p: Project, kind: DocumentKind) -> bool:
     return bool(p.documents.get(kind))
 
 
-@rule("JX7", name="trusted-products-statement", title="技术评审时说明产品安全可靠情况", kind=Kind.record,
+@rule("JX7", local=True, name="trusted-products-statement", title="技术评审时说明产品安全可靠情况", kind=Kind.record,
       profile=PROFILE.id, cite=[JX7],
       fails="""
       milestones: {reviewed: {date: 2025-01-10, ref: 金大数据评〔2025〕4号}}
@@ -106,7 +106,7 @@ def jx7(ctx: Context, params: NoParams) -> Iterator[Problem]:
                               when="技术评审时", when_en="from technical review")
 
 
-@rule("JX8", name="party-committee-decision", title="经本单位党委（党组）会议集体研究", kind=Kind.record,
+@rule("JX8", local=True, name="party-committee-decision", title="经本单位党委（党组）会议集体研究", kind=Kind.record,
       profile=PROFILE.id, cite=[JX8],
       fails="""
       milestones: {reviewed: {date: 2025-01-10, ref: 金大数据评〔2025〕4号}}
@@ -213,7 +213,7 @@ def jx10(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           f"add them to platforms in systems/{s.unit}/{s.id}.yaml")
 
 
-@rule("JX12", name="internet-plus-supervision", title="执法监管系统对接“互联网+监管”", kind=Kind.record,
+@rule("JX12", local=True, name="internet-plus-supervision", title="执法监管系统对接“互联网+监管”", kind=Kind.record,
       profile=PROFILE.id, cite=[JX12],
       fails="""
       enforcement: true
@@ -238,7 +238,7 @@ def jx12(ctx: Context, params: NoParams) -> Iterator[Problem]:
                           "connect it and add internet_plus_supervision to platforms")
 
 
-@rule("JX13", name="shared-into-big-data-platform", title="运行中系统共享数据并接入一体化大数据平台", kind=Kind.record,
+@rule("JX13", local=True, name="shared-into-big-data-platform", title="运行中系统共享数据并接入一体化大数据平台", kind=Kind.record,
       profile=PROFILE.id, cite=[JX13],
       fails="""
       status: operating

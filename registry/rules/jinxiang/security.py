@@ -17,7 +17,7 @@ from registry.rules.jinxiang.citations import (
 from registry.rules.jinxiang.params import SecurityShareParams
 
 
-@rule("JX37", name="security-budget-share", title="新建项目网络安全预算不低于总预算的 5%", kind=Kind.record,
+@rule("JX37", local=True, name="security-budget-share", title="新建项目网络安全预算不低于总预算的 5%", kind=Kind.record,
       profile=PROFILE.id, cite=[JX37], params=SecurityShareParams,
       fails="""
       nature: new

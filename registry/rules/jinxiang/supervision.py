@@ -20,7 +20,7 @@ BUILDING_STAGES = STAGE_ORDER[STAGE_ORDER.index(Stage.awarded):]
 DATED_BUILDING_STEPS = (Stage.awarded, Stage.contracted, Stage.started)
 
 
-@rule("JX44", name="no-building-without-approval", title="未经立项一律不准建设", kind=Kind.record, profile=PROFILE.id,
+@rule("JX44", local=True, name="no-building-without-approval", title="未经立项一律不准建设", kind=Kind.record, profile=PROFILE.id,
       cite=[JX44],
       fails="""
       milestones:

@@ -39,7 +39,7 @@ _REVIEW_STEPS = {
 }
 
 
-@rule("PT10", name="approval-reviews", title="审批制项目立项前须经专家评审、资金审核和密码应用审核", kind=Kind.record,
+@rule("PT10", local=True, name="approval-reviews", title="审批制项目立项前须经专家评审、资金审核和密码应用审核", kind=Kind.record,
       profile=PROFILE.id, cite=[PT10_2_4, PT11_2_4],
       fails="""
       track: approval
@@ -101,7 +101,7 @@ def _review_before(p: Project, stage: Stage, approved: dt.date | None) -> Iterat
 _FILING_ANY_AMOUNT = frozenset({Nature.om, Nature.third_party})
 
 
-@rule("PT12", name="filing-track-scope", title="备案制仅限运维、第三方服务和采购限额以下项目", kind=Kind.record,
+@rule("PT12", local=True, name="filing-track-scope", title="备案制仅限运维、第三方服务和采购限额以下项目", kind=Kind.record,
       profile=PROFILE.id, cite=[PT12], params=FilingParams,
       fails="""
       track: filing
@@ -138,7 +138,7 @@ def pt12(ctx: Context, params: FilingParams) -> Iterator[Problem]:
             )
 
 
-@rule("PT14", name="approval-deadline", title="下年度项目须于本年度9月底前完成立项", kind=Kind.record,
+@rule("PT14", local=True, name="approval-deadline", title="下年度项目须于本年度9月底前完成立项", kind=Kind.record,
       profile=PROFILE.id, cite=[PT14], params=ApprovalDeadlineParams,
       fails="""
       # 今天 2026-03-01

@@ -80,7 +80,7 @@ def pt21(ctx: Context, params: SelfAdjustParams) -> Iterator[Problem]:
     yield from adjustments(ctx, ADJUSTMENT, params.self_adjust_share)
 
 
-@rule("PT22", name="conformity-review", title="审批制专业类项目验收前须经符合性审查", kind=Kind.record,
+@rule("PT22", local=True, name="conformity-review", title="审批制专业类项目验收前须经符合性审查", kind=Kind.record,
       profile=PROFILE.id, cite=[PT22],
       fails="""
       scope: professional
@@ -126,7 +126,7 @@ def pt22(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
-@rule("PT23", name="archive-before-acceptance", title="通过验收前须完成档案验收", kind=Kind.record,
+@rule("PT23", local=True, name="archive-before-acceptance", title="通过验收前须完成档案验收", kind=Kind.record,
       profile=PROFILE.id, cite=[PT23],
       fails="""
       milestones:
@@ -163,7 +163,7 @@ def pt23(ctx: Context, params: NoParams) -> Iterator[Problem]:
             )
 
 
-@rule("PT24", name="self-evaluation", title="通过验收后12个月内完成应用效果自评价", kind=Kind.deadline,
+@rule("PT24", local=True, name="self-evaluation", title="通过验收后12个月内完成应用效果自评价", kind=Kind.deadline,
       profile=PROFILE.id, cite=[PT24], params=SelfEvaluationParams,
       fails="""
       # 今天 2025-12-01

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from registry.models import Project, System
 
 
-@rule("PT6", name="plan-and-catalogue", title="立项须有政务信息化规划和政务数据资源目录", kind=Kind.record,
+@rule("PT6", local=True, name="plan-and-catalogue", title="立项须有政务信息化规划和政务数据资源目录", kind=Kind.record,
       profile=PROFILE.id, cite=[PT6],
       fails="""
       milestones:

@@ -116,7 +116,7 @@ def _forbidden_hardware(
                 )
 
 
-@rule("QX15.1", name="no-own-infrastructure", title="不新增机房、服务器等硬件设施", kind=Kind.record,
+@rule("QX15.1", local=True, name="no-own-infrastructure", title="不新增机房、服务器等硬件设施", kind=Kind.record,
       profile=PROFILE.id, cite=[QX15_1],
       fails="""
       milestones: {planned: 2024-12-15}
@@ -138,7 +138,7 @@ def qx15_1(ctx: Context, params: NoParams) -> Iterator[Problem]:
                                    "use the county cloud centre's computing, storage and network")
 
 
-@rule("QX15.2", name="no-own-lines", title="不租用互联网出口、专线，不单建终端安全", kind=Kind.record,
+@rule("QX15.2", local=True, name="no-own-lines", title="不租用互联网出口、专线，不单建终端安全", kind=Kind.record,
       profile=PROFILE.id, cite=[QX15_2],
       fails="""
       milestones: {planned: 2024-12-15}

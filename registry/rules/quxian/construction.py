@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 SERVICE_NATURES = frozenset({Nature.om, Nature.operation_service, Nature.third_party})
 
 
-@rule("QX34", name="who-builds", title="30万元以下或上级资金项目由申报单位建设，其余由县大数据中心统建",
+@rule("QX34", local=True, name="who-builds", title="30万元以下或上级资金项目由申报单位建设，其余由县大数据中心统建",
       kind=Kind.record, profile=PROFILE.id, cite=[QX34], params=SelfBuildParams,
       fails="""
       builder: unit
@@ -85,7 +85,7 @@ def _expected_builder(p: Project, limit: float) -> tuple[Builder, str, str]:
             f"total {total:g} > {limit:g} without superior funding")
 
 
-@rule("QX36", name="build-period", title="建设周期原则上不超过1年", kind=Kind.record,
+@rule("QX36", local=True, name="build-period", title="建设周期原则上不超过1年", kind=Kind.record,
       profile=PROFILE.id, cite=[QX36], params=BuildPeriodParams,
       fails="""
       milestones:
@@ -125,7 +125,7 @@ def qx36(ctx: Context, params: BuildPeriodParams) -> Iterator[Problem]:
             )
 
 
-@rule("QX36D", name="build-period-overdue", title="合同签订满1年仍未竣工验收", kind=Kind.deadline,
+@rule("QX36D", local=True, name="build-period-overdue", title="合同签订满1年仍未竣工验收", kind=Kind.deadline,
       profile=PROFILE.id, cite=[QX36], params=BuildPeriodParams,
       fails="""
       # 今天 2025-12-01
@@ -206,7 +206,7 @@ def qx37(ctx: Context, params: NoParams) -> Iterator[Problem]:
     yield from adjustments(ctx, ADJUSTMENT)
 
 
-@rule("QX38", name="trial-run", title="验收前试运行不少于1个月", kind=Kind.record,
+@rule("QX38", local=True, name="trial-run", title="验收前试运行不少于1个月", kind=Kind.record,
       profile=PROFILE.id, cite=[QX38], params=TrialParams,
       fails="""
       milestones:

@@ -37,7 +37,7 @@ def blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-@rule("QX6", name="declared-before-deadline", title="列入预算的项目须在上年10月底前申报", kind=Kind.record,
+@rule("QX6", local=True, name="declared-before-deadline", title="列入预算的项目须在上年10月底前申报", kind=Kind.record,
       profile=PROFILE.id, cite=[QX6], params=DeclarationParams,
       fails="""
       # 今天 2026-03-01
@@ -91,7 +91,7 @@ QX7_DOCUMENTS = (
 )
 
 
-@rule("QX7", name="declaration-complete", title="纳入年度计划的项目申报材料齐全", kind=Kind.record,
+@rule("QX7", local=True, name="declaration-complete", title="纳入年度计划的项目申报材料齐全", kind=Kind.record,
       profile=PROFILE.id, cite=[QX7_1, QX7_2_4],
       fails="""
       milestones:
@@ -159,7 +159,7 @@ def _declaration_fields(p: Project) -> Iterator[Problem]:
         )
 
 
-@rule("QX8", name="feasibility-and-design", title="建设项目编报可研和初步设计", kind=Kind.record,
+@rule("QX8", local=True, name="feasibility-and-design", title="建设项目编报可研和初步设计", kind=Kind.record,
       profile=PROFILE.id, cite=[QX8],
       fails="""
       nature: new
@@ -216,7 +216,7 @@ def _design_missing(p: Project, kind: DocumentKind, *, may_merge: bool) -> Probl
     return problem(p, f"documents.{kind.value}", zh, en)
 
 
-@rule("QX9", name="purchase-justified", title="购买服务项目有需求方案且比自建经济", kind=Kind.record,
+@rule("QX9", local=True, name="purchase-justified", title="购买服务项目有需求方案且比自建经济", kind=Kind.record,
       profile=PROFILE.id, cite=[QX9, QX9_2],
       fails="""
       delivery: purchase

@@ -13,7 +13,7 @@ from registry.rules.quxian.citations import (
 )
 
 
-@rule("QX27", name="price-inquiry", title="立项后进行概算询价公示", kind=Kind.record,
+@rule("QX27", local=True, name="price-inquiry", title="立项后进行概算询价公示", kind=Kind.record,
       profile=PROFILE.id, cite=[QX27],
       fails="""
       milestones:

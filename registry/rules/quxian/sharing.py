@@ -27,7 +27,7 @@ def exempt(s: System) -> bool:
     return s.data.sharing_exemption is not None
 
 
-@rule("QX16", name="operating-shared", title="运行中的系统共享数据并接入智慧城市数字综合平台", kind=Kind.record,
+@rule("QX16", local=True, name="operating-shared", title="运行中的系统共享数据并接入智慧城市数字综合平台", kind=Kind.record,
       profile=PROFILE.id, cite=[QX16, QX17],
       fails="""
       status: operating
