@@ -168,6 +168,13 @@ def _state_of_valid(data: dict[str, Any]) -> SystemState:
 
 @functools.cache
 def _active_values() -> frozenset[str]:
+    """The statuses of a system in use: recorded in the shapes (made from the same registry/enums.py
+    they are in force for: no enumeration classes to build), else from the enumeration itself."""
+    from registry.shapes import shapes
+
+    found = shapes()
+    if found is not None and isinstance(found.get("active_statuses"), list):
+        return frozenset(found["active_statuses"])
     from registry.enums import ACTIVE_STATUSES
 
     return frozenset(status.value for status in ACTIVE_STATUSES)

@@ -51,7 +51,7 @@ CONFIG_CHECKS = ("registry.loader:config_from", "registry.loader:config_referenc
 KNOWN_CONFIG_CHECKS = {
     "registry.engine:_disabled": "bf511f2f", "registry.engine:_parameters": "10267d6f",
     "registry.engine:select_rules": "38e4d6bd", "registry.loader:calendar_errors": "caa75a45",
-    "registry.loader:config_from": "1b1181b8",
+    "registry.loader:config_from": "3a5690be",
     "registry.loader:config_reference_errors": "a47b361d", "registry.loader:hidden_text_errors": "174ad0eb",
 }
 
@@ -198,6 +198,7 @@ def generate() -> dict[str, Any]:
     for where in CONFIG_CHECKS:
         module, _, attr = where.partition(":")
         checks[where] = source_digest(getattr(importlib.import_module(module), attr))
+    from registry.enums import ACTIVE_STATUSES
     from registry.models import RegistryConfig
     from registry.pluginsources import plug_in_profiles
     from registry.rules.profiles import SELECTABLE
@@ -210,7 +211,7 @@ def generate() -> dict[str, Any]:
              for record in (System, Project) for cls in plan_classes(record)}
     return {"format": FORMAT, "sources": source_fingerprint(), "models": models, "defs": reducer.defs,
             "config_checks": checks, "plans": dict(sorted(plans.items())), "orders": field_orders(reducer.defs),
-            "profiles": sorted(SELECTABLE),
+            "profiles": sorted(SELECTABLE), "active_statuses": sorted(status.value for status in ACTIVE_STATUSES),
             "defaults": {"RegistryConfig.base_branch": RegistryConfig.model_fields["base_branch"].default}}
 
 

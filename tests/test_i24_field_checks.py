@@ -203,3 +203,25 @@ def test_shapes_read_afresh_make_the_checks_afresh(monkeypatch: pytest.MonkeyPat
         shapes.shapes.cache_clear()
     again = field_checks("System")
     assert again is not None and again is not before and again.surely_valid(*found)
+
+
+def test_the_statuses_in_use_are_the_enumerations(tmp_path: Path) -> None:
+    """shapes.json records the statuses of a system in use (made from registry/enums.py, in force
+    only while it matches it), so a cold inventory --history builds no enumeration class."""
+    import subprocess
+
+    from registry.blobfields import _active_values
+    from registry.enums import ACTIVE_STATUSES
+
+    assert _active_values() == {status.value for status in ACTIVE_STATUSES}
+    repo = GitRepo.init(tmp_path / "registry")
+    repo.write("registry.yaml", REGISTRY)
+    repo.write("systems/czj/czj-a.yaml", BASE_TEXT)
+    repo.commit("登记", as_=ADMIN)
+    repo.write("systems/czj/czj-a.yaml", BASE_TEXT.replace("status: operating", "status: retired"))
+    repo.commit("停用", as_=ADMIN)
+    script = ("import sys; from registry.cli import main; "
+              f"code = main(['--root', {str(repo.path)!r}, 'inventory', '--history', '--format', 'json']); "
+              "print(code, 'registry.enums' in sys.modules, 'dataclasses' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0 False False"
