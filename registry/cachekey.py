@@ -42,14 +42,14 @@ def fingerprint() -> str:
     for declaration, found in plug_in_profiles():
         places += [(declaration, place) for place in found] or [(declaration, "")]
     sources = [(declaration, place, _source_files(place) if os.path.isdir(place) else
-                [(os.path.basename(place), place)] if place else []) for declaration, place in places]
+                [(os.path.basename(place), place, None)] if place else []) for declaration, place in places]
     state = hashlib.sha256(head.encode())
     newest = 0
     for declaration, place, files in sources:
         state.update(declaration + b"\0" + place.encode("utf-8", "surrogateescape") + b"\0")
-        for relative, path in files:
+        for relative, path, listed in files:
             try:
-                info = os.stat(path)
+                info = listed or os.stat(path)
             except OSError:
                 state.update(b"-\0")
                 continue
@@ -63,7 +63,7 @@ def fingerprint() -> str:
     digest = hashlib.sha256(head.encode())
     for declaration, _place, files in sources:
         digest.update(declaration + b"\0" if declaration else b"")
-        for relative, path in files:
+        for relative, path, _listed in files:
             digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
             with contextlib.suppress(OSError), open(path, "rb") as source:
                 digest.update(hashlib.sha256(source.read()).digest())
@@ -101,19 +101,38 @@ def _remember_fingerprint(remembered: dict[str, str], state: str, result: str) -
         write_atomically(user_cache() / _FINGERPRINTS, mac + b"\n" + text, mode=0o600)
 
 
-def _source_files(package: str) -> list[tuple[str, str]]:
-    """(path relative to ``package`` with ``/``, full path) of every file of the package but
-    bytecode, sorted (``os.walk``: every run computes the fingerprint, and pathlib's objects
-    cost more than reading the 200 files)."""
-    found = []
-    for folder, folders, names in os.walk(package):
-        folders[:] = [name for name in folders if name != "__pycache__"]
-        prefix = os.path.relpath(folder, package).replace(os.sep, "/")
-        for name in names:
-            path = os.path.join(folder, name)
-            if not name.endswith(".pyc") and os.path.isfile(path):
-                found.append((name if prefix == "." else f"{prefix}/{name}", path))
-    return sorted(found)
+def _source_files(package: str) -> list[tuple[str, str, os.stat_result | None]]:
+    """(path relative to ``package`` with ``/``, full path, ``os.stat`` of it) of every file of
+    the package but bytecode, sorted. Walked with ``os.scandir`` (every run computes the
+    fingerprint: pathlib's objects cost more than reading the 200 files), each file stat'ed
+    once — links followed, as ``os.path.isfile`` and ``os.stat`` do; a folder reached through a
+    link is not walked, as ``os.walk`` does not; None where the stat failed meanwhile."""
+    found: list[tuple[str, str, os.stat_result | None]] = []
+    pending = [(package, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            try:
+                if entry.is_dir():
+                    if entry.name != "__pycache__" and not entry.is_symlink():
+                        pending.append((entry.path, relative + "/"))
+                elif entry.is_file() and not entry.name.endswith(".pyc"):
+                    found.append((relative, entry.path, _stat_of(entry)))
+            except OSError:
+                continue
+    return sorted(found, key=lambda file: file[0])
+
+
+def _stat_of(entry: os.DirEntry[str]) -> os.stat_result | None:
+    try:
+        return entry.stat()
+    except OSError:
+        return None
 
 
 def _version(distribution: str) -> str:
@@ -123,16 +142,27 @@ def _version(distribution: str) -> str:
     through it only for another kind of installation."""
     wanted = _normalised(distribution)
     for folder in sys.path:
-        for name in _listing(folder or "."):
-            project, _, version = name.removesuffix(".dist-info").partition("-")
-            if name.endswith(".dist-info") and version and _normalised(project) == wanted:
-                return version
+        found = _versions_in(folder or ".").get(wanted)
+        if found is not None:
+            return found
     from importlib import metadata
 
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "-"
+
+
+@functools.cache
+def _versions_in(folder: str) -> dict[str, str]:
+    """The first version of each distribution in ``folder`` (as listed once per run), by its
+    normalised name: a fingerprint asks about five distributions, each in every folder."""
+    versions: dict[str, str] = {}
+    for name in _listing(folder):
+        project, _, version = name.removesuffix(".dist-info").partition("-")
+        if name.endswith(".dist-info") and version:
+            versions.setdefault(_normalised(project), version)
+    return versions
 
 
 def _normalised(name: str) -> str:

@@ -1,7 +1,6 @@
 """A snapshot: every valid record of one revision (working tree or base), with look-ups."""
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import cached_property
 from itertools import compress, repeat
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Union
 from registry import plainclass
 from registry.findings import Unreadable as Unreadable
 from registry.gcpause import paused_gc
+from registry.lookups import Creators, Rows
 from registry.models.kinds import ProjectKind, SystemKind
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class Columns:
     """Every file of a snapshot in file order, one list per field (a row per file). A file
     that is not a valid record has kind 0 and no fields. Columns rather than an object per
     record: a large registry's snapshot is built from (and cached as) a few lists, and its
-    look-ups are list scans in C while they are few (see :class:`_Rows`)."""
+    look-ups are list scans in C while they are few (see :class:`registry.lookups.Rows`)."""
 
     paths: list[str] = plainclass.field(default_factory=list)
     kinds: list[int] = plainclass.field(default_factory=list)
@@ -116,60 +116,6 @@ class Columns:
     def all(self) -> tuple[list[Any], ...]:
         """Every column, ``paths`` first."""
         return (self.paths, *self._fielded())
-
-
-class _Rows:
-    """The rows whose ``column`` holds a value: a scan of the column in C while the run asks
-    little (a check of three files asks a handful of times), a dict built once it asks more
-    (a check of the whole registry asks about every record)."""
-
-    SCANS = 8
-
-    def __init__(self, column: list[Any]) -> None:
-        self._column = column
-        self._scans = 0
-        self._index: dict[Any, list[int]] | None = None
-
-    def _scanning(self) -> bool:
-        if self._index is None and self._scans < self.SCANS:
-            self._scans += 1
-            return True
-        if self._index is None:
-            index: defaultdict[Any, list[int]] = defaultdict(list)
-            for row, found in enumerate(self._column):
-                if found is not None:
-                    index[found].append(row)
-            self._index = index
-        return False
-
-    def of(self, value: Any) -> list[int]:
-        if value is None:
-            return []
-        if self._scanning():
-            column = self._column
-            return list(compress(range(len(column)), map(eq, column, repeat(value)))) if value in column else []
-        assert self._index is not None
-        return self._index.get(value, [])
-
-    def first(self, value: Any) -> int | None:
-        if value is None:
-            return None
-        if self._scanning():
-            try:
-                return self._column.index(value)
-            except ValueError:
-                return None
-        assert self._index is not None
-        found = self._index.get(value)
-        return found[0] if found else None
-
-    def count(self, value: Any) -> int:
-        if value is None:
-            return 0
-        if self._scanning():
-            return self._column.count(value)
-        assert self._index is not None
-        return len(self._index.get(value, ()))
 
 
 class Snapshot:
@@ -210,10 +156,11 @@ class Snapshot:
         self.invalid = invalid
         self._paths: dict[int, str] = {id(u): u.path for u in invalid}
         self._paths.update((id(record), columns.paths[row]) for row, record in values.items())
-        self._by_system_id = _Rows(columns.system_ids)
-        self._by_project_id = _Rows(columns.project_ids)
-        self._by_system_unit = _Rows(columns.system_units)
-        self._by_project_unit = _Rows(columns.project_units)
+        self._by_system_id = Rows(columns.system_ids)
+        self._by_project_id = Rows(columns.project_ids)
+        self._by_system_unit = Rows(columns.system_units)
+        self._by_project_unit = Rows(columns.project_units)
+        self._creators = Creators(columns.creates)
         # filled per unit on first look-up, so that one unit loads only its own records
         self._systems_by_unit: dict[str, list[System]] = {}
         self._projects_by_unit: dict[str, list[Project]] = {}
@@ -267,14 +214,22 @@ class Snapshot:
     def systems_at(self, paths: Collection[str]) -> list[System]:
         """The systems whose file path is one of ``paths``, in file order; only those are loaded
         (:meth:`systems_where` with the test made in C: a run on three files asks 20,000 rows)."""
-        return self._records(self._rows_at(self._system_rows, paths))
+        return self._records(self._rows_at(SYSTEM, paths))
 
     def projects_at(self, paths: Collection[str]) -> list[Project]:
         """The projects whose file path is one of ``paths`` (see :meth:`systems_at`)."""
-        return self._records(self._rows_at(self._project_rows, paths))
+        return self._records(self._rows_at(PROJECT, paths))
 
-    def _rows_at(self, rows: list[int], paths: Collection[str]) -> Iterator[int]:
-        return compress(rows, map(paths.__contains__, map(self._columns.paths.__getitem__, rows)))
+    def _rows_at(self, kind: int, paths: Collection[str]) -> list[int]:
+        """The rows of ``kind`` whose path is one of ``paths``, in file order, found in C with no
+        list of every system's or project's rows: a few paths each by a scan for it (string
+        comparisons, which mostly stop at the length), many by one pass of set look-ups."""
+        all_paths, kinds = self._columns.paths, self._columns.kinds
+        if len(paths) <= _FEW_PATHS:
+            rows: Iterable[int] = sorted({row for path in paths for row in _rows_of(all_paths, path)})
+        else:
+            rows = compress(range(len(all_paths)), map(paths.__contains__, all_paths))
+        return [row for row in rows if kinds[row] == kind]
 
     def path_of(self, record: Record | Unreadable) -> str:
         return self._paths[id(record)]
@@ -311,16 +266,7 @@ class Snapshot:
 
     def projects_creating(self, system_id: str) -> list[Project]:
         """The projects that list ``system_id`` in ``systems.creates``, in file order."""
-        return self._records(self._creators.get(system_id, ()))
-
-    @cached_property
-    def _creators(self) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = defaultdict(list)
-        creates = self._columns.creates
-        for row in compress(range(len(creates)), creates):  # rows with a non-empty tuple
-            for system_id in creates[row]:
-                index[system_id].append(row)
-        return dict(index)
+        return self._records(self._creators.of(system_id))
 
     def systems_approved_by(self, wanted: Callable[[str], bool]) -> list[System]:
         """The systems whose ``new_system_approval.doc_no`` (as written) ``wanted`` accepts, in
@@ -341,7 +287,22 @@ class Snapshot:
 
     @property
     def records(self) -> int:
-        return len(self._system_rows) + len(self._project_rows)
+        kinds = self._columns.kinds
+        return len(kinds) - kinds.count(0)  # (kind 0: a file that is not a valid record)
+
+
+_FEW_PATHS = 32  # a check of at most this many paths finds each by a scan (see Snapshot._rows_at)
+
+
+def _rows_of(paths: list[str], path: str) -> Iterator[int]:
+    """Every row of ``paths`` that holds ``path`` (a snapshot's paths are its files': one)."""
+    row = -1
+    while True:
+        try:
+            row = paths.index(path, row + 1)
+        except ValueError:
+            return
+        yield row
 
 
 def _fields(value: Record | Deferred | None) -> tuple[Any, ...]:

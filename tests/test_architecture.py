@@ -27,8 +27,8 @@ IO_MODULES = frozenset({
 # findings it yields, and the calendars it counts with; profile discovery asks where installed
 # plug-in profiles lie (registry.pluginsources: the installation, never the registry's files).
 RULES_MAY_IMPORT = ("registry.rules", "registry.models", "registry.enums", "registry.findings", "registry.dates",
-                    "registry.workdays", "registry.snapshot", "registry.configdiff", "registry.gcpause",
-                    "registry.hiddentext", "registry.pluginsources", "registry.plainclass",
+                    "registry.workdays", "registry.snapshot", "registry.lookups", "registry.configdiff",
+                    "registry.gcpause", "registry.hiddentext", "registry.pluginsources", "registry.plainclass",
                     "registry.modulelisting")
 # Modules of the git side: only they may import gitpython.
 GIT_SIDE = ("registry.gitproc", "registry.gitio", "registry.gittree", "registry.target", "registry.blobfields",

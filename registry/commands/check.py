@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from registry import plainclass
 from registry.cache import columns_of
-from registry.commands.common import iso_date, missing_paths, named_paths, relative_paths
+from registry.commands.common import iso_date, missing_paths, named_paths, outside_paths, relative_paths
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Report
 from registry.gcpause import paused_gc
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         inputs = None
         missing_paths(args.paths)
+        _say_outside(args.root, args.paths, args.lang)
     # a folder named stands for the files below it: the index's under --staged
     listed = columns_of(inputs.files)[0] if inputs is not None else None
     paths = named_paths(args.root, args.paths, listed) if args.paths else None
@@ -70,6 +71,19 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `registry check | head`: the reader left, the verdict stands (never a pass)
         quiet_stdout()
     return code
+
+
+def _say_outside(root: Path, paths: list[str], lang: str) -> None:
+    """Say on standard error which named paths lie outside the registry and so are not checked
+    (a plain check only: a mistyped root must not look like a clean file; the commit hook
+    passes every staged file of the repository, which in a monorepo holds files outside the
+    registry, and stays quiet about them). The exit status is the checked files' own."""
+    if sys.stderr is None:  # (started with standard error closed: print would write to stdout)
+        return
+    top = root.resolve()
+    for raw in outside_paths(root, paths):
+        print(f"note: {raw} is outside the registry ({top}), not checked" if lang == "en"
+              else f"注意：{raw} 不在登记簿（{top}）内，未检查", file=sys.stderr)
 
 
 def quiet_stdout() -> None:

@@ -36,6 +36,19 @@ def relative_paths(root: Path, paths: list[str]) -> list[str]:
     return out
 
 
+def outside_paths(root: Path, paths: list[str]) -> list[str]:
+    """The command-line paths that lie outside the registry: neither in it nor a folder that
+    holds it (which stands for the whole registry, see :func:`named_paths`). Nothing of theirs
+    is checked or reported."""
+    top = root.resolve()
+    outside = []
+    for raw in paths:
+        absolute = Path(os.path.abspath(raw))
+        if _inside(top, absolute) is None and not (os.path.isdir(absolute) and absolute in top.parents):
+            outside.append(raw)
+    return outside
+
+
 def named_paths(root: Path, paths: list[str], listed: Sequence[str] | None = None) -> list[str]:
     """The registry-root paths findings are reported for when ``paths`` are named: a file
     stands for itself, a folder for every path below it (findings carry file paths, so

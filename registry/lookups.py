@@ -1,0 +1,105 @@
+"""The snapshot's look-ups by value over its columns (:class:`registry.snapshot.Columns`),
+answered without an object per record.
+
+A check of three files asks about a handful of values, each several times (REG004, DLT24, JX28
+… ask about the same few systems): each answer is kept, and a column is scanned in C once per
+value. A check of the whole registry asks about every record: once more than ``SCANS`` values
+were asked about, an index of the whole column is built and answers the rest. A column does
+not change once a snapshot holds it, so a kept answer stays true.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import compress, repeat
+from operator import eq
+from typing import Any
+
+class Rows:
+    """The rows whose ``column`` holds a value (see the module)."""
+
+    SCANS = 8
+
+    def __init__(self, column: list[Any]) -> None:
+        self._column = column
+        self._answers: dict[tuple[str, Any], Any] = {}  # (question, value) -> answer, while scanning
+        self._index: dict[Any, list[int]] | None = None
+
+    def _scanning(self) -> bool:
+        if self._index is None and len(self._answers) < self.SCANS:
+            return True
+        if self._index is None:
+            index: defaultdict[Any, list[int]] = defaultdict(list)
+            for row, found in enumerate(self._column):
+                if found is not None:
+                    index[found].append(row)
+            self._index = index
+            self._answers.clear()
+        return False
+
+    def of(self, value: Any) -> list[int]:
+        if value is None:
+            return []
+        if ("of", value) in self._answers:
+            return list(self._answers["of", value])
+        if self._scanning():
+            column = self._column
+            found = list(compress(range(len(column)), map(eq, column, repeat(value)))) if value in column else []
+            self._answers["of", value] = found
+            return list(found)
+        assert self._index is not None
+        return list(self._index.get(value, ()))  # (the caller's own list, as a scan gives)
+
+    def first(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        if ("first", value) in self._answers:
+            answer: int | None = self._answers["first", value]
+            return answer
+        if self._scanning():
+            try:
+                answer = self._column.index(value)
+            except ValueError:
+                answer = None
+            self._answers["first", value] = answer
+            return answer
+        assert self._index is not None
+        found = self._index.get(value)
+        return found[0] if found else None
+
+    def count(self, value: Any) -> int:
+        if value is None:
+            return 0
+        if ("count", value) in self._answers:
+            counted: int = self._answers["count", value]
+            return counted
+        if self._scanning():
+            counted = self._answers["count", value] = self._column.count(value)
+            return counted
+        assert self._index is not None
+        return len(self._index.get(value, ()))
+
+
+class Creators:
+    """The rows whose ``creates`` (a tuple per row, mostly empty) names a system id: the
+    non-empty rows scanned while few ids are asked about, an index of every id after that."""
+
+    def __init__(self, creates: list[tuple[str, ...]]) -> None:
+        self._creates = creates
+        self._answers: dict[str, list[int]] = {}
+        self._index: dict[str, list[int]] | None = None
+
+    def of(self, system_id: str) -> list[int]:
+        if self._index is None and system_id not in self._answers and len(self._answers) >= Rows.SCANS:
+            index: defaultdict[str, list[int]] = defaultdict(list)
+            creates = self._creates
+            for row in compress(range(len(creates)), creates):  # rows with a non-empty tuple
+                for created in creates[row]:
+                    index[created].append(row)
+            self._index = dict(index)
+        if self._index is not None:
+            return list(self._index.get(system_id, ()))
+        if system_id not in self._answers:
+            creates = self._creates
+            rows = compress(range(len(creates)), creates)  # rows with a non-empty tuple
+            self._answers[system_id] = [row for row in rows if system_id in creates[row]]
+        return list(self._answers[system_id])
