@@ -83,3 +83,28 @@ def test_with_standard_error_closed_the_note_never_reaches_the_report(
                           text=True, check=False, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode in (0, 1)
     assert json.loads(done.stdout)["summary"]["records"] > 0
+
+
+def test_a_file_named_through_a_link_to_the_registry_is_checked(
+        repository: tuple[Path, Path, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--root /data/reg`` where /data/reg is a link (or a shell that entered the registry
+    through one): a file named through the link is the registry's, not "outside", and a
+    broken one fails — it used to pass as 0 errors with nothing checked."""
+    root, _stray, edited = repository
+    link = tmp_path / "link-to-registry"
+    link.symlink_to(root, target_is_directory=True)
+    broken = root / Path(edited[0]).parent / "zz-broken.yaml"
+    broken.write_text("id: zz-broken\n", encoding="utf-8")
+    expected_code, expected, _ = _check(capsys, "--no-cache", str(broken))
+    assert expected_code == 1 and expected["findings"]
+    monkeypatch.chdir(tmp_path)
+    code = main(["--root", str(link), "check", "--format", "json", "--today", TODAY, "--no-cache",
+                 str(link / broken.relative_to(root)), str(link / "systems")])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert err == ""
+    assert code == 1
+    paths = {f["path"] for f in report["findings"]}
+    assert broken.relative_to(root).as_posix() in paths
+    assert {f["path"] for f in expected["findings"]} <= paths

@@ -25,14 +25,12 @@ def iso_date(text: str) -> dt.date:
 
 def relative_paths(root: Path, paths: list[str]) -> list[str]:
     """Command-line paths (relative to the current directory) as registry-root posix paths."""
-    top = root.resolve()
+    tops = _tops(root)
     out = []
     for raw in paths:
-        resolved = Path(os.path.abspath(raw))
-        try:
-            out.append(resolved.relative_to(top).as_posix())
-        except ValueError:
-            continue  # outside the registry: nothing of ours to report on
+        inside = _inside(tops, Path(os.path.abspath(raw)))
+        if inside is not None:  # (outside the registry: nothing of ours to report on)
+            out.append(inside)
     return out
 
 
@@ -40,11 +38,11 @@ def outside_paths(root: Path, paths: list[str]) -> list[str]:
     """The command-line paths that lie outside the registry: neither in it nor a folder that
     holds it (which stands for the whole registry, see :func:`named_paths`). Nothing of theirs
     is checked or reported."""
-    top = root.resolve()
+    tops = _tops(root)
     outside = []
     for raw in paths:
         absolute = Path(os.path.abspath(raw))
-        if _inside(top, absolute) is None and not (os.path.isdir(absolute) and absolute in top.parents):
+        if _inside(tops, absolute) is None and not (os.path.isdir(absolute) and _holds(absolute, tops)):
             outside.append(raw)
     return outside
 
@@ -58,26 +56,42 @@ def named_paths(root: Path, paths: list[str], listed: Sequence[str] | None = Non
     the working tree no longer has), else the working tree's entries below the folder. A folder
     holding the registry root stands for the whole registry, registry.yaml included (which the
     caller reads as "report everything")."""
-    top = root.resolve()
+    tops = _tops(root)
     out: list[str] = []
     for raw in paths:
         absolute = Path(os.path.abspath(raw))
         if not os.path.isdir(absolute):
             out.extend(relative_paths(root, [raw]))
-        elif top == absolute or absolute in top.parents:
+        elif absolute in tops or _holds(absolute, tops):
             out.append(CONFIG_FILE)
-        elif (folder := _inside(top, absolute)) is not None:
+        elif (folder := _inside(tops, absolute)) is not None:
             out.append(folder)
-            out.extend(_below(folder, listed) if listed is not None else _walked(top, folder))
+            out.extend(_below(folder, listed) if listed is not None else _walked(tops[0], folder))
     return out
 
 
-def _inside(top: Path, absolute: Path) -> str | None:
+def _tops(root: Path) -> tuple[Path, ...]:
+    """The registry root under each name a command-line path may reach it by: its real path,
+    and the path given as the root (``--root /data/reg`` where /data/reg is a link, or the
+    current directory entered through one): a file named through the link is in the registry."""
+    real = root.resolve()
+    given = Path(os.path.abspath(root))
+    return (real,) if given == real else (real, given)
+
+
+def _inside(tops: tuple[Path, ...], absolute: Path) -> str | None:
     """``absolute`` as a registry-root path when it lies in the registry, else None."""
-    try:
-        return absolute.relative_to(top).as_posix()
-    except ValueError:
-        return None
+    for top in tops:
+        try:
+            return absolute.relative_to(top).as_posix()
+        except ValueError:
+            continue
+    return None
+
+
+def _holds(folder: Path, tops: tuple[Path, ...]) -> bool:
+    """Whether ``folder`` is above the registry root (it stands for the whole registry)."""
+    return any(folder in top.parents for top in tops)
 
 
 def _below(folder: str, listed: Sequence[str]) -> Iterator[str]:
