@@ -232,14 +232,16 @@ def _change_context(ctx: Context, target: Target, inputs: Inputs, records: Recor
     Paths of the merge result that are not records (links, submodules, misplaced files) are
     reported as REG003 on the working tree's side, once per path."""
     files = inputs.files
-    merged = target.merged(files, inputs.config_raw, staged=inputs.staged is not None)
+    # the target's and the merge result's files are read from git only where the run does not
+    # already have their load result (most are the working tree's own contents)
+    merged = target.merged(files, inputs.config_raw, staged=inputs.staged is not None, known=records.has)
     same = {f.path: f.blob for f in merged.records} == {f.path: f.blob for f in files}
     head = ctx.head if same else load_snapshot(merged.records, records)
     known = {u.path for u in ctx.head.invalid}
     ctx.head.add_invalid(p for p in merged.problems if p.path not in known)
     if head is not ctx.head:
         head.add_invalid(merged.problems)
-    before = load_snapshot(target.target_records(), records)
+    before = load_snapshot(target.target_records(records.has), records)
     # registry.yaml is most often the same file on all three sides: validated once
     validated: dict[bytes, RegistryConfig] = {inputs.config_raw: ctx.config}
     if merged.config is None:

@@ -116,10 +116,9 @@ def _take(results: list[Loaded], indexes: list[int], loaded: list[Loaded], files
 
 
 def _close_all(fds: list[int | None]) -> None:
-    for fd in fds:
-        if fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+    for fd in (fd for fd in fds if fd is not None):
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 @plainclass.dataclass
@@ -199,10 +198,14 @@ class RecordCache:
                 known.sizes[-1] = max(known.sizes[-1], delta[1])
         return known
 
+    def has(self, path: str, blob: str) -> bool:
+        """Whether :meth:`locate` has the load result of ``path`` holding ``blob`` without its bytes (see locate)."""
+        key, known = f"{path.split('/', 1)[0]}/{blob}", self._known
+        return key in self._fresh or (known.shelf is not None and key in known.entries)
+
     def load(self, files: Sequence[SourceFile],
              load_many: Callable[[list[tuple[str, bytes | Callable[[], bytes]]]], list[Loaded]]) -> list[Loaded]:
-        """The load result of every file, in order: from the cache where the content is
-        known, else from ``load_many`` (and then remembered)."""
+        """Every file's load result, in order: from the cache where the content is known, else from ``load_many``."""
         return self.locate(files, load_many).results
 
     def locate(self, files: Sequence[SourceFile],
@@ -269,9 +272,8 @@ class RecordCache:
         return new_names
 
     def _bytes(self, f: SourceFile) -> bytes | Callable[[], bytes]:
-        """How to get the file's bytes where they are parsed (a loader worker): the bytes the
-        scan kept, handed over once (see :func:`_hand_over`), else read again and checked
-        against the blob id the scan saw (a file changed since the scan restarts the run)."""
+        """How to get the file's bytes where they are parsed (a loader worker): the bytes the scan kept, handed
+        over once (:func:`_hand_over`), else read again and checked against the blob id the scan saw."""
         if f.raw is not None:
             return functools.partial(_hand_over, f, self.root)
         if self.root is None:
@@ -280,10 +282,9 @@ class RecordCache:
 
     def _remember(self, files: Sequence[SourceFile], results: list[Loaded], misses: list[int], *,
                   compact: bool = True) -> tuple[list[str], dict[str, Entry]] | None:
-        """Append this run's new records to the newest data file; or, when the data files hold
-        too much that no current file needs (or are too many), write one holding exactly this
-        run's records, and remove the others (only with ``compact``: ``files`` are all the
-        current files). The data files' names and the entries written; None if nothing was."""
+        """Append this run's new records to the newest data file; or, when the data files hold too much that no
+        current file needs (or are too many), write one holding exactly this run's records, and remove the others
+        (only with ``compact``: ``files`` are all the current files). The data files' names and entries written, or None."""
         assert self.store is not None
         known = self._known
         if known.shelf is not None and known.sizes and (
@@ -374,10 +375,9 @@ class _DataWriter:
 
 
 def _hand_over(f: SourceFile, root: Path | BlobReader | None) -> bytes:
-    """The bytes the scan kept for ``f``, taken off it: the loader parses one file at a time,
-    so a registry's bytes are let go file by file instead of all staying in memory beside the
-    records until the run ends. Taken already (the same file in a later snapshot of the run):
-    read again and checked, as for a file whose bytes were never kept."""
+    """The bytes the scan kept for ``f``, taken off it: the loader parses one file at a time, so a registry's
+    bytes are let go file by file instead of all staying in memory beside the records until the run ends.
+    Taken already (the same file in a later snapshot of the run): read again and checked."""
     raw = f.raw
     if raw is None:
         if root is None:

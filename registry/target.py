@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -23,6 +23,8 @@ from registry.errors import ConfigError
 from registry.findings import Message, Unreadable
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the tree with no entries
+# (path, blob id) → whether the run has that file's load result without its bytes (see Target._sources)
+Known = Callable[[str, str], bool]
 _REBASE_HINT_ZH = "请先把目标分支合并进来（git fetch origin && git merge origin/{rev}）或变基（git rebase origin/{rev}），解决冲突并提交后再检查"
 _REBASE_HINT_EN = "bring the target in first (git fetch origin && git merge origin/{rev}, or git rebase origin/{rev}), resolve the conflicts, commit, and check again"
 
@@ -82,10 +84,11 @@ class Target:
             return gittree.TreeFiles({}, None, [])
         return gittree.list_tree(self.repo, self.head, self.prefix)
 
-    def target_records(self) -> list[SourceFile]:
+    def target_records(self, known: Known | None = None) -> list[SourceFile]:
         """Every record file of REV, read in one pass (``git cat-file --batch``) with REV's
-        registry.yaml."""
-        return self._sources(sorted(self.target_files.records.items()), self.target_files.config)
+        registry.yaml; a file whose load result ``known`` says the run has without its bytes
+        is not read (see :meth:`_sources`)."""
+        return self._sources(sorted(self.target_files.records.items()), self.target_files.config, known)
 
     def target_config(self) -> bytes | None:
         oid = self.target_files.config
@@ -94,11 +97,13 @@ class Target:
         self._read([(CONFIG_PATH, oid)])
         return self._blobs[oid]
 
-    def merged(self, working: Sequence[SourceFile], working_config: bytes, *, staged: bool = False) -> MergedFiles:
+    def merged(self, working: Sequence[SourceFile], working_config: bytes, *, staged: bool = False,
+               known: Known | None = None) -> MergedFiles:
         """The merge result's files, with every record file (and registry.yaml) the working
         tree changed against HEAD replaced by the working tree's version, or removed.
         ``staged``: ``working`` is git's index (``check --staged``), whose records are all
-        regular files (not looked up in the working tree)."""
+        regular files (not looked up in the working tree). ``known``: as for
+        :meth:`target_records`."""
         head = self._head_listing.records
         merged: dict[str, SourceFile | str] = dict(self._merged_listing.records)
         problems = {p.path: p for p in self._merged_listing.problems}
@@ -123,28 +128,44 @@ class Target:
             if path not in held and (staged or (path not in self._head_listing.submodules
                                                 and not os.path.lexists(self.root / path))):
                 problems.pop(path, None)
-        config = self._merged_listing.config if self._head_listing.config == blob_id(working_config) else None
+        working_blob = blob_id(working_config)
+        # the merge result's registry.yaml, read in the same stream when it is needed and new
+        config = self._merged_listing.config if self._head_listing.config == working_blob != self._merged_listing.config \
+            else None
         from_git = dict(zip((p for p, v in sorted(merged.items()) if isinstance(v, str)),
-                            self._sources([(p, v) for p, v in sorted(merged.items()) if isinstance(v, str)], config)))
+                            self._sources([(p, v) for p, v in sorted(merged.items()) if isinstance(v, str)], config,
+                                          known)))
         records = [v if isinstance(v, SourceFile) else from_git[p] for p, v in sorted(merged.items())]
-        return MergedFiles(records, self._merged_config(working_config), sorted(problems.values(), key=lambda p: p.path))
+        return MergedFiles(records, self._merged_config(working_config, working_blob),
+                           sorted(problems.values(), key=lambda p: p.path))
 
-    def _merged_config(self, working_config: bytes) -> bytes | None:
-        if blob_id(working_config) != self._head_listing.config:
+    def _merged_config(self, working_config: bytes, working_blob: str) -> bytes | None:
+        if working_blob != self._head_listing.config:
             return working_config  # registry.yaml changed in the working tree (or HEAD has none)
         oid = self._merged_listing.config
         if not oid:
             return None
+        if oid == working_blob:
+            return working_config  # the same content: HEAD already holds the target's registry.yaml
         self._read([(CONFIG_PATH, oid)])
         return self._blobs[oid]
 
-    def _sources(self, files: Sequence[tuple[str, str]], config: str | None = None) -> list[SourceFile]:
+    def _sources(self, files: Sequence[tuple[str, str]], config: str | None = None,
+                 known: Known | None = None) -> list[SourceFile]:
         """(path, blob id) → source files, the blobs not read before through one ``git cat-file
         --batch`` (with the blob ``config`` of registry.yaml, when given: one process for both).
-        Even a blob the working tree holds is read: a missing or damaged object in the target is
-        the repository's problem to report (exit 2), not to paper over."""
-        self._read([*files, *([(CONFIG_PATH, config)] if config else [])])
-        return [SourceFile(path, self._blobs[oid], oid) for path, oid in files]
+
+        A file whose load result the run already has without its bytes (``known(path, blob id)``:
+        the same content loaded from the working tree, or kept in the record cache, both by
+        blob id) is not read: it comes without bytes (a content's id fixes its bytes, so no
+        finding can depend on git's copy). Every other blob is read, and a missing or damaged
+        object is the repository's problem to report (exit 2), not to paper over."""
+        wanted = files if known is None else [(path, oid) for path, oid in files
+                                              if oid in self._blobs or not known(path, oid)]
+        self._read([*wanted, *([(CONFIG_PATH, config)] if config else [])])
+        blobs = self._blobs
+        return [SourceFile(path, blobs[oid], oid) if oid in blobs else SourceFile.vouched(path, oid)
+                for path, oid in files]
 
     def _read(self, files: Sequence[tuple[str, str]]) -> None:
         """Read the blobs of ``files`` (path, blob id) not read before, through one stream."""

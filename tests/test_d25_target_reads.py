@@ -1,0 +1,198 @@
+"""``--base``: git is asked only for the blobs whose load result the run does not already have.
+
+The target's and the merge result's record files are mostly the working tree's own contents
+(the same blob ids): their records are copies of the ones the run loaded from the working tree
+(or kept in the record cache), so their bytes are not read from git again
+(:meth:`registry.target.Target._sources`). These tests hold the outcome to the full computation
+(every blob read from git, every rule on every record, no cache) on edits, renames, transfers,
+a branch behind its target, a damaged record cache, and check that a blob the run needs and
+git cannot give is still an error (exit 2).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gitrepo import GitRepo
+from registry import checking, diffing, gitio
+from registry.cli import main
+from registry.recordcache import RecordCache
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2025, 12, 1)
+
+
+def _synthetic(tmp_path: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import history_synth
+
+    return Path(history_synth.build(tmp_path / "synthetic", records=120, merges=30).root)
+
+
+def _run(root: Path, command: str, base: str, capsys: pytest.CaptureFixture[str]) -> Any:
+    """(exit code, the JSON output or what stderr said)."""
+    code = main(["--root", str(root), command, "--base", base, "--today", TODAY.isoformat(), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, json.loads(out) if out.strip() else err.strip()
+
+
+def _full(root: Path, command: str, base: str, capsys: pytest.CaptureFixture[str],
+          monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The full computation: every blob read from git, every rule on every record, no cache."""
+    real = checking.run_check
+
+    def everything(*args: Any, **kwargs: Any) -> checking.Run:
+        kwargs["changed_only"] = False
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(diffing, "run_check", everything)
+        patch.setattr(RecordCache, "has", lambda self, path, blob: False)
+        patch.setenv("REGISTRY_NO_CACHE", "1")
+        return _run(root, command, base, capsys)
+
+
+def _assert_same(root: Path, bases: Iterable[str], capsys: pytest.CaptureFixture[str],
+                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """diff and check --base: cold, warm and uncached all equal the full computation."""
+    for base in bases:
+        for command in ("diff", "check"):
+            full = _full(root, command, base, capsys, monkeypatch)
+            monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+            uncached = _run(root, command, base, capsys)
+            monkeypatch.delenv("REGISTRY_NO_CACHE")
+            shutil.rmtree(root / ".registry-cache", ignore_errors=True)
+            cold = _run(root, command, base, capsys)
+            warm = _run(root, command, base, capsys)
+            assert full == uncached == cold == warm, (command, base)
+
+
+def _asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The blob ids the run asks git for (filled in as it runs)."""
+    asked: list[str] = []
+    real = gitio.read_blobs
+
+    def spy(repo: gitio.Repo, wanted: Iterable[tuple[str, str]]) -> Any:
+        pairs = list(wanted)
+        asked.extend(oid for oid, _path in pairs)
+        return real(repo, pairs)
+
+    monkeypatch.setattr(gitio, "read_blobs", spy)
+    return asked
+
+
+def _tree_blobs(repo: GitRepo, rev: str) -> dict[str, str]:
+    out = repo.git("ls-tree", "-r", "-z", rev)
+    found = {}
+    for line in out.split("\0"):
+        if line:
+            meta, _, path = line.partition("\t")
+            found[path] = meta.split()[2]
+    return found
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_only_the_blobs_the_working_tree_does_not_hold_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REGISTRY_NO_CACHE", raising=False)
+    root = _synthetic(tmp_path)
+    repo = GitRepo(root)
+    head, target = _tree_blobs(repo, "HEAD"), _tree_blobs(repo, "HEAD~10")
+    asked = _asked(monkeypatch)
+    code, _out = _run(root, "diff", "HEAD~10", capsys)
+    assert code == 0
+    records = {path: oid for path, oid in target.items() if path.startswith(("systems/", "projects/"))}
+    new = {oid for oid in records.values() if oid not in set(head.values())}
+    assert new, "the history changed records in its last ten merges"
+    assert set(asked) - {target["registry.yaml"]} == new  # nothing the working tree holds
+    assert len(asked) == len(set(asked))  # each blob once
+    monkeypatch.undo()
+    _assert_same(root, ["HEAD~10"], capsys, monkeypatch)
+
+
+def test_reads_follow_edits_renames_transfers_and_deletions(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _synthetic(tmp_path)
+    repo = GitRepo(root)
+    bases = ["HEAD~1", "HEAD~8"]
+    project = sorted((root / "projects").glob("*/*.yaml"))[0]
+    _edit(project, "total_wan:", "total_wan: -5\n  old_total_wan:")
+    systems = sorted((root / "systems").glob("*/*.yaml"))
+    systems[0].rename(systems[0].with_name("renamed-" + systems[0].name))
+    other = next(p for p in systems[1:] if p.parent != systems[2].parent)
+    other.rename(systems[2].parent / other.name)  # moved to another unit's folder
+    systems[3].unlink()
+    (systems[4].parent / ("copy-" + systems[4].name)).write_bytes(systems[4].read_bytes())
+    _assert_same(root, bases, capsys, monkeypatch)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "edits")
+    _assert_same(root, bases, capsys, monkeypatch)
+    # the working tree back at an older state: the target holds contents it no longer has
+    repo.git("checkout", "-q", "HEAD~6", "--", "systems", "projects")
+    _assert_same(root, ["HEAD", "HEAD~2"], capsys, monkeypatch)
+
+
+def test_a_branch_behind_its_target_reads_what_the_target_added(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The merge result holds the target's newer records (not in the working tree): read from git."""
+    root = _synthetic(tmp_path)
+    repo = GitRepo(root)
+    main_branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "feature", "HEAD~6")
+    system = sorted((root / "systems").glob("*/*.yaml"))[5]
+    _edit(system, "description: ", "description: 改写：")
+    repo.git("commit", "-q", "-am", "feature edit")
+    _assert_same(root, [main_branch, f"{main_branch}~3"], capsys, monkeypatch)
+    _edit(system, "description: ", "description: 未提交：")  # work in progress on top
+    _assert_same(root, [main_branch], capsys, monkeypatch)
+
+
+def test_a_damaged_record_cache_gives_the_same_outcome(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blobs the record cache keeps are not read from git; a damaged data file is caught (its
+    digest) and the run starts again without the cache."""
+    monkeypatch.delenv("REGISTRY_NO_CACHE", raising=False)
+    root = _synthetic(tmp_path)
+    full = _full(root, "diff", "HEAD~10", capsys, monkeypatch)
+    assert main(["--root", str(root), "check", "--today", TODAY.isoformat(), "--format", "json"]) in (0, 1)
+    capsys.readouterr()
+    data = sorted((root / ".registry-cache").rglob("records-*.data"))
+    assert data, "check keeps the records"
+    assert _run(root, "diff", "HEAD~10", capsys) == full
+    shutil.rmtree(next((root / ".registry-cache").iterdir()) / "diff-base", ignore_errors=True)
+    for found in data:
+        raw = bytearray(found.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF
+        found.write_bytes(bytes(raw))
+    assert _run(root, "diff", "HEAD~10", capsys) == full
+
+
+def test_a_blob_the_run_needs_and_git_cannot_give_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    root = _synthetic(tmp_path)
+    repo = GitRepo(root)
+    main_branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "target")
+    system = sorted((root / "systems").glob("*/*.yaml"))[7]
+    _edit(system, "description: ", "description: 目标分支改写：")
+    repo.git("commit", "-q", "-am", "target edit")
+    oid = repo.git("rev-parse", f"HEAD:{system.relative_to(root).as_posix()}").strip()
+    repo.git("checkout", "-q", main_branch)  # the working tree never held that content
+    (root / ".git" / "objects" / oid[:2] / oid[2:]).unlink()  # (a new object is loose)
+    for command in ("diff", "check"):
+        code, err = _run(root, command, "target", capsys)
+        assert code == 2 and "无法从 git 读取" in err and oid[:12] in err, (command, err)
