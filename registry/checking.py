@@ -24,7 +24,8 @@ from registry.engine import Locator, Selection, findings_of, report, run_rules, 
 from registry.findings import Message, Report
 from registry.gcpause import paused_gc
 from registry.layout import read_regular
-from registry.loader import ConfigError, config_from, load_all, read_config, snapshot_of
+from registry.loader import TWIN_MAX_FILES, ConfigError, config_from, load_all, read_config, snapshot_of
+from registry.plainparams import plain_selection
 from registry.recordcache import INDEX as RECORD_INDEX
 from registry import recordsummary
 from registry.models import twins
@@ -197,17 +198,24 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
            records: RecordCache, *, plain: bool = False, placed: bool = True, changed_only: bool = False) -> _Checked:
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
-    working_config, selection = checked_config(config_raw, inputs.store, plain=plain and target is None)
+    # registry diff: every registry.yaml of the comparison as a twin when the shapes are sure of all
+    plain_configs = _plain_configs(inputs, target) if changed_only and target is not None else None
+    if plain_configs is not None:
+        working_config, selection = plain_configs[config_raw]
+    else:
+        working_config, selection = checked_config(config_raw, inputs.store, plain=plain and target is None)
     with twins.records_as_twins(isinstance(working_config, twins.Twin)):  # (a remembered configuration)
         head = load_tree(files, records, inputs.summary)
         documents = RecordingResolver(inputs.documents())
         ctx = Context(config=working_config, head=head, today=today,
                       targets=frozenset(paths) if paths is not None else None, document_status=documents)
-        change = _change_context(ctx, target, inputs, records) if target is not None else None
+        validated = {raw: config for raw, (config, _rules) in plain_configs.items()} if plain_configs else \
+            {config_raw: working_config}
+        change = _change_context(ctx, target, inputs, records, validated) if target is not None else None
         if change is not None:
             ctx.config = record_config(change.config, working_config)
             ctx.base = change.base  # the target, for callers that look; record rules never do
-            selection = select_rules(ctx.config)
+            selection = (plain_selection(ctx.config) if plain_configs is not None else None) or select_rules(ctx.config)
         locator = Locator(root, change, inputs.read_file())
         local_paths = differing_paths(files, target) if changed_only and target is not None else None
         findings = findings_of(run_rules(selection, ctx, change, local_paths=local_paths), ctx, locator, placed=placed)
@@ -224,7 +232,31 @@ def differing_paths(files: Sequence[SourceFile], target: Target) -> frozenset[st
     return frozenset(path for path in mine.keys() | theirs.keys() if mine.get(path) != theirs.get(path))
 
 
-def _change_context(ctx: Context, target: Target, inputs: Inputs, records: RecordCache) -> Context:
+def _plain_configs(inputs: Inputs, target: Target) -> dict[bytes, tuple[RegistryConfig, Selection]] | None:
+    """The working tree's, the merge result's and the target's registry.yaml, each as the twin of
+    its validated model (:func:`registry.configfacts.surely_valid_twin`) with its rules at their
+    defaults (:func:`registry.plainparams.plain_selection`), by content: a run of twins that
+    imports no pydantic (:mod:`registry.models.twins`). None — the models, as everywhere else —
+    unless the shapes are sure of every one, the twins fit (:func:`registry.configfacts.twins_fit`)
+    and the working tree holds few enough records to make from their shapes (:data:`TWIN_MAX_FILES`)."""
+    from registry.configfacts import surely_valid_twin, twins_fit
+
+    if len(inputs.files) > TWIN_MAX_FILES or not twins_fit():
+        return None
+    found: dict[bytes, tuple[RegistryConfig, Selection]] = {}
+    for raw in (inputs.config_raw, target.merged_config(inputs.config_raw), target.target_config()):
+        if raw is None or raw in found:
+            continue
+        twin = surely_valid_twin(raw)
+        selection = plain_selection(twin) if twin is not None else None
+        if selection is None:
+            return None
+        found[raw] = twin, selection
+    return found
+
+
+def _change_context(ctx: Context, target: Target, inputs: Inputs, records: RecordCache,
+                    validated: dict[bytes, RegistryConfig]) -> Context:
     """The ONE context every change rule runs on: ``base`` is the target's snapshot, ``head``
     the merge result's (the working tree's snapshot itself when they hold the same files),
     ``config`` the target's registry.yaml, ``proposed_config`` the merge result's.
@@ -242,8 +274,8 @@ def _change_context(ctx: Context, target: Target, inputs: Inputs, records: Recor
     if head is not ctx.head:
         head.add_invalid(merged.problems)
     before = load_snapshot(target.target_records(records.has), records)
-    # registry.yaml is most often the same file on all three sides: validated once
-    validated: dict[bytes, RegistryConfig] = {inputs.config_raw: ctx.config}
+    # registry.yaml is most often the same file on all three sides: validated once (``validated``:
+    # the contents already validated, the working tree's at least, and what they made)
     if merged.config is None:
         proposed = ctx.config
     else:

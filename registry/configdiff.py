@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from registry import plainclass
 from registry.findings import Message
+from registry.models.twins import field_names
 
 if TYPE_CHECKING:
     from registry.models import RegistryConfig
@@ -92,7 +93,7 @@ def _parameters(old: RegistryConfig, new: RegistryConfig) -> Iterator[ConfigChan
 
 def _authorities(old: RegistryConfig, new: RegistryConfig) -> Iterator[ConfigChange]:
     before, after = dict(old.authorities), dict(new.authorities)
-    for role in type(new.authorities).model_fields:
+    for role in field_names(type(new.authorities)):  # (a model's or its twin's)
         if before.get(role) != after.get(role):
             yield ConfigChange(f"authorities.{role}", Message(
                 f"职能部门 authorities.{role} 由 {before.get(role) or '（未设）'} 改为 {after.get(role) or '（未设）'}",
@@ -126,7 +127,7 @@ def _base_branch(old: RegistryConfig, new: RegistryConfig) -> Iterator[ConfigCha
 
 def _others(old: RegistryConfig, new: RegistryConfig) -> Iterator[ConfigChange]:
     """Any other section (such as what ``registry audit`` trusts): reported as a whole."""
-    for name in type(new).model_fields:
+    for name in field_names(type(new)):
         if name in _COMPARED:
             continue
         a, b = getattr(old, name), getattr(new, name)

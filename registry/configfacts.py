@@ -218,14 +218,14 @@ def checked_config(raw: bytes, store: Store | None, *, plain: bool = False) -> t
     configuration comes back as the twin of the validated model, its parameters as plain
     instances of their classes (:mod:`registry.rules.paramkit`): pydantic is not imported.
     Never where a plug-in profile is installed or the models were imported before (see
-    :func:`_twins_fit`)."""
+    :func:`twins_fit`)."""
     key = _key(raw) if store is not None else ""
     remembered = _remembered(store, CHECKED_NAME)
     found = remembered.get(key)
     if isinstance(found, _Checked):
         selection = found.selection()
         if selection is not None:
-            if plain and found.twin is not None and _twins_fit():
+            if plain and found.twin is not None and twins_fit():
                 return found.twin, selection
             return found.model(), selection
     from registry.engine import select_rules
@@ -242,7 +242,7 @@ def checked_config(raw: bytes, store: Store | None, *, plain: bool = False) -> t
     return config, selection
 
 
-def _twins_fit() -> bool:
+def twins_fit() -> bool:
     """Whether this run may hand the rules twins: no plug-in profile is installed (its rules may
     use the models' pydantic API), nothing imported so far (the rules in force included) has
     imported the record models (code that names ``System`` may ask ``isinstance(r, System)``,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -38,6 +39,7 @@ from registry.warm import Inputs, document_resolver, gather
 
 if TYPE_CHECKING:
     from registry.diffing import Diff
+    from registry.models import RegistryConfig
 
 T = TypeVar("T")
 _FORMAT = 1  # bump when what decides a diff's text changes
@@ -94,6 +96,11 @@ def kept_base_findings(store: Store | None, decided_by: str, kind: type[T], comp
         for stale in kept[_KEEP_BASE_FINDINGS:]:
             store.remove(stale)
     return fresh
+
+
+def config_key(config: RegistryConfig) -> str:
+    """The configuration's content as text, the same for the model and its twin (a key)."""
+    return json.dumps(config.model_dump(), ensure_ascii=False, sort_keys=True, default=repr)
 
 
 def _mtime(path: Path) -> float:

@@ -23,9 +23,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar, Union
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from registry import gitio
 from registry.checking import Run, run_check
@@ -33,24 +31,30 @@ from registry.docrefs import tree_resolver
 from registry.engine import place, run_rules
 from registry.enums import Stage, SystemStatus
 from registry.findings import Finding, Message, Severity
-from registry.models import Project, System
-from registry.models.project import Budget, Milestones
+from registry.models.kinds import ProjectKind, RecordPart, SystemKind
+from registry.models.twins import field_names
 from registry.configdiff import ConfigChange, config_changes
-from registry.diffcache import kept_base_findings
+from registry.diffcache import config_key, kept_base_findings
 from registry.rules.base import ConfigSite, Context
 from registry.rules.change import allowance, approved, in_use_count, newcomer
 from registry.snapshot import Snapshot
 from registry.target import EMPTY_TREE, Target, resolve
 from registry.warm import Inputs, gather
 
-Record = Union[System, Project]
-R = TypeVar("R", System, Project)
+if TYPE_CHECKING:
+    from registry.models import Project, System
+
+    Record = Union[System, Project]
+    R = TypeVar("R", System, Project)
+else:  # a model or its plain twin (registry.models.twins): told apart by kind, as rules do
+    Record = Union[SystemKind, ProjectKind]
+    R = TypeVar("R", SystemKind, ProjectKind)
 Key = tuple[str, str, str, str]  # (rule, path, field, Chinese message)
 
 # Groups of changed records, in the order the summary shows them.
 GROUPS = ("added", "retired", "merged", "transferred", "terminated", "deleted", "changed")
 # Fields compared one level deeper, so that "budget.total_wan" and "milestones.approved" show.
-EXPANDED: dict[str, type[BaseModel]] = {"budget": Budget, "milestones": Milestones}
+EXPANDED = ("budget", "milestones")
 
 
 # -- what changed -------------------------------------------------------------------------------
@@ -66,7 +70,7 @@ class RecordRef:
 
     @classmethod
     def of(cls, record: Record, snapshot: Snapshot) -> RecordRef:
-        kind = "system" if isinstance(record, System) else "project"
+        kind = "system" if isinstance(record, SystemKind) else "project"
         return cls(kind, record.id, record.unit, record.name, snapshot.path_of(record))
 
     def as_json(self) -> dict[str, str]:
@@ -191,7 +195,7 @@ def diff_and_run(inputs: Inputs, target: Target, today: dt.date) -> tuple[Diff, 
     commit = "" if target.commit == EMPTY_TREE else target.commit  # "": no commit yet
     # kept under everything that decides them: the target (its commit and tree: its records and
     # files), the configuration the rules run with, the date; nothing kept before a first commit
-    decided_by = (f"{target.target_identity}\0{run.config.model_dump_json()}\0{run.context.today.isoformat()}"
+    decided_by = (f"{target.target_identity}\0{config_key(run.config)}\0{run.context.today.isoformat()}"
                   f"\0{run.local_digest}")  # (and which records local rules looked at)
     # the target's files (where its document references lead): listed only when not reused
     old = kept_base_findings(inputs.store if commit else None, decided_by, BaseFinding, lambda: base_findings(
@@ -272,48 +276,44 @@ def _classify(old: Record | None, new: Record | None, before: Snapshot, after: S
     fields = changed_fields(old, new)
     if not fields and before.path_of(old) == after.path_of(new):
         return None
-    if isinstance(new, System) and isinstance(old, System) and new.status != old.status:
+    if isinstance(new, SystemKind) and isinstance(old, SystemKind) and new.status != old.status:
         if new.status is SystemStatus.merged:
             return RecordChange(ref, "merged", fields, old.status.value, new.merged_into or "")
         if new.status is SystemStatus.retired:
             retired_on = new.retired_on.isoformat() if new.retired_on else ""
             return RecordChange(ref, "retired", fields, old.status.value, retired_on, new.retirement_ref or "")
-    if isinstance(new, Project) and isinstance(old, Project):
+    if isinstance(new, ProjectKind) and isinstance(old, ProjectKind):
         ended = new.milestones.terminated
         if ended is not None and old.milestones.terminated is None:
             return RecordChange(ref, "terminated", fields, after=ended.date.isoformat(), note=ended.reason or "")
     if new.unit != old.unit:
         return RecordChange(ref, "transferred", fields, old.unit, new.unit)
-    if isinstance(new, System) and isinstance(old, System) and new.status != old.status:
+    if isinstance(new, SystemKind) and isinstance(old, SystemKind) and new.status != old.status:
         return RecordChange(ref, "changed", fields, old.status.value, new.status.value)
     return RecordChange(ref, "changed", fields)
 
 
 def _state(record: Record) -> str:
     """A new record's status (system) or stage (project), as an enum value."""
-    if isinstance(record, System):
+    if isinstance(record, SystemKind):
         return record.status.value
     return record.stage.value if record.stage is not None else ""
 
 
 def changed_fields(old: Record, new: Record) -> tuple[str, ...]:
-    """Top-level fields that differ (``budget`` and ``milestones`` one level deeper).
-
-    Compared as values, not as ``model_dump`` output: models compare field by field (same class,
-    equal values), which is exactly when their dumps are equal; most records of a pull request
-    did not change at all, and an equal record needs no look at its fields."""
+    """Top-level fields that differ (``budget`` and ``milestones`` one level deeper), compared as values (same
+    class, equal values: equal dumps); most records of a pull request did not change, and need no look."""
     if old == new:
         return ()
     a, b = old.__dict__, new.__dict__
     out: list[str] = []
-    names = System.model_fields if isinstance(new, System) else Project.model_fields
-    for name in names:
+    for name in field_names(type(new)):  # (a model's or its twin's: the same fields in the same order)
         x, y = a.get(name), b.get(name)
         if x == y:
             continue
-        if name in EXPANDED and isinstance(x, EXPANDED[name]) and isinstance(y, EXPANDED[name]):
+        if name in EXPANDED and isinstance(x, RecordPart) and type(x) is type(y):
             inner_a, inner_b = x.__dict__, y.__dict__
-            out.extend(f"{name}.{sub}" for sub in EXPANDED[name].model_fields if inner_a.get(sub) != inner_b.get(sub))
+            out.extend(f"{name}.{sub}" for sub in field_names(type(x)) if inner_a.get(sub) != inner_b.get(sub))
         else:
             out.append(name)
     return tuple(out)

@@ -7,10 +7,9 @@ import dataclasses
 from typing import Any
 
 from registry.configdiff import summary
-from registry.diffing import EXPANDED, GROUPS, Diff, RecordChange, RecordRef
+from registry.diffing import GROUPS, Diff, RecordChange, RecordRef
 from registry.enums import Stage, SystemStatus
 from registry.findings import Severity
-from registry.models import Project, System
 
 MAX_ITEMS = 20  # per list in Markdown: a PR comment must stay readable
 
@@ -291,6 +290,10 @@ def _field_label(kind: str, dotted: str, zh: bool) -> str:
     """``budget.total_wan`` → ``投资概算（万元）``: the model's Chinese title."""
     if not zh:
         return dotted
+    from registry.models import Project, System  # (their titles: only a Chinese summary imports the models)
+    from registry.models.project import Budget, Milestones
+
+    nested: dict[str, Any] = {"budget": Budget, "milestones": Milestones}  # the fields diffing.EXPANDED names
     model: Any = System if kind == "system" else Project
     title = dotted
     for part in dotted.split("."):
@@ -298,7 +301,7 @@ def _field_label(kind: str, dotted: str, zh: bool) -> str:
         if info is None:
             return dotted
         title = info.title or part
-        model = EXPANDED.get(part, None)
+        model = nested.get(part, None)
     return title
 
 

@@ -139,6 +139,11 @@ class Target:
         return MergedFiles(records, self._merged_config(working_config, working_blob),
                            sorted(problems.values(), key=lambda p: p.path))
 
+    def merged_config(self, working_config: bytes) -> bytes | None:
+        """The merge result's registry.yaml (None: it has none), the working tree's ``working_config``
+        on top (what :meth:`merged` gives as ``config``)."""
+        return self._merged_config(working_config, blob_id(working_config))
+
     def _merged_config(self, working_config: bytes, working_blob: str) -> bytes | None:
         if working_blob != self._head_listing.config:
             return working_config  # registry.yaml changed in the working tree (or HEAD has none)

@@ -20,15 +20,18 @@ A twin is made
 * from the record cache's plain data (:mod:`registry.recordcodec`, same format as for models).
 
 Which kind a run gets is decided once per run (:func:`records_as_twins`), never mixed: only
-``registry check`` (``--staged`` too) without ``--base``, with a remembered configuration, no
-plug-in profile installed (its rules may use the models' pydantic API), the record models not
-imported by anything so far (code that names ``System`` may ask ``isinstance(r, System)``) and
-current shapes takes twins (:func:`registry.configfacts.checked_config`); everything else keeps
-the models.
+``registry check`` (``--staged`` too) without ``--base`` with a remembered configuration
+(:func:`registry.configfacts.checked_config`), and ``registry diff`` when the shapes vouch for
+every registry.yaml it compares and none sets rule parameters (:func:`registry.checking._plain_configs`),
+with no plug-in profile installed (its rules may use the models' pydantic API), the record models
+not imported by anything so far (code that names ``System`` may ask ``isinstance(r, System)``)
+and current shapes, takes twins; everything else keeps the models.
 """
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import enum
 import functools
 from collections.abc import Iterator, Set
 from typing import Any
@@ -78,10 +81,14 @@ class Twin(RecordPart):
             given.update(update)
         return made(type(self), values, given)
 
-    def model_dump(self, **options: Any) -> dict[str, Any]:
-        """The fields as a dictionary, nested twins too (pydantic's python mode, the only one)."""
-        if options:
-            raise TypeError(f"a twin dumps in pydantic's python mode only, not with {sorted(options)}")
+    def model_dump(self, *, mode: str = "python", **options: Any) -> dict[str, Any]:
+        """The fields as a dictionary, nested twins too, in pydantic's python mode or its JSON mode
+        (dates as ISO text, enumeration members as their values; the change rules compare entries
+        so, :mod:`registry.rules.history`); no other option."""
+        if options or mode not in ("python", "json"):
+            raise TypeError(f"a twin dumps in pydantic's python or JSON mode only, not with {sorted(options)} {mode}")
+        if mode == "json":
+            return {name: _json(value) for name, value in self.__dict__.items()}
         return {name: _dumped(value) for name, value in self.__dict__.items()}
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
@@ -97,6 +104,9 @@ class Twin(RecordPart):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
+
+    def __str__(self) -> str:
+        return " ".join(f"{k}={v!r}" for k, v in self.__dict__.items())  # (pydantic's str of a model)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be set")
@@ -117,6 +127,25 @@ def _dumped(value: Any) -> Any:
     if type(value) is dict:
         return {key: _dumped(item) for key, item in value.items()}
     return value
+
+
+def _json(value: Any) -> Any:
+    """A field's value as pydantic's JSON mode dumps it, for the values a twin holds (every type
+    :mod:`registry.shapecompile` makes, and what the models hold: no time of day, no bytes)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if isinstance(value, Twin):
+        return value.model_dump(mode="json")
+    if kind is list or kind is tuple:
+        return [_json(item) for item in value]
+    if kind is dict:
+        return {_json(key): _json(item) for key, item in value.items()}
+    if isinstance(value, enum.Enum):
+        return _json(value.value)
+    if kind is dt.date:
+        return value.isoformat()
+    raise TypeError(f"a twin cannot dump {kind.__name__} in JSON mode as pydantic does")
 
 
 @functools.cache
