@@ -161,6 +161,11 @@ def _inner_entry(part: str, indent: int) -> tuple[str, Any] | None:
     return next(iter(data.items()))
 
 
+def plain_text(text: str) -> bool:
+    """Whether ``text`` holds no character the reader leaves to the parser, nor a hidden one (see read_screened)."""
+    return _UNSURE_OR_HIDDEN.search(text) is None
+
+
 def read_screened(text: str) -> tuple[dict[str, Any] | None, bool]:
     """:func:`read_simple`, and whether it read data from a text without any hidden character
     (:data:`registry.hiddentext.SCREEN`; found by the same search). Every text this reader

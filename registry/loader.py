@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from registry.errors import CONFIG_FILE as CONFIG_FILE
-from registry.fastyaml import read_screened, read_simple
+from registry.fastyaml import plain_text, read_pieces, read_screened, read_simple
 from registry.errors import ConfigError as ConfigError
 from registry.errors import validation_error
 from registry.findings import Message
@@ -29,7 +29,7 @@ from registry.hiddentext import HIDDEN, mark_screened
 from registry.models.fieldsets import FieldNames as FieldNames
 from registry.models.fieldsets import share_field_sets as share_field_sets
 from registry.models.fieldsets import shared_field_names as shared_field_names
-from registry.shapebuild import surely_built, surely_twin
+from registry.shapebuild import surely_built, surely_twin, twin_by_entries
 from registry.snapshot import Deferred, Record, Snapshot, Unreadable
 from registry.yamlio import Parsed, YamlError, decode, parse
 
@@ -296,6 +296,11 @@ def load_record(path: str, raw: bytes) -> Record | list[Unreadable]:
     twins (:mod:`registry.models.twins`) the record is a twin: made from the data when the shapes
     vouch for it, else validated by pydantic (its messages) and made a twin of."""
     folder = path.split("/", 1)[0]
+    if _construct and twins.active():
+        made: Record | None = _twin_by_entries(MODEL_NAMES[folder], raw)
+        if made is not None:
+            mark_screened(made)  # (only a text without any hidden character is read so)
+            return made
     data, screened = _plain_block_data(raw)
     if data is None:
         try:
@@ -314,6 +319,20 @@ def load_record(path: str, raw: bytes) -> Record | list[Unreadable]:
     if screened and not isinstance(loaded, list):
         mark_screened(loaded)  # no hidden character in its file: REG012 need not look (registry.hiddentext)
     return loaded
+
+
+def _twin_by_entries(model: str, raw: bytes) -> Any:
+    """The twin of a record in plain block YAML without any hidden character, read and made entry
+    by entry (:func:`registry.fastyaml.read_pieces`, :func:`registry.shapebuild.twin_by_entries`:
+    each entry once per run); None for anything else, which the usual way reads."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not plain_text(text):
+        return None
+    found = read_pieces(text)
+    return twin_by_entries(model, *found) if found is not None else None
 
 
 def _plain_block_data(raw: bytes) -> tuple[dict[str, Any] | None, bool]:

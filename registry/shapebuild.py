@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from registry import shapes
+from registry.shapecompile import Compiler
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -114,5 +115,96 @@ def surely_twin(model: str, data: Any) -> Any:
     shapes are sure the model accepts ``data``; None when they are not (then validate as usual
     and make the twin of the model)."""
     made = _built(_twin_builder(model) if model in shapes.MODELS else None, data)
+    expected = shapes.MODELS[model].replace(":", ".")
+    return made if getattr(type(made), "__twin_model__", None) == expected else None
+
+
+class _Entries:
+    """A record model (fields alone) made from its entries one by one, each entry's value made
+    once per run and remembered by the entry's piece of text (:func:`registry.fastyaml.read_pieces`:
+    the piece decides key and value, and a field's shape looks at nothing else): what
+    :func:`surely_twin` makes of the whole mapping — the same checks, defaults and twin — while a
+    run reading the versions of a record, or records that share entries, makes each entry once.
+    The values are shared between the records holding the same entry, as a record's copies share
+    theirs (records are never changed)."""
+
+    _MAX_REMEMBERED = 100_000
+
+    def __init__(self, fields: dict[str, shapes.Check], required: frozenset[str],
+                 defaults: dict[str, Callable[[], Any]], make: Callable[[dict[str, Any], set[str]], Any]) -> None:
+        self.fields, self.required, self.defaults, self.make = fields, required, defaults, make
+        self.order = list(fields)
+        self._made: dict[str, Any] = {}  # piece of text → the entry's value as the model makes it (_UNSURE: not sure)
+
+    def twin(self, data: dict[str, Any], pieces: list[str]) -> Any:
+        values: dict[str, Any] = {}
+        made = self._made
+        for piece, (key, value) in zip(pieces, data.items(), strict=True):
+            found = made.get(piece, _NOT_MADE)
+            if found is _NOT_MADE:
+                found = self._value(key, value)
+                if len(made) >= self._MAX_REMEMBERED:
+                    made.clear()
+                made[piece] = found
+            if found is _UNSURE:
+                return None
+            values[key] = found
+        if not self.required <= values.keys():
+            return None
+        return self.make({name: values[name] if name in values else self.defaults[name]() for name in self.order},
+                         set(values))
+
+    def _value(self, key: str, value: Any) -> Any:
+        check = self.fields.get(key)
+        if check is None:
+            return _UNSURE  # unknown keys are refused (extra="forbid"); pydantic says which
+        try:
+            return check(value)
+        except (shapes.Unsure, RecursionError):
+            return _UNSURE
+        except Exception:  # noqa: BLE001  (a shape that no longer fits its class: pydantic decides, as always)
+            return _UNSURE
+
+
+_NOT_MADE = object()
+_UNSURE = object()
+
+
+def _entries(model: str) -> _Entries | None:
+    """:class:`_Entries` of a record model whose shape is an instance of a model of fields alone,
+    made once from the shapes in force (shapes read afresh make them afresh)."""
+    found = shapes.shapes()
+    if found is None or model not in found["models"]:
+        return None
+    known = _ENTRIES.get(model)
+    if known is None or known[0] is not found:
+        known = _ENTRIES[model] = (found, _entries_of(found, model))
+    return known[1]
+
+
+_ENTRIES: dict[str, tuple[dict[str, Any], _Entries | None]] = {}  # model → (the shapes, its entries)
+
+
+def _entries_of(found: dict[str, Any], model: str) -> _Entries | None:
+    compiler = Compiler(found["defs"], _TwinMaker())
+    node = found["models"][model]
+    while node.get("t") == "ref":
+        node = found["defs"][node["name"]]
+    inner = node.get("s", {})
+    if node.get("t") != "instance" or inner.get("t") != "model":
+        return None
+    fields, required = compiler.model_fields(inner)
+    make = _TwinMaker().instance(node["cls"], list(fields))
+    if make is None:
+        return None
+    defaults = {name: compiler.default_of(shape) for name, (needed, shape) in inner["fields"].items() if not needed}
+    return _Entries(fields, required, defaults, make)
+
+
+def twin_by_entries(model: str, data: dict[str, Any], pieces: list[str]) -> Any:
+    """:func:`surely_twin` of ``data`` read by :func:`registry.fastyaml.read_pieces` with ``pieces``
+    (each entry made once per run, see :class:`_Entries`); None when not sure."""
+    entries = _entries(model) if model in shapes.MODELS else None
+    made = entries.twin(data, pieces) if entries is not None else None
     expected = shapes.MODELS[model].replace(":", ".")
     return made if getattr(type(made), "__twin_model__", None) == expected else None

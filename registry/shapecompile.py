@@ -190,7 +190,7 @@ class Compiler:
     def _fields(self, node: dict[str, Any], fields: dict[str, Check], required: frozenset[str]) -> Check:
         """A model's fields as the model sets them: ``(every field's value in order, the names
         given)``; an absent field takes its default (a default the shape does not know: not sure)."""
-        defaults = {name: self._default_of(shape) for name, (needed, shape) in node["fields"].items() if not needed}
+        defaults = {name: self.default_of(shape) for name, (needed, shape) in node["fields"].items() if not needed}
         order = list(fields)
 
         def build(value: Any) -> Any:
@@ -205,7 +205,7 @@ class Compiler:
                     for name in order}, set(value)
         return build
 
-    def _default_of(self, node: dict[str, Any]) -> Callable[[], Any]:
+    def default_of(self, node: dict[str, Any]) -> Callable[[], Any]:
         """What an absent field is: its default value, a new empty list or mapping, or the model
         of its own type built from nothing (``default_factory=Security``)."""
         if node.get("t") != "default":
