@@ -54,6 +54,7 @@ class Target:
     # blob id → bytes of every blob read so far: the target and the merge result share most of
     # their files, and each object is read (and its id checked) once
     _blobs: dict[str, bytes] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _held: set[str] = dataclasses.field(default_factory=set, repr=False, compare=False)  # blob ids git holds, not read
 
     @property
     def identity(self) -> str:
@@ -163,14 +164,34 @@ class Target:
         A file whose load result the run already has without its bytes (``known(path, blob id)``:
         the same content loaded from the working tree, or kept in the record cache, both by
         blob id) is not read: it comes without bytes (a content's id fixes its bytes, so no
-        finding can depend on git's copy). Every other blob is read, and a missing or damaged
-        object is the repository's problem to report (exit 2), not to paper over."""
+        finding can depend on git's copy), and git is only asked whether it holds the object
+        (:meth:`_check_held`). A missing or damaged object is the repository's problem to report
+        (exit 2), not to paper over."""
         wanted = files if known is None else [(path, oid) for path, oid in files
                                               if oid in self._blobs or not known(path, oid)]
         self._read([*wanted, *([(CONFIG_PATH, config)] if config else [])])
         blobs = self._blobs
+        self._check_held([(path, oid) for path, oid in files if oid not in blobs])
         return [SourceFile(path, blobs[oid], oid) if oid in blobs else SourceFile.vouched(path, oid)
                 for path, oid in files]
+
+    def _check_held(self, files: Sequence[tuple[str, str]]) -> None:
+        """That git holds the blob of every file (path, blob id) not checked before: one ``git
+        cat-file --batch-check``, which reads each object's header (a missing object, or one
+        whose header cannot be read, is answered "missing"); :class:`ConfigError` naming the first."""
+        wanted = {oid: path for path, oid in files if oid not in self._held}
+        if not wanted:
+            return
+        try:
+            out = self.repo.git("cat-file", "--batch-check", input="".join(f"{oid}\n" for oid in wanted).encode())
+        except gitio.GitFailed as exc:
+            oid, path = next(iter(wanted.items()))
+            raise gitio.missing_object(self.repo, oid, path, exc) from None
+        answers = out.decode("ascii", "replace").split("\n")
+        for (oid, path), answer in zip(wanted.items(), [*answers, *[""] * len(wanted)]):
+            if answer.split(" ")[:2] != [oid, "blob"]:
+                raise gitio.missing_object(self.repo, oid, path, LookupError(oid))
+            self._held.add(oid)
 
     def _read(self, files: Sequence[tuple[str, str]]) -> None:
         """Read the blobs of ``files`` (path, blob id) not read before, through one stream."""

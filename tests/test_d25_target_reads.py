@@ -6,7 +6,8 @@ The target's and the merge result's record files are mostly the working tree's o
 (:meth:`registry.target.Target._sources`). These tests hold the outcome to the full computation
 (every blob read from git, every rule on every record, no cache) on edits, renames, transfers,
 a branch behind its target, a damaged record cache, and check that a blob the run needs and
-git cannot give is still an error (exit 2).
+git cannot give is still an error (exit 2); so is one it does not read but git has lost or
+damaged (tests/hostile/test_git_oddities.py: missing_blob_at_the_base, damaged_blob_at_the_base).
 """
 from __future__ import annotations
 
@@ -194,6 +195,28 @@ def test_a_blob_the_run_needs_and_git_cannot_give_is_an_error(tmp_path: Path, ca
     oid = repo.git("rev-parse", f"HEAD:{system.relative_to(root).as_posix()}").strip()
     repo.git("checkout", "-q", main_branch)  # the working tree never held that content
     (root / ".git" / "objects" / oid[:2] / oid[2:]).unlink()  # (a new object is loose)
+    for command in ("diff", "check"):
+        code, err = _run(root, command, "target", capsys)
+        assert code == 2 and "无法从 git 读取" in err and oid[:12] in err, (command, err)
+
+
+def test_a_blob_the_run_does_not_read_is_still_one_git_must_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
+    root = _synthetic(tmp_path)
+    repo = GitRepo(root)
+    main_branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "target")
+    system = sorted((root / "systems").glob("*/*.yaml"))[7]
+    (system.parent / "czj-held.yaml").write_text(system.read_text(encoding="utf-8") + "# 新内容\n", encoding="utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "target adds a record")
+    oid = repo.git("rev-parse", f"HEAD:{(system.parent / 'czj-held.yaml').relative_to(root).as_posix()}").strip()
+    repo.git("checkout", "-q", main_branch)
+    repo.git("merge", "-q", "--no-ff", "-m", "bring the target in", "target")  # the working tree holds it now
+    asked = _asked(monkeypatch)
+    assert _run(root, "diff", "target", capsys)[0] == 0 and oid not in asked  # (not read: the working tree's)
+    (root / ".git" / "objects" / oid[:2] / oid[2:]).unlink()
     for command in ("diff", "check"):
         code, err = _run(root, command, "target", capsys)
         assert code == 2 and "无法从 git 读取" in err and oid[:12] in err, (command, err)
