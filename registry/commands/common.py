@@ -1,7 +1,6 @@
 """Argument helpers shared by subcommands."""
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -14,12 +13,22 @@ from registry.errors import CONFIG_FILE, ConfigError
 
 def iso_date(text: str) -> dt.date:
     """A YYYY-MM-DD option value between 1990 and 2100 (see :mod:`registry.dates`)."""
+    day = date_or_reason(text)
+    if isinstance(day, str):
+        import argparse  # (only to refuse: a command line parsed without argparse never gets here)
+
+        raise argparse.ArgumentTypeError(day)
+    return day
+
+
+def date_or_reason(text: str) -> dt.date | str:
+    """:func:`iso_date`'s date, or why ``text`` is not one (its error message)."""
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+        return f"日期格式应为 YYYY-MM-DD：{text}"
     if not today_in_range(day):
-        raise argparse.ArgumentTypeError(f"日期 {text} 超出允许范围：应在 {TODAY_FIRST} 至 {TODAY_LAST} 之间")
+        return f"日期 {text} 超出允许范围：应在 {TODAY_FIRST} 至 {TODAY_LAST} 之间"
     return day
 
 
