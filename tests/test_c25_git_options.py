@@ -88,6 +88,18 @@ def test_every_git_process_of_a_command_gets_the_option(
     assert [call for call in calls if tuple(call[:2]) != GIT_OPTIONS] == []
 
 
+def test_init_starts_git_with_the_option_too(tmp_path: Path) -> None:
+    log = tmp_path / "argv"
+    fake = _fake_git(tmp_path / "bin", log)
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run([sys.executable, "-m", "registry", "init", str(tmp_path / "new"), "--profile", "quxian",
+                           "--name", "测试县"], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "new" / ".git").is_dir()
+    calls = _recorded(log)
+    assert calls and [call for call in calls if tuple(call[:2]) != GIT_OPTIONS] == []
+
+
 def test_this_git_prints_the_hint_without_the_option(tmp_path: Path) -> None:
     """The option is needed here: with our environment and without it, this git prints the hint
     (git 2.39 does); with it, nothing."""
