@@ -43,6 +43,7 @@ PLACEHOLDERS = frozenset({
 
 # Every bracket variant of the year becomes 〔〕 (after NFKC, which turns （［ into ([).
 _BRACKETS = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "]": "〕", ")": "〕", "】": "〕"})
+_ANY_BRACKET = re.compile(r"[\[(【\])】]")
 # Zeros before a digit, not after one: "(?<![0-9])0+(?=[0-9])" written to start with the
 # literal 0, which the regular expression engine finds by a fast scan.
 _LEADING_ZEROS = re.compile(r"0(?<![0-9]0)0*(?=[0-9])")
@@ -57,7 +58,8 @@ def normalised(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
     if not folded.isprintable() or " " in folded:  # (a printable text has no Cc, Cf or space but " ")
         folded = "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
-    folded = folded.translate(_BRACKETS)
+    if _ANY_BRACKET.search(folded):
+        folded = folded.translate(_BRACKETS)
     folded = folded.replace("〕第", "〕")  # 〔2024〕第80号 is 〔2024〕80号
     if "0" in folded:
         folded = _LEADING_ZEROS.sub("", folded)  # 080号 is 80号 (under a looser pattern)
@@ -103,31 +105,10 @@ class DocNoParams(Params):
         return value
 
 
-# The pieces of DEFAULT_DOC_NO_PATTERN, for the matching below: each opening bracket of the year
-# and the closing ones it accepts; the digits ([0-9０-９], not every Unicode digit).
-_CLOSING = {"〔": "〕", "[": "]", "［": "］", "(": ")）", "（": ")）", "【": "】"}
-_DIGITS = frozenset("0123456789０１２３４５６７８９")
-_FIRST_DIGITS = _DIGITS - {"0", "０"}
-_ANY_CLOSING = frozenset("〕]］)）】")
-
-
 def doc_no_year(doc_no: str) -> int | None:
-    """The year written in a document number's brackets (〔2024〕 → 2024), if any: the first
-    opening bracket followed by four digits (``[0-9０-９]``) and any closing bracket, where a
-    regular expression's search finds it (not compiled: every hook run would compile it)."""
-    at = 0
-    while (at := _next_opening(doc_no, at)) >= 0:
-        year = doc_no[at + 1:at + 5]
-        if len(year) == 4 and _DIGITS.issuperset(year) and doc_no[at + 5:at + 6] in _ANY_CLOSING:
-            return int(unicodedata.normalize("NFKC", year))
-        at += 1
-    return None
-
-
-def _next_opening(text: str, start: int) -> int:
-    """Where the first opening bracket of a year at or after ``start`` is, or -1."""
-    found = [at for at in (text.find(bracket, start) for bracket in _CLOSING) if at >= 0]
-    return min(found, default=-1)
+    """The year written in a document number's brackets (〔2024〕 → 2024), if any."""
+    match = re.search(r"[〔\[［(（【]([0-9０-９]{4})[〕\]］)）】]", doc_no)
+    return int(unicodedata.normalize("NFKC", match.group(1))) if match else None
 
 
 def regulation_number(doc_no: str) -> str | None:
@@ -140,29 +121,7 @@ def regulation_number(doc_no: str) -> str | None:
 
 
 def well_formed(doc_no: str, pattern: str) -> bool:
-    text = doc_no.strip()
-    if pattern == DEFAULT_DOC_NO_PATTERN:
-        return _default_form(text)
-    return re.fullmatch(pattern, text) is not None
-
-
-def _default_form(text: str) -> bool:
-    """``re.fullmatch(DEFAULT_DOC_NO_PATTERN, text)``, read piece by piece: compiling the pattern
-    (its class of 20,000 Chinese characters) cost a commit hook run 2 % of its instructions. The
-    issuer is the whole leading run of Chinese characters (no bracket is one), then the year in
-    brackets that close as they opened, an optional 第, a number without a leading zero, 号."""
-    issuer = 0
-    while issuer < len(text) and ("\u4e00" <= text[issuer] <= "\u9fff" or text[issuer] == "〇"):
-        issuer += 1
-    if not 1 <= issuer <= 20 or len(text) < issuer + 6:
-        return False
-    closing = _CLOSING.get(text[issuer])
-    if closing is None or not _DIGITS.issuperset(text[issuer + 1:issuer + 5]) or text[issuer + 5] not in closing:
-        return False
-    number = text[issuer + 6:]
-    number = number[1:] if number.startswith("第") else number
-    return (2 <= len(number) <= 7 and number[-1] == "号" and number[0] in _FIRST_DIGITS
-            and _DIGITS.issuperset(number[1:-1]))
+    return re.fullmatch(pattern, doc_no.strip()) is not None
 
 
 def approval_numbers(s: System) -> Iterator[tuple[str, str, dt.date | None]]:
