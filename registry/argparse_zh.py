@@ -4,6 +4,10 @@ argparse looks every message up through ``gettext`` at the moment it uses it (gr
 when a parser is built, errors when arguments are parsed), so the translation is switched on
 around both, and switched off again after: nothing else in the process (pytest, MkDocs) sees
 it. ``--lang en`` keeps argparse's English.
+
+The command line's parser and its help layout live here too (:class:`Parser`,
+:class:`Formatter`): a plain ``registry check`` (the commit hook's) is read without argparse
+(:func:`registry.cli.plain_check`), so argparse is imported only with this module.
 """
 from __future__ import annotations
 
@@ -13,6 +17,10 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 MESSAGES = {
     "usage: ": "用法：",
@@ -145,3 +153,24 @@ class Formatter(argparse.HelpFormatter):
         if spaces - extra >= 2:
             first = first[:end] + " " * (spaces - extra) + first[end + spaces:]
         return first + newline + rest
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, except that help and version text that cannot be written (a full
+    disk) is an error, not a silent exit 0: argparse ignores every ``OSError`` while writing,
+    and Python's buffered output fails only later, at exit. A reader that left (a broken
+    pipe, ``registry --help | head``) is still no error."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if not message:
+            return
+        out = file or sys.stderr
+        if out is None:  # no console at all (pythonw): nothing to write to, as argparse does
+            return
+        try:
+            out.write(message)
+            flush = getattr(out, "flush", None)
+            if flush is not None:
+                flush()
+        except BrokenPipeError:
+            pass

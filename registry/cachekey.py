@@ -33,7 +33,9 @@ def fingerprint() -> str:
     Hashing some 200 source files costs more than the rest of an unchanged run's setup, so the
     result is remembered (signed, beside the signing key) under the files' names and ``lstat``
     values; a file written within the current second is not trusted to keep its times, so no
-    fingerprint is remembered then (the stat index's racily-clean rule)."""
+    fingerprint is remembered then (the stat index's racily-clean rule). Each installation of
+    the tool (its source folders) remembers its own few: checkouts used in turn, or a
+    commit hook's environment beside a working copy, never push each other's out."""
     head = f"{FORMAT}\0{registry.__version__}\0{sys.version}\0"
     head += "".join(f"{name}={_version(name)}\0" for name in _DISTRIBUTIONS)
     # A plug-in rule profile decides results as much as the built-in ones, and a reused report
@@ -56,7 +58,8 @@ def fingerprint() -> str:
             newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
             state.update(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0"
                          f"{info.st_dev}\n".encode("utf-8", "surrogateescape"))
-    remembered = _remembered_fingerprints()
+    kept_in = _FINGERPRINTS + "-" + hashlib.sha256(repr(places).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    remembered = _remembered_fingerprints(kept_in)
     known = remembered.get(state.hexdigest())
     if known is not None:
         return known
@@ -69,36 +72,41 @@ def fingerprint() -> str:
                 digest.update(hashlib.sha256(source.read()).digest())
     result = digest.hexdigest()
     if newest // 1_000_000_000 < time.time_ns() // 1_000_000_000:
-        _remember_fingerprint(remembered, state.hexdigest(), result)
+        _remember_fingerprint(kept_in, remembered, state.hexdigest(), result)
     return result
 
 
-_FINGERPRINTS = "fingerprints"  # beside the signing key: source files' state -> fingerprint, signed
+# beside the signing key, one file per installation (its source folders' names hashed): source
+# files' state -> fingerprint, signed
+_FINGERPRINTS = "fingerprints"
 _KEEP_REMEMBERED = 8
 
 
-def _remembered_fingerprints() -> dict[str, str]:
-    key, path = signing_key(), user_cache() / _FINGERPRINTS
+def _remembered_fingerprints(name: str) -> dict[str, str]:
+    key, path = signing_key(), user_cache() / name
     try:
         data = path.read_bytes()
     except OSError:
         return {}
     mac, _, text = data.partition(b"\n")
-    if key is None or not hmac.compare_digest(mac, hmac.new(key, b"fingerprints\0" + text, hashlib.sha256).hexdigest().encode()):
+    if key is None or not hmac.compare_digest(mac, _signature(key, name, text)):
         return {}
     pairs = [line.split(" ") for line in text.decode("ascii", "replace").splitlines()]
     return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
 
 
-def _remember_fingerprint(remembered: dict[str, str], state: str, result: str) -> None:
+def _remember_fingerprint(name: str, remembered: dict[str, str], state: str, result: str) -> None:
     key = signing_key()
     if key is None:
         return
     kept = [*list(remembered.items())[-(_KEEP_REMEMBERED - 1):], (state, result)]
     text = "".join(f"{s} {r}\n" for s, r in kept).encode("ascii")
-    mac = hmac.new(key, b"fingerprints\0" + text, hashlib.sha256).hexdigest().encode()
     with quietly():
-        write_atomically(user_cache() / _FINGERPRINTS, mac + b"\n" + text, mode=0o600)
+        write_atomically(user_cache() / name, _signature(key, name, text) + b"\n" + text, mode=0o600)
+
+
+def _signature(key: bytes, name: str, text: bytes) -> bytes:
+    return hmac.new(key, name.encode("ascii") + b"\0" + text, hashlib.sha256).hexdigest().encode()
 
 
 def _source_files(package: str) -> list[tuple[str, str, os.stat_result | None]]:

@@ -1,22 +1,21 @@
 """The ``registry`` command: one subcommand per module of :mod:`registry.commands`."""
 from __future__ import annotations
 
-import argparse
 import errno
 import gc
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn
 from pathlib import Path
 
 from registry import DISTRIBUTION, __version__
-from registry.argparse_zh import Formatter, lang_of, localise_metavars, translated
 from registry.errors import ConfigError
 
 if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
+    import argparse
 
 # Each module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners", "audit", "export", "site", "cms",
@@ -24,30 +23,11 @@ COMMANDS = ("check", "new", "schema", "rules", "diff", "inventory", "codeowners"
 MODULES = {"import": "import_table"}  # a command whose name is a Python keyword
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse's parser, except that help and version text that cannot be written (a full
-    disk) is an error, not a silent exit 0: argparse ignores every ``OSError`` while writing,
-    and Python's buffered output fails only later, at exit. A reader that left (a broken
-    pipe, ``registry --help | head``) is still no error."""
-
-    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
-        if not message:
-            return
-        out = file or sys.stderr
-        if out is None:  # no console at all (pythonw): nothing to write to, as argparse does
-            return
-        try:
-            out.write(message)
-            flush = getattr(out, "flush", None)
-            if flush is not None:
-                flush()
-        except BrokenPipeError:
-            pass
-
-
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The full parser; given ``argv``, only the module of the command it names is imported
     (the others get a bare entry), so ``registry check`` does not load git, MkDocs or openpyxl."""
+    from registry.argparse_zh import Formatter, Parser
+
     wanted = _command_in(argv) if argv is not None else None
     parser = Parser(
         prog="registry", formatter_class=Formatter,
@@ -70,6 +50,41 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         module.add_arguments(command)
         command.set_defaults(handler=module.run)
     return parser
+
+
+def plain_check(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The parsed arguments of a plain ``registry check`` command line (the commit hook's),
+    exactly as :func:`build_parser` would give them, without argparse: global options each
+    at most once, in full, with a value argparse accepts, then ``check`` and what
+    :func:`registry.commands.check.plain_arguments` reads. None for any other command line,
+    which argparse parses."""
+    values: dict[str, object] = {"root": None, "lang": "zh", "debug": False}
+    seen: set[str] = set()
+    i = 0
+    while i < len(argv) and argv[i] != "check":
+        option = argv[i]
+        if option in seen:
+            return None
+        seen.add(option)
+        if option == "--debug":
+            values["debug"] = True
+            i += 1
+            continue
+        if option not in ("--root", "--lang") or i + 1 == len(argv) or argv[i + 1].startswith("-"):
+            return None
+        value = argv[i + 1]
+        if option == "--lang" and value not in ("zh", "en"):
+            return None
+        values[option[2:]] = Path(value) if option == "--root" else value
+        i += 2
+    if i == len(argv):
+        return None
+    from registry.commands import check
+
+    rest = check.plain_arguments(argv[i + 1:])
+    if rest is None:
+        return None
+    return SimpleNamespace(**values, command="check", **rest, handler=check.run)
 
 
 def _command_in(argv: Sequence[str]) -> str | None:
@@ -97,19 +112,30 @@ def resolve_root(given: Path | None) -> Path:
     return top if top is not None and (top / "registry.yaml").exists() else cwd
 
 
+def _parsed(given: list[str]) -> argparse.Namespace:
+    """``given`` parsed by argparse, in the language it asks for (argparse's own words too)."""
+    from registry.argparse_zh import lang_of, localise_metavars, translated
+
+    with translated(lang_of(given)):
+        parser = build_parser(given)
+        if lang_of(given) != "en":
+            localise_metavars(parser)
+        return parser.parse_args(given)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 internal error (a bug:
     never 0 or 1, so that CI cannot mistake a crash for a pass or for ordinary findings)."""
     given = list(sys.argv[1:] if argv is None else argv)
     if sys.stdout is None:  # started with standard output closed (``>&-``): Python gives no stream at all
+        from registry.argparse_zh import lang_of
+
         return write_failure(OSError(errno.EBADF, os.strerror(errno.EBADF)), lang_of(given))
     try:
-        with translated(lang_of(given)):
-            parser = build_parser(given)
-            if lang_of(given) != "en":
-                localise_metavars(parser)
-            args = parser.parse_args(given)
+        args = plain_check(given) or _parsed(given)
     except Exception as exc:  # a command's module imports the rules: a broken profile package
+        from registry.argparse_zh import lang_of
+
         if isinstance(exc, OSError):  # help or version text that could not be written
             return write_failure(exc, lang_of(given))
         if not broken_profile(exc):
@@ -168,6 +194,8 @@ def entry() -> NoReturn:
     except BrokenPipeError:  # `registry check | head`: the reader left, nothing more to say
         pass
     except OSError as exc:  # the report could not be written (a full disk): never a pass
+        from registry.argparse_zh import lang_of
+
         code = write_failure(exc, lang_of(sys.argv[1:]))
     os._exit(code)
 

@@ -224,8 +224,18 @@ def report(selection: Selection, ctx: Context, findings: list[Finding]) -> Repor
     profiles = ctx.config.profiles
     return Report(findings, Summary(
         records=ctx.head.records + len({u.path for u in ctx.head.invalid}),
-        profiles=selection.profiles, disabled=selection.disabled, notices=ctx.notices,
+        profiles=selection.profiles, disabled=selection.disabled, notices=ctx.notices, checked=_records_reported(ctx),
     ), rules={r.id: rule_info(r, profiles) for r, _ in selection.rules if r.id in cited})
+
+
+def _records_reported(ctx: Context) -> int | None:
+    """How many of the records counted in the summary lie in the paths reported on (``check
+    PATHS``), counted as the summary counts them: valid records and files that failed to
+    load, each once; None without PATHS. The context's own lists of the targets' records,
+    which the record rules have already loaded."""
+    if ctx.targets is None:
+        return None
+    return len(ctx.systems) + len(ctx.projects) + len({u.path for u in ctx.head.invalid if u.path in ctx.targets})
 
 
 def rule_info(rule: Rule[Any], profiles: list[str] | None) -> RuleInfo:

@@ -85,6 +85,10 @@ class Summary:
     disabled: list[tuple[str, str]] = plainclass.field(default_factory=list)
     notices: list[Message] = plainclass.field(default_factory=list)
     trust: str = ""  # registry audit: the trust mode that ran ('' for other commands)
+    # registry check PATHS: how many of the ``records`` lie in the paths reported on (None: no
+    # PATHS, every record is reported on); ``records`` stays the whole registry, which the
+    # cross-record rules looked at either way
+    checked: int | None = None
 
 
 @plainclass.dataclass

@@ -114,7 +114,7 @@ class Repo:
         """(exit status, stdout, stderr) of ``git ARGS``, whatever the status."""
         import subprocess
 
-        done = subprocess.run(["git", *args], cwd=self.cwd, env=_environment(self._env),
+        done = subprocess.run(["git", *GIT_OPTIONS, *args], cwd=self.cwd, env=_environment(self._env),
                               capture_output=True, check=False)
         return done.returncode, done.stdout, done.stderr
 
@@ -131,7 +131,7 @@ class Repo:
         wanted = list(names)
         if not wanted:
             return
-        proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.cwd, env=_environment(self._env),
+        proc = subprocess.Popen(["git", *GIT_OPTIONS, "cat-file", "--batch"], cwd=self.cwd, env=_environment(self._env),
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert proc.stdin is not None and proc.stdout is not None
         writer = threading.Thread(target=_feed, args=(proc.stdin, wanted), daemon=True)
@@ -161,7 +161,7 @@ class Repo:
         if "\n" in name:
             return Blob(name, "", "missing", None)
         if self._reader is None or self._reader.poll() is not None:
-            self._reader = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.cwd, env=_environment(self._env),
+            self._reader = subprocess.Popen(["git", *GIT_OPTIONS, "cat-file", "--batch"], cwd=self.cwd, env=_environment(self._env),
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert self._reader.stdin is not None and self._reader.stdout is not None
         try:
@@ -227,6 +227,15 @@ def object_id(kind: bytes, data: bytes, length: int) -> bytes:
 # other parents. Both live in one clone only; what is read is cached by object id and audited.
 REAL_OBJECTS = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.devnull}
 
+# Options before the command of every git process we start. git (2.18 and later) prints an
+# eight-line hint on standard error whenever it reads a graft file ("hint: Support for
+# <GIT_DIR>/info/grafts is deprecated …"), and the null device named above is one it reads: the
+# hint would stand in front of git's own words in a GitFailed message. advice.* settings are
+# read from ``-c`` like any other (git-config(1), "advice.graftFileDeprecated"); a git that
+# does not know the setting ignores it. ``-c`` rather than GIT_CONFIG_COUNT in the environment:
+# the count would have to be added to the user's own, and a ``-c`` cannot clobber anything.
+GIT_OPTIONS = ("-c", "advice.graftFileDeprecated=false")
+
 
 def _environment(extra: Mapping[str, str]) -> dict[str, str]:
     env = dict(os.environ)
@@ -240,7 +249,7 @@ def _run(cwd: str | Path, args: list[str], extra: Mapping[str, str], input: byte
     import subprocess
 
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, env=_environment(extra), input=input,
+        done = subprocess.run(["git", *GIT_OPTIONS, *args], cwd=cwd, env=_environment(extra), input=input,
                               capture_output=True, check=False)
     except OSError as exc:  # git not installed, or the folder vanished
         raise GitFailed(args, -1, str(exc)) from None
@@ -283,7 +292,7 @@ class Spawned:
 
 
 def spawn(cwd: str | Path, args: Iterable[str], env: Mapping[str, str]) -> Spawned:
-    """Start ``git -C CWD ARGS`` (``-C``: ``posix_spawn`` has no working folder of its own)
+    """Start ``git GIT_OPTIONS -C CWD ARGS`` (``-C``: ``posix_spawn`` has no working folder of its own)
     with ``env``, standard input from the null device and both outputs piped to this process;
     :class:`OSError` when git cannot be started."""
     out_read, out_write = map(_above_stdio, os.pipe())  # (not inherited: only the duplicates below reach git)
@@ -291,7 +300,7 @@ def spawn(cwd: str | Path, args: Iterable[str], env: Mapping[str, str]) -> Spawn
     try:
         null = _above_stdio(os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC))
         try:
-            pid = os.posix_spawnp("git", ["git", "-C", os.fspath(cwd), *args], env, file_actions=[
+            pid = os.posix_spawnp("git", ["git", *GIT_OPTIONS, "-C", os.fspath(cwd), *args], env, file_actions=[
                 (os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, out_write, 1), (os.POSIX_SPAWN_DUP2, err_write, 2)])
         finally:
             os.close(null)

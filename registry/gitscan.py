@@ -41,7 +41,7 @@ from operator import not_
 from pathlib import Path
 
 from registry.cachestore import Store
-from registry.gitproc import REAL_OBJECTS
+from registry.gitproc import GIT_OPTIONS, REAL_OBJECTS
 
 VERIFIED = "gitindex.verified"  # the verified entries, one per line
 VERIFIED_DELTA = "gitindex.verified.delta"  # entries verified since (a parallel run's may be lost: a fact, never a guess)
@@ -71,7 +71,7 @@ def enabled() -> bool:
 
 def _command(*args: str) -> list[str]:
     forced = [part for setting in _FORCED for part in ("-c", setting)]
-    return ["git", "--no-pager", *forced, *args]
+    return ["git", *GIT_OPTIONS, "--no-pager", *forced, *args]
 
 
 def _environment() -> dict[str, str]:

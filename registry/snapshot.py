@@ -1,6 +1,7 @@
 """A snapshot: every valid record of one revision (working tree or base), with look-ups."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import cached_property
 from itertools import compress, repeat
@@ -222,8 +223,8 @@ class Snapshot:
 
     def _rows_at(self, kind: int, paths: Collection[str]) -> list[int]:
         """The rows of ``kind`` whose path is one of ``paths``, in file order, found in C with no
-        list of every system's or project's rows: a few paths each by a scan for it (string
-        comparisons, which mostly stop at the length), many by one pass of set look-ups."""
+        list of every system's or project's rows: a few paths each by a binary search (see
+        :func:`_rows_of`), many by one pass of set look-ups."""
         all_paths, kinds = self._columns.paths, self._columns.kinds
         if len(paths) <= _FEW_PATHS:
             rows: Iterable[int] = sorted({row for path in paths for row in _rows_of(all_paths, path)})
@@ -291,11 +292,20 @@ class Snapshot:
         return len(kinds) - kinds.count(0)  # (kind 0: a file that is not a valid record)
 
 
-_FEW_PATHS = 32  # a check of at most this many paths finds each by a scan (see Snapshot._rows_at)
+_FEW_PATHS = 32  # a check of at most this many paths finds each on its own (see Snapshot._rows_at)
 
 
 def _rows_of(paths: list[str], path: str) -> Iterator[int]:
-    """Every row of ``paths`` that holds ``path`` (a snapshot's paths are its files': one)."""
+    """Every row of ``paths`` that holds ``path`` (a snapshot's paths are its files': one).
+    The records' rows usually come in path order (git's index, a tree; files that are not
+    records are listed first), so a binary search finds the row in a score of comparisons
+    (a scan compared it with 20,000 paths of one length). Where the search lands on another
+    path (the working tree lists folder by folder, a file that is not a record), a scan of
+    every row decides: a path is never missed because of the order."""
+    found = bisect_left(paths, path)
+    if found < len(paths) and paths[found] == path:
+        yield found
+        return
     row = -1
     while True:
         try:

@@ -100,3 +100,21 @@ def test_records_at_paths_and_the_count_of_records_equal_the_plain_filters(tmp_p
             wanted = frozenset(chooser.sample(paths, size))
             assert head.systems_at(wanted) == head.systems_where(wanted.__contains__)
             assert head.projects_at(wanted) == head.projects_where(wanted.__contains__)
+
+
+def test_rows_at_paths_in_any_order_equal_a_plain_scan() -> None:
+    """:func:`registry.snapshot._rows_of` (a binary search, a scan where the rows are not in
+    path order) finds every path's row wherever it is: sorted, folder by folder, shuffled."""
+    chooser = random.Random(25)
+    for _trial in range(300):
+        paths = sorted({f"{chooser.choice(['systems', 'projects'])}/{chooser.choice(['a', 'a-b', 'a.b', 'b'])}/"
+                        f"{chooser.randrange(60)}.yaml" for _ in range(chooser.randint(0, 40))})
+        order = chooser.choice(["sorted", "folders", "shuffled", "problems first"])
+        if order == "folders":  # the working tree's order: each folder's names sorted, folder by folder
+            paths.sort(key=lambda p: p.split("/"))
+        elif order == "shuffled":
+            chooser.shuffle(paths)
+        elif order == "problems first":
+            paths = [p for p in paths if p.endswith("7.yaml")] + [p for p in paths if not p.endswith("7.yaml")]
+        for path in [*paths, "systems/a/none.yaml", "", "zzz"]:
+            assert list(snapshot._rows_of(paths, path)) == [row for row, p in enumerate(paths) if p == path]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -93,30 +94,41 @@ def registry_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _guard() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (_GUARD, _GUARD))
+def _guard(cpu: int) -> Callable[[], None]:
+    """The child's limits: address space, and ``cpu`` seconds of CPU (then SIGXCPU)."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (_GUARD, _GUARD))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    return limit
 
 
 def run_import(root: Path, file: Path, timeout: float = 300) -> tuple[int, str, str, int]:
     """``registry import FILE --kind systems --dry-run`` in a child: (exit, stdout, stderr, its
-    peak RSS in MB, from wait4 — the child alone, not every child so far)."""
+    peak RSS in MB, from wait4 — the child alone, not every child so far).
+
+    ``timeout`` bounds the child's CPU seconds (the kernel stops it past them): a bound that
+    means the same on a quiet machine and on one whose two cores run three test suites. The
+    wall clock only catches a child that hangs without using CPU, at four times that."""
     env = {k: v for k, v in os.environ.items() if k != "REGISTRY_DEBUG"}
     out_file, err_file = root.parent / "out.txt", root.parent / "err.txt"
     with out_file.open("wb") as out, err_file.open("wb") as err:
         child = subprocess.Popen([sys.executable, "-m", "registry", "--root", str(root), "import", str(file), "--kind",
-                                  "systems", "--dry-run"], cwd=root, env=env, stdout=out, stderr=err, preexec_fn=_guard)
-    waited = 0.0
+                                  "systems", "--dry-run"], cwd=root, env=env, stdout=out, stderr=err,
+                                 preexec_fn=_guard(int(timeout)))
+    hung_after = time.monotonic() + 4 * timeout
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
             break
-        if waited > timeout:
+        if time.monotonic() > hung_after:
             child.kill()
             os.wait4(child.pid, 0)
-            pytest.fail(f"registry import {file.name} still running after {timeout} s")
+            pytest.fail(f"registry import {file.name} still running after {4 * timeout} s (hung)")
         time.sleep(0.05)
-        waited += 0.05
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+    spent = usage.ru_utime + usage.ru_stime
+    if child.returncode == -signal.SIGXCPU or (child.returncode == -signal.SIGKILL and spent >= timeout):  # soft, hard limit
+        pytest.fail(f"registry import {file.name} used more than {timeout:g} s of CPU ({spent:.1f} s)")
     return (child.returncode, out_file.read_text("utf-8", "replace"), err_file.read_text("utf-8", "replace"),
             usage.ru_maxrss // 1024)
 

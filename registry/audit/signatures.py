@@ -30,7 +30,7 @@ from types import TracebackType
 
 from registry import plainclass
 from registry.findings import Message
-from registry.gitproc import REAL_OBJECTS
+from registry.gitproc import GIT_OPTIONS, REAL_OBJECTS
 
 _SEP = "\x1f"
 _FORMAT = _SEP.join(("%H", "%G?", "%GK", "%GP", "%GF", "%ae"))  # free text (the e-mail) last
@@ -171,7 +171,7 @@ class Verifier:
             return {}
         env = {**os.environ, "GNUPGHOME": str(self.gnupghome), **REAL_OBJECTS}
         done = subprocess.run(
-            ["git", f"--git-dir={git_dir}", "-c", f"gpg.ssh.allowedSignersFile={self.allowed_signers}",
+            ["git", *GIT_OPTIONS, f"--git-dir={git_dir}", "-c", f"gpg.ssh.allowedSignersFile={self.allowed_signers}",
              "-c", "log.showSignature=false", "log", "--no-walk=unsorted", "--stdin", f"--format={_FORMAT}"],
             input="\n".join(wanted).encode() + b"\n", env=env, capture_output=True, check=False,
         )

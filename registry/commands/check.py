@@ -1,23 +1,25 @@
 """``registry check``: validate records against the rules in force."""
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import gc
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from registry import plainclass
 from registry.cache import columns_of
-from registry.commands.common import iso_date, missing_paths, named_paths, outside_paths, relative_paths
+from registry.commands.common import date_or_reason, iso_date, missing_paths, named_paths, outside_paths, relative_paths
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Report
 from registry.gcpause import paused_gc
 from registry.reporters import REPORTERS
 
 if TYPE_CHECKING:
+    import argparse
+
     from registry.warm import Inputs
 
 NAME = "check"
@@ -39,6 +41,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--staged", action="store_true",
                         help="检查将要提交的内容（git 暂存区/索引）而不是工作区：未暂存的改动和未跟踪的文件不计入，"
                              "记录、registry.yaml 和行号都取自暂存的内容（pre-commit 钩子用它）")
+
+
+# The options of add_arguments a plain command line may give (see plain_arguments): each
+# flag's and each valued option's destination, and every destination's default.
+_FLAGS = {"--staged": "staged", "--strict": "strict", "--changes-only": "changes_only", "--no-cache": "no_cache"}
+_VALUED = {"--base": "base", "--today": "today", "--format": "format"}
+
+
+def plain_arguments(argv: Sequence[str]) -> dict[str, object] | None:
+    """The arguments of ``check`` as :func:`add_arguments`' parser gives them, for a plain
+    command line — each option at most once and written in full, a value that does not start
+    with ``-`` and that the parser would accept, the PATHS after every option (the commit hook's
+    ``check --staged --today D FILE…``) — without importing argparse or building its parser
+    (a tenth of a three-file hook run). None for any other command line: the parser decides
+    it (``--help``, an abbreviation, ``--opt=value``, ``--``, a refused value …), with its own
+    words and exit code."""
+    values: dict[str, object] = {"paths": [], "base": None, "today": None, "format": REPORTERS.default,
+                                 **{dest: False for dest in _FLAGS.values()}}
+    seen: set[str] = set()
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        option = argv[i]
+        if option in seen:
+            return None
+        seen.add(option)
+        if option in _FLAGS:
+            values[_FLAGS[option]] = True
+            i += 1
+            continue
+        if option not in _VALUED or i + 1 == len(argv) or argv[i + 1].startswith("-"):
+            return None
+        value: object = argv[i + 1]
+        if option == "--today":
+            value = date_or_reason(argv[i + 1])
+            if isinstance(value, str):
+                return None
+        elif option == "--format" and value not in REPORTERS:
+            return None
+        values[_VALUED[option]] = value
+        i += 2
+    paths = list(argv[i:])
+    if any(path.startswith("-") for path in paths):
+        return None
+    values["paths"] = paths
+    return values
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,7 +1,6 @@
 """Argument helpers shared by subcommands."""
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -14,12 +13,22 @@ from registry.errors import CONFIG_FILE, ConfigError
 
 def iso_date(text: str) -> dt.date:
     """A YYYY-MM-DD option value between 1990 and 2100 (see :mod:`registry.dates`)."""
+    day = date_or_reason(text)
+    if isinstance(day, str):
+        import argparse  # (only to refuse: a command line parsed without argparse never gets here)
+
+        raise argparse.ArgumentTypeError(day)
+    return day
+
+
+def date_or_reason(text: str) -> dt.date | str:
+    """:func:`iso_date`'s date, or why ``text`` is not one (its error message)."""
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+        return f"日期格式应为 YYYY-MM-DD：{text}"
     if not today_in_range(day):
-        raise argparse.ArgumentTypeError(f"日期 {text} 超出允许范围：应在 {TODAY_FIRST} 至 {TODAY_LAST} 之间")
+        return f"日期 {text} 超出允许范围：应在 {TODAY_FIRST} 至 {TODAY_LAST} 之间"
     return day
 
 
@@ -27,10 +36,26 @@ def relative_paths(root: Path, paths: list[str]) -> list[str]:
     """Command-line paths (relative to the current directory) as registry-root posix paths."""
     tops = _tops(root)
     out = []
-    for raw in paths:
-        inside = _inside(tops, Path(os.path.abspath(raw)))
+    for raw, absolute in zip(paths, _named(paths)):
+        inside = _inside(tops, absolute)
         if inside is not None:  # (outside the registry: nothing of ours to report on)
             out.append(inside)
+    return out
+
+
+def _named(paths: list[str]) -> list[Path]:
+    """Where each command-line path leads: its folders resolved (a file named through a link
+    to a folder — ``loop/systems/czj/x.yaml`` with ``loop -> .``, ``docs/out/x.yaml`` with
+    ``docs/out -> /tmp`` — is the file the link leads to, inside the registry or not), its last
+    part as named (a link named is the link, which the registry reports: REG003). Each folder
+    is resolved once: a commit hook names thousands of files in a few folders."""
+    resolved: dict[str, str] = {}
+    out = []
+    for raw in paths:
+        folder, name = os.path.split(os.path.abspath(raw))
+        if folder not in resolved:
+            resolved[folder] = os.path.realpath(folder)
+        out.append(Path(resolved[folder], name))
     return out
 
 
@@ -40,8 +65,7 @@ def outside_paths(root: Path, paths: list[str]) -> list[str]:
     is checked or reported."""
     tops = _tops(root)
     outside = []
-    for raw in paths:
-        absolute = Path(os.path.abspath(raw))
+    for raw, absolute in zip(paths, _named(paths)):
         if _inside(tops, absolute) is None and not (os.path.isdir(absolute) and _holds(absolute, tops)):
             outside.append(raw)
     return outside
@@ -58,8 +82,7 @@ def named_paths(root: Path, paths: list[str], listed: Sequence[str] | None = Non
     caller reads as "report everything")."""
     tops = _tops(root)
     out: list[str] = []
-    for raw in paths:
-        absolute = Path(os.path.abspath(raw))
+    for raw, absolute in zip(paths, _named(paths)):
         if not os.path.isdir(absolute):
             out.extend(relative_paths(root, [raw]))
         elif absolute in tops or _holds(absolute, tops):

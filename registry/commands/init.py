@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from registry.findings import Message
+from registry.gitproc import GIT_OPTIONS
 from registry.loader import CONFIG_FILE, ConfigError, config_from, load_config
 from registry.safewrite import check_inside, write_text_inside
 
@@ -91,7 +92,8 @@ def _git_init(target: Path, branch: str) -> str:
         return ""
     if shutil.which("git") is None:
         return "未找到 git：请安装 git 后在该目录运行 git init"
-    result = subprocess.run(["git", "init", "-q", "-b", branch, str(target)], capture_output=True, text=True, check=False)
+    result = subprocess.run(["git", *GIT_OPTIONS, "init", "-q", "-b", branch, str(target)],
+                            capture_output=True, text=True, check=False)
     if result.returncode != 0:
         return f"git init 失败：{result.stderr.strip()}"
     return f"已初始化 git 仓库（主分支 {branch}）"

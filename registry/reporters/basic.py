@@ -6,11 +6,18 @@ from registry.reporters.jsontext import indented_json
 
 
 def summary_line(report: Report, lang: str) -> str:
+    """The last line: how many records were checked and reported on. With PATHS, those among
+    them, and beside it the whole registry's count (what the cross-record rules looked at)."""
     s = report.summary
     profiles = ", ".join(s.profiles)
     if lang == "en":
-        return f"{s.records} records checked (profiles: {profiles}): {report.errors} errors, {report.warnings} warnings"
-    return f"共检查 {s.records} 条记录（规则配置：{profiles}）：{report.errors} 个错误，{report.warnings} 个警告"
+        scope = f"{s.records}" if s.checked is None else f"{s.checked}"
+        whole = "" if s.checked is None else f"of {s.records} in the registry; "
+        return f"{scope} records checked ({whole}profiles: {profiles}): {report.errors} errors, {report.warnings} warnings"
+    if s.checked is None:
+        return f"共检查 {s.records} 条记录（规则配置：{profiles}）：{report.errors} 个错误，{report.warnings} 个警告"
+    return (f"共检查 {s.checked} 条记录（登记簿共 {s.records} 条记录；规则配置：{profiles}）："
+            f"{report.errors} 个错误，{report.warnings} 个警告")
 
 
 def disabled_lines(report: Report, lang: str) -> list[str]:
@@ -44,6 +51,7 @@ def render_json(report: Report, lang: str) -> str:
             "errors": report.errors,
             "warnings": report.warnings,
             "records": s.records,
+            **({"checked": s.checked} if s.checked is not None else {}),  # check PATHS: the records among them
             "profiles": s.profiles,
             "disabled_rules": [{"rule": r, "reason": why} for r, why in s.disabled],
             "notices": notice_lines(report, lang),

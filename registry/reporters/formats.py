@@ -14,13 +14,15 @@ the function that renders it; no command has an ``if``/``elif`` over format name
 """
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Iterator, Mapping
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from registry import plainclass
 from registry.errors import ConfigError
 from registry.findings import Message
+
+if TYPE_CHECKING:  # (the commit hook parses its command line without argparse: not imported for a type)
+    import argparse
 
 T = TypeVar("T")  # what is rendered: a report, a diff, a listing …
 O = TypeVar("O")  # what rendering gives: text for standard output, or files by name

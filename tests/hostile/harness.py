@@ -10,8 +10,14 @@ for every command of every case:
   0/1/2;
 * no traceback on stdout or stderr;
 * the output names the offending file (``names``);
-* a runtime bound: in-process runs are interrupted by a timer signal, subprocess runs
-  (``subprocess=True``, for what could crash or hang the interpreter itself) by a timeout;
+* a CPU-time bound (``cpu``): the CPU seconds (user + system) of the command, its threads and
+  the git processes it started, measured on the command alone, so that the bound means the same
+  on a quiet machine and on one whose two cores run three test suites (a wall-clock bound of 20 s
+  failed there for a command that needs 6 s of CPU); in-process runs are also interrupted once
+  the test's own process has used that much CPU (a loop that never ends);
+* a hang bound (``timeout``, wall clock, generous): in-process runs are interrupted by a timer
+  signal, subprocess runs (``subprocess=True``, for what could crash or hang the interpreter
+  itself) by a timeout — a command waiting on a FIFO uses no CPU at all;
 * no file of the registry changed: every file (link targets for links, never opening FIFOs)
   is hashed before and after, except ``.git/`` and the check cache ``.registry-cache/``.
 
@@ -27,6 +33,7 @@ import errno
 import hashlib
 import io
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -65,7 +72,8 @@ class Case:
     names: str | None = None
     fixture: str = "demo"  # "demo" | "jinxiang" (the small fixture) | "empty" (registry.yaml only)
     subprocess: bool = False
-    timeout: float = 20.0
+    cpu: float = 20.0  # CPU seconds the command may use (the speed guard: see the module's docstring)
+    timeout: float = 300.0  # wall-clock seconds before the command counts as hung
     patch: Patch | None = None  # in-process only: e.g. a simulated PermissionError
     git: bool = True  # commit the copy before ``build`` (git cases may need history)
     env: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -80,7 +88,8 @@ class Outcome:
     code: int
     out: str
     err: str
-    seconds: float
+    seconds: float  # wall clock (reported, never asserted: it depends on the machine's load)
+    cpu: float = 0.0  # user + system seconds of the command, its threads and its child processes
 
     @property
     def text(self) -> str:
@@ -142,21 +151,51 @@ def _file_digest(path: str, info: os.stat_result) -> str:
 
 
 class HarnessTimeout(BaseException):
-    """Raised by the timer inside a command that ran past its case's bound (a hang)."""
+    """Raised by a timer inside a command that ran past its case's bound (a hang, or a loop)."""
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
+def time_limit(seconds: float, cpu: float | None = None) -> Iterator[None]:
+    """Interrupt the code inside after ``seconds`` of wall-clock time (a hang) or, with ``cpu``,
+    once this process has used ``cpu`` seconds of CPU in it (``ITIMER_PROF``: user + system
+    time of every thread)."""
     def expired(_signum: int, _frame: FrameType | None) -> None:
         raise HarnessTimeout(f"no result after {seconds} s")
 
+    def spent(_signum: int, _frame: FrameType | None) -> None:
+        raise HarnessTimeout(f"more than {cpu} s of CPU")
+
     previous = signal.signal(signal.SIGALRM, expired)
+    previous_prof = signal.signal(signal.SIGPROF, spent) if cpu is not None else None
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    if cpu is not None:
+        signal.setitimer(signal.ITIMER_PROF, cpu)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if previous_prof is not None:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous_prof)
+
+
+class CpuClock:
+    """CPU seconds (user + system) used since it was made: by this process (every thread) and
+    by the child processes it waited for meanwhile (git, a ``registry`` subprocess, and their
+    own children that they waited for). The tests run one command at a time, so nothing else
+    is reaped in between."""
+
+    def __init__(self) -> None:
+        self._start = self._now()
+
+    @staticmethod
+    def _now() -> float:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    def seconds(self) -> float:
+        return self._now() - self._start
 
 
 def argv_of(case: Case, command: Sequence[str], root: Path, out: Path) -> list[str]:
@@ -168,15 +207,15 @@ def argv_of(case: Case, command: Sequence[str], root: Path, out: Path) -> list[s
     return ["--root", str(root), *args]
 
 
-def run_in_process(argv: list[str], seconds: float, env: dict[str, str]) -> Outcome:
+def run_in_process(argv: list[str], seconds: float, env: dict[str, str], cpu: float | None = None) -> Outcome:
     from registry.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
+    start, clock = time.perf_counter(), CpuClock()
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), time_limit(seconds):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), time_limit(seconds, cpu):
             try:
                 code = main(argv)
             except SystemExit as exc:  # argparse usage errors
@@ -187,11 +226,13 @@ def run_in_process(argv: list[str], seconds: float, env: dict[str, str]) -> Outc
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    return Outcome(code, out.getvalue(), err.getvalue(), time.perf_counter() - start)
+    return Outcome(code, out.getvalue(), err.getvalue(), time.perf_counter() - start, clock.seconds())
 
 
-def run_subprocess(argv: list[str], seconds: float, env: dict[str, str]) -> Outcome:
-    start = time.perf_counter()
+def run_subprocess(argv: list[str], seconds: float, env: dict[str, str], cpu: float | None = None) -> Outcome:
+    """The command in a fresh interpreter; ``cpu`` is checked by the caller on the outcome
+    (the child's own CPU, read when it is reaped), ``seconds`` bounds the wait."""
+    start, clock = time.perf_counter(), CpuClock()
     try:
         done = subprocess.run(
             [sys.executable, "-m", "registry.cli", *argv], capture_output=True, timeout=seconds,
@@ -200,7 +241,7 @@ def run_subprocess(argv: list[str], seconds: float, env: dict[str, str]) -> Outc
     except subprocess.TimeoutExpired:
         raise AssertionError(f"no result after {seconds} s: registry {' '.join(argv)}") from None
     return Outcome(done.returncode, done.stdout.decode("utf-8", "replace"),
-                   done.stderr.decode("utf-8", "replace"), time.perf_counter() - start)
+                   done.stderr.decode("utf-8", "replace"), time.perf_counter() - start, clock.seconds())
 
 
 def run_case(case: Case, tmp_path: Path) -> list[Outcome]:
@@ -215,9 +256,9 @@ def run_case(case: Case, tmp_path: Path) -> list[Outcome]:
             argv = argv_of(case, command, root, out)
             run = run_subprocess if case.subprocess else run_in_process
             try:
-                outcome = run(argv, case.timeout, case.env)
-            except HarnessTimeout:
-                raise AssertionError(f"{case.name}: no result after {case.timeout} s: registry {' '.join(argv)}") from None
+                outcome = run(argv, case.timeout, case.env, case.cpu)
+            except HarnessTimeout as exc:
+                raise AssertionError(f"{case.name}: {exc}: registry {' '.join(argv)}") from None
             _assert_contract(case, index, command, outcome)
             outcomes.append(outcome)
     after = tree_digest(root)
@@ -234,6 +275,7 @@ def _assert_contract(case: Case, index: int, command: Sequence[str], outcome: Ou
     assert outcome.code in (0, 1, 2), f"{label}: exit code {outcome.code}{shown}"
     assert outcome.code == case.expected(index), f"{label}: exit {outcome.code}, expected {case.expected(index)}{shown}"
     assert TRACEBACK not in outcome.text, f"{label}: traceback{shown}"
+    assert outcome.cpu <= case.cpu, f"{label}: {outcome.cpu:.1f} s of CPU, more than {case.cpu} s ({outcome.seconds:.1f} s wall)"
     if case.names is not None and outcome.code != 0:
         assert case.names in outcome.text, f"{label}: output does not name {case.names!r}{shown}"
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from harness import time_limit, tree_digest
+from harness import CpuClock, time_limit, tree_digest
 from registry.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,7 +45,8 @@ class Case:
     expect: int | tuple[int, ...] = 1
     names: str | None = None
     verify: Callable[[Path, list[Outcome]], None] | None = None
-    timeout: float = 30.0
+    cpu: float = 30.0  # CPU seconds of the commands (load-independent; see harness.CpuClock)
+    timeout: float = 300.0  # wall-clock seconds before a command counts as hung
 
 
 def replace(relpath: str, old: str, new: str) -> Build:
@@ -89,11 +90,13 @@ def run_case(case: Case, tmp_path: Path) -> list[Outcome]:
         args = [a.replace("{out}", str(out)) for a in command]
         args += ["--no-cache"] if args[0] == "check" else []
         stdout, stderr = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), time_limit(case.timeout):
+        clock = CpuClock()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), time_limit(case.timeout, case.cpu):
             code = main(["--root", str(root), *args, "--today", TODAY])
         outcome = Outcome(code, stdout.getvalue(), stderr.getvalue())
         expected = case.expect if isinstance(case.expect, int) else case.expect[index]
         label = f"{case.name}: registry {' '.join(command)}\n{outcome.out[-2000:]}\n{outcome.err[-2000:]}"
+        assert clock.seconds() <= case.cpu, f"{clock.seconds():.1f} s of CPU, more than {case.cpu} s: {label}"
         assert code in (0, 1, 2) and code == expected, f"exit {code}, expected {expected}: {label}"
         assert "Traceback" not in outcome.out + outcome.err, label
         if case.names is not None and code != 0:
