@@ -19,6 +19,9 @@ from fuzz.strategies import record_data
 from registry import loader
 from registry.diffing import EXPANDED, changed_fields
 from registry.models import Project, System
+from registry.models.project import Budget, Milestones
+
+NESTED: dict[str, type[BaseModel]] = {"budget": Budget, "milestones": Milestones}  # the fields EXPANDED names
 
 SETTINGS = settings(max_examples=int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "300")), deadline=None,
                     database=None, derandomize=True,
@@ -35,7 +38,7 @@ def reference(old: BaseModel, new: BaseModel) -> tuple[str, ...]:
         if a.get(name) == b.get(name):
             continue
         if name in EXPANDED and isinstance(a.get(name), dict) and isinstance(b.get(name), dict):
-            out.extend(f"{name}.{sub}" for sub in EXPANDED[name].model_fields if a[name].get(sub) != b[name].get(sub))
+            out.extend(f"{name}.{sub}" for sub in NESTED[name].model_fields if a[name].get(sub) != b[name].get(sub))
         else:
             out.append(name)
     return tuple(out)
