@@ -289,4 +289,4 @@ def test_code_that_imported_the_models_keeps_the_models(tmp_path: Path) -> None:
     assert "\n".join(report) == probe(root, *EDITED, "--no-cache")["report"]
     import registry.configfacts as configfacts
 
-    assert not configfacts._twins_fit()  # (this test process has imported them)
+    assert not configfacts.twins_fit()  # (this test process has imported them)
