@@ -10,9 +10,45 @@ not change once a snapshot holds it, so a kept answer stays true.
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import compress, repeat
-from operator import eq
+from itertools import compress
 from typing import Any
+
+
+def rows_holding(column: list[Any], value: Any) -> list[int]:
+    """The rows of ``column`` that hold ``value``, in order: ``list.index`` from each row found
+    on, one pass in C that compares identical objects by identity (a few rows among 20,000:
+    several times cheaper than comparing every row in a ``map``)."""
+    found: list[int] = []
+    row = -1
+    try:
+        while True:
+            row = column.index(value, row + 1)
+            found.append(row)
+    except ValueError:
+        return found
+
+
+def differing_rows(new: list[Any], old: list[Any]) -> list[int]:
+    """The rows where two columns of one length differ, in order: halves that compare equal
+    as a whole (in C, identical objects by identity: rows taken from the same summary) are
+    skipped, so three changed rows among 20,000 cost a few dozen slice comparisons, not a
+    comparison of every row in a ``map``."""
+    found: list[int] = []
+    pending = [(0, len(new))]
+    while pending:
+        low, high = pending.pop()
+        if new[low:high] == old[low:high]:
+            continue
+        if high - low <= _FEW_ROWS:
+            found.extend(row for row in range(low, high) if new[row] != old[row])
+            continue
+        middle = (low + high) // 2
+        pending += [(middle, high), (low, middle)]  # (the lower half first: rows in order)
+    return found
+
+
+_FEW_ROWS = 32  # a span this short is compared row by row
+
 
 class Rows:
     """The rows whose ``column`` holds a value (see the module)."""
@@ -42,8 +78,7 @@ class Rows:
         if ("of", value) in self._answers:
             return list(self._answers["of", value])
         if self._scanning():
-            column = self._column
-            found = list(compress(range(len(column)), map(eq, column, repeat(value)))) if value in column else []
+            found = rows_holding(self._column, value)
             self._answers["of", value] = found
             return list(found)
         assert self._index is not None

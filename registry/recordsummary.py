@@ -32,8 +32,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable, Iterable, Sequence
-from itertools import compress, repeat
-from operator import eq, ne
+from itertools import repeat
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -41,6 +40,7 @@ from registry import plainclass
 from registry import recordcodec
 from registry.cache import SourceFile, columns_of
 from registry.cachestore import StaleCache, Store
+from registry.lookups import differing_rows, rows_holding
 from registry.recordcache import Loaded, Located, RecordCache, Where, _Shelf, due_for_compaction
 from registry.snapshot import Columns, Deferred, Snapshot, Unreadable
 
@@ -156,13 +156,13 @@ def _plan(summary: Summary, paths: list[str], blobs: list[str]) -> _Plan | None:
     old_paths = summary.columns.paths
     if paths == old_paths:
         take = None
-        changed = list(compress(range(len(blobs)), map(ne, blobs, summary.blobs)))
+        changed = differing_rows(blobs, summary.blobs)
     else:
         position = dict(zip(old_paths, range(len(old_paths))))
         take = list(map(position.get, paths, repeat(-1)))
         old_blobs = summary.blobs + [""]  # row -1 (a new path): never equal to a blob id
         taken = list(map(old_blobs.__getitem__, take))
-        changed = list(compress(range(len(blobs)), map(ne, blobs, taken)))
+        changed = differing_rows(blobs, taken)
     if len(changed) > max(_PATCH_LIMIT, len(blobs) // 8):
         return None
     return _Plan(take, changed, [paths[i] for i in changed])
@@ -269,7 +269,7 @@ def _snapshot_of(summary: Summary, files: Sequence[SourceFile], values: dict[int
     """The snapshot of the summary's rows: problems in file order, records fetched on use."""
     columns, where = summary.columns, summary.where
     invalid: list[Unreadable] = []
-    for row in compress(range(len(columns.kinds)), map(eq, columns.kinds, repeat(0))):
+    for row in rows_holding(columns.kinds, 0):
         f = files[row]
         if f.problem is not None:
             invalid.append(f.problem)

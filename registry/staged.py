@@ -54,7 +54,7 @@ from registry.stagedlayout import ABSENT_MODE, LINK_MODE, REGULAR_MODES, Change,
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 STATE = "staged.tree"  # the listing of the tree the index is compared with (signed, see cachestore)
 SUMMARY = "staged.summary"  # the snapshot's summary of the index (see registry.recordsummary)
-_FORMAT = 1
+_FORMAT = 2  # 2: the listing's attachments as stagedlayout.Paths
 _REBASE = 256  # more paths than this differ from the cached tree (and HEAD moved): list HEAD's tree
 _READ_AHEAD = 64  # at most this many changed records are read when the index is (the rest when parsed)
 _DIFF = ("-c", "diff.orderFile=", "diff-index", "--cached", "-z", "--raw", "--no-renames", "--no-abbrev",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import stat
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from registry import plainclass
 from registry.cache import SourceFile, SourceFiles
@@ -28,12 +28,99 @@ from registry.scanproblems import bad_name, not_a_record, not_regular, too_large
 
 REGULAR_MODES = ("100644", "100755")
 ABSENT_MODE = "000000"  # git's mode of a path a tree does not hold (diff-index --raw)
-_HELD_FORMAT = 1
+_HELD_FORMAT = 2  # 2: attachments as Paths
 # One difference of git's index from a tree (``diff-index --raw``): status letter, path, the
 # index's mode and object id, the tree's mode and object id (ABSENT_MODE: the tree has none).
 Change = tuple[str, str, str, str, str, str]
 LINK_MODE, GITLINK_MODE = "120000", "160000"
 _PLAIN_RECORD_DIRS = tuple(f"{d}/" for d in RECORD_DIRS)
+
+
+class Paths:
+    """A set of paths — the attachments under ``docs/`` of a tree or of the index, thousands
+    of them, read back with every warm run's summary — kept as ONE string, the sorted paths
+    between NUL characters (which no path holds: git and the file system refuse them), and
+    the few paths added or removed since. Asking whether it holds a path is a substring search
+    in C; no object per path is made when it is read (a set of 7,700 paths cost more to unpickle
+    than the 20,000 rows' paths), only when it is iterated (a document reference that names
+    no file, a listing written again)."""
+
+    __slots__ = ("_joined", "_added", "_removed")
+
+    def __init__(self, paths: Iterable[str] = ()) -> None:
+        self._joined = _joined(paths)
+        self._added: set[str] = set()
+        self._removed: set[str] = set()
+
+    @classmethod
+    def _of_joined(cls, joined: str) -> Paths:
+        made = cls.__new__(cls)
+        made._joined, made._added, made._removed = joined, set(), set()
+        return made
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return Paths._of_joined, (self._canonical(),)
+
+    def _in_joined(self, path: str) -> bool:
+        return f"\0{path}\0" in self._joined
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str) or "\0" in path:
+            return False
+        if path in self._added:
+            return True
+        return path not in self._removed and self._in_joined(path)
+
+    def add(self, path: str) -> None:
+        if "\0" in path:
+            raise ValueError("a path holds no NUL character")
+        self._removed.discard(path)
+        if not self._in_joined(path):
+            self._added.add(path)
+
+    def discard(self, path: str) -> None:
+        self._added.discard(path)
+        if "\0" not in path and self._in_joined(path):
+            self._removed.add(path)
+
+    def _canonical(self) -> str:
+        """The joined string of exactly these paths (the stored one while nothing changed)."""
+        if not self._added and not self._removed:
+            return self._joined
+        return _joined(self)
+
+    def __iter__(self) -> Iterator[str]:
+        stored = self._joined[1:-1].split("\0") if len(self._joined) > 1 else []
+        yield from (path for path in stored if path not in self._removed)
+        yield from self._added
+
+    def __len__(self) -> int:
+        return self._joined.count("\0") - 1 - len(self._removed) + len(self._added)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Paths):
+            return self._canonical() == other._canonical()
+        if isinstance(other, (set, frozenset)):
+            return set(self) == other
+        return NotImplemented
+
+    # a set: mutable, so not hashable
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Paths({sorted(self)!r})"
+
+    def copy(self) -> Paths:
+        made = Paths._of_joined(self._joined)
+        made._added, made._removed = set(self._added), set(self._removed)
+        return made
+
+
+def _joined(paths: Iterable[str]) -> str:
+    unique = sorted(set(paths))
+    if any("\0" in path for path in unique):
+        raise ValueError("a path holds no NUL character")
+    return "\0" + "".join(f"{path}\0" for path in unique)
 
 
 @plainclass.dataclass
@@ -48,7 +135,7 @@ class Listing:
     blobs: list[str] = plainclass.field(default_factory=list)
     large: dict[str, int] = plainclass.field(default_factory=dict)
     problems: dict[str, Unreadable] = plainclass.field(default_factory=dict)
-    attachments: set[str] = plainclass.field(default_factory=set)
+    attachments: Paths = plainclass.field(default_factory=Paths)
     others: dict[str, tuple[str, str]] = plainclass.field(default_factory=dict)
 
     @classmethod
@@ -196,7 +283,7 @@ class Held:
     first: int
     large: dict[str, tuple[int, str]]
     problems: dict[str, Unreadable]
-    attachments: set[str] | None
+    attachments: Paths | None
     others: dict[str, tuple[str, str]] | None
     format: int = _HELD_FORMAT
 
@@ -205,7 +292,7 @@ class Held:
            changes: list[Change]) -> Held:
         large = {path: (size, listing.blobs[bisect_left(listing.records, path)]) for path, size in listing.large.items()}
         first = len({p.path for p in listing.problems.values()})
-        return cls(tree, prefix, config, list(changes), first, large, dict(listing.problems), set(listing.attachments),
+        return cls(tree, prefix, config, list(changes), first, large, dict(listing.problems), listing.attachments.copy(),
                    dict(listing.others))
 
     def compact(self, base: object) -> Held:
@@ -236,4 +323,4 @@ class Held:
                 return None
             ids[i] = oid  # (its row is the refusal's)
         return Listing(records, ids, {path: size for path, (size, _oid) in self.large.items()}, dict(self.problems),
-                       set(attachments), dict(others))
+                       attachments.copy(), dict(others))
