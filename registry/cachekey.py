@@ -37,7 +37,7 @@ def fingerprint() -> str:
     the tool (its source folders) remembers its own few: checkouts used in turn, or a
     commit hook's environment beside a working copy, never push each other's out."""
     head = f"{FORMAT}\0{registry.__version__}\0{sys.version}\0"
-    head += "".join(f"{name}={_version(name)}\0" for name in _DISTRIBUTIONS)
+    head += "".join(f"{name}={installed_version(name)}\0" for name in _DISTRIBUTIONS)
     # A plug-in rule profile decides results as much as the built-in ones, and a reused report
     # imports no rule that could notice it changed: its declaration and its code count too.
     places = [(b"", os.path.dirname(registry.__file__))]
@@ -143,7 +143,7 @@ def _stat_of(entry: os.DirEntry[str]) -> os.stat_result | None:
         return None
 
 
-def _version(distribution: str) -> str:
+def installed_version(distribution: str) -> str:
     """The installed version of ``distribution``: from the name of its ``<name>-<version>.dist-info``
     folder, found the way ``importlib.metadata`` finds it (the first on ``sys.path``), without
     importing ``importlib.metadata`` (which costs more than the rest of an unchanged run's setup);

@@ -15,7 +15,7 @@ _PLUG_IN_GROUP = b"[registry.profiles]"  # registry.rules.profiles.ENTRY_POINT_G
 def plug_in_profiles() -> list[tuple[bytes, list[str]]]:
     """Each installed distribution that declares a rule profile (entry point group
     ``registry.profiles``): its ``<name>-<version>.dist-info`` name and entry points, and where
-    the packages they name lie — found the way :func:`registry.cachestore._version` finds
+    the packages they name lie — found the way :func:`registry.cachekey.installed_version` finds
     distributions, without importing ``importlib.metadata`` or the plug-ins (about a millisecond,
     once per run and ``sys.path``: the cache's fingerprint and profile discovery both ask)."""
     return list(_plug_in_profiles(tuple(sys.path)))

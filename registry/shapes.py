@@ -35,6 +35,12 @@ SHAPES_FILE = Path(__file__).with_name("shapes.json")
 FORMAT = 1
 MODELS = {"System": "registry.models.system:System", "Project": "registry.models.project:Project",
           "RegistryConfig": "registry.models.config:RegistryConfig"}
+# The libraries whose verdicts the shapes re-state: pydantic builds the core schemas, pydantic-core
+# validates. Another version of either may accept or refuse other data than the versions the
+# shapes were made with (the pin in pyproject.toml is a promise an environment need not keep: a
+# later ``pip install -U pydantic`` beside this tool), so shapes made with other versions than
+# the installed ones decide nothing (see :func:`shapes`).
+LIBRARIES = ("pydantic", "pydantic-core")
 # Validator functions whose effect is re-stated below: (module.qualname, sha256 of the source) → tag.
 KNOWN_FUNCTIONS = {
     ("registry.models.base._date_from_text", "1e346d73"): "date_text",
@@ -61,9 +67,10 @@ KNOWN_CONFIG_CHECKS = {
 
 @functools.cache
 def shapes() -> dict[str, Any] | None:
-    """The committed reduction; None — never sure — if it is missing, of another format, or
-    made from other models than the ones installed (a model edited, shapes.json not made again:
-    derived data that no longer matches its sources decides nothing)."""
+    """The committed reduction; None — never sure — if it is missing, of another format, made
+    from other models than the ones installed (a model edited, shapes.json not made again:
+    derived data that no longer matches its sources decides nothing), or with other versions of
+    :data:`LIBRARIES` than the installed ones (pydantic itself might now decide otherwise)."""
     try:
         found = json.loads(SHAPES_FILE.read_text(encoding="utf-8"))
         current = source_fingerprint()
@@ -71,7 +78,18 @@ def shapes() -> dict[str, Any] | None:
         return None
     if not isinstance(found, dict) or found.get("format") != FORMAT or found.get("sources") != current:
         return None
+    if found.get("libraries") != library_versions():
+        return None
     return found
+
+
+def library_versions() -> dict[str, str]:
+    """The installed versions of :data:`LIBRARIES`, read off their ``.dist-info`` folders' names
+    (:func:`registry.cachekey.installed_version`: neither pydantic nor ``importlib.metadata`` is
+    imported, and the cache's fingerprint has listed those folders already)."""
+    from registry.cachekey import installed_version
+
+    return {name: installed_version(name) for name in LIBRARIES}
 
 
 def source_fingerprint() -> str:
@@ -209,7 +227,8 @@ def generate() -> dict[str, Any]:
 
     plans = {f"{cls.__module__}.{cls.__qualname__}": plan_data(cls)
              for record in (System, Project) for cls in plan_classes(record)}
-    return {"format": FORMAT, "sources": source_fingerprint(), "models": models, "defs": reducer.defs,
+    return {"format": FORMAT, "sources": source_fingerprint(), "libraries": library_versions(),
+            "models": models, "defs": reducer.defs,
             "config_checks": checks, "plans": dict(sorted(plans.items())), "orders": field_orders(reducer.defs),
             "profiles": sorted(SELECTABLE), "active_statuses": sorted(status.value for status in ACTIVE_STATUSES),
             "defaults": {"RegistryConfig.base_branch": RegistryConfig.model_fields["base_branch"].default}}
