@@ -70,16 +70,16 @@ def surely_built(model: type[BaseModel], data: Any) -> BaseModel | None:
     return made if type(made) is model else None
 
 
-def _built(build: shapes.Check | None, data: Any) -> Any:
-    """What ``build`` makes of ``data``; None when the shapes are not sure (or have none)."""
+def _built(build: shapes.Check | None, data: Any, unsure: Any = None) -> Any:
+    """What ``build`` makes of ``data``; ``unsure`` when the shapes are not sure (or have none)."""
     if build is None:
-        return None
+        return unsure
     try:
         return build(data)
     except (shapes.Unsure, RecursionError):
-        return None
+        return unsure
     except Exception:  # noqa: BLE001  (a shape that no longer fits its class: pydantic decides, as always)
-        return None
+        return unsure
 
 
 class _TwinMaker(_Maker):
@@ -155,15 +155,8 @@ class _Entries:
                          set(values))
 
     def _value(self, key: str, value: Any) -> Any:
-        check = self.fields.get(key)
-        if check is None:
-            return _UNSURE  # unknown keys are refused (extra="forbid"); pydantic says which
-        try:
-            return check(value)
-        except (shapes.Unsure, RecursionError):
-            return _UNSURE
-        except Exception:  # noqa: BLE001  (a shape that no longer fits its class: pydantic decides, as always)
-            return _UNSURE
+        # (no field of that name: unknown keys are refused, extra="forbid"; pydantic says which)
+        return _built(self.fields.get(key), value, _UNSURE)
 
 
 _NOT_MADE = object()
@@ -173,13 +166,7 @@ _UNSURE = object()
 def _entries(model: str) -> _Entries | None:
     """:class:`_Entries` of a record model whose shape is an instance of a model of fields alone,
     made once from the shapes in force (shapes read afresh make them afresh)."""
-    found = shapes.shapes()
-    if found is None or model not in found["models"]:
-        return None
-    known = _ENTRIES.get(model)
-    if known is None or known[0] is not found:
-        known = _ENTRIES[model] = (found, _entries_of(found, model))
-    return known[1]
+    return shapes.made_once(_ENTRIES, model, _entries_of)
 
 
 _ENTRIES: dict[str, tuple[dict[str, Any], _Entries | None]] = {}  # model → (the shapes, its entries)

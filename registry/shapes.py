@@ -25,12 +25,14 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from registry.shapecompile import Check, Compiler, Maker, Unsure
 
 __all__ = ["Check", "FieldChecks", "Maker", "Unsure", "compiled", "field_checks", "shapes", "surely_valid"]
 
+T = TypeVar("T")
 SHAPES_FILE = Path(__file__).with_name("shapes.json")
 FORMAT = 1
 MODELS = {"System": "registry.models.system:System", "Project": "registry.models.project:Project",
@@ -162,12 +164,18 @@ def field_checks(model: str) -> FieldChecks | None:
     in force (shapes read afresh — :func:`shapes`' cache cleared — make them afresh); None when
     there are none, or the shape is not the model's fields alone (a validator of the whole
     model: check it whole)."""
+    return made_once(_FIELD_CHECKS, model, _field_checks)
+
+
+def made_once(cache: dict[str, tuple[dict[str, Any], T]], model: str, make: Callable[[dict[str, Any], str], T]) -> T | None:
+    """``make(shapes, model)`` once per model from the shapes in force, kept in ``cache`` (shapes read
+    afresh make it afresh); None when there are no shapes for ``model``."""
     found = shapes()
     if found is None or model not in found["models"]:
         return None
-    made = _FIELD_CHECKS.get(model)
+    made = cache.get(model)
     if made is None or made[0] is not found:
-        made = _FIELD_CHECKS[model] = (found, _field_checks(found, model))
+        made = cache[model] = (found, make(found, model))
     return made[1]
 
 
