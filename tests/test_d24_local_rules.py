@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import json
 import random
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +25,8 @@ from typing import Any
 
 import pytest
 
+from basekit import assert_base_runs_agree, full_base, run_base, walked_histories
 from gitrepo import GitRepo
-from registry import checking, diffing
 from registry.cli import main
 from registry.errors import ConfigError
 from registry.loader import config_from, load_records
@@ -213,39 +212,20 @@ def test_a_local_rule_says_the_same_of_a_record_alone_and_among_all(tmp_path: Pa
 
 def _diff(root: Path, base: str, capsys: pytest.CaptureFixture[str]) -> Any:
     """(exit code, the JSON summary or the usage error said on stderr)."""
-    code = main(["--root", str(root), "diff", "--base", base, "--today", TODAY.isoformat(), "--format", "json"])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    assert code == 0 or (code == 2 and not out), (code, err)
-    return code, json.loads(out) if code == 0 else err.strip()
+    found = run_base(root, "diff", base, capsys)
+    assert found[0] in (0, 2), found
+    return found
 
 
 def _full(root: Path, base: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The summary computed the full way: every rule on every record of both sides, no cache."""
-    real = checking.run_check
-
-    def everything(*args: Any, **kwargs: Any) -> checking.Run:
-        kwargs["changed_only"] = False
-        return real(*args, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(diffing, "run_check", everything)
-        patch.setenv("REGISTRY_NO_CACHE", "1")
-        found = _diff(root, base, capsys)
-    return found
+    """The summary computed the full way (tests/basekit.py): every rule on every record of both
+    sides, every blob read from git, the models, no cache."""
+    return full_base(root, "diff", base, capsys, monkeypatch)
 
 
 def _assert_fast_is_full(root: Path, bases: list[str], capsys: pytest.CaptureFixture[str],
                          monkeypatch: pytest.MonkeyPatch) -> None:
-    for base in bases:
-        full = _full(root, base, capsys, monkeypatch)
-        monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
-        uncached = _diff(root, base, capsys)
-        monkeypatch.delenv("REGISTRY_NO_CACHE")
-        shutil.rmtree(root / ".registry-cache", ignore_errors=True)
-        cold = _diff(root, base, capsys)
-        warm = _diff(root, base, capsys)
-        assert full == uncached == cold == warm, base
+    assert_base_runs_agree(root, bases, capsys, monkeypatch, commands=("diff",))
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -317,18 +297,8 @@ def test_diff_fast_equals_full_on_random_histories(seed: int, tmp_path: Path, ca
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Random histories (tests/x23walk.py: transfers, merges of systems, retirements, revivals,
     deletions, re-adding under a new id, hostile files), work in progress included."""
-    if shutil.which("ssh-keygen") is None:
-        pytest.fail("ssh-keygen is needed (openssh-client)")
-    from x23walk import Keys, Walk
-
-    walk = Walk(tmp_path / "registry", Keys(tmp_path / "keys"), seed)
-    for step in range(5):
-        walk.step()
-        if step % 2:
-            walk.pending()
-        commits = len(walk.repo.first_parents())
-        bases = [f"HEAD~{n}" for n in (1, 3) if n < commits]
-        _assert_fast_is_full(walk.repo.path, bases, capsys, monkeypatch)
+    for root, bases in walked_histories(seed, tmp_path):
+        _assert_fast_is_full(root, bases, capsys, monkeypatch)
 
 
 def test_check_base_still_reports_every_record(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -9,10 +9,8 @@ sure of and records only pydantic refuses.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +18,10 @@ from typing import Any
 
 import pytest
 
+from basekit import assert_base_runs_agree as _assert_twins_are_models
+from basekit import synthetic as _synthetic
+from basekit import walked_histories
 from gitrepo import GitRepo
-from registry import checking, diffing
-from registry.cli import main
 from registry.configfacts import surely_valid_twin
 from registry.diffcache import config_key
 from registry.engine import select_rules
@@ -30,20 +29,11 @@ from registry.errors import ConfigError
 from registry.loader import config_from, load_records
 from registry.models import twins
 from registry.plainparams import default_params, plain_selection
-from registry.recordcache import RecordCache
 from registry.rules import RULES
 from registry.rules.profiles import SELECTABLE
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2025, 12, 1)
 CONFIGS = [ROOT / "registry.yaml", *sorted((ROOT / "tests" / "fixtures").glob("*/registry.yaml"))]
-
-
-def _synthetic(tmp_path: Path, records: int = 120, merges: int = 30) -> Path:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import history_synth
-
-    return Path(history_synth.build(tmp_path / "synthetic", records=records, merges=merges).root)
 
 
 # -- the parts ------------------------------------------------------------------------------------
@@ -138,45 +128,6 @@ def test_twins_dump_and_print_as_the_models_do(tmp_path: Path) -> None:
 # -- whole runs -----------------------------------------------------------------------------------
 
 
-def _run(root: Path, command: str, base: str, capsys: pytest.CaptureFixture[str]) -> Any:
-    code = main(["--root", str(root), command, "--base", base, "--today", TODAY.isoformat(), "--format", "json"])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, json.loads(out) if out.strip() else err.strip()
-
-
-def _models(root: Path, command: str, base: str, capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The full computation with the models: pydantic validates everything, every blob read
-    from git, every rule on every record, no cache."""
-    real = checking.run_check
-
-    def everything(*args: Any, **kwargs: Any) -> checking.Run:
-        kwargs["changed_only"] = False
-        return real(*args, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(diffing, "run_check", everything)
-        patch.setattr(checking, "_plain_configs", lambda inputs, target: None)
-        patch.setattr(RecordCache, "has", lambda self, path, blob: False)
-        patch.setenv("REGISTRY_NO_CACHE", "1")
-        return _run(root, command, base, capsys)
-
-
-def _assert_twins_are_models(root: Path, bases: list[str], capsys: pytest.CaptureFixture[str],
-                             monkeypatch: pytest.MonkeyPatch) -> None:
-    for base in bases:
-        for command in ("diff", "check"):
-            models = _models(root, command, base, capsys, monkeypatch)
-            monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
-            uncached = _run(root, command, base, capsys)
-            monkeypatch.delenv("REGISTRY_NO_CACHE")
-            shutil.rmtree(root / ".registry-cache", ignore_errors=True)
-            cold = _run(root, command, base, capsys)
-            warm = _run(root, command, base, capsys)
-            assert models == uncached == cold == warm, (command, base)
-
-
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
@@ -230,14 +181,5 @@ def test_twins_equal_models_on_random_histories(seed: int, tmp_path: Path, capsy
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """tests/x23walk.py: transfers, merges of systems, retirements, revivals, deletions, re-adding
     under a new id, hostile files, work in progress."""
-    if shutil.which("ssh-keygen") is None:
-        pytest.fail("ssh-keygen is needed (openssh-client)")
-    from x23walk import Keys, Walk
-
-    walk = Walk(tmp_path / "registry", Keys(tmp_path / "keys"), seed)
-    for step in range(5):
-        walk.step()
-        if step % 2:
-            walk.pending()
-        commits = len(walk.repo.first_parents())
-        _assert_twins_are_models(walk.repo.path, [f"HEAD~{n}" for n in (1, 3) if n < commits], capsys, monkeypatch)
+    for root, bases in walked_histories(seed, tmp_path):
+        _assert_twins_are_models(root, bases, capsys, monkeypatch)

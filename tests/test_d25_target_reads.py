@@ -11,70 +11,22 @@ damaged (tests/hostile/test_git_oddities.py: missing_blob_at_the_base, damaged_b
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
 import shutil
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from basekit import TODAY
+from basekit import assert_base_runs_agree as _assert_same
+from basekit import full_base as _full
+from basekit import run_base as _run
+from basekit import synthetic as _synthetic
 from gitrepo import GitRepo
-from registry import checking, diffing, gitio
+from registry import gitio
 from registry.cli import main
-from registry.recordcache import RecordCache
 
-ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2025, 12, 1)
-
-
-def _synthetic(tmp_path: Path) -> Path:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import history_synth
-
-    return Path(history_synth.build(tmp_path / "synthetic", records=120, merges=30).root)
-
-
-def _run(root: Path, command: str, base: str, capsys: pytest.CaptureFixture[str]) -> Any:
-    """(exit code, the JSON output or what stderr said)."""
-    code = main(["--root", str(root), command, "--base", base, "--today", TODAY.isoformat(), "--format", "json"])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, json.loads(out) if out.strip() else err.strip()
-
-
-def _full(root: Path, command: str, base: str, capsys: pytest.CaptureFixture[str],
-          monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The full computation: every blob read from git, every rule on every record, no cache."""
-    real = checking.run_check
-
-    def everything(*args: Any, **kwargs: Any) -> checking.Run:
-        kwargs["changed_only"] = False
-        return real(*args, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(diffing, "run_check", everything)
-        patch.setattr(RecordCache, "has", lambda self, path, blob: False)
-        patch.setattr(checking, "_plain_configs", lambda inputs, target: None)  # (the models)
-        patch.setenv("REGISTRY_NO_CACHE", "1")
-        return _run(root, command, base, capsys)
-
-
-def _assert_same(root: Path, bases: Iterable[str], capsys: pytest.CaptureFixture[str],
-                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """diff and check --base: cold, warm and uncached all equal the full computation."""
-    for base in bases:
-        for command in ("diff", "check"):
-            full = _full(root, command, base, capsys, monkeypatch)
-            monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
-            uncached = _run(root, command, base, capsys)
-            monkeypatch.delenv("REGISTRY_NO_CACHE")
-            shutil.rmtree(root / ".registry-cache", ignore_errors=True)
-            cold = _run(root, command, base, capsys)
-            warm = _run(root, command, base, capsys)
-            assert full == uncached == cold == warm, (command, base)
 
 
 def _asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -182,14 +134,20 @@ def test_a_damaged_record_cache_gives_the_same_outcome(tmp_path: Path, capsys: p
     assert _run(root, "diff", "HEAD~10", capsys) == full
 
 
-def test_a_blob_the_run_needs_and_git_cannot_give_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def _on_a_target_branch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, GitRepo, str, Path]:
+    """An uncached synthetic registry on a new branch ``target``: (root, its repository, the
+    branch it came from, a system file to change there)."""
     monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
     root = _synthetic(tmp_path)
     repo = GitRepo(root)
     main_branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").strip()
     repo.git("checkout", "-q", "-b", "target")
-    system = sorted((root / "systems").glob("*/*.yaml"))[7]
+    return root, repo, main_branch, sorted((root / "systems").glob("*/*.yaml"))[7]
+
+
+def test_a_blob_the_run_needs_and_git_cannot_give_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root, repo, main_branch, system = _on_a_target_branch(tmp_path, monkeypatch)
     _edit(system, "description: ", "description: 目标分支改写：")
     repo.git("commit", "-q", "-am", "target edit")
     oid = repo.git("rev-parse", f"HEAD:{system.relative_to(root).as_posix()}").strip()
@@ -202,12 +160,7 @@ def test_a_blob_the_run_needs_and_git_cannot_give_is_an_error(tmp_path: Path, ca
 
 def test_a_blob_the_run_does_not_read_is_still_one_git_must_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("REGISTRY_NO_CACHE", "1")
-    root = _synthetic(tmp_path)
-    repo = GitRepo(root)
-    main_branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").strip()
-    repo.git("checkout", "-q", "-b", "target")
-    system = sorted((root / "systems").glob("*/*.yaml"))[7]
+    root, repo, main_branch, system = _on_a_target_branch(tmp_path, monkeypatch)
     (system.parent / "czj-held.yaml").write_text(system.read_text(encoding="utf-8") + "# 新内容\n", encoding="utf-8")
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "target adds a record")
