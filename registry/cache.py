@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from operator import attrgetter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from typing import Any, overload
 
 from registry import plainclass
@@ -79,7 +79,8 @@ class SourceFiles(Sequence[SourceFile]):
     the run key in C, see :func:`columns_of`); a :class:`SourceFile` is made only for a row
     asked for, unless ``made`` already holds it (a refused file, a file whose bytes were read)."""
 
-    def __init__(self, paths: list[str], blobs: list[str], made: dict[int, SourceFile] | None = None) -> None:
+    def __init__(self, paths: MutableSequence[str], blobs: MutableSequence[str],
+                 made: dict[int, SourceFile] | None = None) -> None:
         self.paths, self.blobs = paths, blobs
         self._made = made if made is not None else {}
 
@@ -106,8 +107,9 @@ class SourceFiles(Sequence[SourceFile]):
         return made
 
 
-def columns_of(files: Sequence[SourceFile]) -> tuple[list[str], list[str]]:
-    """The paths and blob ids of ``files``, as lists (without a loop when they are kept so)."""
+def columns_of(files: Sequence[SourceFile]) -> tuple[MutableSequence[str], MutableSequence[str]]:
+    """The paths and blob ids of ``files``, as columns (without a loop when they are kept so:
+    lists, or packed columns read back from the summary, see :mod:`registry.packed`)."""
     if isinstance(files, SourceFiles):
         return files.paths, files.blobs
     return list(map(attrgetter("path"), files)), list(map(attrgetter("blob"), files))

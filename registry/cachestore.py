@@ -92,10 +92,11 @@ class Store:
         payload = memoryview(data)[header:]
         if not hmac.compare_digest(self._signature(name, payload), data[len(_MAGIC):header]):
             return None
-        stream = io.BytesIO(payload)
+        stream = io.BytesIO(data)  # (of the bytes themselves: shared, not copied as a view would be)
+        stream.seek(header)
         parts = []
         try:
-            while stream.tell() < len(payload):
+            while stream.tell() < len(data):
                 parts.append(pickle.Unpickler(stream).load())
         except Exception:  # noqa: BLE001  (signed but unloadable, e.g. a class renamed: rebuild)
             return None

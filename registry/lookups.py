@@ -10,14 +10,18 @@ not change once a snapshot holds it, so a kept answer stays true.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from itertools import compress
 from typing import Any
 
+from registry.packed import Packed
 
-def rows_holding(column: list[Any], value: Any) -> list[int]:
+
+def rows_holding(column: Sequence[Any], value: Any) -> list[int]:
     """The rows of ``column`` that hold ``value``, in order: ``list.index`` from each row found
     on, one pass in C that compares identical objects by identity (a few rows among 20,000:
-    several times cheaper than comparing every row in a ``map``)."""
+    several times cheaper than comparing every row in a ``map``); a packed column finds them
+    in its string (:meth:`registry.packed.Packed.index`)."""
     found: list[int] = []
     row = -1
     try:
@@ -28,11 +32,18 @@ def rows_holding(column: list[Any], value: Any) -> list[int]:
         return found
 
 
-def differing_rows(new: list[Any], old: list[Any]) -> list[int]:
+def differing_rows(new: Sequence[Any], old: Sequence[Any]) -> list[int]:
     """The rows where two columns of one length differ, in order: halves that compare equal
     as a whole (in C, identical objects by identity: rows taken from the same summary) are
     skipped, so three changed rows among 20,000 cost a few dozen slice comparisons, not a
-    comparison of every row in a ``map``."""
+    comparison of every row in a ``map``. Two copies of one packed column differ at most in
+    the rows set on either (:meth:`registry.packed.Packed.unchanged_since`)."""
+    if isinstance(new, Packed) and isinstance(old, Packed):
+        maybe = new.unchanged_since(old)
+        if maybe is not None:
+            return [row for row in maybe if new[row] != old[row]]
+    if isinstance(new, Packed) != isinstance(old, Packed):  # (one list made of it, not one per slice)
+        new, old = list(new), list(old)
     found: list[int] = []
     pending = [(0, len(new))]
     while pending:
@@ -55,7 +66,7 @@ class Rows:
 
     SCANS = 8
 
-    def __init__(self, column: list[Any]) -> None:
+    def __init__(self, column: Sequence[Any]) -> None:
         self._column = column
         self._answers: dict[tuple[str, Any], Any] = {}  # (question, value) -> answer, while scanning
         self._index: dict[Any, list[int]] | None = None

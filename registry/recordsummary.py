@@ -7,7 +7,9 @@ ledger). Those answers come from a few fields of every record (see
 :class:`registry.snapshot.Columns`). This module keeps those columns of the last scanned working
 tree in the cache store (``records.summary``, signed like every entry), row by row with the
 path and blob id each row was made from, and where each record's bytes lie in the record
-cache's data files (:mod:`registry.recordcache`).
+cache's data files (:mod:`registry.recordcache`). Its columns of text are written packed
+(:mod:`registry.packed`): a warm run reads them back as a few strings, not an object per row,
+and asks them about a value in C.
 
 A run compares the scan's paths and blob ids with the summary's, in C (list comparison): a
 row is reused only where both are equal, so it holds exactly the fields of the content now on
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from itertools import repeat
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -41,6 +43,7 @@ from registry import recordcodec
 from registry.cache import SourceFile, columns_of
 from registry.cachestore import StaleCache, Store
 from registry.lookups import differing_rows, rows_holding
+from registry.packed import packed
 from registry.recordcache import Loaded, Located, RecordCache, Where, _Shelf, due_for_compaction
 from registry.snapshot import Columns, Deferred, Snapshot, Unreadable
 
@@ -60,7 +63,7 @@ class Summary:
     """The columns of one scan of the working tree, and what each row was made from."""
 
     names: list[str]  # the record cache's data files, as numbered in ``where``
-    blobs: list[str]  # each row's blob id as the scan saw it ('' : to be loaded again)
+    blobs: MutableSequence[str]  # each row's blob id as the scan saw it ('' : to be loaded again)
     columns: Columns
     where: bytearray  # _WHERE.size bytes per row
     problems: dict[str, list[Unreadable]]  # load problems by record-cache key, without path
@@ -151,7 +154,7 @@ class _Plan:
     changed_paths: list[str]
 
 
-def _plan(summary: Summary, paths: list[str], blobs: list[str]) -> _Plan | None:
+def _plan(summary: Summary, paths: Sequence[str], blobs: Sequence[str]) -> _Plan | None:
     """Which rows changed since the summary; None when too many did."""
     old_paths = summary.columns.paths
     if paths == old_paths:
@@ -160,7 +163,7 @@ def _plan(summary: Summary, paths: list[str], blobs: list[str]) -> _Plan | None:
     else:
         position = dict(zip(old_paths, range(len(old_paths))))
         take = list(map(position.get, paths, repeat(-1)))
-        old_blobs = summary.blobs + [""]  # row -1 (a new path): never equal to a blob id
+        old_blobs = [*summary.blobs, ""]  # row -1 (a new path): never equal to a blob id
         taken = list(map(old_blobs.__getitem__, take))
         changed = differing_rows(blobs, taken)
     if len(changed) > max(_PATCH_LIMIT, len(blobs) // 8):
@@ -220,14 +223,14 @@ def _move_rows(summary: Summary, take: list[int], files: Sequence[SourceFile]) -
     placeholder.append("", None)
     moved = {}
     for name in plainclass.field_names(Columns):
-        column = getattr(summary.columns, name) + getattr(placeholder, name)  # row -1: the placeholder
+        column = [*getattr(summary.columns, name), *getattr(placeholder, name)]  # row -1: the placeholder
         moved[name] = list(map(column.__getitem__, take))
     moved["paths"] = list(columns_of(files)[0])
     summary.columns = Columns(**moved)
     size = _WHERE.size
     old = bytes(summary.where)
     summary.where = bytearray(b"".join([old[j * size:(j + 1) * size] if j >= 0 else _NOWHERE for j in take]))
-    blobs = summary.blobs + [""]
+    blobs = [*summary.blobs, ""]
     summary.blobs = list(map(blobs.__getitem__, take))
 
 
@@ -319,6 +322,8 @@ def _write(store: Store, summary: Summary, name: str = SUMMARY) -> None:
     problems its rows still have."""
     summary.token = os.urandom(12).hex()
     summary.problems = _problems_of(summary, range(len(summary.blobs)))
+    summary.blobs = packed(summary.blobs)  # (read back with no object per row: registry.packed)
+    summary.columns.pack()
     summary.companion = summary.base_companion = _COMPANIONS.get(store, {}).get(name, (None, None))[0]
     if store.write(name, summary):
         store.remove(f"{name}.delta")

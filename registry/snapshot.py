@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableSequence, Sequence
 from functools import cached_property
 from itertools import compress, repeat
 from operator import eq
@@ -12,6 +12,7 @@ from registry import plainclass
 from registry.findings import Unreadable as Unreadable
 from registry.gcpause import paused_gc
 from registry.lookups import Creators, Rows
+from registry.packed import packed
 from registry.models.kinds import ProjectKind, SystemKind
 
 if TYPE_CHECKING:
@@ -81,15 +82,15 @@ class Columns:
     record: a large registry's snapshot is built from (and cached as) a few lists, and its
     look-ups are list scans in C while they are few (see :class:`registry.lookups.Rows`)."""
 
-    paths: list[str] = plainclass.field(default_factory=list)
+    paths: MutableSequence[str] = plainclass.field(default_factory=list)
     kinds: list[int] = plainclass.field(default_factory=list)
-    system_ids: list[str | None] = plainclass.field(default_factory=list)
-    project_ids: list[str | None] = plainclass.field(default_factory=list)
-    system_units: list[str | None] = plainclass.field(default_factory=list)
-    project_units: list[str | None] = plainclass.field(default_factory=list)
+    system_ids: MutableSequence[str | None] = plainclass.field(default_factory=list)
+    project_ids: MutableSequence[str | None] = plainclass.field(default_factory=list)
+    system_units: MutableSequence[str | None] = plainclass.field(default_factory=list)
+    project_units: MutableSequence[str | None] = plainclass.field(default_factory=list)
     active: list[bool] = plainclass.field(default_factory=list)  # System.active
     creates: list[tuple[str, ...]] = plainclass.field(default_factory=list)  # Project.systems.creates
-    approvals: list[str | None] = plainclass.field(default_factory=list)  # new_system_approval.doc_no
+    approvals: MutableSequence[str | None] = plainclass.field(default_factory=list)  # new_system_approval.doc_no
 
     def append(self, path: str, value: Record | Deferred | None) -> int:
         """Add a row (``None``: not a valid record) and return its number."""
@@ -110,13 +111,22 @@ class Columns:
         for column, value in zip(self._fielded(), values):
             column[row] = value
 
-    def _fielded(self) -> tuple[list[Any], ...]:
+    def pack(self) -> None:
+        """Its columns of text packed (see :mod:`registry.packed`), as the summary keeps them:
+        read back without an object per row, asked about in C."""
+        for name in _TEXT_COLUMNS:
+            setattr(self, name, packed(getattr(self, name)))
+
+    def _fielded(self) -> tuple[MutableSequence[Any], ...]:
         return (self.kinds, self.system_ids, self.project_ids, self.system_units, self.project_units, self.active,
                 self.creates, self.approvals)
 
-    def all(self) -> tuple[list[Any], ...]:
+    def all(self) -> tuple[MutableSequence[Any], ...]:
         """Every column, ``paths`` first."""
         return (self.paths, *self._fielded())
+
+
+_TEXT_COLUMNS = ("paths", "system_ids", "project_ids", "system_units", "project_units", "approvals")
 
 
 class Snapshot:
@@ -295,7 +305,7 @@ class Snapshot:
 _FEW_PATHS = 32  # a check of at most this many paths finds each on its own (see Snapshot._rows_at)
 
 
-def _rows_of(paths: list[str], path: str) -> Iterator[int]:
+def _rows_of(paths: Sequence[str], path: str) -> Iterator[int]:
     """Every row of ``paths`` that holds ``path`` (a snapshot's paths are its files': one).
     The records' rows usually come in path order (git's index, a tree; files that are not
     records are listed first), so a binary search finds the row in a score of comparisons

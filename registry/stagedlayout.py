@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import stat
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableSequence
 
 from registry import plainclass
 from registry.cache import SourceFile, SourceFiles
 from registry.findings import Unreadable
+from registry.packed import after, tail
 from registry.layout import (ATTACHMENT_DIRS, LOOKALIKE_PREFIXES, MAX_RECORD_BYTES, RECORD_DIRS, RECORD_SUFFIX,
                              YAML_SUFFIXES, _printable)
 from registry.scanproblems import bad_name, not_a_record, not_regular, too_large
@@ -131,8 +132,8 @@ class Listing:
     is neither a record nor an attachment (registry.yaml, links, files outside the watched
     folders …) with its mode and object id."""
 
-    records: list[str] = plainclass.field(default_factory=list)
-    blobs: list[str] = plainclass.field(default_factory=list)
+    records: MutableSequence[str] = plainclass.field(default_factory=list)  # (packed when read back: registry.packed)
+    blobs: MutableSequence[str] = plainclass.field(default_factory=list)
     large: dict[str, int] = plainclass.field(default_factory=dict)
     problems: dict[str, Unreadable] = plainclass.field(default_factory=dict)
     attachments: Paths = plainclass.field(default_factory=Paths)
@@ -172,7 +173,16 @@ class Listing:
         self.others.pop(path, None)
 
     def put(self, path: str, mode: str, oid: str, size: int | None) -> None:
-        """``path`` as holding ``mode``/``oid`` (``size``: the blob's, when known)."""
+        """``path`` as holding ``mode``/``oid`` (``size``: the blob's, when known). A record
+        that stays one keeps its row (only its blob id changes: a packed column is not made a
+        list for the usual commit, which edits records)."""
+        i = bisect_left(self.records, path)
+        if i < len(self.records) and self.records[i] == path and _plain_record(path, mode):
+            self.blobs[i] = oid
+            self.large.pop(path, None)
+            if size is not None and size > MAX_RECORD_BYTES:
+                self.large[path] = size
+            return
         self.remove(path)
         if _plain_record(path, mode) or self._sort(path, mode, oid):
             i = bisect_left(self.records, path)
@@ -200,8 +210,8 @@ class Listing:
         already made (their bytes read), by path."""
         unique = {p.path: p for p in self.problems.values()}
         refused = [SourceFile.refused(unique[p]) for p in sorted(unique)]
-        paths = [f.path for f in refused] + self.records
-        blobs = [f.blob for f in refused] + self.blobs
+        paths = after([f.path for f in refused], self.records)
+        blobs = after([f.blob for f in refused], self.blobs)
         special = dict(enumerate(refused))
         first = len(refused)
         for path, size in self.large.items():
@@ -302,7 +312,7 @@ class Held:
         return plainclass.replace(self, attachments=None if self.attachments == base.attachments else self.attachments,
                                   others=None if self.others == base.others else self.others)
 
-    def listing(self, paths: list[str], blobs: list[str], base: object) -> Listing | None:
+    def listing(self, paths: MutableSequence[str], blobs: MutableSequence[str], base: object) -> Listing | None:
         """The listing again, from the summary's rows (``paths``, ``blobs``) and the summary
         file's own :class:`Held` (``base``: see :meth:`compact`); None when they cannot be its
         rows (a row the summary left to be loaded again has no blob id)."""
@@ -314,7 +324,7 @@ class Held:
             base.others if isinstance(base, Held) and base.format == _HELD_FORMAT else None
         if attachments is None or others is None:
             return None
-        records, ids = paths[self.first:], blobs[self.first:]
+        records, ids = tail(paths, self.first), tail(blobs, self.first)
         if "" in ids:
             return None
         for path, (_size, oid) in self.large.items():
