@@ -43,11 +43,12 @@ def _frame(value: str | None) -> str:
 class Packed(MutableSequence[Any]):
     """The rows of a column of ``str | None``, packed (see the module)."""
 
-    __slots__ = ("_text", "_starts", "_set", "_list")
+    __slots__ = ("_text", "_starts", "_lengths", "_set", "_list")
 
     def __init__(self) -> None:  # (an empty column; made with of() or when unpickled)
         self._text = ""
         self._starts = array(_STARTS, [0])
+        self._lengths = (0, -1, False)  # the shortest and longest text held (none: an empty range), any None
         self._set: dict[int, Any] = {}
         self._list: list[Any] | None = None
 
@@ -67,12 +68,14 @@ class Packed(MutableSequence[Any]):
         for frame in frames:
             position += len(frame)
             starts.append(position)
-        return cls._restore(text, starts.tobytes())
+        lengths = [len(value) for value in values if value is not None]
+        shape = (min(lengths), max(lengths)) if lengths else (0, -1)
+        return cls._restore(text, starts.tobytes(), (*shape, len(lengths) < len(values)))
 
     @classmethod
-    def _restore(cls, text: str, starts: bytes) -> Packed:
+    def _restore(cls, text: str, starts: bytes, lengths: tuple[int, int, bool]) -> Packed:
         made = cls.__new__(cls)
-        made._text, made._set, made._list = text, {}, None
+        made._text, made._lengths, made._set, made._list = text, lengths, {}, None
         made._starts = array(_STARTS)
         made._starts.frombytes(starts)
         if not made._starts or made._starts[0] != 0 or made._starts[-1] != len(text):
@@ -81,7 +84,7 @@ class Packed(MutableSequence[Any]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         if self._list is None and not self._set:
-            return Packed._restore, (self._text, self._starts.tobytes())
+            return Packed._restore, (self._text, self._starts.tobytes(), self._lengths)
         again = Packed.of(self)
         if again is None:  # (a value set since that cannot be packed: kept as a list)
             return list, (list(self),)
@@ -127,16 +130,24 @@ class Packed(MutableSequence[Any]):
     def _values(self) -> list[Any]:
         """Every row's value, split in C."""
         values: list[Any] = self._text[1:-1].split(_CLOSE + _OPEN) if self._text else []
-        if _NONE_FRAME in self._text:
+        if self._lengths[2]:
             values = [None if value == _NONE else value for value in values]
         for row, value in self._set.items():
             values[row] = value
         return values
 
+    def _may_hold(self, value: Any) -> bool:
+        """Whether the string may hold ``value`` (a text of a length none of its rows has is
+        not searched for: a short frame such as the empty text's would be found slowly)."""
+        shortest, longest, nones = self._lengths
+        if value is None:
+            return nones
+        return _packable(value) and shortest <= len(value) <= longest
+
     def count(self, value: Any) -> int:
         if self._list is not None:
             return self._list.count(value)
-        found = self._text.count(_frame(value)) if _packable(value) else 0
+        found = self._text.count(_frame(value)) if self._may_hold(value) else 0
         for row, now in self._set.items():
             found += (now == value) - (self._stored(row) == value)
         return found
@@ -146,13 +157,29 @@ class Packed(MutableSequence[Any]):
             return self._list.index(value, start, stop)
         rows = range(len(self))[start:stop]  # (negative and large bounds as a list takes them)
         candidates = [row for row, now in self._set.items() if now == value and row in rows]
-        if _packable(value) and len(rows):
+        if len(rows) and self._may_hold(value):
             found = self._find(_frame(value), rows.start, rows.stop)
             if found is not None:
                 candidates.append(found)
         if not candidates:
             raise ValueError(f"{value!r} is not in the packed column")
         return min(candidates)
+
+    def rows(self, value: Any) -> list[int]:
+        """Every row holding ``value``, in order (``list.index`` from row to row, in one go)."""
+        if self._list is not None:
+            return [row for row, held in enumerate(self._list) if held == value]
+        found: list[int] = []
+        if self._may_hold(value):
+            frame, text, starts = _frame(value), self._text, self._starts
+            position = text.find(frame)
+            while position >= 0:
+                found.append(bisect_left(starts, position))
+                position = text.find(frame, position + len(frame))
+        if self._set:
+            found = sorted({row for row in found if row not in self._set}
+                           | {row for row, now in self._set.items() if now == value})
+        return found
 
     def _find(self, frame: str, start: int, stop: int) -> int | None:
         """The first row in [start, stop) whose stored value is framed so and was not set since."""
@@ -213,13 +240,13 @@ class Packed(MutableSequence[Any]):
         """The rows as a list, which holds them from now on (a change of length)."""
         if self._list is None:
             self._list = self._values()
-            self._text, self._starts, self._set = "", array(_STARTS, [0]), {}
+            self._text, self._starts, self._lengths, self._set = "", array(_STARTS, [0]), (0, -1, False), {}
         return self._list
 
     def copy(self) -> Packed:
         """A copy sharing the packed string (rows set on either are the copy's own)."""
         made = Packed.__new__(Packed)
-        made._text, made._starts, made._set = self._text, self._starts, dict(self._set)
+        made._text, made._starts, made._lengths, made._set = self._text, self._starts, self._lengths, dict(self._set)
         made._list = list(self._list) if self._list is not None else None
         return made
 
