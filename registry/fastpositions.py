@@ -23,13 +23,23 @@ before its positions are worked out.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from registry.fastyaml import read_simple
 from registry.yamlbuild import Path, Positions
 
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,127}):(?: +(.*))?")
-_FLOW_KEY = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]{0,127}): +")
+
+# Compiled when positions are first worked out: a check that reports nothing needs none.
+@functools.cache
+def _key_line() -> re.Pattern[str]:
+    return re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,127}):(?: +(.*))?")
+
+
+@functools.cache
+def _flow_key() -> re.Pattern[str]:
+    return re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]{0,127}): +")
+
 
 Line = tuple[int, int, str]  # (line number, indent, content without the indent)
 
@@ -86,7 +96,7 @@ def _mapping(lines: list[Line], i: int, indent: int, path: Path, positions: Posi
     content = first
     while True:
         number = lines[i][0]
-        match = _KEY_LINE.fullmatch(content)
+        match = _key_line().fullmatch(content)
         if match is None:
             raise _Unsure
         key, value = match.groups()
@@ -121,7 +131,7 @@ def _sequence(lines: list[Line], i: int, indent: int, path: Path, positions: Pos
         item = path + (n,)
         if not rest or rest.startswith((" ", "-")):
             raise _Unsure
-        if _KEY_LINE.fullmatch(rest):
+        if _key_line().fullmatch(rest):
             positions[item] = (number, indent + 3)  # the mapping starts at its first key
             i = _mapping(lines, i, indent + 2, item, positions, rest)
         else:
@@ -163,7 +173,7 @@ def _flow_map(value: str, number: int, offset: int, path: Path, positions: Posit
         return
     at = offset + 1
     for item in inner.split(","):
-        match = _FLOW_KEY.match(item)
+        match = _flow_key().match(item)
         if match is None:
             raise _Unsure
         positions[path + (match.group(2),)] = (number, at + len(match.group(1)) + 1)
@@ -232,7 +242,7 @@ class KeyFinder:
             _, at, content = lines[i]
             if at != indent or content.startswith("- "):
                 continue  # a nested value, or an item of a list written at its key's indent
-            match = _KEY_LINE.fullmatch(content)
+            match = _key_line().fullmatch(content)
             if match is None:
                 return None
             if match.group(1) == key:

@@ -13,6 +13,7 @@ content stays the same; a field not answered before is found by walking only the
 its way (:class:`registry.fastpositions.KeyFinder`) where it can be, the whole map otherwise."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,12 +28,17 @@ from registry.yamlio import Parsed, YamlError, decode, parse
 if TYPE_CHECKING:
     from registry.cachestore import Store
 
-_FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+@functools.cache
+def _field_part() -> re.Pattern[str]:
+    """Compiled when a finding's position is first asked for (a check that reports nothing
+    asks for none)."""
+    return re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def field_path(field: str) -> tuple[str | int, ...]:
     """``budget.sources[0].kind`` → ``('budget', 'sources', 0, 'kind')``."""
-    return tuple(name if name else int(index) for name, index in _FIELD_PART.findall(field))
+    return tuple(name if name else int(index) for name, index in _field_part().findall(field))
 
 
 class FilePositions:

@@ -6,13 +6,19 @@ type (which choice pydantic's smart union picks is otherwise left to it)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import operator
 import re
 from collections.abc import Callable
 from typing import Any
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+@functools.cache
+def _iso_date() -> re.Pattern[str]:
+    """A date as pydantic reads one from text, compiled when a date is first given as text
+    (YAML gives most dates as dates)."""
+    return re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Unsure(Exception):
@@ -93,7 +99,7 @@ class Compiler:
         inner = self.compile(node["s"])
 
         def check(value: Any) -> Any:
-            if type(value) is str and _ISO_DATE.fullmatch(value):
+            if type(value) is str and _iso_date().fullmatch(value):
                 try:
                     value = dt.date.fromisoformat(value)
                 except ValueError:

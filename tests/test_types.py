@@ -21,7 +21,7 @@ from pydantic import Strict as StrictMode
 from registry.cli import main
 from registry.loader import load_record
 from registry.models import Project, RegistryConfig, System
-from registry.rules.text import _HIDDEN
+from registry.hiddentext import hidden
 from registry.schema import SCHEMAS, schema_of
 from registry.yamlio import YamlError, parse
 from test_schema import as_json
@@ -149,7 +149,7 @@ def test_every_boolean_number_and_date_field_is_strict() -> None:
 
 def test_every_invisible_format_character_is_caught() -> None:
     """REG012 covers all of Unicode's format characters (category Cf) this Python knows."""
-    missed = [f"U+{c:04X}" for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf" and not _HIDDEN.match(chr(c))]
+    missed = [f"U+{c:04X}" for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf" and not hidden().match(chr(c))]
     assert missed == []
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 import types
 import typing
@@ -11,14 +12,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from registry.findings import Severity
-from registry.hiddentext import BIDI, HIDDEN, screened
+from registry.hiddentext import BIDI, hidden, screened
 from registry.models.kinds import RecordPart
 from registry.rules.base import Context, Kind, NoParams, Problem, Record, problem, rule
 from registry.models.twins import field_names
 
-# The characters (registry.hiddentext: the loader screens files for the same ones)
-_HIDDEN = HIDDEN
-_BIDI = re.compile(f"[{BIDI}]")
+# The characters are registry.hiddentext's (the loader screens files for the same ones); its
+# pattern, like this one, is compiled on first use: a record read by the fast reader is
+# screened with its file, and a commit hook's check usually searches nothing here.
+
+
+@functools.cache
+def _bidi() -> re.Pattern[str]:
+    """One bidirectional control, compiled when REG012 first reports a character."""
+    return re.compile(f"[{BIDI}]")
+
+
 # FORMAT.md "Published vs internal": never shown, so nothing there can mislead a reader.
 _INTERNAL = frozenset({"notes", "contacts"})
 
@@ -52,13 +61,13 @@ def _hidden_in(record: Record) -> Iterator[Problem]:
     if screened(record) or not _may_hide(record):  # (screened: read from a file without any)
         return
     for field, text in _texts(record, exclude=_INTERNAL):
-        found = _HIDDEN.search(text)
+        found = hidden().search(text)
         if found is None:
             continue
         char = found.group()
         code = f"U+{ord(char):04X}"
         name = unicodedata.name(char, "")
-        if _BIDI.fullmatch(char):
+        if _bidi().fullmatch(char):
             yield problem(
                 record, field,
                 f"{field} 含双向文本控制字符 {code} {name}：它会改变文字的显示顺序，"
@@ -95,7 +104,7 @@ def _may_hide(record: Record) -> bool:
             texts.append(value)
         elif isinstance(value, list):
             pending.extend(value)
-    return _HIDDEN.search("\n".join(texts)) is not None
+    return hidden().search("\n".join(texts)) is not None
 
 
 _TEXT_FIELDS: dict[type[Any], tuple[str, ...]] = {}
@@ -125,7 +134,7 @@ def _may_hold_text(annotation: Any) -> bool:
     if annotation in (int, float, bool, dt.date, type(None)):
         return False
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return any(_HIDDEN.search(str(member.value)) for member in annotation)
+        return any(hidden().search(str(member.value)) for member in annotation)
     if isinstance(annotation, type) and issubclass(annotation, RecordPart):
         return bool(_text_fields(annotation))
     return True  # text, or a type not worked out here: looked at

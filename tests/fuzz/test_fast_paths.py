@@ -37,7 +37,7 @@ from fuzz.strategies import ANY_TEXT, fuzzed_record, record_data, to_yaml
 from test_fastyaml import same
 from registry import loader, workdays
 from registry.fastyaml import read_screened, read_simple
-from registry.hiddentext import HIDDEN, screened
+from registry.hiddentext import HIDDEN, hidden, screened
 from registry.models import Project, System
 from registry.rules import docnumbers, text
 from registry.snapshot import Unreadable
@@ -192,7 +192,7 @@ def test_the_hidden_character_screen_misses_nothing(data: st.DataObject, inserte
         record = model.model_validate(raw)
     except ValidationError:
         return
-    walked = any(text._HIDDEN.search(value) for _field, value in text._texts(record))
+    walked = any(hidden().search(value) for _field, value in text._texts(record))
     event("a hidden character to report" if walked else "nothing to report")
     assert text._may_hide(record) or not walked
     if not text._may_hide(record):
