@@ -198,8 +198,9 @@ def _check_retrying(inputs: Inputs, today: dt.date, target: Target | None, paths
 def _check(inputs: Inputs, today: dt.date, target: Target | None, paths: Sequence[str] | None,
            records: RecordCache, *, plain: bool = False, placed: bool = True, changed_only: bool = False) -> _Checked:
     root, config_raw, files = inputs.root, inputs.config_raw, inputs.files
-    # registry diff: every registry.yaml of the comparison as a twin when the shapes are sure of all
-    plain_configs = _plain_configs(inputs, target) if changed_only and target is not None else None
+    # --base (registry diff, and check's report): every registry.yaml of the comparison as a twin
+    # when the shapes are sure of all
+    plain_configs = _plain_configs(inputs, target) if (changed_only or plain) and target is not None else None
     if plain_configs is not None:
         working_config, selection = plain_configs[config_raw]
     else:
@@ -236,7 +237,8 @@ def _plain_configs(inputs: Inputs, target: Target) -> dict[bytes, tuple[Registry
     """The working tree's, the merge result's and the target's registry.yaml, each as the twin of
     its validated model (:func:`registry.configfacts.surely_valid_twin`) with its rules at their
     defaults (:func:`registry.plainparams.plain_selection`), by content: a run of twins that
-    imports no pydantic (:mod:`registry.models.twins`). None — the models, as everywhere else —
+    imports no pydantic (:mod:`registry.models.twins`) — ``registry diff``'s, and ``check --base``'s
+    (CI's, and the ``registry-check-base`` commit hook's on every commit). None — the models, as everywhere else —
     unless the shapes are sure of every one, the twins fit (:func:`registry.configfacts.twins_fit`)
     and the working tree holds few enough records to make from their shapes (:data:`TWIN_MAX_FILES`)."""
     from registry.configfacts import surely_valid_twin, twins_fit

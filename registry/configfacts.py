@@ -126,9 +126,9 @@ def _surely_valid(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]] | None:
 
 
 def _hidden(*texts: str) -> bool:
-    from registry.hiddentext import HIDDEN
+    from registry.hiddentext import hidden
 
-    return any(HIDDEN.search(text) for text in texts)
+    return any(hidden().search(text) for text in texts)
 
 
 def _store(root: Path) -> Store | None:

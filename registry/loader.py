@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ from registry.layout import UnreadableFile, read_regular, scan_tree
 from registry.layout import read_config as read_config
 from registry.models import twins
 from registry.gcpause import paused_gc
-from registry.hiddentext import HIDDEN, mark_screened
+from registry.hiddentext import hidden, mark_screened
 from registry.models.fieldsets import FieldNames as FieldNames
 from registry.models.fieldsets import share_field_sets as share_field_sets
 from registry.models.fieldsets import shared_field_names as shared_field_names
@@ -156,7 +155,7 @@ def hidden_text_errors(config: RegistryConfig) -> Iterator[tuple[tuple[str | int
                 texts += [(("units", i, "approvers", j, key), value) for key, value
                           in (("email", approver.email), ("name", approver.name)) if value is not None]
     for loc, text in texts:
-        found = HIDDEN.search(text)
+        found = hidden().search(text)
         if found is not None:
             field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
             code = f"U+{ord(found.group()):04X}"
@@ -280,7 +279,9 @@ def _worker_count(files: int) -> int:
         return 1
     import multiprocessing
 
-    if threading.active_count() > 1 or multiprocessing.current_process().daemon:
+    # (threading never imported: no thread was started through it, and importing it costs a hook run)
+    threads = sys.modules.get("threading")
+    if (threads is not None and threads.active_count() > 1) or multiprocessing.current_process().daemon:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))

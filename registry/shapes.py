@@ -60,7 +60,7 @@ KNOWN_CONFIG_CHECKS = {
     "registry.engine:_disabled": "bf511f2f", "registry.engine:_parameters": "10267d6f",
     "registry.engine:select_rules": "38e4d6bd", "registry.loader:calendar_errors": "caa75a45",
     "registry.loader:config_from": "3a5690be",
-    "registry.loader:config_reference_errors": "a47b361d", "registry.loader:hidden_text_errors": "174ad0eb",
+    "registry.loader:config_reference_errors": "a47b361d", "registry.loader:hidden_text_errors": "94e05854",
 }
 
 

@@ -146,6 +146,7 @@ class Outcome:
     out: Any
     err: str
     taken: dict[str, int] = dataclasses.field(compare=False, default_factory=dict)
+    pydantic: bool = dataclasses.field(compare=False, default=False)  # whether the run imported it
 
 
 def run(root: Path, argv: Sequence[str], *, reference: bool = False, env: dict[str, str] | None = None) -> Outcome:
@@ -161,15 +162,15 @@ def run(root: Path, argv: Sequence[str], *, reference: bool = False, env: dict[s
                           cwd=root, timeout=600, check=False)
     assert "Traceback" not in done.stdout + done.stderr, done.stderr
     try:
-        taken = json.loads(usage.read_text(encoding="utf-8"))
+        seen = json.loads(usage.read_text(encoding="utf-8"))
         usage.unlink()
     except FileNotFoundError:
-        taken = {}
+        seen = {"taken": {}, "pydantic": False}
     try:
         out: Any = json.loads(done.stdout)
     except ValueError:
         out = done.stdout
-    return Outcome(done.returncode, out, done.stderr, taken)
+    return Outcome(done.returncode, out, done.stderr, seen["taken"], seen["pydantic"])
 
 
 def _main(mode: str, usage: str, argv: list[str]) -> int:
@@ -180,7 +181,7 @@ def _main(mode: str, usage: str, argv: list[str]) -> int:
     try:
         return main(argv)
     finally:
-        Path(usage).write_text(json.dumps(taken), encoding="utf-8")
+        Path(usage).write_text(json.dumps({"taken": taken, "pydantic": "pydantic" in sys.modules}), encoding="utf-8")
 
 
 if __name__ == "__main__":

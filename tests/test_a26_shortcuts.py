@@ -71,6 +71,8 @@ MEANINGFUL = [
     ("trusted_products: true", "trusted_products: false"), ("shared: true", "shared: false"),
     ("final_acceptance: {date: ", "final_acceptance: {date: 2030-01-0"),
 ]
+ODD_NAMES = ["{upper}-x1.yaml", "{unit}-X1.yaml", "资产.yaml", "-{unit}.yaml", "={unit}.yaml", "--{unit}.yaml",
+             "caf\u00e9.yaml", "cafe\u0301.yaml", "{unit}-x1.yml", "{unit}-x1.YAML", "{unit} x1.yaml", "{unit}-x1.yaml.yaml"]
 CONFIG_EDITS = [
     ("parameters: {}", "parameters: {JX37.min_share: 0.2}"),
     ("parameters: {}", "disabled_rules:\n- {rule: CHG001, reason: 试点}\nparameters: {}"),
@@ -98,7 +100,7 @@ def edit(root: Path, rng: random.Random) -> None:
     text = path.read_text(encoding="utf-8", errors="surrogateescape")
     lines = text.split("\n")
     unit = path.parent.name
-    choice = rng.randrange(9)
+    choice = rng.randrange(10)
     if choice == 0:  # an odd scalar in place of a value
         values = [i for i, line in enumerate(lines) if re.match(r"^ *[a-z_]+: \S", line)]
         if values:
@@ -135,6 +137,10 @@ def edit(root: Path, rng: random.Random) -> None:
         config = root / "registry.yaml"
         old, new = rng.choice(CONFIG_EDITS)
         config.write_text(config.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        return
+    elif choice == 8:  # a copy under an odd name: case, Chinese, decomposed accents, a leading '-' or '='
+        name = rng.choice(ODD_NAMES).format(unit=unit, upper=unit.upper())
+        (path.parent / name).write_text(text, encoding="utf-8", errors="surrogateescape")
         return
     else:  # an entry's text taken from another record of the same kind (the same piece in two records)
         other = rng.choice([p for p in _records(root) if p.parts[-3] == path.parts[-3]])
@@ -247,6 +253,35 @@ def test_every_command_gives_the_full_computation_on_random_histories(seed: int,
 @pytest.mark.parametrize("seed", [29])
 def test_every_command_gives_the_full_computation_on_fixed_histories(seed: int, tmp_path: Path) -> None:
     assert_history_agrees(history(tmp_path / "registry", seed, sure_config()), seed)
+
+
+def test_check_base_and_its_hook_on_a_sure_registry_import_no_pydantic(tmp_path: Path) -> None:
+    """``check --base`` (CI's) and the ``registry-check-base`` hook's line run on twins where
+    ``registry diff`` does (every registry.yaml vouched for, no rule parameters): cold and warm,
+    no pydantic — and (above) the same outcome as the reference."""
+    repo = demo_repository(tmp_path / "registry", sure_config())
+    repo.branch("target")
+    _replace(repo.path / "systems" / "czj" / "czj-asset.yaml", "description: ", "description: 目标分支：")
+    repo.git("add", "systems")
+    repo.commit("目标分支的修改")
+    repo.switch("main")
+    _replace(repo.path / "projects" / "dsj" / "2021-dsj-001.yaml", "necessity: ", "necessity: 本分支：")
+    repo.git("add", "projects")
+    staged = staged_paths(repo)
+    for argv in (["check", "--base", "target", "--today", TODAY, "--format", "json"],
+                 ["check", "--staged", "--changes-only", "--base", "target", "--today", TODAY, *staged]):
+        reference = run(repo.path, argv, reference=True)
+        cold, warm = run(repo.path, argv), run(repo.path, argv)  # (warm: the report reused)
+        TAKEN.update(cold.taken)
+        assert cold == reference == warm, _shown(argv, reference, cold)
+        assert cold.taken.get(SHORTCUTS[0].label), cold.taken  # (registry.yaml as twins)
+        assert not cold.pydantic and not warm.pydantic
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_the_harness_took_the_shortcuts_it_compares() -> None:

@@ -21,8 +21,9 @@ A twin is made
 
 Which kind a run gets is decided once per run (:func:`records_as_twins`), never mixed: only
 ``registry check`` (``--staged`` too) without ``--base`` with a remembered configuration
-(:func:`registry.configfacts.checked_config`), and ``registry diff`` when the shapes vouch for
-every registry.yaml it compares and none sets rule parameters (:func:`registry.checking._plain_configs`),
+(:func:`registry.configfacts.checked_config`), and ``registry diff`` and ``registry check --base``
+when the shapes vouch for every registry.yaml they compare and none sets rule parameters
+(:func:`registry.checking._plain_configs`),
 with no plug-in profile installed (its rules may use the models' pydantic API), the record models
 not imported by anything so far (code that names ``System`` may ask ``isinstance(r, System)``)
 and current shapes, takes twins; everything else keeps the models.
