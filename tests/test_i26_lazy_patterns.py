@@ -1,6 +1,7 @@
 """Patterns a warm commit hook does not use are compiled on first use, not at import: the
 hidden-character patterns (REG012 and the loader's check of registry.yaml), the key lines of
-the fast position finder, a field path's parts and a date given as text. A hook run whose records
+the fast position finder, a field path's parts, a date given as text, and the control characters
+and odd line breaks of the full YAML parser (whose documents a warm hook never parses). A hook run whose records
 hold none of those things compiles none of them — and says exactly what the uncached check says;
 a run that needs one compiles it and finds the same as before."""
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 from fixturekit import committed_fixture
-from registry import fastpositions, hiddentext, positions, shapecompile
+from registry import fastpositions, fastyaml, hiddentext, positions, shapecompile, yamltext
 from registry.rules import text
 from test_hook_imports import records_to_edit, stage_edits
 
@@ -26,6 +27,7 @@ LAZY = {
     "registry.fastpositions": "_key_line",
     "registry.positions": "_field_part",
     "registry.shapecompile": "_iso_date",
+    "registry.yamltext": "control",
 }
 PROBE = f"""
 import json, sys
@@ -93,3 +95,16 @@ def test_the_patterns_are_compiled_once_and_are_the_same_as_before() -> None:
     assert fastpositions._flow_key().pattern == r"( *)([A-Za-z_][A-Za-z0-9_]{0,127}): +"
     assert positions.field_path("budget.sources[0].kind") == ("budget", "sources", 0, "kind")
     assert shapecompile._iso_date().fullmatch("2026-06-30") and not shapecompile._iso_date().fullmatch("2026-6-30")
+
+
+def test_the_yaml_patterns_by_name_and_in_the_fast_reader() -> None:
+    assert yamltext.CONTROL is yamltext.control() and yamltext.ODD_BREAK is yamltext.odd_break()
+    assert yamltext.CONTROL.pattern == f"[{yamltext.CONTROL_CHARACTERS}]"
+    assert yamltext.ODD_BREAK.pattern == f"[{yamltext.ODD_BREAKS}]"
+    assert fastyaml._UNSURE_CHARACTER.pattern == f"[{fastyaml._UNSURE_TEXT}{yamltext.CONTROL_CHARACTERS}{yamltext.ODD_BREAKS}]"
+    controls = [chr(c) for c in [*range(0x20), *range(0x7f, 0xa0), 0xd800, 0xdfff, 0xfffe, 0xffff] if chr(c) not in "\t\n\r"]
+    assert all(yamltext.control().fullmatch(c) for c in controls)
+    assert not any(yamltext.control().search(c) for c in "\t\n\r a文\u2028\u00a0")
+    assert [c for c in "a\u0085b\u2028c\u2029\n" if yamltext.odd_break().fullmatch(c)] == ["\u0085", "\u2028", "\u2029"]
+    with pytest.raises(AttributeError):
+        yamltext.NOT_THERE  # noqa: B018
