@@ -16,6 +16,7 @@ import io
 import os
 import pickle
 import stat
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,15 @@ CACHE_DIR = ".registry-cache"
 DISABLE_ENV = "REGISTRY_NO_CACHE"
 _MAGIC = b"registry-cache\x00\x01"
 _DIGEST = hashlib.sha256().digest_size
-_KEEP_FINGERPRINTS = 3  # older tool versions' directories beyond this are removed
+# Tool builds' directories kept beside the one in use: the newest few always, others used within
+# the last days up to a bound (several checkouts of the tool used on one registry each keep theirs:
+# a build's directory holds tens of MB at 20,000 records, rebuilding it costs a cold run, ~10 s).
+_KEEP_FINGERPRINTS = 3
+_KEEP_RECENT = 8
+_RECENT_SECONDS = 7 * 24 * 3600
+_USED_SECONDS = 24 * 3600  # a directory in use is marked as used at most this often
+_TEMPORARY = (".tmp-", ".clock-")  # (the names cachekey.temporary gives: one of these, 16 hex digits)
+_STALE_SECONDS = 3600  # a temporary file untouched this long: its writer was killed
 
 
 def enabled() -> bool:
@@ -67,6 +76,8 @@ class Store:
             _mark_as_cache(top)
             if fresh:
                 _forget_old_fingerprints(top)
+            else:
+                _mark_as_used(directory)
             return cls(directory, key)
         except OSError:
             return None
@@ -186,6 +197,22 @@ class Store:
                 os.unlink(tmp)
         return None
 
+    def sweep(self) -> None:
+        """Remove the temporary files a killed run left (:func:`registry.cachekey.temporary`):
+        only files of that name, regular, ours, and untouched for an hour — a run writing one
+        writes it within seconds, and one stalled that long cannot rename it any more than it
+        could before (the rename fails, nothing is lost but that entry)."""
+        now = time.time()
+        for folder in (self.directory, self.directory / "runs"):
+            with _quietly(), os.scandir(folder) as entries:
+                for entry in entries:
+                    if not _temporary_name(entry.name) or not entry.is_file(follow_symlinks=False):
+                        continue
+                    info = entry.stat(follow_symlinks=False)
+                    if now - info.st_mtime > _STALE_SECONDS and info.st_uid == getattr(os, "getuid", lambda: info.st_uid)():
+                        with _quietly():
+                            os.unlink(entry.path)
+
     def names(self, pattern: str) -> list[str]:
         try:
             return sorted(p.relative_to(self.directory).as_posix() for p in self.directory.glob(pattern))
@@ -208,12 +235,29 @@ def _mark_as_cache(top: Path) -> None:
 
 
 def _forget_old_fingerprints(top: Path) -> None:
-    """Keep the newest few tool builds' directories (two versions may share a checkout)."""
+    """Keep the newest few tool builds' directories, and others used lately up to a bound
+    (see :data:`_KEEP_RECENT`): several versions of the tool may share a checkout."""
     with _quietly():
-        builds = sorted((p for p in top.iterdir() if p.is_dir() and not p.is_symlink()),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in builds[_KEEP_FINGERPRINTS:]:
-            _remove_tree(old)
+        builds = sorted(((p.stat().st_mtime, p) for p in top.iterdir() if p.is_dir() and not p.is_symlink()),
+                        reverse=True)
+        recent = time.time() - _RECENT_SECONDS
+        for rank, (used, old) in enumerate(builds):
+            if rank >= _KEEP_RECENT or (rank >= _KEEP_FINGERPRINTS and used < recent):
+                _remove_tree(old)
+
+
+def _temporary_name(name: str) -> bool:
+    prefix = next((p for p in _TEMPORARY if name.startswith(p)), None)
+    rest = name[len(prefix):] if prefix is not None else ""
+    return len(rest) == 16 and all(c in "0123456789abcdef" for c in rest)
+
+
+def _mark_as_used(directory: Path) -> None:
+    """The directory's time made now when it was last marked a while ago (a run that reuses
+    its report writes nothing in it): builds in use are the ones kept."""
+    with _quietly():
+        if time.time() - directory.stat().st_mtime > _USED_SECONDS:
+            os.utime(directory)
 
 
 def _remove_tree(directory: Path) -> None:

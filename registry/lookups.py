@@ -22,6 +22,8 @@ def rows_holding(column: Sequence[Any], value: Any) -> list[int]:
     on, one pass in C that compares identical objects by identity (a few rows among 20,000:
     several times cheaper than comparing every row in a ``map``); a packed column finds them
     in its string (:meth:`registry.packed.Packed.index`)."""
+    if isinstance(column, Packed):
+        return column.rows(value)
     found: list[int] = []
     row = -1
     try:

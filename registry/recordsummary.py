@@ -38,18 +38,18 @@ from itertools import repeat
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from registry import plainclass
+from registry import columnfile, plainclass
 from registry import recordcodec
 from registry.cache import SourceFile, columns_of
 from registry.cachestore import StaleCache, Store
 from registry.lookups import differing_rows, rows_holding
 from registry.packed import packed
 from registry.recordcache import Loaded, Located, RecordCache, Where, _Shelf, due_for_compaction
-from registry.snapshot import Columns, Deferred, Snapshot, Unreadable
+from registry.snapshot import TEXT_COLUMNS, Columns, Deferred, Snapshot, Unreadable
 
 SUMMARY = "records.summary"
 DELTA = "records.summary.delta"
-_FORMAT = 3  # 2: the records it points at are plain data (registry.recordcodec); 3: with a companion
+_FORMAT = 4  # 2: the records it points at are plain data (registry.recordcodec); 3: with a companion; 4: columns apart
 _WHERE = struct.Struct("<IQI32s")  # a row's record: data file number, offset, length, SHA-256
 _NOWHERE = bytes(_WHERE.size)  # a row with no record bytes (not a record)
 _PATCH_LIMIT = 256  # more changed rows than this (and than 1/8 of them): build it all again
@@ -72,6 +72,7 @@ class Summary:
     format: int = _FORMAT
     companion: Any = None  # what the caller wrote with these rows (see accompany), None if nothing
     base_companion: Any = None  # (read only: the summary file's own companion, before its delta)
+    sections: Any = None  # where its packed columns lie in their own file (registry.columnfile), if they do
 
 
 @plainclass.dataclass
@@ -299,6 +300,16 @@ def _read(store: Store, name: str = SUMMARY) -> tuple[Summary, dict[str, int]] |
     summary = store.read(name)
     if not (isinstance(summary, Summary) and summary.format == _FORMAT):
         return None
+    if summary.sections is not None and not columnfile.bind_all(store, summary.sections, _packed_columns(summary)):
+        return None
+    try:
+        return _with_delta(store, summary, name)
+    except StaleCache:  # (a block of its column file damaged: the summary is not used)
+        return None
+
+
+def _with_delta(store: Store, summary: Summary, name: str) -> tuple[Summary, dict[str, int]]:
+    """The summary read, with its delta applied (see :func:`_read`)."""
     summary.base_companion = summary.companion
     delta = store.read(f"{name}.delta")
     if not (isinstance(delta, _Delta) and delta.token == summary.token and delta.token):
@@ -325,8 +336,28 @@ def _write(store: Store, summary: Summary, name: str = SUMMARY) -> None:
     summary.blobs = packed(summary.blobs)  # (read back with no object per row: registry.packed)
     summary.columns.pack()
     summary.companion = summary.base_companion = _COMPANIONS.get(store, {}).get(name, (None, None))[0]
-    if store.write(name, summary):
+    apart = f"{name}-{summary.token}.columns"
+    kept = summary.blobs, summary.columns
+    stored = columnfile.stored_apart(store, apart, _packed_columns(summary))
+    if stored is not None:  # (pickled detached from their buffers, which the column file holds)
+        summary.sections, (summary.blobs, *texts) = stored
+        summary.columns = plainclass.replace(summary.columns, **dict(zip(TEXT_COLUMNS, texts)))
+    try:
+        written = store.write(name, summary)
+    finally:
+        summary.blobs, summary.columns = kept
+        summary.sections = None
+    if written:
         store.remove(f"{name}.delta")
+    for old in store.names(f"{name}-*.columns"):  # (older summaries'; this one's too if not written)
+        if old != apart or not written:
+            store.remove(old)
+    store.sweep()  # (a summary written whole is rare enough to look for what killed runs left)
+
+
+def _packed_columns(summary: Summary) -> list[Any]:
+    """The summary's columns that may be packed: blob ids, then the columns of text."""
+    return [summary.blobs, *(getattr(summary.columns, name) for name in TEXT_COLUMNS)]
 
 
 def _write_delta(store: Store, summary: Summary, patched: dict[str, int], name: str = SUMMARY) -> None:

@@ -114,7 +114,7 @@ class Columns:
     def pack(self) -> None:
         """Its columns of text packed (see :mod:`registry.packed`), as the summary keeps them:
         read back without an object per row, asked about in C."""
-        for name in _TEXT_COLUMNS:
+        for name in TEXT_COLUMNS:
             setattr(self, name, packed(getattr(self, name)))
 
     def _fielded(self) -> tuple[MutableSequence[Any], ...]:
@@ -126,7 +126,7 @@ class Columns:
         return (self.paths, *self._fielded())
 
 
-_TEXT_COLUMNS = ("paths", "system_ids", "project_ids", "system_units", "project_units", "approvals")
+TEXT_COLUMNS = ("paths", "system_ids", "project_ids", "system_units", "project_units", "approvals")
 
 
 class Snapshot:

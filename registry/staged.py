@@ -43,7 +43,7 @@ from pathlib import Path
 from registry import plainclass
 from registry.cache import SourceFile, SourceFiles
 from registry import recordsummary
-from registry.cachestore import Store
+from registry.cachestore import StaleCache, Store
 from registry.errors import CONFIG_FILE, ConfigError
 from registry.findings import Message, Unreadable
 from registry.gitproc import REAL_OBJECTS, GitFailed, Repo, Spawned, object_id, spawn
@@ -321,7 +321,13 @@ def _held(store: Store) -> tuple[tuple[TreeState, list[Change]] | None, object]:
     base = peeked[2] if peeked is not None else None
     if peeked is not None and isinstance(peeked[1], Held):
         summary, held, _ = peeked
-        listing = held.listing(summary.columns.paths, summary.blobs, base)
+        try:
+            listing = held.listing(summary.columns.paths, summary.blobs, base)
+            if listing is not None:
+                listing.verify()
+        except StaleCache:  # (its column file damaged: the summary is dropped, the snapshot built again)
+            store.remove(SUMMARY)
+            listing = None
         if listing is not None:
             return (TreeState(held.tree, held.prefix, listing, held.config), held.changes), base
     stored = store.read(STATE)

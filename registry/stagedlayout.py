@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, MutableSequence
 from registry import plainclass
 from registry.cache import SourceFile, SourceFiles
 from registry.findings import Unreadable
-from registry.packed import after, tail
+from registry.packed import Packed, after, tail
 from registry.layout import (ATTACHMENT_DIRS, LOOKALIKE_PREFIXES, MAX_RECORD_BYTES, RECORD_DIRS, RECORD_SUFFIX,
                              YAML_SUFFIXES, _printable)
 from registry.scanproblems import bad_name, not_a_record, not_regular, too_large
@@ -153,6 +153,14 @@ class Listing:
         found.records = [p for p, _ in pending]
         found.blobs = [o for _, o in pending]
         return found
+
+    def verify(self) -> None:
+        """Verify now every byte of the records' columns read back from a summary's column file
+        (:mod:`registry.columnfile`): a damaged block is found while the listing can still be
+        made again, never when a finding's position is read from it."""
+        for column in (self.records, self.blobs):
+            if isinstance(column, Packed):
+                column.verify()
 
     def entry(self, path: str) -> tuple[str, str] | None:
         """(mode, object id) of ``path``, or None when the state holds no such file."""

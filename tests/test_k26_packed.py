@@ -22,6 +22,7 @@ def _same(column: Packed, reference: list[str | None], rng: random.Random) -> No
     for value in [*_VALUES, "zz", 0, "\0a"]:
         assert column.count(value) == reference.count(value)
         assert (value in column) == (value in reference)
+        assert column.rows(value) == [row for row, held in enumerate(reference) if held == value]
         for start, stop in [(0, len(reference)), (rng.randrange(-3, len(reference) + 3), rng.randrange(-3, len(reference) + 4))]:
             try:
                 expected: int | None = reference.index(value, start, stop)
