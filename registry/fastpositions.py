@@ -23,22 +23,13 @@ before its positions are worked out.
 """
 from __future__ import annotations
 
-import functools
-import re
-
 from registry.fastyaml import read_simple
+from registry.patterns import on_first_use
 from registry.yamlbuild import Path, Positions
 
-
 # Compiled when positions are first worked out: a check that reports nothing needs none.
-@functools.cache
-def _key_line() -> re.Pattern[str]:
-    return re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,127}):(?: +(.*))?")
-
-
-@functools.cache
-def _flow_key() -> re.Pattern[str]:
-    return re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]{0,127}): +")
+_key_line = on_first_use(r"([A-Za-z_][A-Za-z0-9_]{0,127}):(?: +(.*))?")
+_flow_key = on_first_use(r"( *)([A-Za-z_][A-Za-z0-9_]{0,127}): +")
 
 
 Line = tuple[int, int, str]  # (line number, indent, content without the indent)

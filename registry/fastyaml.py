@@ -17,15 +17,15 @@ from typing import Any
 
 from registry.hiddentext import SCREEN
 from registry.yamlio import resolve_plain
-from registry.yamltext import CONTROL, ODD_BREAK
+from registry.yamltext import CONTROL_CHARACTERS, ODD_BREAKS
 
 # A plain scalar may not start with an indicator (YAML 1.2, 7.3.3): leave those to the parser.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _UNSURE_TEXT = "\t\r\ufeff\\\\"
 _FLOW_FORBIDDEN = frozenset("?:,[]{}#&*!|>'\"%@`")  # libyaml refuses some of these inside flow scalars
 # One search for every character the reader leaves to the parser: tabs, CR, BOM, backslashes,
-# control characters (yamltext.CONTROL) and the line breaks editors do not count (ODD_BREAK).
-_UNSURE_CHARACTER = re.compile(f"[{_UNSURE_TEXT}{CONTROL.pattern.strip('[]')}{ODD_BREAK.pattern.strip('[]')}]")
+# control characters (yamltext.CONTROL_CHARACTERS) and the line breaks editors do not count (ODD_BREAKS).
+_UNSURE_CHARACTER = re.compile(f"[{_UNSURE_TEXT}{CONTROL_CHARACTERS}{ODD_BREAKS}]")
 # ... and the hidden characters a screen looks for (see read_screened): one search for both
 _UNSURE_OR_HIDDEN = re.compile(f"[{_UNSURE_CHARACTER.pattern.strip('[]')}{SCREEN}]")
 # Keys that are not text once resolved (``null:``, ``true:`` …): the only ones a key of letters,

@@ -11,9 +11,10 @@ the record cache, in a worker process, or a copy) is looked at field by field as
 """
 from __future__ import annotations
 
-import functools
 import re
 import weakref
+
+from registry.patterns import on_first_use
 
 # Bidirectional controls: they reorder how the text around them is shown (U+202E turns
 # "czj-budget" into what reads as another name) — the "Trojan Source" class of tricks.
@@ -42,13 +43,12 @@ SCREEN = f"{BIDI}{INVISIBLE_BMP}\U00010000-\U0010ffff"
 _SCREENED: weakref.WeakValueDictionary[int, object] = weakref.WeakValueDictionary()
 
 
-@functools.cache
-def hidden() -> re.Pattern[str]:
-    """The pattern of one hidden character (bidirectional or invisible), compiled when first
-    asked for: most runs never search a text character by character (a record read by the fast
-    reader is screened with its file, :func:`screened`), and compiling this class of ranges
-    costs about half a millisecond of every commit hook's run."""
-    return re.compile(f"[{BIDI}{INVISIBLE}]")
+# One hidden character (bidirectional or invisible), and one bidirectional control: compiled
+# when first asked for. Most runs never search a text character by character (a record read by
+# the fast reader is screened with its file, :func:`screened`), and compiling this class of
+# ranges costs about half a millisecond of every commit hook's run.
+hidden = on_first_use(f"[{BIDI}{INVISIBLE}]")
+bidi = on_first_use(f"[{BIDI}]")
 
 
 def __getattr__(name: str) -> re.Pattern[str]:

@@ -13,8 +13,6 @@ content stays the same; a field not answered before is found by walking only the
 its way (:class:`registry.fastpositions.KeyFinder`) where it can be, the whole map otherwise."""
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,17 +21,15 @@ from registry.cache import blob_id
 from registry.fastpositions import KeyFinder, simple_positions
 from registry.layout import UnreadableFile, read_regular
 from registry.loader import position
+from registry.patterns import on_first_use
 from registry.yamlio import Parsed, YamlError, decode, parse
 
 if TYPE_CHECKING:
     from registry.cachestore import Store
 
 
-@functools.cache
-def _field_part() -> re.Pattern[str]:
-    """Compiled when a finding's position is first asked for (a check that reports nothing
-    asks for none)."""
-    return re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+# Compiled when a finding's position is first asked for (a check that reports nothing asks for none).
+_field_part = on_first_use(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def field_path(field: str) -> tuple[str | int, ...]:

@@ -6,19 +6,17 @@ type (which choice pydantic's smart union picks is otherwise left to it)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import operator
 import re
 from collections.abc import Callable
 from typing import Any
 
+from registry.patterns import on_first_use
 
-@functools.cache
-def _iso_date() -> re.Pattern[str]:
-    """A date as pydantic reads one from text, compiled when a date is first given as text
-    (YAML gives most dates as dates)."""
-    return re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A date as pydantic reads one from text, compiled when a date is first given as text (YAML
+# gives most dates as dates).
+_iso_date = on_first_use(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Unsure(Exception):

@@ -9,7 +9,7 @@ from typing import Any
 from registry import plainclass
 from registry.findings import Message
 from registry.yamlscalars import TooLong, resolve_plain
-from registry.yamltext import CONTROL, control_message
+from registry.yamltext import control, control_message
 
 # ruamel's event classes, bound when the first document is built (:func:`_bind_events`): a run
 # whose files the fast reader (registry.fastyaml) reads never imports ruamel at all.
@@ -89,7 +89,7 @@ class Builder:
         if kind is ScalarEvent:
             if event.anchor is not None or event.tag is not None:
                 self._refuse(event)
-            if (event.style == '"' or self.control_anywhere) and CONTROL.search(event.value):
+            if (event.style == '"' or self.control_anywhere) and control().search(event.value):
                 line, column = _mark(event)
                 raise YamlError(line, column, control_message(event.value, self._field()), self._field())
             self._add(event.value if event.style else self._plain(event), event)

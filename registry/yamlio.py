@@ -26,11 +26,11 @@ from registry.findings import Message
 from registry.yamlbuild import MAX_DEPTH, Builder, Parsed, Positions, YamlError
 from registry.yamlscalars import dump_value, resolve_plain
 from registry.yamltext import (
-    CONTROL,
-    ODD_BREAK,
+    control,
     end_position,
     last_line,
     line_column,
+    odd_break,
     reader_error,
     stray_tab,
     tab_message,
@@ -85,7 +85,7 @@ def parse(raw: bytes, *, positions: bool = False) -> Parsed:
 
 
 def _build(text: str, positions: bool) -> Parsed:
-    builder = Builder(positions, control_anywhere=CONTROL.search(text) is not None)
+    builder = Builder(positions, control_anywhere=control().search(text) is not None)
     ruamel = _ruamel()
     events = _events(text)
     try:
@@ -102,7 +102,7 @@ def _build(text: str, positions: bool) -> Parsed:
     parsed = builder.result()
     if "\t" in text:
         _refuse_stray_tab(text)
-    if parsed.positions and ODD_BREAK.search(text):
+    if parsed.positions and odd_break().search(text):
         # The parser also ends lines at NEL, LS and PS, which editors do not: keep every
         # position inside the file as the editor counts it.
         last = last_line(text)

@@ -25,11 +25,12 @@ IO_MODULES = frozenset({
 # What a rule may import from this package: the rule framework itself, the data it reads
 # (models, enums, the in-memory snapshot of records and its packed columns, the comparison of two configurations), the
 # findings it yields, and the calendars it counts with; profile discovery asks where installed
-# plug-in profiles lie (registry.pluginsources: the installation, never the registry's files).
+# plug-in profiles lie (registry.pluginsources: the installation, never the registry's files); patterns
+# are compiled on first use (registry.patterns).
 RULES_MAY_IMPORT = ("registry.rules", "registry.models", "registry.enums", "registry.findings", "registry.dates",
                     "registry.workdays", "registry.snapshot", "registry.lookups", "registry.configdiff",
                     "registry.gcpause", "registry.hiddentext", "registry.pluginsources", "registry.plainclass",
-                    "registry.modulelisting", "registry.packed")
+                    "registry.modulelisting", "registry.packed", "registry.patterns")
 # Modules of the git side: only they may import gitpython.
 GIT_SIDE = ("registry.gitproc", "registry.gitio", "registry.gittree", "registry.target", "registry.blobfields",
             "registry.inventory", "registry.audit")

@@ -33,11 +33,13 @@ NEVER_ON_THE_HOOK = ("pydantic", "pydantic_core", "dataclasses", "inspect", "ast
 EDITED = ["systems/czj/czj-asset.yaml", "projects/czj/2026-czj-001.yaml", "projects/fgj/2025-fgj-001.yaml"]
 
 
-def hook(root: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+def hook(root: Path, *args: str, env: dict[str, str] | None = None, probe: str = PROBE,
+         today: str = "2026-06-30") -> dict[str, Any]:
+    """The hook's check (JSON report) run by ``probe``, which prints a JSON line of what it saw last."""
     environment = {**os.environ, **(env or {})}
     environment.pop("REGISTRY_NO_CACHE", None)
-    done = subprocess.run([sys.executable, "-c", PROBE, "--root", str(root), "check", "--staged", "--today",
-                           "2026-06-30", "--format", "json", *args], capture_output=True, text=True, env=environment,
+    done = subprocess.run([sys.executable, "-c", probe, "--root", str(root), "check", "--staged", "--today",
+                           today, "--format", "json", *args], capture_output=True, text=True, env=environment,
                           check=False, timeout=300, cwd=root)
     assert done.stderr == ""
     *report, last = done.stdout.splitlines()

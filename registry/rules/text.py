@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
-import re
 import types
 import typing
 import unicodedata
@@ -12,22 +10,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from registry.findings import Severity
-from registry.hiddentext import BIDI, hidden, screened
+from registry.hiddentext import bidi, hidden, screened
 from registry.models.kinds import RecordPart
 from registry.rules.base import Context, Kind, NoParams, Problem, Record, problem, rule
 from registry.models.twins import field_names
 
 # The characters are registry.hiddentext's (the loader screens files for the same ones); its
-# pattern, like this one, is compiled on first use: a record read by the fast reader is
-# screened with its file, and a commit hook's check usually searches nothing here.
-
-
-@functools.cache
-def _bidi() -> re.Pattern[str]:
-    """One bidirectional control, compiled when REG012 first reports a character."""
-    return re.compile(f"[{BIDI}]")
-
-
+# patterns are compiled on first use: a record read by the fast reader is screened with its
+# file, and a commit hook's check usually searches nothing here.
 # FORMAT.md "Published vs internal": never shown, so nothing there can mislead a reader.
 _INTERNAL = frozenset({"notes", "contacts"})
 
@@ -67,7 +57,7 @@ def _hidden_in(record: Record) -> Iterator[Problem]:
         char = found.group()
         code = f"U+{ord(char):04X}"
         name = unicodedata.name(char, "")
-        if _bidi().fullmatch(char):
+        if bidi().fullmatch(char):
             yield problem(
                 record, field,
                 f"{field} 含双向文本控制字符 {code} {name}：它会改变文字的显示顺序，"
