@@ -265,7 +265,9 @@ def test_check_base_and_its_hook_on_a_sure_registry_import_no_pydantic(tmp_path:
     repo.git("add", "systems")
     repo.commit("目标分支的修改")
     repo.switch("main")
-    _replace(repo.path / "projects" / "dsj" / "2021-dsj-001.yaml", "necessity: ", "necessity: 本分支：")
+    project = repo.path / "projects" / "dsj" / "2021-dsj-001.yaml"
+    _replace(project, "necessity: ", "necessity: 本分支：")
+    project.write_bytes(project.read_bytes().replace(b"\n", b"\r\n"))  # (CRLF: parsed, then made from its shapes)
     repo.git("add", "projects")
     staged = staged_paths(repo)
     for argv in (["check", "--base", "target", "--today", TODAY, "--format", "json"],
